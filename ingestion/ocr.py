@@ -1,0 +1,245 @@
+"""Tesseract OCR: one call per image, words with boxes and confidences.
+
+Tesseract's OpenMP threads fight each other on a 2-core laptop (a page took
+15 s instead of 2 s), so ``OMP_THREAD_LIMIT=1`` is set for the whole process
+at import and passed explicitly to every Tesseract process we start; we
+parallelise across pages and jobs instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+
+import pytesseract
+from PIL import Image
+
+# Read by each Tesseract process when it starts, so setting it here (before
+# any OCR) is enough for pytesseract's subprocesses; an operator's value wins.
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+__all__ = [
+    "OcrResult",
+    "OcrUnavailable",
+    "Word",
+    "installed_languages",
+    "ocr_image",
+    "ocr_status",
+]
+
+#: Language packs a prosecution office in Sindh needs.
+RECOMMENDED_LANGUAGES = ("eng", "urd", "snd")
+
+_INSTALL_HINT = (
+    "run apt-get install tesseract-ocr tesseract-ocr-eng tesseract-ocr-urd tesseract-ocr-snd"
+)
+_LANG_RE = re.compile(r"^[A-Za-z0-9_]+(\+[A-Za-z0-9_]+)*$")
+
+
+class OcrUnavailable(RuntimeError):
+    """Tesseract or a requested language pack is missing; retrying will not help until
+    it is installed."""
+
+
+@dataclass(frozen=True)
+class Word:
+    """One recognised word; the box is in pixels of the image that was OCR'd."""
+
+    text: str
+    confidence: float
+    left: int
+    top: int
+    width: int
+    height: int
+
+
+@dataclass
+class OcrResult:
+    """Text of one image with line breaks, plus the words behind it for highlighting
+    and review. ``confidence`` is the mean word confidence (0-100), None when no
+    word was found."""
+
+    text: str
+    confidence: float | None
+    words: list[Word] = field(default_factory=list)
+    width: int = 0
+    height: int = 0
+
+
+def _tesseract_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["OMP_THREAD_LIMIT"] = os.environ.get("OMP_THREAD_LIMIT", "1")
+    return env
+
+
+def _tesseract_cmd() -> str | None:
+    cmd = pytesseract.pytesseract.tesseract_cmd
+    return shutil.which(cmd) or (cmd if os.path.isfile(cmd) else None)
+
+
+def _run(args: list[str]) -> str:
+    cmd = _tesseract_cmd()
+    if cmd is None:
+        raise OcrUnavailable(f"Tesseract is not installed: {_INSTALL_HINT}.")
+    proc = subprocess.run(
+        [cmd, *args],
+        env=_tesseract_env(),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=30,
+        check=False,
+    )
+    # --list-langs and --version print to stdout or stderr depending on version.
+    return (proc.stdout + proc.stderr).decode("utf-8", "replace")
+
+
+@functools.lru_cache(maxsize=1)
+def _cached_languages() -> tuple[str, ...]:
+    out = _run(["--list-langs"])
+    langs = [
+        line.strip()
+        for line in out.splitlines()
+        if line.strip() and not line.startswith("List of") and " " not in line.strip()
+    ]
+    return tuple(lang for lang in langs if lang != "osd")
+
+
+def installed_languages(refresh: bool = False) -> tuple[str, ...]:
+    """Installed Tesseract language codes (without ``osd``), cached per process."""
+    if refresh:
+        _cached_languages.cache_clear()
+    return _cached_languages()
+
+
+def ocr_status() -> tuple[bool, str]:
+    """(available, detail) for the admin status page and ``mizan doctor``.
+
+    Never raises: a missing Tesseract is reported, not thrown.
+    """
+    try:
+        version_out = _run(["--version"])
+        langs = installed_languages(refresh=True)
+    except OcrUnavailable as exc:
+        return False, str(exc)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return False, f"Tesseract could not be run ({exc}); {_INSTALL_HINT}."
+    match = re.search(r"tesseract\s+v?(\d+(?:\.\d+)*)", version_out, re.IGNORECASE)
+    version = match.group(1) if match else "(unknown version)"
+    if not langs:
+        return False, f"Tesseract {version} has no language packs: {_INSTALL_HINT}."
+    detail = f"Tesseract {version} ({', '.join(langs)})"
+    missing = [lang for lang in RECOMMENDED_LANGUAGES if lang not in langs]
+    if missing:
+        packages = " ".join(f"tesseract-ocr-{lang}" for lang in missing)
+        detail += f"; missing {', '.join(missing)}: run apt-get install {packages}"
+    return True, detail
+
+
+def _check_lang(lang: str) -> None:
+    if not _LANG_RE.match(lang or ""):
+        raise ValueError(
+            f"{lang!r} is not a Tesseract language code; use codes such as eng, urd, "
+            "snd or eng+urd."
+        )
+    installed = installed_languages()
+    missing = [code for code in lang.split("+") if code not in installed]
+    if missing and installed_languages(refresh=True):
+        installed = installed_languages()
+        missing = [code for code in lang.split("+") if code not in installed]
+    if missing:
+        packages = " ".join(f"tesseract-ocr-{code}" for code in missing)
+        raise OcrUnavailable(
+            f"Tesseract has no language pack for {', '.join(missing)} "
+            f"(installed: {', '.join(installed) or 'none'}); run apt-get install {packages}."
+        )
+
+
+def _prepare(image: Image.Image) -> Image.Image:
+    """A mode Tesseract (via PNG) accepts; 16-bit and float scans are scaled to 8-bit."""
+    if image.mode in ("1", "L", "RGB"):
+        return image
+    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        lo, hi = image.getextrema()  # type: ignore[misc]
+        span = (hi - lo) or 1
+        return image.convert("F").point(lambda v: (v - lo) * 255.0 / span).convert("L")
+    if image.mode in ("LA", "RGBA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return image.convert("RGB")
+
+
+def _parse_tsv(tsv: str) -> tuple[str, list[Word]]:
+    """Text with line breaks, and the words, from Tesseract's TSV output.
+
+    Lines are grouped by (block, paragraph, line); paragraphs and blocks are
+    separated by a blank line so downstream chunking sees them.
+    """
+    rows = tsv.splitlines()
+    if not rows:
+        return "", []
+    header = rows[0].split("\t")
+    col = {name: i for i, name in enumerate(header)}
+    needed = ("level", "block_num", "par_num", "line_num", "left", "top", "width", "height")
+    if any(name not in col for name in (*needed, "conf", "text")):
+        raise RuntimeError(f"Unexpected Tesseract output header: {rows[0]!r}")
+    words: list[Word] = []
+    paragraphs: list[list[list[str]]] = []
+    last_par: tuple[int, int] | None = None
+    last_line: tuple[int, int, int] | None = None
+    for row in rows[1:]:
+        cells = row.split("\t")
+        if len(cells) < len(header) - 1:
+            continue
+        text = cells[col["text"]].strip() if len(cells) > col["text"] else ""
+        if cells[col["level"]] != "5" or not text:
+            continue
+        try:
+            conf = float(cells[col["conf"]])
+            block, par, line = (int(cells[col[k]]) for k in ("block_num", "par_num", "line_num"))
+            left, top, width, height = (
+                int(cells[col[k]]) for k in ("left", "top", "width", "height")
+            )
+        except ValueError:
+            continue
+        if conf < 0:
+            continue
+        words.append(Word(text, conf, left, top, width, height))
+        if (block, par) != last_par:
+            paragraphs.append([])
+            last_par, last_line = (block, par), None
+        if (block, par, line) != last_line:
+            paragraphs[-1].append([])
+            last_line = (block, par, line)
+        paragraphs[-1][-1].append(text)
+    text = "\n\n".join("\n".join(" ".join(line) for line in par) for par in paragraphs)
+    return text, words
+
+
+def ocr_image(image: Image.Image, lang: str = "eng", *, timeout: float = 180) -> OcrResult:
+    """OCR one image with a single Tesseract run (TSV gives text, boxes and confidences).
+
+    ``lang`` is a Tesseract code or codes joined by ``+`` (``eng+urd``); a
+    malformed code raises ValueError, a missing pack :class:`OcrUnavailable`
+    naming the package to install. ``timeout`` (seconds, 0 for none) stops a runaway page; Tesseract
+    errors and timeouts raise :class:`RuntimeError`.
+    """
+    _check_lang(lang)
+    prepared = _prepare(image)
+    # pytesseract has no env parameter: it hands os.environ to Popen, so
+    # make sure the limit is there (setdefault keeps an operator's choice).
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    try:
+        tsv = pytesseract.image_to_data(prepared, lang=lang, timeout=timeout)
+    except pytesseract.TesseractNotFoundError as exc:
+        raise OcrUnavailable(f"Tesseract is not installed: {_INSTALL_HINT}.") from exc
+    except pytesseract.TesseractError as exc:
+        raise RuntimeError(f"Tesseract failed: {exc.message or exc.status}") from exc
+    text, words = _parse_tsv(tsv)
+    confidence = sum(w.confidence for w in words) / len(words) if words else None
+    return OcrResult(text, confidence, words, prepared.width, prepared.height)

@@ -1,0 +1,1 @@
+"""Users, districts, roles, passwords and the role-level permission model."""

@@ -1,0 +1,261 @@
+"""Account services: create users, sign in with lockout, change roles and passwords."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from mizan.accounts.models import District, User
+from mizan.accounts.passwords import hash_password, needs_rehash, password_problem, verify_password
+from mizan.accounts.roles import DISTRICT_ROLES, Capability, Role, capabilities_of
+from mizan.actor import Actor
+from mizan.events import DomainEvent
+from mizan.i18n import gettext as _
+from mizan.kernel import Kernel
+from mizan.storage import DuplicateKeyError, NotFoundError
+
+
+class AccountError(ValueError):
+    """Input that cannot be accepted; the message says what to fix."""
+
+
+class PermissionDenied(PermissionError):
+    pass
+
+
+class LoginRefused(Exception):
+    """Sign-in failed; the message is safe to show (it never says which part was wrong)."""
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def actor_for(user: User, address: str | None = None, channel: str = "web") -> Actor:
+    return Actor(
+        user_id=user.id,
+        username=user.username,
+        roles=frozenset(user.roles),
+        district=user.district,
+        address=address,
+        channel=channel,
+    )
+
+
+def require(actor: Actor, capability: Capability) -> None:
+    if actor.has_role("system"):
+        return
+    if capability not in capabilities_of(actor.roles):
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
+
+
+def _check_roles_and_district(kernel: Kernel, roles: list[str], district: str | None) -> None:
+    if not roles:
+        raise AccountError(_("Choose at least one role."))
+    unknown = [r for r in roles if r not in Role._value2member_map_]
+    if unknown:
+        raise AccountError(_("Unknown role: %(role)s.", role=", ".join(unknown)))
+    if any(Role(r) in DISTRICT_ROLES for r in roles) and not district:
+        raise AccountError(_("Choose the district this user works in."))
+    if district and kernel.store.find_one(District, {"code": district}) is None:
+        raise AccountError(_("There is no district with the code %(code)s.", code=district))
+
+
+def create_user(
+    kernel: Kernel,
+    actor: Actor,
+    *,
+    username: str,
+    full_name: str,
+    password: str,
+    roles: list[str],
+    district: str | None = None,
+    language: str = "en",
+) -> User:
+    require(actor, Capability.MANAGE_USERS)
+    username = username.strip().lower()
+    if not _USERNAME.match(username):
+        raise AccountError(
+            _(
+                "The username must be 3 to 40 characters: lower-case letters, "
+                "digits, dots, dashes or underscores."
+            )
+        )
+    if not full_name.strip():
+        raise AccountError(_("Enter the user's full name."))
+    problem = password_problem(password)
+    if problem:
+        raise AccountError(_(problem))
+    _check_roles_and_district(kernel, roles, district)
+    user = User(
+        username=username,
+        full_name=full_name.strip(),
+        password_hash=hash_password(password),
+        roles=sorted(set(roles)),
+        district=district or None,
+        language=language,
+        created_at=now(),
+    )
+    try:
+        with kernel.store.transaction():
+            kernel.store.insert(user)
+            kernel.emit(
+                DomainEvent(
+                    "user.created",
+                    actor,
+                    "user",
+                    user.id,
+                    {"username": user.username, "roles": user.roles, "district": user.district},
+                )
+            )
+    except DuplicateKeyError:
+        raise AccountError(_("The username %(name)s is already taken.", name=username)) from None
+    return user
+
+
+def update_user(
+    kernel: Kernel,
+    actor: Actor,
+    user_id: str,
+    *,
+    version: int,
+    full_name: str,
+    roles: list[str],
+    district: str | None,
+    active: bool,
+) -> User:
+    """Change a user's roles, district or status; refused if someone else changed them first."""
+    require(actor, Capability.MANAGE_USERS)
+    user = kernel.store.get(User, user_id)
+    if not full_name.strip():
+        raise AccountError(_("Enter the user's full name."))
+    _check_roles_and_district(kernel, roles, district)
+    if user.id == actor.user_id and (not active or Role.ADMIN not in roles):
+        raise AccountError(_("You cannot remove your own administrator access."))
+    before = {"roles": list(user.roles), "district": user.district, "active": user.active}
+    user.version = version  # the version the admin's form was built from
+    user.full_name, user.roles = full_name.strip(), sorted(set(roles))
+    user.district, user.active = district or None, active
+    if before["roles"] != user.roles or not active:
+        user.session_epoch += 1
+    with kernel.store.transaction():
+        kernel.store.replace(user)
+        kernel.emit(
+            DomainEvent(
+                "user.updated",
+                actor,
+                "user",
+                user.id,
+                {
+                    "before": before,
+                    "after": {
+                        "roles": user.roles,
+                        "district": user.district,
+                        "active": user.active,
+                    },
+                },
+            )
+        )
+    return user
+
+
+def set_password(kernel: Kernel, actor: Actor, user_id: str, new_password: str) -> User:
+    if actor.user_id != user_id:
+        require(actor, Capability.MANAGE_USERS)
+    problem = password_problem(new_password)
+    if problem:
+        raise AccountError(_(problem))
+    user = kernel.store.get(User, user_id)
+    user.password_hash = hash_password(new_password)
+    user.session_epoch += 1
+    user.failed_logins, user.locked_until = 0, None
+    with kernel.store.transaction():
+        kernel.store.replace(user)
+        kernel.emit(DomainEvent("user.password_changed", actor, "user", user.id))
+    return user
+
+
+def authenticate(kernel: Kernel, username: str, password: str, address: str | None) -> User:
+    """Check credentials; after repeated failures the account is locked for a while."""
+    settings = kernel.settings
+    refused = LoginRefused(_("The username or password is not correct."))
+    user = kernel.store.find_one(User, {"username": username.strip().lower()})
+    anonymous = Actor(user_id="anonymous", username=username.strip().lower()[:40], address=address)
+    if user is None:
+        verify_password(_DUMMY_HASH, password)  # same work either way: no user enumeration
+        kernel.emit(
+            DomainEvent(
+                "auth.login_failed", anonymous, "user", "unknown", {"reason": "unknown user"}
+            )
+        )
+        raise refused
+    actor = actor_for(user, address)
+    if user.locked_until and user.locked_until > now():
+        kernel.emit(DomainEvent("auth.login_refused", actor, "user", user.id, {"reason": "locked"}))
+        raise LoginRefused(
+            _(
+                "This account is locked after too many failed sign-ins. "
+                "Try again in %(minutes)d minutes or ask an administrator.",
+                minutes=settings.login_lockout_minutes,
+            )
+        )
+    if not verify_password(user.password_hash, password):
+        user.failed_logins += 1
+        data: dict[str, object] = {"failures": user.failed_logins}
+        if user.failed_logins >= settings.login_max_failures:
+            user.locked_until = now() + dt.timedelta(minutes=settings.login_lockout_minutes)
+            user.failed_logins = 0
+            data["locked_until"] = user.locked_until.isoformat()
+        with kernel.store.transaction():
+            kernel.store.replace(user)
+            kernel.emit(DomainEvent("auth.login_failed", actor, "user", user.id, data))
+        raise refused
+    if not user.active:
+        kernel.emit(
+            DomainEvent("auth.login_refused", actor, "user", user.id, {"reason": "inactive"})
+        )
+        raise LoginRefused(_("This account has been deactivated. Ask an administrator."))
+    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now()
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    with kernel.store.transaction():
+        kernel.store.replace(user)
+        kernel.emit(DomainEvent("auth.login", actor, "user", user.id))
+    return user
+
+
+_DUMMY_HASH = hash_password("not-a-real-password-0")
+
+
+def get_user(kernel: Kernel, user_id: str) -> User | None:
+    try:
+        return kernel.store.get(User, user_id)
+    except NotFoundError:
+        return None
+
+
+def create_district(
+    kernel: Kernel, actor: Actor, code: str, name: str, name_ur: str | None = None
+) -> District:
+    require(actor, Capability.MANAGE_USERS)
+    district = District(code=code.strip().upper(), name=name.strip(), name_ur=name_ur)
+    try:
+        with kernel.store.transaction():
+            kernel.store.insert(district)
+            kernel.emit(
+                DomainEvent(
+                    "district.created",
+                    actor,
+                    "district",
+                    district.id,
+                    {"code": district.code, "name": district.name},
+                )
+            )
+    except DuplicateKeyError:
+        raise AccountError(
+            _("A district with the code %(code)s already exists.", code=district.code)
+        ) from None
+    return district

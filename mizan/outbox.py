@@ -1,0 +1,76 @@
+"""The outbox: index updates queued in the same transaction as the write they follow.
+
+If a process dies between committing a change and updating the search index,
+the entry is still there and the next drain applies it, so store and index
+never drift for long. Handlers must be idempotent (re-indexing is).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from contextlib import suppress
+from collections.abc import Callable
+from typing import Any
+
+import mongoengine as me
+
+from mizan.storage import DocumentStore, Model, NotFoundError, StaleWriteError
+
+log = logging.getLogger(__name__)
+
+
+class OutboxEntry(Model):
+    label = "outbox entry"
+    topic = me.StringField(required=True)
+    payload = me.DictField()
+    created_at = me.DateTimeField()
+    attempts = me.IntField(default=0)
+    last_error = me.StringField()
+    meta = {"collection": "outbox", "indexes": ["topic"]}
+
+
+Handler = Callable[[dict[str, Any]], None]
+_handlers: dict[str, Handler] = {}
+
+
+def register(topic: str, handler: Handler) -> None:
+    _handlers[topic] = handler
+
+
+def enqueue(store: DocumentStore, topic: str, payload: dict[str, Any]) -> OutboxEntry:
+    """Record work to do; call inside the transaction of the change it follows."""
+    return store.insert(
+        OutboxEntry(
+            topic=topic, payload=payload, created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        )
+    )
+
+
+def drain(store: DocumentStore, limit: int = 1000, max_attempts: int = 5) -> int:
+    """Apply pending entries oldest first; returns how many were applied."""
+    applied = 0
+    for entry in store.find(
+        OutboxEntry, {"attempts": {"$lt": max_attempts}}, sort=[("_id", 1)], limit=limit
+    ):
+        handler = _handlers.get(entry.topic)
+        if handler is None:
+            log.error("No outbox handler for topic %s", entry.topic)
+            continue
+        try:
+            handler(entry.payload)
+        except Exception as exc:  # one bad entry must not block the rest
+            log.exception("Outbox entry %s (%s) failed", entry.id, entry.topic)
+            entry.attempts += 1
+            entry.last_error = str(exc)[:500]
+            with suppress(StaleWriteError, NotFoundError):
+                store.replace(entry)
+            continue
+        with suppress(StaleWriteError, NotFoundError):  # another drainer applied it too
+            store.delete(entry)
+        applied += 1
+    return applied
+
+
+def pending(store: DocumentStore) -> int:
+    return store.count(OutboxEntry)

@@ -1,0 +1,178 @@
+"""One settings object, read from the environment and an optional ``.env`` file.
+
+Every value has an embedded default so a single machine runs with no servers;
+pointing a variable at MongoDB, Elasticsearch or Redis scales out with the same
+code. A wrong value stops start-up with a message naming the variable.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+from dotenv import dotenv_values
+
+ENV_PREFIX = "MIZAN_"
+
+
+class SettingsError(ValueError):
+    """A configuration value is missing or wrong; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    secret_key: str
+    store_url: str
+    search_url: str
+    broker_url: str
+    bind: str = "127.0.0.1:8000"
+    secure_cookies: bool = False
+    max_upload_mb: int = 200
+    login_max_failures: int = 5
+    login_lockout_minutes: int = 15
+    default_ocr_lang: str = "eng"
+
+    @property
+    def store_kind(self) -> str:
+        return (
+            "mongodb" if self.store_url.startswith(("mongodb://", "mongodb+srv://")) else "sqlite"
+        )
+
+    @property
+    def sqlite_path(self) -> Path:
+        """Database file for the embedded store (``sqlite:`` or ``sqlite:///path``)."""
+        rest = self.store_url.removeprefix("sqlite:").removeprefix("///")
+        return Path(rest) if rest else self.data_dir / "mizan.sqlite3"
+
+    @property
+    def search_kind(self) -> str:
+        return "embedded" if self.search_url == "embedded" else "elasticsearch"
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.data_dir / "blobs"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def broker_kind(self) -> str:
+        return "redis" if self.broker_url.startswith(("redis://", "rediss://")) else "sqlite"
+
+
+def _bool(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise SettingsError(f"{name} must be true or false, not {raw!r}.")
+
+
+def _int(name: str, raw: str, low: int, high: int) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}.") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}, not {value}.")
+    return value
+
+
+def _check_store(url: str) -> str:
+    if url.startswith("sqlite:"):
+        return url
+    if url.startswith(("mongodb://", "mongodb+srv://")):
+        if not urlparse(url).path.strip("/"):
+            raise SettingsError(
+                "MIZAN_STORE must name a database, e.g. mongodb://host:27017/mizan."
+            )
+        return url
+    raise SettingsError(
+        f"MIZAN_STORE must be 'sqlite:' (the default), 'sqlite:///path/to/file' or a "
+        f"mongodb:// URI, not {url!r}."
+    )
+
+
+def _check_search(url: str) -> str:
+    if url == "embedded":
+        return url
+    parsed = urlparse(url)
+    if parsed.scheme in {"http", "https"} and parsed.netloc:
+        return url.rstrip("/")
+    raise SettingsError(
+        f"MIZAN_SEARCH must be 'embedded' (the default) or an Elasticsearch URL such as "
+        f"http://localhost:9200, not {url!r}."
+    )
+
+
+def _check_broker(url: str) -> str:
+    if url.startswith(("sqla+sqlite:///", "redis://", "rediss://")):
+        return url
+    raise SettingsError(
+        f"MIZAN_BROKER must be a sqla+sqlite:/// path (the default) or a redis:// URL, not {url!r}."
+    )
+
+
+def _check_bind(bind: str) -> str:
+    host, sep, port = bind.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise SettingsError(f"MIZAN_BIND must look like 0.0.0.0:8000, not {bind!r}.")
+    return bind
+
+
+def _secret_key(data_dir: Path, configured: str | None) -> str:
+    """Use the configured key, or generate one on first run and keep it in the data dir."""
+    if configured:
+        if len(configured) < 16:
+            raise SettingsError("MIZAN_SECRET_KEY must be at least 16 characters long.")
+        return configured
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def load_settings(
+    environ: dict[str, str] | None = None, env_file: Path | None = Path(".env")
+) -> Settings:
+    """Settings from ``environ`` (default ``os.environ``) over an optional ``.env`` file."""
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+
+    def get(name: str, default: str = "") -> str:
+        return values.get(ENV_PREFIX + name, default).strip()
+
+    data_dir = Path(get("DATA_DIR", "var")).expanduser().resolve()
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SettingsError(f"MIZAN_DATA_DIR {str(data_dir)!r} cannot be created: {exc}") from None
+    broker_default = f"sqla+sqlite:///{data_dir / 'broker.sqlite3'}"
+    return Settings(
+        data_dir=data_dir,
+        secret_key=_secret_key(data_dir, get("SECRET_KEY") or None),
+        store_url=_check_store(get("STORE", "sqlite:")),
+        search_url=_check_search(get("SEARCH", "embedded")),
+        broker_url=_check_broker(get("BROKER", broker_default)),
+        bind=_check_bind(get("BIND", "127.0.0.1:8000")),
+        secure_cookies=_bool("MIZAN_SECURE_COOKIES", get("SECURE_COOKIES", "false")),
+        max_upload_mb=_int("MIZAN_MAX_UPLOAD_MB", get("MAX_UPLOAD_MB", "200"), 1, 10_000),
+        login_max_failures=_int("MIZAN_LOGIN_MAX_FAILURES", get("LOGIN_MAX_FAILURES", "5"), 1, 100),
+        login_lockout_minutes=_int(
+            "MIZAN_LOGIN_LOCKOUT_MINUTES", get("LOGIN_LOCKOUT_MINUTES", "15"), 1, 24 * 60
+        ),
+        default_ocr_lang=get("OCR_LANG", "eng"),
+    )

@@ -1,0 +1,71 @@
+"""The document-store port every service uses.
+
+Filters are MongoDB filter documents restricted to a documented subset:
+equality, ``$in``, ``$nin``, ``$ne``, ``$gt``/``$gte``/``$lt``/``$lte``,
+``$exists``, ``$and``, ``$or``, array membership and dotted paths. Field names
+are database names (``_id`` for the id). Anything else raises FilterError, so
+both adapters answer every accepted filter the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from typing import Any, Protocol, TypeVar
+
+from mizan.storage.model import Model
+
+M = TypeVar("M", bound=Model)
+Filter = Mapping[str, Any]
+#: ``[("field", 1), ("other", -1)]``
+Sort = Sequence[tuple[str, int]]
+
+
+class DocumentStore(Protocol):
+    """Versioned document storage. Every write either succeeds whole or raises."""
+
+    kind: str
+
+    def insert(self, doc: M) -> M:
+        """Validate and store a new document; sets ``version`` to 1."""
+
+    def get(self, cls: type[M], doc_id: str) -> M:
+        """The document, or NotFoundError."""
+
+    def find_one(self, cls: type[M], flt: Filter | None = None) -> M | None: ...
+
+    def replace(self, doc: M) -> M:
+        """Store ``doc`` if nobody saved it since it was read, else StaleWriteError.
+
+        On success ``doc.version`` is incremented in place.
+        """
+
+    def delete(self, doc: M) -> None:
+        """Delete ``doc`` if it is still at the version that was read, else StaleWriteError."""
+
+    def find(
+        self,
+        cls: type[M],
+        flt: Filter | None = None,
+        sort: Sort | None = None,
+        skip: int = 0,
+        limit: int | None = None,
+    ) -> list[M]: ...
+
+    def iter_all(self, cls: type[M], flt: Filter | None = None, batch: int = 500) -> Iterator[M]:
+        """Every matching document in id order, fetched in batches (for reindex and export)."""
+
+    def count(self, cls: type[M], flt: Filter | None = None) -> int: ...
+
+    def group_count(self, cls: type[M], field: str, flt: Filter | None = None) -> dict[Any, int]:
+        """Number of matching documents per value of ``field`` (list fields count each element)."""
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """All writes inside commit together or not at all. Nesting joins the outer one."""
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` after the current transaction commits (now, if there is none)."""
+
+    def ping(self) -> tuple[bool, str]: ...
+
+    def close(self) -> None: ...

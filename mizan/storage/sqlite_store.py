@@ -1,0 +1,314 @@
+"""The embedded document store: one SQLite file, one table per collection.
+
+Each row holds the document as JSON plus its id and version in columns. The
+mongoengine index declarations become expression indexes on
+``json_extract(doc, '$.field')``, which is exactly the form the filter
+compiler emits for non-list fields. WAL and a busy timeout let the web
+process and worker processes share the file.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from mizan.storage import codec
+from mizan.storage.errors import DuplicateKeyError, NotFoundError, StaleWriteError
+from mizan.storage.model import Model
+from mizan.storage.port import Filter, Sort
+from mizan.storage.sqlite_filters import (
+    FilterCompiler,
+    compile_filter,
+    resolve_path,
+    sort_sql,
+)
+
+M = TypeVar("M", bound=Model)
+
+
+def _table(cls: type[Model]) -> str:
+    return f"c_{cls.collection_name()}"
+
+
+class SQLiteStore:
+    kind = "sqlite"
+
+    def __init__(self, path: Path, busy_timeout_ms: int = 10_000) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.busy_timeout_ms = busy_timeout_ms
+        self._local = threading.local()
+        self._ensured: set[str] = set()
+        self._ensure_lock = threading.Lock()
+
+    # -- connection and transactions --------------------------------------------------------
+    def connection(self) -> sqlite3.Connection:
+        """This thread's connection (re-opened after a fork: SQLite handles must not cross)."""
+        local = self._local
+        if getattr(local, "pid", None) != os.getpid():
+            conn = sqlite3.connect(
+                self.path,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=self.busy_timeout_ms / 1000,
+            )
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")
+            conn.execute("PRAGMA foreign_keys=ON")
+            local.conn, local.pid, local.depth, local.after = conn, os.getpid(), 0, []
+        return local.conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        conn = self.connection()
+        local = self._local
+        if local.depth:
+            local.depth += 1
+            try:
+                yield
+            finally:
+                local.depth -= 1
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        local.depth, local.after = 1, []
+        try:
+            yield
+        except BaseException:
+            local.depth, local.after = 0, []
+            conn.execute("ROLLBACK")
+            raise
+        local.depth = 0
+        conn.execute("COMMIT")
+        callbacks, local.after = local.after, []
+        for callback in callbacks:
+            callback()
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        self.connection()
+        if self._local.depth:
+            self._local.after.append(callback)
+        else:
+            callback()
+
+    # -- schema -----------------------------------------------------------------------------
+    def ensure(self, cls: type[Model]) -> str:
+        """Create the collection's table and declared indexes once per process."""
+        table = _table(cls)
+        if table in self._ensured:
+            return table
+        with self._ensure_lock:
+            conn = self.connection()
+            conn.execute(
+                f"CREATE TABLE IF NOT EXISTS {table} ("
+                "id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL)"
+            )
+            for spec in cls._meta.get("index_specs", []):
+                self._create_index(conn, cls, table, spec)
+            self._ensured.add(table)
+        return table
+
+    @staticmethod
+    def _create_index(
+        conn: sqlite3.Connection, cls: type[Model], table: str, spec: dict[str, Any]
+    ) -> None:
+        exprs, names = [], []
+        for name, direction in spec["fields"]:
+            if name == "_id" or not isinstance(direction, int):
+                return  # the primary key, or a text/geo index the SQL side cannot serve
+            steps = resolve_path(cls, name)
+            if any(s.may_be_array for s in steps):
+                return  # list fields are matched through json_each; no expression index
+            order = "DESC" if direction == -1 else "ASC"
+            exprs.append(f"json_extract(doc, {FilterCompiler._literal_path(steps)}) {order}")
+            names.append(name.replace(".", "_"))
+        unique = "UNIQUE " if spec.get("unique") else ""
+        index = f"ix_{table}_{'_'.join(names)}"
+        conn.execute(f"CREATE {unique}INDEX IF NOT EXISTS {index} ON {table} ({', '.join(exprs)})")
+
+    # -- writes -----------------------------------------------------------------------------
+    def insert(self, doc: M) -> M:
+        table = self.ensure(type(doc))
+        doc.validate()
+        doc.version = 1
+        son = doc.to_mongo().to_dict()
+        try:
+            with self.transaction():
+                self.connection().execute(
+                    f"INSERT INTO {table} (id, version, doc) VALUES (?, ?, ?)",
+                    (doc.id, 1, codec.dumps(son)),
+                )
+        except sqlite3.IntegrityError as exc:
+            doc.version = 0
+            raise DuplicateKeyError(self._duplicate_message(doc, exc)) from None
+        return doc
+
+    @staticmethod
+    def _duplicate_message(doc: Model, exc: sqlite3.IntegrityError) -> str:
+        if ".id" in str(exc):
+            return f"A {doc.label} with id {doc.id} already exists."
+        return f"A {doc.label} with the same unique value already exists."
+
+    def replace(self, doc: M) -> M:
+        table = self.ensure(type(doc))
+        doc.validate()
+        expected = doc.version
+        doc.version = expected + 1
+        son = doc.to_mongo().to_dict()
+        try:
+            with self.transaction():
+                cur = self.connection().execute(
+                    f"UPDATE {table} SET version = ?, doc = ? WHERE id = ? AND version = ?",
+                    (expected + 1, codec.dumps(son), doc.id, expected),
+                )
+                if cur.rowcount != 1:
+                    raise self._stale(table, doc, expected)
+        except sqlite3.IntegrityError as exc:
+            doc.version = expected
+            raise DuplicateKeyError(self._duplicate_message(doc, exc)) from None
+        except BaseException:
+            doc.version = expected
+            raise
+        return doc
+
+    def _stale(self, table: str, doc: Model, expected: int) -> Exception:
+        row = (
+            self.connection()
+            .execute(f"SELECT version FROM {table} WHERE id = ?", (doc.id,))
+            .fetchone()
+        )
+        if row is None:
+            return NotFoundError(f"This {doc.label} no longer exists (id {doc.id}).")
+        return StaleWriteError(doc.label, doc.id, expected, row[0])
+
+    def delete(self, doc: Model) -> None:
+        table = self.ensure(type(doc))
+        with self.transaction():
+            cur = self.connection().execute(
+                f"DELETE FROM {table} WHERE id = ? AND version = ?", (doc.id, doc.version)
+            )
+            if cur.rowcount != 1:
+                raise self._stale(table, doc, doc.version)
+
+    # -- reads ------------------------------------------------------------------------------
+    @staticmethod
+    def _load(cls: type[M], version: int, text: str) -> M:
+        son = codec.loads(text)
+        son["version"] = version
+        return cls._from_son(son)
+
+    def get(self, cls: type[M], doc_id: str) -> M:
+        table = self.ensure(cls)
+        row = (
+            self.connection()
+            .execute(f"SELECT version, doc FROM {table} WHERE id = ?", (doc_id,))
+            .fetchone()
+        )
+        if row is None:
+            raise NotFoundError(f"No {cls.label} with id {doc_id}.")
+        return self._load(cls, *row)
+
+    def find_one(self, cls: type[M], flt: Filter | None = None) -> M | None:
+        found = self.find(cls, flt, limit=1)
+        return found[0] if found else None
+
+    def find(
+        self,
+        cls: type[M],
+        flt: Filter | None = None,
+        sort: Sort | None = None,
+        skip: int = 0,
+        limit: int | None = None,
+    ) -> list[M]:
+        table = self.ensure(cls)
+        where, params = compile_filter(cls, flt)
+        order = sort_sql(cls, list(sort or []))
+        sql = f"SELECT version, doc FROM {table} WHERE {where} ORDER BY {order}"
+        if limit is not None or skip:
+            sql += f" LIMIT {int(limit) if limit is not None else -1} OFFSET {max(int(skip), 0)}"
+        rows = self.connection().execute(sql, params).fetchall()
+        return [self._load(cls, *row) for row in rows]
+
+    def iter_all(self, cls: type[M], flt: Filter | None = None, batch: int = 500) -> Iterator[M]:
+        last: str | None = None
+        while True:
+            page_filter = dict(flt or {})
+            if last is not None:
+                page_filter = (
+                    {"$and": [page_filter, {"_id": {"$gt": last}}]}
+                    if flt
+                    else {"_id": {"$gt": last}}
+                )
+            docs = self.find(cls, page_filter, sort=[("_id", 1)], limit=batch)
+            yield from docs
+            if len(docs) < batch:
+                return
+            last = docs[-1].id
+
+    def count(self, cls: type[M], flt: Filter | None = None) -> int:
+        table = self.ensure(cls)
+        where, params = compile_filter(cls, flt)
+        return (
+            self.connection()
+            .execute(f"SELECT COUNT(*) FROM {table} WHERE {where}", params)
+            .fetchone()[0]
+        )
+
+    def group_count(self, cls: type[M], field: str, flt: Filter | None = None) -> dict[Any, int]:
+        table = self.ensure(cls)
+        where, params = compile_filter(cls, flt)
+        steps = resolve_path(cls, field)
+        path = FilterCompiler._literal_path(steps)
+        if any(s.may_be_array for s in steps[:-1]):
+            raise ValueError(f"Cannot group by {field!r}: it lies inside a list of records.")
+        if steps[-1].may_be_array:
+            sql = (
+                f"SELECT j.value, j.type, COUNT(DISTINCT t.id) FROM {table} t, "
+                f"json_each(t.doc, {path}) j WHERE {where} GROUP BY j.value, j.type"
+            )
+        else:
+            sql = (
+                f"SELECT json_extract(doc, {path}), json_type(doc, {path}), COUNT(*) "
+                f"FROM {table} WHERE {where} GROUP BY 1, 2"
+            )
+        result: dict[Any, int] = {}
+        for value, typ, count in self.connection().execute(sql, params):
+            key = self._group_key(value, typ)
+            result[key] = result.get(key, 0) + count
+        return result
+
+    @staticmethod
+    def _group_key(value: Any, typ: str | None) -> Any:
+        if typ in ("true", "false"):
+            return typ == "true"
+        if typ == "object":
+            return codec.loads(value)
+        return value
+
+    # -- operations -------------------------------------------------------------------------
+    def ping(self) -> tuple[bool, str]:
+        try:
+            self.connection().execute("SELECT 1").fetchone()
+        except sqlite3.Error as exc:
+            return False, f"SQLite {self.path}: {exc}"
+        return True, f"SQLite {sqlite3.sqlite_version} at {self.path}"
+
+    def backup_to(self, dest: Path) -> None:
+        """A consistent snapshot through SQLite's online backup API (safe while in use)."""
+        target = sqlite3.connect(dest)
+        try:
+            self.connection().backup(target)
+        finally:
+            target.close()
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None and self._local.pid == os.getpid():
+            conn.close()
+        self._local = threading.local()
+        self._ensured.clear()

@@ -1,0 +1,76 @@
+"""The Celery application: SQLite broker by default (no server), Redis by URL.
+
+The app is configured from settings when a kernel is built for the process, so
+the web process, the CLI and workers always agree on the broker. Messages carry
+only ids; the durable state is in the job record (``mizan.jobs``).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import Celery, signals
+
+from mizan.settings import Settings
+
+log = logging.getLogger(__name__)
+
+app = Celery("mizan", include=["ingestion.tasks", "mizan.tasks"])
+_configured_for: str | None = None
+
+
+def configure(settings: Settings) -> Celery:
+    """Point the app at the configured broker (idempotent for the same broker)."""
+    global _configured_for
+    if _configured_for == settings.broker_url:
+        return app
+    options: dict = {"visibility_timeout": 3600}
+    if settings.broker_kind == "sqlite":
+        options["polling_interval"] = 0.5
+    app.conf.update(
+        broker_url=settings.broker_url,
+        broker_transport_options=options,
+        broker_connection_retry_on_startup=True,
+        task_default_queue="mizan",
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        task_ignore_result=True,
+        worker_prefetch_multiplier=1,
+        worker_hijack_root_logger=False,
+        worker_send_task_events=False,
+        task_serializer="json",
+        accept_content=["json"],
+    )
+    if _configured_for is not None:
+        app.pool.force_close_all()
+        app._pool = None  # a new broker: drop connections to the old one
+    _configured_for = settings.broker_url
+    return app
+
+
+def enqueue(task_name: str, *args: object, countdown: float | None = None) -> None:
+    """Send a task by name; failures to reach the broker are logged, not raised.
+
+    The job record stays ``queued``, and the worker's start-up sweep picks up
+    queued jobs, so a broker hiccup delays work but never loses it.
+    """
+    try:
+        app.send_task(task_name, args=list(args), countdown=countdown)
+    except Exception:
+        log.exception("Could not queue %s%r; the worker will pick it up on start", task_name, args)
+
+
+def broker_status(settings: Settings) -> tuple[bool, str]:
+    configure(settings)
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=3)
+    except Exception as exc:
+        return False, f"{settings.broker_kind} broker unreachable: {exc}"
+    return True, f"{settings.broker_kind} broker at {settings.broker_url.split('@')[-1]}"
+
+
+@signals.worker_ready.connect
+def _sweep_on_start(**_: object) -> None:
+    """Resume what a killed worker left: re-queue unfinished jobs and drain the outbox."""
+    app.send_task("mizan.resume_unfinished")

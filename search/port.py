@@ -1,0 +1,129 @@
+"""The search-index port: what services may ask of any full-text index.
+
+Services depend on this module only; the embedded Tantivy adapter and the
+Elasticsearch adapter implement it, so the code above them does not change
+when a province moves to servers. Documents are indexed as passages (long
+judgments are split), but results are grouped per document.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+__all__ = [
+    "FILTER_FIELDS",
+    "PUBLIC",
+    "Hit",
+    "Passage",
+    "QueryError",
+    "SearchIndex",
+    "SearchResult",
+    "SearchUnavailableError",
+]
+
+#: The principal every user holds; passages with it in their ACL are public.
+PUBLIC = "public"
+
+#: Fields `SearchIndex.search(filters=...)` can match exactly.
+FILTER_FIELDS = frozenset({"kind", "case_id", "doc_type", "language"})
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One indexed unit of text: a whole short document or a slice of a long one."""
+
+    id: str  # unique passage id, e.g. f"{doc_id}:{n}"
+    doc_id: str  # the document the passage belongs to
+    kind: str  # "document" | "judgment" | "statute" ...
+    title: str
+    text: str
+    acl: tuple[str, ...]  # principals that may see it: "case:<id>", "district:<code>", "public"
+    case_id: str | None = None
+    doc_type: str | None = None
+    page: int | None = None
+    language: str = "en"
+    date: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One matching document, represented by its best-scoring passage."""
+
+    doc_id: str
+    passage_id: str
+    score: float
+    title: str  # plain text: escape it when rendering
+    kind: str
+    case_id: str | None
+    page: int | None
+    # HTML-safe: matched words wrapped in <mark>...</mark>, all other text escaped.
+    # May come from several passages of the document, best first.
+    snippets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """A page of documents; `total` counts all visible matching documents."""
+
+    total: int
+    hits: tuple[Hit, ...]
+
+
+class QueryError(ValueError):
+    """The query cannot be parsed; the message is meant to be shown to the user."""
+
+
+class SearchUnavailableError(RuntimeError):
+    """The index cannot be used right now (busy writer lock, server down); retry later."""
+
+
+@runtime_checkable
+class SearchIndex(Protocol):
+    """A passage index with permission-aware, document-grouped search."""
+
+    def upsert(self, passages: Sequence[Passage]) -> None:
+        """Replace ALL passages of every doc_id present in `passages` (delete, then add).
+
+        Committed and visible to searchers when it returns, so a document is
+        never half old and half new.
+        """
+        ...
+
+    def delete_documents(self, doc_ids: Iterable[str]) -> None:
+        """Remove every passage of these documents (unknown ids are ignored)."""
+        ...
+
+    def search(
+        self,
+        query: str,
+        *,
+        principals: Collection[str] | None,
+        filters: Mapping[str, str] | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> SearchResult:
+        """Search passages, group them per document and return one page of documents.
+
+        `principals` None means unrestricted (system use only). Otherwise a
+        passage is visible only if its acl intersects `principals`; the
+        filter runs inside the engine query, so `total` never counts
+        invisible documents. An empty collection sees nothing. `filters`
+        match exactly on the fields in FILTER_FIELDS. `limit`/`offset` count
+        documents. Raises QueryError for an unparsable query.
+        """
+        ...
+
+    def clear(self) -> None:
+        """Remove everything (before a full reindex from the store)."""
+        ...
+
+    def count(self) -> int:
+        """Number of indexed passages."""
+        ...
+
+    def ping(self) -> tuple[bool, str]:
+        """Health check for the status page: (ok, human-readable detail)."""
+        ...
