@@ -1,1 +1,1 @@
-"""casefiles"""
+"""Cases, their parties, documents and workflow; the services that change them."""

@@ -27,7 +27,7 @@ import pypdfium2.raw as pdfium_c
 from lxml import etree
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ingestion.ocr import OcrUnavailable, Word, ocr_image
+from ingestion.ocr import OcrUnavailable, Word, ocr_image, validate_lang
 from ingestion.sniff import DOCX, UnsupportedFile, sniff_file
 
 __all__ = [
@@ -501,10 +501,12 @@ def extract_file(
 
     Raises :class:`UnsupportedFile` (wrong or unknown type, empty file) and
     :class:`ExtractionError` (damaged, encrypted or oversized files), both
-    ValueError subclasses with clerk-readable messages, and
+    ValueError subclasses with clerk-readable messages; plain ValueError for a
+    malformed ``lang``; and
     :class:`~ingestion.ocr.OcrUnavailable` when a page needs OCR but
     Tesseract or the language pack is missing (retry after installing it).
     """
+    validate_lang(lang, installed=False)  # a typo should fail loudly, not on every page
     path = Path(path)
     media_type = sniff_file(path, filename)
     if media_type == "application/pdf":

@@ -29,6 +29,7 @@ __all__ = [
     "installed_languages",
     "ocr_image",
     "ocr_status",
+    "validate_lang",
 ]
 
 #: Language packs a prosecution office in Sindh needs.
@@ -139,22 +140,30 @@ def ocr_status() -> tuple[bool, str]:
     return True, detail
 
 
-def _check_lang(lang: str) -> None:
+def validate_lang(lang: str, *, installed: bool = True) -> None:
+    """Check a Tesseract language spec (``eng``, ``eng+urd``) before any work starts.
+
+    A malformed spec raises ValueError (a programming error); with
+    ``installed`` a missing language pack raises :class:`OcrUnavailable`
+    naming the Debian package to install.
+    """
     if not _LANG_RE.match(lang or ""):
         raise ValueError(
             f"{lang!r} is not a Tesseract language code; use codes such as eng, urd, "
             "snd or eng+urd."
         )
-    installed = installed_languages()
-    missing = [code for code in lang.split("+") if code not in installed]
-    if missing and installed_languages(refresh=True):
-        installed = installed_languages()
-        missing = [code for code in lang.split("+") if code not in installed]
+    if not installed:
+        return
+    codes = lang.split("+")
+    have = installed_languages()
+    if any(code not in have for code in codes):
+        have = installed_languages(refresh=True)  # a pack may have been installed since
+    missing = [code for code in codes if code not in have]
     if missing:
         packages = " ".join(f"tesseract-ocr-{code}" for code in missing)
         raise OcrUnavailable(
             f"Tesseract has no language pack for {', '.join(missing)} "
-            f"(installed: {', '.join(installed) or 'none'}); run apt-get install {packages}."
+            f"(installed: {', '.join(have) or 'none'}); run apt-get install {packages}."
         )
 
 
@@ -229,7 +238,7 @@ def ocr_image(image: Image.Image, lang: str = "eng", *, timeout: float = 180) ->
     naming the package to install. ``timeout`` (seconds, 0 for none) stops a runaway page; Tesseract
     errors and timeouts raise :class:`RuntimeError`.
     """
-    _check_lang(lang)
+    validate_lang(lang)
     prepared = _prepare(image)
     # pytesseract has no env parameter: it hands os.environ to Popen, so
     # make sure the limit is there (setdefault keeps an operator's choice).

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from contextlib import suppress
 from collections.abc import Callable
-from typing import Any
+from contextlib import suppress
+from typing import TYPE_CHECKING, Any
 
 import mongoengine as me
 
 from mizan.storage import DocumentStore, Model, NotFoundError, StaleWriteError
+
+if TYPE_CHECKING:
+    from mizan.kernel import Kernel
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +33,8 @@ class OutboxEntry(Model):
     meta = {"collection": "outbox", "indexes": ["topic"]}
 
 
-Handler = Callable[[dict[str, Any]], None]
+#: Called with the kernel and the entry's payload.
+Handler = Callable[["Kernel", dict[str, Any]], None]
 _handlers: dict[str, Handler] = {}
 
 
@@ -47,8 +51,9 @@ def enqueue(store: DocumentStore, topic: str, payload: dict[str, Any]) -> Outbox
     )
 
 
-def drain(store: DocumentStore, limit: int = 1000, max_attempts: int = 5) -> int:
+def drain(kernel: Kernel, limit: int = 1000, max_attempts: int = 5) -> int:
     """Apply pending entries oldest first; returns how many were applied."""
+    store = kernel.store
     applied = 0
     for entry in store.find(
         OutboxEntry, {"attempts": {"$lt": max_attempts}}, sort=[("_id", 1)], limit=limit
@@ -58,7 +63,7 @@ def drain(store: DocumentStore, limit: int = 1000, max_attempts: int = 5) -> int
             log.error("No outbox handler for topic %s", entry.topic)
             continue
         try:
-            handler(entry.payload)
+            handler(kernel, entry.payload)
         except Exception as exc:  # one bad entry must not block the rest
             log.exception("Outbox entry %s (%s) failed", entry.id, entry.topic)
             entry.attempts += 1

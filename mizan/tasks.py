@@ -17,13 +17,14 @@ JOB_TASKS: dict[str, str] = {"ingest.document": "ingestion.process_document"}
 
 @app.task(name="mizan.drain_outbox")
 def drain_outbox() -> int:
-    return outbox.drain(process_kernel().store)
+    return outbox.drain(process_kernel())
 
 
 @app.task(name="mizan.resume_unfinished")
 def resume_unfinished() -> int:
     """Re-send every job that is queued or was running when its worker died."""
-    store = process_kernel().store
+    kernel = process_kernel()
+    store = kernel.store
     unfinished = store.find(
         Job, {"state": {"$in": [JobState.QUEUED, JobState.RUNNING, JobState.RETRYING]}}
     )
@@ -31,6 +32,6 @@ def resume_unfinished() -> int:
         task = JOB_TASKS.get(job.kind)
         if task:
             enqueue(task, job.id)
-    outbox.drain(store)
+    outbox.drain(kernel)
     log.info("Resumed %d unfinished jobs", len(unfinished))
     return len(unfinished)

@@ -2,7 +2,7 @@
 
 One function decides what counts as "the same word" for search, and it is
 applied identically to indexed text and to query words, so a clerk finds
-ـمُقدّمہ۲۰۱۱ by typing مقدمہ 2011. The rules (domain notes, section 6):
+مُقدّمہ ۲۰۱۱ by typing مقدمہ 2011. The rules (domain notes, section 6):
 
 * Unicode NFKC first: composes decomposed letters (ي + hamza -> ئ, ا + madda
   -> آ) and maps the Arabic presentation forms that PDF extraction emits

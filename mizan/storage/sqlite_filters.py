@@ -244,6 +244,7 @@ class FilterCompiler:
             if not isinstance(value, dt.datetime):
                 value = dt.datetime(value.year, value.month, value.day)
             mark = self._param(date_text(value))
+
             def date_pred(loc: str) -> str:
                 member = _join(loc, f'"{DATE_KEY}"')
                 return (

@@ -1,0 +1,104 @@
+"""Case-file records. The case grows with later work (parties, offences, hearings,
+deadlines); the fields here are the ones the rest of the system relies on."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import mongoengine as me
+
+from mizan.storage import Model
+
+
+class FirRef(me.EmbeddedDocument):
+    """An FIR is identified by police station + number + year (the number restarts yearly)."""
+
+    police_station = me.StringField(required=True, max_length=80)
+    number = me.IntField(required=True, min_value=1, max_value=99999)
+    year = me.IntField(required=True, min_value=1947, max_value=2100)
+    registered_on = me.DateTimeField()
+
+
+class Case(Model):
+    label = "case"
+    title = me.StringField(required=True, max_length=200)
+    district = me.StringField(required=True)
+    fir = me.EmbeddedDocumentField(FirRef, required=True)
+    #: "FIR 189/2024 PS Makli" — how people refer to the case.
+    reference = me.StringField(required=True)
+    state = me.StringField(default="FIR_REGISTERED")
+    labels = me.ListField(me.StringField())
+    lead_prosecutor = me.StringField()
+    assisting = me.ListField(me.StringField())
+    created_by = me.StringField()
+    created_at = me.DateTimeField()
+    updated_at = me.DateTimeField()
+
+    meta = {
+        "collection": "cases",
+        "indexes": [
+            "district",
+            "state",
+            "lead_prosecutor",
+            "reference",
+            {
+                "fields": ["district", "fir.police_station", "fir.number", "fir.year"],
+                "unique": True,
+            },
+            ("district", "-created_at"),
+        ],
+    }
+
+    @property
+    def prosecutors(self) -> list[str]:
+        return ([self.lead_prosecutor] if self.lead_prosecutor else []) + list(self.assisting)
+
+
+class DocumentState(StrEnum):
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class CaseDocument(Model):
+    """One uploaded file in a case file; the original bytes live in the blob store."""
+
+    label = "document"
+    case_id = me.StringField(required=True)
+    district = me.StringField(required=True)
+    title = me.StringField(required=True, max_length=200)
+    filename = me.StringField(required=True, max_length=255)
+    media_type = me.StringField()
+    sha256 = me.StringField(required=True, regex=r"^[0-9a-f]{64}$")
+    size = me.IntField(min_value=0)
+    doc_type = me.StringField(default="other")
+    language = me.StringField(default="eng")
+    state = me.StringField(default=DocumentState.QUEUED, choices=[s.value for s in DocumentState])
+    page_count = me.IntField(default=0)
+    job_id = me.StringField()
+    error = me.StringField()
+    uploaded_by = me.StringField()
+    uploaded_at = me.DateTimeField()
+
+    meta = {
+        "collection": "documents",
+        "indexes": ["case_id", "sha256", "state", ("district", "-uploaded_at")],
+    }
+
+
+class DocumentPage(Model):
+    """Extracted text of one page: kept page by page so a killed job resumes where it stopped."""
+
+    label = "page"
+    document_id = me.StringField(required=True)
+    number = me.IntField(required=True, min_value=1)
+    text = me.StringField(default="")
+    method = me.StringField()
+    confidence = me.FloatField()
+    error = me.StringField()
+
+    meta = {
+        "collection": "document_pages",
+        "indexes": [{"fields": ["document_id", "number"], "unique": True}],
+    }
