@@ -272,9 +272,12 @@ def _positive_leaves(node: Node) -> Iterator[Words]:
 _SPACES = re.compile(r"\s+")
 
 
-def _match_spans(tokens: list[Token], leaves: Sequence[Words]) -> list[tuple[int, int, int]]:
-    """(start, end, leaf index) of every place in the text a query leaf matches."""
-    spans: list[tuple[int, int, int]] = []
+_Span = tuple[int, int, frozenset[int]]  # start, end, indexes of the query leaves matched
+
+
+def _match_spans(tokens: list[Token], leaves: Sequence[Words]) -> list[_Span]:
+    """Every place in the text a positive query leaf matches, overlaps merged."""
+    spans: list[_Span] = []
     for li, leaf in enumerate(leaves):
         n = len(leaf.terms)
         for i in range(len(tokens) - n + 1):
@@ -282,13 +285,13 @@ def _match_spans(tokens: list[Token], leaves: Sequence[Words]) -> list[tuple[int
             last = tokens[i + n - 1].term
             ok = ok and (last.startswith(leaf.terms[-1]) if leaf.prefix else last == leaf.terms[-1])
             if ok:
-                spans.append((tokens[i].start, tokens[i + n - 1].end, li))
-    spans.sort()
-    merged: list[tuple[int, int, int]] = []
+                spans.append((tokens[i].start, tokens[i + n - 1].end, frozenset([li])))
+    spans.sort(key=lambda sp: (sp[0], sp[1]))
+    merged: list[_Span] = []
     for span in spans:  # overlapping matches (a phrase and its own word) become one mark
         if merged and span[0] < merged[-1][1]:
             prev = merged[-1]
-            merged[-1] = (prev[0], max(prev[1], span[1]), prev[2])
+            merged[-1] = (prev[0], max(prev[1], span[1]), prev[2] | span[2])
         else:
             merged.append(span)
     return merged
@@ -310,10 +313,16 @@ def _clean(s: str) -> str:
 class _Fragment:
     score: tuple[int, int]  # (distinct leaves matched, matches)
     core: str  # matched region, used to drop duplicates from overlapping passages
-    html: str
+    text: str
+    start: int
+    end: int
+    spans: Sequence[_Span]
+
+    def html(self) -> str:  # rendered only for the fragments actually shown
+        return _window(self.text, self.start, self.end, self.spans)
 
 
-def _window(text: str, start: int, end: int, spans: Sequence[tuple[int, int, int]]) -> str:
+def _window(text: str, start: int, end: int, spans: Sequence[_Span]) -> str:
     out = ["…" if start > 0 else ""]
     pos = start
     for s, e, _ in spans:
@@ -344,9 +353,9 @@ def _fragments(text: str, leaves: Sequence[Words], max_chars: int) -> list[_Frag
         if end < len(text) and not text[end].isspace():  # nor at the end
             end = _last_space(text, spans[j - 1][1], end, default=end)
         chosen = spans[i:j]
-        score = (len({li for _, _, li in chosen}), len(chosen))
+        score = (len(frozenset().union(*(li for _, _, li in chosen))), len(chosen))
         core = text[chosen[0][0] : chosen[-1][1]]
-        frags.append(_Fragment(score, core, _window(text, start, end, chosen)))
+        frags.append(_Fragment(score, core, text, start, end, chosen))
         i = j
     frags.sort(key=lambda f: f.score, reverse=True)
     return frags
@@ -374,7 +383,7 @@ def _snippets(
                 key = _SPACES.sub(" ", frag.core)
                 if key not in seen:
                     seen.add(key)
-                    out.append(frag.html)
+                    out.append(frag.html())
     if not out and texts and texts[0].strip():
         out.append(_lead(texts[0], max_chars))
     return tuple(out)
@@ -651,32 +660,36 @@ class TantivyIndex(SearchIndex):
         )
         searcher = self._searcher()
         ranked, total = self._rank_documents(searcher, q, offset + limit)
+        page = ranked[offset:]
+        best = [searcher.doc(addr) for _, addr, _ in page]
+        more = self._more_passages(searcher, q, page, [d.get_first("doc_id") for d in best])
         leaves = list(_positive_leaves(node))
         hits = tuple(
-            self._hit(searcher, q, addr, score, leaves) for score, addr in ranked[offset:]
+            self._hit(doc, score, [doc.get_first("text").decode(), *more.get(key, [])], leaves)
+            for (score, _, key), doc in zip(page, best, strict=True)
         )
         return SearchResult(total=total, hits=hits)
 
     @staticmethod
     def _rank_documents(
         searcher: tantivy.Searcher, q: tantivy.Query, want: int
-    ) -> tuple[list[tuple[float, tantivy.DocAddress]], int]:
+    ) -> tuple[list[tuple[float, tantivy.DocAddress, int]], int]:
         """Best passage per document, best documents first, and the exact document total.
 
-        Fetches the top passages, doubling the window until it covers `want`
-        distinct documents or all matches. A document's score is its best
-        passage's score. If the window did not reach every match, the total is
-        counted by reading `doc_key` for all matching passages: O(matching
-        passages), about 35 ms and some MB per 150,000 matches on 2 cores.
+        Fetches the top passages, quadrupling the window until it covers
+        `want` distinct documents or all matches. A document's score is its
+        best passage's score. If the window did not reach every match, the
+        total is counted by reading `doc_key` for all matching passages:
+        O(matching passages), about 35 ms per 150,000 matches on 2 cores.
         """
         k = max(want * 3, 30)
         while True:
             res = searcher.search(q, limit=k, count=True)
             addrs = [addr for _, addr in res.hits]
             keys = searcher.fast_field_values("doc_key", addrs) if addrs else []
-            best: dict[object, tuple[float, tantivy.DocAddress]] = {}
+            best: dict[int, tuple[float, tantivy.DocAddress, int]] = {}
             for (score, addr), key in zip(res.hits, keys, strict=True):
-                best.setdefault(key, (score, addr))  # hits come best first
+                best.setdefault(key, (score, addr, key))  # hits come best first
             if len(best) >= want or k >= res.count:
                 break
             k = min(res.count, k * 4)
@@ -687,38 +700,46 @@ class TantivyIndex(SearchIndex):
         all_keys = searcher.fast_field_values("doc_key", [a for _, a in everything.hits])
         return ranked, len(set(all_keys))
 
-    def _hit(
+    def _more_passages(
         self,
         searcher: tantivy.Searcher,
         q: tantivy.Query,
-        addr: tantivy.DocAddress,
-        score: float,
-        leaves: Sequence[Words],
-    ) -> Hit:
-        doc = searcher.doc(addr)
-        doc_id = doc.get_first("doc_id")
-        # The document's best few matching passages, for snippets from several of them.
+        page: Sequence[tuple[float, tantivy.DocAddress, int]],
+        doc_ids: list[str],
+    ) -> dict[int, list[str]]:
+        """Texts of the next-best matching passages of the page's documents, by doc_key.
+
+        One search for the whole page (not one per document: an expensive
+        query such as a short prefix would be evaluated 20 times). Best
+        effort: a document with very many matching passages may crowd the
+        others' extras out of the window.
+        """
+        wanted = self.passages_per_doc - 1
+        if wanted <= 0 or not page:
+            return {}
+        ids_q = tantivy.Query.term_set_query(_SCHEMA, "doc_id", doc_ids)
         own = tantivy.Query.boolean_query(
             [
                 (tantivy.Occur.Must, q),
-                (
-                    tantivy.Occur.Must,
-                    tantivy.Query.const_score_query(
-                        tantivy.Query.term_query(_SCHEMA, "doc_id", doc_id, index_option="basic"),
-                        0.0,
-                    ),
-                ),
+                (tantivy.Occur.Must, tantivy.Query.const_score_query(ids_q, 0.0)),
             ]
         )
-        texts = [doc.get_first("text").decode()]
-        if self.passages_per_doc > 1:
-            for _, other in searcher.search(own, limit=self.passages_per_doc).hits:
-                other_doc = searcher.doc(other)
-                if other_doc.get_first("passage_id") != doc.get_first("passage_id"):
-                    texts.append(other_doc.get_first("text").decode())
-        texts = texts[: self.passages_per_doc]
+        res = searcher.search(own, limit=len(page) * (wanted + 1) * 2, count=False)
+        shown = {(a.segment_ord, a.doc) for _, a, _ in page}
+        addrs = [a for _, a in res.hits if (a.segment_ord, a.doc) not in shown]
+        keys = searcher.fast_field_values("doc_key", addrs) if addrs else []
+        out: dict[int, list[str]] = {}
+        for addr, key in zip(addrs, keys, strict=True):
+            texts = out.setdefault(key, [])
+            if len(texts) < wanted:
+                texts.append(searcher.doc(addr).get_first("text").decode())
+        return out
+
+    def _hit(
+        self, doc: tantivy.Document, score: float, texts: list[str], leaves: Sequence[Words]
+    ) -> Hit:
         return Hit(
-            doc_id=doc_id,
+            doc_id=doc.get_first("doc_id"),
             passage_id=doc.get_first("passage_id"),
             score=float(score),
             title=doc.get_first("title").decode(),

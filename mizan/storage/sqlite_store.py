@@ -44,7 +44,6 @@ class SQLiteStore:
         self.busy_timeout_ms = busy_timeout_ms
         self._local = threading.local()
         self._ensured: set[str] = set()
-        self._ensure_lock = threading.Lock()
 
     # -- connection and transactions --------------------------------------------------------
     def connection(self) -> sqlite3.Connection:
@@ -98,19 +97,25 @@ class SQLiteStore:
 
     # -- schema -----------------------------------------------------------------------------
     def ensure(self, cls: type[Model]) -> str:
-        """Create the collection's table and declared indexes once per process."""
+        """Create the collection's table and declared indexes once per process.
+
+        DDL is transactional in SQLite: a table first created inside a transaction that
+        then rolls back is gone again, so it only counts as ensured after the commit.
+        SQLite's write lock serialises concurrent creators (no Python lock, which could
+        deadlock against a thread that holds the write lock and waits for it).
+        """
         table = _table(cls)
         if table in self._ensured:
             return table
-        with self._ensure_lock:
-            conn = self.connection()
+        conn = self.connection()
+        with self.transaction():  # joins an open transaction
             conn.execute(
                 f"CREATE TABLE IF NOT EXISTS {table} ("
                 "id TEXT PRIMARY KEY, version INTEGER NOT NULL, doc TEXT NOT NULL)"
             )
             for spec in cls._meta.get("index_specs", []):
                 self._create_index(conn, cls, table, spec)
-            self._ensured.add(table)
+            self.on_commit(lambda: self._ensured.add(table))
         return table
 
     @staticmethod

@@ -1,0 +1,189 @@
+"""The ``mizan`` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from mizan.settings import SettingsError, load_settings
+
+
+def _kernel():  # type: ignore[no-untyped-def]
+    from mizan.kernel import build_kernel, set_process_kernel
+
+    try:
+        kernel = build_kernel(load_settings())
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
+    set_process_kernel(kernel)
+    return kernel
+
+
+@click.group()
+def main() -> None:
+    """Mizan: case management and monitoring for the prosecution service."""
+
+
+@main.command()
+def init() -> None:
+    """Create the data directory, database tables and search index (safe to repeat)."""
+    from mizan.schema import ensure_schema
+
+    kernel = _kernel()
+    ensure_schema(kernel)
+    _ok, detail = kernel.index.ping()
+    click.echo(f"Data directory: {kernel.settings.data_dir}")
+    click.echo(f"Store: {kernel.store.ping()[1]}")
+    click.echo(f"Search index: {detail}")
+
+
+@main.command("create-user")
+@click.argument("username")
+@click.option("--name", "full_name", required=True, help="Full name as shown in Mizan.")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    help="Role (repeatable): admin, prosecutor_general, district_public_prosecutor, "
+    "prosecutor, clerk, trainer, supervisor.",
+)
+@click.option("--district", default=None, help="District code, e.g. KHI-S.")
+@click.password_option(help="Prompted for when not given.")
+def create_user_cmd(
+    username: str, full_name: str, roles: tuple[str, ...], district: str | None, password: str
+) -> None:
+    """Create a user account."""
+    from mizan.accounts.service import AccountError, create_user
+    from mizan.actor import SYSTEM
+
+    kernel = _kernel()
+    try:
+        user = create_user(
+            kernel,
+            SYSTEM,
+            username=username,
+            full_name=full_name,
+            password=password,
+            roles=list(roles),
+            district=district,
+        )
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Created user {user.username} ({', '.join(user.roles)}).")
+
+
+@main.command("seed-demo")
+def seed_demo() -> None:
+    """Add demo districts, one account per role and a few cases (idempotent)."""
+    from mizan.demo import DEMO_PASSWORD, seed
+    from mizan.schema import ensure_schema
+
+    kernel = _kernel()
+    ensure_schema(kernel)
+    accounts = seed(kernel)
+    click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+    for username, roles in accounts:
+        click.echo(f"  {username:<14} {roles}")
+
+
+@main.command("run-worker")
+@click.option("--concurrency", "-c", default=2, show_default=True, help="Worker processes.")
+def run_worker(concurrency: int) -> None:
+    """Run a background worker (OCR, extraction, indexing)."""
+    from mizan import worker
+
+    kernel = _kernel()
+    worker.configure(kernel.settings)
+    worker.app.worker_main(
+        [
+            "worker",
+            "--loglevel=INFO",
+            f"--concurrency={concurrency}",
+            "--queues=mizan",
+            "--without-gossip",
+            "--without-mingle",
+        ]
+    )
+
+
+@main.command()
+def reindex() -> None:
+    """Rebuild the search index from the store (the source of truth)."""
+    from mizan import outbox
+    from search.indexing import reindex_all
+
+    kernel = _kernel()
+    count = reindex_all(kernel)
+    applied = outbox.drain(kernel)
+    click.echo(
+        f"Reindexed {count} documents ({kernel.index.count()} passages); "
+        f"applied {applied} pending index updates."
+    )
+
+
+@main.command("audit-verify")
+def audit_verify() -> None:
+    """Check the audit trail's hash chain; exits 1 naming the first bad entry."""
+    from mizan.audit import verify
+
+    result = verify(_kernel().store)
+    if result.ok:
+        click.echo(f"Audit trail intact: {result.checked} entries checked.")
+        return
+    click.echo(f"AUDIT TRAIL BROKEN: {result.problem}", err=True)
+    sys.exit(1)
+
+
+@main.command()
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+def backup(dest: Path) -> None:
+    """Write a consistent snapshot (database, files, search index) to DEST."""
+    from mizan.backup import make_backup
+
+    try:
+        manifest = make_backup(_kernel(), dest)
+    except (ValueError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(json.dumps(manifest, indent=2))
+
+
+@main.command()
+@click.argument("src", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace existing data in the data directory.")
+def restore(src: Path, force: bool) -> None:
+    """Restore a snapshot made by ``mizan backup`` into the data directory."""
+    from mizan.backup import restore_backup
+
+    try:
+        settings = load_settings()
+        manifest = restore_backup(settings, src, force=force)
+    except (SettingsError, ValueError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Restored backup of {manifest['created_at']} into {settings.data_dir}.")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--lang",
+    default="eng",
+    show_default=True,
+    help="OCR language(s): eng, urd, snd, or combined like eng+urd.",
+)
+def extract(file: Path, lang: str) -> None:
+    """Print the text of FILE (text layer, or OCR for scans) without storing anything."""
+    from ingestion.extract import extract_file
+    from ingestion.ocr import OcrUnavailable
+
+    try:
+        extraction = extract_file(file, file.name, lang=lang)
+    except (ValueError, OcrUnavailable) as exc:
+        raise click.ClickException(str(exc)) from None
+    for page in extraction.pages:
+        if page.error:
+            click.echo(f"[page {page.number}: {page.error}]", err=True)
+    click.echo(extraction.text)

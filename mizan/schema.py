@@ -1,0 +1,33 @@
+"""Every stored model in one list, so ``mizan init`` can create tables and indexes up front."""
+
+from __future__ import annotations
+
+from mizan.kernel import Kernel
+from mizan.storage import Model
+
+
+def all_models() -> list[type[Model]]:
+    from casefiles.models import Case, CaseDocument, DocumentPage
+    from mizan.accounts.models import District, User
+    from mizan.audit import AuditEntry, AuditHead
+    from mizan.jobs import Job
+    from mizan.outbox import OutboxEntry
+
+    return [
+        District,
+        User,
+        AuditEntry,
+        AuditHead,
+        Job,
+        OutboxEntry,
+        Case,
+        CaseDocument,
+        DocumentPage,
+    ]
+
+
+def ensure_schema(kernel: Kernel) -> None:
+    ensure = getattr(kernel.store, "ensure", None)
+    for model in all_models():
+        if ensure is not None:
+            ensure(model)

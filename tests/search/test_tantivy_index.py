@@ -1,0 +1,268 @@
+"""TantivyIndex against a real on-disk Tantivy index (no mocks)."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+import tantivy
+
+from search.port import Passage, QueryError, SearchIndex, SearchUnavailableError
+from search.tantivy_index import TantivyIndex
+
+
+def passage(doc_id: str, n: int, text: str, **kw: object) -> Passage:
+    fields: dict[str, object] = {
+        "kind": "document",
+        "title": f"Title {doc_id}",
+        "acl": ("public",),
+    }
+    fields.update(kw)
+    return Passage(id=f"{doc_id}:{n}", doc_id=doc_id, text=text, **fields)  # type: ignore[arg-type]
+
+
+def ids(result: object) -> list[str]:
+    return [h.doc_id for h in result.hits]  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> TantivyIndex:
+    return TantivyIndex(tmp_path / "idx")
+
+
+@pytest.fixture
+def corpus(index: TantivyIndex) -> TantivyIndex:
+    index.upsert(
+        [
+            passage("fir-1", 0, "FIR 12/2011 lodged at PS Civil Lines Karachi, section 302 PPC.",
+                    case_id="c1", acl=("case:c1",), doc_type="fir"),
+            passage("fir-1", 1, "The accused Muhammad Ali fled towards the river with a pistol.",
+                    case_id="c1", acl=("case:c1",), doc_type="fir", page=2),
+            passage("judg-1", 0, "Bail granted. The murder case against the accused is weak.",
+                    kind="judgment", acl=("public",), date=datetime.date(2011, 4, 18)),
+            passage("judg-2", 0, "Appeal against acquittal in a theft case from Hyderabad.",
+                    kind="judgment", acl=("public",)),
+            passage("memo-9", 0, "Confidential memo about the murder case in district Sukkur.",
+                    case_id="c9", acl=("case:c9", "district:skr")),
+        ]
+    )  # fmt: skip
+    return index
+
+
+def test_is_a_search_index(index: TantivyIndex) -> None:
+    assert isinstance(index, SearchIndex)
+    assert index.count() == 0
+    ok, detail = index.ping()
+    assert ok and "tantivy" in detail
+
+
+def test_search_groups_passages_per_document(corpus: TantivyIndex) -> None:
+    assert corpus.count() == 5
+    res = corpus.search("accused", principals=None)
+    assert res.total == 2
+    assert sorted(ids(res)) == ["fir-1", "judg-1"]
+    fir = next(h for h in res.hits if h.doc_id == "fir-1")
+    assert (fir.passage_id, fir.page, fir.case_id, fir.kind) == ("fir-1:1", 2, "c1", "document")
+    assert fir.title == "Title fir-1"
+    # words from two passages of one document: one hit, snippets from both passages
+    res = corpus.search("karachi pistol", principals=None)
+    assert res.total == 1 and len(res.hits) == 1
+    assert len(res.hits[0].snippets) == 2
+    assert all("<mark>" in s for s in res.hits[0].snippets)
+
+
+def test_ranking_prefers_more_query_words(corpus: TantivyIndex) -> None:
+    res = corpus.search("murder weak bail", principals=None)
+    assert ids(res)[0] == "judg-1"
+    assert res.hits[0].score > res.hits[-1].score
+
+
+def test_upsert_replaces_all_passages_of_a_document(corpus: TantivyIndex) -> None:
+    corpus.upsert([passage("fir-1", 0, "Corrected FIR text about a stolen motorcycle.",
+                           case_id="c1", acl=("case:c1",))])  # fmt: skip
+    assert corpus.count() == 4  # fir-1 had two passages, now one
+    assert corpus.search("pistol", principals=None).total == 0
+    assert ids(corpus.search("motorcycle", principals=None)) == ["fir-1"]
+
+
+def test_delete_documents(corpus: TantivyIndex) -> None:
+    corpus.delete_documents(["fir-1", "no-such-doc"])
+    assert corpus.count() == 3
+    assert corpus.search("karachi", principals=None).total == 0
+    corpus.delete_documents([])
+    corpus.clear()
+    assert corpus.count() == 0
+
+
+def test_permissions_filter_inside_the_query(corpus: TantivyIndex) -> None:
+    # "murder" is in judg-1 (public) and memo-9 (case c9 / district skr only)
+    assert corpus.search("murder", principals=None).total == 2
+    public = corpus.search("murder", principals={"public"})
+    assert (public.total, ids(public)) == (1, ["judg-1"])
+    district = corpus.search("murder", principals={"public", "district:skr"})
+    assert district.total == 2
+    assert corpus.search("karachi", principals={"public", "case:c9"}).total == 0
+    assert corpus.search("karachi", principals=["case:c1"]).total == 1
+
+
+def test_empty_principals_see_nothing(corpus: TantivyIndex) -> None:
+    assert corpus.search("murder", principals=set()) == corpus.search("zzz", principals=None)
+    assert corpus.search("", principals=()).total == 0
+
+
+def test_total_excludes_invisible_documents_beyond_the_page(index: TantivyIndex) -> None:
+    visible = [passage(f"v{i}", j, f"robbery report {i} part {j}") for i in range(30)
+               for j in range(3)]  # fmt: skip
+    hidden = [passage(f"h{i}", 0, "robbery robbery robbery", acl=("case:secret",))
+              for i in range(40)]  # fmt: skip
+    index.upsert(visible + hidden)
+    res = index.search("robbery", principals={"public"}, limit=5)
+    assert res.total == 30  # counted exactly, although only 5 docs were fetched
+    assert len(res.hits) == 5 and all(h.doc_id.startswith("v") for h in res.hits)
+    assert len(set(ids(res))) == 5
+    pages = [ids(index.search("robbery", principals={"public"}, limit=7, offset=o))
+             for o in range(0, 35, 7)]  # fmt: skip
+    flat = [d for page in pages for d in page]
+    assert len(flat) == 30 and len(set(flat)) == 30
+    assert index.search("robbery", principals=None, limit=0).total == 70
+
+
+def test_filters(corpus: TantivyIndex) -> None:
+    judgments = corpus.search("case", principals=None, filters={"kind": "judgment"})
+    assert sorted(ids(judgments)) == ["judg-1", "judg-2"]
+    assert corpus.search("", principals=None, filters={"case_id": "c1"}).total == 1
+    assert corpus.search("", principals=None, filters={"doc_type": "fir"}).total == 1
+    assert corpus.search("", principals=None, filters={"language": "ur"}).total == 0
+    with pytest.raises(ValueError, match="unknown search filter"):
+        corpus.search("x", principals=None, filters={"acl": "public"})
+
+
+def test_phrase_boolean_and_prefix_queries(corpus: TantivyIndex) -> None:
+    def found(q: str) -> list[str]:
+        return sorted(ids(corpus.search(q, principals=None)))
+
+    assert found('"murder case"') == ["judg-1", "memo-9"]
+    assert found('"case murder"') == []
+    assert found("murder AND bail") == ["judg-1"]
+    assert found("murder AND NOT bail") == ["memo-9"]
+    assert found("murder -bail") == ["memo-9"]
+    assert found("+murder bail") == ["judg-1", "memo-9"]
+    assert found("hyderabad OR sukkur") == ["judg-2", "memo-9"]
+    assert found("(hyderabad OR sukkur) AND theft") == ["judg-2"]
+    assert found("NOT case") == ["fir-1"]
+    assert found("acquit*") == ["judg-2"]
+    assert found("muham* AND pistol") == ["fir-1"]
+    assert found("12/2011") == ["fir-1"]  # punctuated words search as phrases
+    assert found("302 AND ppc") == ["fir-1"]
+    assert found("zzz") == []
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ('"murder case', "quotation mark"),
+        ("(murder OR theft", "not closed"),
+        ("murder)", "without a matching"),
+        ("murder AND", "AND needs a word"),
+        ("OR theft", "OR needs a word"),
+        ("NOT", "NOT must be followed"),
+        ("mu*rder", "can only end a word"),
+        ("*", "must follow"),
+        ("()", "brackets are empty"),
+        ("!!!", "no words"),
+        ("x " * 600, "too long"),
+    ],
+)
+def test_bad_queries_raise_query_error(corpus: TantivyIndex, query: str, message: str) -> None:
+    with pytest.raises(QueryError, match=message):
+        corpus.search(query, principals=None)
+
+
+def test_snippets_are_escaped_and_highlighted(index: TantivyIndex) -> None:
+    index.upsert([passage("x", 0, 'Exhibit <script>alert("x")</script> shows the Pistol & knife.')])
+    (hit,) = index.search("pistol", principals=None).hits
+    (snippet,) = hit.snippets
+    assert "<script>" not in snippet
+    assert "&lt;script&gt;" in snippet and "&amp;" in snippet
+    assert "<mark>Pistol</mark>" in snippet  # original case, as displayed
+    (hit,) = index.search("script", principals=None).hits
+    assert "<mark>script</mark>&gt;" in hit.snippets[0]
+
+
+def test_several_snippets_from_a_long_passage(index: TantivyIndex) -> None:
+    filler = " ".join(["lorem"] * 80)
+    text = f"Murder at dawn. {filler} The murder weapon. {filler} A murder trial {filler}"
+    index.upsert([passage("long", 0, text)])
+    (hit,) = index.search('murder "murder weapon" trial', principals=None).hits
+    assert len(hit.snippets) == 3
+    assert any("<mark>murder weapon</mark>" in s for s in hit.snippets)
+    assert hit.snippets[2].startswith("<mark>Murder</mark> at dawn")  # one query word: last
+    assert all(s.startswith("…") or s.startswith("<mark>") for s in hit.snippets)
+    assert all(len(s) < 400 for s in hit.snippets)
+
+
+def test_urdu_with_diacritics_and_digit_variants(index: TantivyIndex) -> None:
+    index.upsert(
+        [
+            passage("ur-1", 0, "مُقدّمہ نمبر ۱۲۳/۲۰۱۱ تھانہ سول لائن میں درج کیا گیا۔",
+                    language="ur", title="ایف آئی آر"),
+            passage("ur-2", 0, "ملزم علي ولد احمد كو گرفتار كيا گيا", language="ur"),
+            passage("sd-1", 0, "ڪيس جي ٻڌڻي ٿيندي", language="sd"),
+        ]
+    )  # fmt: skip
+    res = index.search("مقدمہ", principals=None)
+    assert ids(res) == ["ur-1"]
+    assert "<mark>مُقدّمہ</mark>" in res.hits[0].snippets[0]  # marked as written
+    assert ids(index.search("123/2011", principals=None)) == ["ur-1"]
+    assert ids(index.search("٢٠١١", principals=None)) == ["ur-1"]
+    assert ids(index.search("علی AND کو", principals=None)) == ["ur-2"]
+    assert ids(index.search('"گرفتار کیا"', principals=None)) == ["ur-2"]
+    assert ids(index.search("ڪيس", principals=None)) == ["sd-1"]
+    assert index.search("کيس", principals=None).total == 0  # ک is not Sindhi ڪ
+    assert ids(index.search("ایف", principals=None)) == ["ur-1"]  # title words count
+    assert ids(index.search("مقد*", principals=None, filters={"language": "ur"})) == ["ur-1"]
+
+
+def test_reopen_from_disk(tmp_path: Path) -> None:
+    first = TantivyIndex(tmp_path / "idx")
+    first.upsert([passage("d1", 0, "persisted across restarts")])
+    del first
+    again = TantivyIndex(tmp_path / "idx")
+    assert again.count() == 1
+    assert ids(again.search("restarts", principals=None)) == ["d1"]
+
+
+def test_two_instances_on_one_path(tmp_path: Path) -> None:
+    reader = TantivyIndex(tmp_path / "idx")
+    writer = TantivyIndex(tmp_path / "idx", lock_timeout=0.3)
+    assert reader.search("worker", principals=None).total == 0
+    writer.upsert([passage("d1", 0, "written by the worker process")])
+    assert ids(reader.search("worker", principals=None)) == ["d1"]
+    reader.upsert([passage("d2", 0, "the worker again")])  # either may write, one at a time
+    assert writer.search("worker", principals=None).total == 2
+    # another process's writer, as a worker would hold it
+    lock_holder = tantivy.Index.open(str(tmp_path / "idx")).writer(15_000_000, 1)
+    try:
+        with pytest.raises(SearchUnavailableError, match="busy"):
+            writer.upsert([passage("d3", 0, "blocked")])
+    finally:
+        lock_holder.wait_merging_threads()
+    writer.upsert([passage("d3", 0, "unblocked worker")])
+    assert reader.search("worker", principals=None).total == 3
+
+
+def test_blank_query_lists_visible_documents_with_lead_snippet(corpus: TantivyIndex) -> None:
+    res = corpus.search("  ", principals={"public"})
+    assert sorted(ids(res)) == ["judg-1", "judg-2"]
+    assert all(h.snippets and "<mark>" not in h.snippets[0] for h in res.hits)
+
+
+def test_invalid_arguments(index: TantivyIndex) -> None:
+    with pytest.raises(ValueError, match="duplicate passage id"):
+        index.upsert([passage("d", 0, "a"), passage("d", 0, "b")])
+    with pytest.raises(TypeError, match="acl"):
+        index.upsert([passage("d", 0, "a", acl="public")])
+    with pytest.raises(ValueError):
+        index.search("a", principals=None, limit=-1)
+    assert index.count() == 0

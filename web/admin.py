@@ -1,0 +1,177 @@
+"""Administration: users, their roles and districts; the audit trail."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from mizan import audit
+from mizan.accounts.models import District, User
+from mizan.accounts.roles import ROLE_LABELS, Capability, Role
+from mizan.accounts.service import AccountError, create_user, set_password, update_user
+from mizan.i18n import lazy_gettext as _l
+from mizan.storage import NotFoundError, StaleWriteError
+from web.support import Pagination, actor, kernel, page_arg, requires
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _district_choices() -> list[tuple[str, str]]:
+    districts = kernel().store.find(District, sort=[("name", 1)])
+    return [("", _("— none —"))] + [(d.code, f"{d.name} ({d.code})") for d in districts]
+
+
+def _role_choices() -> list[tuple[str, str]]:
+    return [(role.value, str(ROLE_LABELS[role])) for role in Role]
+
+
+class UserForm(FlaskForm):
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
+    roles = MultiCheckboxField(_l("Roles"), validators=[DataRequired()])
+    district = SelectField(_l("District"), validators=[Optional()])
+    active = BooleanField(_l("Active"), default=True)
+    version = HiddenField()
+
+
+class NewUserForm(UserForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(min=3, max=40)])
+    password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(min=10)])
+
+
+class PasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=10)])
+
+
+def _prepare(form: UserForm) -> UserForm:
+    form.roles.choices = _role_choices()
+    form.district.choices = _district_choices()
+    return form
+
+
+@bp.route("/users")
+@requires(Capability.MANAGE_USERS)
+def users():  # type: ignore[no-untyped-def]
+    page, per_page = page_arg(), 50
+    role = request.args.get("role") or None
+    flt = {"roles": role} if role in Role._value2member_map_ else {}
+    total = kernel().store.count(User, flt)
+    rows = kernel().store.find(
+        User, flt, sort=[("username", 1)], skip=(page - 1) * per_page, limit=per_page
+    )
+    return render_template(
+        "admin/users.html", users=rows, role=role, pagination=Pagination(page, per_page, total)
+    )
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@requires(Capability.MANAGE_USERS)
+def new_user():  # type: ignore[no-untyped-def]
+    form = _prepare(NewUserForm())
+    if form.validate_on_submit():
+        try:
+            user = create_user(
+                kernel(),
+                actor(),
+                username=form.username.data,
+                full_name=form.full_name.data,
+                password=form.password.data,
+                roles=form.roles.data,
+                district=form.district.data or None,
+            )
+        except AccountError as exc:
+            form.form_errors.append(str(exc))
+        else:
+            flash(_("User %(name)s created.", name=user.username), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None), (
+        400 if form.errors or form.form_errors else 200
+    )
+
+
+@bp.route("/users/<user_id>", methods=["GET", "POST"])
+@requires(Capability.MANAGE_USERS)
+def edit_user(user_id: str):  # type: ignore[no-untyped-def]
+    try:
+        user = kernel().store.get(User, user_id)
+    except NotFoundError:
+        abort(404)
+    form = _prepare(UserForm(obj=user))
+    if request.method == "GET":
+        form.version.data = str(user.version)
+        form.district.data = user.district or ""
+    pw_form = PasswordForm(prefix="pw")
+    if form.validate_on_submit():
+        try:
+            update_user(
+                kernel(),
+                actor(),
+                user.id,
+                version=int(form.version.data or 0),
+                full_name=form.full_name.data,
+                roles=form.roles.data,
+                district=form.district.data or None,
+                active=form.active.data,
+            )
+        except (AccountError, StaleWriteError) as exc:
+            form.form_errors.append(str(exc))
+        else:
+            flash(_("Changes to %(name)s saved.", name=user.username), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user, pw_form=pw_form), (
+        409 if form.form_errors else 200
+    )
+
+
+@bp.route("/users/<user_id>/password", methods=["POST"])
+@requires(Capability.MANAGE_USERS)
+def reset_password(user_id: str):  # type: ignore[no-untyped-def]
+    form = PasswordForm(prefix="pw")
+    if not form.validate_on_submit():
+        flash(_("The new password must be at least 10 characters long."), "error")
+    else:
+        try:
+            set_password(kernel(), actor(), user_id, form.password.data)
+        except AccountError as exc:
+            flash(str(exc), "error")
+        except NotFoundError:
+            abort(404)
+        else:
+            flash(_("Password changed; the user's other sessions have ended."), "success")
+    return redirect(url_for("admin.edit_user", user_id=user_id))
+
+
+@bp.route("/audit")
+@requires(Capability.VIEW_AUDIT)
+def audit_log():  # type: ignore[no-untyped-def]
+    page, per_page = page_arg(), 50
+    flt: dict = {}
+    for key in ("actor_name", "action", "subject_id"):
+        if request.args.get(key):
+            flt[key] = request.args[key].strip()
+    store = kernel().store
+    total = store.count(audit.AuditEntry, flt)
+    entries = store.find(
+        audit.AuditEntry, flt, sort=[("seq", -1)], skip=(page - 1) * per_page, limit=per_page
+    )
+    return render_template(
+        "admin/audit.html",
+        entries=entries,
+        pagination=Pagination(page, per_page, total),
+        filters=flt,
+    )

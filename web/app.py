@@ -1,0 +1,146 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+from flask import Flask, request, session
+from flask_babel import Babel
+from flask_babel import gettext as babel_gettext
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFProtect
+
+from mizan import i18n, worker
+from mizan.accounts.models import User
+from mizan.accounts.roles import ROLE_LABELS, capabilities_of
+from mizan.accounts.service import actor_for, get_user
+from mizan.kernel import Kernel, build_kernel, set_process_kernel
+from mizan.settings import Settings, load_settings
+from web.translations import compile_translations
+
+LANGUAGES = {"en": "English", "ur": "اردو"}
+RTL = {"ur"}
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+
+
+class SessionUser:
+    """The signed-in user as Flask-Login sees it; the session ends if roles change."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        self.id = user.id
+        self.is_authenticated = True
+        self.is_active = user.active
+        self.is_anonymous = False
+
+    def get_id(self) -> str:
+        return f"{self.user.id}:{self.user.session_epoch}"
+
+
+def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -> Flask:
+    settings = settings or (kernel.settings if kernel else load_settings())
+    kernel = kernel or build_kernel(settings)
+    set_process_kernel(kernel)
+    worker.configure(settings)
+
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024 + 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        REMEMBER_COOKIE_SECURE=settings.secure_cookies,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        PERMANENT_SESSION_LIFETIME=8 * 3600,
+        WTF_CSRF_TIME_LIMIT=8 * 3600,
+        BABEL_DEFAULT_LOCALE="en",
+        BABEL_TRANSLATION_DIRECTORIES=str(compile_translations()),
+    )
+    app.extensions["mizan"] = kernel
+
+    Babel(app, locale_selector=_select_locale)
+    i18n.install_translator(lambda text: babel_gettext(text) if _in_request() else text)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = i18n.lazy_gettext("Please sign in to see this page.")
+    login_manager.user_loader(_load_user)
+
+    from web import admin, auth, cases, documents, errors, health, home, jobs, search
+
+    for module in (auth, home, admin, cases, documents, jobs, search, health):
+        app.register_blueprint(module.bp)
+    errors.register(app)
+
+    app.after_request(_security_headers)
+    app.context_processor(_template_globals)
+    return app
+
+
+def _in_request() -> bool:
+    from flask import has_request_context
+
+    return has_request_context()
+
+
+def _select_locale() -> str:
+    chosen = request.args.get("lang")
+    if chosen in LANGUAGES:
+        session["lang"] = chosen
+        return chosen
+    if session.get("lang") in LANGUAGES:
+        return session["lang"]
+    if current_user and getattr(current_user, "is_authenticated", False):
+        return current_user.user.language
+    return request.accept_languages.best_match(list(LANGUAGES)) or "en"
+
+
+def _load_user(session_id: str) -> SessionUser | None:
+    from web.support import kernel
+
+    user_id, _, epoch = session_id.partition(":")
+    user = get_user(kernel(), user_id)
+    if user is None or not user.active or str(user.session_epoch) != epoch:
+        return None
+    return SessionUser(user)
+
+
+def _security_headers(response):  # type: ignore[no-untyped-def]
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'",
+    )
+    if request.endpoint and not request.endpoint.startswith("static"):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _template_globals() -> dict:
+    from flask_babel import get_locale
+
+    locale = str(get_locale() or "en")
+    user = current_user.user if getattr(current_user, "is_authenticated", False) else None
+    actor = actor_for(user) if user else None
+    return {
+        "lang": locale,
+        "text_dir": "rtl" if locale in RTL else "ltr",
+        "languages": LANGUAGES,
+        "me": user,
+        "caps": capabilities_of(actor.roles) if actor else frozenset(),
+        "role_labels": ROLE_LABELS,
+        "url_with": _url_with,
+    }
+
+
+def _url_with(**changes: object) -> str:
+    """The current URL with some query arguments replaced (pagination keeps filters)."""
+    from flask import url_for
+
+    args = request.args.to_dict()
+    args.update({k: str(v) for k, v in changes.items()})
+    return url_for(request.endpoint or "home.index", **(request.view_args or {}), **args)

@@ -1,0 +1,63 @@
+"""Sign in and out."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from mizan.accounts.service import LoginRefused, authenticate
+from mizan.events import DomainEvent
+from mizan.i18n import lazy_gettext as _l
+from web.app import SessionUser
+from web.support import actor, client_address, kernel
+
+bp = Blueprint("auth", __name__)
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=40)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+
+
+def _safe_next(target: str | None) -> str:
+    """Only redirect within this site after sign-in."""
+    if target and not urlsplit(target).netloc and target.startswith("/") and "//" not in target:
+        return target
+    return url_for("home.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():  # type: ignore[no-untyped-def]
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            user = authenticate(kernel(), form.username.data, form.password.data, client_address())
+        except LoginRefused as exc:
+            error = str(exc)
+        else:
+            session.clear()
+            session["lang"] = user.language
+            login_user(SessionUser(user))
+            return redirect(_safe_next(request.args.get("next")))
+    status = 401 if error else 200
+    return render_template("auth/login.html", form=form, error=error), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():  # type: ignore[no-untyped-def]
+    who = actor()
+    kernel().emit(DomainEvent("auth.logout", who, "user", who.user_id))
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))

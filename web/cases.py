@@ -1,0 +1,176 @@
+"""Cases: list, open, view, assign."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from casefiles.models import CaseDocument
+from casefiles.policy import can_edit_case
+from casefiles.service import (
+    CaseError,
+    CaseNotFound,
+    NewCase,
+    assign,
+    create_case,
+    get_case,
+    list_cases,
+)
+from mizan.accounts.models import District, User
+from mizan.accounts.roles import Capability, Role
+from mizan.accounts.service import PermissionDenied
+from mizan.i18n import lazy_gettext as _l
+from mizan.jobs import Job
+from mizan.storage import StaleWriteError
+from web.documents import UploadForm
+from web.support import Pagination, actor, kernel, page_arg, requires
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+PER_PAGE = 25
+
+
+class CaseForm(FlaskForm):
+    district = SelectField(_l("District"), validators=[DataRequired()])
+    police_station = StringField(_l("Police station"), validators=[DataRequired(), Length(max=80)])
+    fir_number = IntegerField(_l("FIR number"), validators=[DataRequired(), NumberRange(1, 99999)])
+    fir_year = IntegerField(_l("FIR year"), validators=[DataRequired(), NumberRange(1947, 2100)])
+    registered_on = DateField(_l("Registered on"), validators=[Optional()])
+    title = StringField(_l("Short title"), validators=[Optional(), Length(max=200)])
+
+
+class AssignForm(FlaskForm):
+    lead = SelectField(_l("Lead prosecutor"), validators=[Optional()])
+    assisting = SelectMultipleField(_l("Assisting prosecutors"), validators=[Optional()])
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=300)])
+    version = HiddenField()
+
+
+@bp.route("/")
+@login_required
+def index():  # type: ignore[no-untyped-def]
+    page = page_arg()
+    cases, total = list_cases(kernel(), actor(), page=page, per_page=PER_PAGE)
+    return render_template(
+        "cases/index.html", cases=cases, pagination=Pagination(page, PER_PAGE, total)
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Capability.CREATE_CASE)
+def new():  # type: ignore[no-untyped-def]
+    who = actor()
+    form = CaseForm()
+    flt = {} if who.has_role(Role.PROSECUTOR_GENERAL) else {"code": who.district or ""}
+    form.district.choices = [
+        (d.code, d.name) for d in kernel().store.find(District, flt, sort=[("name", 1)])
+    ]
+    if form.validate_on_submit():
+        try:
+            case = create_case(
+                kernel(),
+                who,
+                NewCase(
+                    district=form.district.data,
+                    police_station=form.police_station.data,
+                    fir_number=form.fir_number.data,
+                    fir_year=form.fir_year.data,
+                    title=form.title.data or "",
+                    registered_on=form.registered_on.data,
+                ),
+            )
+        except (CaseError, PermissionDenied) as exc:
+            form.form_errors.append(str(exc))
+        else:
+            flash(_("Case %(ref)s opened.", ref=case.reference), "success")
+            return redirect(url_for("cases.show", case_id=case.id))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("cases/new.html", form=form), status
+
+
+def _assign_form(case) -> AssignForm:  # type: ignore[no-untyped-def]
+    form = AssignForm()
+    prosecutors = kernel().store.find(
+        User,
+        {"roles": Role.PROSECUTOR, "active": True, "district": case.district},
+        sort=[("full_name", 1)],
+    )
+    choices = [(u.id, u.full_name) for u in prosecutors]
+    form.lead.choices = [("", _("— none —")), *choices]
+    form.assisting.choices = choices
+    return form
+
+
+@bp.route("/<case_id>")
+@login_required
+def show(case_id: str):  # type: ignore[no-untyped-def]
+    who = actor()
+    try:
+        case = get_case(kernel(), who, case_id)
+    except CaseNotFound:
+        abort(404)
+    store = kernel().store
+    documents = store.find(CaseDocument, {"case_id": case.id}, sort=[("uploaded_at", -1)])
+    jobs = {j.id: j for j in store.find(Job, {"case_id": case.id})}
+    names = {u.id: u.full_name for u in store.find(User, {"_id": {"$in": case.prosecutors}})}
+    assign_form = None
+    if Capability.ASSIGN_CASE in _caps(who):
+        assign_form = _assign_form(case)
+        assign_form.lead.data = case.lead_prosecutor or ""
+        assign_form.assisting.data = list(case.assisting)
+        assign_form.version.data = str(case.version)
+    return render_template(
+        "cases/show.html",
+        case=case,
+        documents=documents,
+        jobs=jobs,
+        names=names,
+        upload_form=UploadForm(),
+        can_edit=can_edit_case(who, case),
+        assign_form=assign_form,
+    )
+
+
+def _caps(who):  # type: ignore[no-untyped-def]
+    from mizan.accounts.roles import capabilities_of
+
+    return capabilities_of(who.roles)
+
+
+@bp.route("/<case_id>/assign", methods=["POST"])
+@requires(Capability.ASSIGN_CASE)
+def assign_view(case_id: str):  # type: ignore[no-untyped-def]
+    who = actor()
+    try:
+        case = get_case(kernel(), who, case_id)
+    except CaseNotFound:
+        abort(404)
+    form = _assign_form(case)
+    if not form.validate_on_submit():
+        flash(_("Choose prosecutors from the list."), "error")
+        return redirect(url_for("cases.show", case_id=case.id))
+    try:
+        assign(
+            kernel(),
+            who,
+            case.id,
+            version=int(form.version.data or 0),
+            lead=form.lead.data or None,
+            assisting=form.assisting.data,
+            reason=form.reason.data or "",
+        )
+    except (CaseError, StaleWriteError, PermissionDenied) as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("Assignment saved."), "success")
+    return redirect(url_for("cases.show", case_id=case.id))

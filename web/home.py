@@ -1,0 +1,21 @@
+"""The start page after sign-in."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import login_required
+
+from casefiles.service import list_cases
+from mizan.jobs import Job
+from web.support import actor, kernel
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+@login_required
+def index():  # type: ignore[no-untyped-def]
+    who = actor()
+    cases, total = list_cases(kernel(), who, per_page=10)
+    jobs = kernel().store.find(Job, {"created_by": who.user_id}, sort=[("created_at", -1)], limit=5)
+    return render_template("home.html", cases=cases, total=total, jobs=jobs)

@@ -1,0 +1,82 @@
+"""Background jobs with live progress bars."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from casefiles.service import CaseNotFound, get_case
+from mizan.jobs import Job, JobState, update_job
+from mizan.storage import NotFoundError
+from mizan.tasks import JOB_TASKS
+from mizan.worker import enqueue
+from web.support import Pagination, actor, kernel, page_arg
+
+bp = Blueprint("jobs", __name__, url_prefix="/jobs")
+PER_PAGE = 30
+
+
+def _visible_job(job_id: str) -> Job:
+    try:
+        job = kernel().store.get(Job, job_id)
+    except NotFoundError:
+        abort(404)
+    who = actor()
+    if job.created_by != who.user_id:
+        try:
+            get_case(kernel(), who, job.case_id or "")
+        except CaseNotFound:
+            abort(404)
+    return job
+
+
+@bp.route("/")
+@login_required
+def index():  # type: ignore[no-untyped-def]
+    who = actor()
+    page = page_arg()
+    flt = {"created_by": who.user_id}
+    total = kernel().store.count(Job, flt)
+    rows = kernel().store.find(
+        Job, flt, sort=[("created_at", -1)], skip=(page - 1) * PER_PAGE, limit=PER_PAGE
+    )
+    return render_template(
+        "jobs/index.html", jobs=rows, pagination=Pagination(page, PER_PAGE, total)
+    )
+
+
+@bp.route("/<job_id>/progress")
+@login_required
+def progress(job_id: str):  # type: ignore[no-untyped-def]
+    """The progress bar alone; the page script swaps it in until the job has finished."""
+    return render_template("jobs/_progress.html", job=_visible_job(job_id))
+
+
+@bp.route("/<job_id>.json")
+@login_required
+def as_json(job_id: str):  # type: ignore[no-untyped-def]
+    job = _visible_job(job_id)
+    return {
+        "id": job.id,
+        "state": job.state,
+        "stage": job.stage,
+        "done": job.done,
+        "total": job.total,
+        "percent": job.percent,
+        "error": job.error,
+        "attempts": job.attempts,
+    }
+
+
+@bp.route("/<job_id>/retry", methods=["POST"])
+@login_required
+def retry(job_id: str):  # type: ignore[no-untyped-def]
+    job = _visible_job(job_id)
+    if job.state != JobState.FAILED or job.kind not in JOB_TASKS:
+        flash(_("Only a failed job can be retried."), "error")
+    else:
+        update_job(kernel().store, job.id, state=JobState.QUEUED, stage="queued", error=None)
+        enqueue(JOB_TASKS[job.kind], job.id)
+        flash(_("The job was queued again."), "success")
+    return redirect(url_for("jobs.index")), 303

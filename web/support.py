@@ -1,0 +1,70 @@
+"""Helpers shared by blueprints: the kernel, the acting user, pagination."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import wraps
+
+from flask import abort, current_app, request
+from flask_login import current_user, login_required
+
+from mizan.accounts.roles import Capability, capabilities_of
+from mizan.accounts.service import actor_for
+from mizan.actor import Actor
+from mizan.kernel import Kernel
+
+
+def kernel() -> Kernel:
+    return current_app.extensions["mizan"]
+
+
+def client_address() -> str | None:
+    """The caller's address (behind a reverse proxy, configure ProxyFix so this is real)."""
+    return request.remote_addr
+
+
+def actor() -> Actor:
+    return actor_for(current_user.user, client_address(), "web")
+
+
+def requires(capability: Capability):  # type: ignore[no-untyped-def]
+    """Signed in, and the user's roles grant ``capability`` (else 403)."""
+
+    def decorator(view):  # type: ignore[no-untyped-def]
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):  # type: ignore[no-untyped-def]
+            if capability not in capabilities_of(frozenset(current_user.user.roles)):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def page_arg() -> int:
+    try:
+        return max(int(request.args.get("page", "1")), 1)
+    except ValueError:
+        return 1
+
+
+@dataclass(frozen=True)
+class Pagination:
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(math.ceil(self.total / self.per_page), 1)
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
