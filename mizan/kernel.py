@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from mizan import audit
+from mizan import audit, worker
 from mizan.events import DomainEvent, EventBus
 from mizan.settings import Settings, load_settings
 from mizan.storage import DocumentStore

@@ -24,9 +24,9 @@ def configure(settings: Settings) -> Celery:
     global _configured_for
     if _configured_for == settings.broker_url:
         return app
-    options: dict = {"visibility_timeout": 3600}
-    if settings.broker_kind == "sqlite":
-        options["polling_interval"] = 0.5
+    # kombu's SQLAlchemy transport hands every transport option to create_engine,
+    # so only Redis gets them (it re-delivers unacknowledged tasks after an hour).
+    options: dict = {"visibility_timeout": 3600} if settings.broker_kind == "redis" else {}
     app.conf.update(
         broker_url=settings.broker_url,
         broker_transport_options=options,

@@ -44,8 +44,9 @@ def login():  # type: ignore[no-untyped-def]
         except LoginRefused as exc:
             error = str(exc)
         else:
+            chosen = session.get("lang")
             session.clear()
-            session["lang"] = user.language
+            session["lang"] = chosen or user.language
             login_user(SessionUser(user))
             return redirect(_safe_next(request.args.get("next")))
     status = 401 if error else 200

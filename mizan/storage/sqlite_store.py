@@ -272,9 +272,12 @@ class SQLiteStore:
         if any(s.may_be_array for s in steps[:-1]):
             raise ValueError(f"Cannot group by {field!r}: it lies inside a list of records.")
         if steps[-1].may_be_array:
+            # Filter in a subquery: json_each has its own ``id`` column, which would make
+            # the filter's ``id`` (an ``_id`` condition) ambiguous in a plain join.
             sql = (
-                f"SELECT j.value, j.type, COUNT(DISTINCT t.id) FROM {table} t, "
-                f"json_each(t.doc, {path}) j WHERE {where} GROUP BY j.value, j.type"
+                f"SELECT j.value, j.type, COUNT(DISTINCT t.id) "
+                f"FROM (SELECT id, doc FROM {table} WHERE {where}) t, "
+                f"json_each(t.doc, {path}) j GROUP BY j.value, j.type"
             )
         else:
             sql = (

@@ -193,9 +193,30 @@ QUERIES = st.fixed_dictionaries(
 
 
 # -- the oracle side ----------------------------------------------------------------------------
+_FALSE, _TRUE = b"\x00", b"\x01"
+
+
+def _tag_booleans(value: Any) -> Any:
+    """Booleans as one-byte binary values, for the oracle only.
+
+    mongomock matches with Python ``==``, where ``False == 0`` and ``True == 1.0``;
+    MongoDB never equates a boolean with a number (distinct BSON types). Binary
+    values compare only with each other, keep false < true, and sort in the same
+    place as booleans relative to every type these tests store (after arrays,
+    before dates: nothing else here falls between binary data and booleans).
+    """
+    if isinstance(value, bool):
+        return _TRUE if value else _FALSE
+    if isinstance(value, dict):  # ($exists takes a real boolean: it is not a value)
+        return {k: v if k == "$exists" else _tag_booleans(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_tag_booleans(v) for v in value]
+    return value
+
+
 def _as_server_sees_it(value: Any) -> Any:
-    """What a real MongoDB server would receive: one BSON round trip."""
-    return bson.decode(bson.encode({"v": value}))["v"]
+    """What a real MongoDB server would receive (one BSON round trip), booleans tagged."""
+    return _tag_booleans(bson.decode(bson.encode({"v": value}))["v"])
 
 
 def _split_operators(flt: Any) -> Any:
@@ -216,13 +237,26 @@ def _split_operators(flt: Any) -> Any:
     for key, cond in flt.items():
         if key in ("$and", "$or"):
             parts.append({key: _split_operators(cond)})
-        elif isinstance(cond, dict) and len(cond) > 1 and all(k.startswith("$") for k in cond):
-            parts.extend({key: {op: arg}} for op, arg in cond.items())
+        elif isinstance(cond, dict) and cond and all(k.startswith("$") for k in cond):
+            parts.extend(_single_operator(key, op, arg) for op, arg in cond.items())
         else:
             parts.append({key: cond})
     if len(parts) <= 1:
         return parts[0] if parts else {}
     return {"$and": parts}
+
+
+def _single_operator(path: str, op: str, arg: Any) -> dict[str, Any]:
+    """``$exists: false`` -> ``$nor: [{path: {$exists: true}}]`` for the oracle.
+
+    MongoDB defines ``$exists: false`` as the negation of ``$exists: true``, so
+    ``{"parts.qty": {"$exists": false}}`` does not match ``parts: [{}, {qty: 0}]``
+    (one element has the field). mongomock matches it because *some* element lacks
+    the field. ``$nor`` is the same query on a real server and mongomock gets it right.
+    """
+    if op == "$exists" and arg is False:
+        return {"$nor": [{path: {"$exists": True}}]}
+    return {path: {op: arg}}
 
 
 def oracle_find(
@@ -301,7 +335,8 @@ def test_group_count_agrees_with_the_oracle(
         pipeline.append({"$group": {"_id": f"${field}", "n": {"$sum": 1}}})
     expected: dict[Any, int] = {}
     for row in oracle.aggregate(pipeline):
-        expected[row["_id"]] = expected.get(row["_id"], 0) + row["n"]
+        key = {_FALSE: False, _TRUE: True}.get(row["_id"], row["_id"])
+        expected[key] = expected.get(key, 0) + row["n"]
     assert store.group_count(StoreItem, field, flt) == expected
 
 

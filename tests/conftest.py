@@ -1,0 +1,129 @@
+"""Shared fixtures: a fresh data directory, kernel and app per test, real adapters only."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from mizan.kernel import Kernel, build_kernel, set_process_kernel  # noqa: E402
+from mizan.settings import Settings, load_settings  # noqa: E402
+
+DEMO_PASSWORD = "mizan-demo-2026"
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def make_settings(data_dir: Path, **extra: str) -> Settings:
+    env = {
+        "MIZAN_DATA_DIR": str(data_dir),
+        "MIZAN_BROKER": f"sqla+sqlite:///{data_dir / 'broker.sqlite3'}",
+        **extra,
+    }
+    return load_settings(env, env_file=None)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path / "data")
+
+
+@pytest.fixture
+def kernel(settings: Settings) -> Iterator[Kernel]:
+    kernel = build_kernel(settings)
+    set_process_kernel(kernel)
+    yield kernel
+    set_process_kernel(None)
+    kernel.close()
+
+
+@pytest.fixture
+def demo(kernel: Kernel) -> Kernel:
+    """The kernel with the demo districts, accounts and cases."""
+    from mizan.demo import seed
+
+    seed(kernel)
+    return kernel
+
+
+@pytest.fixture
+def app(demo: Kernel):  # type: ignore[no-untyped-def]
+    from web import create_app
+
+    app = create_app(demo.settings, kernel=demo)
+    app.config["TESTING"] = True
+    return app
+
+
+def csrf_token(html: bytes | str) -> str:
+    text = html.decode() if isinstance(html, bytes) else html
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', text)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+class Browser:
+    """A test client that signs in and carries CSRF tokens like a person's browser would."""
+
+    def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
+        self.client = app.test_client()
+
+    def login(self, username: str, password: str = DEMO_PASSWORD):  # type: ignore[no-untyped-def]
+        page = self.client.get("/login")
+        return self.client.post("/login", data={"username": username, "password": password,
+                                                "csrf_token": csrf_token(page.data)})
+
+    def token(self, url: str) -> str:
+        return csrf_token(self.client.get(url).data)
+
+    def get(self, url: str, **kw):  # type: ignore[no-untyped-def]
+        return self.client.get(url, **kw)
+
+    def post(self, url: str, data: dict, form_url: str | None = None, **kw):  # type: ignore[no-untyped-def]
+        data = {**data, "csrf_token": self.token(form_url or url)}
+        return self.client.post(url, data=data, **kw)
+
+
+@pytest.fixture
+def browser(app):  # type: ignore[no-untyped-def]
+    return lambda: Browser(app)
+
+
+def user_id(kernel: Kernel, username: str) -> str:
+    from mizan.accounts.models import User
+
+    return kernel.store.find_one(User, {"username": username}).id
+
+
+def render_scan(text: str, path: Path, dpi: int = 300) -> Path:
+    """A page image of ``text`` as a 300-dpi scanner would produce it (black on white)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", size=dpi // 6)
+    lines = text.splitlines() or [text]
+    width = int(dpi * 8.27)
+    height = 200 + len(lines) * (dpi // 4)
+    image = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(image)
+    for n, line in enumerate(lines):
+        draw.text((dpi // 2, 100 + n * (dpi // 4)), line, font=font, fill=0)
+    image.save(path, dpi=(dpi, dpi))
+    return path
+
+
+@pytest.fixture
+def celery_worker(kernel: Kernel):  # type: ignore[no-untyped-def]
+    """A real Celery worker (solo pool, in a thread) consuming the real SQLite broker."""
+    from celery.contrib.testing.worker import start_worker
+
+    from mizan import worker
+
+    worker.configure(kernel.settings)
+    with start_worker(worker.app, pool="solo", perform_ping_check=False,
+                      shutdown_timeout=30, loglevel="WARNING") as w:
+        yield w
