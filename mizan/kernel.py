@@ -57,6 +57,7 @@ def build_kernel(settings: Settings | None = None) -> Kernel:
     kernel = Kernel(
         settings=settings, store=open_store(settings), blobs=BlobStore(settings.blob_dir)
     )
+    worker.configure(settings)
     kernel.events.subscribe(lambda event: audit.record_event(kernel.store, event))
     from search.indexing import subscribe_indexing
 

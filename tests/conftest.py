@@ -12,8 +12,8 @@ import pytest
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from mizan.kernel import Kernel, build_kernel, set_process_kernel  # noqa: E402
-from mizan.settings import Settings, load_settings  # noqa: E402
+from mizan.kernel import Kernel, build_kernel, set_process_kernel
+from mizan.settings import Settings, load_settings
 
 DEMO_PASSWORD = "mizan-demo-2026"
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -75,8 +75,10 @@ class Browser:
 
     def login(self, username: str, password: str = DEMO_PASSWORD):  # type: ignore[no-untyped-def]
         page = self.client.get("/login")
-        return self.client.post("/login", data={"username": username, "password": password,
-                                                "csrf_token": csrf_token(page.data)})
+        return self.client.post(
+            "/login",
+            data={"username": username, "password": password, "csrf_token": csrf_token(page.data)},
+        )
 
     def token(self, url: str) -> str:
         return csrf_token(self.client.get(url).data)
@@ -124,6 +126,7 @@ def celery_worker(kernel: Kernel):  # type: ignore[no-untyped-def]
     from mizan import worker
 
     worker.configure(kernel.settings)
-    with start_worker(worker.app, pool="solo", perform_ping_check=False,
-                      shutdown_timeout=30, loglevel="WARNING") as w:
+    with start_worker(
+        worker.app, pool="solo", perform_ping_check=False, shutdown_timeout=30, loglevel="WARNING"
+    ) as w:
         yield w

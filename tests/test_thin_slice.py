@@ -15,7 +15,6 @@ import pytest
 from casefiles.models import Case, CaseDocument
 from mizan.audit import AuditEntry, verify
 from mizan.jobs import Job
-
 from tests.conftest import render_scan, user_id
 
 pytestmark = pytest.mark.slow
@@ -38,22 +37,37 @@ def test_scanned_page_flows_from_clerk_to_assigned_prosecutor_only(
     assert clerk.login("clerk.south").status_code == 302
 
     # 1. The clerk opens a case from an FIR.
-    response = clerk.post("/cases/new", {"district": "KHI-S", "police_station": "Saddar",
-                                         "fir_number": "45", "fir_year": "2025",
-                                         "title": "State v. Rasheed"})
+    response = clerk.post(
+        "/cases/new",
+        {
+            "district": "KHI-S",
+            "police_station": "Saddar",
+            "fir_number": "45",
+            "fir_year": "2025",
+            "title": "State v. Rasheed",
+        },
+    )
     assert response.status_code == 302, response.data
     case = demo.store.find_one(Case, {"fir.police_station": "Saddar", "fir.number": 45})
     assert case is not None and response.headers["Location"].endswith(f"/cases/{case.id}")
 
     # 2. ...and uploads a scanned page to it.
-    scan = render_scan("Statement under section 161 CrPC\n"
-                       "The accused Rasheed was seen near the godown with a pistol", tmp_path / "scan.png")
+    scan = render_scan(
+        "Statement under section 161 CrPC\n"
+        "The accused Rasheed was seen near the godown with a pistol",
+        tmp_path / "scan.png",
+    )
     with scan.open("rb") as fh:
         response = clerk.client.post(
             f"/cases/{case.id}/documents",
-            data={"file": (fh, "scan.png"), "title": "Witness statement", "lang": "eng",
-                  "csrf_token": clerk.token(f"/cases/{case.id}")},
-            content_type="multipart/form-data")
+            data={
+                "file": (fh, "scan.png"),
+                "title": "Witness statement",
+                "lang": "eng",
+                "csrf_token": clerk.token(f"/cases/{case.id}"),
+            },
+            content_type="multipart/form-data",
+        )
     assert response.status_code == 303
     doc = demo.store.find_one(CaseDocument, {"case_id": case.id})
     assert doc is not None and doc.media_type == "image/png"
@@ -72,9 +86,11 @@ def test_scanned_page_flows_from_clerk_to_assigned_prosecutor_only(
     dpp = browser()
     dpp.login("dpp.south")
     fresh = demo.store.get(Case, case.id)
-    response = dpp.post(f"/cases/{case.id}/assign",
-                        {"lead": user_id(demo, "pp.rahim"), "version": str(fresh.version),
-                         "reason": "duty roster"}, form_url=f"/cases/{case.id}")
+    response = dpp.post(
+        f"/cases/{case.id}/assign",
+        {"lead": user_id(demo, "pp.rahim"), "version": str(fresh.version), "reason": "duty roster"},
+        form_url=f"/cases/{case.id}",
+    )
     assert response.status_code == 302
     assert demo.store.get(Case, case.id).lead_prosecutor == user_id(demo, "pp.rahim")
 
@@ -99,11 +115,17 @@ def test_scanned_page_flows_from_clerk_to_assigned_prosecutor_only(
 
     # 7. Every step is in the audit trail, and the chain verifies.
     actions = [(e.actor_name, e.action) for e in demo.store.find(AuditEntry, sort=[("seq", 1)])]
-    for expected in [("clerk.south", "auth.login"), ("clerk.south", "case.created"),
-                     ("clerk.south", "document.uploaded"), ("worker", "document.extracted"),
-                     ("dpp.south", "case.assigned"), ("pp.rahim", "document.viewed"),
-                     ("pp.rahim", "document.downloaded"), ("pp.sana", "document.access_denied"),
-                     ("pp.sana", "case.access_denied")]:
+    for expected in [
+        ("clerk.south", "auth.login"),
+        ("clerk.south", "case.created"),
+        ("clerk.south", "document.uploaded"),
+        ("worker", "document.extracted"),
+        ("dpp.south", "case.assigned"),
+        ("pp.rahim", "document.viewed"),
+        ("pp.rahim", "document.downloaded"),
+        ("pp.sana", "document.access_denied"),
+        ("pp.sana", "case.access_denied"),
+    ]:
         assert expected in actions, f"{expected} missing from the audit trail"
     viewed = demo.store.find_one(AuditEntry, {"action": "document.viewed"})
     assert viewed.address == "127.0.0.1" and viewed.subject_id == doc.id
