@@ -187,3 +187,7 @@ def extract(file: Path, lang: str) -> None:
         if page.error:
             click.echo(f"[page {page.number}: {page.error}]", err=True)
     click.echo(extraction.text)
+
+
+if __name__ == "__main__":
+    main()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _lf
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -14,7 +15,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from casefiles.models import CaseDocument
 from casefiles.policy import can_edit_case
@@ -41,12 +42,35 @@ PER_PAGE = 25
 
 
 class CaseForm(FlaskForm):
-    district = SelectField(_l("District"), validators=[DataRequired()])
-    police_station = StringField(_l("Police station"), validators=[DataRequired(), Length(max=80)])
-    fir_number = IntegerField(_l("FIR number"), validators=[DataRequired(), NumberRange(1, 99999)])
-    fir_year = IntegerField(_l("FIR year"), validators=[DataRequired(), NumberRange(1947, 2100)])
+    district = SelectField(_l("District"), validators=[InputRequired(_lf("Choose the district."))])
+    police_station = StringField(
+        _l("Police station"),
+        validators=[
+            InputRequired(_lf("Enter the police station.")),
+            Length(
+                max=80, message=_lf("The police station name is too long (80 letters at most).")
+            ),
+        ],
+    )
+    fir_number = IntegerField(
+        _l("FIR number"),
+        validators=[
+            InputRequired(_lf("Enter the FIR number.")),
+            NumberRange(1, 99999, _lf("The FIR number must be between 1 and 99999.")),
+        ],
+    )
+    fir_year = IntegerField(
+        _l("FIR year"),
+        validators=[
+            InputRequired(_lf("Enter the FIR year, e.g. 2024.")),
+            NumberRange(1947, 2100, _lf("The FIR year must be between 1947 and 2100.")),
+        ],
+    )
     registered_on = DateField(_l("Registered on"), validators=[Optional()])
-    title = StringField(_l("Short title"), validators=[Optional(), Length(max=200)])
+    title = StringField(
+        _l("Short title"),
+        validators=[Optional(), Length(max=200, message=_lf("The title is too long."))],
+    )
 
 
 class AssignForm(FlaskForm):

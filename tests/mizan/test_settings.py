@@ -1,0 +1,68 @@
+"""Settings: embedded defaults, server URLs by configuration, clear errors naming the variable."""
+
+from __future__ import annotations
+
+import pytest
+
+from mizan.settings import SettingsError, load_settings
+
+
+def _load(tmp_path, **env: str):  # type: ignore[no-untyped-def]
+    return load_settings({"MIZAN_DATA_DIR": str(tmp_path), **env}, env_file=None)
+
+
+def test_embedded_defaults(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    s = _load(tmp_path)
+    assert s.store_kind == "sqlite" and s.sqlite_path == tmp_path / "mizan.sqlite3"
+    assert s.search_kind == "embedded" and s.index_dir == tmp_path / "index"
+    assert s.broker_kind == "sqlite"
+    assert s.broker_url == f"sqla+sqlite:///{tmp_path / 'broker.sqlite3'}"
+    assert s.bind == "127.0.0.1:8000"
+
+
+def test_servers_by_configuration(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    s = _load(
+        tmp_path,
+        MIZAN_STORE="mongodb://db.example:27017/mizan",
+        MIZAN_SEARCH="http://es.example:9200/",
+        MIZAN_BROKER="redis://cache:6379/0",
+    )
+    assert s.store_kind == "mongodb"
+    assert s.search_kind == "elasticsearch" and s.search_url == "http://es.example:9200"
+    assert s.broker_kind == "redis"
+
+
+def test_secret_key_is_generated_once_and_kept(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    first = _load(tmp_path).secret_key
+    assert len(first) >= 32
+    assert _load(tmp_path).secret_key == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert _load(tmp_path, MIZAN_SECRET_KEY="x" * 20).secret_key == "x" * 20
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("MIZAN_STORE", "postgres://nope"),
+        ("MIZAN_STORE", "mongodb://host:27017"),
+        ("MIZAN_SEARCH", "solr"),
+        ("MIZAN_BROKER", "amqp://guest@localhost//"),
+        ("MIZAN_BIND", "8000"),
+        ("MIZAN_SECURE_COOKIES", "maybe"),
+        ("MIZAN_MAX_UPLOAD_MB", "lots"),
+        ("MIZAN_MAX_UPLOAD_MB", "0"),
+        ("MIZAN_SECRET_KEY", "short"),
+    ],
+)
+def test_wrong_values_stop_start_up_naming_the_variable(tmp_path, variable, value) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(SettingsError, match=variable):
+        _load(tmp_path, **{variable: value})
+
+
+def test_dotenv_file_is_read_and_environment_wins(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    env_file = tmp_path / ".env"
+    env_file.write_text("MIZAN_BIND=0.0.0.0:9000\nMIZAN_MAX_UPLOAD_MB=50\n")
+    s = load_settings(
+        {"MIZAN_DATA_DIR": str(tmp_path), "MIZAN_MAX_UPLOAD_MB": "70"}, env_file=env_file
+    )
+    assert s.bind == "0.0.0.0:9000" and s.max_upload_mb == 70

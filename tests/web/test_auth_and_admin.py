@@ -1,0 +1,167 @@
+"""Sign-in, CSRF, session cookies, security headers and the admin pages, over HTTP."""
+
+from __future__ import annotations
+
+from mizan.accounts.models import User
+from mizan.audit import AuditEntry
+from tests.conftest import csrf_token
+
+
+def test_pages_need_sign_in(app) -> None:  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    for url in ("/", "/cases/", "/search/?q=x", "/jobs/", "/admin/users"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_login_form_requires_csrf_token(app) -> None:  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    response = client.post("/login", data={"username": "admin", "password": "mizan-demo-2026"})
+    assert response.status_code == 400
+    assert b"Form expired" in response.data
+
+
+def test_login_sets_hardened_session_cookie_and_headers(app) -> None:  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    page = client.get("/login")
+    assert page.headers["X-Frame-Options"] == "DENY"
+    assert "default-src 'self'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    response = client.post(
+        "/login",
+        data={
+            "username": "admin",
+            "password": "mizan-demo-2026",
+            "csrf_token": csrf_token(page.data),
+        },
+    )
+    assert response.status_code == 302
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_wrong_password_is_refused_with_a_message(browser) -> None:  # type: ignore[no-untyped-def]
+    response = browser().login("admin", "not-the-password")
+    assert response.status_code == 401
+    assert b"The username or password is not correct." in response.data
+
+
+def test_logout_needs_post_and_ends_the_session(browser) -> None:  # type: ignore[no-untyped-def]
+    b = browser()
+    b.login("admin")
+    assert b.get("/logout").status_code == 405
+    assert b.post("/logout", {}, form_url="/").status_code == 302
+    assert b.get("/").status_code == 302
+
+
+def test_only_admins_reach_user_management(browser) -> None:  # type: ignore[no-untyped-def]
+    for username in ("pg.sindh", "dpp.south", "pp.rahim", "clerk.south", "trainer"):
+        b = browser()
+        b.login(username)
+        assert b.get("/admin/users").status_code == 403, username
+    b = browser()
+    b.login("admin")
+    assert b.get("/admin/users").status_code == 200
+
+
+def test_admin_creates_user_who_can_then_sign_in(app, browser) -> None:  # type: ignore[no-untyped-def]
+    admin = browser()
+    admin.login("admin")
+    response = admin.post(
+        "/admin/users/new",
+        {
+            "username": "clerk.east",
+            "full_name": "Zainab Shah",
+            "password": "clerk-pass-2026",
+            "roles": ["clerk"],
+            "district": "KHI-E",
+        },
+    )
+    assert response.status_code == 302
+    kernel = app.extensions["mizan"]
+    created = kernel.store.find_one(User, {"username": "clerk.east"})
+    assert created.roles == ["clerk"] and created.district == "KHI-E"
+    assert (
+        kernel.store.find_one(
+            AuditEntry, {"action": "user.created", "subject_id": created.id}
+        ).actor_name
+        == "admin"
+    )
+    assert browser().login("clerk.east", "clerk-pass-2026").status_code == 302
+
+
+def test_admin_form_errors_are_shown_not_lost(browser) -> None:  # type: ignore[no-untyped-def]
+    admin = browser()
+    admin.login("admin")
+    response = admin.post(
+        "/admin/users/new",
+        {
+            "username": "pp.rahim",
+            "full_name": "Someone Else",
+            "password": "another-pass-1",
+            "roles": ["prosecutor"],
+            "district": "KHI-S",
+        },
+    )
+    assert response.status_code == 400
+    assert b"already taken" in response.data and b"Someone Else" in response.data
+
+
+def test_stale_user_edit_is_refused_with_a_message(app, browser) -> None:  # type: ignore[no-untyped-def]
+    kernel = app.extensions["mizan"]
+    user = kernel.store.find_one(User, {"username": "pp.hyd"})
+    admin = browser()
+    admin.login("admin")
+    form = {
+        "full_name": "Imran Qureshi",
+        "roles": ["prosecutor"],
+        "district": "HYD",
+        "active": "y",
+        "version": str(user.version),
+    }
+    url = f"/admin/users/{user.id}"
+    assert admin.post(url, {**form, "full_name": "First Edit"}).status_code == 302
+    response = admin.post(url, {**form, "full_name": "Second Edit"})
+    assert response.status_code == 409
+    assert b"changed by someone else" in response.data
+    assert kernel.store.get(User, user.id).full_name == "First Edit"
+
+
+def test_role_change_signs_the_user_out(app, browser) -> None:  # type: ignore[no-untyped-def]
+    kernel = app.extensions["mizan"]
+    victim = browser()
+    victim.login("pp.hyd")
+    assert victim.get("/cases/").status_code == 200
+    user = kernel.store.find_one(User, {"username": "pp.hyd"})
+    admin = browser()
+    admin.login("admin")
+    admin.post(
+        f"/admin/users/{user.id}",
+        {
+            "full_name": user.full_name,
+            "roles": ["trainer"],
+            "district": "",
+            "active": "y",
+            "version": str(user.version),
+        },
+    )
+    assert victim.get("/cases/").status_code == 302
+
+
+def test_audit_page_for_admin_and_prosecutor_general_only(browser) -> None:  # type: ignore[no-untyped-def]
+    pg = browser()
+    pg.login("pg.sindh")
+    page = pg.get("/admin/audit?action=auth.login")
+    assert page.status_code == 200 and b"auth.login" in page.data
+    clerk = browser()
+    clerk.login("clerk.south")
+    assert clerk.get("/admin/audit").status_code == 403
+
+
+def test_healthz_reports_each_component(app) -> None:  # type: ignore[no-untyped-def]
+    body = app.test_client().get("/healthz").get_json()
+    assert set(body["components"]) == {"store", "index", "broker", "ocr"}
+    assert body["components"]["store"]["up"] is True
+    assert body["components"]["index"]["up"] is True
+    assert body["components"]["broker"]["up"] is True
+    assert body["status"] == "ok"

@@ -1,0 +1,208 @@
+"""Cases and documents over HTTP: validation, uploads, and who may see what."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from casefiles.models import Case, CaseDocument
+from ingestion.tasks import process_document
+from mizan import outbox
+from mizan.audit import AuditEntry
+from mizan.jobs import Job
+from tests.conftest import render_scan
+
+
+def _case(kernel, station: str = "Artillery Maidan") -> Case:  # type: ignore[no-untyped-def]
+    return kernel.store.find_one(Case, {"fir.police_station": station})
+
+
+def _upload(b, case_id: str, name: str, data: bytes):  # type: ignore[no-untyped-def]
+    return b.client.post(
+        f"/cases/{case_id}/documents",
+        data={
+            "file": (io.BytesIO(data), name),
+            "title": "",
+            "lang": "eng",
+            "csrf_token": b.token(f"/cases/{case_id}"),
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"fir_number": "0"}, b"The FIR number must be between 1 and 99999."),
+        ({"fir_number": "abc"}, b"Not a valid integer value."),
+        ({"police_station": ""}, b"Enter the police station."),
+        ({"fir_year": "1800"}, b"The FIR year must be between 1947 and 2100."),
+        ({"district": "HYD"}, b"Not a valid choice"),
+    ],
+)
+def test_new_case_form_reports_bad_input(browser, form, message) -> None:  # type: ignore[no-untyped-def]
+    clerk = browser()
+    clerk.login("clerk.south")
+    data = {
+        "district": "KHI-S",
+        "police_station": "Saddar",
+        "fir_number": "10",
+        "fir_year": "2025",
+        **form,
+    }
+    response = clerk.post("/cases/new", data)
+    assert response.status_code == 400
+    assert message in response.data
+
+
+def test_duplicate_fir_is_refused(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    clerk = browser()
+    clerk.login("clerk.south")
+    response = clerk.post(
+        "/cases/new",
+        {
+            "district": "KHI-S",
+            "police_station": "Artillery Maidan",
+            "fir_number": "189",
+            "fir_year": "2024",
+        },
+    )
+    assert response.status_code == 400
+    assert b"already registered" in response.data
+    assert demo.store.count(Case, {"fir.number": 189}) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("empty.pdf", b"", b"empty"),
+        ("tool.exe", b"MZ\x90\x00" + b"\x00" * 100, b"cannot be added"),
+        ("scan.pdf", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, b"PNG"),
+    ],
+)
+def test_bad_uploads_are_refused_with_a_clear_message(browser, demo, name, data, message) -> None:  # type: ignore[no-untyped-def]
+    clerk = browser()
+    clerk.login("clerk.south")
+    case = _case(demo)
+    response = _upload(clerk, case.id, name, data)
+    assert message in response.data
+    assert demo.store.count(CaseDocument, {"case_id": case.id}) == 0
+
+
+def test_same_file_twice_is_linked_not_duplicated(browser, demo, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    clerk = browser()
+    clerk.login("clerk.south")
+    case = _case(demo)
+    data = b"FIR 189/2024 complainant statement, typed copy.\n"
+    _upload(clerk, case.id, "statement.txt", data)
+    response = _upload(clerk, case.id, "copy-of-statement.txt", data)
+    assert b"already in this case" in response.data
+    assert demo.store.count(CaseDocument, {"case_id": case.id}) == 1
+
+
+def test_identical_file_in_another_case_reuses_extracted_pages(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    dpp = browser()
+    dpp.login("dpp.south")
+    first, second = _case(demo), _case(demo, "Boat Basin")
+    data = b"Medical report of the injured witness."
+    for case in (first, second):
+        _upload(dpp, case.id, "report.txt", data)
+        doc = demo.store.find_one(CaseDocument, {"case_id": case.id})
+        assert process_document(demo, doc.job_id) == "succeeded"
+    second_doc = demo.store.find_one(CaseDocument, {"case_id": second.id})
+    assert demo.store.get(Job, second_doc.job_id).stage == "done"
+    assert demo.blobs.exists(second_doc.sha256)
+    assert len(list(demo.blobs.iter_digests())) == 1
+
+
+def test_corrupt_pdf_fails_its_own_job_with_a_reason(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    clerk = browser()
+    clerk.login("clerk.south")
+    case = _case(demo)
+    _upload(clerk, case.id, "broken.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ntruncated")
+    doc = demo.store.find_one(CaseDocument, {"case_id": case.id})
+    assert process_document(demo, doc.job_id) == "failed"
+    job = demo.store.get(Job, doc.job_id)
+    assert job.state == "failed" and job.error
+    assert demo.store.get(CaseDocument, doc.id).state == "failed"
+    page = clerk.get("/jobs/").data.decode()
+    assert "Retry" in page and job.error.split(":")[0] in page
+
+
+# -- who may see what ------------------------------------------------------------------------
+
+CASE_ACCESS = {
+    # username: (sees the Karachi South case assigned to pp.rahim, sees the Hyderabad case)
+    "pg.sindh": (True, True),
+    "dpp.south": (True, False),
+    "clerk.south": (True, False),
+    "supervisor": (True, False),
+    "pp.rahim": (True, False),
+    "pp.sana": (False, False),
+    "pp.hyd": (False, True),
+    "trainer": (False, False),
+    "admin": (False, False),
+}
+
+
+@pytest.mark.parametrize("username", sorted(CASE_ACCESS))
+def test_case_page_access_by_assignment_and_district(browser, demo, username) -> None:  # type: ignore[no-untyped-def]
+    south, hyd = _case(demo), _case(demo, "Market")
+    b = browser()
+    b.login(username)
+    expected = CASE_ACCESS[username]
+    for case, allowed in zip((south, hyd), expected, strict=True):
+        status = b.get(f"/cases/{case.id}").status_code
+        assert status == (200 if allowed else 404), (username, case.reference, status)
+        listed = case.reference.encode() in b.get("/cases/").data
+        assert listed == allowed, (username, case.reference)
+    if not all(expected):
+        denied = demo.store.count(
+            AuditEntry, {"action": "case.access_denied", "actor_name": username}
+        )
+        assert denied >= 1
+
+
+def test_search_respects_case_access(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    dpp = browser()
+    dpp.login("dpp.south")
+    case = _case(demo)
+    _upload(dpp, case.id, "note.txt", b"The recovered motorcycle was a Honda CD70.")
+    doc = demo.store.find_one(CaseDocument, {"case_id": case.id})
+    process_document(demo, doc.job_id)
+    outbox.drain(demo)
+    expectations = {
+        "pp.rahim": 1,
+        "dpp.south": 1,
+        "pg.sindh": 1,
+        "pp.sana": 0,
+        "pp.hyd": 0,
+        "clerk.south": 1,
+    }
+    for username, hits in expectations.items():
+        b = browser()
+        b.login(username)
+        page = b.get("/search/?q=motorcycle").data.decode()
+        assert f"{hits} documents found" in page, username
+
+
+def test_bad_query_shows_a_message(browser) -> None:  # type: ignore[no-untyped-def]
+    b = browser()
+    b.login("pp.rahim")
+    response = b.get("/search/?q=(murder AND bail")
+    assert response.status_code == 400
+    assert b"flash-error" in response.data and b"is not closed" in response.data
+
+
+def test_scan_upload_text_is_shown_beside_the_page(browser, demo, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    clerk = browser()
+    clerk.login("clerk.south")
+    case = _case(demo)
+    scan = render_scan("Recovery memo of the pistol", tmp_path / "memo.png")
+    _upload(clerk, case.id, "memo.png", scan.read_bytes())
+    doc = demo.store.find_one(CaseDocument, {"case_id": case.id})
+    assert process_document(demo, doc.job_id) == "succeeded"
+    page = clerk.get(f"/documents/{doc.id}?q=pistol").data.decode()
+    assert "<mark>pistol</mark>" in page and "read by OCR" in page
