@@ -139,7 +139,7 @@ def test_admin_creates_a_user_who_can_then_sign_in(page: Page) -> None:
     page.get_by_label("Full name").fill("Kamran Shaikh")
     page.get_by_label("Initial password").fill("a-long-enough-secret")
     page.get_by_role("checkbox", name="Prosecutor", exact=True).check()
-    page.get_by_label("District").select_option(label="Karachi South (KHI-S)")
+    page.get_by_label("District", exact=True).select_option(label="Karachi South (KHI-S)")
     page.get_by_role("button", name="Save").click()
 
     expect(page.get_by_role("status")).to_have_text("User pp.kamran created.")

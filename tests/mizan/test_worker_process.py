@@ -1,0 +1,85 @@
+"""A real ``mizan run-worker`` process: it processes jobs, and a killed worker's job resumes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from PIL import Image
+
+from casefiles.models import Case
+from ingestion.service import upload_document
+from mizan.accounts.models import User
+from mizan.accounts.service import actor_for
+from mizan.jobs import Job
+from tests.conftest import render_scan
+
+pytestmark = pytest.mark.slow
+
+
+def start_worker(settings) -> subprocess.Popen:  # type: ignore[no-untyped-def]
+    env = {
+        **os.environ,
+        "MIZAN_DATA_DIR": str(settings.data_dir),
+        "MIZAN_BROKER": settings.broker_url,
+        "OMP_THREAD_LIMIT": "1",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "mizan.cli", "run-worker", "-c", "1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
+    """Stop by PID and wait (never `timeout`: polling-broker workers take seconds to stop)."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, sig)
+        proc.wait(timeout=60)
+
+
+def wait_job(kernel, job_id: str, predicate, timeout: float = 180) -> Job:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = kernel.store.get(Job, job_id)
+        if predicate(job):
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job never reached the expected state: {kernel.store.get(Job, job_id)}")
+
+
+def test_killed_worker_job_is_resumed_by_the_next_worker(demo, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    pages = [
+        Image.open(
+            render_scan(
+                f"Page {n} of the police file, statement of witness {n}", tmp_path / f"p{n}.png"
+            )
+        )
+        for n in range(1, 5)
+    ]
+    tiff = tmp_path / "file.tiff"
+    pages[0].save(tiff, save_all=True, append_images=pages[1:], dpi=(300, 300))
+    clerk = actor_for(demo.store.find_one(User, {"username": "clerk.south"}))
+    case = demo.store.find_one(Case, {"district": "KHI-S"})
+    worker = start_worker(demo.settings)
+    try:
+        with tiff.open("rb") as fh:
+            doc = upload_document(demo, clerk, case.id, filename="file.tiff", stream=fh)
+        wait_job(demo, doc.job_id, lambda j: j.state == "running" and j.done >= 1)
+    finally:
+        stop(worker, signal.SIGKILL)  # dies mid-job, without acknowledging anything
+    assert demo.store.get(Job, doc.job_id).state == "running"
+
+    worker = start_worker(demo.settings)
+    try:
+        job = wait_job(demo, doc.job_id, lambda j: j.finished)
+    finally:
+        stop(worker)
+    assert job.state == "succeeded", job.error
+    assert job.attempts == 2 and job.done == job.total == 4
