@@ -24,6 +24,10 @@ def configure(settings: Settings) -> Celery:
     global _configured_for
     if _configured_for == settings.broker_url:
         return app
+    if app._pool is not None:  # a new broker: close connections to the old one first
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
     # kombu's SQLAlchemy transport hands every transport option to create_engine,
     # so only Redis gets them (it re-delivers unacknowledged tasks after an hour).
     options: dict = {"visibility_timeout": 3600} if settings.broker_kind == "redis" else {}
@@ -41,9 +45,6 @@ def configure(settings: Settings) -> Celery:
         task_serializer="json",
         accept_content=["json"],
     )
-    if _configured_for is not None:
-        app.pool.force_close_all()
-        app._pool = None  # a new broker: drop connections to the old one
     _configured_for = settings.broker_url
     return app
 

@@ -3,11 +3,13 @@
 #
 #   scripts/run.sh          init the data dir, seed the demo data, then run a
 #                           Celery worker and the gunicorn web server together
-#                           (Ctrl-C stops both)
 #   scripts/run.sh web      init, then the web server only
 #   scripts/run.sh worker   init, then a worker only
 #
-# Settings come from MIZAN_* variables and an optional .env file (see README).
+# Ctrl-C (or SIGTERM/SIGHUP to this script) stops what it started, each by its
+# PID, and waits for it. Settings come from MIZAN_* variables and an optional
+# .env file (see README.md).
+# shellcheck disable=SC2317 # stop() and cleanup() run from traps
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -44,30 +46,15 @@ say "Initialising the data directory (mizan init)"
 
 # The bind address, as the application reads it (environment over .env).
 BIND="$("$VENV/bin/python" -c 'from mizan.settings import load_settings; print(load_settings().bind)')"
-GUNICORN=(
-  "$VENV/bin/gunicorn"
-  --bind "$BIND"
-  --workers 2
-  --threads 4
-  --timeout 120
-  --access-logfile -
-  web.wsgi:app
-)
 
-if [ "$MODE" = worker ]; then
-  say "Starting a worker (mizan run-worker); Ctrl-C stops it"
-  exec "$MIZAN" run-worker
-fi
-if [ "$MODE" = web ]; then
-  say "Starting the web server on http://$BIND/ (worker not started: make worker)"
-  exec "${GUNICORN[@]}"
+SEED_OUT=""
+if [ "$MODE" = all ]; then
+  say "Adding the demo data (mizan seed-demo)"
+  SEED_OUT="$("$MIZAN" seed-demo)"
+  printf '%s\n' "$SEED_OUT"
 fi
 
-say "Adding the demo data (mizan seed-demo)"
-SEED_OUT="$("$MIZAN" seed-demo)"
-printf '%s\n' "$SEED_OUT"
-
-# --- Worker and web server, stopped together -----------------------------------
+# --- Start, and stop by PID ----------------------------------------------------
 WORKER_PID=""
 WEB_PID=""
 
@@ -78,7 +65,7 @@ alive() { # is process $1 running (not gone, not a zombie)?
   [ "${stat%% *}" != Z ]
 }
 
-stop() { # stop process $1 (named $2): SIGTERM, wait, SIGKILL only if it hangs
+stop() { # wait for process $1 (named $2) to end; SIGKILL only if it hangs
   local pid="$1" name="$2" waited=0
   [ -n "$pid" ] || return 0
   while alive "$pid" && [ "$waited" -lt 240 ]; do # 2 minutes
@@ -86,7 +73,7 @@ stop() { # stop process $1 (named $2): SIGTERM, wait, SIGKILL only if it hangs
     waited=$((waited + 1))
   done
   if alive "$pid"; then
-    warn "$name (pid $pid) did not stop in 2 minutes; killing it"
+    warn "The $name (pid $pid) did not stop in 2 minutes; killing it."
     pkill -KILL -P "$pid" 2>/dev/null || true
     kill -KILL "$pid" 2>/dev/null || true
   fi
@@ -94,64 +81,84 @@ stop() { # stop process $1 (named $2): SIGTERM, wait, SIGKILL only if it hangs
 }
 
 cleanup() {
-  # Finish stopping even if another signal arrives (make passes its own on, and a
-  # second Ctrl-C reaches the worker directly, which then stops at once).
-  trap '' INT TERM
-  if [ -n "$WEB_PID$WORKER_PID" ]; then
-    say "Stopping the web server and the worker (the worker takes a few seconds)"
-  fi
-  # Ask both at once, then wait for each by its PID.
+  # Finish stopping even if more signals arrive (make passes its own on).
+  trap '' HUP INT TERM
+  [ -n "$WEB_PID$WORKER_PID" ] || return 0
+  say "Stopping${WEB_PID:+ the web server}${WEB_PID:+${WORKER_PID:+ and}}${WORKER_PID:+ the worker (it takes a few seconds)}"
+  # Ask both at once (SIGTERM: finish current work, then exit), then wait for each.
   [ -z "$WEB_PID" ] || kill -TERM "$WEB_PID" 2>/dev/null || true
   [ -z "$WORKER_PID" ] || kill -TERM "$WORKER_PID" 2>/dev/null || true
   stop "$WEB_PID" "web server"
   stop "$WORKER_PID" worker
-  if [ -n "$WEB_PID$WORKER_PID" ]; then
-    say "Stopped"
-  fi
   WEB_PID=""
   WORKER_PID=""
+  say "Stopped"
 }
 trap cleanup EXIT
+trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-say "Starting a worker (mizan run-worker)"
-"$MIZAN" run-worker &
-WORKER_PID=$!
+# The worker and the web server each get a session of their own, so signals
+# meant for this script's process group (Ctrl-C, kill -TERM -PGID) never reach
+# their child processes directly: a Celery worker whose pool processes were
+# signalled along with it was seen to hang on shutdown, and a gunicorn worker
+# signalled twice to hang until its 30 s graceful timeout. Each is stopped only
+# through its main PID, by cleanup above. (This script has no job control, so
+# setsid execs in place and $! is the PID of the program itself.)
+if [ "$MODE" != web ]; then
+  say "Starting a worker (mizan run-worker)"
+  setsid "$MIZAN" run-worker &
+  WORKER_PID=$!
+fi
 
-say "Starting the web server (gunicorn on $BIND)"
-"${GUNICORN[@]}" &
-WEB_PID=$!
+if [ "$MODE" != worker ]; then
+  say "Starting the web server (gunicorn on $BIND)"
+  setsid "$VENV/bin/gunicorn" --bind "$BIND" --workers 2 --threads 4 --timeout 120 \
+    --access-logfile - web.wsgi:app &
+  WEB_PID=$!
 
-# Tell the person where to go once the server accepts connections.
-host="${BIND%:*}"
-port="${BIND##*:}"
-host="${host#[}"
-host="${host%]}"
-case "$host" in 0.0.0.0 | :: | "") probe=127.0.0.1 show=localhost ;; *) probe="$host" show="$host" ;; esac
-case "$show" in *:*) show="[$show]" ;; esac
-for _ in $(seq 1 120); do
-  alive "$WEB_PID" || break
-  if (exec 3<>"/dev/tcp/$probe/$port") 2>/dev/null; then
-    password="$(printf '%s\n' "$SEED_OUT" | sed -n 's/.*password for all: \(.*\)):$/\1/p')"
-    echo
-    say "Mizan is running at http://$show:$port/"
-    echo "    Sign in with a demo account${password:+ (password: $password)}:"
-    printf '%s\n' "$SEED_OUT" | sed -n 's/^  /      /p'
-    echo "    Press Ctrl-C to stop the web server and the worker."
-    echo
-    break
-  fi
-  sleep 0.5
-done
+  # Tell the person where to go once the server accepts connections.
+  host="${BIND%:*}"
+  port="${BIND##*:}"
+  host="${host#[}"
+  host="${host%]}"
+  case "$host" in
+    0.0.0.0 | :: | "") probe=127.0.0.1 show=localhost ;;
+    *) probe="$host" show="$host" ;;
+  esac
+  case "$show" in *:*) show="[$show]" ;; esac
+  for _ in $(seq 1 120); do
+    alive "$WEB_PID" || break
+    if (exec 3<>"/dev/tcp/$probe/$port") 2>/dev/null; then
+      echo
+      say "Mizan is running at http://$show:$port/"
+      if [ -n "$SEED_OUT" ]; then
+        password="$(printf '%s\n' "$SEED_OUT" | sed -n 's/.*password for all: \(.*\)):$/\1/p')"
+        echo "    Sign in with a demo account${password:+ (password: $password)}:"
+        printf '%s\n' "$SEED_OUT" | sed -n 's/^  /      /p'
+      fi
+      [ -n "$WORKER_PID" ] || echo "    No worker here: uploads wait in the queue until one runs (make worker)."
+      echo "    Press Ctrl-C to stop."
+      echo
+      break
+    fi
+    sleep 0.5
+  done
+fi
 
-# Run until either stops (or Ctrl-C); then stop the other.
+[ "$MODE" != worker ] || say "Worker running (pid $WORKER_PID); press Ctrl-C to stop it."
+
+# Run until one of them exits (or a signal comes); then stop the other.
 status=0
-wait -n "$WEB_PID" "$WORKER_PID" || status=$?
-if ! alive "$WEB_PID"; then
+# shellcheck disable=SC2086 # one or two PIDs
+wait -n $WEB_PID $WORKER_PID || status=$?
+if [ -n "$WEB_PID" ] && ! alive "$WEB_PID"; then
   warn "The web server exited (status $status)."
+  WEB_PID=""
 else
-  warn "The worker exited (status $status); stopping the web server too."
+  warn "The worker exited (status $status)."
+  WORKER_PID=""
   [ "$status" -ne 0 ] || status=1
 fi
 exit "$status"

@@ -6,6 +6,7 @@ these tests run offline. Without it they are skipped with a hint, not failed.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,17 +28,12 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1280, "height": 800}
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test in this folder drives a real browser."""
-    here = Path(__file__).parent
-    for item in items:
-        if here in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.browser)
-
-
 @pytest.fixture
 def live_server(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """The test app on 127.0.0.1 at a free port; yields its base URL."""
+    requests_log = logging.getLogger("werkzeug")
+    level = requests_log.level
+    requests_log.setLevel(logging.WARNING)  # one line per request drowns a failure's report
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
@@ -47,13 +43,16 @@ def live_server(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+        requests_log.setLevel(level)
 
 
 @pytest.fixture(scope="session")
 def chromium():  # type: ignore[no-untyped-def]
     """One headless Chromium for the session; each test gets its own context."""
     if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed (apt-get install chromium); browser tests need it")
+        pytest.skip(
+            "Debian chromium is not installed (apt-get install chromium); browser tests need it"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

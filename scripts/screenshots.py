@@ -1,0 +1,176 @@
+"""Take the README screenshots: the real app on a throw-away data dir with the demo seeded.
+
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
+
+A clerk uploads one scanned page to the demo case FIR 189/2024 PS Artillery Maidan
+(assigned to pp.rahim); it is read here in-process (no worker needed), and then each
+page is shot at 1280x800 by the Debian Chromium (``/usr/lib/chromium/chromium``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+CHROMIUM = "/usr/lib/chromium/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+VIEWPORT = {"width": 1280, "height": 800}
+PASSWORD = "mizan-demo-2026"
+SEARCH_WORD = "pistol"
+SCAN_TEXT = (
+    "Statement under section 161 CrPC\n"
+    "Recorded at PS Artillery Maidan, Karachi South\n"
+    "I saw the accused Muhammad Aslam near the godown at night.\n"
+    "He was carrying a pistol and ran towards Saddar.\n"
+    "Read over and admitted correct."
+)
+
+
+def render_scan(text: str, path: Path, dpi: int = 300) -> Path:
+    """A page image of ``text`` as a 300-dpi scanner would produce it (black on white)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", size=dpi // 6)
+    lines = text.splitlines()
+    image = Image.new("L", (int(dpi * 8.27), 200 + len(lines) * (dpi // 4)), 255)
+    draw = ImageDraw.Draw(image)
+    for n, line in enumerate(lines):
+        draw.text((dpi // 2, 100 + n * (dpi // 4)), line, font=font, fill=0)
+    image.save(path, dpi=(dpi, dpi))
+    return path
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args()
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    if not Path(CHROMIUM).exists():
+        print(f"{CHROMIUM} is missing: apt-get install chromium", file=sys.stderr)
+        return 1
+
+    from playwright.sync_api import expect, sync_playwright
+    from werkzeug.serving import make_server
+
+    from casefiles.models import Case, CaseDocument
+    from ingestion.tasks import process_document
+    from mizan import outbox
+    from mizan.demo import seed
+    from mizan.kernel import build_kernel
+    from mizan.settings import load_settings
+    from web import create_app
+
+    with tempfile.TemporaryDirectory(prefix="mizan-shots-") as tmp:
+        data = Path(tmp) / "data"
+        settings = load_settings(
+            {
+                "MIZAN_DATA_DIR": str(data),
+                "MIZAN_BROKER": f"sqla+sqlite:///{data / 'broker.sqlite3'}",
+            },
+            env_file=None,
+        )
+        kernel = build_kernel(settings)
+        seed(kernel)
+        app = create_app(settings, kernel=kernel)
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{server.server_port}"
+        case = kernel.store.find_one(
+            Case, {"fir.police_station": "Artillery Maidan", "fir.number": 189, "fir.year": 2024}
+        )
+        assert case is not None, "the demo case FIR 189/2024 PS Artillery Maidan is missing"
+        scan = render_scan(SCAN_TEXT, Path(tmp) / "statement-161.png")
+
+        try:
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+                def session(username: str | None, lang: str = "en"):  # type: ignore[no-untyped-def]
+                    context = browser.new_context(
+                        base_url=base,
+                        viewport=VIEWPORT,
+                        locale="en-GB" if lang == "en" else "ur-PK",
+                    )
+                    page = context.new_page()
+                    if username:
+                        page.goto("/login")
+                        page.locator("input[name='username']").fill(username)
+                        page.locator("input[name='password']").fill(PASSWORD)
+                        page.locator("button[type='submit'].primary").click()
+                        page.wait_for_url(f"{base}/")
+                    return page
+
+                def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+                    page.wait_for_load_state("networkidle")
+                    page.evaluate("document.activeElement && document.activeElement.blur()")
+                    page.screenshot(path=str(out / name))
+                    print("wrote", out / name)
+
+                login = session(None)
+                login.goto("/login")
+                shot(login, "login.png")
+
+                # The clerk uploads the scan through the case page; it is read right here.
+                clerk = session("clerk.south")
+                clerk.goto(f"/cases/{case.id}")
+                clerk.locator("input[type='file'][name='file']").set_input_files(str(scan))
+                clerk.locator("input[name='title']").fill("Statement of eyewitness (161 CrPC)")
+                clerk.locator("form[enctype] button[type='submit']").click()
+                clerk.wait_for_url(f"{base}/cases/{case.id}")
+                doc = kernel.store.find_one(CaseDocument, {"case_id": case.id})
+                state = process_document(kernel, doc.job_id)
+                outbox.drain(kernel)
+                if state != "succeeded":
+                    print(f"reading the scan ended {state}", file=sys.stderr)
+                    return 1
+                clerk.goto(f"/cases/{case.id}")
+                expect(clerk.locator(".stage").first).to_contain_text("Done")
+                shot(clerk, "case.png")
+
+                rahim = session("pp.rahim")
+                rahim.goto(f"/search/?q={SEARCH_WORD}")
+                expect(rahim.locator(".snippet mark").first).to_be_visible()
+                shot(rahim, "search.png")
+                rahim.locator(".hit h2 a").first.click()
+                expect(rahim.locator(".page-text mark").first).to_be_visible()
+                shot(rahim, "document.png")
+
+                urdu = session("pp.rahim", lang="ur")
+                urdu.goto("/?lang=ur")
+                expect(urdu.locator("html")).to_have_attribute("dir", "rtl")
+                shot(urdu, "urdu.png")
+
+                admin = session("admin")
+                admin.goto("/admin/users")
+                shot(admin, "admin-users.png")
+                browser.close()
+        finally:
+            server.shutdown()
+            server.server_close()
+            kernel.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
