@@ -7,7 +7,34 @@ from enum import StrEnum
 
 import mongoengine as me
 
+from mizan.i18n import lazy_gettext as _l
 from mizan.storage import Model
+
+#: Workflow stages of a case (the state machine of the domain notes), with their labels.
+CASE_STATES = {
+    "FIR_REGISTERED": _l("FIR registered"),
+    "UNDER_INVESTIGATION": _l("Under investigation"),
+    "REPORT_UNDER_SCRUTINY": _l("Report under scrutiny"),
+    "RETURNED_TO_IO": _l("Returned to the IO"),
+    "CANCELLATION_PROPOSED": _l("Cancellation proposed"),
+    "FILED_IN_COURT": _l("Filed in court"),
+    "COGNIZANCE_TAKEN": _l("Cognizance taken"),
+    "PRE_CHARGE": _l("Before charge"),
+    "CHARGE_FRAMED": _l("Charge framed"),
+    "PROSECUTION_EVIDENCE": _l("Prosecution evidence"),
+    "S342_DEFENCE": _l("Statement of accused (s.342) and defence"),
+    "ARGUMENTS": _l("Arguments"),
+    "RESERVED": _l("Judgment reserved"),
+    "DECIDED": _l("Decided"),
+    "APPEAL_OR_REVISION": _l("Appeal or revision"),
+    "CLOSED": _l("Closed"),
+}
+DOCUMENT_STATES = {
+    "queued": _l("Waiting"),
+    "processing": _l("Being read"),
+    "ready": _l("Ready"),
+    "failed": _l("Failed"),
+}
 
 
 class FirRef(me.EmbeddedDocument):

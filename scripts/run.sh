@@ -80,8 +80,11 @@ stop() { # wait for process $1 (named $2) to end; SIGKILL only if it hangs
   wait "$pid" 2>/dev/null || true
 }
 
+STOPPING=0
 cleanup() {
-  # Finish stopping even if more signals arrive (make passes its own on).
+  # Runs once, and finishes even if more signals arrive (make passes its own on,
+  # so a signal to the process group reaches this script twice).
+  STOPPING=1
   trap '' HUP INT TERM
   [ -n "$WEB_PID$WORKER_PID" ] || return 0
   say "Stopping${WEB_PID:+ the web server}${WEB_PID:+${WORKER_PID:+ and}}${WORKER_PID:+ the worker (it takes a few seconds)}"
@@ -94,10 +97,15 @@ cleanup() {
   WORKER_PID=""
   say "Stopped"
 }
+on_signal() {
+  [ "$STOPPING" -eq 0 ] || return 0
+  STOPPING=1
+  exit "$1"
+}
 trap cleanup EXIT
-trap 'exit 129' HUP
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'on_signal 129' HUP
+trap 'on_signal 130' INT
+trap 'on_signal 143' TERM
 
 # The worker and the web server each get a session of their own, so signals
 # meant for this script's process group (Ctrl-C, kill -TERM -PGID) never reach

@@ -8,6 +8,7 @@ from flask_babel import gettext as babel_gettext
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
+from casefiles.models import CASE_STATES, DOCUMENT_STATES
 from mizan import i18n, worker
 from mizan.accounts.models import User
 from mizan.accounts.roles import ROLE_LABELS, capabilities_of
@@ -134,6 +135,8 @@ def _template_globals() -> dict:
         "caps": capabilities_of(actor.roles) if actor else frozenset(),
         "role_labels": ROLE_LABELS,
         "url_with": _url_with,
+        "state_label": lambda state: CASE_STATES.get(state, state),
+        "document_state_label": lambda state: DOCUMENT_STATES.get(state, state),
     }
 
 

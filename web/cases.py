@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _lf
+from flask_babel import lazy_gettext
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -42,34 +42,37 @@ PER_PAGE = 25
 
 
 class CaseForm(FlaskForm):
-    district = SelectField(_l("District"), validators=[InputRequired(_lf("Choose the district."))])
+    district = SelectField(
+        _l("District"), validators=[InputRequired(lazy_gettext("Choose the district."))]
+    )
     police_station = StringField(
         _l("Police station"),
         validators=[
-            InputRequired(_lf("Enter the police station.")),
+            InputRequired(lazy_gettext("Enter the police station.")),
             Length(
-                max=80, message=_lf("The police station name is too long (80 letters at most).")
+                max=80,
+                message=lazy_gettext("The police station name is too long (80 letters at most)."),
             ),
         ],
     )
     fir_number = IntegerField(
         _l("FIR number"),
         validators=[
-            InputRequired(_lf("Enter the FIR number.")),
-            NumberRange(1, 99999, _lf("The FIR number must be between 1 and 99999.")),
+            InputRequired(lazy_gettext("Enter the FIR number.")),
+            NumberRange(1, 99999, lazy_gettext("The FIR number must be between 1 and 99999.")),
         ],
     )
     fir_year = IntegerField(
         _l("FIR year"),
         validators=[
-            InputRequired(_lf("Enter the FIR year, e.g. 2024.")),
-            NumberRange(1947, 2100, _lf("The FIR year must be between 1947 and 2100.")),
+            InputRequired(lazy_gettext("Enter the FIR year, e.g. 2024.")),
+            NumberRange(1947, 2100, lazy_gettext("The FIR year must be between 1947 and 2100.")),
         ],
     )
     registered_on = DateField(_l("Registered on"), validators=[Optional()])
     title = StringField(
         _l("Short title"),
-        validators=[Optional(), Length(max=200, message=_lf("The title is too long."))],
+        validators=[Optional(), Length(max=200, message=lazy_gettext("The title is too long."))],
     )
 
 
