@@ -35,6 +35,8 @@ class Settings:
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
     default_ocr_lang: str = "eng"
+    #: Reverse proxies in front of Mizan whose X-Forwarded-* headers are trusted (0 = none).
+    trusted_proxies: int = 0
 
     @property
     def store_kind(self) -> str:
@@ -175,4 +177,5 @@ def load_settings(
             "MIZAN_LOGIN_LOCKOUT_MINUTES", get("LOGIN_LOCKOUT_MINUTES", "15"), 1, 24 * 60
         ),
         default_ocr_lang=get("OCR_LANG", "eng"),
+        trusted_proxies=_int("MIZAN_TRUSTED_PROXIES", get("TRUSTED_PROXIES", "0"), 0, 5),
     )

@@ -7,6 +7,7 @@ from flask_babel import Babel
 from flask_babel import gettext as babel_gettext
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from casefiles.models import CASE_STATES, DOCUMENT_STATES
 from mizan import i18n, worker
@@ -45,6 +46,11 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
     worker.configure(settings)
 
     app = Flask(__name__)
+    if settings.trusted_proxies:
+        # Behind nginx: take the client address and scheme from the proxy's headers,
+        # so the audit trail records the real caller, not the proxy.
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024 + 1024 * 1024,
@@ -68,9 +74,9 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
     login_manager.login_message = i18n.lazy_gettext("Please sign in to see this page.")
     login_manager.user_loader(_load_user)
 
-    from web import admin, auth, cases, documents, errors, health, home, jobs, search
+    from web import account, admin, auth, cases, documents, errors, health, home, jobs, search
 
-    for module in (auth, home, admin, cases, documents, jobs, search, health):
+    for module in (auth, home, account, admin, cases, documents, jobs, search, health):
         app.register_blueprint(module.bp)
     errors.register(app)
 

@@ -259,3 +259,26 @@ def create_district(
             _("A district with the code %(code)s already exists.", code=district.code)
         ) from None
     return district
+
+
+def change_own_password(kernel: Kernel, actor: Actor, current: str, new_password: str) -> User:
+    """A user changes their own password; the current one must be given."""
+    user = kernel.store.get(User, actor.user_id)
+    if not verify_password(user.password_hash, current):
+        raise AccountError(_("The current password is not correct."))
+    if current == new_password:
+        raise AccountError(_("Choose a password different from the current one."))
+    return set_password(kernel, actor, user.id, new_password)
+
+
+def set_language(kernel: Kernel, actor: Actor, language: str) -> User:
+    if language not in ("en", "ur"):
+        raise AccountError(_("Choose English or Urdu."))
+    user = kernel.store.get(User, actor.user_id)
+    user.language = language
+    with kernel.store.transaction():
+        kernel.store.replace(user)
+        kernel.emit(
+            DomainEvent("user.language_changed", actor, "user", user.id, {"language": language})
+        )
+    return user

@@ -165,3 +165,51 @@ def test_healthz_reports_each_component(app) -> None:  # type: ignore[no-untyped
     assert body["components"]["index"]["up"] is True
     assert body["components"]["broker"]["up"] is True
     assert body["status"] == "ok"
+
+
+def test_client_address_from_trusted_proxy_is_audited(demo) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from web import create_app
+
+    settings = replace(demo.settings, trusted_proxies=1)
+    client = create_app(settings, kernel=demo).test_client()
+    page = client.get("/login")
+    client.post(
+        "/login",
+        data={
+            "username": "admin",
+            "password": "mizan-demo-2026",
+            "csrf_token": csrf_token(page.data),
+        },
+        headers={"X-Forwarded-For": "203.0.113.7"},
+    )
+    entry = demo.store.find_one(AuditEntry, {"action": "auth.login", "actor_name": "admin"})
+    assert entry.address == "203.0.113.7"
+
+
+def test_user_sets_language_and_changes_password(app, browser) -> None:  # type: ignore[no-untyped-def]
+    b = browser()
+    b.login("pp.sana")
+    assert (
+        b.post("/account/language", {"lang-language": "ur"}, form_url="/account/").status_code
+        == 302
+    )
+    page = b.get("/").data.decode()
+    assert 'dir="rtl"' in page
+    wrong = b.post(
+        "/account/password",
+        {"pw-current": "wrong-one-123", "pw-new": "new-pass-2026"},
+        form_url="/account/",
+    )
+    assert wrong.status_code == 400
+    good = b.post(
+        "/account/password",
+        {"pw-current": "mizan-demo-2026", "pw-new": "new-pass-2026"},
+        form_url="/account/",
+    )
+    assert good.status_code == 302
+    assert b.get("/").status_code == 200  # this session stays signed in
+    fresh = browser()
+    assert fresh.login("pp.sana", "new-pass-2026").status_code == 302
+    assert 'dir="rtl"' in fresh.get("/").data.decode()  # the preference follows the user
