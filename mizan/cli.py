@@ -180,8 +180,9 @@ def extract(file: Path, lang: str) -> None:
     from ingestion.ocr import OcrUnavailable
 
     try:
+        lang = lang or load_settings().default_ocr_lang
         extraction = extract_file(file, file.name, lang=lang)
-    except (ValueError, OcrUnavailable) as exc:
+    except (ValueError, OcrUnavailable, SettingsError) as exc:
         raise click.ClickException(str(exc)) from None
     for page in extraction.pages:
         if page.error:

@@ -54,6 +54,9 @@ class Kernel:
 
 def build_kernel(settings: Settings | None = None) -> Kernel:
     settings = settings or load_settings()
+    from search.backends import check_backend
+
+    check_backend(settings)
     kernel = Kernel(
         settings=settings, store=open_store(settings), blobs=BlobStore(settings.blob_dir)
     )

@@ -121,6 +121,16 @@ def _check_broker(url: str) -> str:
     )
 
 
+def _check_ocr_lang(lang: str) -> str:
+    parts = lang.split("+")
+    if not all(p in {"eng", "urd", "snd", "ara"} for p in parts):
+        raise SettingsError(
+            f"MIZAN_OCR_LANG must be eng, urd, snd or ara, or several joined by '+' "
+            f"(e.g. eng+urd), not {lang!r}."
+        )
+    return lang
+
+
 def _check_bind(bind: str) -> str:
     host, sep, port = bind.rpartition(":")
     if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
@@ -176,6 +186,6 @@ def load_settings(
         login_lockout_minutes=_int(
             "MIZAN_LOGIN_LOCKOUT_MINUTES", get("LOGIN_LOCKOUT_MINUTES", "15"), 1, 24 * 60
         ),
-        default_ocr_lang=get("OCR_LANG", "eng"),
+        default_ocr_lang=_check_ocr_lang(get("OCR_LANG", "eng")),
         trusted_proxies=_int("MIZAN_TRUSTED_PROXIES", get("TRUSTED_PROXIES", "0"), 0, 5),
     )

@@ -89,9 +89,10 @@ _YEH_HAMZA = re.compile("[\u06cc\u0649]\u0654")
 
 # Word characters: letters and digits (not underscore), plus the combining
 # marks and joiners above so that a word with diacritics stays one word.
-_MARK_CLASS = "".join(
-    f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in [*_ARABIC_MARKS, (0x0300, 0x036F)]
-) + "\u200c\u200d\u00ad"
+_MARK_CLASS = (
+    "".join(f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in [*_ARABIC_MARKS, (0x0300, 0x036F)])
+    + "\u200c\u200d\u00ad"
+)
 _WORD = re.compile(f"(?:[^\\W_]|[{_MARK_CLASS}])+")
 
 

@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from casefiles.models import CASE_STATES, DOCUMENT_STATES
+from ingestion.ocr import ocr_status
 from mizan import i18n, worker
 from mizan.accounts.models import User
 from mizan.accounts.roles import ROLE_LABELS, capabilities_of
@@ -65,6 +66,9 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
         BABEL_TRANSLATION_DIRECTORIES=str(compile_translations()),
     )
     app.extensions["mizan"] = kernel
+    # Checked once at start: without Tesseract, scans cannot be read, and the upload
+    # form says so instead of letting jobs fail one by one.
+    app.extensions["ocr_status"] = ocr_status()
 
     Babel(app, locale_selector=_select_locale)
     i18n.install_translator(lambda text: babel_gettext(text) if _in_request() else text)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_login import login_required
@@ -34,7 +34,7 @@ from mizan.accounts.service import PermissionDenied
 from mizan.i18n import lazy_gettext as _l
 from mizan.jobs import Job
 from mizan.storage import StaleWriteError
-from web.documents import UploadForm
+from web.documents import LANG_CHOICES, UploadForm
 from web.support import Pagination, actor, kernel, page_arg, requires
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -156,13 +156,17 @@ def show(case_id: str):  # type: ignore[no-untyped-def]
         assign_form.lead.data = case.lead_prosecutor or ""
         assign_form.assisting.data = list(case.assisting)
         assign_form.version.data = str(case.version)
+    upload_form = UploadForm()
+    if request.method == "GET" and kernel().settings.default_ocr_lang in dict(LANG_CHOICES):
+        upload_form.lang.data = kernel().settings.default_ocr_lang
     return render_template(
         "cases/show.html",
         case=case,
         documents=documents,
         jobs=jobs,
         names=names,
-        upload_form=UploadForm(),
+        upload_form=upload_form,
+        ocr=current_app.extensions["ocr_status"],
         can_edit=can_edit_case(who, case),
         assign_form=assign_form,
     )

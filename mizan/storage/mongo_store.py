@@ -13,6 +13,11 @@ success, but the writes inside it are applied one by one and are **not**
 rolled back when the block fails (check ``supports_transactions``). Each
 single write is still atomic and version-checked, so no update is ever lost.
 
+A transaction that the server aborts (a write conflict with another transaction,
+a failover) surfaces as an exception from the ``with`` block; the block is not
+re-run automatically, because it may have side effects. A write conflict on
+``replace``/``delete`` is reported as StaleWriteError, like any other stale write.
+
 Collections and their declared indexes are created on first use, outside any
 transaction (MongoDB refuses to build an index on a non-empty collection inside
 one). Call :meth:`MongoStore.ensure` for every model at start-up so that a
@@ -133,7 +138,10 @@ class MongoStore:
         """True on a replica set or sharded cluster (asked once, then remembered)."""
         if self._transactions is None:
             try:
-                hello = self.db.command("hello")
+                try:
+                    hello = self.db.command("hello")
+                except pymongo.errors.OperationFailure:  # servers before 4.4.2
+                    hello = self.db.command("isMaster")
             except NotImplementedError:  # a pymongo look-alike without server commands
                 self._transactions = False
             else:

@@ -66,3 +66,17 @@ def test_dotenv_file_is_read_and_environment_wins(tmp_path) -> None:  # type: ig
         {"MIZAN_DATA_DIR": str(tmp_path), "MIZAN_MAX_UPLOAD_MB": "70"}, env_file=env_file
     )
     assert s.bind == "0.0.0.0:9000" and s.max_upload_mb == 70
+
+
+def test_search_backend_without_adapter_is_refused_at_start(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from mizan.kernel import build_kernel
+
+    settings = _load(tmp_path, MIZAN_SEARCH="http://localhost:9200")
+    with pytest.raises(SettingsError, match="MIZAN_SEARCH"):
+        build_kernel(settings)
+
+
+def test_ocr_language_is_checked(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assert _load(tmp_path, MIZAN_OCR_LANG="eng+urd").default_ocr_lang == "eng+urd"
+    with pytest.raises(SettingsError, match="MIZAN_OCR_LANG"):
+        _load(tmp_path, MIZAN_OCR_LANG="french")

@@ -156,6 +156,15 @@ def test_datetime_round_trip_at_millisecond_precision(store: DocumentStore) -> N
     assert _ids(store.find(StoreItem, {"when": {"$gt": D(2024, 5, 6, 7, 8, 9, 123999)}})) == ["a"]
 
 
+def test_dates_before_year_1000_compare_and_sort_as_dates(store: DocumentStore) -> None:
+    store.insert(StoreItem(id="new", when=D(2024, 1, 1)))
+    store.insert(StoreItem(id="old", when=D(999, 12, 31, 23, 59, 59, 999000)))
+    store.insert(StoreItem(id="ancient", when=D(1, 1, 1)))
+    assert _ids(store.find(StoreItem, sort=[("when", 1)])) == ["ancient", "old", "new"]
+    assert _ids(store.find(StoreItem, {"when": {"$lt": D(1000, 1, 1)}})) == ["ancient", "old"]
+    assert store.get(StoreItem, "old").when == D(999, 12, 31, 23, 59, 59, 999000)
+
+
 # -- filters -----------------------------------------------------------------------------------
 @pytest.fixture
 def catalog(store: DocumentStore) -> DocumentStore:
@@ -390,6 +399,11 @@ def test_group_count_list_field_counts_documents_per_element(catalog: DocumentSt
     assert catalog.group_count(StoreItem, "tags", {"name": "alpha"}) == {"red": 1, "blue": 1}
 
 
+def test_group_count_list_field_with_an_id_filter(catalog: DocumentStore) -> None:
+    flt = {"_id": {"$in": ["i1", "i2"]}}
+    assert catalog.group_count(StoreItem, "tags", flt) == {"red": 1, "blue": 2}
+
+
 def test_group_count_refuses_a_field_inside_a_list_of_records(catalog: DocumentStore) -> None:
     with pytest.raises(ValueError):
         catalog.group_count(StoreItem, "parts.name")
@@ -430,6 +444,18 @@ def test_transaction_rolls_back_everything_on_exception(store: DocumentStore) ->
     assert _ids(store.find(StoreItem)) == ["kept"]
     stored = store.get(StoreItem, "kept")
     assert (stored.name, stored.version) == ("before", 1)
+
+
+def test_collection_first_used_in_a_rolled_back_transaction_still_works(
+    store: DocumentStore,
+) -> None:
+    _requires_transactions(store)
+    with pytest.raises(Boom), store.transaction():
+        store.insert(StoreItem(id="first"))  # the very first use of this collection
+        raise Boom
+    assert store.count(StoreItem) == 0
+    store.insert(StoreItem(id="second"))
+    assert _ids(store.find(StoreItem)) == ["second"]
 
 
 def test_nested_transaction_joins_the_outer_one(store: DocumentStore) -> None:

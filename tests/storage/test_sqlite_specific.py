@@ -42,8 +42,7 @@ def test_two_processes_never_lose_an_update(tmp_path: Path) -> None:
     ctx = multiprocessing.get_context("spawn")  # fresh interpreters: nothing inherited
     barrier, results = ctx.Barrier(2), ctx.Queue()
     workers = [
-        ctx.Process(target=_increment, args=(str(path), ROUNDS, barrier, results))
-        for _ in range(2)
+        ctx.Process(target=_increment, args=(str(path), ROUNDS, barrier, results)) for _ in range(2)
     ]
     for worker in workers:
         worker.start()

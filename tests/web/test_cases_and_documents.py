@@ -207,3 +207,14 @@ def test_scan_upload_text_is_shown_beside_the_page(browser, demo, tmp_path) -> N
     assert process_document(demo, doc.job_id) == "succeeded"
     page = clerk.get(f"/documents/{doc.id}?q=pistol").data.decode()
     assert "<mark>pistol</mark>" in page and "read by OCR" in page
+
+
+def test_upload_form_says_when_ocr_is_unavailable(app, browser, demo) -> None:  # type: ignore[no-untyped-def]
+    case = _case(demo)
+    clerk = browser()
+    clerk.login("clerk.south")
+    assert b"not available on this server" not in clerk.get(f"/cases/{case.id}").data
+    app.extensions["ocr_status"] = (False, "Tesseract is not installed")
+    page = clerk.get(f"/cases/{case.id}").data
+    assert b"Text recognition (OCR) is not available on this server" in page
+    assert b"Tesseract is not installed" in page
