@@ -6,9 +6,8 @@ import datetime as dt
 from pathlib import Path
 from typing import BinaryIO
 
-from casefiles.models import CaseDocument, DocumentState
+from casefiles.models import CaseDocument
 from casefiles.service import ensure_can_edit, get_case
-from ingestion.ocr import installed_languages
 from ingestion.sniff import UnsupportedFile, sniff_file
 from mizan.accounts.roles import Capability
 from mizan.accounts.service import require
@@ -17,6 +16,7 @@ from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
 from mizan.jobs import Job
 from mizan.kernel import Kernel
+from mizan.storage import NotFoundError
 from mizan.storage.blobs import BlobTooLarge
 from mizan.worker import enqueue
 
@@ -126,14 +126,8 @@ def upload_document(
     return doc
 
 
-def ocr_languages() -> tuple[str, ...]:
-    return installed_languages()
-
-
 def document_for(kernel: Kernel, actor: Actor, document_id: str, *, purpose: str) -> CaseDocument:
     """A document ``actor`` may see; the view or download is audited. Raises LookupError."""
-    from mizan.storage import NotFoundError
-
     try:
         doc = kernel.store.get(CaseDocument, document_id)
     except NotFoundError:
@@ -163,6 +157,3 @@ def document_for(kernel: Kernel, actor: Actor, document_id: str, *, purpose: str
         )
     )
     return doc
-
-
-__all__ = ["AlreadyUploaded", "DocumentState", "UploadError", "document_for", "upload_document"]

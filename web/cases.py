@@ -29,7 +29,7 @@ from casefiles.service import (
     list_cases,
 )
 from mizan.accounts.models import District, User
-from mizan.accounts.roles import Capability, Role
+from mizan.accounts.roles import Capability, Role, capabilities_of
 from mizan.accounts.service import PermissionDenied
 from mizan.i18n import lazy_gettext as _l
 from mizan.jobs import Job
@@ -151,7 +151,7 @@ def show(case_id: str):  # type: ignore[no-untyped-def]
     jobs = {j.id: j for j in store.find(Job, {"case_id": case.id})}
     names = {u.id: u.full_name for u in store.find(User, {"_id": {"$in": case.prosecutors}})}
     assign_form = None
-    if Capability.ASSIGN_CASE in _caps(who):
+    if Capability.ASSIGN_CASE in capabilities_of(who.roles):
         assign_form = _assign_form(case)
         assign_form.lead.data = case.lead_prosecutor or ""
         assign_form.assisting.data = list(case.assisting)
@@ -170,12 +170,6 @@ def show(case_id: str):  # type: ignore[no-untyped-def]
         can_edit=can_edit_case(who, case),
         assign_form=assign_form,
     )
-
-
-def _caps(who):  # type: ignore[no-untyped-def]
-    from mizan.accounts.roles import capabilities_of
-
-    return capabilities_of(who.roles)
 
 
 @bp.route("/<case_id>/assign", methods=["POST"])

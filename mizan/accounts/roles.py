@@ -79,9 +79,9 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
 
 
 def capabilities_of(roles: frozenset[str] | set[str]) -> frozenset[Capability]:
+    """Everything the given roles allow together (unknown role names allow nothing)."""
     caps: set[Capability] = set()
     for role in roles:
-        caps |= (
-            CAPABILITIES.get(Role(role), frozenset()) if role in Role._value2member_map_ else set()
-        )
+        if role in Role._value2member_map_:
+            caps |= CAPABILITIES.get(Role(role), frozenset())
     return frozenset(caps)
