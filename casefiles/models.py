@@ -46,6 +46,19 @@ class FirRef(me.EmbeddedDocument):
     registered_on = me.DateTimeField()
 
 
+class StageChange(me.EmbeddedDocument):
+    """Who moved the case to which stage, when and why."""
+
+    from_state = me.StringField(required=True)
+    to_state = me.StringField(required=True)
+    at = me.DateTimeField(required=True)
+    by = me.StringField(required=True)
+    by_name = me.StringField()
+    reason = me.StringField(max_length=2000)
+    outcome = me.StringField()
+    cancellation_class = me.StringField()
+
+
 class Case(Model):
     label = "case"
     title = me.StringField(required=True, max_length=200)
@@ -54,6 +67,8 @@ class Case(Model):
     #: "FIR 189/2024 PS Makli" — how people refer to the case.
     reference = me.StringField(required=True)
     state = me.StringField(default="FIR_REGISTERED")
+    outcome = me.StringField()
+    history = me.EmbeddedDocumentListField(StageChange)
     labels = me.ListField(me.StringField())
     lead_prosecutor = me.StringField()
     assisting = me.ListField(me.StringField())

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from casefiles.models import Case, FirRef
+from casefiles.models import Case, FirRef, StageChange
 from casefiles.policy import can_edit_case, can_view_case, visible_cases_filter
+from casefiles.workflow import check_transition
 from mizan.accounts.models import District, User
 from mizan.accounts.roles import Capability, Role
 from mizan.accounts.service import PermissionDenied, require
@@ -175,3 +176,57 @@ def assign(
 def ensure_can_edit(actor: Actor, case: Case) -> None:
     if not can_edit_case(actor, case):
         raise PermissionDenied(_("You cannot change this case."))
+
+
+def change_stage(
+    kernel: Kernel,
+    actor: Actor,
+    case_id: str,
+    *,
+    version: int,
+    target: str,
+    reason: str = "",
+    outcome: str | None = None,
+    cancellation_class: str | None = None,
+) -> Case:
+    """Move the case along the workflow; the guards of ``casefiles.workflow`` decide."""
+    case = get_case(kernel, actor, case_id)
+    ensure_can_edit(actor, case)
+    check_transition(
+        case.state, target, reason=reason, outcome=outcome, cancellation_class=cancellation_class
+    )
+    source = case.state
+    case.version = version
+    case.history.append(
+        StageChange(
+            from_state=source,
+            to_state=target,
+            at=now(),
+            by=actor.user_id,
+            by_name=actor.username,
+            reason=reason.strip() or None,
+            outcome=outcome,
+            cancellation_class=cancellation_class,
+        )
+    )
+    case.state, case.updated_at = target, now()
+    if outcome:
+        case.outcome = outcome
+    with kernel.store.transaction():
+        kernel.store.replace(case)
+        kernel.emit(
+            DomainEvent(
+                "case.stage_changed",
+                actor,
+                "case",
+                case.id,
+                {
+                    "from": source,
+                    "to": target,
+                    "reason": reason.strip(),
+                    "outcome": outcome,
+                    "cancellation_class": cancellation_class,
+                },
+            )
+        )
+    return case
