@@ -14,20 +14,23 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from casefiles.models import CaseDocument
+from casefiles.models import CASE_STATES, Case, CaseDocument
 from casefiles.policy import can_edit_case
 from casefiles.service import (
     CaseError,
     CaseNotFound,
     NewCase,
     assign,
+    change_stage,
     create_case,
     get_case,
     list_cases,
 )
+from casefiles.workflow import CANCELLATION_CLASSES, OUTCOMES, TransitionRefused, allowed_from
 from mizan.accounts.models import District, User
 from mizan.accounts.roles import Capability, Role, capabilities_of
 from mizan.accounts.service import PermissionDenied
@@ -81,6 +84,32 @@ class AssignForm(FlaskForm):
     assisting = SelectMultipleField(_l("Assisting prosecutors"), validators=[Optional()])
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=300)])
     version = HiddenField()
+
+
+class StageForm(FlaskForm):
+    target = SelectField(
+        lazy_gettext("Next stage"),
+        validators=[InputRequired(lazy_gettext("Choose the next stage."))],
+    )
+    outcome = SelectField(lazy_gettext("Outcome"), validators=[Optional()])
+    cancellation_class = SelectField(
+        lazy_gettext("Class of cancellation report"), validators=[Optional()]
+    )
+    reason = TextAreaField(
+        lazy_gettext("Reason or note"),
+        validators=[Optional(), Length(max=2000, message=lazy_gettext("The note is too long."))],
+    )
+    version = HiddenField()
+
+
+def _stage_form(case: Case) -> StageForm:
+    form = StageForm()
+    form.target.choices = [(t.target, str(CASE_STATES[t.target])) for t in allowed_from(case.state)]
+    form.outcome.choices = [("", _("— not decided —"))] + [(k, str(v)) for k, v in OUTCOMES.items()]
+    form.cancellation_class.choices = [("", "—")] + [
+        (k, str(v)) for k, v in CANCELLATION_CLASSES.items()
+    ]
+    return form
 
 
 @bp.route("/")
@@ -156,6 +185,10 @@ def show(case_id: str):  # type: ignore[no-untyped-def]
         assign_form.lead.data = case.lead_prosecutor or ""
         assign_form.assisting.data = list(case.assisting)
         assign_form.version.data = str(case.version)
+    stage_form = None
+    if can_edit_case(who, case) and allowed_from(case.state):
+        stage_form = _stage_form(case)
+        stage_form.version.data = str(case.version)
     upload_form = UploadForm()
     if request.method == "GET" and kernel().settings.default_ocr_lang in dict(LANG_CHOICES):
         upload_form.lang.data = kernel().settings.default_ocr_lang
@@ -166,6 +199,8 @@ def show(case_id: str):  # type: ignore[no-untyped-def]
         jobs=jobs,
         names=names,
         upload_form=upload_form,
+        stage_form=stage_form,
+        outcomes=OUTCOMES,
         ocr=current_app.extensions["ocr_status"],
         can_edit=can_edit_case(who, case),
         assign_form=assign_form,
@@ -198,4 +233,38 @@ def assign_view(case_id: str):  # type: ignore[no-untyped-def]
         flash(str(exc), "error")
     else:
         flash(_("Assignment saved."), "success")
+    return redirect(url_for("cases.show", case_id=case.id))
+
+
+@bp.route("/<case_id>/stage", methods=["POST"])
+@login_required
+def stage(case_id: str):  # type: ignore[no-untyped-def]
+    who = actor()
+    try:
+        case = get_case(kernel(), who, case_id)
+    except CaseNotFound:
+        abort(404)
+    form = _stage_form(case)
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+        return redirect(url_for("cases.show", case_id=case.id))
+    try:
+        change_stage(
+            kernel(),
+            who,
+            case.id,
+            version=int(form.version.data or 0),
+            target=form.target.data,
+            reason=form.reason.data or "",
+            outcome=form.outcome.data or None,
+            cancellation_class=form.cancellation_class.data or None,
+        )
+    except (TransitionRefused, StaleWriteError, PermissionDenied) as exc:
+        flash(str(exc), "error")
+    else:
+        flash(
+            _("The case moved to “%(stage)s”.", stage=str(CASE_STATES[form.target.data])), "success"
+        )
     return redirect(url_for("cases.show", case_id=case.id))

@@ -218,3 +218,34 @@ def test_upload_form_says_when_ocr_is_unavailable(app, browser, demo) -> None:  
     page = clerk.get(f"/cases/{case.id}").data
     assert b"Text recognition (OCR) is not available on this server" in page
     assert b"Tesseract is not installed" in page
+
+
+def test_stage_change_through_the_case_page(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    case = _case(demo)
+    rahim = browser()
+    rahim.login("pp.rahim")
+    url = f"/cases/{case.id}"
+
+    def step(target: str, reason: str = ""):  # type: ignore[no-untyped-def]
+        version = demo.store.get(Case, case.id).version
+        return rahim.post(
+            f"{url}/stage",
+            {
+                "target": target,
+                "reason": reason,
+                "outcome": "",
+                "cancellation_class": "",
+                "version": str(version),
+            },
+            form_url=url,
+            follow_redirects=True,
+        )
+
+    assert step("UNDER_INVESTIGATION").status_code == 200
+    step("REPORT_UNDER_SCRUTINY")
+    refused = step("RETURNED_TO_IO").data.decode()
+    assert "Write the reason for this step." in refused
+    assert demo.store.get(Case, case.id).state == "REPORT_UNDER_SCRUTINY"
+    page = step("RETURNED_TO_IO", "Site plan missing").data.decode()
+    assert "Returned to the IO" in page and "Site plan missing" in page and "pp.rahim" in page
+    assert demo.store.get(Case, case.id).state == "RETURNED_TO_IO"
