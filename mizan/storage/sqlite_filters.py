@@ -37,6 +37,8 @@ Pred = Callable[[str], str]
 class Step:
     key: str
     may_be_array: bool
+    #: A datetime field: stored as {"$date": "..."}; compared, sorted and indexed on the member.
+    is_date: bool = False
 
 
 def _lit(path: str) -> str:
@@ -67,7 +69,13 @@ def resolve_path(cls: type[BaseDocument], dotted: str) -> list[Step]:
             raise FilterError(f"{owner.__name__} has no field {key!r} (in {dotted!r}).")
         is_list = isinstance(field, me.ListField)
         inner = field.field if is_list else field
-        steps.append(Step(key, is_list or isinstance(inner, (me.DictField, me.DynamicField))))
+        steps.append(
+            Step(
+                key,
+                is_list or isinstance(inner, (me.DictField, me.DynamicField)),
+                isinstance(inner, (me.DateTimeField, me.DateField)),
+            )
+        )
         if isinstance(inner, me.EmbeddedDocumentField):
             owner = inner.document_type
         elif isinstance(inner, (me.DictField, me.DynamicField, me.GenericEmbeddedDocumentField)):
@@ -195,6 +203,18 @@ class FilterCompiler:
     def _literal_path(steps: list[Step]) -> str:
         return _lit("$." + ".".join(s.key for s in steps))
 
+    @staticmethod
+    def value_path(steps: list[Step]) -> str:
+        """The path whose value orders like the field: dates by their ``$date`` text.
+
+        Sorting and expression indexes use it, and date comparisons emit the same
+        expression, so a date range filter is served by the date field's index.
+        """
+        path = FilterCompiler._literal_path(steps)
+        if steps[-1].is_date and not steps[-1].may_be_array:
+            return _join(path, f'"{DATE_KEY}"')
+        return path
+
     def _any(self, steps: list[Step], pred: Pred, *, leaf_elements: bool) -> str:
         """True if ``pred`` holds at any location the path resolves to (array fan-out)."""
 
@@ -275,7 +295,7 @@ def sort_sql(cls: type[BaseDocument], sort: list[tuple[str, int]] | None) -> str
         steps = resolve_path(cls, key)
         if any(s.may_be_array for s in steps):
             raise FilterError(f"Cannot sort by {key!r}: it holds a list.")
-        terms.append(f"json_extract(doc, {FilterCompiler._literal_path(steps)}) {order}")
+        terms.append(f"json_extract(doc, {FilterCompiler.value_path(steps)}) {order}")
     if not any(t.startswith("id ") for t in terms):
         terms.append("id ASC")
     return ", ".join(terms)

@@ -130,8 +130,8 @@ class SQLiteStore:
             if any(s.may_be_array for s in steps):
                 return  # list fields are matched through json_each; no expression index
             order = "DESC" if direction == -1 else "ASC"
-            exprs.append(f"json_extract(doc, {FilterCompiler._literal_path(steps)}) {order}")
-            names.append(name.replace(".", "_"))
+            exprs.append(f"json_extract(doc, {FilterCompiler.value_path(steps)}) {order}")
+            names.append(name.replace(".", "_") + ("_date" if steps[-1].is_date else ""))
         unique = "UNIQUE " if spec.get("unique") else ""
         index = f"ix_{table}_{'_'.join(names)}"
         conn.execute(f"CREATE {unique}INDEX IF NOT EXISTS {index} ON {table} ({', '.join(exprs)})")

@@ -124,3 +124,27 @@ def test_backup_is_a_readable_consistent_copy(tmp_path: Path) -> None:
     assert store.count(StoreItem) == 6
     copy.close()
     store.close()
+
+
+def test_date_range_filter_uses_the_date_index(tmp_path: Path) -> None:
+    """Dates are indexed on their ``$date`` member, the expression range filters compare."""
+    import datetime as dt
+
+    from casefiles.models import Case
+
+    store = SQLiteStore(tmp_path / "dates.sqlite3")
+    store.ensure(Case)
+    conn = store.connection()
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        store.find(
+            Case,
+            {"district": "KHI-S", "created_at": {"$gte": dt.datetime(2024, 1, 1)}},
+            sort=[("created_at", -1)],
+        )
+    finally:
+        conn.set_trace_callback(None)
+    (select,) = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    plan = " | ".join(r[-1] for r in conn.execute(f"EXPLAIN QUERY PLAN {select}"))
+    assert "USING INDEX ix_c_cases_district_created_at_date (<expr>=? AND <expr>>?)" in plan
