@@ -65,6 +65,11 @@ def build_kernel(settings: Settings | None = None) -> Kernel:
     from search.indexing import subscribe_indexing
 
     subscribe_indexing(kernel)
+    from mizan.schema import ensure_schema
+
+    # Tables and indexes exist before any transaction touches them (MongoDB cannot
+    # create a collection inside a multi-document transaction on older servers).
+    ensure_schema(kernel)
     return kernel
 
 

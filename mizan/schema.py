@@ -27,7 +27,6 @@ def all_models() -> list[type[Model]]:
 
 
 def ensure_schema(kernel: Kernel) -> None:
-    ensure = getattr(kernel.store, "ensure", None)
+    """Create every collection and its declared indexes (both adapters have ``ensure``)."""
     for model in all_models():
-        if ensure is not None:
-            ensure(model)
+        kernel.store.ensure(model)  # type: ignore[attr-defined]
