@@ -29,4 +29,4 @@ def all_models() -> list[type[Model]]:
 def ensure_schema(kernel: Kernel) -> None:
     """Create every collection and its declared indexes (both adapters have ``ensure``)."""
     for model in all_models():
-        kernel.store.ensure(model)  # type: ignore[attr-defined]
+        kernel.store.ensure(model)

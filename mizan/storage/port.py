@@ -26,6 +26,9 @@ class DocumentStore(Protocol):
 
     kind: str
 
+    def ensure(self, cls: type[Model]) -> object:
+        """Create the collection and its declared indexes if they are missing."""
+
     def insert(self, doc: M) -> M:
         """Validate and store a new document; sets ``version`` to 1."""
 
