@@ -44,7 +44,9 @@ def _weekday(value: object) -> int:
     if isinstance(value, int):
         if 0 <= value <= 6:
             return value
-        raise CalendarError(f"weekend day {value} is not a day of the week (0 = Monday … 6 = Sunday)")
+        raise CalendarError(
+            f"weekend day {value} is not a day of the week (0 = Monday … 6 = Sunday)"
+        )
     if isinstance(value, str) and value.strip().lower() in WEEKDAYS:
         return WEEKDAYS.index(value.strip().lower())
     raise CalendarError(f"weekend day {value!r} is not a day of the week (e.g. 'friday')")
@@ -102,10 +104,14 @@ class WorkingCalendar:
             raise CalendarError("a calendar record must be a mapping with 'weekend' and 'holidays'")
         unknown = set(data) - {"weekend", "holidays"}
         if unknown:
-            raise CalendarError(f"unknown calendar field(s): {', '.join(sorted(map(str, unknown)))}")
+            raise CalendarError(
+                f"unknown calendar field(s): {', '.join(sorted(map(str, unknown)))}"
+            )
         weekend = data.get("weekend", ("saturday", "sunday"))
         if isinstance(weekend, str) or not isinstance(weekend, Iterable):
-            raise CalendarError("'weekend' must be a list of day names, e.g. ['saturday', 'sunday']")
+            raise CalendarError(
+                "'weekend' must be a list of day names, e.g. ['saturday', 'sunday']"
+            )
         raw_holidays = data.get("holidays", ())
         if isinstance(raw_holidays, str) or not isinstance(raw_holidays, Iterable):
             raise CalendarError("'holidays' must be a list of dates or {date, name} entries")
@@ -200,13 +206,13 @@ class WorkingCalendar:
         count = weeks * (7 - len(self._weekend))
         first_rest = a + timedelta(days=weeks * 7 + 1)
         count += sum(
-            1 for i in range(rest) if (first_rest + timedelta(days=i)).weekday() not in self._weekend
+            1
+            for i in range(rest)
+            if (first_rest + timedelta(days=i)).weekday() not in self._weekend
         )
         lo = bisect_right(self._sorted_holidays, a)
         hi = bisect_right(self._sorted_holidays, b)
-        count -= sum(
-            1 for h in self._sorted_holidays[lo:hi] if h.weekday() not in self._weekend
-        )
+        count -= sum(1 for h in self._sorted_holidays[lo:hi] if h.weekday() not in self._weekend)
         return count
 
     def holidays_in(self, a: date, b: date) -> dict[date, str]:

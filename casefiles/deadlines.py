@@ -197,7 +197,9 @@ def _flag(raw: Mapping[str, object], field: str, where: _Where) -> bool:
 def _parse_part(raw: object, n: int, where: _Where) -> DurationPart:
     field = "duration"
     if not isinstance(raw, Mapping):
-        raise where.error(field, f"part {n} must look like {{ amount = 14, unit = \"calendar_days\" }}")
+        raise where.error(
+            field, f'part {n} must look like {{ amount = 14, unit = "calendar_days" }}'
+        )
     unknown = set(raw) - {"amount", "unit"}
     if unknown:
         raise where.error(field, f"part {n} has unknown key(s): {', '.join(sorted(unknown))}")
@@ -221,7 +223,9 @@ _SCALAR = (str, int, float, bool)
 def _parse_condition(raw: object, n: int, where: _Where) -> Condition:
     field = "conditions"
     if not isinstance(raw, Mapping):
-        raise where.error(field, f'condition {n} must look like {{ fact = "labels", contains = "ATA" }}')
+        raise where.error(
+            field, f'condition {n} must look like {{ fact = "labels", contains = "ATA" }}'
+        )
     fact = raw.get("fact")
     if not isinstance(fact, str) or not fact.strip():
         raise where.error(field, f"condition {n} does not say which fact it tests (fact = ...)")
@@ -238,7 +242,11 @@ def _parse_condition(raw: object, n: int, where: _Where) -> Condition:
     op = ops[0]
     value = raw[op]
     if op in ("in", "not_in"):
-        if not isinstance(value, list) or not value or not all(isinstance(v, _SCALAR) for v in value):
+        if (
+            not isinstance(value, list)
+            or not value
+            or not all(isinstance(v, _SCALAR) for v in value)
+        ):
             raise where.error(field, f"condition {n}: {op} needs a non-empty list of values")
         value = tuple(value)
     elif not isinstance(value, _SCALAR):
@@ -264,7 +272,8 @@ def _parse_rule(raw: object, index: int, source: str) -> Rule:
     unknown = set(raw) - _RULE_FIELDS
     if unknown:
         raise where.error(
-            sorted(unknown)[0], f"is not a known field; known fields: {', '.join(sorted(_RULE_FIELDS))}"
+            sorted(unknown)[0],
+            f"is not a known field; known fields: {', '.join(sorted(_RULE_FIELDS))}",
         )
     rid = _text(raw, "id", where, required=True)
     if not rid.replace("_", "").isalnum() or not rid.isascii() or rid != rid.lower():
@@ -282,8 +291,7 @@ def _parse_rule(raw: object, index: int, source: str) -> Rule:
         kind=kind,
         duration=tuple(_parse_part(p, n, where) for n, p in enumerate(parts, 1)),
         conditions=tuple(
-            _parse_condition(c, n, where)
-            for n, c in enumerate(_list(raw, "conditions", where), 1)
+            _parse_condition(c, n, where) for n, c in enumerate(_list(raw, "conditions", where), 1)
         ),
         roll_to_working_day=_flag(raw, "roll_to_working_day", where),
         uncertain=_flag(raw, "uncertain", where),
@@ -329,7 +337,7 @@ class RuleSet:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object], source: str = "the deadline rules") -> RuleSet:
-        """Build from plain data shaped like the TOML (``{"rule": [{...}, ...]}``), e.g. a DB record."""
+        """Build from plain data shaped like the TOML (``{"rule": [{...}]}``), e.g. a DB record."""
         if not isinstance(data, Mapping):
             raise ConfigError(f"{source}: expected a table with a 'rule' list")
         unknown = set(data) - {"rule"}
