@@ -287,7 +287,7 @@ def test_state_appeal_against_acquittal_is_six_calendar_months(
 
 
 def test_partly_convicted_starts_both_sets_of_clocks() -> None:
-    got = due("judgment", date(2025, 3, 3), {"outcome": "partly", "forum": "high_court"})
+    got = due("judgment", date(2025, 3, 3), {"outcome": "partly_convicted", "forum": "high_court"})
     assert got.keys() == {
         "appeal_high_court",
         "aggrieved_appeal_acquittal",
