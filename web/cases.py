@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
@@ -20,6 +22,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from casefiles.models import CASE_STATES, Case, CaseDocument
 from casefiles.policy import can_edit_case
+from casefiles.schedule import case_deadlines
 from casefiles.service import (
     CaseError,
     CaseNotFound,
@@ -41,6 +44,13 @@ from web.documents import LANG_CHOICES, UploadForm
 from web.support import Pagination, actor, kernel, page_arg, requires
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+
+def today() -> dt.date:
+    """Today in Pakistan (UTC+5), where every deadline is counted."""
+    return (dt.datetime.now(dt.UTC) + dt.timedelta(hours=5)).date()
+
+
 PER_PAGE = 25
 
 
@@ -200,6 +210,7 @@ def show(case_id: str):  # type: ignore[no-untyped-def]
         names=names,
         upload_form=upload_form,
         stage_form=stage_form,
+        deadlines=case_deadlines(case, today()),
         outcomes=OUTCOMES,
         ocr=current_app.extensions["ocr_status"],
         can_edit=can_edit_case(who, case),

@@ -249,3 +249,12 @@ def test_stage_change_through_the_case_page(browser, demo) -> None:  # type: ign
     page = step("RETURNED_TO_IO", "Site plan missing").data.decode()
     assert "Returned to the IO" in page and "Site plan missing" in page and "pp.rahim" in page
     assert demo.store.get(Case, case.id).state == "RETURNED_TO_IO"
+
+
+def test_case_page_shows_deadlines_with_status(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    case = _case(demo)  # FIR registered 14.03.2024: the interim challan is long overdue
+    rahim = browser()
+    rahim.login("pp.rahim")
+    page = rahim.get(f"/cases/{case.id}").data.decode()
+    assert "Interim challan (s.173 report) due" in page
+    assert "31.03.2024" in page and "status-overdue" in page
