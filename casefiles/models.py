@@ -29,6 +29,14 @@ CASE_STATES = {
     "APPEAL_OR_REVISION": _l("Appeal or revision"),
     "CLOSED": _l("Closed"),
 }
+#: Labels that change how a case is handled (clocks, access, confidentiality).
+CASE_LABELS = {
+    "ATA": _l("Anti-terrorism (ATA)"),
+    "JIT": _l("Joint investigation team"),
+    "PROTECTED_WITNESS": _l("Protected witness"),
+    "JUVENILE": _l("Juvenile"),
+    "SEXUAL_OFFENCE": _l("Sexual offence"),
+}
 DOCUMENT_STATES = {
     "queued": _l("Waiting"),
     "processing": _l("Being read"),

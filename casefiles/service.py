@@ -39,6 +39,7 @@ class NewCase:
     fir_year: int
     title: str
     registered_on: dt.date | None = None
+    labels: tuple[str, ...] = ()
 
 
 def create_case(kernel: Kernel, actor: Actor, data: NewCase) -> Case:
@@ -73,6 +74,7 @@ def create_case(kernel: Kernel, actor: Actor, data: NewCase) -> Case:
             registered_on=registered,
         ),
         reference=f"FIR {data.fir_number}/{data.fir_year} PS {station}",
+        labels=sorted(set(data.labels)),
         lead_prosecutor=actor.user_id if actor.has_role(Role.PROSECUTOR) else None,
         created_by=actor.user_id,
         created_at=now(),

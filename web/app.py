@@ -9,7 +9,7 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from casefiles.models import CASE_STATES, DOCUMENT_STATES
+from casefiles.models import CASE_LABELS, CASE_STATES, DOCUMENT_STATES
 from ingestion.ocr import ocr_status
 from mizan import i18n, worker
 from mizan.accounts.models import User
@@ -146,6 +146,7 @@ def _template_globals() -> dict:
         "role_labels": ROLE_LABELS,
         "url_with": _url_with,
         "state_label": lambda state: CASE_STATES.get(state, state),
+        "case_labels": CASE_LABELS,
         "document_state_label": lambda state: DOCUMENT_STATES.get(state, state),
     }
 

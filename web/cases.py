@@ -20,7 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from casefiles.models import CASE_STATES, Case, CaseDocument
+from casefiles.models import CASE_LABELS, CASE_STATES, Case, CaseDocument
 from casefiles.policy import can_edit_case
 from casefiles.schedule import case_deadlines
 from casefiles.service import (
@@ -40,6 +40,7 @@ from mizan.accounts.service import PermissionDenied
 from mizan.i18n import lazy_gettext as _l
 from mizan.jobs import Job
 from mizan.storage import StaleWriteError
+from web.admin import MultiCheckboxField
 from web.documents import LANG_CHOICES, UploadForm
 from web.support import Pagination, actor, kernel, page_arg, requires
 
@@ -83,6 +84,7 @@ class CaseForm(FlaskForm):
         ],
     )
     registered_on = DateField(_l("Registered on"), validators=[Optional()])
+    labels = MultiCheckboxField(_l("Labels"), validators=[Optional()])
     title = StringField(
         _l("Short title"),
         validators=[Optional(), Length(max=200, message=lazy_gettext("The title is too long."))],
@@ -137,6 +139,7 @@ def index():  # type: ignore[no-untyped-def]
 def new():  # type: ignore[no-untyped-def]
     who = actor()
     form = CaseForm()
+    form.labels.choices = [(key, str(label)) for key, label in CASE_LABELS.items()]
     flt = {} if who.has_role(Role.PROSECUTOR_GENERAL) else {"code": who.district or ""}
     form.district.choices = [
         (d.code, d.name) for d in kernel().store.find(District, flt, sort=[("name", 1)])
@@ -153,6 +156,7 @@ def new():  # type: ignore[no-untyped-def]
                     fir_year=form.fir_year.data,
                     title=form.title.data or "",
                     registered_on=form.registered_on.data,
+                    labels=tuple(form.labels.data or ()),
                 ),
             )
         except (CaseError, PermissionDenied) as exc:

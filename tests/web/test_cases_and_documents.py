@@ -258,3 +258,35 @@ def test_case_page_shows_deadlines_with_status(browser, demo) -> None:  # type: 
     page = rahim.get(f"/cases/{case.id}").data.decode()
     assert "Interim challan (s.173 report) due" in page
     assert "31.03.2024" in page and "status-overdue" in page
+
+
+def test_ata_label_on_a_new_case_switches_the_challan_clock(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    clerk = browser()
+    clerk.login("clerk.south")
+    response = clerk.post(
+        "/cases/new",
+        {
+            "district": "KHI-S",
+            "police_station": "CTD",
+            "fir_number": "9",
+            "fir_year": "2025",
+            "registered_on": "2025-03-03",
+            "labels": ["ATA"],
+        },
+    )
+    assert response.status_code == 302
+    case = demo.store.find_one(Case, {"fir.police_station": "CTD"})
+    assert case.labels == ["ATA"]
+    page = clerk.get(f"/cases/{case.id}").data.decode()
+    assert "Anti-terrorism (ATA)" in page and "17.04.2025" in page
+    bad = clerk.post(
+        "/cases/new",
+        {
+            "district": "KHI-S",
+            "police_station": "CTD",
+            "fir_number": "10",
+            "fir_year": "2025",
+            "labels": ["SECRET"],
+        },
+    )
+    assert bad.status_code == 400 and b"Not a valid choice" in bad.data
