@@ -289,4 +289,4 @@ def test_ata_label_on_a_new_case_switches_the_challan_clock(browser, demo) -> No
             "labels": ["SECRET"],
         },
     )
-    assert bad.status_code == 400 and b"Not a valid choice" in bad.data
+    assert bad.status_code == 400 and b"is not a valid choice" in bad.data
