@@ -8,7 +8,7 @@ from enum import StrEnum
 import mongoengine as me
 
 from mizan.i18n import lazy_gettext as _l
-from mizan.storage import Model
+from mizan.storage import Model, new_id
 
 #: Workflow stages of a case (the state machine of the domain notes), with their labels.
 CASE_STATES = {
@@ -54,6 +54,56 @@ class FirRef(me.EmbeddedDocument):
     registered_on = me.DateTimeField()
 
 
+PARTY_ROLES = {
+    "accused": _l("Accused"),
+    "complainant": _l("Complainant"),
+    "witness": _l("Witness"),
+}
+CUSTODY = {
+    "not_arrested": _l("Not arrested"),
+    "arrested": _l("In custody"),
+    "on_bail": _l("On bail"),
+    "absconding": _l("Absconding"),
+    "released": _l("Released"),
+}
+
+
+class Offence(me.EmbeddedDocument):
+    """One section of law the case is registered under, e.g. 302(b) PPC."""
+
+    act = me.StringField(required=True)
+    section = me.StringField(required=True)
+    subsections = me.ListField(me.StringField())
+    raw = me.StringField()
+
+    @property
+    def canonical(self) -> str:
+        return self.section + "".join(f"({s})" for s in self.subsections) + f" {self.act}"
+
+
+class Party(me.EmbeddedDocument):
+    """An accused, complainant or witness as named in the FIR and the police report."""
+
+    id = me.StringField(required=True, default=new_id)
+    role = me.StringField(required=True, choices=list(PARTY_ROLES))
+    name = me.StringField(required=True, max_length=120)
+    aliases = me.ListField(me.StringField(max_length=80))
+    relation = me.StringField(choices=("s/o", "d/o", "w/o"))
+    parent_name = me.StringField(max_length=120)
+    cnic = me.StringField(regex=r"^\d{5}-\d{7}-\d$")
+    gender = me.StringField(choices=("male", "female", "other"))
+    custody = me.StringField(choices=list(CUSTODY))
+    #: A protected witness (ATA s.21AA, Sindh Witness Protection Act 2013): only the
+    #: assigned prosecutors see who it is; everyone else sees the pseudonym.
+    protected = me.BooleanField(default=False)
+    pseudonym = me.StringField(max_length=60)
+    #: Transliteration-tolerant keys for the person index (see casefiles.names).
+    name_keys = me.ListField(me.StringField())
+    parent_key = me.StringField()
+    added_by = me.StringField()
+    added_at = me.DateTimeField()
+
+
 class StageChange(me.EmbeddedDocument):
     """Who moved the case to which stage, when and why."""
 
@@ -78,6 +128,8 @@ class Case(Model):
     outcome = me.StringField()
     history = me.EmbeddedDocumentListField(StageChange)
     labels = me.ListField(me.StringField())
+    offences = me.EmbeddedDocumentListField(Offence)
+    parties = me.EmbeddedDocumentListField(Party)
     lead_prosecutor = me.StringField()
     assisting = me.ListField(me.StringField())
     created_by = me.StringField()

@@ -14,8 +14,18 @@ import unicodedata
 
 #: Spelling variants of common name parts -> one form.
 VARIANTS = {
-    "muhammad": ("mohammad", "mohammed", "muhammed", "mohamed", "muhamad", "mohd", "md",
-                 "muhd", "mohamad", "mohammod"),
+    "muhammad": (
+        "mohammad",
+        "mohammed",
+        "muhammed",
+        "mohamed",
+        "muhamad",
+        "mohd",
+        "md",
+        "muhd",
+        "mohamad",
+        "mohammod",
+    ),
     "hussain": ("husain", "hussein", "hossain", "husein", "hussan"),
     "hassan": ("hasan",),
     "syed": ("sayed", "sayyid", "seyed", "sayyed", "saiyed"),
@@ -32,8 +42,9 @@ VARIANTS = {
     "chaudhry": ("chaudhary", "choudhary", "chaudhri", "chowdhury"),
 }
 _CANONICAL = {variant: canon for canon, forms in VARIANTS.items() for variant in forms}
-HONORIFICS = frozenset({"mst", "mr", "mrs", "ms", "miss", "dr", "haji", "hafiz", "mian",
-                        "master", "mohtarma", "janab"})
+HONORIFICS = frozenset(
+    {"mst", "mr", "mrs", "ms", "miss", "dr", "haji", "hafiz", "mian", "master", "mohtarma", "janab"}
+)
 _ALIAS = re.compile(r"\s*(?:@|\balias\b|\ba\.k\.a\.?|\bur(?:f|af)\b)\s*", re.IGNORECASE)
 _RELATION = re.compile(r"\b(?:s/o|d/o|w/o|son of|daughter of|wife of)\b", re.IGNORECASE)
 
@@ -68,7 +79,7 @@ def parse_parentage(text: str) -> tuple[str | None, str | None]:
         return None, None
     relation = match.group(0).lower()
     relation = {"son of": "s/o", "daughter of": "d/o", "wife of": "w/o"}.get(relation, relation)
-    rest = text[match.end():].strip(" ,.")
+    rest = text[match.end() :].strip(" ,.")
     rest = re.split(r"\b(?:by caste|caste|r/o|resident of)\b", rest, flags=re.IGNORECASE)[0]
     return relation, rest.strip(" ,.") or None
 
@@ -77,7 +88,7 @@ CNIC = re.compile(r"^\d{5}-\d{7}-\d$")
 
 
 def normalise_cnic(raw: str) -> str | None:
-    """``"4210112345671"`` or ``"42101-1234567-1"`` -> ``"42101-1234567-1"``; None if not 13 digits."""
+    """``"4210112345671"`` -> ``"42101-1234567-1"``; None unless there are 13 digits."""
     digits = re.sub(r"\D", "", raw or "")
     if len(digits) != 13:
         return None

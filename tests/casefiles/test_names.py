@@ -23,8 +23,9 @@ def test_variants_share_a_key(a: str, b: str) -> None:
     assert name_key(a) == name_key(b)
 
 
-@pytest.mark.parametrize(("a", "b"), [("Muhammad Aslam", "Muhammad Akram"), ("Ali", "Alam"),
-                                      ("Hassan", "Hussain")])
+@pytest.mark.parametrize(
+    ("a", "b"), [("Muhammad Aslam", "Muhammad Akram"), ("Ali", "Alam"), ("Hassan", "Hussain")]
+)
 def test_different_names_differ(a: str, b: str) -> None:
     assert name_key(a) != name_key(b)
 
