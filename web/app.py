@@ -9,7 +9,7 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from casefiles.models import CASE_LABELS, CASE_STATES, DOCUMENT_STATES
+from casefiles.models import CASE_LABELS, CASE_STATES, CUSTODY, DOCUMENT_STATES, PARTY_ROLES
 from ingestion.ocr import ocr_status
 from mizan import i18n, worker
 from mizan.accounts.models import User
@@ -78,9 +78,32 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
     login_manager.login_message = i18n.lazy_gettext("Please sign in to see this page.")
     login_manager.user_loader(_load_user)
 
-    from web import account, admin, auth, cases, documents, errors, health, home, jobs, search
+    from web import (
+        account,
+        admin,
+        auth,
+        case_parties,
+        cases,
+        documents,
+        errors,
+        health,
+        home,
+        jobs,
+        search,
+    )
 
-    for module in (auth, home, account, admin, cases, documents, jobs, search, health):
+    for module in (
+        auth,
+        home,
+        account,
+        admin,
+        cases,
+        case_parties,
+        documents,
+        jobs,
+        search,
+        health,
+    ):
         app.register_blueprint(module.bp)
     errors.register(app)
 
@@ -147,6 +170,8 @@ def _template_globals() -> dict:
         "url_with": _url_with,
         "state_label": lambda state: CASE_STATES.get(state, state),
         "case_labels": CASE_LABELS,
+        "party_roles": PARTY_ROLES,
+        "custody_labels": CUSTODY,
         "document_state_label": lambda state: DOCUMENT_STATES.get(state, state),
     }
 

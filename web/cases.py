@@ -21,6 +21,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from casefiles.models import CASE_LABELS, CASE_STATES, Case, CaseDocument
+from casefiles.parties import repeat_accused, sees_protected_identities
 from casefiles.policy import can_edit_case
 from casefiles.schedule import case_deadlines
 from casefiles.service import (
@@ -184,6 +185,13 @@ def _assign_form(case) -> AssignForm:  # type: ignore[no-untyped-def]
 @bp.route("/<case_id>")
 @login_required
 def show(case_id: str):  # type: ignore[no-untyped-def]
+    return render_case(case_id)
+
+
+def render_case(case_id: str, *, reveal: bool = False):  # type: ignore[no-untyped-def]
+    """The case page; ``reveal`` shows protected identities after an audited break-glass."""
+    from web.case_parties import OffencesForm, PartyForm, prepare_party_form
+
     who = actor()
     try:
         case = get_case(kernel(), who, case_id)
@@ -219,6 +227,13 @@ def show(case_id: str):  # type: ignore[no-untyped-def]
         ocr=current_app.extensions["ocr_status"],
         can_edit=can_edit_case(who, case),
         assign_form=assign_form,
+        offences_form=OffencesForm(
+            text="; ".join(o.canonical for o in case.offences), version=str(case.version)
+        ),
+        party_form=prepare_party_form(PartyForm(version=str(case.version))),
+        show_identities=reveal or sees_protected_identities(who, case),
+        can_break_glass=who.has_role(Role.PROSECUTOR_GENERAL, Role.DISTRICT_PUBLIC_PROSECUTOR),
+        repeat=repeat_accused(kernel(), who, case),
     )
 
 

@@ -290,3 +290,66 @@ def test_ata_label_on_a_new_case_switches_the_challan_clock(browser, demo) -> No
         },
     )
     assert bad.status_code == 400 and b"is not a valid choice" in bad.data
+
+
+def test_people_and_offences_on_the_case_page(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    case = _case(demo)
+    url = f"/cases/{case.id}"
+    clerk = browser()
+    clerk.login("clerk.south")
+
+    def version() -> str:
+        return str(demo.store.get(Case, case.id).version)
+
+    bad = clerk.post(
+        f"{url}/offences",
+        {"text": "302 (b PPC", "version": version()},
+        form_url=url,
+        follow_redirects=True,
+    )
+    assert "never closed" in bad.data.decode()
+    clerk.post(f"{url}/offences", {"text": "302/34 PPC", "version": version()}, form_url=url)
+    clerk.post(
+        f"{url}/parties",
+        {
+            "role": "accused",
+            "name": "Muhammad Aslam @ Achu",
+            "parentage": "s/o Akram",
+            "cnic": "",
+            "gender": "male",
+            "custody": "arrested",
+            "pseudonym": "",
+            "version": version(),
+        },
+        form_url=url,
+    )
+    clerk.post(
+        f"{url}/parties",
+        {
+            "role": "witness",
+            "name": "Secret Person",
+            "parentage": "",
+            "cnic": "",
+            "gender": "",
+            "custody": "",
+            "protected": "y",
+            "pseudonym": "PW-7",
+            "version": version(),
+        },
+        form_url=url,
+    )
+    page = clerk.get(url).data.decode()
+    assert "302 PPC" in page and "34 PPC" in page
+    assert "Muhammad Aslam" in page and "Achu" in page and "In custody" in page
+    assert "PW-7" in page and "Secret Person" not in page  # the clerk is not assigned
+    rahim = browser()
+    rahim.login("pp.rahim")  # the assigned prosecutor sees who the witness is
+    assert "Secret Person" in rahim.get(url).data.decode()
+    dpp = browser()
+    dpp.login("dpp.south")
+    assert "Secret Person" not in dpp.get(url).data.decode()
+    revealed = dpp.post(
+        f"{url}/break-glass", {"reason": "Court ordered disclosure today"}, form_url=url
+    )
+    assert "Secret Person" in revealed.data.decode()
+    assert "Secret Person" not in dpp.get(url).data.decode()  # only for that one view

@@ -17,6 +17,12 @@
     document.querySelectorAll("[data-poll]").forEach(function (el) {
       setTimeout(function () { poll(el); }, 1000);
     });
+    // Destructive actions ask first (inline handlers are blocked by the CSP).
+    document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+      });
+    });
     document.querySelectorAll("select[data-autosubmit]").forEach(function (el) {
       el.addEventListener("change", function () { el.form.submit(); });
     });
