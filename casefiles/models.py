@@ -52,6 +52,17 @@ class FirRef(me.EmbeddedDocument):
     number = me.IntField(required=True, min_value=1, max_value=99999)
     year = me.IntField(required=True, min_value=1947, max_value=2100)
     registered_on = me.DateTimeField()
+    narrative = me.StringField(max_length=20000)
+
+
+class Challan(me.EmbeddedDocument):
+    """A police report under s.173 (interim or final) as received by the prosecution."""
+
+    kind = me.StringField(required=True, choices=("interim", "final"))
+    submitted_on = me.DateTimeField(required=True)
+    received_at = me.DateTimeField(required=True)
+    source = me.StringField()
+    io_name = me.StringField(max_length=120)
 
 
 PARTY_ROLES = {
@@ -129,6 +140,7 @@ class Case(Model):
     history = me.EmbeddedDocumentListField(StageChange)
     labels = me.ListField(me.StringField())
     offences = me.EmbeddedDocumentListField(Offence)
+    challans = me.EmbeddedDocumentListField(Challan)
     parties = me.EmbeddedDocumentListField(Party)
     lead_prosecutor = me.StringField()
     assisting = me.ListField(me.StringField())

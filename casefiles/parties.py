@@ -70,7 +70,7 @@ class PartyInput:
     pseudonym: str = ""
 
 
-def _party(data: PartyInput, actor: Actor) -> Party:
+def build_party(data: PartyInput, actor: Actor) -> Party:
     if data.role not in PARTY_ROLES:
         raise CaseError(_("Choose whether this is an accused, the complainant or a witness."))
     name, aliases = split_aliases(" ".join(data.name.split()))
@@ -118,7 +118,7 @@ def add_party(
 ) -> Case:
     case = get_case(kernel, actor, case_id)
     ensure_can_edit(actor, case)
-    party = _party(data, actor)
+    party = build_party(data, actor)
     case.parties.append(party)
     shown = party.pseudonym if party.protected else party.name
     return _save(

@@ -8,6 +8,7 @@ from mizan.storage import Model
 
 def all_models() -> list[type[Model]]:
     from casefiles.models import Case, CaseDocument, DocumentPage
+    from mizan.accounts.integrations import Integration
     from mizan.accounts.models import District, User
     from mizan.audit import AuditEntry, AuditHead
     from mizan.jobs import Job
@@ -16,6 +17,7 @@ def all_models() -> list[type[Model]]:
     return [
         District,
         User,
+        Integration,
         AuditEntry,
         AuditHead,
         Job,

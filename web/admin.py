@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from mizan import audit
+from mizan.accounts.integrations import Integration, IntegrationError, create_integration
 from mizan.accounts.models import District, User
 from mizan.accounts.roles import ROLE_LABELS, Capability, Role
 from mizan.accounts.service import AccountError, create_user, set_password, update_user
@@ -175,3 +176,30 @@ def audit_log():  # type: ignore[no-untyped-def]
         pagination=Pagination(page, per_page, total),
         filters=flt,
     )
+
+
+class IntegrationForm(FlaskForm):
+    name = StringField(_l("Name of the system"), validators=[DataRequired(), Length(max=80)])
+    kind = SelectField(_l("Kind"), choices=[("police", _l("Police")), ("court", _l("Court"))])
+    districts = MultiCheckboxField(_l("Districts"), validators=[DataRequired()])
+
+
+@bp.route("/integrations", methods=["GET", "POST"])
+@requires(Capability.MANAGE_USERS)
+def integrations():  # type: ignore[no-untyped-def]
+    form = IntegrationForm()
+    form.districts.choices = [c for c in _district_choices() if c[0]]
+    token = None
+    if form.validate_on_submit():
+        try:
+            _created, token = create_integration(
+                kernel(),
+                actor(),
+                name=form.name.data,
+                kind=form.kind.data,
+                districts=form.districts.data,
+            )
+        except IntegrationError as exc:
+            form.form_errors.append(str(exc))
+    rows = kernel().store.find(Integration, sort=[("name", 1)])
+    return render_template("admin/integrations.html", form=form, integrations=rows, token=token)

@@ -81,6 +81,7 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
     from web import (
         account,
         admin,
+        api,
         auth,
         case_parties,
         cases,
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
         home,
         account,
         admin,
+        api,
         cases,
         case_parties,
         documents,

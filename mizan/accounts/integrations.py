@@ -1,0 +1,102 @@
+"""Integrations: police and court systems that call the API with a token.
+
+Each integration acts as itself in the audit trail, limited to its districts.
+The token is shown once when created; only its SHA-256 is stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+import mongoengine as me
+
+from mizan.accounts.models import District
+from mizan.actor import Actor
+from mizan.events import DomainEvent
+from mizan.i18n import gettext as _
+from mizan.kernel import Kernel
+from mizan.storage import Model
+
+KINDS = ("police", "court")
+#: The role an integration acts with; it grants intake, nothing else.
+INTEGRATION_ROLE = "integration"
+
+
+class Integration(Model):
+    label = "integration"
+    name = me.StringField(required=True, max_length=80)
+    kind = me.StringField(required=True, choices=KINDS)
+    districts = me.ListField(me.StringField())
+    token_hash = me.StringField(required=True)
+    active = me.BooleanField(default=True)
+    created_by = me.StringField()
+    created_at = me.DateTimeField()
+    meta = {"collection": "integrations", "indexes": [{"fields": ["token_hash"], "unique": True}]}
+
+
+class IntegrationError(ValueError):
+    pass
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_integration(
+    kernel: Kernel, actor: Actor, *, name: str, kind: str, districts: list[str]
+) -> tuple[Integration, str]:
+    """Create an integration; returns it and its token (shown once, never stored)."""
+    from mizan.accounts.roles import Capability
+    from mizan.accounts.service import require
+
+    require(actor, Capability.MANAGE_USERS)
+    if not name.strip():
+        raise IntegrationError(_("Name the system that will call the API."))
+    if kind not in KINDS:
+        raise IntegrationError(_("Choose police or court."))
+    if not districts:
+        raise IntegrationError(_("Choose at least one district."))
+    for code in districts:
+        if kernel.store.find_one(District, {"code": code}) is None:
+            raise IntegrationError(_("There is no district with the code %(code)s.", code=code))
+    token = "mzn_" + secrets.token_urlsafe(32)
+    integration = Integration(
+        name=name.strip(),
+        kind=kind,
+        districts=sorted(set(districts)),
+        token_hash=_hash(token),
+        created_by=actor.user_id,
+        created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+    )
+    with kernel.store.transaction():
+        kernel.store.insert(integration)
+        kernel.emit(
+            DomainEvent(
+                "integration.created",
+                actor,
+                "integration",
+                integration.id,
+                {"name": integration.name, "kind": kind, "districts": integration.districts},
+            )
+        )
+    return integration, token
+
+
+def authenticate_token(kernel: Kernel, token: str) -> Integration | None:
+    if not token or not token.startswith("mzn_"):
+        return None
+    found = kernel.store.find_one(Integration, {"token_hash": _hash(token), "active": True})
+    return found
+
+
+def actor_for_integration(integration: Integration, address: str | None) -> Actor:
+    return Actor(
+        user_id=f"integration:{integration.id}",
+        username=integration.name,
+        roles=frozenset({INTEGRATION_ROLE, f"{INTEGRATION_ROLE}:{integration.kind}"}),
+        district=None,
+        address=address,
+        channel="api",
+    )

@@ -1,0 +1,255 @@
+"""The JSON API for police and court systems (``/api/v1``), with token auth.
+
+Each integration sends ``Authorization: Bearer <token>``; what it may touch is
+limited to its districts. Errors are JSON with a message per field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import Blueprint, g, jsonify, request
+
+from casefiles.intake import IntakeError, IntakeResult, receive_challan, upsert_fir
+from mizan.accounts.integrations import actor_for_integration, authenticate_token
+from mizan.actor import Actor
+from mizan.events import DomainEvent
+from web.app import csrf
+from web.support import client_address, kernel
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+MAX_JSON_BYTES = 2 * 1024 * 1024
+
+
+def _error(status: int, message: str, errors: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    body: dict[str, object] = {"error": message}
+    if errors:
+        body["errors"] = errors
+    return jsonify(body), status
+
+
+def token_required(view: Callable):  # type: ignore[no-untyped-def]
+    @wraps(view)
+    def wrapped(*args, **kwargs):  # type: ignore[no-untyped-def]
+        header = request.headers.get("Authorization", "")
+        token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
+        integration = authenticate_token(kernel(), token)
+        if integration is None:
+            caller = Actor(
+                user_id="anonymous", username="api", address=client_address(), channel="api"
+            )
+            kernel().emit(
+                DomainEvent(
+                    "api.auth_failed",
+                    caller,
+                    "integration",
+                    "unknown",
+                    {"path": request.path},
+                    changes_state=False,
+                )
+            )
+            return _error(401, "A valid API token is required (Authorization: Bearer …).")
+        g.integration = integration
+        g.api_actor = actor_for_integration(integration, client_address())
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _json_body():  # type: ignore[no-untyped-def]
+    if request.content_length and request.content_length > MAX_JSON_BYTES:
+        raise IntakeError({"record": "is larger than 2 MB"})
+    data = request.get_json(silent=True)
+    if data is None:
+        raise IntakeError({"record": "the body must be JSON (Content-Type: application/json)"})
+    return data
+
+
+def _result(result: IntakeResult):  # type: ignore[no-untyped-def]
+    case = result.case
+    body = {
+        "case_id": case.id,
+        "reference": case.reference,
+        "state": case.state,
+        "version": case.version,
+        "created": result.created,
+        "changed": result.changed,
+    }
+    return jsonify(body), 201 if result.created else 200
+
+
+@bp.route("/firs", methods=["POST"])
+@token_required
+def firs():  # type: ignore[no-untyped-def]
+    try:
+        return _result(
+            upsert_fir(kernel(), g.api_actor, list(g.integration.districts), _json_body())
+        )
+    except IntakeError as exc:
+        return _error(422, "The FIR record was not accepted.", exc.errors)
+
+
+@bp.route("/challans", methods=["POST"])
+@token_required
+def challans():  # type: ignore[no-untyped-def]
+    if g.integration.kind != "police":
+        return _error(403, "Only police integrations send challans.")
+    try:
+        return _result(
+            receive_challan(kernel(), g.api_actor, list(g.integration.districts), _json_body())
+        )
+    except IntakeError as exc:
+        return _error(422, "The challan was not accepted.", exc.errors)
+
+
+@bp.route("/openapi.json")
+def openapi():  # type: ignore[no-untyped-def]
+    return jsonify(OPENAPI)
+
+
+_PERSON = {
+    "type": "object",
+    "required": ["name"],
+    "properties": {
+        "name": {"type": "string", "example": "Muhammad Aslam @ Achu"},
+        "parentage": {"type": "string", "example": "s/o Muhammad Akram"},
+        "cnic": {"type": "string", "example": "42101-1234567-1"},
+        "custody": {
+            "type": "string",
+            "enum": ["not_arrested", "arrested", "on_bail", "absconding", "released"],
+        },
+    },
+}
+_KEY = {
+    "district": {"type": "string", "example": "KHI-S"},
+    "police_station": {"type": "string", "example": "Artillery Maidan"},
+    "fir_number": {"type": "integer", "minimum": 1, "maximum": 99999, "example": 189},
+    "fir_year": {"type": "integer", "minimum": 1947, "example": 2024},
+}
+_RESULT = {
+    "type": "object",
+    "properties": {
+        "case_id": {"type": "string"},
+        "reference": {"type": "string"},
+        "state": {"type": "string"},
+        "version": {"type": "integer"},
+        "created": {"type": "boolean"},
+        "changed": {"type": "array", "items": {"type": "string"}},
+    },
+}
+_ERROR = {
+    "type": "object",
+    "properties": {
+        "error": {"type": "string"},
+        "errors": {"type": "object", "additionalProperties": {"type": "string"}},
+    },
+}
+
+
+def _responses(created: bool) -> dict:
+    responses = {
+        "200": {
+            "description": "Already known: unchanged, or updated (see `changed`).",
+            "content": {"application/json": {"schema": _RESULT}},
+        },
+        "401": {
+            "description": "Missing or invalid token.",
+            "content": {"application/json": {"schema": _ERROR}},
+        },
+        "422": {
+            "description": "The record has errors, one message per field.",
+            "content": {"application/json": {"schema": _ERROR}},
+        },
+    }
+    if created:
+        responses["201"] = {
+            "description": "Case created.",
+            "content": {"application/json": {"schema": _RESULT}},
+        }
+    return responses
+
+
+OPENAPI = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "Mizan intake API",
+        "version": "1",
+        "description": "Police and court systems send FIR records and challans. "
+        "Records are idempotent on district + police station + FIR "
+        "number + year: sending the same record twice changes nothing.",
+    },
+    "components": {"securitySchemes": {"token": {"type": "http", "scheme": "bearer"}}},
+    "security": [{"token": []}],
+    "paths": {
+        "/api/v1/firs": {
+            "post": {
+                "summary": "Create or update a case from an FIR record",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": list(_KEY),
+                                "properties": {
+                                    **_KEY,
+                                    "registered_at": {"type": "string", "format": "date-time"},
+                                    "title": {"type": "string"},
+                                    "narrative": {"type": "string"},
+                                    "sections": {
+                                        "oneOf": [
+                                            {"type": "string", "example": "302/34 PPC"},
+                                            {"type": "array", "items": {"type": "string"}},
+                                        ]
+                                    },
+                                    "labels": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "string",
+                                            "enum": [
+                                                "ATA",
+                                                "JIT",
+                                                "PROTECTED_WITNESS",
+                                                "JUVENILE",
+                                                "SEXUAL_OFFENCE",
+                                            ],
+                                        },
+                                    },
+                                    "accused": {"type": "array", "items": _PERSON},
+                                    "complainant": _PERSON,
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": _responses(created=True),
+            }
+        },
+        "/api/v1/challans": {
+            "post": {
+                "summary": "Record a police report under s.173 (interim or final challan)",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": [*_KEY, "kind", "submitted_on"],
+                                "properties": {
+                                    **_KEY,
+                                    "kind": {"type": "string", "enum": ["interim", "final"]},
+                                    "submitted_on": {"type": "string", "format": "date"},
+                                    "io_name": {"type": "string"},
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": _responses(created=False),
+            }
+        },
+    },
+}
