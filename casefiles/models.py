@@ -128,6 +128,19 @@ class StageChange(me.EmbeddedDocument):
     cancellation_class = me.StringField()
 
 
+class ScrutinyRecord(me.EmbeddedDocument):
+    """One scrutiny decision on a police report, kept in the case for good."""
+
+    at = me.DateTimeField(required=True)
+    by = me.StringField(required=True)
+    by_name = me.StringField()
+    checked = me.ListField(me.StringField())
+    missing = me.ListField(me.StringField())
+    objections = me.ListField(me.StringField(max_length=1000))
+    decision = me.StringField(required=True, choices=("fit_for_trial", "returned"))
+    opinion = me.StringField(max_length=5000)
+
+
 class Case(Model):
     label = "case"
     title = me.StringField(required=True, max_length=200)
@@ -141,6 +154,7 @@ class Case(Model):
     labels = me.ListField(me.StringField())
     offences = me.EmbeddedDocumentListField(Offence)
     challans = me.EmbeddedDocumentListField(Challan)
+    scrutinies = me.EmbeddedDocumentListField(ScrutinyRecord)
     parties = me.EmbeddedDocumentListField(Party)
     lead_prosecutor = me.StringField()
     assisting = me.ListField(me.StringField())

@@ -193,6 +193,31 @@ def change_stage(
 ) -> Case:
     """Move the case along the workflow; the guards of ``casefiles.workflow`` decide."""
     case = get_case(kernel, actor, case_id)
+    return apply_stage(
+        kernel,
+        actor,
+        case,
+        version=version,
+        target=target,
+        reason=reason,
+        outcome=outcome,
+        cancellation_class=cancellation_class,
+    )
+
+
+def apply_stage(
+    kernel: Kernel,
+    actor: Actor,
+    case: Case,
+    *,
+    version: int,
+    target: str,
+    reason: str = "",
+    outcome: str | None = None,
+    cancellation_class: str | None = None,
+    event_data: dict | None = None,
+) -> Case:
+    """Move an already loaded (and possibly amended) case; one write, one event."""
     ensure_can_edit(actor, case)
     check_transition(
         case.state, target, reason=reason, outcome=outcome, cancellation_class=cancellation_class
@@ -223,6 +248,7 @@ def change_stage(
                 "case",
                 case.id,
                 {
+                    **(event_data or {}),
                     "from": source,
                     "to": target,
                     "reason": reason.strip(),

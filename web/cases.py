@@ -24,6 +24,7 @@ from casefiles.models import CASE_LABELS, CASE_STATES, Case, CaseDocument
 from casefiles.parties import repeat_accused, sees_protected_identities
 from casefiles.policy import can_edit_case
 from casefiles.schedule import case_deadlines
+from casefiles.scrutiny import checklist
 from casefiles.service import (
     CaseError,
     CaseNotFound,
@@ -234,6 +235,10 @@ def render_case(case_id: str, *, reveal: bool = False):  # type: ignore[no-untyp
         show_identities=reveal or sees_protected_identities(who, case),
         can_break_glass=who.has_role(Role.PROSECUTOR_GENERAL, Role.DISTRICT_PUBLIC_PROSECUTOR),
         repeat=repeat_accused(kernel(), who, case),
+        checklist=checklist(),
+        can_scrutinise=case.state == "REPORT_UNDER_SCRUTINY"
+        and who.has_role(Role.PROSECUTOR, Role.DISTRICT_PUBLIC_PROSECUTOR, Role.PROSECUTOR_GENERAL)
+        and can_edit_case(who, case),
     )
 
 

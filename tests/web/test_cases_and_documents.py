@@ -353,3 +353,35 @@ def test_people_and_offences_on_the_case_page(browser, demo) -> None:  # type: i
     )
     assert "Secret Person" in revealed.data.decode()
     assert "Secret Person" not in dpp.get(url).data.decode()  # only for that one view
+
+
+def test_scrutiny_from_the_case_page(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    from casefiles.service import change_stage
+    from mizan.accounts.models import User
+    from mizan.accounts.service import actor_for
+
+    case = _case(demo)
+    rahim_actor = actor_for(demo.store.find_one(User, {"username": "pp.rahim"}))
+    change_stage(demo, rahim_actor, case.id, version=case.version, target="REPORT_UNDER_SCRUTINY")
+    url = f"/cases/{case.id}"
+    clerk = browser()
+    clerk.login("clerk.south")
+    assert "Record decision" not in clerk.get(url).data.decode()  # clerks do not scrutinise
+    rahim = browser()
+    rahim.login("pp.rahim")
+    assert "Record decision" in rahim.get(url).data.decode()
+    version = str(demo.store.get(Case, case.id).version)
+    page = rahim.post(
+        f"{url}/scrutiny",
+        {
+            "version": version,
+            "checked": ["fir_copy"],
+            "objections": "Site plan missing\nNo 161 statements",
+            "decision": "returned",
+            "opinion": "",
+        },
+        form_url=url,
+        follow_redirects=True,
+    ).data.decode()
+    assert "Returned to the IO" in page and "Site plan missing" in page
+    assert demo.store.get(Case, case.id).state == "RETURNED_TO_IO"

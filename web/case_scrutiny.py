@@ -1,0 +1,50 @@
+"""Scrutiny of the police report from the case page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+
+from casefiles.scrutiny import record_scrutiny
+from casefiles.service import CaseError, CaseNotFound
+from mizan.accounts.service import PermissionDenied
+from mizan.storage import StaleWriteError
+from web.support import actor, kernel
+
+bp = Blueprint("case_scrutiny", __name__, url_prefix="/cases")
+
+
+class ScrutinyForm(FlaskForm):
+    """CSRF and version; the checklist boxes are read from the request as a list."""
+
+    version = HiddenField()
+
+
+@bp.route("/<case_id>/scrutiny", methods=["POST"])
+@login_required
+def decide(case_id: str):  # type: ignore[no-untyped-def]
+    form = ScrutinyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    objections = request.form.get("objections", "").splitlines()
+    try:
+        record_scrutiny(
+            kernel(),
+            actor(),
+            case_id,
+            version=int(form.version.data or 0),
+            checked=request.form.getlist("checked"),
+            objections=objections,
+            decision=request.form.get("decision", ""),
+            opinion=request.form.get("opinion", ""),
+        )
+    except CaseNotFound:
+        abort(404)
+    except (CaseError, StaleWriteError, PermissionDenied) as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("The scrutiny decision was recorded."), "success")
+    return redirect(url_for("cases.show", case_id=case_id) + "#scrutiny")
