@@ -40,7 +40,7 @@ from pymongo.collection import Collection
 
 from mizan.storage.errors import DuplicateKeyError, NotFoundError, StaleWriteError
 from mizan.storage.model import Model
-from mizan.storage.port import Filter, Sort
+from mizan.storage.port import Filter, Sort, iter_by_id
 from mizan.storage.sqlite_filters import FilterCompiler, resolve_path, sort_sql
 
 M = TypeVar("M", bound=Model)
@@ -336,21 +336,7 @@ class MongoStore:
         return [cls._from_son(son) for son in cursor]
 
     def iter_all(self, cls: type[M], flt: Filter | None = None, batch: int = 500) -> Iterator[M]:
-        """Keyset pages by id: no long-lived cursor that could time out during a reindex."""
-        last: str | None = None
-        while True:
-            page_filter = dict(flt or {})
-            if last is not None:
-                page_filter = (
-                    {"$and": [page_filter, {"_id": {"$gt": last}}]}
-                    if flt
-                    else {"_id": {"$gt": last}}
-                )
-            docs = self.find(cls, page_filter, sort=[("_id", 1)], limit=batch)
-            yield from docs
-            if len(docs) < batch:
-                return
-            last = docs[-1].id
+        return iter_by_id(self, cls, flt, batch)
 
     def count(self, cls: type[M], flt: Filter | None = None) -> int:
         coll = self.ensure(cls)

@@ -72,3 +72,18 @@ class DocumentStore(Protocol):
     def ping(self) -> tuple[bool, str]: ...
 
     def close(self) -> None: ...
+
+
+def iter_by_id(store: DocumentStore, cls: type[M], flt: Filter | None, batch: int) -> Iterator[M]:
+    """Keyset pages ordered by id: no long-lived cursor, no skipped or repeated rows."""
+    last: str | None = None
+    while True:
+        page_filter: Filter = dict(flt or {})
+        if last is not None:
+            after = {"_id": {"$gt": last}}
+            page_filter = {"$and": [page_filter, after]} if flt else after
+        docs = store.find(cls, page_filter, sort=[("_id", 1)], limit=batch)
+        yield from docs
+        if len(docs) < batch:
+            return
+        last = docs[-1].id

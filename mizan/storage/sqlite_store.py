@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from mizan.storage import codec
 from mizan.storage.errors import DuplicateKeyError, NotFoundError, StaleWriteError
 from mizan.storage.model import Model
-from mizan.storage.port import Filter, Sort
+from mizan.storage.port import Filter, Sort, iter_by_id
 from mizan.storage.sqlite_filters import (
     FilterCompiler,
     compile_filter,
@@ -240,20 +240,7 @@ class SQLiteStore:
         return [self._load(cls, *row) for row in rows]
 
     def iter_all(self, cls: type[M], flt: Filter | None = None, batch: int = 500) -> Iterator[M]:
-        last: str | None = None
-        while True:
-            page_filter = dict(flt or {})
-            if last is not None:
-                page_filter = (
-                    {"$and": [page_filter, {"_id": {"$gt": last}}]}
-                    if flt
-                    else {"_id": {"$gt": last}}
-                )
-            docs = self.find(cls, page_filter, sort=[("_id", 1)], limit=batch)
-            yield from docs
-            if len(docs) < batch:
-                return
-            last = docs[-1].id
+        return iter_by_id(self, cls, flt, batch)
 
     def count(self, cls: type[M], flt: Filter | None = None) -> int:
         table = self.ensure(cls)
