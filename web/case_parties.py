@@ -14,9 +14,8 @@ from casefiles.models import CUSTODY, PARTY_ROLES
 from casefiles.parties import PartyInput, add_party, break_glass, remove_party, set_offences
 from casefiles.service import CaseError, CaseNotFound
 from mizan.accounts.service import PermissionDenied
-from mizan.storage import StaleWriteError
 from web.cases import render_case
-from web.support import actor, kernel
+from web.support import actor, case_action, flash_form_errors, kernel
 
 bp = Blueprint("case_parties", __name__, url_prefix="/cases")
 
@@ -72,30 +71,21 @@ def _back(case_id: str):  # type: ignore[no-untyped-def]
     return redirect(url_for("cases.show", case_id=case_id) + "#people")
 
 
-def _flash_form_errors(form: FlaskForm) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            flash(str(error), "error")
-
-
 @bp.route("/<case_id>/offences", methods=["POST"])
 @login_required
 def offences(case_id: str):  # type: ignore[no-untyped-def]
     form = OffencesForm()
     if not form.validate_on_submit():
-        _flash_form_errors(form)
+        flash_form_errors(form)
         return _back(case_id)
-    try:
-        set_offences(
+    return case_action(
+        case_id,
+        lambda: set_offences(
             kernel(), actor(), case_id, version=int(form.version.data or 0), text=form.text.data
-        )
-    except CaseNotFound:
-        abort(404)
-    except (CaseError, StaleWriteError, PermissionDenied) as exc:
-        flash(str(exc), "error")
-    else:
-        flash(_("Sections saved."), "success")
-    return _back(case_id)
+        ),
+        _("Sections saved."),
+        "#people",
+    )
 
 
 @bp.route("/<case_id>/parties", methods=["POST"])
@@ -103,7 +93,7 @@ def offences(case_id: str):  # type: ignore[no-untyped-def]
 def add(case_id: str):  # type: ignore[no-untyped-def]
     form = prepare_party_form(PartyForm())
     if not form.validate_on_submit():
-        _flash_form_errors(form)
+        flash_form_errors(form)
         return _back(case_id)
     data = PartyInput(
         role=form.role.data,
@@ -115,15 +105,14 @@ def add(case_id: str):  # type: ignore[no-untyped-def]
         protected=form.protected.data,
         pseudonym=form.pseudonym.data or "",
     )
-    try:
-        add_party(kernel(), actor(), case_id, version=int(form.version.data or 0), data=data)
-    except CaseNotFound:
-        abort(404)
-    except (CaseError, StaleWriteError, PermissionDenied) as exc:
-        flash(str(exc), "error")
-    else:
-        flash(_("Person added to the case."), "success")
-    return _back(case_id)
+    return case_action(
+        case_id,
+        lambda: add_party(
+            kernel(), actor(), case_id, version=int(form.version.data or 0), data=data
+        ),
+        _("Person added to the case."),
+        "#people",
+    )
 
 
 class RemovePartyForm(FlaskForm):
@@ -135,19 +124,16 @@ class RemovePartyForm(FlaskForm):
 def remove(case_id: str, party_id: str):  # type: ignore[no-untyped-def]
     form = RemovePartyForm()
     if not form.validate_on_submit():
-        _flash_form_errors(form)
+        flash_form_errors(form)
         return _back(case_id)
-    try:
-        remove_party(
+    return case_action(
+        case_id,
+        lambda: remove_party(
             kernel(), actor(), case_id, version=int(form.version.data or 0), party_id=party_id
-        )
-    except CaseNotFound:
-        abort(404)
-    except (CaseError, StaleWriteError, PermissionDenied) as exc:
-        flash(str(exc), "error")
-    else:
-        flash(_("Person removed from the case."), "success")
-    return _back(case_id)
+        ),
+        _("Person removed from the case."),
+        "#people",
+    )
 
 
 @bp.route("/<case_id>/break-glass", methods=["POST"])
@@ -155,7 +141,7 @@ def remove(case_id: str, party_id: str):  # type: ignore[no-untyped-def]
 def reveal(case_id: str):  # type: ignore[no-untyped-def]
     form = BreakGlassForm()
     if not form.validate_on_submit():
-        _flash_form_errors(form)
+        flash_form_errors(form)
         return _back(case_id)
     try:
         break_glass(kernel(), actor(), case_id, form.reason.data)

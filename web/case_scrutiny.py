@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, request
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 from casefiles.scrutiny import record_scrutiny
-from casefiles.service import CaseError, CaseNotFound
-from mizan.accounts.service import PermissionDenied
-from mizan.storage import StaleWriteError
-from web.support import actor, kernel
+from web.support import actor, case_action, kernel
 
 bp = Blueprint("case_scrutiny", __name__, url_prefix="/cases")
 
@@ -30,8 +27,9 @@ def decide(case_id: str):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         abort(400)
     objections = request.form.get("objections", "").splitlines()
-    try:
-        record_scrutiny(
+    return case_action(
+        case_id,
+        lambda: record_scrutiny(
             kernel(),
             actor(),
             case_id,
@@ -40,11 +38,7 @@ def decide(case_id: str):  # type: ignore[no-untyped-def]
             objections=objections,
             decision=request.form.get("decision", ""),
             opinion=request.form.get("opinion", ""),
-        )
-    except CaseNotFound:
-        abort(404)
-    except (CaseError, StaleWriteError, PermissionDenied) as exc:
-        flash(str(exc), "error")
-    else:
-        flash(_("The scrutiny decision was recorded."), "success")
-    return redirect(url_for("cases.show", case_id=case_id) + "#scrutiny")
+        ),
+        _("The scrutiny decision was recorded."),
+        "#scrutiny",
+    )

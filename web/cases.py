@@ -35,16 +35,23 @@ from casefiles.service import (
     get_case,
     list_cases,
 )
-from casefiles.workflow import CANCELLATION_CLASSES, OUTCOMES, TransitionRefused, allowed_from
+from casefiles.workflow import CANCELLATION_CLASSES, OUTCOMES, allowed_from
 from mizan.accounts.models import District, User
 from mizan.accounts.roles import Capability, Role, capabilities_of
 from mizan.accounts.service import PermissionDenied
 from mizan.i18n import lazy_gettext as _l
 from mizan.jobs import Job
-from mizan.storage import StaleWriteError
 from web.admin import MultiCheckboxField
 from web.documents import LANG_CHOICES, UploadForm
-from web.support import Pagination, actor, kernel, page_arg, requires
+from web.support import (
+    Pagination,
+    actor,
+    case_action,
+    flash_form_errors,
+    kernel,
+    page_arg,
+    requires,
+)
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -254,8 +261,9 @@ def assign_view(case_id: str):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         flash(_("Choose prosecutors from the list."), "error")
         return redirect(url_for("cases.show", case_id=case.id))
-    try:
-        assign(
+    return case_action(
+        case.id,
+        lambda: assign(
             kernel(),
             who,
             case.id,
@@ -263,12 +271,9 @@ def assign_view(case_id: str):  # type: ignore[no-untyped-def]
             lead=form.lead.data or None,
             assisting=form.assisting.data,
             reason=form.reason.data or "",
-        )
-    except (CaseError, StaleWriteError, PermissionDenied) as exc:
-        flash(str(exc), "error")
-    else:
-        flash(_("Assignment saved."), "success")
-    return redirect(url_for("cases.show", case_id=case.id))
+        ),
+        _("Assignment saved."),
+    )
 
 
 @bp.route("/<case_id>/stage", methods=["POST"])
@@ -281,12 +286,11 @@ def stage(case_id: str):  # type: ignore[no-untyped-def]
         abort(404)
     form = _stage_form(case)
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "error")
+        flash_form_errors(form)
         return redirect(url_for("cases.show", case_id=case.id))
-    try:
-        change_stage(
+    return case_action(
+        case.id,
+        lambda: change_stage(
             kernel(),
             who,
             case.id,
@@ -295,11 +299,6 @@ def stage(case_id: str):  # type: ignore[no-untyped-def]
             reason=form.reason.data or "",
             outcome=form.outcome.data or None,
             cancellation_class=form.cancellation_class.data or None,
-        )
-    except (TransitionRefused, StaleWriteError, PermissionDenied) as exc:
-        flash(str(exc), "error")
-    else:
-        flash(
-            _("The case moved to “%(stage)s”.", stage=str(CASE_STATES[form.target.data])), "success"
-        )
-    return redirect(url_for("cases.show", case_id=case.id))
+        ),
+        _("The case moved to “%(stage)s”.", stage=str(CASE_STATES[form.target.data])),
+    )

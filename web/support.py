@@ -68,3 +68,32 @@ class Pagination:
     @property
     def has_next(self) -> bool:
         return self.page < self.pages
+
+
+def case_action(case_id: str, action, success: str, anchor: str = ""):  # type: ignore[no-untyped-def]
+    """Run a change to a case from a form post: 404 if it cannot be seen, the service's
+    refusal as an error message, ``success`` otherwise; then back to the case page."""
+    from flask import flash, redirect, url_for
+
+    from casefiles.service import CaseError, CaseNotFound
+    from casefiles.workflow import TransitionRefused
+    from mizan.accounts.service import PermissionDenied
+    from mizan.storage import StaleWriteError
+
+    try:
+        action()
+    except CaseNotFound:
+        abort(404)
+    except (CaseError, TransitionRefused, StaleWriteError, PermissionDenied) as exc:
+        flash(str(exc), "error")
+    else:
+        flash(success, "success")
+    return redirect(url_for("cases.show", case_id=case_id) + anchor)
+
+
+def flash_form_errors(form) -> None:  # type: ignore[no-untyped-def]
+    from flask import flash
+
+    for errors in form.errors.values():
+        for error in errors:
+            flash(str(error), "error")
