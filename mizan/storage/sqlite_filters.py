@@ -9,6 +9,7 @@ expression indexes serve), and knows which fields hold datetimes.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -133,8 +134,11 @@ class FilterCompiler:
                     mark = self._param(self._id_value(arg))
                     parts.append(f"id = {mark}" if op == "$eq" else f"id != {mark}")
                 elif op in ("$in", "$nin"):
-                    marks = ",".join(self._param(self._id_value(v)) for v in self._list(op, arg))
-                    sql = f"id IN ({marks})" if marks else "0"
+                    # One JSON array parameter: no limit on how many ids (SQLite caps the
+                    # number of terms in an expression) and one prepared statement shape.
+                    ids = [self._id_value(v) for v in self._list(op, arg)]
+                    mark = self._param(json.dumps(ids))
+                    sql = f"id IN (SELECT value FROM json_each({mark}))"
                     parts.append(sql if op == "$in" else f"NOT ({sql})")
                 elif op in _RANGE:
                     parts.append(f"id {_RANGE[op]} {self._param(self._id_value(arg))}")
@@ -168,7 +172,9 @@ class FilterCompiler:
             return f"NOT ({self._eq(steps, arg)})"
         if op in ("$in", "$nin"):
             values = self._list(op, arg)
-            sql = " OR ".join(f"({self._eq(steps, v)})" for v in values) if values else "0"
+            sql = self._in_texts(steps, values)
+            if sql is None:
+                sql = " OR ".join(f"({self._eq(steps, v)})" for v in values) if values else "0"
             return sql if op == "$in" else f"NOT ({sql})"
         if op in _RANGE:
             if arg is None or isinstance(arg, (list, tuple, dict)):
@@ -182,6 +188,23 @@ class FilterCompiler:
             )
             return sql if arg else f"NOT ({sql})"
         raise FilterError(f"The operator {op} is not supported.")
+
+    def _in_texts(self, steps: list[Step], values: list[Any]) -> str | None:
+        """Many strings on a plain (non-list) path: one ``IN (json_each(?))`` term.
+
+        Long ``$in`` lists would otherwise become an OR chain SQLite refuses past
+        about a thousand terms. Other value mixes keep the general form.
+        """
+        if len(values) < 2 or any(s.may_be_array for s in steps):
+            return None
+        if not all(isinstance(v, str) for v in values):
+            return None
+        loc = self._literal_path(steps)
+        mark = self._param(json.dumps(values))
+        return (
+            f"json_type(doc, {loc}) IS 'text' AND json_extract(doc, {loc}) IN "
+            f"(SELECT value FROM json_each({mark}))"
+        )
 
     def _eq(self, steps: list[Step], value: Any) -> str:
         if value is None:

@@ -148,3 +148,15 @@ def test_date_range_filter_uses_the_date_index(tmp_path: Path) -> None:
     (select,) = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     plan = " | ".join(r[-1] for r in conn.execute(f"EXPLAIN QUERY PLAN {select}"))
     assert "USING INDEX ix_c_cases_district_created_at_date (<expr>=? AND <expr>>?)" in plan
+
+
+def test_long_in_lists_work(tmp_path: Path) -> None:
+    """Thousands of values in $in/$nin (e.g. a district's case ids) are one SQL term."""
+    store = SQLiteStore(tmp_path / "in.sqlite3")
+    items = [store.insert(StoreItem(name=f"n{n}", rank=n, score=1.0)) for n in range(5)]
+    ids = [item.id for item in items[:2]] + [f"missing-{n}" for n in range(3000)]
+    assert {d.id for d in store.find(StoreItem, {"_id": {"$in": ids}})} == set(ids[:2])
+    assert store.count(StoreItem, {"_id": {"$nin": ids}}) == 3
+    names = ["n1", "n3"] + [f"x{n}" for n in range(3000)]
+    assert {d.name for d in store.find(StoreItem, {"name": {"$in": names}})} == {"n1", "n3"}
+    assert store.count(StoreItem, {"name": {"$nin": names}}) == 3
