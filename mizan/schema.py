@@ -7,6 +7,7 @@ from mizan.storage import Model
 
 
 def all_models() -> list[type[Model]]:
+    from casefiles.hearings import CalendarToken, Hearing
     from casefiles.models import Case, CaseDocument, DocumentPage
     from mizan.accounts.integrations import Integration
     from mizan.accounts.models import District, User
@@ -25,6 +26,8 @@ def all_models() -> list[type[Model]]:
         Case,
         CaseDocument,
         DocumentPage,
+        Hearing,
+        CalendarToken,
     ]
 
 
