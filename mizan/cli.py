@@ -90,6 +90,30 @@ def seed_demo() -> None:
         click.echo(f"  {username:<14} {roles}")
 
 
+@main.command("seed-scale")
+@click.option("--cases", "count", type=click.IntRange(min=1), required=True, help="How many.")
+@click.option("--seed", default=0, show_default=True, help="Same seed, same cases.")
+def seed_scale_cmd(count: int, seed: int) -> None:
+    """Add N synthetic cases (and ~40 prosecutors) to try Mizan at a province's scale."""
+    from casefiles.scale import ScaleError, seed_scale
+
+    kernel = _kernel()
+    try:
+        result = seed_scale(
+            kernel,
+            count,
+            seed=seed,
+            progress=lambda done, total: click.echo(f"  {done:,}/{total:,}", err=True),
+        )
+    except ScaleError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"Added {result.cases:,} cases in {result.seconds:.1f} s "
+        f"({result.cases_per_second:,.0f} cases/s); "
+        f"{result.prosecutors_created} prosecutor accounts created."
+    )
+
+
 @main.command("run-worker")
 @click.option("--concurrency", "-c", default=2, show_default=True, help="Worker processes.")
 def run_worker(concurrency: int) -> None:
