@@ -15,13 +15,10 @@ baseline p50 / store p50. The dashboard's figures are checked against the
 scan's: a fast wrong answer is not a result.
 
 ``--explain`` prints the slowest SQL statements of each operation with their
-query plans. ``--proposed`` repeats the measurements on a copy of the
-database with a *prototype* of the SQLite adapter changes recommended to the
-lead (see ``Proposed`` below); it patches this process only and is not
-product code.
+query plans.
 
     python bench/bench_cases.py                      # 100,000 cases
-    python bench/bench_cases.py --cases 20000 --runs 50 --explain --proposed
+    python bench/bench_cases.py --cases 20000 --runs 50 --explain
     python bench/bench_cases.py --data /tmp/mizan100k   # reuse a seeded directory
 """
 
@@ -275,178 +272,6 @@ def check_agrees(board: reports.Dashboard, scan: dict[str, Any]) -> list[str]:
     return problems
 
 
-# -- the proposed adapter changes (prototype; patches this process only) -------------------
-
-
-class Proposed:
-    """A prototype of the SQLite adapter changes recommended to the lead, to measure them.
-
-    1. Typed scalar fields (StringField, IntField, DateTimeField, BooleanField)
-       compare with a plain ``json_extract(doc, p) op ?`` when the value has the
-       field's type (validation guarantees the stored type), so an expression
-       index answers the condition without reading the document; ``$in`` becomes
-       ``IN (...)``; ``None`` becomes ``IS NULL``; negations are made two-valued
-       with ``IFNULL(..., 0)``.
-    2. ``group_count`` on such a field: a flat ``GROUP BY`` when the filter is only
-       equalities (SQLite streams an index in order), otherwise the grouped value
-       is selected in a non-flattened subquery, which SQLite 3.40 reads from the
-       index instead of the document.
-    3. List fields declared as indexes (``assisting``) get a side table
-       (value, doc_id); membership is ``id IN (SELECT doc_id ...)``.
-    4. Indexes on Case: (district, state, fir.registered_on, created_at,
-       lead_prosecutor, outcome) and (state, fir.registered_on, created_at,
-       district, lead_prosecutor, outcome), replacing "district" and "state".
-    """
-
-    INDEXES = (
-        ("district", "state", "fir.registered_on", "created_at", "lead_prosecutor", "outcome"),
-        ("state", "fir.registered_on", "created_at", "district", "lead_prosecutor", "outcome"),
-    )
-    MULTIKEY = ("assisting",)
-
-    def __init__(self) -> None:
-        self.side: dict[tuple[str, str], str] = {}
-
-    def prepare(self, kernel: Kernel) -> None:
-        from mizan.storage.sqlite_filters import FilterCompiler, resolve_path
-
-        conn = kernel.store.connection()  # type: ignore[attr-defined]
-        for n, fields in enumerate(self.INDEXES):
-            exprs = [
-                f"json_extract(doc, {FilterCompiler.value_path(resolve_path(Case, f))})"
-                for f in fields
-            ]
-            conn.execute(
-                f"CREATE INDEX IF NOT EXISTS ix_proposed_{n} ON c_cases ({', '.join(exprs)})"
-            )
-        conn.execute("DROP INDEX IF EXISTS ix_c_cases_state")
-        conn.execute("DROP INDEX IF EXISTS ix_c_cases_district")
-        for field in self.MULTIKEY:
-            side = f"c_cases__{field}"
-            conn.execute(
-                f"CREATE TABLE IF NOT EXISTS {side} (value TEXT NOT NULL, doc_id TEXT NOT NULL, "
-                "PRIMARY KEY (value, doc_id)) WITHOUT ROWID"
-            )
-            conn.execute(f"DELETE FROM {side}")
-            conn.execute(
-                f"INSERT OR IGNORE INTO {side} SELECT j.value, t.id FROM c_cases t, "
-                f"json_each(t.doc, '$.{field}') j WHERE j.type = 'text'"
-            )
-            self.side[("c_cases", field)] = side
-
-    def apply(self) -> None:
-        import mongoengine as me
-
-        from mizan.storage import sqlite_filters as sf
-        from mizan.storage.codec import date_text
-        from mizan.storage.sqlite_store import SQLiteStore
-
-        scalar = (me.StringField, me.IntField, me.DateTimeField, me.BooleanField)
-
-        def leaf(cls: Any, steps: list[Any]) -> Any:
-            owner, field = cls, None
-            for step in steps:
-                if owner is None or not hasattr(owner, "_fields"):
-                    return None
-                field = next((f for f in owner._fields.values() if f.db_field == step.key), None)
-                if field is None:
-                    return None
-                owner = field.document_type if isinstance(field, me.EmbeddedDocumentField) else None
-            return field
-
-        def typed(cls: Any, steps: list[Any], value: Any) -> Any:
-            if any(s.may_be_array for s in steps):
-                return None
-            field = leaf(cls, steps)
-            if isinstance(field, me.BooleanField) and isinstance(value, bool):
-                return int(value)
-            if isinstance(field, me.IntField) and type(value) is int:
-                return value
-            if isinstance(field, me.StringField) and isinstance(value, str):
-                return value
-            if isinstance(field, me.DateTimeField) and isinstance(value, dt.datetime):
-                return date_text(value)
-            return None
-
-        compiler = sf.FilterCompiler
-        old_eq, old_op, old_group = compiler._eq, compiler._op, SQLiteStore.group_count
-        side = self.side
-
-        def _eq(self: Any, steps: list[Any], value: Any) -> str:
-            path = compiler.value_path(steps)
-            flat = not any(s.may_be_array for s in steps)
-            if value is None and flat and isinstance(leaf(self.cls, steps), scalar):
-                return f"json_extract(doc, {path}) IS NULL"
-            if isinstance(value, str) and len(steps) == 1 and steps[0].may_be_array:
-                table = (
-                    f"c_{self.cls.collection_name()}"
-                    if hasattr(self.cls, "collection_name")
-                    else ""
-                )
-                if (table, steps[0].key) in side:
-                    mark = self._param(value)
-                    members = side[(table, steps[0].key)]
-                    return f"id IN (SELECT doc_id FROM {members} WHERE value = {mark})"
-            v = typed(self.cls, steps, value)
-            if v is not None:
-                return f"json_extract(doc, {path}) = {self._param(v)}"
-            return old_eq(self, steps, value)
-
-        def _op(self: Any, steps: list[Any], op: str, arg: Any) -> str:
-            path = compiler.value_path(steps)
-            if op in ("$in", "$nin") and isinstance(arg, (list, tuple)) and arg:
-                values = [typed(self.cls, steps, v) for v in arg]
-                if all(v is not None for v in values):
-                    sql = (
-                        f"json_extract(doc, {path}) IN ({','.join(self._param(v) for v in values)})"
-                    )
-                    return sql if op == "$in" else f"NOT IFNULL(({sql}), 0)"
-            if op == "$ne":
-                return f"NOT IFNULL(({self._eq(steps, arg)}), 0)"
-            if op == "$nin":
-                values = self._list(op, arg)
-                sql = " OR ".join(f"({self._eq(steps, v)})" for v in values) if values else "0"
-                return f"NOT IFNULL(({sql}), 0)"
-            if op in sf._RANGE:
-                v = typed(self.cls, steps, arg)
-                if v is not None:
-                    return f"json_extract(doc, {path}) {sf._RANGE[op]} {self._param(v)}"
-            return old_op(self, steps, op, arg)
-
-        def group_count(self: Any, cls: Any, field: str, flt: Any = None) -> dict[Any, int]:
-            table = self.ensure(cls)
-            where, params = sf.compile_filter(cls, flt)
-            if (table, field) in side:
-                sql = (
-                    f"SELECT value, COUNT(*) FROM {side[(table, field)]} "
-                    f"WHERE doc_id IN (SELECT id FROM {table} WHERE {where}) GROUP BY 1"
-                )
-                return dict(self.connection().execute(sql, params).fetchall())
-            steps = sf.resolve_path(cls, field)
-            if any(s.may_be_array for s in steps) or not isinstance(
-                leaf(cls, steps), (me.StringField, me.IntField)
-            ):
-                return old_group(self, cls, field, flt)
-            path = compiler._literal_path(steps)
-            equalities = not flt or all(
-                not k.startswith("$") and not isinstance(v, (dict, list)) for k, v in flt.items()
-            )
-            if equalities:
-                sql = (
-                    f"SELECT json_extract(doc, {path}) AS v, COUNT(*) FROM {table} "
-                    f"WHERE {where} GROUP BY v"
-                )
-            else:
-                sql = (
-                    f"SELECT v, COUNT(*) FROM (SELECT json_extract(doc, {path}) AS v FROM {table} "
-                    f"WHERE {where} LIMIT -1) GROUP BY v"
-                )
-            return dict(self.connection().execute(sql, params).fetchall())
-
-        compiler._eq, compiler._op = _eq, _op  # type: ignore[method-assign]
-        SQLiteStore.group_count = group_count  # type: ignore[method-assign]
-
-
 # -- main ---------------------------------------------------------------------------------
 
 
@@ -540,7 +365,6 @@ def main() -> None:
     parser.add_argument("--baseline-runs", type=int, default=20)
     parser.add_argument("--data", type=Path, help="seeded data directory to (re)use")
     parser.add_argument("--explain", action="store_true", help="print the slowest SQL with plans")
-    parser.add_argument("--proposed", action="store_true", help="also measure the prototype")
     args = parser.parse_args()
     if args.runs < 50:
         print("Note: fewer than 50 runs; p95 is rough.")
@@ -553,22 +377,8 @@ def main() -> None:
         print(f"SQLite {sqlite3.sqlite_version}; {kernel.store.count(Case):,} cases; today {TODAY}")
         scan = Scan(kernel)
         print(f"Baseline: {len(scan.docs):,} cases loaded into memory in {scan.load_seconds:.1f} s")
-        run_suite(kernel, scan, args, "As built (current adapter and indexes)")
+        run_suite(kernel, scan, args, "Embedded store (SQLite)")
         kernel.close()
-        if args.proposed:
-            copy = Path(tmp.name) / "proposed"
-            copy.mkdir()
-            src = sqlite3.connect(data_dir / "mizan.sqlite3")
-            dst = sqlite3.connect(copy / "mizan.sqlite3")
-            src.backup(dst)
-            src.close()
-            dst.close()
-            kernel = open_kernel(copy)
-            proposed = Proposed()
-            proposed.prepare(kernel)
-            proposed.apply()
-            run_suite(kernel, scan, args, "PROTOTYPE of the proposed adapter changes and indexes")
-            kernel.close()
     finally:
         tmp.cleanup()
 

@@ -40,6 +40,8 @@ class Step:
     may_be_array: bool
     #: A datetime field: stored as {"$date": "..."}; compared, sorted and indexed on the member.
     is_date: bool = False
+    #: The declared scalar type ("str", "int", "float", "bool", "date") or None if free-form.
+    kind: str | None = None
 
 
 def _lit(path: str) -> str:
@@ -51,6 +53,33 @@ def _join(loc: str, key: str) -> str:
     if loc.startswith("'") and loc.endswith("'") and loc.count("'") == 2:
         return _lit(f"{loc[1:-1]}.{key}")
     return f"({loc} || '.{key}')"
+
+
+def _kind(field: Any) -> str | None:
+    for kind, types in (
+        ("bool", me.BooleanField),
+        ("date", (me.DateTimeField, me.DateField)),
+        ("int", me.IntField),
+        ("float", me.FloatField),
+        ("str", me.StringField),
+    ):
+        if isinstance(field, types):
+            return kind
+    return None
+
+
+def _value_kind(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, str):
+        return "str"
+    if isinstance(value, (dt.datetime, dt.date)):
+        return "date"
+    return None
 
 
 def resolve_path(cls: type[BaseDocument], dotted: str) -> list[Step]:
@@ -75,6 +104,7 @@ def resolve_path(cls: type[BaseDocument], dotted: str) -> list[Step]:
                 key,
                 is_list or isinstance(inner, (me.DictField, me.DynamicField)),
                 isinstance(inner, (me.DateTimeField, me.DateField)),
+                _kind(inner),
             )
         )
         if isinstance(inner, me.EmbeddedDocumentField):
@@ -169,16 +199,19 @@ class FilterCompiler:
         if op == "$eq":
             return self._eq(steps, arg)
         if op == "$ne":
-            return f"NOT ({self._eq(steps, arg)})"
+            return f"NOT IFNULL(({self._eq(steps, arg)}), 0)"
         if op in ("$in", "$nin"):
             values = self._list(op, arg)
-            sql = self._in_texts(steps, values)
+            sql = self._in_typed(steps, values) or self._in_texts(steps, values)
             if sql is None:
                 sql = " OR ".join(f"({self._eq(steps, v)})" for v in values) if values else "0"
-            return sql if op == "$in" else f"NOT ({sql})"
+            return sql if op == "$in" else f"NOT IFNULL(({sql}), 0)"
         if op in _RANGE:
             if arg is None or isinstance(arg, (list, tuple, dict)):
                 raise FilterError(f"{op} needs a number, text, true/false or a date.")
+            fast = self._typed_compare(steps, _RANGE[op], arg)
+            if fast is not None:
+                return fast
             return self._any(steps, self._compare_pred(_RANGE[op], arg), leaf_elements=True)
         if op == "$exists":
             if not isinstance(arg, bool):
@@ -188,6 +221,49 @@ class FilterCompiler:
             )
             return sql if arg else f"NOT ({sql})"
         raise FilterError(f"The operator {op} is not supported.")
+
+    # -- declared scalar fields: plain, index-friendly SQL ---------------------------------
+    @staticmethod
+    def _typed(steps: list[Step], value: Any) -> bool:
+        """The path is a declared scalar field outside any list, and ``value`` has its type.
+
+        Validation guarantees the stored type then, so no ``json_type`` check is needed
+        and the comparison is exactly the indexed expression. Missing fields compare as
+        NULL; negations wrap with IFNULL so they still match them, as MongoDB does.
+        """
+        if any(s.may_be_array for s in steps):
+            return False
+        kind, given = steps[-1].kind, _value_kind(value)
+        if kind is None or given is None:
+            return False
+        return kind == given or {kind, given} == {"int", "float"}
+
+    def _typed_compare(self, steps: list[Step], sql_op: str, value: Any) -> str | None:
+        if not self._typed(steps, value):
+            return None
+        if isinstance(value, bool):
+            value = 1 if value else 0
+        elif isinstance(value, (int, float)):
+            if isinstance(value, float) and not math.isfinite(value):
+                raise FilterError("Numbers in filters must be finite.")
+            if isinstance(value, int) and not -_INT64 <= value < _INT64:
+                raise FilterError("Whole numbers in filters must fit in 64 bits.")
+        elif isinstance(value, (dt.datetime, dt.date)):
+            if not isinstance(value, dt.datetime):
+                value = dt.datetime(value.year, value.month, value.day)
+            value = date_text(value)
+        return f"json_extract(doc, {self.value_path(steps)}) {sql_op} {self._param(value)}"
+
+    def _in_typed(self, steps: list[Step], values: list[Any]) -> str | None:
+        if not values or not all(
+            isinstance(v, (str, int)) and not isinstance(v, bool) and self._typed(steps, v)
+            for v in values
+        ):
+            return None
+        mark = self._param(json.dumps(values))
+        return (
+            f"json_extract(doc, {self.value_path(steps)}) IN (SELECT value FROM json_each({mark}))"
+        )
 
     def _in_texts(self, steps: list[Step], values: list[Any]) -> str | None:
         """Many strings on a plain (non-list) path: one ``IN (json_each(?))`` term.
@@ -207,6 +283,11 @@ class FilterCompiler:
         )
 
     def _eq(self, steps: list[Step], value: Any) -> str:
+        if value is None and steps[-1].kind and not any(s.may_be_array for s in steps):
+            return f"json_extract(doc, {self.value_path(steps)}) IS NULL"
+        fast = self._typed_compare(steps, "=", value)
+        if fast is not None:
+            return fast
         if value is None:
             if any(s.may_be_array for s in steps[:-1]):
                 raise FilterError(

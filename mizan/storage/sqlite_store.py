@@ -9,6 +9,7 @@ process and worker processes share the file.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import threading
@@ -266,6 +267,8 @@ class SQLiteStore:
                 f"FROM (SELECT id, doc FROM {table} WHERE {where}) t, "
                 f"json_each(t.doc, {path}) j GROUP BY j.value, j.type"
             )
+        elif steps[-1].kind in ("str", "int", "float", "bool", "date"):
+            return self._group_count_typed(table, steps, where, params)
         else:
             sql = (
                 f"SELECT json_extract(doc, {path}), json_type(doc, {path}), COUNT(*) "
@@ -275,6 +278,29 @@ class SQLiteStore:
         for value, typ, count in self.connection().execute(sql, params):
             key = self._group_key(value, typ)
             result[key] = result.get(key, 0) + count
+        return result
+
+    def _group_count_typed(
+        self, table: str, steps: list, where: str, params: list
+    ) -> dict[Any, int]:
+        """Declared scalar field: group on the indexed expression alone.
+
+        Selecting ``json_type`` too would make SQLite read every document; the inner
+        query (kept un-flattened by ``LIMIT -1``) lets it answer from the index.
+        """
+        expr = f"json_extract(doc, {FilterCompiler.value_path(steps)})"
+        sql = (
+            f"SELECT v, COUNT(*) FROM (SELECT {expr} AS v FROM {table} WHERE {where} "
+            f"LIMIT -1) GROUP BY v"
+        )
+        kind = steps[-1].kind
+        result: dict[Any, int] = {}
+        for value, count in self.connection().execute(sql, params):
+            if value is not None and kind == "bool":
+                value = bool(value)
+            elif value is not None and kind == "date":
+                value = codec.loads(json.dumps({codec.DATE_KEY: value}))
+            result[value] = result.get(value, 0) + count
         return result
 
     @staticmethod
