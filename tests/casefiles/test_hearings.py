@@ -394,7 +394,7 @@ def test_feed_token_is_stored_hashed_and_a_new_one_replaces_the_old(demo) -> Non
     user.active = False
     demo.store.replace(user)
     assert user_for_token(demo, second) is None
-    issued = demo.store.find(AuditEntry, {"action": "calendar.link_issued"})
+    issued = demo.store.find(AuditEntry, {"action": "calendar.link_issued"}, sort=[("seq", 1)])
     assert [e.data["replaced"] for e in issued] == [False, True]
 
 
