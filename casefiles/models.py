@@ -170,6 +170,8 @@ class Case(Model):
             ("district", "state", "fir.registered_on", "created_at", "lead_prosecutor", "outcome"),
             ("state", "fir.registered_on", "created_at", "district", "lead_prosecutor", "outcome"),
             "lead_prosecutor",
+            # A list: the embedded store keeps its values in a side table (indexed).
+            "assisting",
             "reference",
             {
                 "fields": ["district", "fir.police_station", "fir.number", "fir.year"],

@@ -82,6 +82,25 @@ def _value_kind(value: Any) -> str | None:
     return None
 
 
+def list_index_tables(cls: type[BaseDocument]) -> dict[str, str]:
+    """Top-level lists of text or numbers with a declared index -> their side table.
+
+    SQLite cannot index inside a JSON array, so the embedded store keeps such a
+    list's values in a side table ``(value, doc_id)``; membership filters use it
+    instead of scanning every document with ``json_each``.
+    """
+    tables: dict[str, str] = {}
+    collection = cls._meta.get("collection") or cls.__name__.lower()
+    for spec in cls._meta.get("index_specs", []):
+        fields = spec.get("fields", [])
+        if len(fields) != 1 or "." in fields[0][0] or fields[0][0] == "_id":
+            continue
+        steps = resolve_path(cls, fields[0][0])
+        if steps[0].may_be_array and steps[0].kind in ("str", "int"):
+            tables[steps[0].key] = f"c_{collection}__{steps[0].key}"
+    return tables
+
+
 def resolve_path(cls: type[BaseDocument], dotted: str) -> list[Step]:
     """Schema steps for a dotted database path; FilterError for unknown names."""
     steps: list[Step] = []
@@ -127,6 +146,7 @@ class FilterCompiler:
 
     def __init__(self, cls: type[BaseDocument]) -> None:
         self.cls = cls
+        self.side_tables = list_index_tables(cls)
         self.params: list[Any] = []
         self._alias = 0
 
@@ -202,7 +222,11 @@ class FilterCompiler:
             return f"NOT IFNULL(({self._eq(steps, arg)}), 0)"
         if op in ("$in", "$nin"):
             values = self._list(op, arg)
-            sql = self._in_typed(steps, values) or self._in_texts(steps, values)
+            sql = (
+                self._side_member(steps, values)
+                or self._in_typed(steps, values)
+                or self._in_texts(steps, values)
+            )
             if sql is None:
                 sql = " OR ".join(f"({self._eq(steps, v)})" for v in values) if values else "0"
             return sql if op == "$in" else f"NOT IFNULL(({sql}), 0)"
@@ -282,7 +306,25 @@ class FilterCompiler:
             f"(SELECT value FROM json_each({mark}))"
         )
 
+    def _side_member(self, steps: list[Step], values: list[Any]) -> str | None:
+        """Membership in an indexed top-level list, answered from its side table."""
+        side = self.side_tables.get(steps[0].key) if len(steps) == 1 else None
+        if side is None or not values:
+            return None
+        if not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in values):
+            return None
+        if len(values) == 1:
+            return f"id IN (SELECT doc_id FROM {side} WHERE value = {self._param(values[0])})"
+        mark = self._param(json.dumps(values))
+        return (
+            f"id IN (SELECT doc_id FROM {side} WHERE value IN "
+            f"(SELECT value FROM json_each({mark})))"
+        )
+
     def _eq(self, steps: list[Step], value: Any) -> str:
+        member = self._side_member(steps, [value])
+        if member is not None:
+            return member
         if value is None and steps[-1].kind and not any(s.may_be_array for s in steps):
             return f"json_extract(doc, {self.value_path(steps)}) IS NULL"
         fast = self._typed_compare(steps, "=", value)

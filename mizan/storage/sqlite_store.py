@@ -25,6 +25,7 @@ from mizan.storage.port import Filter, Sort, iter_by_id
 from mizan.storage.sqlite_filters import (
     FilterCompiler,
     compile_filter,
+    list_index_tables,
     resolve_path,
     sort_sql,
 )
@@ -116,8 +117,40 @@ class SQLiteStore:
             )
             for spec in cls._meta.get("index_specs", []):
                 self._create_index(conn, cls, table, spec)
+            for field, side in list_index_tables(cls).items():
+                self._create_side_table(conn, table, field, side)
             self.on_commit(lambda: self._ensured.add(table))
         return table
+
+    @staticmethod
+    def _create_side_table(conn: sqlite3.Connection, table: str, field: str, side: str) -> None:
+        """The values of an indexed list field, one row each (filled from existing rows)."""
+        exists = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (side,)
+        ).fetchone()
+        if exists:
+            return
+        conn.execute(
+            f"CREATE TABLE {side} (value NOT NULL, doc_id TEXT NOT NULL, "
+            "PRIMARY KEY (value, doc_id)) WITHOUT ROWID"
+        )
+        conn.execute(f"CREATE INDEX ix_{side}_doc ON {side} (doc_id)")
+        conn.execute(
+            f"INSERT OR IGNORE INTO {side} (value, doc_id) SELECT j.value, t.id "
+            f"FROM {table} t, json_each(t.doc, '$.{field}') j "
+            "WHERE j.type IN ('text', 'integer')"
+        )
+
+    def _sync_side_tables(self, cls: type[Model], doc_id: str, son: dict | None) -> None:
+        """Keep the side tables of indexed list fields equal to the stored document."""
+        conn = self.connection()
+        for field, side in list_index_tables(cls).items():
+            conn.execute(f"DELETE FROM {side} WHERE doc_id = ?", (doc_id,))
+            values = (son or {}).get(field) or []
+            rows = {
+                (v, doc_id) for v in values if isinstance(v, (str, int)) and not isinstance(v, bool)
+            }
+            conn.executemany(f"INSERT INTO {side} (value, doc_id) VALUES (?, ?)", sorted(rows))
 
     @staticmethod
     def _create_index(
@@ -149,6 +182,7 @@ class SQLiteStore:
                     f"INSERT INTO {table} (id, version, doc) VALUES (?, ?, ?)",
                     (doc.id, 1, codec.dumps(son)),
                 )
+                self._sync_side_tables(type(doc), doc.id, son)
         except sqlite3.IntegrityError as exc:
             doc.version = 0
             raise DuplicateKeyError(self._duplicate_message(doc, exc)) from None
@@ -174,6 +208,7 @@ class SQLiteStore:
                 )
                 if cur.rowcount != 1:
                     raise self._stale(table, doc, expected)
+                self._sync_side_tables(type(doc), doc.id, son)
         except sqlite3.IntegrityError as exc:
             doc.version = expected
             raise DuplicateKeyError(self._duplicate_message(doc, exc)) from None
@@ -200,6 +235,7 @@ class SQLiteStore:
             )
             if cur.rowcount != 1:
                 raise self._stale(table, doc, doc.version)
+            self._sync_side_tables(type(doc), doc.id, None)
 
     # -- reads ------------------------------------------------------------------------------
     @staticmethod

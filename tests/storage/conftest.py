@@ -41,7 +41,7 @@ class StoreItem(Model):
     """One field of every kind the port must handle, plus a unique and indexed fields."""
 
     label = "item"
-    meta = {"collection": "test_store_items", "indexes": ["name", ("rank", "-score")]}
+    meta = {"collection": "test_store_items", "indexes": ["name", ("rank", "-score"), "tags"]}
 
     # sparse: several items may lack a code on MongoDB too (SQLite's UNIQUE ignores NULLs).
     code = me.StringField(unique=True, sparse=True)

@@ -160,3 +160,26 @@ def test_long_in_lists_work(tmp_path: Path) -> None:
     names = ["n1", "n3"] + [f"x{n}" for n in range(3000)]
     assert {d.name for d in store.find(StoreItem, {"name": {"$in": names}})} == {"n1", "n3"}
     assert store.count(StoreItem, {"name": {"$nin": names}}) == 3
+
+
+def test_indexed_list_membership_uses_the_side_table(tmp_path: Path) -> None:
+    """An indexed list of text is answered from its side table, kept in step on every write."""
+    store = SQLiteStore(tmp_path / "side.sqlite3")
+    a = store.insert(StoreItem(name="a", tags=["x", "y"]))
+    b = store.insert(StoreItem(name="b", tags=["y"]))
+    store.insert(StoreItem(name="c"))
+    assert f"{TABLE}__tags" in _plan(store, {"tags": "y"})
+    assert {d.name for d in store.find(StoreItem, {"tags": "y"})} == {"a", "b"}
+    a.tags = ["z"]
+    store.replace(a)
+    assert {d.name for d in store.find(StoreItem, {"tags": "y"})} == {"b"}
+    assert {d.name for d in store.find(StoreItem, {"tags": {"$in": ["z", "q"]}})} == {"a"}
+    assert {d.name for d in store.find(StoreItem, {"tags": {"$ne": "y"}})} == {"a", "c"}
+    store.delete(store.get(StoreItem, b.id))
+    assert store.find(StoreItem, {"tags": "y"}) == []
+    # A side table created for rows that already exist is filled from them.
+    conn = store.connection()
+    conn.execute(f"DROP TABLE {TABLE}__tags")
+    store.close()
+    reopened = SQLiteStore(tmp_path / "side.sqlite3")
+    assert [d.name for d in reopened.find(StoreItem, {"tags": "z"})] == ["a"]
