@@ -16,7 +16,7 @@ from typing import Any
 from casefiles.models import CASE_LABELS, Case, Challan, FirRef, Offence, StageChange
 from casefiles.offences import SectionRefError, parse_section_refs
 from casefiles.parties import PartyInput, build_party
-from casefiles.service import CaseError, now
+from casefiles.service import CaseError, insert_case, now
 from mizan.actor import Actor
 from mizan.events import DomainEvent
 from mizan.kernel import Kernel
@@ -202,17 +202,10 @@ def upsert_fir(
             created_at=now(),
             updated_at=now(),
         )
-        with kernel.store.transaction():
-            kernel.store.insert(case)
-            kernel.emit(
-                DomainEvent(
-                    "case.created",
-                    actor,
-                    "case",
-                    case.id,
-                    {"reference": case.reference, "district": district, "source": "api"},
-                )
-            )
+        try:
+            insert_case(kernel, actor, case, source="api")
+        except CaseError:  # the same FIR arrived concurrently: it is an update now
+            return upsert_fir(kernel, actor, districts, record)
         return IntakeResult(case, created=True)
 
     case, changed = existing, []

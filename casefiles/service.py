@@ -80,6 +80,11 @@ def create_case(kernel: Kernel, actor: Actor, data: NewCase) -> Case:
         created_at=now(),
         updated_at=now(),
     )
+    return insert_case(kernel, actor, case)
+
+
+def insert_case(kernel: Kernel, actor: Actor, case: Case, **event_data: object) -> Case:
+    """Store a new case and announce it; the FIR's natural key must be new."""
     try:
         with kernel.store.transaction():
             kernel.store.insert(case)
@@ -89,7 +94,7 @@ def create_case(kernel: Kernel, actor: Actor, data: NewCase) -> Case:
                     actor,
                     "case",
                     case.id,
-                    {"reference": case.reference, "district": district},
+                    {"reference": case.reference, "district": case.district, **event_data},
                 )
             )
     except DuplicateKeyError:
@@ -97,7 +102,7 @@ def create_case(kernel: Kernel, actor: Actor, data: NewCase) -> Case:
             _(
                 "%(ref)s is already registered in district %(district)s.",
                 ref=case.reference,
-                district=district,
+                district=case.district,
             )
         ) from None
     return case
