@@ -22,7 +22,13 @@ import mongoengine as me
 
 from casefiles.models import Case
 from casefiles.policy import can_view_case, visible_cases_filter
-from casefiles.service import CaseNotFound, ensure_can_edit, get_case
+from casefiles.service import (
+    CaseError,
+    CaseNotFound,
+    check_prosecutors,
+    ensure_can_edit,
+    get_case,
+)
 from mizan.accounts.models import User
 from mizan.accounts.roles import Role
 from mizan.actor import Actor
@@ -333,17 +339,10 @@ def hearings_for_case(kernel: Kernel, actor: Actor, case_id: str) -> list[Hearin
 
 
 def _check_prosecutors(kernel: Kernel, ids: Sequence[str]) -> list[str]:
-    ids = [i for i in ids if i]
-    if len(set(ids)) != len(ids):
-        raise HearingError(_("A prosecutor can only be listed once."))
-    for user_id in ids:
-        try:
-            user = kernel.store.get(User, user_id)
-        except NotFoundError:
-            raise HearingError(_("Unknown prosecutor.")) from None
-        if Role.PROSECUTOR not in user.roles or not user.active:
-            raise HearingError(_("%(name)s is not an active prosecutor.", name=user.full_name))
-    return ids
+    try:
+        return check_prosecutors(kernel, list(ids))
+    except CaseError as exc:
+        raise HearingError(str(exc)) from None
 
 
 def _check_time(starts_at: dt.datetime, *, history: bool, at: dt.datetime) -> None:

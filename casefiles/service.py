@@ -108,6 +108,21 @@ def insert_case(kernel: Kernel, actor: Actor, case: Case, **event_data: object) 
     return case
 
 
+def check_prosecutors(kernel: Kernel, ids: list[str | None]) -> list[str]:
+    """The given user ids, each once and each an active prosecutor; else CaseError."""
+    ids = [i for i in ids if i]
+    if len(set(ids)) != len(ids):
+        raise CaseError(_("A prosecutor can only be listed once."))
+    for user_id in ids:
+        try:
+            user = kernel.store.get(User, user_id)
+        except NotFoundError:
+            raise CaseError(_("Unknown prosecutor.")) from None
+        if Role.PROSECUTOR not in user.roles or not user.active:
+            raise CaseError(_("%(name)s is not an active prosecutor.", name=user.full_name))
+    return ids
+
+
 def get_case(kernel: Kernel, actor: Actor, case_id: str) -> Case:
     """The case if ``actor`` may see it; otherwise CaseNotFound, and the refusal is audited."""
     try:
@@ -148,16 +163,7 @@ def assign(
     """Set the prosecutors of a case; refused if someone changed the case meanwhile."""
     require(actor, Capability.ASSIGN_CASE)
     case = get_case(kernel, actor, case_id)
-    ids = [i for i in [lead, *assisting] if i]
-    if len(set(ids)) != len(ids):
-        raise CaseError(_("A prosecutor can only be assigned once."))
-    for user_id in ids:
-        try:
-            user = kernel.store.get(User, user_id)
-        except NotFoundError:
-            raise CaseError(_("Unknown prosecutor.")) from None
-        if Role.PROSECUTOR not in user.roles or not user.active:
-            raise CaseError(_("%(name)s is not an active prosecutor.", name=user.full_name))
+    check_prosecutors(kernel, [lead, *assisting])
     before = {"lead": case.lead_prosecutor, "assisting": list(case.assisting)}
     case.version = version
     case.lead_prosecutor, case.assisting, case.updated_at = lead or None, list(assisting), now()
