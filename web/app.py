@@ -93,6 +93,7 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
         hearings,
         home,
         jobs,
+        precedents,
         search,
     )
 
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
         hearings,
         jobs,
         search,
+        precedents,
         health,
     ):
         app.register_blueprint(module.bp)
