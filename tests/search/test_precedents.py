@@ -6,8 +6,8 @@ import pytest
 
 from casefiles.models import Case, Offence
 from casefiles.service import CaseNotFound
-from mizan.accounts.service import actor_for
 from mizan.accounts.models import User
+from mizan.accounts.service import actor_for
 from mizan.kernel import Kernel
 from search.indexing import upsert_indexed
 from search.port import Passage
@@ -68,8 +68,8 @@ def test_precedents_for_a_case(library: Kernel) -> None:
     case = murder_case(library)
     result = find_for_case(library, who(library, "pp.rahim"), case.id)
     assert result.query_sections == ("302(b) PPC",)
-    assert [p.doc_id for p in result.judgments][0] == "judgment:stab"
-    assert [p.doc_id for p in result.statutes][0] == "statute:ppc:302"
+    assert next(p.doc_id for p in result.judgments) == "judgment:stab"
+    assert next(p.doc_id for p in result.statutes) == "statute:ppc:302"
     top = result.judgments[0]
     assert top.shared_sections == ("302(b) PPC",)  # the judgment cites 302(b) P.P.C.
     assert any("<mark>" in s for s in top.passages)  # the words that matched are marked
