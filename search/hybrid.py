@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mizan.i18n import gettext as _
 from search.embeddings import Embedder
 from search.normalize import terms
 from search.passages import windows
@@ -78,7 +79,9 @@ class ModeError(ValueError):
 
 def check_mode(mode: str) -> str:
     if mode not in MODES:
-        raise ModeError(f"Unknown search mode {mode!r}: use one of {', '.join(MODES)}.")
+        raise ModeError(
+            _("Unknown search mode %(mode)s: use keyword, semantic or hybrid.", mode=repr(mode))
+        )
     return mode
 
 

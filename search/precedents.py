@@ -23,6 +23,7 @@ from casefiles.service import get_case
 from mizan.accounts.roles import Capability
 from mizan.accounts.service import require
 from mizan.actor import Actor
+from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
 from search.hybrid import Candidate, hybrid_candidates, passage_snippet
 
@@ -89,7 +90,7 @@ def find_for_case(
     query, sections = case_query(case)
     if len(query.split()) < MIN_FACTS_WORDS:
         raise PrecedentError(
-            "This case has no FIR narrative or offences yet; add them to find precedents."
+            _("This case has no FIR narrative or offences yet; add them to find precedents.")
         )
     return _find(kernel, actor, query, sections, per_kind)
 
@@ -102,13 +103,18 @@ def find_for_facts(
     facts = facts.strip()
     if len(facts) > MAX_FACTS_CHARS:
         raise PrecedentError(
-            f"The facts are too long: paste at most {MAX_FACTS_CHARS:,} characters "
-            "(the narrative and the offences are enough)."
+            _(
+                "The facts are too long: paste at most %(count)s characters "
+                "(the narrative and the offences are enough).",
+                count=f"{MAX_FACTS_CHARS:,}",
+            )
         )
     if len(facts.split()) < MIN_FACTS_WORDS:
         raise PrecedentError(
-            "Describe the facts in a few sentences (who did what, where, with what), "
-            "and the sections of law if known."
+            _(
+                "Describe the facts in a few sentences (who did what, where, with what), "
+                "and the sections of law if known."
+            )
         )
     return _find(kernel, actor, facts, [f.ref for f in find_section_refs(facts)], per_kind)
 
@@ -175,6 +181,4 @@ def _precedent(c: Candidate, sections: Iterable[SectionRef], stored_text: str) -
 def shared_sections(sections: Iterable[SectionRef], text: str) -> tuple[str, ...]:
     """Sections of the case that `text` also cites (same act and section; any subsection)."""
     cited = {(f.ref.act, f.ref.section) for f in find_section_refs(text)}
-    return tuple(
-        dict.fromkeys(s.canonical() for s in sections if (s.act, s.section) in cited)
-    )
+    return tuple(dict.fromkeys(s.canonical() for s in sections if (s.act, s.section) in cited))

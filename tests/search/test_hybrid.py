@@ -34,7 +34,7 @@ def test_a_long_description_becomes_keyword_parts() -> None:
 
 
 def test_unknown_mode_is_refused(kernel: Kernel) -> None:
-    with pytest.raises(ModeError, match="keyword, semantic, hybrid"):
+    with pytest.raises(ModeError, match="keyword, semantic or hybrid"):
         search_documents(kernel, SYSTEM, "murder", mode="fuzzy")
 
 
