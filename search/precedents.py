@@ -25,7 +25,7 @@ from mizan.accounts.service import require
 from mizan.actor import Actor
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
-from search.hybrid import Candidate, hybrid_candidates, passage_snippet
+from search.hybrid import Candidate, passage_snippet, ranked_documents
 
 __all__ = [
     "KINDS",
@@ -139,11 +139,12 @@ def _find(
 def _search_kind(
     kernel: Kernel, query: str, principals: Collection[str] | None, kind: str, limit: int
 ) -> list[Candidate]:
-    _, candidates = hybrid_candidates(
+    _, candidates = ranked_documents(
         kernel.index,
         kernel.vectors,
         kernel.embedder,
         query,
+        mode="hybrid",
         principals=principals,
         filters={"kind": kind},
         depth=max(limit, DEPTH),
@@ -159,15 +160,17 @@ def _plain(snippet: str) -> str:
 
 
 def _precedent(c: Candidate, sections: Iterable[SectionRef], stored_text: str) -> Precedent:
-    passages: list[str] = list(c.keyword.snippets) if c.keyword else []
+    hit = c.hit()
+    passages: list[str] = list(hit.snippets) if c.keyword else []
     texts = [_plain(s) for s in passages] + [stored_text]
+    if c.keyword is not None and c.keyword.text:
+        texts.append(c.keyword.text)
     if c.semantic is not None:
         nearest = c.semantic.passages[0].passage.text
         texts.append(nearest)
         plain = {_plain(s).strip("…").strip() for s in passages}
         if not any(p and p in nearest for p in plain):  # not already shown
             passages.append(passage_snippet(nearest))
-    hit = c.hit()
     return Precedent(
         doc_id=c.doc_id,
         kind=hit.kind,
