@@ -120,7 +120,7 @@ def keyword_ranking(
             if r.doc_id not in best or r.score > best[r.doc_id].score:
                 best[r.doc_id] = r  # highlight the part it matched best
     order = sorted(scores.items(), key=lambda t: (-t[1], t[0]))
-    return len(order), [replace(best[doc_id], score=score) for doc_id, score in order]
+    return len(order), [replace(best[doc_id], score=score) for doc_id, score in order[:depth]]
 
 
 def passage_snippet(text: str, max_chars: int = SNIPPET_CHARS) -> str:
@@ -214,6 +214,9 @@ def ranked_documents(
 ) -> tuple[int, list[Candidate]]:
     """The top `depth` documents for `query` in `mode`, and how many documents were found.
 
+    A long description is searched in parts, so keyword ranks at most `depth`
+    of their union; hybrid fuses both engines' top `depth` and keeps `depth`.
+
     Semantic: every visible document has a similarity, so the count is the
     nearest `depth`. Hybrid: the fused candidates plus keyword matches ranked
     below the depth either engine read.
@@ -238,7 +241,7 @@ def ranked_documents(
     by_semantic = {m.doc_id: m for m in matches}
     candidates = [
         Candidate(doc_id, score, by_keyword.get(doc_id), by_semantic.get(doc_id))
-        for doc_id, score in fused
+        for doc_id, score in fused[:depth]
     ]
     return len(fused) + max(0, kw_total - len(ranked)), candidates
 

@@ -162,3 +162,14 @@ def test_ranking_without_snippets_matches_the_keyword_engine(tmp_path) -> None: 
         ]
     _, ranked = rank(index, "knife", principals=None, filters=None, depth=1)
     assert "<mark>knife</mark>" in to_hit(ranked[0]).snippets[0]
+
+
+@pytest.mark.slow
+def test_rankings_never_exceed_the_depth(library: Kernel) -> None:
+    facts = "knife cheque motorcycle bail murder dishonoured market stabbed " * 12
+    for mode in hybrid.MODES:
+        _, ranked = hybrid.ranked_documents(
+            library.index, library.vectors, library.embedder, facts, mode=mode,
+            principals=None, depth=2,
+        )  # fmt: skip
+        assert len(ranked) == 2, mode
