@@ -127,3 +127,18 @@ class SearchIndex(Protocol):
     def ping(self) -> tuple[bool, str]:
         """Health check for the status page: (ok, human-readable detail)."""
         ...
+
+
+def check_passages(passages: Sequence[Passage]) -> None:
+    """Refuse a batch an index cannot store faithfully (shared by every adapter)."""
+    seen: set[str] = set()
+    for p in passages:
+        if not isinstance(p, Passage):
+            raise TypeError(f"expected Passage, got {type(p).__name__}")
+        if not p.id or not p.doc_id:
+            raise ValueError(f"passage needs a non-empty id and doc_id: {p.id!r}/{p.doc_id!r}")
+        if isinstance(p.acl, str):
+            raise TypeError(f"passage {p.id}: acl must be a tuple of principals, not a str")
+        if p.id in seen:
+            raise ValueError(f"duplicate passage id in batch: {p.id}")
+        seen.add(p.id)

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from search.embeddings import DIM
-from search.port import FILTER_FIELDS, Passage, SearchUnavailableError
+from search.port import FILTER_FIELDS, Passage, SearchUnavailableError, check_passages
 from search.vector_port import DocumentMatch, PassageMatch, VectorIndex, VectorResult
 
 __all__ = ["SqliteVectorIndex"]
@@ -88,15 +88,7 @@ def _meta_json(p: Passage) -> str:
 def _validate(passages: Sequence[Passage], vectors: np.ndarray) -> None:
     if vectors.ndim != 2 or vectors.shape != (len(passages), DIM):
         raise ValueError(f"expected vectors of shape ({len(passages)}, {DIM}), got {vectors.shape}")
-    seen: set[str] = set()
-    for p in passages:
-        if not p.id or not p.doc_id:
-            raise ValueError(f"passage needs a non-empty id and doc_id: {p.id!r}/{p.doc_id!r}")
-        if isinstance(p.acl, str):
-            raise TypeError(f"passage {p.id}: acl must be a tuple of principals, not a str")
-        if p.id in seen:
-            raise ValueError(f"duplicate passage id in batch: {p.id}")
-        seen.add(p.id)
+    check_passages(passages)
 
 
 class SqliteVectorIndex(VectorIndex):
