@@ -94,10 +94,11 @@ def test_kill_between_store_write_and_index_update(demo: Kernel) -> None:
     doc = uploaded(demo)
     run_until(demo, "after-write", doc.job_id, "written")
     assert demo.store.get(CaseDocument, doc.id).state == DocumentState.READY  # committed
-    assert outbox.pending(demo.store) == 1  # ... with its index update queued
+    queued = outbox.pending(demo.store)
+    assert queued >= 1  # ... with its index update queued
     assert found(demo, "motorcycle", "keyword") == []  # but never applied
     assert doc.id not in demo.vectors.doc_ids()
-    assert outbox.drain(demo) == 1
+    assert outbox.drain(demo) == queued
     assert outbox.pending(demo.store) == 0
     assert found(demo, "motorcycle", "keyword") == [doc.id]
     assert found(demo, "stolen motorbike", "semantic")[0] == doc.id
@@ -109,8 +110,9 @@ def test_kill_between_text_and_vector_index(demo: Kernel) -> None:
     run_until(demo, "drain", doc.job_id, "text-indexed")
     assert found(demo, "motorcycle", "keyword") == [doc.id]  # the text index has it
     assert doc.id not in demo.vectors.doc_ids()  # the vector index does not
-    assert outbox.pending(demo.store) == 1  # the entry was not consumed
-    assert outbox.drain(demo) == 1
+    assert outbox.pending(demo.store) >= 1  # the entry was not consumed
+    assert outbox.drain(demo) >= 1
+    assert outbox.pending(demo.store) == 0
     assert doc.id in demo.vectors.doc_ids()
     assert found(demo, "stolen motorbike", "semantic")[0] == doc.id
 
