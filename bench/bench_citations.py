@@ -115,15 +115,17 @@ def evaluate(gold: list[dict], texts: dict[str, str]) -> dict[str, object]:
                 kinds.append("statute (registered acts)")
             for k in kinds:
                 scores[k].fp += 1
-            near = next(
-                (g for g in golds if c.start < g["end"] and g["start"] < c.end), None
-            )
+            near = next((g for g in golds if c.start < g["end"] and g["start"] < c.end), None)
             if near is not None:
                 wrong.append((c.raw, c.canonical, str(near["canonical"])))
             if any(c.start < g["end"] and g["start"] < c.end for g in negatives):
                 negatives_hit.append(c.raw)
-    return {"scores": scores, "wrong": wrong, "negatives_hit": negatives_hit,
-            "counts": Counter(g["kind"] for g in gold)}
+    return {
+        "scores": scores,
+        "wrong": wrong,
+        "negatives_hit": negatives_hit,
+        "counts": Counter(g["kind"] for g in gold),
+    }
 
 
 def load_texts(path: Path = BHC, limit: int | None = None) -> dict[str, str]:

@@ -62,7 +62,9 @@ def windows(rows: list[dict], seed: int = SEED) -> Iterator[Window]:
         row = rows[i]
         text = row["text"]
         cands = [
-            (a, b) for a, b in paragraphs(text) if a >= 600 and _YEAR.search(text, a, b) and _REPORTER_HINT.search(text, a, b)
+            (a, b)
+            for a, b in paragraphs(text)
+            if a >= 600 and _YEAR.search(text, a, b) and _REPORTER_HINT.search(text, a, b)
         ]
         if not cands:
             continue
