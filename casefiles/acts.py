@@ -104,6 +104,28 @@ ACTS: tuple[Act, ...] = (
         2013,
         ("SWPA", "Sindh Witness Protection Act"),
     ),
+    # The two statutes judgments cite most outside criminal law (the online library reads
+    # judgments of every kind): constitutional petitions under Art. 199, appeals under
+    # s. 96 CPC. The code "Constitution" is spelt out: "Const." abbreviates "Constitutional
+    # petition" in case numbers ("Const. P. No. D-1046/2019").
+    Act(
+        "CPC",
+        "Code of Civil Procedure",
+        1908,
+        ("CPC", "Code of Civil Procedure", "Civil Procedure Code"),
+        ("V of 1908",),
+    ),
+    Act(
+        "Constitution",
+        "Constitution of the Islamic Republic of Pakistan",
+        1973,
+        (
+            "Constitution",
+            "Constitution of Pakistan",
+            "Constitution of the Islamic Republic of Pakistan",
+        ),
+        unit="article",
+    ),
 )
 
 # Between the letters of one abbreviation ("P.P.C.", "Cr. P.C.") and between words.

@@ -283,6 +283,49 @@ def _neutral(m: re.Match[str]) -> Citation:
     )
 
 
+# The Code of Civil Procedure is divided into sections and, in its First Schedule, into
+# orders and rules ("Order VII, Rule 11, C.P.C."), which civil judgments cite constantly.
+# Canonical "O.VII R.11 CPC"; ``section`` holds "O.VII R.11".
+_CPC = r"(?:C\.?\s?P\.?\s?C\.?|Code\s+of\s+Civil\s+Procedure|Civil\s+Procedure\s+Code)"
+_RULE_NO = r"\d{1,3}(?:[ \t]*-?[ \t]*[A-Z](?![A-Za-z.]))?(?!\d)"
+_ORDER_RULE = re.compile(
+    rf"\b(?:{_split_word('Order')}|O\.)\s*(?P<order>[IVXL]{{1,7}})\s*[,.]?\s*"
+    rf"(?:{_split_word('Rule')}s?|R\.|r\.)\s*"
+    rf"(?P<rules>{_RULE_NO}(?:\s*(?:,|&|and)\s*{_RULE_NO})*)"
+    r"(?P<subs>(?:\s*\(\s*[0-9a-z]{1,3}\s*\))*)"
+    rf"\s*,?\s*(?:of\s+(?:the\s+)?)?{_CPC}",
+)
+
+
+def _order_rules(text: str) -> list[Citation]:
+    """One citation per rule: "Order XXXIX, Rules 1 and 2, CPC" is two. The first spans the
+    order and its rule ("Order XXXIX, Rules 1"), later ones their own number."""
+    out = []
+    for m in _ORDER_RULE.finditer(text):
+        rules = list(re.finditer(_RULE_NO, m["rules"]))
+        subs = tuple(re.findall(r"\(\s*([0-9a-z]{1,3})\s*\)", m["subs"])) if len(rules) == 1 else ()
+        path = "".join(f"({x})" for x in subs)
+        for k, r in enumerate(rules):
+            rule = re.sub(r"[\s-]+", "", r.group())
+            rule = re.sub(r"(\d)([A-Z])$", r"\1-\2", rule)
+            section = f"O.{m['order']} R.{rule}"
+            start = m.start() if k == 0 else m.start("rules") + r.start()
+            end = m.end() if len(rules) == 1 else m.start("rules") + r.end()
+            out.append(
+                Citation(
+                    STATUTE,
+                    f"{section}{path} CPC",
+                    text[start:end],
+                    start,
+                    end,
+                    act="CPC",
+                    section=section,
+                    subsections=subs,
+                )
+            )
+    return out
+
+
 def _statutes(text: str) -> list[Citation]:
     out = []
     for f in find_section_refs(text):
@@ -316,6 +359,7 @@ def find_citations(text: str, *, statutes: bool = True) -> list[Citation]:
     found += [_report_year_first(m) for m in year_first.finditer(text)]
     found += [_neutral(m) for m in neutral.finditer(text)]
     if statutes:
+        found += _order_rules(text)
         found += _statutes(text)
     found.sort(key=lambda c: (c.start, -(c.end - c.start)))
     kept: list[Citation] = []

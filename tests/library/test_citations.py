@@ -210,6 +210,30 @@ def test_statute_references(text: str, expected: list[str]) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("under S.96, C.P.C. the appeal", ["96 CPC"]),
+        ("Civil Procedure Code (V of 1908), S.96 ---Appeal", ["96 CPC"]),
+        ("Arts. 4 & 9 of the Constitution", ["4 Constitution", "9 Constitution"]),
+        ("Article 199 of the Constitution of the Islamic Republic of Pakistan, 1973", [
+            "199 Constitution"
+        ]),
+        ("Order VII, Rule 11, C.P.C.", ["O.VII R.11 CPC"]),
+        ("Ord er VII, Rul e 3, C.P.C.", ["O.VII R.3 CPC"]),
+        ("Order XXXIX, Rules 1, 2 & 4-A, C.P.C.", [
+            "O.XXXIX R.1 CPC", "O.XXXIX R.2 CPC", "O.XXXIX R.4-A CPC"
+        ]),
+        ("Order XLI, Rule 27(1)(b) of the Code of Civil Procedure", ["O.XLI R.27(1)(b) CPC"]),
+        ("Order VII Rule 11 CPC and section 151 CPC", ["O.VII R.11 CPC", "151 CPC"]),
+        ("Const. P. No. D-1046/2019 was heard with 2 Const. P.", []),
+        ("the 18th Amendment to the Constitution", []),
+    ],
+)  # fmt: skip
+def test_civil_procedure_and_constitution(text: str, expected: list[str]) -> None:
+    assert canon(text) == expected
+
+
 def test_statutes_can_be_left_out_and_reports_stay_whole() -> None:
     text = "under section 302 PPC, following 2019 SCMR 1234"
     assert canon(text) == ["302 PPC", "2019 SCMR 1234"]
