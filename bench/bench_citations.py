@@ -3,10 +3,11 @@
 Accuracy: ``tests/data/citations_bhc_annotated.jsonl`` annotates every citation (and some
 look-alikes) in 76 paragraphs of Balochistan High Court judgments: 56 annotated before the
 extractor was first run and then used to improve it, 20 annotated afterwards and held out;
-how they were sampled is in ``tests/data/README.md``. Each paragraph is run through ``find_citations`` on its own; an
-extracted citation is correct when a gold citation of the same kind and canonical form
-overlaps it. Statute figures are given for every act the annotator saw and for the acts the
-registry (``casefiles.acts``) knows, since an unknown act cannot be recognised by design.
+how they were sampled is in ``tests/data/README.md``. Each paragraph is run through
+``find_citations`` on its own; an extracted citation is correct when a gold citation of the
+same kind and canonical form overlaps it. Statute figures are given for every act the
+annotator saw and for the acts the registry (``casefiles.acts``) knows, since an unknown act
+cannot be recognised by design.
 
 Speed: ``find_citations`` over the first ``--docs`` judgments, against a baseline measured in
 the same run: one pass of a single naive "year word page" regex (what a first attempt would
