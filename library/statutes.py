@@ -347,15 +347,20 @@ _PROVISION = re.compile(
 _ROMAN = re.compile(r"^(?:i{1,3}|iv|v|vi{1,3}|ix|x|xi{1,3})$")
 
 
+def _line_starts(lines: list[str]) -> list[int]:
+    """Offset of each line in the text the lines were split from (on "\\n")."""
+    starts, pos = [], 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
+    return starts
+
+
 def _provisions(text: str, spans: list[Amendment]) -> list[Provision]:
     """Split a section body into a shallow tree: subsection > clause > subclause; explanations,
     provisos and illustrations attach at the top."""
     lines = text.split("\n")
-    offsets = []
-    pos = 0
-    for line in lines:
-        offsets.append(pos)
-        pos += len(line) + 1
+    offsets = _line_starts(lines)
     items: list[tuple[int, str, str, int]] = []  # (level, kind, label, start offset)
     in_illustrations = False
     last_clause = ""
@@ -429,11 +434,7 @@ def parse_act(text: str, *, code: str = "", title: str = "") -> Act:
     # Page furniture ("---" between printed pages) is blanked in place so offsets still hold.
     clean = _PAGE_RULE.sub(lambda m: " " * len(m.group()), clean)
     lines = clean.split("\n")
-    starts = []
-    pos = 0
-    for line in lines:
-        starts.append(pos)
-        pos += len(line) + 1
+    starts = _line_starts(lines)
 
     if not title:
         for line in lines:
