@@ -151,6 +151,18 @@ def test_pcrlj_variants(raw: str) -> None:
         ("PLJ 2018 Cr.C. (Quetta) 116", "PLJ 2018 CrC (Quetta) 116"),
         ("NLR 1993 Criminal 203", "NLR 1993 Cr 203"),
         ("PLD 2009 SC (AJ&K) \n13", "PLD 2009 SC (AJ&K) 13"),
+        # series before the year, year before the reporter, years split by PDF extraction
+        ("YLR 2009 Karachi 1724", "2009 YLR 1724"),
+        ("SCMR 2011 page 820", "2011 SCMR 820"),
+        ("CLC 2012 Balochistan 890", "2012 CLC 890"),
+        ("2003 PLD Karachi 495", "PLD 2003 Kar 495"),
+        ("2010 PLD Supreme Court 828", "PLD 2010 SC 828"),
+        ("2 000 SCMR 903", "2000 SCMR 903"),
+        ("20 16 CLC 1465", "2016 CLC 1465"),
+        ("PLD 2 016 SC 676", "PLD 2016 SC 676"),
+        ("P L D 201 3 Balochistan 6", "PLD 2013 Bal 6"),
+        ("PLD 2021 (Balochistan) 21", "PLD 2021 Bal 21"),
+        ("PLD 1991 (Punjab Statute) 1161", "PLD 1991 Punjab Statutes 1161"),
     ],
 )
 def test_variants_normalise(raw: str, canonical: str) -> None:
@@ -161,6 +173,10 @@ def test_variants_normalise(raw: str, canonical: str) -> None:
 def test_canonical_forms_are_fixed_points() -> None:
     for raw in ["PLD 2014 Bal 113", "2014 PLC(CS) 250", "PLJ 2025 SC (CrC) 128", "2025 SHC KHI 59"]:
         assert canonical_citation(raw) == raw
+
+
+def test_a_page_that_looks_like_a_year_does_not_start_a_citation() -> None:
+    assert canon("2019 SCMR 2005, 2018 SCMR 12") == ["2019 SCMR 2005", "2018 SCMR 12"]
 
 
 def test_a_list_of_citations_is_split() -> None:
