@@ -287,9 +287,14 @@ def section_sort_key(number: str) -> tuple[int, str]:
 
 
 def _clean_title(title: str) -> str:
+    """Without Markdown emphasis and closing punctuation; defined terms keep their quotes
+    ('"Man", "Woman"'), a stray unbalanced quote from the conversion is dropped."""
     title = re.sub(r"\*\*|__", "", title)
-    title = re.sub(r"\s+", " ", title).strip(" \"'")
-    return re.sub(r"\s*[:.\-–—]+\s*$", "", title).strip()
+    title = re.sub(r"\s+", " ", title).strip()
+    title = re.sub(r"\s*[:.\-–—]+\s*$", "", title).strip()
+    if title.count('"') % 2:
+        title = title.strip('"').strip()
+    return title
 
 
 @dataclass
@@ -339,7 +344,7 @@ _PROVISION = re.compile(
     r"^[ \t]*(?:[-*•][ \t]+)?(?:\*\*)?[ \t]*"
     r"(?:(?P<paren>\((?P<plabel>\d{1,3}[A-Z]?|[a-z]{1,2}|[ivxl]{1,6})\))"
     r"|(?P<dot>(?P<dlabel>\d{1,2})\.)(?=\s)"
-    r"|(?P<expl>Explanation\s*(?P<elabel>[IVX\d]+)?\s*\.?\s*(?:\*\*)?\s*[:.\-–—]+)"
+    r"|(?P<expl>Explanations?\s*(?P<elabel>[IVX\d]+)?\s*\.?\s*(?:\*\*)?\s*[:.\-–—]+)"
     r"|(?P<prov>Provided\b)"
     r"|(?P<illus>(?:#+\s*)?\*{0,2}Illustrations?\*{0,2}\s*$))",
     re.IGNORECASE,
