@@ -32,7 +32,7 @@ from functools import cache
 
 from casefiles.offences import SectionRefError, find_section_refs, parse_section_refs
 
-__all__ = ["Citation", "canonical_citation", "find_citations"]
+__all__ = ["Citation", "canonical_citation", "cited_after", "find_citations"]
 
 REPORT = "report"
 NEUTRAL = "neutral"
@@ -403,3 +403,10 @@ def canonical_citation(raw: str) -> str | None:
     except SectionRefError:
         return None
     return refs[0].canonical() if len(refs) == 1 else None
+
+
+def cited_after(citations: list[Citation], decided: int) -> list[Citation]:
+    """Reports dated after the year the citing judgment was decided: a judgment cannot cite
+    a later report, so these are misprints or extraction errors to show a person (domain
+    notes, section 3), never silently dropped."""
+    return [c for c in citations if c.kind != STATUTE and c.year is not None and c.year > decided]
