@@ -45,28 +45,6 @@ ACTS: tuple[Act, ...] = (
         ("CrPC", "Code of Criminal Procedure", "Criminal Procedure Code"),
         ("V of 1898",),
     ),
-    # The two statutes judgments cite most outside criminal law (the online library reads
-    # judgments of every kind): constitutional petitions under Art. 199, appeals under
-    # s. 96 CPC. The code "Constitution" is spelt out: "Const." abbreviates "Constitutional
-    # petition" in case numbers ("Const. P. No. D-1046/2019").
-    Act(
-        "CPC",
-        "Code of Civil Procedure",
-        1908,
-        ("CPC", "Code of Civil Procedure", "Civil Procedure Code"),
-        ("V of 1908",),
-    ),
-    Act(
-        "Constitution",
-        "Constitution of the Islamic Republic of Pakistan",
-        1973,
-        (
-            "Constitution",
-            "Constitution of Pakistan",
-            "Constitution of the Islamic Republic of Pakistan",
-        ),
-        unit="article",
-    ),
     Act(
         "ATA",
         "Anti-Terrorism Act",
@@ -125,6 +103,28 @@ ACTS: tuple[Act, ...] = (
         "Sindh Witness Protection Act",
         2013,
         ("SWPA", "Sindh Witness Protection Act"),
+    ),
+    # The two statutes judgments cite most outside criminal law (the online library reads
+    # judgments of every kind): constitutional petitions under Art. 199, appeals under
+    # s. 96 CPC. The code "Constitution" is spelt out: "Const." abbreviates "Constitutional
+    # petition" in case numbers ("Const. P. No. D-1046/2019").
+    Act(
+        "CPC",
+        "Code of Civil Procedure",
+        1908,
+        ("CPC", "Code of Civil Procedure", "Civil Procedure Code"),
+        ("V of 1908",),
+    ),
+    Act(
+        "Constitution",
+        "Constitution of the Islamic Republic of Pakistan",
+        1973,
+        (
+            "Constitution",
+            "Constitution of Pakistan",
+            "Constitution of the Islamic Republic of Pakistan",
+        ),
+        unit="article",
     ),
 )
 
