@@ -129,7 +129,7 @@ _COURTS: dict[str, str] = {
     "Dacca": rf"{_split_word('Dacca')}|Dhaka",
     "Pak": r"Pak\.?",
     "CrC": r"Cr\.?\s?C\.?",
-    "Cr": r"Crl\.?|Criminal|Cr\.",
+    "Cr": r"Crl\.?|Criminal|Cr\.?",
     "Civil": r"Civil|Civ\.",
     "Note": r"Note",
     "Central Statutes": r"Central\s+Statutes?",
@@ -390,7 +390,7 @@ def canonical_citation(raw: str) -> str | None:
     text = raw.strip().strip(",;")
     if not text:
         return None
-    cites = find_citations(text, statutes=False)
+    cites = find_citations(text, statutes=False) + _order_rules(text)
     if len(cites) == 1:
         c = cites[0]
         rest = (text[: c.start] + text[c.end :]).strip(" \t\n.,;()[]")
