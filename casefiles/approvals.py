@@ -26,7 +26,7 @@ from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
 from mizan.i18n import lazy_gettext as _l
 from mizan.kernel import Kernel
-from mizan.storage import Model, NotFoundError
+from mizan.storage import Model, NotFoundError, StaleWriteError
 
 APPROVAL_STATES = {
     "proposed": _l("Proposed, awaiting the District Public Prosecutor"),
@@ -215,6 +215,9 @@ def decide(
 ) -> AppealApproval:
     """Take the next step of the chain; a step out of turn is refused with the reason."""
     approval, case = get_approval(kernel, actor, approval_id)
+    if version != approval.version:
+        # Someone decided while this person read the page: say so, not "out of turn".
+        raise StaleWriteError(approval.label, approval.id, version, approval.version)
     step = STEPS.get(action)
     if step is None:
         raise ApprovalRefused(_("Choose recommend, decline, approve or reject."))
