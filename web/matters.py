@@ -49,7 +49,8 @@ class FileForm(FlaskForm):
 
 
 class DecideForm(FlaskForm):
-    outcome = SelectField(_l("Outcome"), validators=[Optional()])
+    # The service names the outcomes that fit this kind of matter.
+    outcome = SelectField(_l("Outcome"), validators=[Optional()], validate_choice=False)
     decided_on = DateField(_l("Date of the decision"), validators=[Optional()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
     version = HiddenField()
