@@ -23,7 +23,11 @@ def _actor(kernel, username: str):  # type: ignore[no-untyped-def]
 
 def _propose(kernel, username: str = "pp.rahim", **kw):  # type: ignore[no-untyped-def]
     return propose_appeal(
-        kernel, _actor(kernel, username), demo_case(kernel).id, grounds=kw.pop("grounds", GROUNDS), **kw
+        kernel,
+        _actor(kernel, username),
+        demo_case(kernel).id,
+        grounds=kw.pop("grounds", GROUNDS),
+        **kw,
     )
 
 
@@ -33,10 +37,22 @@ def test_full_chain_opens_the_appeal_with_who_when_why(demo) -> None:  # type: i
     assert due is not None and due.deadline.rule_id == "state_appeal_acquittal"
     approval = _propose(demo)
     assert approval.state == "proposed"
-    approval = decide(demo, _actor(demo, "dpp.south"), approval.id, version=approval.version,
-                      action="recommend", reason="Strong ocular evidence.")
-    approval = decide(demo, _actor(demo, "pg.sindh"), approval.id, version=approval.version,
-                      action="approve", reason="Approved; file in the High Court.")
+    approval = decide(
+        demo,
+        _actor(demo, "dpp.south"),
+        approval.id,
+        version=approval.version,
+        action="recommend",
+        reason="Strong ocular evidence.",
+    )
+    approval = decide(
+        demo,
+        _actor(demo, "pg.sindh"),
+        approval.id,
+        version=approval.version,
+        action="approve",
+        reason="Approved; file in the High Court.",
+    )
     assert approval.state == "approved"
     assert [(s.action, s.by_name, s.role) for s in approval.steps] == [
         ("propose", "pp.rahim", "prosecutor"),
@@ -44,7 +60,11 @@ def test_full_chain_opens_the_appeal_with_who_when_why(demo) -> None:  # type: i
         ("approve", "pg.sindh", "prosecutor_general"),
     ]
     matter = demo.store.get(Matter, approval.matter_id)
-    assert (matter.kind, matter.state, matter.forum) == ("appeal_acquittal", "to_file", "high_court")
+    assert (matter.kind, matter.state, matter.forum) == (
+        "appeal_acquittal",
+        "to_file",
+        "high_court",
+    )
     assert matter.lead_prosecutor == _actor(demo, "pp.rahim").user_id
     actions = [e.action for e in demo.store.find(AuditEntry, {"subject_type": "approval"})]
     assert actions == ["approval.proposed", "approval.recommended", "approval.approved"]
@@ -73,21 +93,57 @@ def test_steps_out_of_turn_or_by_the_wrong_role_are_explained(demo) -> None:  # 
     decide_case(demo, demo_case(demo))
     approval = _propose(demo)
     with pytest.raises(ApprovalRefused, match="must recommend or decline it before"):
-        decide(demo, _actor(demo, "pg.sindh"), approval.id, version=approval.version,
-               action="approve", reason="ok")
+        decide(
+            demo,
+            _actor(demo, "pg.sindh"),
+            approval.id,
+            version=approval.version,
+            action="approve",
+            reason="ok",
+        )
     with pytest.raises(PermissionDenied, match="Only the District Public Prosecutor"):
-        decide(demo, _actor(demo, "pp.rahim"), approval.id, version=approval.version,
-               action="recommend", reason="I like it")
+        decide(
+            demo,
+            _actor(demo, "pp.rahim"),
+            approval.id,
+            version=approval.version,
+            action="recommend",
+            reason="I like it",
+        )
     with pytest.raises(ApprovalRefused, match="reason for your decision"):
-        decide(demo, _actor(demo, "dpp.south"), approval.id, version=approval.version,
-               action="decline", reason=" ")
-    declined = decide(demo, _actor(demo, "dpp.south"), approval.id, version=approval.version,
-                      action="decline", reason="No fresh evidence.")
+        decide(
+            demo,
+            _actor(demo, "dpp.south"),
+            approval.id,
+            version=approval.version,
+            action="decline",
+            reason=" ",
+        )
+    declined = decide(
+        demo,
+        _actor(demo, "dpp.south"),
+        approval.id,
+        version=approval.version,
+        action="decline",
+        reason="No fresh evidence.",
+    )
     with pytest.raises(StaleWriteError):
-        decide(demo, _actor(demo, "dpp.south"), approval.id, version=approval.version,
-               action="decline", reason="twice")
+        decide(
+            demo,
+            _actor(demo, "dpp.south"),
+            approval.id,
+            version=approval.version,
+            action="decline",
+            reason="twice",
+        )
     with pytest.raises(ApprovalRefused, match="the chain has ended"):
-        decide(demo, _actor(demo, "pg.sindh"), approval.id, version=declined.version,
-               action="reject", reason="late")
+        decide(
+            demo,
+            _actor(demo, "pg.sindh"),
+            approval.id,
+            version=declined.version,
+            action="reject",
+            reason="late",
+        )
     # A declined proposal can be followed by a new one with new grounds.
     assert _propose(demo).state == "proposed"

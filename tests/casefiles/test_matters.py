@@ -17,7 +17,6 @@ from casefiles.matters import (
     get_matter,
     matter_deadlines,
     matters_for_case,
-    withdraw_matter,
 )
 from casefiles.service import CaseError
 from mizan.accounts.models import User
@@ -42,7 +41,9 @@ def _bail(kernel, username: str = "pp.rahim", **kw):  # type: ignore[no-untyped-
         "court": "High Court of Sindh, Sukkur Bench",
         **kw,
     }
-    return create_matter(kernel, _actor(kernel, username), demo_case(kernel).id, MatterInput(**data))
+    return create_matter(
+        kernel, _actor(kernel, username), demo_case(kernel).id, MatterInput(**data)
+    )
 
 
 def test_bail_application_keeps_raw_and_normalised_number(demo) -> None:  # type: ignore[no-untyped-def]
@@ -107,10 +108,22 @@ def test_decision_starts_the_supreme_court_clock_and_a_stale_write_is_refused(de
     rahim = _actor(demo, "pp.rahim")
     matter = _bail(demo)
     with pytest.raises(MatterError, match="Choose the outcome: Granted, Refused"):
-        decide_matter(demo, rahim, matter.id, version=matter.version, outcome="allowed",
-                      decided_on=dt.date(2025, 3, 10))
-    decided = decide_matter(demo, rahim, matter.id, version=matter.version, outcome="refused",
-                            decided_on=dt.date(2025, 3, 10))
+        decide_matter(
+            demo,
+            rahim,
+            matter.id,
+            version=matter.version,
+            outcome="allowed",
+            decided_on=dt.date(2025, 3, 10),
+        )
+    decided = decide_matter(
+        demo,
+        rahim,
+        matter.id,
+        version=matter.version,
+        outcome="refused",
+        decided_on=dt.date(2025, 3, 10),
+    )
     with pytest.raises(StaleWriteError):
         assign_matter(demo, _actor(demo, "dpp.south"), matter.id, version=matter.version, lead=None)
     deadlines = matter_deadlines(decided, demo_case(demo), [decided], dt.date(2025, 3, 11))
@@ -121,14 +134,29 @@ def test_decision_starts_the_supreme_court_clock_and_a_stale_write_is_refused(de
 
 def test_a_sessions_bail_order_prompts_revision(demo) -> None:  # type: ignore[no-untyped-def]
     rahim = _actor(demo, "pp.rahim")
-    matter = _bail(demo, forum="sessions_court", number="Criminal Bail Application 2020/2024",
-                   filed_on=dt.date(2024, 12, 20))
-    decided = decide_matter(demo, rahim, matter.id, version=matter.version, outcome="granted",
-                            decided_on=dt.date(2025, 1, 6))
+    matter = _bail(
+        demo,
+        forum="sessions_court",
+        number="Criminal Bail Application 2020/2024",
+        filed_on=dt.date(2024, 12, 20),
+    )
+    decided = decide_matter(
+        demo,
+        rahim,
+        matter.id,
+        version=matter.version,
+        outcome="granted",
+        decided_on=dt.date(2025, 1, 6),
+    )
     [reminder] = matter_deadlines(decided, demo_case(demo), [decided], dt.date(2025, 1, 7))
     assert reminder.deadline.rule_id == "revision_reminder" and reminder.deadline.kind == "practice"
-    revision = _bail(demo, kind="revision", forum="high_court",
-                     number="Crl. Revision Application No. 3 of 2025", filed_on=dt.date(2025, 2, 1))
+    revision = _bail(
+        demo,
+        kind="revision",
+        forum="high_court",
+        number="Crl. Revision Application No. 3 of 2025",
+        filed_on=dt.date(2025, 2, 1),
+    )
     [met] = matter_deadlines(decided, demo_case(demo), [decided, revision], dt.date(2025, 3, 7))
     assert met.state == "met"
 
@@ -138,7 +166,9 @@ def test_hearings_link_to_the_matter_and_default_to_its_prosecutor(demo) -> None
     matter = _bail(demo, lead_prosecutor=sana.id)
     when = local_moment(local_today() + dt.timedelta(days=3), dt.time(10))
     hearing = schedule_hearing(
-        demo, _actor(demo, "pp.rahim"), demo_case(demo).id,
+        demo,
+        _actor(demo, "pp.rahim"),
+        demo_case(demo).id,
         NewHearing(starts_at=when, court="SHC Sukkur", purpose="bail", matter_id=matter.id),
     )
     assert hearing.matter_id == matter.id and hearing.prosecutor_ids == [sana.id]
@@ -147,6 +177,8 @@ def test_hearings_link_to_the_matter_and_default_to_its_prosecutor(demo) -> None
 
     with pytest.raises(HearingError, match="does not belong to this case"):
         schedule_hearing(
-            demo, _actor(demo, "dpp.south"), other.id,
+            demo,
+            _actor(demo, "dpp.south"),
+            other.id,
             NewHearing(starts_at=when, court="SHC", purpose="bail", matter_id=matter.id),
         )

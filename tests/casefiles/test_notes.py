@@ -22,9 +22,14 @@ def _actor(kernel, username: str):  # type: ignore[no-untyped-def]
 def test_privileged_notes_are_for_prosecutors_only(demo) -> None:  # type: ignore[no-untyped-def]
     case = demo_case(demo)
     secret = add_note(demo, _actor(demo, "pp.rahim"), case.id, text=SECRET, privileged=True)
-    plain = add_note(demo, _actor(demo, "clerk.south"), case.id, text="File received.", privileged=False)
+    plain = add_note(
+        demo, _actor(demo, "clerk.south"), case.id, text="File received.", privileged=False
+    )
     for username in ("pp.rahim", "dpp.south", "pg.sindh"):
-        assert {n.id for n in notes_for_case(demo, _actor(demo, username), case)} == {secret.id, plain.id}
+        assert {n.id for n in notes_for_case(demo, _actor(demo, username), case)} == {
+            secret.id,
+            plain.id,
+        }
     for username in ("clerk.south", "supervisor"):
         assert [n.id for n in notes_for_case(demo, _actor(demo, username), case)] == [plain.id]
         with pytest.raises(NoteNotFound):

@@ -60,11 +60,13 @@ def test_concurrent_note_edit_keeps_both_texts(browser, demo) -> None:  # type: 
     url = f"/notes/{note.id}"
     rahim_token, dpp_token = rahim.token(url), dpp.token(url)  # both open the note
     first = dpp.client.post(
-        url, data={"text": "DPP: appeal is strong", "version": note.version, "csrf_token": dpp_token}
+        url,
+        data={"text": "DPP: appeal is strong", "version": note.version, "csrf_token": dpp_token},
     )
     assert first.status_code == 302
     second = rahim.client.post(
-        url, data={"text": "Rahim: appeal is weak", "version": note.version, "csrf_token": rahim_token}
+        url,
+        data={"text": "Rahim: appeal is weak", "version": note.version, "csrf_token": rahim_token},
     )
     assert second.status_code == 409
     page = _text(second)
@@ -133,7 +135,10 @@ def test_approval_chain_through_the_pages(browser, demo) -> None:  # type: ignor
     assert "Write the grounds of appeal (at least 20 characters)." in _text(short)
     rahim.post(
         f"{url}/appeal-approval",
-        {"appeal-grounds": "The ocular account was discarded without reasons.", "appeal-forum": "high_court"},
+        {
+            "appeal-grounds": "The ocular account was discarded without reasons.",
+            "appeal-forum": "high_court",
+        },
         form_url=url,
     )
     approval = demo.store.find_one(AppealApproval, {})
@@ -172,7 +177,9 @@ def test_timeline_merges_everything_and_shows_more_on_request(browser, demo) -> 
     case = demo_case(demo)
     rahim_user = demo.store.find_one(User, {"username": "pp.rahim"})
     for n in range(35):
-        add_note(demo, actor_for(rahim_user), case.id, text=f"note number {n:02d}", privileged=False)
+        add_note(
+            demo, actor_for(rahim_user), case.id, text=f"note number {n:02d}", privileged=False
+        )
     rahim = _login(browser, "pp.rahim")
     page = _text(rahim.get(f"/cases/{case.id}"))
     timeline = page[page.index('id="timeline"') :]
