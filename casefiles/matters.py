@@ -248,6 +248,23 @@ def _check_unique(kernel: Kernel, case: Case, number: CourtNumber, exclude: str 
             )
 
 
+def _filing(
+    kernel: Kernel, case: Case, number: str, filed_on: dt.date | None, exclude: str = ""
+) -> tuple[CourtNumber, dt.datetime]:
+    """The court number (strictly read, new in this case) and the filing date, both required."""
+    if not number.strip():
+        raise MatterError(
+            _("Enter the court's number, e.g. “Crl. Bail Application No. S-24 of 2025”.")
+        )
+    parsed = read_number(number)
+    if filed_on is None:
+        raise MatterError(_("Enter the date the matter was filed."))
+    filed = _day(filed_on, _("filing date"))
+    _check_unique(kernel, case, parsed, exclude=exclude)
+    assert filed is not None
+    return parsed, filed
+
+
 def _check_kind(case: Case, kind: str) -> None:
     if kind not in MATTER_KINDS:
         raise MatterError(_("Choose what kind of matter this is."))
@@ -303,16 +320,8 @@ def create_matter(kernel: Kernel, actor: Actor, case_id: str, data: MatterInput)
     _check_kind(case, data.kind)
     if data.forum not in FORUMS:
         raise MatterError(_("Choose the court level the matter is before."))
-    if not data.number.strip():
-        raise MatterError(
-            _("Enter the court's number, e.g. “Crl. Bail Application No. S-24 of 2025”.")
-        )
-    number = read_number(data.number)
-    if data.filed_on is None:
-        raise MatterError(_("Enter the date the matter was filed."))
-    filed = _day(data.filed_on, _("filing date"))
+    number, filed = _filing(kernel, case, data.number, data.filed_on)
     lead = check_prosecutors(kernel, [data.lead_prosecutor])
-    _check_unique(kernel, case, number)
     at = now()
     matter = Matter(
         case_id=case.id,
@@ -391,14 +400,8 @@ def file_matter(
     matter, case = _editable(kernel, actor, matter_id, version)
     if matter.state != "to_file":
         raise MatterError(_("This matter is already filed."))
-    if not number.strip():
-        raise MatterError(_("Enter the number the court gave the matter."))
-    parsed = read_number(number)
-    if filed_on is None:
-        raise MatterError(_("Enter the date the matter was filed."))
-    matter.filed_on = _day(filed_on, _("filing date"))
-    _check_unique(kernel, case, parsed, exclude=matter.id)
-    matter.number, matter.state = parsed, "pending"
+    matter.number, matter.filed_on = _filing(kernel, case, number, filed_on, exclude=matter.id)
+    matter.state = "pending"
     matter.court = _clean_court(court) or matter.court
     matter.steps.append(_step(actor, "filed"))
     return _save(kernel, actor, matter, "matter.filed")

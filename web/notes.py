@@ -10,13 +10,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms import HiddenField
 
-from casefiles.notes import MAX_NOTE, NoteNotFound, add_note, edit_note, get_note
+from casefiles.notes import NoteNotFound, add_note, edit_note, get_note
 from casefiles.policy import can_edit_case
 from casefiles.service import CaseError, CaseNotFound
-from mizan.i18n import lazy_gettext as _l
 from mizan.storage import StaleWriteError
 from web.case_record import NoteForm
 from web.support import actor, case_action, flash_form_errors, kernel
@@ -25,13 +23,7 @@ bp = Blueprint("notes", __name__)
 
 
 class EditNoteForm(FlaskForm):
-    text = TextAreaField(
-        _l("Note"),
-        validators=[
-            InputRequired(_l("Write the note.")),
-            Length(max=MAX_NOTE, message=_l("The note is too long.")),
-        ],
-    )
+    text = NoteForm.text  # the same field and checks as when the note was written
     version = HiddenField()
 
 
