@@ -249,7 +249,12 @@ def _check_unique(kernel: Kernel, case: Case, number: CourtNumber, exclude: str 
 
 
 def _filing(
-    kernel: Kernel, case: Case, number: str, filed_on: dt.date | None, exclude: str = ""
+    kernel: Kernel,
+    case: Case,
+    kind: str,
+    number: str,
+    filed_on: dt.date | None,
+    exclude: str = "",
 ) -> tuple[CourtNumber, dt.datetime]:
     """The court number (strictly read, new in this case) and the filing date, both required."""
     if not number.strip():
@@ -260,8 +265,18 @@ def _filing(
     if filed_on is None:
         raise MatterError(_("Enter the date the matter was filed."))
     filed = _day(filed_on, _("filing date"))
-    _check_unique(kernel, case, parsed, exclude=exclude)
     assert filed is not None
+    if case.fir and case.fir.registered_on and filed.date() < case.fir.registered_on.date():
+        raise MatterError(_("A matter cannot be filed before the FIR was registered."))
+    decided = [h.at.date() for h in case.history if h.to_state == "DECIDED"]
+    if family(kind) in ("appeal", "confirmation") and decided and filed.date() < decided[-1]:
+        raise MatterError(
+            _(
+                "An appeal or reference cannot be filed before the judgment of %(day)s.",
+                day=decided[-1].strftime("%d.%m.%Y"),
+            )
+        )
+    _check_unique(kernel, case, parsed, exclude=exclude)
     return parsed, filed
 
 
@@ -320,7 +335,7 @@ def create_matter(kernel: Kernel, actor: Actor, case_id: str, data: MatterInput)
     _check_kind(case, data.kind)
     if data.forum not in FORUMS:
         raise MatterError(_("Choose the court level the matter is before."))
-    number, filed = _filing(kernel, case, data.number, data.filed_on)
+    number, filed = _filing(kernel, case, data.kind, data.number, data.filed_on)
     lead = check_prosecutors(kernel, [data.lead_prosecutor])
     at = now()
     matter = Matter(
@@ -400,7 +415,9 @@ def file_matter(
     matter, case = _editable(kernel, actor, matter_id, version)
     if matter.state != "to_file":
         raise MatterError(_("This matter is already filed."))
-    matter.number, matter.filed_on = _filing(kernel, case, number, filed_on, exclude=matter.id)
+    matter.number, matter.filed_on = _filing(
+        kernel, case, matter.kind, number, filed_on, exclude=matter.id
+    )
     matter.state = "pending"
     matter.court = _clean_court(court) or matter.court
     matter.steps.append(_step(actor, "filed"))

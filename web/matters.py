@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from casefiles.approvals import limitation
 from casefiles.hearings import Hearing, known_courts, people
 from casefiles.matters import (
     FORUMS,
@@ -17,6 +18,7 @@ from casefiles.matters import (
     MATTER_OUTCOMES,
     MATTER_STATES,
     MATTER_STEPS,
+    Matter,
     MatterInput,
     MatterNotFound,
     assign_matter,
@@ -29,7 +31,9 @@ from casefiles.matters import (
     outcomes_for,
     withdraw_matter,
 )
+from casefiles.models import Case
 from casefiles.policy import can_edit_case, can_edit_matter, can_view_case
+from casefiles.schedule import CaseDeadline
 from casefiles.service import CaseError, CaseNotFound, get_case
 from mizan.i18n import lazy_gettext as _l
 from mizan.storage import StaleWriteError
@@ -135,7 +139,7 @@ def show(matter_id: str):  # type: ignore[no-untyped-def]
         hearing_form=hearing_form,
         hearing_courts=known_courts(kernel(), who) if hearing_form else [],
         names=names,
-        deadlines=matter_deadlines(matter, case, siblings, today()),
+        deadlines=_deadlines(matter, case, siblings),
         matter_kinds=MATTER_KINDS,
         matter_states=MATTER_STATES,
         matter_outcomes=MATTER_OUTCOMES,
@@ -146,6 +150,17 @@ def show(matter_id: str):  # type: ignore[no-untyped-def]
         withdraw_form=WithdrawForm(version=matter.version) if editable else None,
         assign_form=assign_form,
     )
+
+
+def _deadlines(matter: Matter, case: Case, siblings: list[Matter]) -> list[CaseDeadline]:
+    """The matter's own clocks; an appeal against acquittal also shows the State's
+    limitation date, met once the appeal is filed."""
+    found = matter_deadlines(matter, case, siblings, today())
+    if matter.kind == "appeal_acquittal":
+        due = limitation(case, today())
+        if due is not None:
+            found.insert(0, CaseDeadline(due.deadline, "met") if matter.filed_on else due)
+    return found
 
 
 def _matter_action(matter_id: str, action, success: str):  # type: ignore[no-untyped-def]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 
@@ -169,6 +170,22 @@ def test_approval_chain_through_the_pages(browser, demo) -> None:  # type: ignor
     assert approval.state == "approved" and approval.matter_id
     matter_page = _text(rahim.get(f"/matters/{approval.matter_id}"))
     assert "Approved, to be filed" in matter_page and "Record the filing" in matter_page
+    assert "Last day for the State's appeal against acquittal (s.417(1))" in matter_page
+    matter_url = f"/matters/{approval.matter_id}"
+
+    def file(number: str, day: str):  # type: ignore[no-untyped-def]
+        version = demo.store.get(Matter, approval.matter_id).version
+        data = {"number": number, "filed_on": day, "court": "", "version": version}
+        return _text(
+            rahim.post(f"{matter_url}/file", data, form_url=matter_url, follow_redirects=True)
+        )
+
+    assert "cannot be filed before the judgment of" in file(
+        "Crl. Acquittal Appeal No. D-15 of 2025", "2025-01-10"
+    )
+    year = dt.date.today().year
+    page = file(f"Crl. Acquittal Appeal No. D-15 of {year}", dt.date.today().isoformat())
+    assert f"Criminal Acquittal Appeal No. D-15 of {year}" in page and "Met" in page
     case_page = _text(rahim.get(url))
     assert "Appeal against acquittal: Approved" in case_page  # on the timeline
 
