@@ -207,3 +207,38 @@ def test_timeline_merges_everything_and_shows_more_on_request(browser, demo) -> 
     assert "Case opened" in timeline and "Prosecutors assigned" in timeline
     assert "Deadline: Interim challan (s.173 report) due" in timeline
     assert "Show more" not in timeline
+
+
+def test_matter_prosecutor_sees_the_matter_not_the_case(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    from casefiles.matters import MatterInput, create_matter
+
+    case = demo_case(demo)
+    rahim = actor_for(demo.store.find_one(User, {"username": "pp.rahim"}))
+    sana_id = demo.store.find_one(User, {"username": "pp.sana"}).id
+    matter = create_matter(
+        demo,
+        rahim,
+        case.id,
+        MatterInput(
+            kind="bail_pre_arrest",
+            forum="sessions_court",
+            number="Criminal Bail Application No. 12 of 2025",
+            filed_on=dt.date(2025, 4, 2),
+            lead_prosecutor=sana_id,
+        ),
+    )
+    sana = _login(browser, "pp.sana")
+    page = _text(sana.get(f"/matters/{matter.id}"))
+    assert "Criminal Bail Application No. 12 of 2025" in page
+    assert f'href="/cases/{case.id}"' not in page  # the trial file stays closed to her
+    assert sana.get(f"/cases/{case.id}").status_code == 404
+    assert sana.get(f"/api/v1/matters/{matter.id}").get_json()["number"].endswith("12 of 2025")
+
+
+def test_json_api_needs_a_session_and_hides_unknown_ids(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    anonymous = browser()
+    response = anonymous.get(f"/api/v1/cases/{demo_case(demo).id}")
+    assert response.status_code == 401 and "Sign in" in response.get_json()["error"]
+    rahim = _login(browser, "pp.rahim")
+    for url in ("/api/v1/cases/nope", "/api/v1/cases/nope/notes", "/api/v1/matters/nope"):
+        assert rahim.get(url).status_code == 404
