@@ -7,8 +7,11 @@ from mizan.storage import Model
 
 
 def all_models() -> list[type[Model]]:
+    from casefiles.approvals import AppealApproval
     from casefiles.hearings import CalendarToken, Hearing
+    from casefiles.matters import Matter
     from casefiles.models import Case, CaseDocument, DocumentPage
+    from casefiles.notes import CaseNote
     from mizan.accounts.integrations import Integration
     from mizan.accounts.models import District, User
     from mizan.audit import AuditEntry, AuditHead
@@ -28,6 +31,9 @@ def all_models() -> list[type[Model]]:
         DocumentPage,
         Hearing,
         CalendarToken,
+        Matter,
+        AppealApproval,
+        CaseNote,
     ]
 
 

@@ -82,7 +82,9 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
         account,
         admin,
         api,
+        approvals,
         auth,
+        case_api,
         case_parties,
         case_scrutiny,
         cases,
@@ -93,6 +95,8 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
         hearings,
         home,
         jobs,
+        matters,
+        notes,
         search,
     )
 
@@ -111,6 +115,10 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
         jobs,
         search,
         health,
+        matters,
+        approvals,
+        notes,
+        case_api,
     ):
         app.register_blueprint(module.bp)
     errors.register(app)
