@@ -9,6 +9,7 @@ from mizan.storage import Model
 def all_models() -> list[type[Model]]:
     from casefiles.hearings import CalendarToken, Hearing
     from casefiles.models import Case, CaseDocument, DocumentPage
+    from library.models import Act, CitationEdge, Collection, Judgment, Section
     from mizan.accounts.integrations import Integration
     from mizan.accounts.models import District, User
     from mizan.audit import AuditEntry, AuditHead
@@ -28,6 +29,11 @@ def all_models() -> list[type[Model]]:
         DocumentPage,
         Hearing,
         CalendarToken,
+        Act,
+        Section,
+        Judgment,
+        CitationEdge,
+        Collection,
     ]
 
 
