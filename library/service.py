@@ -273,9 +273,10 @@ def _store_edges(
         own = set(judgment.citations)
         refs = {}
         for ref in refs_in(judgment.text or ""):
-            if ref.canonical in own or ref.canonical in refs:
+            key = ref.section_key or ref.canonical  # "302(b) PPC" and "302 PPC" are one edge
+            if ref.canonical in own or key in refs:
                 continue
-            refs[ref.canonical] = ref
+            refs[key] = ref
         found[judgment.id] = refs
     report_cites = {c for refs in found.values() for c, r in refs.items() if r.kind == "judgment"}
     by_citation: dict[str, str] = {}

@@ -139,7 +139,7 @@ def judgment(judgment_id: str):  # type: ignore[no-untyped-def]
     if cited_judgments:
         titles = {x.id: x.title for x in store.find(Judgment, {"_id": {"$in": cited_judgments}})}
     blocks = reading_blocks(j.text or "")
-    rendered = [(b, render_cited_text(b.text, targets)) for b in blocks]
+    rendered = [(b, render_cited_text(b.text, targets, j.citations)) for b in blocks]
     page = page_arg()
     total, citing = cited_by(
         store, "judgment", j.id, skip=(page - 1) * CITED_BY_PER_PAGE, limit=CITED_BY_PER_PAGE
@@ -566,7 +566,12 @@ def act(code: str):  # type: ignore[no-untyped-def]
     by_chapter: dict[str, list[Section]] = {}
     for s in sections:
         by_chapter.setdefault(s.chapter or "", []).append(s)
-    return render_template("library/act.html", act=a, by_chapter=by_chapter, sections=sections)
+    return render_template(
+        "library/act.html",
+        act=a,
+        by_chapter=by_chapter,
+        titles={c.number: c.title for c in a.chapters},
+    )
 
 
 @bp.route("/<code>/<number>")
@@ -580,7 +585,8 @@ def section(code: str, number: str):  # type: ignore[no-untyped-def]
         abort(404)
     if number != s.number:
         return redirect(url_for("library.section", code=a.code, number=s.number))
-    numbers = {x.number for x in store.find(Section, {"act_code": a.code})}
+    targets = sorted({x.target for x in s.xrefs})
+    known = {x.id for x in store.find(Section, {"_id": {"$in": targets}})} if targets else set()
     neighbours = store.find(
         Section, {"act_code": a.code, "order": {"$in": [s.order - 1, s.order + 1]}}
     )
@@ -597,7 +603,7 @@ def section(code: str, number: str):  # type: ignore[no-untyped-def]
         act=a,
         s=s,
         chapter=chapter,
-        body=render_section_text(s.text or "", a.code, numbers),
+        body=render_section_text(s, known),
         prev=prev,
         next=nxt,
         citing=citing,

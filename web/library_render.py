@@ -4,94 +4,102 @@ citations turned into links. Everything not produced here is escaped."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Collection, Mapping
 
 from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from library.models import Section
 from library.refs import refs_in
 
-#: ``1[inserted text] 1`` — footnote number, text, the same number again.
-_AMENDMENT = re.compile(r"(?<![\w\]])(\d{1,3})\[(.*?)\]\s?\1(?!\d)", re.S)
-#: A marker whose other half is in another section (a heading was wrapped).
-_ORPHAN = re.compile(r"(?<![\w\]])\d{1,3}\[\s*(?=\S)|(?<=\S)\s*\]\s?\d{1,3}(?!\d)|^\s*\]\s?\d{1,3}")
-_SECTION_LIST = re.compile(
-    r"\b(?P<word>[Ss]ections?|[Ss]s?\.)\s+(?P<list>\d+[A-Z]?(?:-[A-Z]{1,2})?"
-    r"(?:\s*(?:,|and|or|to)\s*\d+[A-Z]?(?:-[A-Z]{1,2})?)*)"
-)
-_NUMBER = re.compile(r"\d+[A-Z]?(?:-[A-Z]{1,2})?")
 
-
-def _linked_sections(text: str, link: Callable[[str], str | None]) -> Markup:
-    """Escape ``text`` and link every "section 299"/"sections 302, 303" that resolves."""
-    out: list[str] = []
-    last = 0
-    for match in _SECTION_LIST.finditer(text):
-        out.append(escape(text[last : match.start("list")]))
-        chunk = match["list"]
-        pos = 0
-        for num in _NUMBER.finditer(chunk):
-            out.append(escape(chunk[pos : num.start()]))
-            href = link(num.group())
-            if href:
-                out.append(Markup('<a href="{}">{}</a>').format(href, num.group()))
-            else:
-                out.append(escape(num.group()))
-            pos = num.end()
-        out.append(escape(chunk[pos:]))
-        last = match.end()
-    out.append(escape(text[last:]))
+def render_section_text(section: Section, known: set[str]) -> Markup:
+    """A section's text as HTML: amended text in <ins> with its footnote mark, omissions
+    as "[omitted]", cross-references to existing sections as links; line breaks kept."""
+    text = section.text or ""
+    marks: list[tuple[int, int, str, object]] = []  # (position, order, what, data)
+    for a in section.amendments:
+        if a.kind == "amended" and a.end > a.start:
+            marks.append((a.start, 1, "ins-open", a))
+            marks.append((a.end, 0, "ins-close", a))
+        else:
+            marks.append((a.start, 2, a.kind, a))
+    for x in section.xrefs:
+        if x.target in known and x.end > x.start:
+            marks.append((x.start, 3, "a-open", x))
+            marks.append((x.end, -1, "a-close", x))
+    marks.sort(key=lambda m: (m[0], m[1]))
+    out: list[Markup] = []
+    pos = 0
+    open_ins = open_a = 0
+    for at, _order, what, data in marks:
+        if at > pos:
+            out.append(_plain(text[pos:at]))
+            pos = at
+        if what == "ins-open":
+            open_ins += 1
+            out.append(Markup('<ins class="amended" title="{}">').format(_amendment_title(data)))
+        elif what == "ins-close" and open_ins:
+            open_ins -= 1
+            out.append(Markup("<sup>{}</sup></ins>").format(data.mark))  # type: ignore[attr-defined]
+        elif what == "omitted":
+            out.append(
+                Markup('<span class="omitted" title="{}">[{}]<sup>{}</sup></span>').format(
+                    _amendment_title(data),
+                    _("omitted"),
+                    data.mark,  # type: ignore[attr-defined]
+                )
+            )
+        elif what == "note":
+            out.append(
+                Markup('<sup class="note" title="{}">{}</sup>').format(
+                    _amendment_title(data),
+                    data.mark,  # type: ignore[attr-defined]
+                )
+            )
+        elif what == "a-open" and not open_a:
+            open_a += 1
+            code, _sep, number = data.target.partition(":")  # type: ignore[attr-defined]
+            out.append(
+                Markup('<a class="xref" href="{}">').format(
+                    url_for("library.section", code=code, number=number)
+                )
+            )
+        elif what == "a-close" and open_a:
+            open_a -= 1
+            out.append(Markup("</a>"))
+    out.append(_plain(text[pos:]))
+    out.extend(Markup("</a>") for _ in range(open_a))
+    out.extend(Markup("</ins>") for _ in range(open_ins))
     return Markup("").join(out)
 
 
-def render_section_text(text: str, act_code: str, numbers: set[str]) -> Markup:
-    """A section's text as HTML paragraphs with amendments marked and cross-refs linked."""
-
-    def link(number: str) -> str | None:
-        if number in numbers:
-            return url_for("library.section", code=act_code, number=number)
-        return None
-
-    def piece(chunk: str) -> Markup:
-        out: list[Markup] = []
-        last = 0
-        for m in _AMENDMENT.finditer(chunk):
-            out.append(_linked_sections(_ORPHAN.sub("", chunk[last : m.start()]), link))
-            inner = _ORPHAN.sub("", m.group(2)).strip()
-            note = _("Amendment %(n)s", n=m.group(1))
-            if inner:
-                out.append(
-                    Markup('<ins class="amended" title="{}">{}<sup>{}</sup></ins>').format(
-                        note, _linked_sections(inner, link), m.group(1)
-                    )
-                )
-            else:
-                out.append(
-                    Markup('<span class="omitted" title="{}">[{}]<sup>{}</sup></span>').format(
-                        note, _("omitted"), m.group(1)
-                    )
-                )
-            last = m.end()
-        out.append(_linked_sections(_ORPHAN.sub("", chunk[last:]), link))
-        return Markup("").join(out)
-
-    paragraphs = [p for p in re.split(r"\n\s*\n|\s{2,}\n", text or "") if p.strip()]
-    html = []
-    for para in paragraphs:
-        para = para.replace("**", "").strip()
-        if re.fullmatch(r"-{3,}", para):
-            continue
-        html.append(Markup("<p>{}</p>").format(piece(" ".join(para.split()))))
-    return Markup("\n").join(html)
+def _plain(text: str) -> Markup:
+    """Escaped text without Markdown emphasis or page rules."""
+    text = _BULLET.sub("", _RULE.sub("", text.replace("**", "")))
+    return escape(text)
 
 
-def render_cited_text(text: str, targets: Mapping[str, tuple[str, str]]) -> Markup:
-    """A judgment block with every citation a link (in the library) or marked unresolved."""
+_BULLET = re.compile(r"(?m)^[ \t]*\*[ \t]+")
+_RULE = re.compile(r"^[ \t]*-{3,}[ \t]*$", re.M)
+
+
+def _amendment_title(a: object) -> str:
+    note = getattr(a, "note", "") or ""
+    label = _("Amendment %(n)s", n=getattr(a, "mark", ""))
+    return f"{label}: {note}" if note else label
+
+
+def render_cited_text(
+    text: str, targets: Mapping[str, tuple[str, str]], own: Collection[str] = ()
+) -> Markup:
+    """A judgment block with every citation a link (in the library) or marked unresolved;
+    the judgment's own citations (``own``) stay plain text."""
     out: list[Markup] = []
     last = 0
     for ref in refs_in(text):
-        if ref.start < last:
+        if ref.start < last or ref.canonical in own:
             continue
         out.append(escape(text[last : ref.start]))
         key = ref.section_key or ref.canonical
