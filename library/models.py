@@ -107,6 +107,8 @@ class Judgment(Model):
     case_numbers = me.ListField(me.StringField(max_length=300))
     #: Canonical citations of this judgment in the law reports (what others cite it by).
     citations = me.ListField(me.StringField(max_length=120))
+    #: ``citations`` plus their aliases (renamed report volumes): what resolution matches.
+    citation_keys = me.ListField(me.StringField(max_length=120))
     headnotes = me.EmbeddedDocumentListField(Headnote)
     text = me.StringField()
     topic = me.StringField(max_length=100)
@@ -120,7 +122,7 @@ class Judgment(Model):
     meta = {
         "collection": "library_judgments",
         "indexes": [
-            "citations",
+            "citation_keys",
             ("court", "year"),
             ("topic", "year"),
             "year",

@@ -8,6 +8,7 @@ to know whether a citation names a reported judgment (resolved against
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from library.citations import STATUTE, canonical_citation, find_citations
@@ -46,10 +47,36 @@ def refs_in(text: str) -> list[Ref]:
     return found
 
 
+#: Volumes the reporters renamed: a citation to either name finds the same judgment.
+COURT_ALIASES = {"Quetta": "Bal", "Bal": "Quetta", "Kar": "Sindh", "Sindh": "Kar"}
+_REPORTER_FIRST = re.compile(r"^(?P<series>PLD|PLJ) (?P<year>\d{4}) (?P<court>\w+) (?P<rest>.+)$")
+#: "MLD 2012 1597": some sources put the series before the year.
+_SERIES_FIRST = re.compile(r"^(?P<series>[A-Za-z][A-Za-z.() ]*?)\s+(?P<year>\d{4})\s+(?P<page>\d+)$")
+
+
+def citation_keys(canonical: str) -> list[str]:
+    """What a judgment with this canonical citation can be cited by (renamed volumes too)."""
+    keys = [canonical]
+    match = _REPORTER_FIRST.match(canonical)
+    if match and match["court"] in COURT_ALIASES:
+        alias = COURT_ALIASES[match["court"]]
+        keys.append(f"{match['series']} {match['year']} {alias} {match['rest']}")
+    return keys
+
+
 def canonical_report(raw: str) -> str:
-    """The canonical form of a report citation such as ``2019 M L D 836``; "" if it is none."""
-    if not raw or not raw.strip():
+    """The canonical form of a report citation such as ``2019 M L D 836`` (or, as some
+    sources write it, ``MLD 2019 836``); "" if it is not one."""
+    raw = (raw or "").strip()
+    if not raw:
         return ""
-    canonical = canonical_citation(raw) or ""
-    # canonical_citation also accepts "302 PPC"; a judgment is cited by a law report.
-    return canonical if canonical and find_citations(raw, statutes=False) else ""
+    candidates = [raw]
+    match = _SERIES_FIRST.match(raw)
+    if match and match["series"].replace(".", "").strip().upper() not in ("PLD", "PLJ", "NLR"):
+        candidates.append(f"{match['year']} {match['series']} {match['page']}")
+    for candidate in candidates:
+        canonical = canonical_citation(candidate) or ""
+        # canonical_citation also accepts "302 PPC"; a judgment is cited by a law report.
+        if canonical and find_citations(candidate, statutes=False):
+            return canonical
+    return ""

@@ -26,7 +26,7 @@ from library.models import (
 )
 from library.models import Amendment as AmendmentDoc
 from library.models import Subsection as SubsectionDoc
-from library.refs import canonical_report, refs_in, section_id
+from library.refs import canonical_report, citation_keys, refs_in, section_id
 from mizan.accounts.roles import Role
 from mizan.accounts.service import PermissionDenied
 from mizan.actor import Actor
@@ -206,6 +206,7 @@ def _build(new: NewJudgment, actor: Actor, existing: Judgment | None) -> Judgmen
     judgment.parties = parts.parties
     judgment.case_numbers = parts.case_numbers
     judgment.citations = _own_citations(new)
+    judgment.citation_keys = [k for c in judgment.citations for k in citation_keys(c)]
     judgment.headnotes = [Headnote(letter=letter, text=text) for letter, text in parts.headnotes]
     judgment.text = new.text
     judgment.topic = new.topic.strip()
@@ -247,7 +248,7 @@ def add_judgments(kernel: Kernel, actor: Actor, batch: Sequence[NewJudgment]) ->
             stored.append(judgment)
         touched = _store_edges(store, stored, result)
         touched |= _resolve_pending(
-            store, citations=[c for j in stored for c in j.citations], judgments=stored
+            store, citations=[c for j in stored for c in j.citation_keys], judgments=stored
         )
         _recount(store, touched)
         result.judgment_ids = [j.id for j in stored]
@@ -270,7 +271,7 @@ def _store_edges(
     """One edge per distinct citation in each judgment; returns the targets it reached."""
     found = {}
     for judgment in judgments:
-        own = set(judgment.citations)
+        own = set(judgment.citation_keys)
         refs = {}
         for ref in refs_in(judgment.text or ""):
             key = ref.section_key or ref.canonical  # "302(b) PPC" and "302 PPC" are one edge
@@ -281,11 +282,11 @@ def _store_edges(
     report_cites = {c for refs in found.values() for c, r in refs.items() if r.kind == "judgment"}
     by_citation: dict[str, str] = {}
     if report_cites:
-        for target in store.find(Judgment, {"citations": {"$in": sorted(report_cites)}}):
-            for c in target.citations:
+        for target in store.find(Judgment, {"citation_keys": {"$in": sorted(report_cites)}}):
+            for c in target.citation_keys:
                 by_citation.setdefault(c, target.id)
         for j in judgments:  # the same batch may hold the cited judgment
-            for c in j.citations:
+            for c in j.citation_keys:
                 by_citation.setdefault(c, j.id)
     section_keys = {r.section_key for refs in found.values() for r in refs.values()}
     section_keys.discard("")
@@ -343,7 +344,7 @@ def _resolve_pending(
     touched: set[tuple[str, str]] = set()
     targets: dict[str, tuple[str, str]] = {}
     for j in judgments:
-        for c in j.citations:
+        for c in j.citation_keys:
             targets.setdefault(c, ("judgment", j.id))
     for sid in section_ids:
         targets[sid] = ("section", sid)

@@ -139,7 +139,7 @@ def judgment(judgment_id: str):  # type: ignore[no-untyped-def]
     if cited_judgments:
         titles = {x.id: x.title for x in store.find(Judgment, {"_id": {"$in": cited_judgments}})}
     blocks = reading_blocks(j.text or "")
-    rendered = [(b, render_cited_text(b.text, targets, j.citations)) for b in blocks]
+    rendered = [(b, render_cited_text(b.text, targets, j.citation_keys)) for b in blocks]
     page = page_arg()
     total, citing = cited_by(
         store, "judgment", j.id, skip=(page - 1) * CITED_BY_PER_PAGE, limit=CITED_BY_PER_PAGE
