@@ -72,7 +72,7 @@ class Citation:
 def _initials(*units: str) -> str:
     """Regex for an abbreviation written with or without dots and spaces between its units:
     ("P", "Cr", "L", "J") matches "PCrLJ", "P.Cr.L.J.", "PCr.LJ", "P Cr. L J"."""
-    sep = r"\.?\s{0,2}"
+    sep = r"\s?\.?\s{0,2}"
     return sep.join(_split_word(u) for u in units) + r"\.?"
 
 
@@ -140,6 +140,27 @@ _COURTS: dict[str, str] = {
 # Statute volumes must be tried before the bare court names they start with.
 _COURT_ORDER = sorted(_COURTS, key=lambda c: (" " not in c, c in ("Cr",)))
 
+# Court tokens that name a bench (as opposed to a division or a statutes volume).
+_BENCHES = frozenset(
+    [
+        "FSC",
+        "ShC",
+        "SC",
+        "FC",
+        "PC",
+        "Lah",
+        "Kar",
+        "Sindh",
+        "Pesh",
+        "Quetta",
+        "Bal",
+        "Isl",
+        "AJ&K",
+        "GB",
+        "Dacca",
+    ]
+)
+
 _NEUTRAL_SEATS = r"KHI|SUK|HYD|LRK|MPK|Khi|Suk|Hyd|Lrk|Mpk"
 
 
@@ -191,11 +212,17 @@ def _page_rx(name: str = "page") -> str:
 @cache
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     series = "|".join(f"(?P<s{i}>{rx})(?![A-Za-z])" for i, rx in enumerate(_YEAR_FIRST.values()))
+    court_tok = _court_token_rx()
+    # A year-first report may name the bench between series and page ("1982 CLC Lahore
+    # 1732", "1985 PCrLJ (Kar.) 12"); pages run through the whole volume, so the bench is
+    # kept as ``court`` but is not part of the key.
+    benches = "|".join(f"(?:{_COURTS[c]})" for c in _COURT_ORDER if c in _BENCHES)
+    bench = rf"(?:\(\s*)?(?P<bench>{benches})(?![A-Za-z])\.?(?:\s*\))?"
     year_first = re.compile(
-        rf"(?<![\w/.\-]){_YEAR_B}\s*,?\s*(?:{series})\s*(?P<note>\(?\s*Note\s*\)?)?" + _page_rx(),
+        rf"(?<![\w/.\-]){_YEAR_B}\s*,?\s*(?:{series})\s*(?:{bench}\s*)?"
+        rf"(?P<note>\(?\s*Note\s*\)?)?" + _page_rx(),
         re.IGNORECASE,
     )
-    court_tok = _court_token_rx()
     court = (
         rf"(?P<court>(?:\(\s*)?(?:{court_tok})(?![A-Za-z])\.?(?:\s*\))?"
         rf"(?:\s*(?:\(\s*)?(?:{court_tok})(?![A-Za-z])\.?(?:\s*\))?){{0,3}})"
@@ -223,7 +250,8 @@ def _report_year_first(m: re.Match[str]) -> Citation:
     )
     year, page, note = _year(m), int(m["page"]), m["note"] is not None
     canonical = f"{year} {name} {'Note ' if note else ''}{page}"
-    return Citation(REPORT, canonical, m.group(), m.start(), m.end(), year, name, None, page, note)
+    court = _canonical_court(m["bench"]) if m["bench"] else None
+    return Citation(REPORT, canonical, m.group(), m.start(), m.end(), year, name, court, page, note)
 
 
 def _report_first(m: re.Match[str]) -> Citation | None:

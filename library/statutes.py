@@ -433,11 +433,19 @@ def parse_act(text: str, *, code: str = "", title: str = "") -> Act:
     # (line index, kind, payload)
     events: list[tuple[int, str, object]] = []
     prev: tuple[int, str] | None = None
+    after_chapter = False
     for i, line in enumerate(lines):
         cm = _CHAPTER.match(line)
         if cm:
             events.append((i, "chapter", (re.sub(r"\s+", "", cm["num"]).upper(), cm["title"])))
+            after_chapter = not cm["title"].strip()
             continue
+        if after_chapter and line.strip():
+            after_chapter = False
+            # Plain text puts a chapter's title on the next line, in capitals.
+            if line.strip().isupper() and not _HEADING.match(line):
+                events.append((i, "heading", _clean_title(line.strip().lstrip("#"))))
+                continue
         hm = _HEADING.match(line)
         if hm and _is_heading_line(hm, prev):
             letter = hm["l1"] or hm["l2"] or ""

@@ -267,6 +267,53 @@ def import_judgments_cmd(file: Path, limit: int | None) -> None:
         f"{graph.edges:,} edges, {graph.resolved_share:.1%} resolved."
     )
 
+#: Read as text directly (statute and judgment texts are often kept as Markdown).
+_TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--lang",
+    default="eng",
+    show_default=True,
+    help="OCR language(s) for scanned pages: eng, urd, snd, or combined like eng+urd.",
+)
+@click.option("--no-statutes", is_flag=True, help="Only law reports and neutral citations.")
+def citations(file: Path, lang: str, no_statutes: bool) -> None:
+    """Print the citations in FILE (text, PDF, DOCX or scan) as JSON lines."""
+    from dataclasses import asdict
+
+    from library.citations import find_citations
+
+    if file.suffix.lower() in _TEXT_SUFFIXES:
+        try:
+            text = file.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise click.ClickException(
+                f"{file.name} is not UTF-8 text (unreadable bytes at position {exc.start}); "
+                "save it as UTF-8 and try again."
+            ) from None
+        except OSError as exc:
+            raise click.ClickException(f"Cannot read {file.name}: {exc.strerror}.") from None
+    else:
+        from ingestion.extract import extract_file
+        from ingestion.ocr import OcrUnavailable
+
+        try:
+            extraction = extract_file(file, file.name, lang=lang)
+        except (ValueError, OcrUnavailable) as exc:
+            raise click.ClickException(str(exc)) from None
+        except OSError as exc:
+            raise click.ClickException(f"Cannot read {file.name}: {exc.strerror}.") from None
+        for page in extraction.pages:
+            if page.error:
+                click.echo(f"[page {page.number}: {page.error}]", err=True)
+        text = extraction.text
+    for found in find_citations(text, statutes=not no_statutes):
+        row = {k: v for k, v in asdict(found).items() if v not in (None, (), False)}
+        click.echo(json.dumps(row, ensure_ascii=False))
+
 
 if __name__ == "__main__":
     main()
