@@ -267,6 +267,7 @@ def import_judgments_cmd(file: Path, limit: int | None) -> None:
         f"{graph.edges:,} edges, {graph.resolved_share:.1%} resolved."
     )
 
+
 #: Read as text directly (statute and judgment texts are often kept as Markdown).
 _TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
 
