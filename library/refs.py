@@ -51,7 +51,9 @@ def refs_in(text: str) -> list[Ref]:
 COURT_ALIASES = {"Quetta": "Bal", "Bal": "Quetta", "Kar": "Sindh", "Sindh": "Kar"}
 _REPORTER_FIRST = re.compile(r"^(?P<series>PLD|PLJ) (?P<year>\d{4}) (?P<court>\w+) (?P<rest>.+)$")
 #: "MLD 2012 1597": some sources put the series before the year.
-_SERIES_FIRST = re.compile(r"^(?P<series>[A-Za-z][A-Za-z.() ]*?)\s+(?P<year>\d{4})\s+(?P<page>\d+)$")
+_SERIES_FIRST = re.compile(
+    r"^(?P<series>[A-Za-z][A-Za-z.() ]*?)\s+(?P<year>\d{4})\s+(?P<page>\d+)$"
+)
 
 
 def citation_keys(canonical: str) -> list[str]:

@@ -85,6 +85,13 @@ def seed_demo() -> None:
     kernel = _kernel()
     ensure_schema(kernel)
     accounts = seed(kernel)
+    from library.seed import seed_library
+
+    library = seed_library(kernel)
+    click.echo(
+        f"Library ({library.source}): {library.sections} PPC sections, "
+        f"{library.judgments} judgments."
+    )
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for username, roles in accounts:
         click.echo(f"  {username:<14} {roles}")
