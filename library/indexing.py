@@ -10,6 +10,7 @@ one index commit per batch of judgments, not per judgment.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from mizan import outbox
@@ -50,7 +51,7 @@ def enqueue_judgments(store: DocumentStore, ids: list[str]) -> None:
         outbox.enqueue(store, TOPIC, {"judgments": ids})
 
 
-def enqueue_sections(store: DocumentStore, act_code: str, removed: list[str] = ()) -> None:  # type: ignore[assignment]
+def enqueue_sections(store: DocumentStore, act_code: str, removed: Sequence[str] = ()) -> None:
     """Index an act's sections; ``removed`` are section ids a re-import dropped."""
     outbox.enqueue(store, TOPIC, {"act": act_code, "removed": [section_doc_id(i) for i in removed]})
 
