@@ -65,6 +65,8 @@ class JudgmentImport:
 
 
 def _text(value: object) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
     return value.strip() if isinstance(value, str) else ""
 
 

@@ -27,9 +27,11 @@ DEMO_JUDGMENTS = 300
 def shared_data_dir() -> Path | None:
     """The shared data directory, or None when it is not on this machine."""
     configured = os.environ.get("MIZAN_SHARED_DATA")
-    candidates = [Path(configured)] if configured else []
-    candidates.append(Path(__file__).resolve().parents[2] / "shared" / "data")
-    return next((c for c in candidates if (c / "pakistan").is_dir()), None)
+    # When set, it is the only place looked at (point it elsewhere to demo the sample).
+    candidate = (
+        Path(configured) if configured else Path(__file__).resolve().parents[2] / "shared" / "data"
+    )
+    return candidate if (candidate / "pakistan").is_dir() else None
 
 
 @dataclass(frozen=True)

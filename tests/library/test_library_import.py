@@ -116,3 +116,17 @@ def test_one_judgment_file_goes_through_the_extractor(kernel, tmp_path) -> None:
     assert j.statute_refs == ["ppc:302"]
     with pytest.raises(ValueError):
         import_judgment_file(kernel, SYSTEM, path, filename="judgment.exe", court="X")
+
+
+def test_demo_seeding_uses_the_shipped_sample_without_shared_data(
+    kernel, monkeypatch, tmp_path
+) -> None:
+    from library.seed import seed_library
+
+    monkeypatch.setenv("MIZAN_SHARED_DATA", str(tmp_path / "nowhere"))
+    first = seed_library(kernel)
+    assert (first.source, first.sections, first.judgments) == ("sample", 8, 4)
+    assert kernel.index.count() > 0  # indexed during seeding (no worker yet)
+    again = seed_library(kernel)  # idempotent: nothing is imported twice
+    assert again.judgments == 4
+    assert len(kernel.store.find(AuditEntry, {"action": "library.judgments_imported"})) == 1

@@ -232,3 +232,25 @@ def test_import_page_is_for_administrators_and_validates(browser, demo) -> None:
     assert run_import(demo, job.id) == "succeeded"
     assert demo.store.count(Judgment) == 4
     assert "4 added" in demo.store.get(Job, job.id).stage
+
+
+@pytest.mark.slow
+def test_uploaded_judgments_are_imported_and_indexed_by_the_worker(
+    browser, demo, celery_worker
+) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    admin = signed_in(browser, "admin")
+    sample = (SAMPLE_DIR / "judgments_sample.jsonl").read_bytes()
+    _import(admin, {"kind": "judgments"}, "bhc.jsonl", sample)
+    job = demo.store.find_one(Job, {"kind": "library.import"})
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        state = admin.get(f"/jobs/{job.id}.json").get_json()
+        if state["state"] in ("succeeded", "failed") and demo.index.count():
+            break
+        time.sleep(0.5)
+    assert state["state"] == "succeeded", state
+    assert demo.store.count(Judgment) == 4
+    found = demo.index.search("court", principals={"public"}, filters={"kind": "judgment"})
+    assert found.total == 4
