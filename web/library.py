@@ -305,21 +305,25 @@ def add_to_collection():  # type: ignore[no-untyped-def]
     return add_item(collection_id)
 
 
+def _post_action(collection_id: str, service, success: str, *fields: str):  # type: ignore[no-untyped-def]
+    """A form post that calls ``service(kernel, actor, collection_id, *form fields)``."""
+    if not _form_ok():
+        return redirect(url_for("library.collection", collection_id=collection_id))
+    values = [request.form.get(f, "") for f in fields]
+    return _collection_action(
+        collection_id, lambda: service(kernel(), actor(), collection_id, *values), success
+    )
+
+
 @bp.route("/collections/<collection_id>/items/remove", methods=["POST"])
 @login_required
 def remove_item(collection_id: str):  # type: ignore[no-untyped-def]
-    if not _form_ok():
-        return redirect(url_for("library.collection", collection_id=collection_id))
-    return _collection_action(
+    return _post_action(
         collection_id,
-        lambda: bookmarks.remove_item(
-            kernel(),
-            actor(),
-            collection_id,
-            request.form.get("kind", ""),
-            request.form.get("target_id", ""),
-        ),
+        bookmarks.remove_item,
         _("Removed from the collection."),
+        "kind",
+        "target_id",
     )
 
 
@@ -370,42 +374,22 @@ def share(collection_id: str):  # type: ignore[no-untyped-def]
 @bp.route("/collections/<collection_id>/unshare", methods=["POST"])
 @login_required
 def unshare(collection_id: str):  # type: ignore[no-untyped-def]
-    if not _form_ok():
-        return redirect(url_for("library.collection", collection_id=collection_id))
-    return _collection_action(
-        collection_id,
-        lambda: bookmarks.unshare(
-            kernel(), actor(), collection_id, request.form.get("user_id", "")
-        ),
-        _("No longer shared with that colleague."),
+    return _post_action(
+        collection_id, bookmarks.unshare, _("No longer shared with that colleague."), "user_id"
     )
 
 
 @bp.route("/collections/<collection_id>/cases", methods=["POST"])
 @login_required
 def attach(collection_id: str):  # type: ignore[no-untyped-def]
-    if not _form_ok():
-        return redirect(url_for("library.collection", collection_id=collection_id))
-    return _collection_action(
-        collection_id,
-        lambda: bookmarks.attach_case(
-            kernel(), actor(), collection_id, request.form.get("case_id", "")
-        ),
-        _("Attached to the case."),
-    )
+    return _post_action(collection_id, bookmarks.attach_case, _("Attached to the case."), "case_id")
 
 
 @bp.route("/collections/<collection_id>/cases/remove", methods=["POST"])
 @login_required
 def detach(collection_id: str):  # type: ignore[no-untyped-def]
-    if not _form_ok():
-        return redirect(url_for("library.collection", collection_id=collection_id))
-    return _collection_action(
-        collection_id,
-        lambda: bookmarks.detach_case(
-            kernel(), actor(), collection_id, request.form.get("case_id", "")
-        ),
-        _("Detached from the case."),
+    return _post_action(
+        collection_id, bookmarks.detach_case, _("Detached from the case."), "case_id"
     )
 
 

@@ -160,6 +160,12 @@ def test_collection_permissions_owner_shared_user_and_others(browser, library) -
     )
     assert len(library.store.get(Collection, coll_id).shared_with) == 1
     assert "Murder appeal" in sana.get("/library/collections/").get_data(as_text=True)
+    rahim.post(
+        f"/library/collections/{coll_id}/items/remove",
+        {"kind": "section", "target_id": "ppc:302"},
+        form_url=f"/library/collections/{coll_id}",
+    )
+    assert [i.target_id for i in library.store.get(Collection, coll_id).items] == [judgment.id]
 
 
 def test_attach_to_a_case_only_if_the_user_can_see_it(browser, library) -> None:  # type: ignore[no-untyped-def]
@@ -187,6 +193,13 @@ def test_attach_to_a_case_only_if_the_user_can_see_it(browser, library) -> None:
     dpp = signed_in(browser, "dpp.south")
     assert "Aslam trial" in dpp.get(f"/cases/{own.id}").get_data(as_text=True)
     assert dpp.get(f"/library/collections/{coll_id}").status_code == 200
+    rahim.post(
+        f"/library/collections/{coll_id}/cases/remove",
+        {"case_id": own.id},
+        form_url=f"/library/collections/{coll_id}",
+    )
+    assert "Aslam trial" not in dpp.get(f"/cases/{own.id}").get_data(as_text=True)
+    assert dpp.get(f"/library/collections/{coll_id}").status_code == 404
 
 
 def _import(b, data: dict, name: str, content: bytes):  # type: ignore[no-untyped-def]
