@@ -416,10 +416,14 @@ def find_cross_references(text: str, default_act: str) -> list[FoundRef]:
     act; one followed by an unregistered statute's name ("of the Arms Act") is left out.
     """
     found: list[FoundRef] = []
+    floor = 0
     for m in _CROSS_PREFIX.finditer(text):
+        if m.start() < floor:
+            continue  # "section 2" inside "section 496 and section 2", already read
         tokens, end = _lenient_list(text, m.end(), len(text))
         if not tokens:
             continue
+        floor = end
         act_pos = _CONNECT.match(text, end).end()
         named = match_act(text, act_pos)
         if named is not None:

@@ -32,7 +32,7 @@ from functools import cache
 
 from casefiles.offences import SectionRefError, find_section_refs, parse_section_refs
 
-__all__ = ["Citation", "canonical_citation", "find_citations"]
+__all__ = ["Citation", "canonical_citation", "cited_after", "find_citations"]
 
 REPORT = "report"
 NEUTRAL = "neutral"
@@ -82,7 +82,9 @@ def _split_word(word: str) -> str:
     return r"\s?".join(re.escape(ch) for ch in word)
 
 
-_YEAR = r"(?P<year>(?:19|20)\d{2})"
+# A year, also as PDF extraction splits it ("2 016", "20 16", "201 6").
+_YEAR = r"(?P<year>(?:19|20)\d{2}|[12] [09]\d{2}|(?:19|20) \d{2}|(?:19|20)\d \d)"
+_YEAR_STRICT = r"(?P<year>(?:19|20)\d{2})"
 _YEAR_B = (
     rf"(?:\(\s*{_YEAR}\s*\)|\[\s*{_YEAR.replace('year', 'year_b')}\s*\]"
     rf"|{_YEAR.replace('year', 'year_p')})"
@@ -127,7 +129,7 @@ _COURTS: dict[str, str] = {
     "Dacca": rf"{_split_word('Dacca')}|Dhaka",
     "Pak": r"Pak\.?",
     "CrC": r"Cr\.?\s?C\.?",
-    "Cr": r"Crl\.?|Criminal|Cr\.",
+    "Cr": r"Crl\.?|Criminal|Cr\.?",
     "Civil": r"Civil|Civ\.",
     "Note": r"Note",
     "Central Statutes": r"Central\s+Statutes?",
@@ -199,7 +201,9 @@ def _canonical_court(raw: str) -> str:
                 pos += 1
         # "(Note)" and "(W.P.)" carry no bracket in the canonical form: the bracket is
         # typography, and the same volume is written with and without it.
-        out.append(f"({name})" if bracketed and name not in ("Note", "WP") else name)
+        # A bracket around the first token ("PLD 2021 (Balochistan) 21") is typography too.
+        keep = bracketed and out and name not in ("Note", "WP")
+        out.append(f"({name})" if keep else name)
     return " ".join(out)
 
 
@@ -210,7 +214,9 @@ def _page_rx(name: str = "page") -> str:
 
 
 @cache
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _patterns() -> tuple[re.Pattern[str], ...]:
+    """Each pattern opens with a lookahead on its first character (IGNORECASE applies), so
+    the engine tries the long alternations only where a citation can start."""
     series = "|".join(f"(?P<s{i}>{rx})(?![A-Za-z])" for i, rx in enumerate(_YEAR_FIRST.values()))
     court_tok = _court_token_rx()
     # A year-first report may name the bench between series and page ("1982 CLC Lahore
@@ -218,30 +224,39 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     # kept as ``court`` but is not part of the key.
     benches = "|".join(f"(?:{_COURTS[c]})" for c in _COURT_ORDER if c in _BENCHES)
     bench = rf"(?:\(\s*)?(?P<bench>{benches})(?![A-Za-z])\.?(?:\s*\))?"
+    tail = rf"\s*(?:{bench}\s*)?(?P<note>\(?\s*Note\s*\)?)?" + _page_rx()
     year_first = re.compile(
-        rf"(?<![\w/.\-]){_YEAR_B}\s*,?\s*(?:{series})\s*(?:{bench}\s*)?"
-        rf"(?P<note>\(?\s*Note\s*\)?)?" + _page_rx(),
-        re.IGNORECASE,
+        rf"(?=[(\[12])(?<![\w/.\-]){_YEAR_B}\s*,?\s*(?:{series}){tail}", re.IGNORECASE
+    )
+    # The series before the year, as some judgments (and the BHC file's own index) write it:
+    # "SCMR 2011 page 820", "CLC 2012 Balochistan 890".
+    series_first = re.compile(
+        rf"(?=[SPYMCKG])(?<![\w.])(?:{series})\s*,?\s*{_YEAR_B}{tail}", re.IGNORECASE
     )
     court = (
         rf"(?P<court>(?:\(\s*)?(?:{court_tok})(?![A-Za-z])\.?(?:\s*\))?"
         rf"(?:\s*(?:\(\s*)?(?:{court_tok})(?![A-Za-z])\.?(?:\s*\))?){{0,3}})"
     )
+    rep = "|".join(_initials(*name) for name in ("PLD", "PLJ", "NLR"))
+    rep = rf"(?P<rep>{rep})"
     reporter_first = re.compile(
-        rf"(?<![\w.])(?P<rep>{_initials('P', 'L', 'D')}|{_initials('P', 'L', 'J')}"
-        rf"|{_initials('N', 'L', 'R')})\s*,?\s*{_YEAR_B}\s*,?\s*{court}" + _page_rx(),
+        rf"(?=[PN])(?<![\w.]){rep}\s*,?\s*{_YEAR_B}\s*,?\s*{court}" + _page_rx(), re.IGNORECASE
+    )
+    # ... and the year before the reporter: "2003 PLD Karachi 495".
+    year_reporter = re.compile(
+        rf"(?=[(\[12])(?<![\w/.\-]){_YEAR_B}\s*,?\s*{rep}\s*,?\s*{court}" + _page_rx(),
         re.IGNORECASE,
     )
     neutral = re.compile(
-        rf"(?<![\w/.\-]){_YEAR.replace('year', 'year')}\s*-?\s*"
+        rf"(?=[12])(?<![\w/.\-]){_YEAR_STRICT}\s*-?\s*"
         rf"(?P<court>LHC|IHC|PHC|BHC|SCP|SHC\s*-?\s*(?:{_NEUTRAL_SEATS}))\s*-?\s*"
         r"(?P<no>\d{1,6})(?!\d)",
     )
-    return year_first, reporter_first, neutral
+    return year_first, series_first, reporter_first, year_reporter, neutral
 
 
 def _year(m: re.Match[str]) -> int:
-    return int(m["year"] or m["year_b"] or m["year_p"])
+    return int((m["year"] or m["year_b"] or m["year_p"]).replace(" ", ""))
 
 
 def _report_year_first(m: re.Match[str]) -> Citation:
@@ -283,6 +298,49 @@ def _neutral(m: re.Match[str]) -> Citation:
     )
 
 
+# The Code of Civil Procedure is divided into sections and, in its First Schedule, into
+# orders and rules ("Order VII, Rule 11, C.P.C."), which civil judgments cite constantly.
+# Canonical "O.VII R.11 CPC"; ``section`` holds "O.VII R.11".
+_CPC = r"(?:C\.?\s?P\.?\s?C\.?|Code\s+of\s+Civil\s+Procedure|Civil\s+Procedure\s+Code)"
+_RULE_NO = r"\d{1,3}(?:[ \t]*-?[ \t]*[A-Z](?![A-Za-z.]))?(?!\d)"
+_ORDER_RULE = re.compile(
+    rf"\b(?:{_split_word('Order')}|O\.)\s*(?P<order>[IVXL]{{1,7}})\s*[,.]?\s*"
+    rf"(?:{_split_word('Rule')}s?|R\.|r\.)\s*"
+    rf"(?P<rules>{_RULE_NO}(?:\s*(?:,|&|and)\s*{_RULE_NO})*)"
+    r"(?P<subs>(?:\s*\(\s*[0-9a-z]{1,3}\s*\))*)"
+    rf"\s*,?\s*(?:of\s+(?:the\s+)?)?{_CPC}",
+)
+
+
+def _order_rules(text: str) -> list[Citation]:
+    """One citation per rule: "Order XXXIX, Rules 1 and 2, CPC" is two. The first spans the
+    order and its rule ("Order XXXIX, Rules 1"), later ones their own number."""
+    out = []
+    for m in _ORDER_RULE.finditer(text):
+        rules = list(re.finditer(_RULE_NO, m["rules"]))
+        subs = tuple(re.findall(r"\(\s*([0-9a-z]{1,3})\s*\)", m["subs"])) if len(rules) == 1 else ()
+        path = "".join(f"({x})" for x in subs)
+        for k, r in enumerate(rules):
+            rule = re.sub(r"[\s-]+", "", r.group())
+            rule = re.sub(r"(\d)([A-Z])$", r"\1-\2", rule)
+            section = f"O.{m['order']} R.{rule}"
+            start = m.start() if k == 0 else m.start("rules") + r.start()
+            end = m.end() if len(rules) == 1 else m.start("rules") + r.end()
+            out.append(
+                Citation(
+                    STATUTE,
+                    f"{section}{path} CPC",
+                    text[start:end],
+                    start,
+                    end,
+                    act="CPC",
+                    section=section,
+                    subsections=subs,
+                )
+            )
+    return out
+
+
 def _statutes(text: str) -> list[Citation]:
     out = []
     for f in find_section_refs(text):
@@ -307,15 +365,15 @@ def find_citations(text: str, *, statutes: bool = True) -> list[Citation]:
 
     Where two matches overlap (a report inside a longer one), the earlier, longer one wins.
     """
-    year_first, reporter_first, neutral = _patterns()
+    year_first, series_first, reporter_first, year_reporter, neutral = _patterns()
     found: list[Citation] = []
-    for m in reporter_first.finditer(text):
-        c = _report_first(m)
-        if c is not None:
-            found.append(c)
-    found += [_report_year_first(m) for m in year_first.finditer(text)]
+    for rx in (reporter_first, year_reporter):
+        found += [c for m in rx.finditer(text) if (c := _report_first(m)) is not None]
+    for rx in (year_first, series_first):
+        found += [_report_year_first(m) for m in rx.finditer(text)]
     found += [_neutral(m) for m in neutral.finditer(text)]
     if statutes:
+        found += _order_rules(text)
         found += _statutes(text)
     found.sort(key=lambda c: (c.start, -(c.end - c.start)))
     kept: list[Citation] = []
@@ -332,7 +390,7 @@ def canonical_citation(raw: str) -> str | None:
     text = raw.strip().strip(",;")
     if not text:
         return None
-    cites = find_citations(text, statutes=False)
+    cites = find_citations(text, statutes=False) + _order_rules(text)
     if len(cites) == 1:
         c = cites[0]
         rest = (text[: c.start] + text[c.end :]).strip(" \t\n.,;()[]")
@@ -345,3 +403,10 @@ def canonical_citation(raw: str) -> str | None:
     except SectionRefError:
         return None
     return refs[0].canonical() if len(refs) == 1 else None
+
+
+def cited_after(citations: list[Citation], decided: int) -> list[Citation]:
+    """Reports dated after the year the citing judgment was decided: a judgment cannot cite
+    a later report, so these are misprints or extraction errors to show a person (domain
+    notes, section 3), never silently dropped."""
+    return [c for c in citations if c.kind != STATUTE and c.year is not None and c.year > decided]

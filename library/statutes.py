@@ -287,9 +287,14 @@ def section_sort_key(number: str) -> tuple[int, str]:
 
 
 def _clean_title(title: str) -> str:
+    """Without Markdown emphasis and closing punctuation; defined terms keep their quotes
+    ('"Man", "Woman"'), a stray unbalanced quote from the conversion is dropped."""
     title = re.sub(r"\*\*|__", "", title)
-    title = re.sub(r"\s+", " ", title).strip(" \"'")
-    return re.sub(r"\s*[:.\-–—]+\s*$", "", title).strip()
+    title = re.sub(r"\s+", " ", title).strip()
+    title = re.sub(r"\s*[:.\-–—]+\s*$", "", title).strip()
+    if title.count('"') % 2:
+        title = title.strip('"').strip()
+    return title
 
 
 @dataclass
@@ -298,6 +303,12 @@ class _Head:
     number: str
     title: str
     dangling: bool  # "Section 337- Jurh": the letter is printed in the body
+    body_col: int | None = None  # "1. Short title.- (1) This Act ...": body starts on the line
+
+
+# "Short title and commencement.-(1) This Act ..." (pakistancode.gov.pk style): the title ends
+# at the first ".-", ".—" or ":-" and the body follows on the same line.
+_INLINE_BODY = re.compile(r"^(?P<title>[^\n]{2,200}?)[.:][ \t]*[-—–]{1,2}[ \t]*(?P<rest>\S.*)$")
 
 
 def _is_heading_line(m: re.Match[str], prev: tuple[int, str] | None) -> bool:
@@ -306,15 +317,24 @@ def _is_heading_line(m: re.Match[str], prev: tuple[int, str] | None) -> bool:
     title = m["title"]
     if m["hashes"] or m["word"]:
         return bool(title) or bool(m["l1"] or m["l2"])
-    if not m["sep"] or not title or not title[0].isupper() or len(title) > 250:
+    if not m["sep"] or not title or not title[0].isupper():
+        return False
+    inline = _INLINE_BODY.match(title)
+    if inline is not None:
+        title = inline["title"]
+    elif len(title) > 250:
         return False
     num = int(m["num"])
     if prev is None:
-        return num == 1
-    if not (prev[0] <= num <= prev[0] + 10):
+        return num == 1 or inline is not None
+    # A title with its body on the line ("497. When bail may be taken.-(1) ...") is a strong
+    # sign, so a jump in numbering is accepted there (an act printed in extracts).
+    if not (prev[0] <= num <= prev[0] + (1000 if inline is not None else 10)):
         return False
     # A heading line is a title ("Escape from confinement ...:"), not a sentence of law.
-    return bool(re.search(r"(?::-?|\.|-|\*\*)\s*$", title)) and len(title) < 200
+    return inline is not None or (
+        bool(re.search(r"(?::-?|\.|-|\*\*)\s*$", title)) and len(title) < 200
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -324,7 +344,7 @@ _PROVISION = re.compile(
     r"^[ \t]*(?:[-*•][ \t]+)?(?:\*\*)?[ \t]*"
     r"(?:(?P<paren>\((?P<plabel>\d{1,3}[A-Z]?|[a-z]{1,2}|[ivxl]{1,6})\))"
     r"|(?P<dot>(?P<dlabel>\d{1,2})\.)(?=\s)"
-    r"|(?P<expl>Explanation\s*(?P<elabel>[IVX\d]+)?\s*\.?\s*(?:\*\*)?\s*[:.\-–—]+)"
+    r"|(?P<expl>Explanations?\s*(?P<elabel>[IVX\d]+)?\s*\.?\s*(?:\*\*)?\s*[:.\-–—]+)"
     r"|(?P<prov>Provided\b)"
     r"|(?P<illus>(?:#+\s*)?\*{0,2}Illustrations?\*{0,2}\s*$))",
     re.IGNORECASE,
@@ -332,15 +352,20 @@ _PROVISION = re.compile(
 _ROMAN = re.compile(r"^(?:i{1,3}|iv|v|vi{1,3}|ix|x|xi{1,3})$")
 
 
+def _line_starts(lines: list[str]) -> list[int]:
+    """Offset of each line in the text the lines were split from (on "\\n")."""
+    starts, pos = [], 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
+    return starts
+
+
 def _provisions(text: str, spans: list[Amendment]) -> list[Provision]:
     """Split a section body into a shallow tree: subsection > clause > subclause; explanations,
     provisos and illustrations attach at the top."""
     lines = text.split("\n")
-    offsets = []
-    pos = 0
-    for line in lines:
-        offsets.append(pos)
-        pos += len(line) + 1
+    offsets = _line_starts(lines)
     items: list[tuple[int, str, str, int]] = []  # (level, kind, label, start offset)
     in_illustrations = False
     last_clause = ""
@@ -414,11 +439,7 @@ def parse_act(text: str, *, code: str = "", title: str = "") -> Act:
     # Page furniture ("---" between printed pages) is blanked in place so offsets still hold.
     clean = _PAGE_RULE.sub(lambda m: " " * len(m.group()), clean)
     lines = clean.split("\n")
-    starts = []
-    pos = 0
-    for line in lines:
-        starts.append(pos)
-        pos += len(line) + 1
+    starts = _line_starts(lines)
 
     if not title:
         for line in lines:
@@ -451,7 +472,10 @@ def parse_act(text: str, *, code: str = "", title: str = "") -> Act:
             letter = hm["l1"] or hm["l2"] or ""
             dangling = not letter and hm["sep"] == "-"
             number = f"{int(hm['num'])}-{letter}" if letter else str(int(hm["num"]))
-            head = _Head(i, number, _clean_title(hm["title"]), dangling)
+            inline = _INLINE_BODY.match(hm["title"])
+            heading = inline["title"] if inline else hm["title"]
+            col = hm.start("title") + inline.start("rest") if inline else None
+            head = _Head(i, number, _clean_title(heading), dangling and not inline, col)
             events.append((i, "section", head))
             prev = (int(hm["num"]), letter)
             continue
@@ -496,6 +520,8 @@ def parse_act(text: str, *, code: str = "", title: str = "") -> Act:
             len(lines),
         )
         lo = starts[body_start] if body_start < len(lines) else len(clean)
+        if head.body_col is not None:
+            lo = starts[i] + head.body_col
         hi = starts[body_end] - 1 if body_end < len(lines) else len(clean)
         body = clean[lo:hi] if hi > lo else ""
         number = head.number

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from library.citations import Citation, canonical_citation, find_citations
+from library.citations import Citation, canonical_citation, cited_after, find_citations
 
 
 def canon(text: str, **kw: bool) -> list[str]:
@@ -151,6 +151,18 @@ def test_pcrlj_variants(raw: str) -> None:
         ("PLJ 2018 Cr.C. (Quetta) 116", "PLJ 2018 CrC (Quetta) 116"),
         ("NLR 1993 Criminal 203", "NLR 1993 Cr 203"),
         ("PLD 2009 SC (AJ&K) \n13", "PLD 2009 SC (AJ&K) 13"),
+        # series before the year, year before the reporter, years split by PDF extraction
+        ("YLR 2009 Karachi 1724", "2009 YLR 1724"),
+        ("SCMR 2011 page 820", "2011 SCMR 820"),
+        ("CLC 2012 Balochistan 890", "2012 CLC 890"),
+        ("2003 PLD Karachi 495", "PLD 2003 Kar 495"),
+        ("2010 PLD Supreme Court 828", "PLD 2010 SC 828"),
+        ("2 000 SCMR 903", "2000 SCMR 903"),
+        ("20 16 CLC 1465", "2016 CLC 1465"),
+        ("PLD 2 016 SC 676", "PLD 2016 SC 676"),
+        ("P L D 201 3 Balochistan 6", "PLD 2013 Bal 6"),
+        ("PLD 2021 (Balochistan) 21", "PLD 2021 Bal 21"),
+        ("PLD 1991 (Punjab Statute) 1161", "PLD 1991 Punjab Statutes 1161"),
     ],
 )
 def test_variants_normalise(raw: str, canonical: str) -> None:
@@ -161,6 +173,10 @@ def test_variants_normalise(raw: str, canonical: str) -> None:
 def test_canonical_forms_are_fixed_points() -> None:
     for raw in ["PLD 2014 Bal 113", "2014 PLC(CS) 250", "PLJ 2025 SC (CrC) 128", "2025 SHC KHI 59"]:
         assert canonical_citation(raw) == raw
+
+
+def test_a_page_that_looks_like_a_year_does_not_start_a_citation() -> None:
+    assert canon("2019 SCMR 2005, 2018 SCMR 12") == ["2019 SCMR 2005", "2018 SCMR 12"]
 
 
 def test_a_list_of_citations_is_split() -> None:
@@ -208,6 +224,30 @@ def test_statute_references(text: str, expected: list[str]) -> None:
     assert [f"{c.section}{''.join(f'({s})' for s in c.subsections)} {c.act}" for c in found] == (
         expected
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("under S.96, C.P.C. the appeal", ["96 CPC"]),
+        ("Civil Procedure Code (V of 1908), S.96 ---Appeal", ["96 CPC"]),
+        ("Arts. 4 & 9 of the Constitution", ["4 Constitution", "9 Constitution"]),
+        ("Article 199 of the Constitution of the Islamic Republic of Pakistan, 1973", [
+            "199 Constitution"
+        ]),
+        ("Order VII, Rule 11, C.P.C.", ["O.VII R.11 CPC"]),
+        ("Ord er VII, Rul e 3, C.P.C.", ["O.VII R.3 CPC"]),
+        ("Order XXXIX, Rules 1, 2 & 4-A, C.P.C.", [
+            "O.XXXIX R.1 CPC", "O.XXXIX R.2 CPC", "O.XXXIX R.4-A CPC"
+        ]),
+        ("Order XLI, Rule 27(1)(b) of the Code of Civil Procedure", ["O.XLI R.27(1)(b) CPC"]),
+        ("Order VII Rule 11 CPC and section 151 CPC", ["O.VII R.11 CPC", "151 CPC"]),
+        ("Const. P. No. D-1046/2019 was heard with 2 Const. P.", []),
+        ("the 18th Amendment to the Constitution", []),
+    ],
+)  # fmt: skip
+def test_civil_procedure_and_constitution(text: str, expected: list[str]) -> None:
+    assert canon(text) == expected
 
 
 def test_statutes_can_be_left_out_and_reports_stay_whole() -> None:
@@ -259,3 +299,9 @@ def test_offsets_point_into_the_text() -> None:
     text = "Reliance: Haq Nawaz's case (2000 SCMR 785) and PLD 2003 S.C. 704; u/s 164 Cr.P.C."
     for c in find_citations(text):
         assert text[c.start : c.end] == c.raw
+
+
+def test_reports_dated_after_the_judgment_are_flagged() -> None:
+    found = find_citations("relying on 2019 SCMR 1, PLD 2031 SC 5 and u/s 302 PPC")
+    assert [c.canonical for c in cited_after(found, 2020)] == ["PLD 2031 SC 5"]
+    assert cited_after(found, 2031) == []

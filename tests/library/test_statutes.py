@@ -213,3 +213,28 @@ def test_cross_references_helper_defaults_to_the_act_being_read() -> None:
     refs = find_cross_references("punishable under section 34 or section 109", "PPC")
     assert [r.ref.canonical() for r in refs] == ["34 PPC", "109 PPC"]
     assert find_cross_references("Section fifty-four", "PPC") == []
+
+
+def test_title_and_body_on_one_line_as_pakistancode_prints_them() -> None:
+    text = (
+        "THE CODE OF EXAMPLE\n\n"
+        "1. Short title, extent and commencement.- (1) This Act may be called the Example Act.\n"
+        "(2) It extends to the whole of Pakistan.\n"
+        "2. Definitions.—In this Act,—\n"
+        '(a) "bail" means release;\n'
+        "497. When bail may be taken in case of non-bailable offence.–(1) When any person is\n"
+        "arrested, he may be released on bail, see section 496 and section 2.\n"
+        "(2) If it appears, he shall be released.\n"
+    )
+    act = parse_act(text, code="X")
+    assert [(s.number, s.title) for s in act.sections] == [
+        ("1", "Short title, extent and commencement"),
+        ("2", "Definitions"),
+        ("497", "When bail may be taken in case of non-bailable offence"),
+    ]
+    s1, _s2, s497 = act.sections
+    assert s1.text.startswith("(1) This Act may be called")
+    assert [p.label for p in s1.provisions] == ["(1)", "(2)"]
+    assert [p.label for p in s497.provisions] == ["(1)", "(2)"]
+    # 496 is not in this act, so only section 2 is linked, once
+    assert [r.section for r in s497.references] == ["2"]
