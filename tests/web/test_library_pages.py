@@ -65,6 +65,11 @@ def test_library_needs_sign_in_and_is_open_to_every_role(browser, library) -> No
     assert b"/login" in browser().get("/library/ppc/302").headers["Location"].encode()
     for user in ("trainer", "clerk.south", "admin"):
         assert signed_in(browser, user).get("/library/ppc/302").status_code == 200
+    urdu = signed_in(browser, "pp.rahim")
+    judgment = library.store.find_one(Judgment, {})
+    for url in ("/library/?lang=ur", "/library/ppc/302", f"/library/judgments/{judgment.id}"):
+        page = urdu.get(url)
+        assert page.status_code == 200 and 'dir="rtl"' in page.get_data(as_text=True)
 
 
 def test_judgment_reading_view_links_citations_and_shows_cited_by(browser, library) -> None:  # type: ignore[no-untyped-def]
