@@ -50,10 +50,6 @@ def refs_in(text: str) -> list[Ref]:
 #: Volumes the reporters renamed: a citation to either name finds the same judgment.
 COURT_ALIASES = {"Quetta": "Bal", "Bal": "Quetta", "Kar": "Sindh", "Sindh": "Kar"}
 _REPORTER_FIRST = re.compile(r"^(?P<series>PLD|PLJ) (?P<year>\d{4}) (?P<court>\w+) (?P<rest>.+)$")
-#: "MLD 2012 1597": some sources put the series before the year.
-_SERIES_FIRST = re.compile(
-    r"^(?P<series>[A-Za-z][A-Za-z.() ]*?)\s+(?P<year>\d{4})\s+(?P<page>\d+)$"
-)
 
 
 def citation_keys(canonical: str) -> list[str]:
@@ -67,18 +63,11 @@ def citation_keys(canonical: str) -> list[str]:
 
 
 def canonical_report(raw: str) -> str:
-    """The canonical form of a report citation such as ``2019 M L D 836`` (or, as some
-    sources write it, ``MLD 2019 836``); "" if it is not one."""
+    """The canonical form of a report citation such as ``2019 M L D 836`` or ``MLD 2019 836``;
+    "" if it is not one."""
     raw = (raw or "").strip()
     if not raw:
         return ""
-    candidates = [raw]
-    match = _SERIES_FIRST.match(raw)
-    if match and match["series"].replace(".", "").strip().upper() not in ("PLD", "PLJ", "NLR"):
-        candidates.append(f"{match['year']} {match['series']} {match['page']}")
-    for candidate in candidates:
-        canonical = canonical_citation(candidate) or ""
-        # canonical_citation also accepts "302 PPC"; a judgment is cited by a law report.
-        if canonical and find_citations(candidate, statutes=False):
-            return canonical
-    return ""
+    canonical = canonical_citation(raw) or ""
+    # canonical_citation also accepts "302 PPC"; a judgment is cited by a law report.
+    return canonical if canonical and find_citations(raw, statutes=False) else ""
