@@ -193,6 +193,14 @@ def reading_blocks(text: str) -> list[Block]:
             flush()
             kind, label = "paragraph", para["n"]
             expected_para += 1
+        elif para and expected_para == 1 and para["n"] == "2":
+            # Reports leave the first paragraph unnumbered ("X, J.--- This appeal ...").
+            flush()
+            first = next((b for b in blocks if b.kind == "text"), None)
+            if first is not None:
+                first.kind, first.label, first.anchor = "paragraph", "1", "para-1"
+            kind, label = "paragraph", "2"
+            expected_para = 3
         elif not line.strip():
             # Blank lines end a block only outside headnotes and numbered paragraphs,
             # which PDF extraction breaks with stray blank lines.
