@@ -33,7 +33,7 @@ from mizan.actor import Actor
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
-from mizan.storage import DocumentStore, NotFoundError
+from mizan.storage import DocumentStore, DuplicateKeyError, NotFoundError, StaleWriteError
 
 
 class LibraryError(ValueError):
@@ -98,6 +98,16 @@ def import_act(kernel: Kernel, actor: Actor, new: NewAct) -> Act:
     if len(set(numbers)) != len(numbers):
         dupes = sorted({n for n in numbers if numbers.count(n) > 1})
         raise LibraryError(_("Sections appear twice: %(numbers)s.", numbers=", ".join(dupes[:10])))
+    try:
+        return _import_act(kernel, actor, code, new)
+    except (DuplicateKeyError, StaleWriteError):
+        raise LibraryError(
+            _("Another import changed this act at the same time; run this one again.")
+        ) from None
+
+
+def _import_act(kernel: Kernel, actor: Actor, code: str, new: NewAct) -> Act:
+    numbers = [s.number for s in new.sections]
     store = kernel.store
     with store.transaction():
         act = store.find_one(Act, {"code": code}) or Act(code=code)
@@ -224,6 +234,15 @@ def add_judgments(kernel: Kernel, actor: Actor, batch: Sequence[NewJudgment]) ->
     earlier judgments' unresolved citations to these resolve too.
     """
     require_librarian(actor)
+    try:
+        return _add_judgments(kernel, actor, batch)
+    except (DuplicateKeyError, StaleWriteError):
+        raise LibraryError(
+            _("Another import changed these judgments at the same time; run this one again.")
+        ) from None
+
+
+def _add_judgments(kernel: Kernel, actor: Actor, batch: Sequence[NewJudgment]) -> ImportResult:
     store = kernel.store
     result = ImportResult()
     keys = [n.key.strip() for n in batch]

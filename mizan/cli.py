@@ -263,18 +263,21 @@ def import_judgments_cmd(file: Path, limit: int | None) -> None:
     """Add judgments from a JSON-lines file (id, title, citation, court, year, judges, topic,
     source_url, text); bad lines are listed and skipped."""
     from library.importers import import_judgments_jsonl
-    from library.service import graph_size
+    from library.service import LibraryError, graph_size
     from mizan import outbox
     from mizan.actor import SYSTEM
 
     kernel = _kernel()
-    report = import_judgments_jsonl(
-        kernel,
-        SYSTEM,
-        file,
-        limit=limit,
-        progress=lambda done, total: click.echo(f"  {done:,}/{total:,}", err=True),
-    )
+    try:
+        report = import_judgments_jsonl(
+            kernel,
+            SYSTEM,
+            file,
+            limit=limit,
+            progress=lambda done, total: click.echo(f"  {done:,}/{total:,}", err=True),
+        )
+    except LibraryError as exc:
+        raise click.ClickException(str(exc)) from None
     for error in report.errors:
         click.echo(str(error), err=True)
     before = kernel.index.count()
