@@ -60,21 +60,25 @@ def section_title(act_code: str, number: str, heading: str) -> str:
     return f"{act_code.upper()} s. {number} — {heading}".strip(" —")
 
 
-def section_passages(section: Section) -> list[Passage]:
-    title = section_title(section.act_code, section.number, section.heading or "")
-    text = f"{title}\n{section.text or ''}"
+def _passages(doc_id: str, kind: str, title: str, text: str, **fields: Any) -> list[Passage]:
+    """Overlapping word windows of ``text``, each a public passage of ``doc_id``."""
     return [
         Passage(
-            id=f"{section_doc_id(section.id)}:{n}",
-            doc_id=section_doc_id(section.id),
-            kind="statute",
-            title=title,
-            text=chunk,
-            acl=ACL,
-            doc_type=section.act_code,
+            id=f"{doc_id}:{n}", doc_id=doc_id, kind=kind, title=title, text=chunk, acl=ACL, **fields
         )
         for n, chunk in enumerate(windows(text))
     ]
+
+
+def section_passages(section: Section) -> list[Passage]:
+    title = section_title(section.act_code, section.number, section.heading or "")
+    return _passages(
+        section_doc_id(section.id),
+        "statute",
+        title,
+        f"{title}\n{section.text or ''}",
+        doc_type=section.act_code,
+    )
 
 
 def judgment_title(judgment: Judgment) -> str:
@@ -83,23 +87,19 @@ def judgment_title(judgment: Judgment) -> str:
 
 
 def judgment_passages(judgment: Judgment) -> list[Passage]:
+    """Passages dated by the decision; by 1 January of its year when only the year is known
+    (so date ranges and "newest" still place it in the right year)."""
     date = judgment.decided_on.date() if judgment.decided_on else None
     if date is None and judgment.year:
         date = dt.date(judgment.year, 1, 1)
-    title = judgment_title(judgment)
-    return [
-        Passage(
-            id=f"{judgment_doc_id(judgment.id)}:{n}",
-            doc_id=judgment_doc_id(judgment.id),
-            kind="judgment",
-            title=title,
-            text=chunk,
-            acl=ACL,
-            doc_type=judgment.topic or None,
-            date=date,
-        )
-        for n, chunk in enumerate(windows(judgment.text or ""))
-    ]
+    return _passages(
+        judgment_doc_id(judgment.id),
+        "judgment",
+        judgment_title(judgment),
+        judgment.text or "",
+        doc_type=judgment.topic or None,
+        date=date,
+    )
 
 
 def index_library(kernel: Kernel, payload: dict[str, Any]) -> None:
