@@ -85,6 +85,13 @@ def seed_demo() -> None:
     kernel = _kernel()
     ensure_schema(kernel)
     accounts = seed(kernel)
+    from library.seed import seed_library
+
+    library = seed_library(kernel)
+    click.echo(
+        f"Library ({library.source}): {library.sections} PPC sections, "
+        f"{library.judgments} judgments."
+    )
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for username, roles in accounts:
         click.echo(f"  {username:<14} {roles}")
@@ -225,6 +232,63 @@ def _extracted_text(file: Path, lang: str) -> str:
         if page.error:
             click.echo(f"[page {page.number}: {page.error}]", err=True)
     return extraction.text
+
+
+@main.command("import-statute")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--code", required=True, help="Short code used in URLs, e.g. ppc, crpc.")
+@click.option("--title", required=True, help="The act's title, e.g. 'Pakistan Penal Code'.")
+def import_statute_cmd(file: Path, code: str, title: str) -> None:
+    """Add an act (Markdown or text with section headings; PDF/Word are extracted first)."""
+    from library.acts import import_act_text
+    from library.importers import read_act_text
+    from library.service import LibraryError
+    from mizan import outbox
+    from mizan.actor import SYSTEM
+
+    kernel = _kernel()
+    try:
+        text = read_act_text(file, file.name)
+        act = import_act_text(kernel, SYSTEM, text, code=code, title=title, source=file.name)
+    except (LibraryError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    outbox.drain(kernel)
+    click.echo(f"Imported {act.title} ({act.code}): {act.section_count} sections.")
+
+
+@main.command("import-judgments")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the first N.")
+def import_judgments_cmd(file: Path, limit: int | None) -> None:
+    """Add judgments from a JSON-lines file (id, title, citation, court, year, judges, topic,
+    source_url, text); bad lines are listed and skipped."""
+    from library.importers import import_judgments_jsonl
+    from library.service import LibraryError, graph_size
+    from mizan import outbox
+    from mizan.actor import SYSTEM
+
+    kernel = _kernel()
+    try:
+        report = import_judgments_jsonl(
+            kernel,
+            SYSTEM,
+            file,
+            limit=limit,
+            progress=lambda done, total: click.echo(f"  {done:,}/{total:,}", err=True),
+        )
+    except LibraryError as exc:
+        raise click.ClickException(str(exc)) from None
+    for error in report.errors:
+        click.echo(str(error), err=True)
+    before = kernel.index.count()
+    outbox.drain(kernel)
+    graph = graph_size(kernel.store)
+    click.echo(
+        f"{report.added} added, {report.updated} updated, {len(report.errors)} lines skipped; "
+        f"{report.edges} citations ({report.resolved} resolved now); "
+        f"index {before:,} -> {kernel.index.count():,} passages. Library graph: "
+        f"{graph.edges:,} edges, {graph.resolved_share:.1%} resolved."
+    )
 
 
 #: Read as text directly (statute and judgment texts are often kept as Markdown).

@@ -12,6 +12,7 @@ def all_models() -> list[type[Model]]:
     from casefiles.matters import Matter
     from casefiles.models import Case, CaseDocument, DocumentPage
     from casefiles.notes import CaseNote
+    from library.models import Act, CitationEdge, Collection, Judgment, Section
     from mizan.accounts.integrations import Integration
     from mizan.accounts.models import District, User
     from mizan.audit import AuditEntry, AuditHead
@@ -34,6 +35,11 @@ def all_models() -> list[type[Model]]:
         Matter,
         AppealApproval,
         CaseNote,
+        Act,
+        Section,
+        Judgment,
+        CitationEdge,
+        Collection,
     ]
 
 

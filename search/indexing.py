@@ -12,6 +12,7 @@ from typing import Any
 
 from casefiles.models import Case, CaseDocument, DocumentPage, DocumentState
 from casefiles.policy import document_acl
+from library.indexing import reindex_library
 from mizan import outbox
 from mizan.events import DomainEvent
 from mizan.kernel import Kernel
@@ -86,4 +87,4 @@ def reindex_all(kernel: Kernel) -> int:
         if passages:
             kernel.index.upsert(passages)
             count += 1
-    return count
+    return count + reindex_library(kernel)

@@ -121,10 +121,15 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
         case_api,
     ):
         app.register_blueprint(module.bp)
+    from web import library
+
+    app.register_blueprint(library.bp)
     errors.register(app)
 
     app.after_request(_security_headers)
     app.context_processor(_template_globals)
+    # Macros imported without context (the pager) need it as a true global.
+    app.jinja_env.globals["url_with"] = _url_with
     return app
 
 

@@ -198,6 +198,7 @@ def show(case_id: str):  # type: ignore[no-untyped-def]
 
 def render_case(case_id: str, *, reveal: bool = False):  # type: ignore[no-untyped-def]
     """The case page; ``reveal`` shows protected identities after an audited break-glass."""
+    from library.bookmarks import collections_for_case
     from web.case_parties import OffencesForm, PartyForm, prepare_party_form
     from web.case_record import case_record_context
     from web.hearings import case_panel_context
@@ -250,6 +251,7 @@ def render_case(case_id: str, *, reveal: bool = False):  # type: ignore[no-untyp
         can_scrutinise=case.state == "REPORT_UNDER_SCRUTINY"
         and who.has_role(Role.PROSECUTOR, Role.DISTRICT_PUBLIC_PROSECUTOR, Role.PROSECUTOR_GENERAL)
         and can_edit_case(who, case),
+        library_collections=collections_for_case(kernel(), who, case),
     )
 
 
