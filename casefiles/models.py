@@ -212,10 +212,15 @@ class CaseDocument(Model):
     error = me.StringField()
     uploaded_by = me.StringField()
     uploaded_at = me.DateTimeField()
+    #: Versions: every version of a document shares the id of the first one as
+    #: ``series_id``; an older version points to the one that replaced it.
+    series_id = me.StringField()
+    version_no = me.IntField(default=1, min_value=1)
+    superseded_by = me.StringField()
 
     meta = {
         "collection": "documents",
-        "indexes": ["case_id", "sha256", "state", ("district", "-uploaded_at")],
+        "indexes": ["case_id", "sha256", "state", ("district", "-uploaded_at"), "series_id"],
     }
 
 
@@ -229,6 +234,8 @@ class DocumentPage(Model):
     method = me.StringField()
     confidence = me.FloatField()
     error = me.StringField()
+    #: When the page was read: a resumed job leaves finished pages as they were.
+    extracted_at = me.DateTimeField()
 
     meta = {
         "collection": "document_pages",
