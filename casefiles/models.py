@@ -217,6 +217,8 @@ class CaseDocument(Model):
     series_id = me.StringField()
     version_no = me.IntField(default=1, min_value=1)
     superseded_by = me.StringField()
+    #: A searchable PDF made from a scanned original (page images + invisible text).
+    searchable_sha256 = me.StringField(regex=r"^[0-9a-f]{64}$")
 
     meta = {
         "collection": "documents",

@@ -50,6 +50,13 @@ def process_document_task(self, job_id: str) -> str:  # type: ignore[no-untyped-
         raise self.retry(countdown=exc.countdown, max_retries=None) from None
 
 
+@app.task(name="ingestion.make_searchable_pdf")
+def make_searchable_pdf_task(job_id: str) -> str:
+    from ingestion.searchable import make_searchable_pdf
+
+    return make_searchable_pdf(process_kernel(), job_id)
+
+
 class _Retry(Exception):
     def __init__(self, countdown: float) -> None:
         self.countdown = countdown
