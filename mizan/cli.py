@@ -294,6 +294,10 @@ def ingest(
             else:
                 extra = f" ({job.error})" if job.error else ""
                 click.echo(f"read     {outcome.name}: {job.total} pages{extra}")
+    if not queue:
+        from mizan import outbox
+
+        outbox.drain(kernel)  # the search index learns of the new pages now
     click.echo(
         f"{result.count('added')} added, {result.count('already')} already there, "
         f"{result.count('refused')} refused; case {case.reference}."
