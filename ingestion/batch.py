@@ -43,6 +43,7 @@ from mizan.kernel import Kernel
 MAX_MEMBERS = 1000
 MAX_TOTAL_UNCOMPRESSED = 4 * 1024**3
 MAX_RATIO = 200
+BOMB_MIN_BYTES = 1024 * 1024
 MANIFEST_NAME = "manifest.csv"
 MANIFEST_COLUMNS = ("file", "case", "doc_type", "title", "lang")
 
@@ -198,7 +199,7 @@ def _unsafe_name(name: str) -> str | None:
     return None
 
 
-def check_zip(zf: zipfile.ZipFile, max_member_bytes: int) -> list[zipfile.ZipInfo]:
+def check_zip(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     """The members worth reading, after refusing ZIP bombs as a whole (:class:`BatchError`)."""
     infos = zf.infolist()
     if len(infos) > MAX_MEMBERS:
@@ -219,9 +220,9 @@ def check_zip(zf: zipfile.ZipFile, max_member_bytes: int) -> list[zipfile.ZipInf
             )
         )
     for info in infos:
-        if info.file_size > max_member_bytes:
-            continue  # refused on its own as too large, unread
-        if info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
+        # Small members may compress well without harm; a bomb is big and tiny at once.
+        big = info.file_size > BOMB_MIN_BYTES
+        if big and info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
             raise BatchError(
                 _(
                     "“%(name)s” in this ZIP is compressed %(ratio)d times, which only a ZIP "
@@ -321,14 +322,13 @@ def add_zip(
     Raises :class:`BatchError` when the ZIP cannot be opened or looks like a
     bomb (nothing is added then); every other problem is one outcome.
     """
-    max_bytes = kernel.settings.max_upload_mb * 1024 * 1024
     try:
         zf = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise BatchError(_("This ZIP file is damaged and cannot be opened.")) from exc
     result = BatchResult()
     with zf:
-        members = check_zip(zf, max_bytes)
+        members = check_zip(zf)
         by_name = {m.filename: m for m in members}
         manifest_info = next((m for m in members if m.filename.lower() == MANIFEST_NAME), None)
         plan: list[tuple[zipfile.ZipInfo, ManifestRow | None, str | None]] = []
