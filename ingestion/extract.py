@@ -146,7 +146,9 @@ def page_needs_ocr(
         return True
     if "(cid:" in text:
         return True
-    garbage = sum(1 for ch in visible if _is_garbage(ch))
+    # Printable ASCII has no unmapped glyphs: skip the per-character scan (C-speed check).
+    ascii_clean = visible.isascii() and visible.isprintable()
+    garbage = 0 if ascii_clean else sum(1 for ch in visible if _is_garbage(ch))
     if garbage / len(visible) > max_garbage:
         return True
     return len(visible) < min_chars and image_coverage >= min_coverage

@@ -17,6 +17,7 @@ import logging
 import signal
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 
 from casefiles.models import CaseDocument, DocumentPage, DocumentState
@@ -27,7 +28,7 @@ from mizan.actor import Actor
 from mizan.events import DomainEvent
 from mizan.jobs import Job, JobState, claim_job, now, update_job, worker_identity
 from mizan.kernel import Kernel, process_kernel
-from mizan.storage import DuplicateKeyError, NotFoundError
+from mizan.storage import NotFoundError
 from mizan.worker import app, enqueue
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,8 @@ WORKER = Actor(user_id="worker", username="worker", roles=frozenset({"system"}),
 MAX_ATTEMPTS = 4
 #: A page whose reading killed the worker this many times is failed, not started again.
 MAX_PAGE_STARTS = 2
+#: Fast pages are stored together, at most this many seconds apart (a kill loses no more).
+FLUSH_SECONDS = 0.5
 #: Errors worth trying again later: the disk, the database, the broker.
 TRANSIENT = (OSError, sqlite3.OperationalError, TimeoutError, ConnectionError)
 
@@ -171,6 +174,14 @@ def _stored_numbers(kernel: Kernel, doc_id: str) -> set[int]:
 
 
 def _read_pages(kernel: Kernel, job: Job, doc: CaseDocument, owner: str) -> None:
+    """Read the pages not stored yet, storing them as they are read.
+
+    Fast pages (a text layer reads in a millisecond) are stored together at
+    most :data:`FLUSH_SECONDS` apart, so a commit per page does not dominate;
+    an OCR'd page is stored on its own at once. After a crash (the job still
+    names a page in progress) every page is stored on its own, so the page
+    that stopped the worker is found and, the second time, skipped.
+    """
     store = kernel.store
     limit = kernel.settings.page_time_limit
     with open_pages(kernel.blobs.path(doc.sha256), doc.filename, lang=doc.language) as source:
@@ -179,25 +190,37 @@ def _read_pages(kernel: Kernel, job: Job, doc: CaseDocument, owner: str) -> None
         fresh.page_count = source.page_count
         store.replace(fresh)
         have = _stored_numbers(kernel, doc.id)
-        update_job(store, job.id, stage="reading pages", done=len(have), total=source.page_count)
+        careful = job.current_page is not None
+        job = update_job(
+            store, job.id, stage="reading pages", done=len(have), total=source.page_count
+        )
+        pending: list[PageText] = []
+        batch_started = time.monotonic()
         for number in range(1, source.page_count + 1):
             if number in have:
                 continue
-            job = _start_page(kernel, job.id, number, owner)
-            if job.current_page_starts > MAX_PAGE_STARTS:
-                page = PageText(
-                    number,
-                    "",
-                    "ocr" if source.media_type.startswith("image/") else "text-layer",
-                    error=(
-                        f"Page {number} stopped the worker {MAX_PAGE_STARTS} times and was "
-                        "skipped; the page may be damaged."
-                    ),
-                )
-            else:
+            page: PageText | None = None
+            if careful or not pending:
+                job = _start_page(kernel, job.id, number, owner)
+                batch_started = time.monotonic()
+                if job.current_page_starts > MAX_PAGE_STARTS:
+                    page = PageText(
+                        number,
+                        "",
+                        "ocr" if source.media_type.startswith("image/") else "text-layer",
+                        error=(
+                            f"Page {number} stopped the worker {MAX_PAGE_STARTS} times and was "
+                            "skipped; the page may be damaged."
+                        ),
+                    )
+            if page is None:
                 page = _read_one(source, number, limit)
-            _save_page(kernel, job.id, doc.id, page, owner)
-            have.add(number)
+            pending.append(page)
+            if careful or page.method == "ocr" or time.monotonic() - batch_started >= FLUSH_SECONDS:
+                _save_pages(kernel, job.id, doc.id, pending, owner)
+                pending = []
+        if pending:
+            _save_pages(kernel, job.id, doc.id, pending, owner)
 
 
 def _start_page(kernel: Kernel, job_id: str, number: int, owner: str) -> Job:
@@ -264,20 +287,30 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _save_page(kernel: Kernel, job_id: str, doc_id: str, page: PageText, owner: str) -> None:
-    """Store one page and count it on the job, in one transaction."""
+def _save_pages(
+    kernel: Kernel, job_id: str, doc_id: str, pages: list[PageText], owner: str
+) -> None:
+    """Store pages and count them on the job, in one transaction."""
     store = kernel.store
     with store.transaction():
-        try:
+        numbers = [p.number for p in pages]
+        stored = {
+            p.number
+            for p in store.find(DocumentPage, {"document_id": doc_id, "number": {"$in": numbers}})
+        }
+        added = failed = 0
+        for page in pages:
+            if page.number in stored:
+                continue  # another worker stored it first; keep theirs
             store.insert(_page_record(doc_id, page, now()))
-        except DuplicateKeyError:
-            return  # another worker stored it first; keep theirs
+            added += 1
+            failed += 1 if page.error else 0
         job = store.get(Job, job_id)
         update_job(
             store,
             job_id,
-            done=min(job.done + 1, job.total or job.done + 1),
-            failed_pages=job.failed_pages + (1 if page.error else 0),
+            done=min(job.done + added, job.total or job.done + added),
+            failed_pages=job.failed_pages + failed,
             current_page=None,
             current_page_starts=0,
             owner=owner,

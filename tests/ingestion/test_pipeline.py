@@ -186,9 +186,8 @@ def test_identical_content_is_linked_not_read_again(demo, clerk, case) -> None: 
     assert process_document(demo, second.job_id) == "succeeded"
     job = demo.store.get(Job, second.job_id)
     assert job.stage == "done" and job.total == 2
-    assert [p.text for p in pages_of(demo, second).values()] == [
-        p.text for p in pages_of(demo, first).values()
-    ]
+    texts = {n: p.text for n, p in pages_of(demo, second).items()}
+    assert texts == {n: p.text for n, p in pages_of(demo, first).items()}
     with pytest.raises(UploadError, match="already in this case"):
         upload(demo, clerk, case, "again.pdf", data)
 
