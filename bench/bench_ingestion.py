@@ -209,9 +209,16 @@ def bench_workers(tmp: Path, pages: int, concurrency: int) -> float:
             time.sleep(0.2)
         elapsed = time.perf_counter() - start
         assert all(s == "succeeded" for s in states), states
+        print(f"  {concurrency} worker process(es): {pages} pages in {elapsed:.1f} s")
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(timeout=120)
+        # Only the main process is signalled (a worker whose pool children were
+        # signalled with it was seen to hang); SIGKILL the group if it still hangs.
+        os.kill(worker.pid, signal.SIGTERM)
+        try:
+            worker.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait()
         set_process_kernel(None)
         kernel.close()
     return pages / elapsed

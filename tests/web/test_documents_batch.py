@@ -120,6 +120,8 @@ def test_searchable_pdf_is_offered_only_for_scans(browser, demo) -> None:  # typ
     assert response.status_code == 303
     job = demo.store.find_one(Job, {"kind": "searchable.pdf", "subject_id": doc.id})
     assert job is not None and job.state == "queued"
+    page = clerk.get(f"/documents/{doc.id}").data.decode()
+    assert f"/jobs/{job.id}/progress" in page and "Make a searchable PDF" not in page
 
 
 def test_retry_button_for_failed_pages(browser, demo) -> None:  # type: ignore[no-untyped-def]
