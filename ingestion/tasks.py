@@ -38,6 +38,8 @@ WORKER = Actor(user_id="worker", username="worker", roles=frozenset({"system"}),
 MAX_ATTEMPTS = 4
 #: A page whose reading killed the worker this many times is failed, not started again.
 MAX_PAGE_STARTS = 2
+#: Seconds the in-process alarm waits beyond a page's limit (Tesseract's timeout comes first).
+ALARM_GRACE = 5
 #: Fast pages are stored together, at most this many seconds apart (a kill loses no more).
 FLUSH_SECONDS = 0.5
 #: Errors worth trying again later: the disk, the database, the broker.
@@ -244,7 +246,9 @@ def _lease_end(kernel: Kernel) -> dt.datetime:
 def _read_one(source: PageSource, number: int, limit: int) -> PageText:
     """One page within its time limit; any failure confined to the page lands on the page."""
     try:
-        with time_limit(limit):
+        # Tesseract's own timeout (which also kills its process) fires first; the
+        # alarm is the backstop for rendering and parsing.
+        with time_limit(limit + ALARM_GRACE):
             return source.page(number, timeout=limit)
     except PageTimeout:
         reason = (
