@@ -50,9 +50,16 @@ TRANSIENT = (OSError, sqlite3.OperationalError, TimeoutError, ConnectionError)
 def process_document_task(self, job_id: str) -> str:  # type: ignore[no-untyped-def]
     kernel = process_kernel()
     try:
-        return process_document(kernel, job_id)
+        state = process_document(kernel, job_id)
     except _Retry as exc:
         raise self.retry(countdown=exc.countdown, max_retries=None) from None
+    if state == "busy":
+        # Held by another worker: look again when its lease would run out, so a
+        # holder that died on another machine is taken over, never forgotten.
+        lease = kernel.store.get(Job, job_id).lease_until
+        wait = (lease - now()).total_seconds() + 5 if lease else 60
+        enqueue("ingestion.process_document", job_id, countdown=max(wait, 5))
+    return state
 
 
 @app.task(name="ingestion.make_searchable_pdf")
