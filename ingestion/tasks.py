@@ -53,6 +53,9 @@ def process_document_task(self, job_id: str) -> str:  # type: ignore[no-untyped-
         state = process_document(kernel, job_id)
     except _Retry as exc:
         raise self.retry(countdown=exc.countdown, max_retries=None) from None
+    except TRANSIENT as exc:  # the store was busy before the job could even be claimed
+        log.warning("Job %s could not start (%s); trying again shortly", job_id, exc)
+        raise self.retry(countdown=10, max_retries=None) from None
     if state == "busy":
         # Held by another worker: look again when its lease would run out, so a
         # holder that died on another machine is taken over, never forgotten.
@@ -109,11 +112,11 @@ def process_document(kernel: Kernel, job_id: str) -> str:
     if claimed is None:
         log.info("Job %s is held by %s; leaving it to that worker", job.id, job.owner)
         return "busy"
-    job = update_job(
-        store, job.id, state=JobState.RUNNING, stage="starting", attempts=job.attempts + 1
-    )
-    _set_doc_state(kernel, doc.id, DocumentState.PROCESSING)
     try:
+        job = update_job(
+            store, job.id, state=JobState.RUNNING, stage="starting", attempts=job.attempts + 1
+        )
+        _set_doc_state(kernel, doc.id, DocumentState.PROCESSING)
         if not _link_identical(kernel, job, doc):
             _read_pages(kernel, job, doc, owner)
     except (ExtractionError, UnsupportedFile, OcrUnavailable) as exc:
