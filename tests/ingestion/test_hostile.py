@@ -101,3 +101,25 @@ def test_hostile_input_fails_alone_and_touches_nothing(small_limit, kind: str) -
     assert message in job.error, (kind, job.error)
     assert kernel.store.get(Job, good.document.job_id).state == "succeeded"
     assert _snapshot(kernel, earlier.id) == before
+
+
+@pytest.mark.slow
+def test_a_real_worker_carries_on_after_hostile_files(demo, celery_worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    clerk = actor_for(demo.store.find_one(User, {"username": "clerk.south"}))
+    case = demo.store.find_one(Case, {"fir.police_station": "Artillery Maidan"})
+    batch = [(name, io.BytesIO(data)) for name, data, _ in HOSTILE.values()]
+    batch.append(("fine.txt", io.BytesIO(b"A fine statement after the hostile ones.")))
+    result = add_files(demo, clerk, case.id, batch)
+    jobs = [d.job_id for d in result.added]
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        states = {demo.store.get(Job, j).title: demo.store.get(Job, j).state for j in jobs}
+        if all(s in ("succeeded", "failed") for s in states.values()):
+            break
+        time.sleep(0.2)
+    assert states["fine.txt"] == "succeeded"
+    assert states["broken.pdf"] == states["locked.pdf"] == states["scan.png"] == "failed"
+    refused = {j.title for j in demo.store.find(Job, {"kind": "ingest.refused"})}
+    assert {"bundle.zip", "scan.pdf", "empty.txt", "sheet.xls"} <= refused
