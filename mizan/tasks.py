@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 JOB_TASKS: dict[str, str] = {
     "ingest.document": "ingestion.process_document",
     "library.import": "library.import_judgments",
+    "searchable.pdf": "ingestion.make_searchable_pdf",
 }
 
 
