@@ -81,6 +81,8 @@ class PageText:
     error: str | None = None
     width: int = 0
     height: int = 0
+    rotation: int = 0  # OCR pages: clockwise turn, then deskew, applied before OCR
+    skew: float = 0.0
 
 
 @dataclass
@@ -229,6 +231,8 @@ def _ocr_page(image: Image.Image, number: int, lang: str) -> PageText:
         result.words,
         width=result.width,
         height=result.height,
+        rotation=result.rotation,
+        skew=result.skew,
     )
 
 

@@ -13,6 +13,7 @@ from casefiles.models import CaseDocument, DocumentPage, DocumentState
 from ingestion.extract import Extraction, ExtractionError, extract_file
 from ingestion.ocr import OcrUnavailable
 from ingestion.sniff import UnsupportedFile
+from ingestion.wordboxes import layout_fields, page_text_of
 from mizan.actor import Actor
 from mizan.events import DomainEvent
 from mizan.jobs import Job, JobState, update_job
@@ -87,25 +88,11 @@ def _extract(kernel: Kernel, job: Job, doc: CaseDocument) -> Extraction:
         CaseDocument, {"sha256": doc.sha256, "state": DocumentState.READY, "_id": {"$ne": doc.id}}
     )
     if twin is not None:
-        from ingestion.extract import PageText
-
         pages = kernel.store.find(DocumentPage, {"document_id": twin.id}, sort=[("number", 1)])
         update_job(
             kernel.store, job.id, stage="linking identical file", done=len(pages), total=len(pages)
         )
-        return Extraction(
-            twin.media_type or "",
-            [
-                PageText(
-                    number=p.number,
-                    text=p.text,
-                    method=p.method or "",
-                    confidence=p.confidence,
-                    error=p.error,
-                )
-                for p in pages
-            ],
-        )
+        return Extraction(twin.media_type or "", [page_text_of(p) for p in pages])
 
     def progress(done: int, total: int) -> None:
         update_job(kernel.store, job.id, stage="extracting", done=done, total=total)
@@ -130,6 +117,7 @@ def _store_pages(kernel: Kernel, job: Job, doc: CaseDocument, extraction: Extrac
                     method=page.method,
                     confidence=page.confidence,
                     error=page.error,
+                    **layout_fields(page),
                 )
             )
         fresh = store.get(CaseDocument, doc.id)
