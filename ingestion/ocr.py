@@ -257,6 +257,8 @@ def detect_rotation(image: Image.Image, timeout: float = 30) -> int:
         osd = pytesseract.image_to_osd(
             image, config="--psm 0 -c min_characters_to_try=5", timeout=timeout
         )
+    except pytesseract.TesseractNotFoundError as exc:
+        raise OcrUnavailable(f"Tesseract is not installed: {_INSTALL_HINT}.") from exc
     except (pytesseract.TesseractError, RuntimeError):
         return 0
     match = re.search(r"Rotate:\s*(\d+)", osd)
