@@ -9,6 +9,7 @@ from mizan.storage import Model
 def all_models() -> list[type[Model]]:
     from casefiles.hearings import CalendarToken, Hearing
     from casefiles.models import Case, CaseDocument, DocumentPage
+    from ingestion.review import DocumentSuggestion
     from mizan.accounts.integrations import Integration
     from mizan.accounts.models import District, User
     from mizan.audit import AuditEntry, AuditHead
@@ -28,6 +29,7 @@ def all_models() -> list[type[Model]]:
         DocumentPage,
         Hearing,
         CalendarToken,
+        DocumentSuggestion,
     ]
 
 
