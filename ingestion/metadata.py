@@ -109,7 +109,7 @@ _YEAR_LABEL = re.compile(r"\bYear\s*[:.\-]?\s*(?P<year>(?:19|20)\d{2})\b", re.IG
 _NAME_WORD = r"[A-Z][A-Za-z'\-]*\.?"
 _STOP_WORDS = (
     r"(?:District|Dist|Distt|Taluka|Tehsil|Year|Date|Dated|FIR|Under|U/s|Sections?|Police|PS"
-    r"|Karachi|Crime|No|Case|Complainant|Accused|Time|Act)\b"
+    r"|Crime|No|Case|Complainant|Accused|Time|Act)\b"
 )
 _PLACE = rf"(?P<name>(?!{_STOP_WORDS}){_NAME_WORD}(?:[ \t]+(?!{_STOP_WORDS}){_NAME_WORD}){{0,3}})"
 _STATION = re.compile(
