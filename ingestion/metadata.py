@@ -186,7 +186,8 @@ _ROLE_WORD = re.compile(
     re.IGNORECASE,
 )
 _COMPLAINANT_FORM = re.compile(
-    r"\b(?:complainant|informant)\b[^\n]{0,40}?\bName\s*[:.\-]?[ \t]*(?P<name>" + _PERSON + ")",
+    r"\b(?:complainant|informant)\b[^\n]{0,40}?(?:\n[^\n]{0,20}?)?\bName\s*[:.\-]?[ \t]*"
+    r"(?P<name>" + _PERSON + ")",
     re.IGNORECASE,
 )
 _FATHER_FORM = re.compile(
@@ -394,13 +395,14 @@ def _people(page: PageInput, text: str, rate: _Rater) -> list[Found]:
         if any(s <= m.start("name") < e for s, e in taken):
             continue
         name = _clean(m["name"])
+        # "Father's/Husband's Name" does not say whether s/o, d/o or w/o: the parent is shown
+        # (in the text read) for the clerk to add, never guessed into the value.
         parent_m = _FATHER_FORM.search(text, m.end(), m.end() + 200)
         extra = {"name": name}
         value, end = name, m.end("name")
         if parent_m:
-            parent = _clean(parent_m["parent"])
-            extra["parentage"] = f"s/o {parent}"
-            value, end = f"{name} s/o {parent}", parent_m.end("parent")
+            extra["parent"] = _clean(parent_m["parent"])
+            end = parent_m.end("parent")
         out.append(
             Found(
                 "complainant",
