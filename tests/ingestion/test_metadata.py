@@ -75,7 +75,8 @@ def test_indian_form_fields_are_read() -> None:
     text = (
         "FIRST INFORMATION REPORT\n1. Dist. North 24 Parganas P.S. Baguiati Year 2018 "
         "FIR No. 523\n2. (i) Act IPC Sections 341/325/34\n"
-        "6. Complainant / Informant:\n(a) Name Fatema Bibi\n(b) Father's / Husband's Name Abdul Karim"
+        "6. Complainant / Informant:\n(a) Name Fatema Bibi\n"
+        "(b) Father's / Husband's Name Abdul Karim"
     )
     values = {(f.field, f.value) for f in find_metadata([PageInput(1, text)], today=TODAY)}
     assert ("fir_number", "523") in values
