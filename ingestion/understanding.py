@@ -86,7 +86,9 @@ def understand_document(kernel: Kernel, payload: dict[str, Any]) -> None:
             doc.doc_type = verdict.doc_type
         store.replace(doc)
         data = {
-            "doc_type": doc.doc_type,
+            "by": "classifier",
+            "from": before,
+            "to": doc.doc_type,
             "classifier": verdict.doc_type,
             "score": verdict.score,
             "cues": list(verdict.cues),
