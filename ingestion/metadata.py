@@ -89,19 +89,19 @@ _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890
 # FIR number and year
 
 _FIR = re.compile(
-    r"\b(?:F\.?\s?I\.?\s?R\.?|Crime|Case\s+Crime)\s*(?:No|Number)\b\.?\s*[:.\-]?\s*"
+    r"\b(?:F\.?\s?I\.?\s?R\.?|Crime|Case\s+Crime)\s*(?:No|Number)\b[\s:.\-…]*"
     r"(?P<no>\d{1,5})\s*(?:/|of|,?\s*(?:dated|year)\s*[:.]?|-)\s*(?P<year>(?:19|20)?\d{2})(?!\d)",
     re.IGNORECASE,
 )
 _FIR_NO_ONLY = re.compile(
-    r"\b(?:F\.?\s?I\.?\s?R\.?|Crime)\s*(?:No|Number)\b\.?\s*[:.\-]?\s*(?P<no>\d{1,5})(?![\d/])",
+    r"\b(?:F\.?\s?I\.?\s?R\.?|Crime)\s*(?:No|Number)\b[\s:.\-…]*(?P<no>\d{1,5})(?![\d/])",
     re.IGNORECASE,
 )
 _FIR_URDU = re.compile(
     r"(?:ایف\s*آئی\s*آر|ايف\s*آءِ\s*آر|مقدمہ|مقدمو|جرم)\s*(?:نمبر|نمبری|نمبرى)\s*[:]?\s*"
     r"(?P<no>\d{1,5})\s*(?:/|سال|ء)?\s*(?P<year>(?:19|20)\d{2})?"
 )
-_YEAR_LABEL = re.compile(r"\bYear\s*[:.\-]?\s*(?P<year>(?:19|20)\d{2})\b", re.IGNORECASE)
+_YEAR_LABEL = re.compile(r"\bYear[\s:.\-…]*(?P<year>(?:19|20)\d{2})\b", re.IGNORECASE)
 
 # ---------------------------------------------------------------------------------------------
 # Places
@@ -112,11 +112,12 @@ _STOP_WORDS = (
     r"|Crime|No|Case|Complainant|Accused|Time|Act)\b"
 )
 _PLACE = rf"(?P<name>(?!{_STOP_WORDS}){_NAME_WORD}(?:[ \t]+(?!{_STOP_WORDS}){_NAME_WORD}){{0,3}})"
+# Labels are matched in any case, names only when capitalised ("Police Station with" is
+# not a station).
 _STATION = re.compile(
-    rf"(?:\bPolice\s+Station|\bP\.\s?S\.?|\bPS\b|\bThana)\s*(?:Name)?\s*[:.\-]?[ \t]*{_PLACE}",
-    re.IGNORECASE,
+    rf"(?i:\bPolice\s+Station|\bP\.\s?S\.?|\bPS\b|\bThana)\s*(?i:Name)?[ \t:.\-…]*{_PLACE}"
 )
-_DISTRICT = re.compile(rf"\b(?:District|Distt?\.?)\s*(?:Name)?\s*[:.\-]?[ \t]*{_PLACE}")
+_DISTRICT = re.compile(rf"\b(?:District|Distt?\.?)\s*(?:Name)?[ \t:.\-…]*{_PLACE}")
 _URDU_WORD = r"(?<![\u0600-\u06FF\u0750-\u077F])[\u0600-\u06FF\u0750-\u077F]+"
 _URDU_STOP = (
     r"(?:ضلع|تحصیل|تعلقہ|سال|نمبر|تاریخ|بجرم|زیر|دفعہ|مدعی|مدعي|ملزمان|ملزمہ|ملزم|گواہ|ولد"
@@ -186,15 +187,13 @@ _ROLE_WORD = re.compile(
     re.IGNORECASE,
 )
 _COMPLAINANT_FORM = re.compile(
-    r"\b(?:complainant|informant)\b[^\n]{0,40}?(?:\n[^\n]{0,20}?)?\bName\s*[:.\-]?[ \t]*"
-    r"(?P<name>" + _PERSON + ")",
-    re.IGNORECASE,
+    r"(?i:\b(?:complainant|informant)\b[^\n]{0,40}?(?:\n[^\n]{0,20}?)?\bName)[ \t:.\-…]*"
+    r"(?P<name>" + _PERSON + ")"
 )
 _FATHER_FORM = re.compile(
-    r"\b(?:Father'?s|Husband'?s)(?:\s*/\s*Husband'?s)?\s+Name\s*[:.\-]?[ \t]*(?P<parent>"
+    r"(?i:\b(?:Father'?s|Husband'?s)(?:\s*/\s*Husband'?s)?\s+Name)[ \t:.\-…]*(?P<parent>"
     + _PERSON
-    + ")",
-    re.IGNORECASE,
+    + ")"
 )
 _URDU_RELATION = {"ولد": "s/o", "بنت": "d/o", "دختر": "d/o", "زوجہ": "w/o", "زوجه": "w/o"}
 _URDU_NAME = rf"(?!{_URDU_STOP}){_URDU_WORD}(?:[ \t]+(?!{_URDU_STOP}){_URDU_WORD}){{0,3}}"
