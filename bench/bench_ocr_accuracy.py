@@ -9,8 +9,8 @@ white space (and NFC for Urdu).
 
 A tilted page (``--skew`` degrees, default 4, as phone photos of files often are) is read
 twice in the same run: through the pipeline, and as the baseline with ``normalise=False``
-(Tesseract on the page as scanned); the ratio is baseline CER / pipeline CER. Nastaliq, in which most Urdu FIRs are written, is
-not measured here (no Nastaliq face that Tesseract's ``urd`` model reads well is packaged).
+(Tesseract on the page as scanned); the ratio is baseline CER / pipeline CER. Nastaliq, in
+which most Urdu FIRs are written, is not measured here.
 
     OMP_THREAD_LIMIT=1 python bench/bench_ocr_accuracy.py
     OMP_THREAD_LIMIT=1 python bench/bench_ocr_accuracy.py --dpi 300 --skew 3
