@@ -9,8 +9,9 @@ white space (and NFC for Urdu).
 
 A tilted page (``--skew`` degrees, default 4, as phone photos of files often are) is read
 twice in the same run: through the pipeline, and as the baseline with ``normalise=False``
-(Tesseract on the page as scanned); the ratio is baseline CER / pipeline CER. Nastaliq, in
-which most Urdu FIRs are written, is not measured here.
+(Tesseract on the page as scanned); the ratio is baseline CER / pipeline CER. The Urdu text is also
+rendered in Noto Nastaliq Urdu (the face the web interface ships), in which most FIRs are
+written, for comparison.
 
     OMP_THREAD_LIMIT=1 python bench/bench_ocr_accuracy.py
     OMP_THREAD_LIMIT=1 python bench/bench_ocr_accuracy.py --dpi 300 --skew 3
@@ -32,9 +33,17 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ingestion.ocr import ocr_image
 
-FONTS = {
-    "eng": "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
-    "urd": "/usr/share/fonts/opentype/fonts-hosny-amiri/Amiri-Regular.ttf",
+ROOT = Path(__file__).resolve().parents[1]
+#: page name -> (font file, Tesseract language, right to left)
+FACES = {
+    "eng": ("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", "eng", False),
+    "urd-naskh": ("/usr/share/fonts/opentype/fonts-hosny-amiri/Amiri-Regular.ttf", "urd", True),
+    # The Nastaliq face the web interface ships (for comparison: most FIRs are Nastaliq).
+    "urd-nastaliq": (
+        str(ROOT / "web/static/fonts/noto-nastaliq-urdu-arabic-400-normal.woff2"),
+        "urd",
+        True,
+    ),
 }
 
 ENGLISH = """FIRST INFORMATION REPORT
@@ -60,16 +69,18 @@ URDU = """ابتدائی اطلاعی رپورٹ
 میرا دعویٰ ہے کہ ملزمان کے خلاف قانونی کارروائی کی جائے۔"""
 
 
-def render(text: str, lang: str, dpi: int) -> Image.Image:
+def render(text: str, face: str, dpi: int) -> Image.Image:
     size = round(12 / 72 * dpi)  # 12 pt
-    font = ImageFont.truetype(FONTS[lang], size=size, layout_engine=ImageFont.Layout.RAQM)
+    path, _, rtl = FACES[face]
+    font = ImageFont.truetype(path, size=size, layout_engine=ImageFont.Layout.RAQM)
     lines = text.splitlines()
-    width, margin, step = round(8.27 * dpi), dpi // 2, round(size * 1.9)
+    leading = 2.6 if face == "urd-nastaliq" else 1.9  # Nastaliq is tall
+    width, margin, step = round(8.27 * dpi), dpi // 2, round(size * leading)
     image = Image.new("L", (width, 2 * margin + step * len(lines)), 255)
     draw = ImageDraw.Draw(image)
     for n, line in enumerate(lines):
         y = margin + n * step
-        if lang == "urd":
+        if rtl:
             draw.text((width - margin, y), line, font=font, fill=0, direction="rtl", anchor="ra")
         else:
             draw.text((margin, y), line, font=font, fill=0)
@@ -106,23 +117,25 @@ def main() -> None:
     parser.add_argument("--dpi", type=int, nargs="+", default=[300, 200])
     parser.add_argument("--skew", type=float, default=4.0, help="tilt of the skewed page")
     args = parser.parse_args()
-    texts = {"eng": ENGLISH, "urd": URDU}
-    print(f"{'page':34} {'chars':>5} {'CER':>7} {'s/page':>7}")
-    for lang, text in texts.items():
+    print(f"{'page':40} {'chars':>5} {'CER':>7} {'s/page':>7}")
+    for face, (_, lang, _) in FACES.items():
+        text = ENGLISH if lang == "eng" else URDU
         chars = len(normal(text))
         for dpi in args.dpi:
-            seconds, _, got = read(render(text, lang, dpi), lang)
-            label = f"{lang} {dpi} dpi straight"
-            print(f"{label:34} {chars:5d} {cer(text, got):7.2%} {seconds:7.1f}")
+            seconds, _, got = read(render(text, face, dpi), lang)
+            label = f"{face} {dpi} dpi straight"
+            print(f"{label:40} {chars:5d} {cer(text, got):7.2%} {seconds:7.1f}")
+        if face == "urd-nastaliq":
+            continue  # the deskew comparison is made on the Naskh and English pages
         dpi = args.dpi[0]
-        tilted = render(text, lang, dpi).rotate(args.skew, expand=True, fillcolor=255)
+        tilted = render(text, face, dpi).rotate(args.skew, expand=True, fillcolor=255)
         p_seconds, found_skew, p_text = read(tilted, lang)
         b_seconds, _, b_text = read(tilted, lang, normalise=False)
         p_cer, b_cer = cer(text, p_text), cer(text, b_text)
-        label = f"{lang} {dpi} dpi tilted {args.skew:g}° pipeline"
-        print(f"{label:34} {chars:5d} {p_cer:7.2%} {p_seconds:7.1f}  (skew found {found_skew:g}°)")
-        label = f"{lang} {dpi} dpi tilted {args.skew:g}° baseline"
-        print(f"{label:34} {chars:5d} {b_cer:7.2%} {b_seconds:7.1f}")
+        label = f"{face} {dpi} dpi tilted {args.skew:g}° pipeline"
+        print(f"{label:40} {chars:5d} {p_cer:7.2%} {p_seconds:7.1f}  (skew found {found_skew:g}°)")
+        label = f"{face} {dpi} dpi tilted {args.skew:g}° baseline"
+        print(f"{label:40} {chars:5d} {b_cer:7.2%} {b_seconds:7.1f}")
         if p_cer:
             ratio = f"{b_cer / p_cer:.1f}x"
         else:
