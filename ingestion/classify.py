@@ -23,6 +23,7 @@ from mizan.i18n import lazy_gettext as _l
 
 __all__ = [
     "DOCUMENT_TYPES",
+    "Agreement",
     "Classification",
     "agreement",
     "classify_text",

@@ -19,7 +19,7 @@ from casefiles.models import Case, CaseDocument
 from casefiles.names import name_key, parse_parentage
 from casefiles.parties import PartyInput, add_party, set_offences
 from casefiles.service import CaseError, ensure_can_edit, get_case
-from ingestion.classify import DOCUMENT_TYPES
+from ingestion.classify import DOCUMENT_TYPES, Agreement, agreement
 from ingestion.metadata import parse_date
 from mizan.actor import Actor
 from mizan.events import DomainEvent
@@ -32,6 +32,7 @@ __all__ = [
     "FIELD_LABELS",
     "DocumentSuggestion",
     "ReviewError",
+    "clerk_agreement",
     "decide_suggestion",
     "set_document_type",
     "suggestions_for",
@@ -280,3 +281,12 @@ def decide_suggestion(
             )
         )
     return s
+
+
+def clerk_agreement(kernel: Kernel) -> Agreement:
+    """The classifier measured on every document whose type a clerk has set (confirming
+    the classifier's answer counts as agreement, correcting it as an error)."""
+    docs = kernel.store.find(
+        CaseDocument, {"doc_type_source": "clerk", "doc_type_auto": {"$exists": True}}
+    )
+    return agreement((d.doc_type_auto, d.doc_type) for d in docs if d.doc_type_auto)

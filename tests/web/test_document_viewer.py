@@ -8,12 +8,13 @@ import io
 import pytest
 
 from casefiles.models import Case, CaseDocument, DocumentPage
-from ingestion.review import DocumentSuggestion
+from ingestion.review import DocumentSuggestion, clerk_agreement
 from ingestion.tasks import process_document
 from ingestion.understanding import understand_document
 from mizan import outbox
 from mizan.audit import AuditEntry
 from tests.conftest import render_scan
+from tests.mizan.test_cli import run as run_cli
 
 FIR = (
     "FIRST INFORMATION REPORT\n"
@@ -182,6 +183,14 @@ def test_clerk_type_correction_is_kept_and_measures_the_classifier(browser, demo
     )
     assert [e.data["by"] for e in retyped] == ["classifier", "clerk"]
     assert retyped[-1].data["classifier"] == "fir"
+    # The correction measures the classifier (also `mizan classifier-report`).
+    measured = clerk_agreement(demo)
+    assert (measured.total, measured.correct) == (1, 0)
+    assert measured.confusion == {("fir", "challan"): 1}
+    report = run_cli(demo.settings, "classifier-report")
+    assert report.returncode == 0, report.stderr
+    assert "agreed with clerks on 0 of 1" in report.stdout
+    assert "classifier said fir, clerk chose challan: 1" in report.stdout
     bad = clerk.post(
         f"/documents/{doc.id}/type",
         {"doc_type": "poem", "version": str(doc.version)},
