@@ -23,6 +23,7 @@ from casefiles.case_numbers import find_case_numbers
 from casefiles.offences import find_section_refs
 from ingestion.ocr import Word
 from ingestion.wordboxes import word_spans
+from library.citations import find_citations
 
 __all__ = [
     "FIELDS",
@@ -481,10 +482,6 @@ def _court_numbers(page: PageInput, text: str, rate: _Rater, today: dt.date) -> 
 
 
 def _citations(page: PageInput, text: str, rate: _Rater) -> list[Found]:
-    try:
-        from library.citations import find_citations
-    except ImportError:  # library.citations arrives with the citations branch
-        return []
     out = []
     for cite in find_citations(text, statutes=False):
         s, e = cite.start, cite.end

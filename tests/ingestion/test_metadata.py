@@ -114,3 +114,13 @@ def test_the_same_value_is_suggested_once() -> None:
     found = find_metadata(pages, today=TODAY)
     assert [f.field for f in found].count("fir_number") == 1
     assert next(f for f in found if f.field == "fir_number").page == 1
+
+
+def test_law_report_citations_are_suggested_in_canonical_form() -> None:
+    text = (
+        "Reliance is placed on 2020 SCMR 1422 and 2021 P.Cr.L.J. 612; "
+        "see Crl. Appeal No. 9 of 2014."
+    )
+    found = [f for f in find_metadata([PageInput(1, text)], today=TODAY) if f.field == "citation"]
+    assert [f.value for f in found] == ["2020 SCMR 1422", "2021 PCrLJ 612"]
+    assert found[1].raw == "2021 P.Cr.L.J. 612"
