@@ -219,10 +219,17 @@ class CaseDocument(Model):
     error = me.StringField()
     uploaded_by = me.StringField()
     uploaded_at = me.DateTimeField()
+    #: Versions: every version of a document shares the id of the first one as
+    #: ``series_id``; an older version points to the one that replaced it.
+    series_id = me.StringField()
+    version_no = me.IntField(default=1, min_value=1)
+    superseded_by = me.StringField()
+    #: A searchable PDF made from a scanned original (page images + invisible text).
+    searchable_sha256 = me.StringField(regex=r"^[0-9a-f]{64}$")
 
     meta = {
         "collection": "documents",
-        "indexes": ["case_id", "sha256", "state", ("district", "-uploaded_at")],
+        "indexes": ["case_id", "sha256", "state", ("district", "-uploaded_at"), "series_id"],
     }
 
 
@@ -236,6 +243,8 @@ class DocumentPage(Model):
     method = me.StringField()
     confidence = me.FloatField()
     error = me.StringField()
+    #: When the page was read: a resumed job leaves finished pages as they were.
+    extracted_at = me.DateTimeField()
     #: OCR pages: the words with boxes and confidences (ingestion.wordboxes.pack_words), in
     #: pixels of the image that was read (image_width x image_height), which is the scan
     #: turned clockwise by ``rotation`` and straightened by ``skew`` degrees.

@@ -16,7 +16,7 @@ from ingestion.ocr import Word
 if TYPE_CHECKING:
     from casefiles.models import DocumentPage
 
-__all__ = ["layout_fields", "pack_words", "page_text_of", "unpack_words", "word_spans"]
+__all__ = ["copied_layout", "layout_fields", "pack_words", "unpack_words", "word_spans"]
 
 
 def pack_words(words: list[Word]) -> str:
@@ -72,17 +72,12 @@ def layout_fields(page: PageText) -> dict[str, object]:
     }
 
 
-def page_text_of(record: DocumentPage) -> PageText:
-    """An extracted page rebuilt from its record (an identical file reuses it)."""
-    return PageText(
-        number=record.number,
-        text=record.text,
-        method=record.method or "",
-        confidence=record.confidence,
-        words=unpack_words(record.words),
-        error=record.error,
-        width=record.image_width or 0,
-        height=record.image_height or 0,
-        rotation=record.rotation or 0,
-        skew=record.skew or 0.0,
-    )
+def copied_layout(record: DocumentPage) -> dict[str, object]:
+    """The same fields of a stored page (an identical file reuses its pages)."""
+    return {
+        "words": record.words,
+        "image_width": record.image_width,
+        "image_height": record.image_height,
+        "rotation": record.rotation or 0,
+        "skew": record.skew or 0.0,
+    }
