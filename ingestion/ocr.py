@@ -273,13 +273,30 @@ MIN_LONG_SIDE = 2000
 _TARGET_LONG_SIDE = 2400
 
 
-def _enlarge_small(image: Image.Image) -> Image.Image:
+def _enlarge_small(image: Image.Image) -> tuple[Image.Image, float]:
     long_side = max(image.size)
     if not long_side or long_side >= MIN_LONG_SIDE:
-        return image
+        return image, 1.0
     scale = min(3.0, _TARGET_LONG_SIDE / long_side)
     size = (round(image.width * scale), round(image.height * scale))
-    return image.resize(size, Image.Resampling.LANCZOS)
+    return image.resize(size, Image.Resampling.LANCZOS), scale
+
+
+def _shrink(words: list[Word], factor: float) -> list[Word]:
+    """Boxes found on an enlarged image, in pixels of the image as given."""
+    if factor == 1.0:
+        return words
+    return [
+        Word(
+            w.text,
+            w.confidence,
+            round(w.left / factor),
+            round(w.top / factor),
+            max(1, round(w.width / factor)),
+            max(1, round(w.height / factor)),
+        )
+        for w in words
+    ]
 
 
 def _quality(words: list[Word]) -> float:
@@ -297,7 +314,8 @@ def ocr_image(
     naming the package to install. ``timeout`` (seconds, 0 for none) stops a
     runaway page; Tesseract errors and timeouts raise :class:`RuntimeError`.
 
-    With ``normalise`` a small image is enlarged (:data:`MIN_LONG_SIDE`), the page is
+    With ``normalise`` a small image is read enlarged (:data:`MIN_LONG_SIDE`; boxes are
+    given back in pixels of the image as passed, after any turn), the page is
     deskewed and, when Tesseract's orientation
     detection says it lies sideways or upside down, turned; because OSD is
     unsure on short pages, a turn is kept only if it reads better than the
@@ -308,8 +326,9 @@ def ocr_image(
     validate_lang(lang)
     prepared = _prepare(image)
     rotation, skew = 0, 0.0
+    factor = 1.0
     if normalise:
-        prepared = _enlarge_small(prepared)
+        prepared, factor = _enlarge_small(prepared)
         turn = detect_rotation(prepared, timeout)
         readings = []
         for candidate in (0, turn) if turn else (0,):
@@ -323,6 +342,7 @@ def ocr_image(
     else:
         text, words = _tesseract_data(prepared, lang, timeout)
     confidence = sum(w.confidence for w in words) / len(words) if words else None
+    width, height = round(prepared.width / factor), round(prepared.height / factor)
     return OcrResult(
-        text, confidence, words, prepared.width, prepared.height, rotation, round(skew, 2)
+        text, confidence, _shrink(words, factor), width, height, rotation, round(skew, 2)
     )
