@@ -18,6 +18,16 @@ from mizan.kernel import Kernel
 from mizan.storage import DuplicateKeyError
 
 
+def _fir_fields(case: Case) -> dict[str, object]:
+    registered = case.fir.registered_on
+    return {
+        "police_station": case.fir.police_station,
+        "number": case.fir.number,
+        "year": case.fir.year,
+        "registered_on": registered.date().isoformat() if registered else None,
+    }
+
+
 def update_fir(
     kernel: Kernel,
     actor: Actor,
@@ -32,14 +42,7 @@ def update_fir(
     """Change the given FIR fields (None leaves a field as it is); one write, one event."""
     case = get_case(kernel, actor, case_id)
     ensure_can_edit(actor, case)
-    before = {
-        "police_station": case.fir.police_station,
-        "number": case.fir.number,
-        "year": case.fir.year,
-        "registered_on": case.fir.registered_on.date().isoformat()
-        if case.fir.registered_on
-        else None,
-    }
+    before = _fir_fields(case)
     if police_station is not None:
         station = " ".join(police_station.split())
         if not station or len(station) > 80:
@@ -63,14 +66,7 @@ def update_fir(
         case.title = f"FIR {case.fir.number}/{case.fir.year}"
     case.version = version
     case.updated_at = now()
-    after = {
-        "police_station": case.fir.police_station,
-        "number": case.fir.number,
-        "year": case.fir.year,
-        "registered_on": case.fir.registered_on.date().isoformat()
-        if case.fir.registered_on
-        else None,
-    }
+    after = _fir_fields(case)
     changed = {k: {"from": before[k], "to": after[k]} for k in before if before[k] != after[k]}
     try:
         with kernel.store.transaction():

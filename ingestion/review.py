@@ -32,6 +32,7 @@ __all__ = [
     "FIELD_LABELS",
     "DocumentSuggestion",
     "ReviewError",
+    "already_in_case",
     "clerk_agreement",
     "decide_suggestion",
     "set_document_type",
@@ -200,11 +201,9 @@ def _apply(kernel: Kernel, actor: Actor, s: DocumentSuggestion, value: str, vers
     elif field in ("accused", "complainant"):
         name, parentage = _person(value)
         case = get_case(kernel, actor, s.case_id)
-        key = name_key(name)
-        parent_key = name_key(parse_parentage(parentage)[1] or "") if parentage else None
-        for p in case.parties:
-            if p.role == field and key in p.name_keys and (p.parent_key or None) == parent_key:
-                raise ReviewError(_("%(name)s is already in this case.", name=name))
+        probe = DocumentSuggestion(field=field, value=value)
+        if already_in_case(probe, case):
+            raise ReviewError(_("%(name)s is already in this case.", name=name))
         add_party(
             kernel,
             actor,
@@ -290,3 +289,28 @@ def clerk_agreement(kernel: Kernel) -> Agreement:
         CaseDocument, {"doc_type_source": "clerk", "doc_type_auto": {"$exists": True}}
     )
     return agreement((d.doc_type_auto, d.doc_type) for d in docs if d.doc_type_auto)
+
+
+def already_in_case(s: DocumentSuggestion, case: Case) -> bool:
+    """Whether the case already holds this value (shown, so a clerk need not re-key it)."""
+    fir = case.fir
+    if s.field == "fir_number":
+        return s.value == str(fir.number)
+    if s.field == "fir_year":
+        return s.value == str(fir.year)
+    if s.field == "police_station":
+        return s.value.casefold() == fir.police_station.casefold()
+    if s.field == "registered_on":
+        return bool(fir.registered_on) and s.value == fir.registered_on.date().isoformat()
+    if s.field == "offences":
+        have = {o.canonical for o in case.offences}
+        return bool(have) and set(s.value.split("; ")) <= have
+    if s.field in ("accused", "complainant"):
+        name, parentage = _person(s.value)
+        parent = parse_parentage(parentage)[1] if parentage else None
+        key, parent_key = name_key(name), name_key(parent) if parent else None
+        return any(
+            p.role == s.field and key in p.name_keys and (p.parent_key or None) == parent_key
+            for p in case.parties
+        )
+    return False

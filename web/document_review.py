@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import Blueprint, abort, flash, redirect, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
@@ -18,6 +21,7 @@ from ingestion.review import (
     FIELD_LABELS,
     FILLS_CASE,
     ReviewError,
+    already_in_case,
     decide_suggestion,
     set_document_type,
     suggestions_for,
@@ -29,6 +33,7 @@ from mizan.storage import StaleWriteError
 from web.support import actor, flash_form_errors, kernel
 
 bp = Blueprint("document_review", __name__)
+T = TypeVar("T")
 
 
 class DocTypeForm(FlaskForm):
@@ -58,6 +63,22 @@ def _version(raw: str | None) -> int | None:
         return int(raw or "")
     except ValueError:
         return None
+
+
+def _attempt(action: Callable[[], T], stale_message: str) -> T | None:
+    """Run a review service: 404 for what the user may not see, 403 for what they may not
+    change, and a flashed message (None returned) for anything the clerk can fix."""
+    try:
+        return action()
+    except (LookupError, CaseNotFound):
+        abort(404)
+    except PermissionDenied:
+        abort(403)
+    except StaleWriteError:
+        flash(stale_message, "error")
+    except ReviewError as exc:
+        flash(str(exc), "error")
+    return None
 
 
 @bp.route("/documents/<document_id>/pages/<int:number>/image")
@@ -91,19 +112,13 @@ def set_type(document_id: str):  # type: ignore[no-untyped-def]
     if version is None:
         flash(_("The form is out of date; reload the page and try again."), "error")
         return back
-    try:
-        doc = set_document_type(
+    doc = _attempt(
+        lambda: set_document_type(
             kernel(), actor(), document_id, version=version, doc_type=form.doc_type.data
-        )
-    except (LookupError, CaseNotFound):
-        abort(404)
-    except PermissionDenied:
-        abort(403)
-    except StaleWriteError:
-        flash(_("Someone changed this document meanwhile; reload the page and try again."), "error")
-        return back
-    except ReviewError as exc:
-        flash(str(exc), "error")
+        ),
+        _("Someone changed this document meanwhile; reload the page and try again."),
+    )
+    if doc is None:
         return back
     flash(_("Document type set to “%(type)s”.", type=DOCUMENT_TYPES[doc.doc_type]), "success")
     return back
@@ -128,8 +143,8 @@ def decide(suggestion_id: str):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         flash_form_errors(form)
         return back
-    try:
-        done = decide_suggestion(
+    done = _attempt(
+        lambda: decide_suggestion(
             kernel(),
             actor(),
             suggestion_id,
@@ -137,16 +152,10 @@ def decide(suggestion_id: str):  # type: ignore[no-untyped-def]
             value=form.value.data or "",
             checked_image=bool(form.checked_image.data),
             case_version=_version(form.case_version.data),
-        )
-    except (LookupError, CaseNotFound):
-        abort(404)
-    except PermissionDenied:
-        abort(403)
-    except StaleWriteError:
-        flash(_("Someone changed this case meanwhile; reload the page and try again."), "error")
-        return back
-    except ReviewError as exc:
-        flash(str(exc), "error")
+        ),
+        _("Someone changed this case meanwhile; reload the page and try again."),
+    )
+    if done is None:
         return back
     if done.status == "confirmed":
         flash(_("Confirmed: %(value)s", value=done.final_value), "success")
@@ -167,6 +176,7 @@ def review_context(doc: CaseDocument, pages: list[DocumentPage], query: str) -> 
         "type_form": type_form,
         "doc_types": DOCUMENT_TYPES,
         "suggestions": suggestions,
+        "in_case": {s.id for s in suggestions if already_in_case(s, case)},
         "field_labels": FIELD_LABELS,
         "fills_case": FILLS_CASE,
         "suggestion_form": SuggestionForm,

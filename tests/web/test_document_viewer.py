@@ -72,6 +72,10 @@ def test_a_text_fir_is_classified_and_its_details_suggested(browser, demo) -> No
     assert "First Information Report" in doc.doc_type_cues
     page = clerk.get(f"/documents/{doc.id}").data.decode()
     assert "Suggestions to check" in page
+    # The demo case already has this police station: the clerk is told so.
+    station = _suggestion(demo, doc, "police_station")
+    row = page[page.index(f'id="s-{station.id}"') :]
+    assert "already in the case" in row[: row.index("</tr>")]
     assert "Ghulam Rasool s/o Ali Muhammad" in page and "324 PPC; 34 PPC" in page
     retyped = demo.store.find_one(AuditEntry, {"subject_id": doc.id, "action": "document.retyped"})
     assert retyped.data["by"] == "classifier" and retyped.data["to"] == "fir"
