@@ -299,6 +299,23 @@ def _shrink(words: list[Word], factor: float) -> list[Word]:
     ]
 
 
+def _reads_well(words: list[Word]) -> bool:
+    """Enough confidently read words that the page must be the right way up."""
+    sure = [w for w in words if w.confidence >= 80 and len(w.text) >= 3]
+    return len(sure) >= 8 and len(sure) >= 0.6 * len(words)
+
+
+def _read_turned(
+    image: Image.Image, turn: int, lang: str, timeout: float
+) -> tuple[float, int, Image.Image, str, list[Word], float]:
+    """(quality, -turn, page image, text, words, skew) of the page turned by ``turn``."""
+    turned = apply_layout(image, turn, 0.0)
+    angle = estimate_skew(turned)
+    page = apply_layout(turned, 0, angle)
+    text, words = _tesseract_data(page, lang, timeout)
+    return _quality(words), -turn, page, text, words, angle
+
+
 def _quality(words: list[Word]) -> float:
     """How much confidently read text there is: garbage from a sideways page scores low."""
     return sum(w.confidence * len(w.text) for w in words if w.confidence >= 50)
@@ -315,12 +332,12 @@ def ocr_image(
     runaway page; Tesseract errors and timeouts raise :class:`RuntimeError`.
 
     With ``normalise`` a small image is read enlarged (:data:`MIN_LONG_SIDE`; boxes are
-    given back in pixels of the image as passed, after any turn), the page is
-    deskewed and, when Tesseract's orientation
-    detection says it lies sideways or upside down, turned; because OSD is
-    unsure on short pages, a turn is kept only if it reads better than the
-    page as scanned. The result records both corrections, so the viewer can
-    show the page exactly as it was read and the word boxes fit it.
+    given back in pixels of the image as passed, after any turn) and deskewed. A page that
+    then reads well (:func:`_reads_well`) is taken as upright; otherwise Tesseract's
+    orientation detection is asked, and a turn it proposes is kept only if the page then
+    reads better (OSD is unsure on short or noisy pages: it proposed 180 degrees for upright
+    FIR forms). The result records the turn and the skew, so the viewer can show the page
+    exactly as it was read and the word boxes fit it.
     """
 
     validate_lang(lang)
@@ -329,14 +346,11 @@ def ocr_image(
     factor = 1.0
     if normalise:
         prepared, factor = _enlarge_small(prepared)
-        turn = detect_rotation(prepared, timeout)
-        readings = []
-        for candidate in (0, turn) if turn else (0,):
-            turned = apply_layout(prepared, candidate, 0.0)
-            angle = estimate_skew(turned)
-            page = apply_layout(turned, 0, angle)
-            c_text, c_words = _tesseract_data(page, lang, timeout)
-            readings.append((_quality(c_words), -candidate, page, c_text, c_words, angle))
+        readings = [_read_turned(prepared, 0, lang, timeout)]
+        if not _reads_well(readings[0][4]):
+            turn = detect_rotation(prepared, timeout)
+            if turn:
+                readings.append(_read_turned(prepared, turn, lang, timeout))
         _, neg_turn, prepared, text, words, skew = max(readings, key=lambda r: r[:2])
         rotation = -neg_turn
     else:
