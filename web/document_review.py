@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Blueprint, abort, flash, redirect, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_login import login_required
@@ -33,6 +33,8 @@ from mizan.storage import StaleWriteError
 from web.support import actor, flash_form_errors, kernel
 
 bp = Blueprint("document_review", __name__)
+#: Page images shown without asking, from the first page.
+IMAGES_SHOWN = 5
 T = TypeVar("T")
 
 
@@ -170,6 +172,15 @@ def review_context(doc: CaseDocument, pages: list[DocumentPage], query: str) -> 
     editable = can_edit_case(actor(), case)
     type_form = DocTypeForm(formdata=None, doc_type=doc.doc_type, version=doc.version)
     suggestions = suggestions_for(kernel(), doc)
+    hits = {p.number: hit_boxes(p, query) for p in pages} if query else {}
+    # Page images are fetched (and audited) one request each: a long file shows the first
+    # few, the pages with hits and the one asked for; the others on request.
+    asked = request.args.get("show", type=int)
+    shown = {
+        p.number
+        for p in pages
+        if p.number <= IMAGES_SHOWN or hits.get(p.number) or p.number == asked
+    }
     return {
         "case": case,
         "can_review": editable,
@@ -180,6 +191,7 @@ def review_context(doc: CaseDocument, pages: list[DocumentPage], query: str) -> 
         "field_labels": FIELD_LABELS,
         "fills_case": FILLS_CASE,
         "suggestion_form": SuggestionForm,
-        "hits": {p.number: hit_boxes(p, query) for p in pages} if query else {},
+        "hits": hits,
         "has_image": {p.number: p.method == "ocr" and bool(p.image_width) for p in pages},
+        "show_image": shown,
     }

@@ -278,3 +278,34 @@ def test_unauthorised_users_get_404_everywhere_and_no_search_hits(browser, demo)
     rahim = browser()
     rahim.login("pp.rahim")
     assert "1 document found" in rahim.get("/search/?q=zarghunite").data.decode()
+
+
+def test_a_long_file_shows_the_first_images_the_hits_and_the_page_asked_for(  # type: ignore[no-untyped-def]
+    browser, demo
+) -> None:
+    clerk = browser()
+    clerk.login("clerk.south")
+    doc = _add(clerk, demo, _case(demo), "bundle.txt", b"a bundle of pages")
+    # Stored as the OCR step stores scanned pages (words with boxes, image size).
+    demo.store.delete(demo.store.find_one(DocumentPage, {"document_id": doc.id}))
+    for n in range(1, 9):
+        word = "Rasool" if n == 7 else f"page{n}"
+        demo.store.insert(
+            DocumentPage(
+                document_id=doc.id,
+                number=n,
+                text=f"Statement {word}",
+                method="ocr",
+                confidence=90.0,
+                words=f"10 10 200 40 95\tStatement\n220 10 150 40 91\t{word}",
+                image_width=1000,
+                image_height=1400,
+            )
+        )
+    html = clerk.get(f"/documents/{doc.id}").data.decode()
+    assert [n for n in range(1, 9) if f"/pages/{n}/image" in html] == [1, 2, 3, 4, 5]
+    assert "show=6" in html and "Show the page image" in html
+    html = clerk.get(f"/documents/{doc.id}?q=Rasool&show=8").data.decode()
+    assert [n for n in range(1, 9) if f"/pages/{n}/image" in html] == [1, 2, 3, 4, 5, 7, 8]
+    assert html.count('<rect class="hit"') == 1
+    assert 'x="216" y="6" width="158" height="48"' in html  # the word's box, with a margin
