@@ -17,6 +17,7 @@ import mongoengine as me
 from casefiles.fir_details import update_fir
 from casefiles.models import Case, CaseDocument
 from casefiles.names import name_key, parse_parentage
+from casefiles.offences import SectionRefError, parse_section_refs
 from casefiles.parties import PartyInput, add_party, set_offences
 from casefiles.service import CaseError, ensure_can_edit, get_case
 from ingestion.classify import DOCUMENT_TYPES, Agreement, agreement
@@ -179,6 +180,10 @@ def _apply(kernel: Kernel, actor: Actor, s: DocumentSuggestion, value: str, vers
     """Fill the case from a confirmed value, through the case-file services; returns the
     value as kept."""
     field = s.field
+    if field in FILLS_CASE and already_in_case(
+        DocumentSuggestion(field=field, value=value), get_case(kernel, actor, s.case_id)
+    ):
+        return value  # nothing to change: confirming records that the document agrees
     if field == "fir_number":
         number = _int(value, _("The FIR number must be between 1 and 99999."))
         update_fir(kernel, actor, s.case_id, version=version, number=number)
@@ -195,15 +200,15 @@ def _apply(kernel: Kernel, actor: Actor, s: DocumentSuggestion, value: str, vers
     elif field == "registered_on":
         update_fir(kernel, actor, s.case_id, version=version, registered_on=_date(value))
     elif field == "offences":
-        case = get_case(kernel, actor, s.case_id)
-        current = [o.canonical for o in case.offences]
-        set_offences(kernel, actor, s.case_id, version=version, text="; ".join([*current, value]))
+        try:
+            found = [r.canonical() for r in parse_section_refs(value)]
+        except SectionRefError as exc:
+            raise ReviewError(str(exc)) from None
+        current = [o.canonical for o in get_case(kernel, actor, s.case_id).offences]
+        merged = list(dict.fromkeys([*current, *found]))
+        set_offences(kernel, actor, s.case_id, version=version, text="; ".join(merged))
     elif field in ("accused", "complainant"):
         name, parentage = _person(value)
-        case = get_case(kernel, actor, s.case_id)
-        probe = DocumentSuggestion(field=field, value=value)
-        if already_in_case(probe, case):
-            raise ReviewError(_("%(name)s is already in this case.", name=name))
         add_party(
             kernel,
             actor,

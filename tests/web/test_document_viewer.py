@@ -309,3 +309,21 @@ def test_a_long_file_shows_the_first_images_the_hits_and_the_page_asked_for(  # 
     assert [n for n in range(1, 9) if f"/pages/{n}/image" in html] == [1, 2, 3, 4, 5, 7, 8]
     assert html.count('<rect class="hit"') == 1
     assert 'x="216" y="6" width="158" height="48"' in html  # the word's box, with a margin
+
+
+def test_a_value_already_in_the_case_is_confirmed_without_a_change(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    clerk = browser()
+    clerk.login("clerk.south")
+    case = _case(demo)
+    doc = _add(clerk, demo, case, "fir.txt", FIR.encode())
+    station = _suggestion(demo, doc, "police_station")
+    _decide(clerk, station, decision="confirm", value="")
+    assert demo.store.get(DocumentSuggestion, station.id).status == "confirmed"
+    assert demo.store.get(Case, case.id).version == case.version  # untouched
+    # Sections typed the way clerks write them are read strictly and merged, once each.
+    offences = _suggestion(demo, doc, "offences")
+    _decide(clerk, offences, decision="confirm", value="324/34 PPC r/w 302 PPC")
+    canon = [o.canonical for o in demo.store.get(Case, case.id).offences]
+    assert sorted(canon) == ["302 PPC", "324 PPC", "34 PPC"]
+    bad = _decide(clerk, _suggestion(demo, doc, "accused"), decision="confirm", value="")
+    assert bad.status_code == 200
