@@ -12,8 +12,9 @@
    read by a real ``mizan run-worker`` with 1, then 2 worker processes;
    pages/s from the first upload to the last job finished.
 
-Tesseract runs with ``OMP_THREAD_LIMIT=1``. Figures on a shared machine are
-noisy; the ratios are what to compare.
+Tesseract runs with ``OMP_THREAD_LIMIT=1``. Each contender runs ``--repeat``
+times in turn with the baseline and the best time counts; figures on a shared
+machine are still noisy, the ratios are what to compare.
 
     python bench/bench_ingestion.py                          # defaults below
     python bench/bench_ingestion.py --text-pages 400 --scan-pages 12 --worker-pages 12
@@ -99,16 +100,32 @@ def timed(fn):  # type: ignore[no-untyped-def]
     return value, time.perf_counter() - start
 
 
-def pipeline(kernel: Kernel, path: Path, name: str) -> int:
-    """Upload and run the job in this process, as the worker would; returns pages read."""
+def best_of(repeat: int, *contenders):  # type: ignore[no-untyped-def]
+    """(result, best seconds) per contender, run in turn ``repeat`` times (A B A B ...), so
+    a burst of load from other programs on a shared machine hits both alike."""
+    best: list[tuple[int, float]] = [(0, float("inf"))] * len(contenders)
+    for run in range(1, repeat + 1):
+        for i, fn in enumerate(contenders):
+            value, seconds = timed(lambda fn=fn, run=run: fn(run))
+            if seconds < best[i][1]:
+                best[i] = (value, seconds)
+    return best
+
+
+def pipeline(kernel: Kernel, path: Path, name: str, run: int = 0) -> int:
+    """Upload and run the job in this process, as the worker would; returns pages read.
+
+    ``run`` makes the bytes distinct (a trailing comment/padding both formats ignore),
+    since identical content would be linked, not read again.
+    """
     clerk, case = clerk_and_case(kernel)
-    with path.open("rb") as fh:
-        doc = upload_document(kernel, clerk, case.id, filename=name, stream=fh)
+    data = path.read_bytes() + (b"\n%" + str(run).encode() + b"\n" if run else b"")
+    doc = upload_document(kernel, clerk, case.id, filename=name, stream=io.BytesIO(data))
     assert process_document(kernel, doc.job_id) == "succeeded"
     return kernel.store.get(Job, doc.job_id).total
 
 
-def bench_text(kernel: Kernel, tmp: Path, pages: int) -> None:
+def bench_text(kernel: Kernel, tmp: Path, pages: int, repeat: int) -> None:
     path = tmp / "judgments.pdf"
     path.write_bytes(make_pdf(judgment_pages(pages)))
 
@@ -129,12 +146,15 @@ def bench_text(kernel: Kernel, tmp: Path, pages: int) -> None:
     warm = tmp / "warm.pdf"
     warm.write_bytes(make_pdf(judgment_pages(1)))
     pipeline(kernel, warm, "warm.pdf")
-    n_raw, t_raw = timed(raw)
-    n_ext, t_ext = timed(lambda: len(extract_file(path).pages))
-    n_pipe, t_pipe = timed(lambda: pipeline(kernel, path, "judgments.pdf"))
+    (n_raw, t_raw), (n_ext, t_ext), (n_pipe, t_pipe) = best_of(
+        repeat,
+        lambda run: raw(),
+        lambda run: len(extract_file(path).pages),
+        lambda run: pipeline(kernel, path, "judgments.pdf", run),
+    )
     assert n_raw == n_ext == n_pipe == pages
     base = n_raw / t_raw
-    print(f"\nBorn-digital PDF, {pages} pages of judgment text")
+    print(f"\nBorn-digital PDF, {pages} pages of judgment text, best of {repeat}")
     print(f"  plain pypdfium2 text         {base:9.0f} pages/s")
     ext = n_ext / t_ext
     print(f"  extract_file (extraction)    {ext:9.0f} pages/s  ratio {ext / base:.2f}")
@@ -149,7 +169,7 @@ def scan_frames(count: int) -> list[Image.Image]:
     return [Image.open(files[i % len(files)]).convert("L") for i in range(count)]
 
 
-def bench_scans(kernel: Kernel, tmp: Path, pages: int) -> None:
+def bench_scans(kernel: Kernel, tmp: Path, pages: int, repeat: int) -> None:
     frames = scan_frames(pages)
     path = tmp / "scans.tiff"
     frames[0].save(path, save_all=True, append_images=frames[1:], compression="tiff_lzw")
@@ -161,11 +181,12 @@ def bench_scans(kernel: Kernel, tmp: Path, pages: int) -> None:
                 pytesseract.image_to_string(image.copy(), lang="eng")
             return image.n_frames
 
-    n_raw, t_raw = timed(raw)
-    n_pipe, t_pipe = timed(lambda: pipeline(kernel, path, "scans.tiff"))
+    (n_raw, t_raw), (n_pipe, t_pipe) = best_of(
+        repeat, lambda run: raw(), lambda run: pipeline(kernel, path, "scans.tiff", run)
+    )
     assert n_raw == n_pipe == pages
     base, ours = n_raw / t_raw, n_pipe / t_pipe
-    print(f"\nScanned pages: {pages} real FIR scans (740x1180) in one TIFF, eng")
+    print(f"\nScanned pages: {pages} real FIR scans (740x1180) in one TIFF, eng, best of {repeat}")
     print(f"  plain pytesseract.image_to_string  {base:6.2f} pages/s")
     print(f"  pipeline (job, page records)       {ours:6.2f} pages/s  ratio {ours / base:.2f}")
     print(f"  pipeline overhead                  {100 * (1 - ours / base):6.1f} %")
@@ -209,9 +230,16 @@ def bench_workers(tmp: Path, pages: int, concurrency: int) -> float:
             time.sleep(0.2)
         elapsed = time.perf_counter() - start
         assert all(s == "succeeded" for s in states), states
+        print(f"  {concurrency} worker process(es): {pages} pages in {elapsed:.1f} s")
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(timeout=120)
+        # Only the main process is signalled (a worker whose pool children were
+        # signalled with it was seen to hang); SIGKILL the group if it still hangs.
+        os.kill(worker.pid, signal.SIGTERM)
+        try:
+            worker.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait()
         set_process_kernel(None)
         kernel.close()
     return pages / elapsed
@@ -222,13 +250,14 @@ def main() -> None:
     parser.add_argument("--text-pages", type=int, default=200)
     parser.add_argument("--scan-pages", type=int, default=6)
     parser.add_argument("--worker-pages", type=int, default=6)
+    parser.add_argument("--repeat", type=int, default=2, help="best of N, run in turn")
     parser.add_argument("--skip-workers", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="mizan-bench-ingest-") as tmp_name:
         tmp = Path(tmp_name)
         kernel = fresh_kernel(tmp / "data")
-        bench_text(kernel, tmp, args.text_pages)
-        bench_scans(kernel, tmp, args.scan_pages)
+        bench_text(kernel, tmp, args.text_pages, args.repeat)
+        bench_scans(kernel, tmp, args.scan_pages, args.repeat)
         set_process_kernel(None)
         kernel.close()
         if not args.skip_workers:

@@ -39,6 +39,8 @@ WORKER = Actor(user_id="worker", username="worker", roles=frozenset({"system"}),
 MAX_ATTEMPTS = 4
 #: A page whose reading killed the worker this many times is failed, not started again.
 MAX_PAGE_STARTS = 2
+#: Seconds the in-process alarm waits beyond a page's limit (Tesseract's timeout comes first).
+ALARM_GRACE = 5
 #: Fast pages are stored together, at most this many seconds apart (a kill loses no more).
 FLUSH_SECONDS = 0.5
 #: Errors worth trying again later: the disk, the database, the broker.
@@ -49,9 +51,19 @@ TRANSIENT = (OSError, sqlite3.OperationalError, TimeoutError, ConnectionError)
 def process_document_task(self, job_id: str) -> str:  # type: ignore[no-untyped-def]
     kernel = process_kernel()
     try:
-        return process_document(kernel, job_id)
+        state = process_document(kernel, job_id)
     except _Retry as exc:
         raise self.retry(countdown=exc.countdown, max_retries=None) from None
+    except TRANSIENT as exc:  # the store was busy before the job could even be claimed
+        log.warning("Job %s could not start (%s); trying again shortly", job_id, exc)
+        raise self.retry(countdown=10, max_retries=None) from None
+    if state == "busy":
+        # Held by another worker: look again when its lease would run out, so a
+        # holder that died on another machine is taken over, never forgotten.
+        lease = kernel.store.get(Job, job_id).lease_until
+        wait = (lease - now()).total_seconds() + 5 if lease else 60
+        enqueue("ingestion.process_document", job_id, countdown=max(wait, 5))
+    return state
 
 
 @app.task(name="ingestion.make_searchable_pdf")
@@ -101,11 +113,11 @@ def process_document(kernel: Kernel, job_id: str) -> str:
     if claimed is None:
         log.info("Job %s is held by %s; leaving it to that worker", job.id, job.owner)
         return "busy"
-    job = update_job(
-        store, job.id, state=JobState.RUNNING, stage="starting", attempts=job.attempts + 1
-    )
-    _set_doc_state(kernel, doc.id, DocumentState.PROCESSING)
     try:
+        job = update_job(
+            store, job.id, state=JobState.RUNNING, stage="starting", attempts=job.attempts + 1
+        )
+        _set_doc_state(kernel, doc.id, DocumentState.PROCESSING)
         if not _link_identical(kernel, job, doc):
             _read_pages(kernel, job, doc, owner)
     except (ExtractionError, UnsupportedFile, OcrUnavailable) as exc:
@@ -246,7 +258,9 @@ def _lease_end(kernel: Kernel) -> dt.datetime:
 def _read_one(source: PageSource, number: int, limit: int) -> PageText:
     """One page within its time limit; any failure confined to the page lands on the page."""
     try:
-        with time_limit(limit):
+        # Tesseract's own timeout (which also kills its process) fires first; the
+        # alarm is the backstop for rendering and parsing.
+        with time_limit(limit + ALARM_GRACE):
             return source.page(number, timeout=limit)
     except PageTimeout:
         reason = (

@@ -13,10 +13,9 @@ from wtforms.validators import Length, Optional
 
 from casefiles.models import DocumentPage
 from casefiles.service import CaseNotFound
-from ingestion.batch import add_files
+from ingestion.batch import add_files, add_one
 from ingestion.searchable import request_searchable_pdf, searchable_status
 from ingestion.service import (
-    AlreadyUploaded,
     UploadError,
     document_for,
     document_versions,
@@ -65,12 +64,12 @@ def upload(case_id: str):  # type: ignore[no-untyped-def]
         return _upload_many(case_id, files, form.lang.data)
     storage = files[0]
     try:
-        doc = upload_document(
+        outcome = add_one(
             kernel(),
             actor(),
             case_id,
-            filename=storage.filename or "",
-            stream=storage.stream,
+            storage.filename or "",
+            storage.stream,
             title=form.title.data or "",
             lang=form.lang.data,
         )
@@ -78,13 +77,14 @@ def upload(case_id: str):  # type: ignore[no-untyped-def]
         abort(404)
     except PermissionDenied:
         abort(403)
-    except AlreadyUploaded as exc:
-        flash(str(exc), "info")
-        return redirect(url_for("documents.show", document_id=exc.existing.id)), 303
-    except UploadError as exc:
-        flash(str(exc), "error")
+    if outcome.status == "already" and outcome.document is not None:
+        flash(outcome.message, "info")
+        return redirect(url_for("documents.show", document_id=outcome.document.id)), 303
+    if outcome.status == "refused" or outcome.document is None:
+        flash(outcome.message, "error")  # also a failed job on the jobs page
         return redirect(url_for("cases.show", case_id=case_id)), 303
-    flash(_("“%(title)s” was received and is being read.", title=doc.title), "success")
+    title = outcome.document.title
+    flash(_("“%(title)s” was received and is being read.", title=title), "success")
     return redirect(url_for("cases.show", case_id=case_id)), 303
 
 

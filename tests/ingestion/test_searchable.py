@@ -14,6 +14,7 @@ from ingestion.service import upload_document
 from ingestion.tasks import process_document
 from mizan.accounts.models import User
 from mizan.accounts.service import actor_for
+from mizan.audit import AuditEntry
 from mizan.jobs import Job
 from tests.conftest import render_scan
 from tests.ingestion.test_extract import make_pdf
@@ -49,7 +50,7 @@ def test_mixed_pdf_keeps_text_pages_and_gives_scans_a_text_layer(tmp_path) -> No
     assert pdfium.raw.FPDF_PAGEOBJ_IMAGE in kinds  # the scanned image is kept
 
 
-def test_searchable_pdf_job_for_an_uploaded_scan(demo, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_searchable_pdf_job_for_an_uploaded_scan(demo, browser, tmp_path) -> None:  # type: ignore[no-untyped-def]
     clerk = actor_for(demo.store.find_one(User, {"username": "clerk.south"}))
     case = demo.store.find_one(Case, {"fir.police_station": "Artillery Maidan"})
     scan = render_scan("Statement of the eye witness Rasheed", tmp_path / "scan.png")
@@ -69,3 +70,13 @@ def test_searchable_pdf_job_for_an_uploaded_scan(demo, tmp_path) -> None:  # typ
     assert "Rasheed" in text
     assert demo.blobs.path(doc.sha256).read_bytes() == scan.read_bytes()  # original untouched
     assert demo.store.get(Job, job.id).state == "succeeded"
+
+    # Offered on the document page; the download is audited.
+    reader = browser()
+    reader.login("clerk.south")
+    assert "Download a searchable PDF" in reader.get(f"/documents/{doc.id}").data.decode()
+    response = reader.get(f"/documents/{doc.id}/searchable.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert "scan-searchable.pdf" in response.headers["Content-Disposition"]
+    entry = demo.store.find_one(AuditEntry, {"action": "document.downloaded_searchable"})
+    assert entry is not None and entry.subject_id == doc.id

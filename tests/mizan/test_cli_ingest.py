@@ -2,33 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
 from casefiles.models import Case, CaseDocument, DocumentPage
 from mizan.jobs import Job
 from mizan.kernel import build_kernel
 from tests.conftest import render_scan
-
-
-def run(settings, *args: str, **env: str) -> subprocess.CompletedProcess:  # type: ignore[no-untyped-def]
-    full_env = {
-        **os.environ,
-        "MIZAN_DATA_DIR": str(settings.data_dir),
-        "MIZAN_BROKER": settings.broker_url,
-        "OMP_THREAD_LIMIT": "1",
-        **env,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "mizan.cli", *args],
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+from tests.mizan.test_cli import run
 
 
 @pytest.fixture

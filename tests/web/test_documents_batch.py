@@ -120,6 +120,8 @@ def test_searchable_pdf_is_offered_only_for_scans(browser, demo) -> None:  # typ
     assert response.status_code == 303
     job = demo.store.find_one(Job, {"kind": "searchable.pdf", "subject_id": doc.id})
     assert job is not None and job.state == "queued"
+    page = clerk.get(f"/documents/{doc.id}").data.decode()
+    assert f"/jobs/{job.id}/progress" in page and "Make a searchable PDF" not in page
 
 
 def test_retry_button_for_failed_pages(browser, demo) -> None:  # type: ignore[no-untyped-def]
@@ -140,3 +142,17 @@ def test_retry_button_for_failed_pages(browser, demo) -> None:  # type: ignore[n
     assert demo.store.get(Job, doc.job_id).state == "queued"
     assert process_document(demo, doc.job_id) == "succeeded"
     assert demo.store.find_one(DocumentPage, {"document_id": doc.id}).text == "Typed note."
+
+
+def test_a_single_refused_upload_also_ends_its_own_job(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    clerk = browser()
+    clerk.login("clerk.south")
+    case = _case(demo)
+    html = _post_files(clerk, case.id, [("empty.pdf", b"")]).data.decode()
+    assert "This file is empty." in html
+    job = demo.store.find_one(Job, {"kind": "ingest.refused", "title": "empty.pdf"})
+    assert job.state == "failed" and job.error == "This file is empty."
+    assert job.case_id == case.id
+    jobs = clerk.get("/jobs/").data.decode()
+    assert "empty.pdf" in jobs and "This file is empty." in jobs
+    assert demo.store.count(CaseDocument, {"case_id": case.id}) == 0
