@@ -32,7 +32,7 @@ from functools import cache
 
 from casefiles.offences import SectionRefError, find_section_refs, parse_section_refs
 
-__all__ = ["Citation", "canonical_citation", "find_citations"]
+__all__ = ["Citation", "canonical_citation", "cited_after", "find_citations"]
 
 REPORT = "report"
 NEUTRAL = "neutral"
@@ -129,7 +129,7 @@ _COURTS: dict[str, str] = {
     "Dacca": rf"{_split_word('Dacca')}|Dhaka",
     "Pak": r"Pak\.?",
     "CrC": r"Cr\.?\s?C\.?",
-    "Cr": r"Crl\.?|Criminal|Cr\.",
+    "Cr": r"Crl\.?|Criminal|Cr\.?",
     "Civil": r"Civil|Civ\.",
     "Note": r"Note",
     "Central Statutes": r"Central\s+Statutes?",
@@ -390,7 +390,7 @@ def canonical_citation(raw: str) -> str | None:
     text = raw.strip().strip(",;")
     if not text:
         return None
-    cites = find_citations(text, statutes=False)
+    cites = find_citations(text, statutes=False) + _order_rules(text)
     if len(cites) == 1:
         c = cites[0]
         rest = (text[: c.start] + text[c.end :]).strip(" \t\n.,;()[]")
@@ -403,3 +403,10 @@ def canonical_citation(raw: str) -> str | None:
     except SectionRefError:
         return None
     return refs[0].canonical() if len(refs) == 1 else None
+
+
+def cited_after(citations: list[Citation], decided: int) -> list[Citation]:
+    """Reports dated after the year the citing judgment was decided: a judgment cannot cite
+    a later report, so these are misprints or extraction errors to show a person (domain
+    notes, section 3), never silently dropped."""
+    return [c for c in citations if c.kind != STATUTE and c.year is not None and c.year > decided]

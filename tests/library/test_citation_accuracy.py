@@ -13,16 +13,32 @@ from __future__ import annotations
 import pytest
 
 from bench.bench_citations import BHC, GOLD, evaluate, load_gold, load_texts
+from library.citations import canonical_citation, find_citations
 
 
 @pytest.fixture(scope="module")
-def result() -> dict:
+def texts() -> dict[str, str]:
     if not BHC.exists():
         pytest.skip(f"shared data not present: {BHC}")
-    gold = load_gold(GOLD)
-    docs = {g["doc"] for g in gold}
-    texts = {k: v for k, v in load_texts(BHC).items() if k in docs}
-    return evaluate(gold, texts)
+    docs = {g["doc"] for g in load_gold(GOLD)}
+    return {k: v for k, v in load_texts(BHC).items() if k in docs}
+
+
+@pytest.fixture(scope="module")
+def result(texts: dict[str, str]) -> dict:
+    return evaluate(load_gold(GOLD), texts)
+
+
+def test_canonical_forms_are_stable_keys(texts: dict[str, str]) -> None:
+    """Every citation found in the sampled judgments reads back to itself, so a canonical
+    form typed into search finds what the importer stored."""
+    unstable = {
+        c.canonical: canonical_citation(c.canonical)
+        for text in texts.values()
+        for c in find_citations(text)
+        if canonical_citation(c.canonical) != c.canonical
+    }
+    assert unstable == {}
 
 
 def test_the_sample_is_large_enough(result: dict) -> None:

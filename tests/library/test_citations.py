@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from library.citations import Citation, canonical_citation, find_citations
+from library.citations import Citation, canonical_citation, cited_after, find_citations
 
 
 def canon(text: str, **kw: bool) -> list[str]:
@@ -299,3 +299,9 @@ def test_offsets_point_into_the_text() -> None:
     text = "Reliance: Haq Nawaz's case (2000 SCMR 785) and PLD 2003 S.C. 704; u/s 164 Cr.P.C."
     for c in find_citations(text):
         assert text[c.start : c.end] == c.raw
+
+
+def test_reports_dated_after_the_judgment_are_flagged() -> None:
+    found = find_citations("relying on 2019 SCMR 1, PLD 2031 SC 5 and u/s 302 PPC")
+    assert [c.canonical for c in cited_after(found, 2020)] == ["PLD 2031 SC 5"]
+    assert cited_after(found, 2031) == []

@@ -64,6 +64,18 @@ def test_pdf_goes_through_extraction(tmp_path: Path) -> None:
     assert [r["canonical"] for r in rows(result.stdout)] == ["2021 PCrLJ 612", "497 CrPC"]
 
 
+def test_docx_goes_through_extraction(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Bail refused; see 2020 SCMR 1422 and S. 497(2), Cr.P.C.")
+    path = tmp_path / "order.docx"
+    document.save(str(path))
+    result = run(str(path))
+    assert result.returncode == 0, result.stderr
+    assert [r["canonical"] for r in rows(result.stdout)] == ["2020 SCMR 1422", "497(2) CrPC"]
+
+
 def test_unreadable_and_unsupported_files_are_refused_clearly(tmp_path: Path) -> None:
     latin = tmp_path / "old.txt"
     latin.write_bytes("2019 SCMR 1 — café".encode("cp1252"))
