@@ -18,6 +18,7 @@ Scoring (the labels are weak, so every choice is stated):
   the prediction is the set of section numbers over all ``offences`` suggestions. ``top``
   is an exact set match, and the mean F1 of the two sets is reported too.
 * Complainant: besides exact match, the mean token F1 (names are often half read).
+* Also counted: how many of the forms (all FIRs) the classifier calls an FIR.
 
 The OCR goes through Mizan's pipeline (``ingestion.ocr.ocr_image`` with its enlargement of
 small scans, orientation check and deskew); the baseline, in the same run, is the same
@@ -119,6 +120,7 @@ def main() -> None:
     seconds: dict[str, list[float]] = {r: [] for r in runs}
     flagged: dict[str, int] = {r: 0 for r in runs}
     suggested: dict[str, int] = {r: 0 for r in runs}
+    as_fir: dict[str, int] = {r: 0 for r in runs}
     for name in images:
         image = Image.open(DATA / "images" / name)
         for run, normalise in runs.items():
@@ -126,6 +128,7 @@ def main() -> None:
             ocr = ocr_image(image, "eng", normalise=normalise)
             seconds[run].append(time.perf_counter() - start)
             found = find_metadata([PageInput(1, ocr.text, tuple(ocr.words))])
+            as_fir[run] += classify_text(ocr.text).doc_type == "fir"
             suggested[run] += len(found)
             flagged[run] += sum(f.flagged for f in found)
             for field, text in gold.get(name, {}).items():
@@ -150,7 +153,8 @@ def main() -> None:
     for run in runs:
         print(
             f"{run}: {statistics.mean(seconds[run]):.1f} s/page OCR, {suggested[run]} suggestions, "
-            f"{flagged[run]} flagged as low OCR confidence"
+            f"{flagged[run]} flagged as low OCR confidence, "
+            f"{as_fir[run]}/{len(images)} classified as FIR"
         )
 
 
