@@ -46,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PIL import Image
 
+from ingestion.classify import classify_text
 from ingestion.metadata import Found, PageInput, find_metadata
 from ingestion.ocr import ocr_image
 
