@@ -126,6 +126,9 @@ ACTS: tuple[Act, ...] = (
         ),
         unit="article",
     ),
+    # Indian judgments and FIRs (the FIR benchmark, precedents) cite the same sections under
+    # the Indian Penal Code; kept apart from the PPC so a Sindh charge is never read as one.
+    Act("IPC", "Indian Penal Code", 1860, ("IPC", "Indian Penal Code")),
 )
 
 # Between the letters of one abbreviation ("P.P.C.", "Cr. P.C.") and between words.

@@ -205,6 +205,13 @@ class CaseDocument(Model):
     sha256 = me.StringField(required=True, regex=r"^[0-9a-f]{64}$")
     size = me.IntField(min_value=0)
     doc_type = me.StringField(default="other")
+    #: How doc_type was set: "auto" (the classifier) or "clerk" (a person; never overwritten
+    #: by the classifier). doc_type_auto keeps the classifier's last answer either way, so
+    #: clerk corrections measure the classifier (ingestion.classify.agreement).
+    doc_type_source = me.StringField(default="auto", choices=("auto", "clerk"))
+    doc_type_auto = me.StringField()
+    doc_type_score = me.FloatField()
+    doc_type_cues = me.ListField(me.StringField())
     language = me.StringField(default="eng")
     state = me.StringField(default=DocumentState.QUEUED, choices=[s.value for s in DocumentState])
     page_count = me.IntField(default=0)
@@ -238,6 +245,14 @@ class DocumentPage(Model):
     error = me.StringField()
     #: When the page was read: a resumed job leaves finished pages as they were.
     extracted_at = me.DateTimeField()
+    #: OCR pages: the words with boxes and confidences (ingestion.wordboxes.pack_words), in
+    #: pixels of the image that was read (image_width x image_height), which is the scan
+    #: turned clockwise by ``rotation`` and straightened by ``skew`` degrees.
+    words = me.StringField()
+    image_width = me.IntField()
+    image_height = me.IntField()
+    rotation = me.IntField(default=0)
+    skew = me.FloatField(default=0.0)
 
     meta = {
         "collection": "document_pages",

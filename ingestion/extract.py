@@ -83,6 +83,8 @@ class PageText:
     error: str | None = None
     width: int = 0
     height: int = 0
+    rotation: int = 0  # OCR pages: clockwise turn, then deskew, applied before OCR
+    skew: float = 0.0
 
 
 @dataclass
@@ -240,6 +242,8 @@ def _ocr_page(image: Image.Image, number: int, lang: str, timeout: float = 180) 
         result.words,
         width=result.width,
         height=result.height,
+        rotation=result.rotation,
+        skew=result.skew,
     )
 
 

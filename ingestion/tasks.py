@@ -24,6 +24,7 @@ from casefiles.models import CaseDocument, DocumentPage, DocumentState
 from ingestion.extract import ExtractionError, PageSource, PageText, open_pages
 from ingestion.ocr import OcrUnavailable
 from ingestion.sniff import UnsupportedFile
+from ingestion.wordboxes import copied_layout, layout_fields
 from mizan.actor import Actor
 from mizan.events import DomainEvent
 from mizan.jobs import Job, JobState, claim_job, now, update_job, worker_identity
@@ -169,6 +170,7 @@ def _link_identical(kernel: Kernel, job: Job, doc: CaseDocument) -> bool:
                         confidence=page.confidence,
                         error=page.error,
                         extracted_at=page.extracted_at,
+                        **copied_layout(page),
                     )
                 )
         update_job(store, job.id, stage="linking identical file", done=len(pages), total=len(pages))
@@ -341,6 +343,7 @@ def _page_record(doc_id: str, page: PageText, when: dt.datetime) -> DocumentPage
         confidence=page.confidence,
         error=page.error,
         extracted_at=when,
+        **layout_fields(page),
     )
 
 

@@ -322,6 +322,24 @@ def citations(file: Path, lang: str, no_statutes: bool) -> None:
         click.echo(json.dumps(row, ensure_ascii=False))
 
 
+@main.command("classifier-report")
+def classifier_report() -> None:
+    """How often the document classifier agreed with the clerks who set a document's type."""
+    from ingestion.review import clerk_agreement
+
+    result = clerk_agreement(_kernel())
+    if not result.total:
+        click.echo("No document type has been set by a clerk yet: nothing to measure.")
+        return
+    click.echo(
+        f"Classifier agreed with clerks on {result.correct} of {result.total} documents "
+        f"({result.accuracy:.0%})."
+    )
+    for (auto, clerk), n in sorted(result.confusion.items(), key=lambda kv: -kv[1]):
+        if auto != clerk:
+            click.echo(f"  classifier said {auto}, clerk chose {clerk}: {n}")
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option(

@@ -12,6 +12,7 @@ def all_models() -> list[type[Model]]:
     from casefiles.matters import Matter
     from casefiles.models import Case, CaseDocument, DocumentPage
     from casefiles.notes import CaseNote
+    from ingestion.review import DocumentSuggestion
     from library.models import Act, CitationEdge, Collection, Judgment, Section
     from mizan.accounts.integrations import Integration
     from mizan.accounts.models import District, User
@@ -40,6 +41,7 @@ def all_models() -> list[type[Model]]:
         Judgment,
         CitationEdge,
         Collection,
+        DocumentSuggestion,
     ]
 
 

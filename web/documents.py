@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -23,9 +21,11 @@ from ingestion.service import (
     document_versions,
     upload_document,
 )
+from ingestion.viewer import hit_spans
 from mizan.accounts.roles import Capability
 from mizan.accounts.service import PermissionDenied
 from mizan.i18n import lazy_gettext as _l
+from web.document_review import review_context
 from web.support import actor, kernel, requires
 
 bp = Blueprint("documents", __name__)
@@ -157,19 +157,15 @@ def add_version(document_id: str):  # type: ignore[no-untyped-def]
 
 
 def highlight(text: str, query: str) -> Markup:
-    """Escape ``text`` and wrap the query's words in <mark>."""
-    words = [
-        w
-        for w in re.findall(r"\w+", query or "")
-        if len(w) > 1 and w.upper() not in {"AND", "OR", "NOT"}
-    ]
-    escaped = str(escape(text))
-    if not words:
-        return Markup(escaped)
-    pattern = re.compile(
-        r"\b(" + "|".join(re.escape(str(escape(w))) for w in words) + r")", re.IGNORECASE
-    )
-    return Markup(pattern.sub(r"<mark>\1</mark>", escaped))
+    """Escape ``text`` and wrap the words the query matches (as search matches them) in
+    <mark>."""
+    parts: list[str] = []
+    cursor = 0
+    for start, end in hit_spans(text, query):
+        parts += [str(escape(text[cursor:start])), f"<mark>{escape(text[start:end])}</mark>"]
+        cursor = end
+    parts.append(str(escape(text[cursor:])))
+    return Markup("".join(parts))
 
 
 @bp.route("/documents/<document_id>")
@@ -192,6 +188,7 @@ def show(document_id: str):  # type: ignore[no-untyped-def]
         versions=document_versions(kernel(), doc),
         version_form=version_form,
         searchable=searchable_status(kernel(), doc, pages),
+        **review_context(doc, pages, query),
     )
 
 
