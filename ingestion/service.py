@@ -8,6 +8,7 @@ from typing import BinaryIO
 
 from casefiles.models import CaseDocument
 from casefiles.service import ensure_can_edit, get_case
+from ingestion.classify import DOCUMENT_TYPES
 from ingestion.sniff import UnsupportedFile, sniff_file
 from mizan.accounts.roles import Capability
 from mizan.accounts.service import require
@@ -66,10 +67,6 @@ def _receive(kernel: Kernel, stream: BinaryIO, filename: str) -> tuple[str, int,
 
 def document_types() -> dict[str, object]:
     """Document type codes (and labels) a clerk or a manifest may use: the classifier's."""
-    try:
-        from ingestion.classify import DOCUMENT_TYPES
-    except ImportError:  # the classifier (branch `understand`) is not merged yet
-        return {"other": _("Other")}
     return dict(DOCUMENT_TYPES)
 
 
