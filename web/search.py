@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from mizan.accounts.models import District
 from mizan.accounts.roles import Capability
+from search.hybrid import DEFAULT_MODE, MODES
 from search.port import FACET_FIELDS, SORTS, Hit, QueryError, SearchResult
 from search.service import PER_PAGE, search_documents
 from web.support import Pagination, actor, kernel, page_arg, requires
@@ -26,7 +27,6 @@ bp = Blueprint("search", __name__, url_prefix="/search")
 #: URL arguments that filter (facet fields; the year facet sets both year bounds).
 FILTER_ARGS = ("kind", "doc_type", "court", "district", "section", "language")
 YEAR_ARGS = ("year_from", "year_to")
-MODES = ("keyword", "semantic", "hybrid")
 MIN_YEAR, MAX_YEAR = 1800, 2100
 
 MODE_LABELS = {
@@ -34,7 +34,7 @@ MODE_LABELS = {
     "semantic": _l("Meaning"),
     "hybrid": _l("Keywords and meaning"),
 }
-SORT_LABELS = {"relevance": _l("Best match"), "date": _l("Newest first")}
+SORT_LABELS = {"relevance": _l("Best match"), "date": _l("Newest first (keywords)")}
 FACET_LABELS = {
     "kind": _l("Kind"),
     "doc_type": _l("Document type"),
@@ -69,13 +69,18 @@ class SearchArgs:
     query: str = ""
     filters: dict[str, str] = field(default_factory=dict)
     sort: str = "relevance"
-    mode: str = "keyword"
+    mode: str = DEFAULT_MODE
     page: int = 1
     errors: list[str] = field(default_factory=list)
 
     @property
     def active(self) -> bool:
         return bool(self.query or self.filters)
+
+    @property
+    def engine_mode(self) -> str:
+        """Newest-first lists keyword matches: meaning-based ranking has no date order."""
+        return "keyword" if self.sort == "date" else self.mode
 
 
 def _year(args: Mapping[str, str], name: str, label: str, errors: list[str]) -> int | None:
@@ -106,7 +111,7 @@ def read_args(args: Mapping[str, str]) -> SearchArgs:
         out.errors.append(str(_l("Choose the order from the list (best match or newest first).")))
     else:
         out.sort = sort
-    mode = args.get("mode", "keyword")
+    mode = args.get("mode", DEFAULT_MODE)
     if mode not in MODES:
         out.errors.append(str(_l("Choose how to search from the list.")))
     else:
@@ -168,6 +173,7 @@ def index():  # type: ignore[no-untyped-def]
                 actor(),
                 args.query,
                 page=args.page,
+                mode=args.engine_mode,
                 filters=args.filters,
                 sort=args.sort,
                 facets=True,

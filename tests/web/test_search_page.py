@@ -12,6 +12,7 @@ from casefiles.parties import set_offences
 from mizan import outbox
 from mizan.actor import SYSTEM
 from mizan.kernel import Kernel
+from search.indexing import upsert_indexed
 from search.port import Passage
 
 
@@ -28,7 +29,7 @@ def indexed(demo: Kernel) -> Kernel:
     for case in demo.store.find(Case):  # cases without a change are indexed by reindex
         outbox.enqueue(demo.store, "index.case", {"case_id": case.id})
     outbox.drain(demo)
-    demo.index.upsert([
+    upsert_indexed(demo, [
         Passage(id=f"j{i}:0", doc_id=f"j{i}", kind="judgment", title=f"Judgment {i}",
                 text=f"Appeal {i}: conviction under 302 PPC for murder upheld.",
                 acl=("public",), court="High Court", year=2010 + i, doc_type="judgment",
@@ -49,13 +50,13 @@ def test_blank_page_explains_the_query_language(app, browser) -> None:  # type: 
 def test_results_facets_and_links_kept_in_the_url(indexed, browser) -> None:  # type: ignore[no-untyped-def]
     b = browser()
     b.login("pg.sindh")
-    resp = b.get("/search/?q=302+PPC")
+    resp = b.get("/search/?q=302+PPC&mode=keyword")
     page = html(resp)
     assert resp.status_code == 200
     assert "26 results" in page  # 25 judgments and the Aslam case record
     # facet links add one filter and keep the query
     link = re.search(r'href="([^"]*kind=case[^"]*)"', page).group(1).replace("&amp;", "&")
-    assert "q=302+PPC" in link
+    assert "q=302+PPC" in link and "mode=keyword" in link
     page = html(b.get(link))
     assert "1 result" in page and "Judgment 3" not in page
     assert "State v. Muhammad Aslam" in page
@@ -68,8 +69,9 @@ def test_results_facets_and_links_kept_in_the_url(indexed, browser) -> None:  # 
 def test_year_range_sort_and_pagination(indexed, browser) -> None:  # type: ignore[no-untyped-def]
     b = browser()
     b.login("pg.sindh")
-    page = html(b.get("/search/?q=murder&kind=judgment&year_from=2020&sort=date"))
+    page = html(b.get("/search/?q=murder&kind=judgment&year_from=2020&sort=date&mode=hybrid"))
     assert "15 results" in page  # 2020..2034
+    assert "Newest first lists the documents that contain your words." in page
     titles = re.findall(r">(Judgment \d+)<", page)
     assert titles[:3] == ["Judgment 24", "Judgment 23", "Judgment 22"]
     page = html(b.get("/search/?q=murder&kind=judgment&sort=date&page=2"))
@@ -83,11 +85,11 @@ def test_year_range_sort_and_pagination(indexed, browser) -> None:  # type: igno
 def test_permissions_hold_on_the_page_and_in_the_counts(indexed, browser) -> None:  # type: ignore[no-untyped-def]
     b = browser()
     b.login("pp.hyd")  # a Hyderabad prosecutor: no Karachi case
-    page = html(b.get("/search/?q=302+PPC"))
+    page = html(b.get("/search/?q=302+PPC&mode=keyword"))
     assert "25 results" in page and "Aslam" not in page
     assert "kind=case" not in page  # no "Cases" facet: the invisible case is not counted
     assert "kind=judgment" in page
-    page = html(b.get("/search/?q=&kind=case"))
+    page = html(b.get("/search/?q=&kind=case&mode=keyword"))
     assert "Aslam" not in page and "Unknown" not in page
 
 
@@ -107,13 +109,18 @@ def test_bad_input_is_explained(indexed, browser) -> None:  # type: ignore[no-un
 def test_nothing_found_offers_a_way_out(indexed, browser) -> None:  # type: ignore[no-untyped-def]
     b = browser()
     b.login("pg.sindh")
-    page = html(b.get("/search/?q=zebra&court=High+Court"))
+    page = html(b.get("/search/?q=zebra&court=High+Court&mode=keyword"))
     assert "Nothing matched." in page and "Search again without filters" in page
 
 
+@pytest.mark.slow  # loads the embedding model
 def test_mode_is_kept_in_the_url(indexed, browser) -> None:  # type: ignore[no-untyped-def]
     b = browser()
     b.login("pg.sindh")
+    page = html(b.get("/search/?q=killing+of+a+person&mode=semantic"))
+    assert '<option value="semantic" selected>' in page
+    assert "Judgment" in page  # found by meaning: no passage says "killing"
+    assert "documents that contain your words" in page
     page = html(b.get("/search/?q=murder&mode=hybrid"))
     assert '<option value="hybrid" selected>' in page
     link = re.search(r'href="([^"]*kind=judgment[^"]*)"', page).group(1)
@@ -124,5 +131,5 @@ def test_mode_is_kept_in_the_url(indexed, browser) -> None:  # type: ignore[no-u
 def test_urdu_page_is_right_to_left(indexed, browser) -> None:  # type: ignore[no-untyped-def]
     b = browser()
     b.login("pg.sindh")
-    page = html(b.get("/search/?q=302+PPC&lang=ur"))
+    page = html(b.get("/search/?q=302+PPC&lang=ur&mode=keyword"))
     assert 'dir="rtl"' in page and 'class="snippet" dir="auto"' in page
