@@ -13,6 +13,7 @@ def all_models() -> list[type[Model]]:
     from mizan.accounts.models import District, User
     from mizan.audit import AuditEntry, AuditHead
     from mizan.jobs import Job
+    from mizan.notifications import Notification
     from mizan.outbox import OutboxEntry
 
     return [
@@ -28,6 +29,7 @@ def all_models() -> list[type[Model]]:
         DocumentPage,
         Hearing,
         CalendarToken,
+        Notification,
     ]
 
 

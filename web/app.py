@@ -93,6 +93,7 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
         hearings,
         home,
         jobs,
+        notifications,
         search,
     )
 
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
         jobs,
         search,
         health,
+        notifications,
     ):
         app.register_blueprint(module.bp)
     errors.register(app)
