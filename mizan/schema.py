@@ -8,6 +8,7 @@ from mizan.storage import Model
 
 def all_models() -> list[type[Model]]:
     from casefiles.hearings import CalendarToken, Hearing
+    from casefiles.holidays import Holiday
     from casefiles.models import Case, CaseDocument, DocumentPage
     from mizan.accounts.integrations import Integration
     from mizan.accounts.models import District, User
@@ -30,6 +31,7 @@ def all_models() -> list[type[Model]]:
         Hearing,
         CalendarToken,
         Notification,
+        Holiday,
     ]
 
 

@@ -87,10 +87,12 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
         case_scrutiny,
         cases,
         dashboard,
+        deadlines,
         documents,
         errors,
         health,
         hearings,
+        holidays,
         home,
         jobs,
         notifications,
@@ -113,6 +115,8 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
         search,
         health,
         notifications,
+        deadlines,
+        holidays,
     ):
         app.register_blueprint(module.bp)
     errors.register(app)
