@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from casefiles.deadlines import Condition, Rule, RuleSet, add_months
+from casefiles.holidays import working_calendar
 from casefiles.models import CASE_STATES, Case
-from casefiles.schedule import default_calendar, default_rules
+from casefiles.schedule import default_rules
 from casefiles.workflow import OUTCOMES, TRANSITIONS
 from mizan.accounts.models import District, User
 from mizan.accounts.roles import Role
@@ -361,7 +362,7 @@ def dashboard(
     age = _age_buckets(q, pending_f, today)
 
     rules = rules or default_rules()
-    calendar = default_calendar(today)
+    calendar = working_calendar(kernel.store, today)
     overdue: list[OverdueRule] = []
     overdue_by_district: dict[str, int] = {}
     for rule in rules.rules:

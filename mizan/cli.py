@@ -290,5 +290,32 @@ def eval_retrieval(
         click.echo(f"{name:<12}all\t{report.measures[name]:.4f}")
 
 
+@main.command()
+@click.option(
+    "--every",
+    type=click.IntRange(min=60),
+    default=None,
+    help="Keep running, once every this many seconds (e.g. 3600); without it, run once.",
+)
+def remind(every: int | None) -> None:
+    """Notify prosecutors of deadlines due soon or just missed and of tomorrow's hearings.
+
+    Safe to repeat and to run on several machines: nothing is announced twice.
+    """
+    import time
+
+    from casefiles.reminders import send_reminders
+
+    kernel = _kernel()
+    while True:
+        run = send_reminders(kernel)
+        click.echo(
+            f"Reminders sent: {run.deadlines} about deadlines, {run.hearings} about hearings.",
+        )
+        if every is None:
+            return
+        time.sleep(every)
+
+
 if __name__ == "__main__":
     main()

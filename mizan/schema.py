@@ -8,11 +8,13 @@ from mizan.storage import Model
 
 def all_models() -> list[type[Model]]:
     from casefiles.hearings import CalendarToken, Hearing
+    from casefiles.holidays import Holiday
     from casefiles.models import Case, CaseDocument, DocumentPage
     from mizan.accounts.integrations import Integration
     from mizan.accounts.models import District, User
     from mizan.audit import AuditEntry, AuditHead
     from mizan.jobs import Job
+    from mizan.notifications import Notification
     from mizan.outbox import OutboxEntry
 
     return [
@@ -28,6 +30,8 @@ def all_models() -> list[type[Model]]:
         DocumentPage,
         Hearing,
         CalendarToken,
+        Notification,
+        Holiday,
     ]
 
 

@@ -57,6 +57,7 @@ fi
 # --- Start, and stop by PID ----------------------------------------------------
 WORKER_PID=""
 WEB_PID=""
+REMIND_PID=""
 
 alive() { # is process $1 running (not gone, not a zombie)?
   local stat
@@ -86,13 +87,16 @@ cleanup() {
   # so a signal to the process group reaches this script twice).
   STOPPING=1
   trap '' HUP INT TERM
-  [ -n "$WEB_PID$WORKER_PID" ] || return 0
+  [ -n "$WEB_PID$WORKER_PID$REMIND_PID" ] || return 0
   say "Stopping${WEB_PID:+ the web server}${WEB_PID:+${WORKER_PID:+ and}}${WORKER_PID:+ the worker (it takes a few seconds)}"
   # Ask both at once (SIGTERM: finish current work, then exit), then wait for each.
   [ -z "$WEB_PID" ] || kill -TERM "$WEB_PID" 2>/dev/null || true
   [ -z "$WORKER_PID" ] || kill -TERM "$WORKER_PID" 2>/dev/null || true
+  [ -z "$REMIND_PID" ] || kill -TERM "$REMIND_PID" 2>/dev/null || true
   stop "$WEB_PID" "web server"
   stop "$WORKER_PID" worker
+  stop "$REMIND_PID" "reminder loop"
+  REMIND_PID=""
   WEB_PID=""
   WORKER_PID=""
   say "Stopped"
@@ -118,6 +122,11 @@ if [ "$MODE" != web ]; then
   say "Starting a worker (mizan run-worker)"
   setsid "$MIZAN" run-worker &
   WORKER_PID=$!
+  # Deadline and hearing reminders (notifications), hourly; see casefiles/reminders.py
+  # for why this is a plain command on a timer rather than Celery beat.
+  say "Starting the reminder loop (mizan remind --every ${MIZAN_REMIND_EVERY:-3600})"
+  setsid "$MIZAN" remind --every "${MIZAN_REMIND_EVERY:-3600}" &
+  REMIND_PID=$!
 fi
 
 if [ "$MODE" != worker ]; then

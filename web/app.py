@@ -87,12 +87,15 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
         case_scrutiny,
         cases,
         dashboard,
+        deadlines,
         documents,
         errors,
         health,
         hearings,
+        holidays,
         home,
         jobs,
+        notifications,
         search,
     )
 
@@ -111,6 +114,9 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
         jobs,
         search,
         health,
+        notifications,
+        deadlines,
+        holidays,
     ):
         app.register_blueprint(module.bp)
     errors.register(app)

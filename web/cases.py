@@ -20,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from casefiles.holidays import working_calendar
 from casefiles.models import CASE_LABELS, CASE_STATES, Case, CaseDocument
 from casefiles.parties import repeat_accused, sees_protected_identities
 from casefiles.policy import can_edit_case
@@ -231,7 +232,7 @@ def render_case(case_id: str, *, reveal: bool = False):  # type: ignore[no-untyp
         names=names,
         upload_form=upload_form,
         stage_form=stage_form,
-        deadlines=case_deadlines(case, today()),
+        deadlines=case_deadlines(case, today(), calendar=working_calendar(store, today())),
         outcomes=OUTCOMES,
         ocr=current_app.extensions["ocr_status"],
         can_edit=can_edit_case(who, case),

@@ -1,0 +1,69 @@
+"""Deadline lists and the holiday calendar over HTTP."""
+
+from __future__ import annotations
+
+from casefiles.holidays import Holiday
+from mizan.audit import AuditEntry
+
+
+def test_prosecutor_sees_own_overdue_challan(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    b = browser()
+    b.login("pp.rahim")
+    assert b.get("/deadlines/").headers["Location"].endswith("/deadlines/mine")
+    page = b.get("/deadlines/mine").get_data(as_text=True)
+    assert "FIR 189/2024 PS Artillery Maidan" in page  # FIR of March 2024, no challan yet
+    assert "FIR 77/2025" not in page  # Sana's case
+    assert b.get("/deadlines/district").status_code == 403
+    assert b.get("/deadlines/mine?status=bogus&sort=nonsense").status_code == 200
+
+
+def test_district_list_for_the_dpp(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    b = browser()
+    b.login("dpp.south")
+    page = b.get("/deadlines/district?status=overdue").get_data(as_text=True)
+    assert "FIR 189/2024" in page and "FIR 77/2025" in page
+    assert "FIR 301/2024" not in page  # Hyderabad
+    assert b.get("/deadlines/district?district=HYD").status_code == 403
+
+
+def test_admin_keeps_the_holiday_calendar(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    b = browser()
+    b.login("admin")
+    page = b.get("/admin/holidays/?year=2026")
+    assert page.status_code == 200
+    form = "/admin/holidays/?year=2026"
+    added = b.post(
+        "/admin/holidays/add",
+        {"holiday-day": "2026-03-20", "holiday-name": "Eid ul-Fitr", "holiday-kind": "islamic"},
+        form_url=form,
+    )
+    assert added.status_code == 302
+    holiday = demo.store.find_one(Holiday, {"name": "Eid ul-Fitr"})
+    assert holiday is not None and holiday.year == 2026
+    again = b.post(
+        "/admin/holidays/add",
+        {"holiday-day": "2026-03-20", "holiday-name": "Twice", "holiday-kind": "islamic"},
+        form_url=form,
+        follow_redirects=True,
+    )
+    assert "already a holiday" in again.get_data(as_text=True)
+    empty = b.post(
+        "/admin/holidays/add",
+        {"holiday-day": "2026-03-21", "holiday-name": "", "holiday-kind": "islamic"},
+        form_url=form,
+        follow_redirects=True,
+    )
+    assert "Enter the name of the holiday." in empty.get_data(as_text=True)
+    b.post("/admin/holidays/national", {"national-year": "2026"}, form_url=form)
+    assert demo.store.count(Holiday, {"year": 2026}) == 7
+    removed = b.post(
+        f"/admin/holidays/{holiday.id}/remove?year=2026",
+        {"version": str(holiday.version)},
+        form_url=form,
+    )
+    assert removed.status_code == 302
+    assert demo.store.count(Holiday, {"year": 2026}) == 6
+    assert demo.store.count(AuditEntry, {"action": "calendar.holiday_removed"}) == 1
+    clerk = browser()
+    clerk.login("clerk.south")
+    assert clerk.get("/admin/holidays/").status_code == 403
