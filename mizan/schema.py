@@ -16,6 +16,7 @@ def all_models() -> list[type[Model]]:
     from mizan.jobs import Job
     from mizan.notifications import Notification
     from mizan.outbox import OutboxEntry
+    from search.saved import SavedSearch
 
     return [
         District,
@@ -32,6 +33,7 @@ def all_models() -> list[type[Model]]:
         CalendarToken,
         Notification,
         Holiday,
+        SavedSearch,
     ]
 
 

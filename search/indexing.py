@@ -22,6 +22,7 @@ from mizan.storage import NotFoundError
 from search.embeddings import Embedder
 from search.passages import windows
 from search.port import Passage, SearchIndex
+from search.saved import alert_new_documents
 from search.statutes import passage_sections
 from search.vector_port import VectorIndex
 
@@ -83,6 +84,7 @@ def index_document(kernel: Kernel, payload: dict[str, Any]) -> None:
     passages = document_passages(kernel, doc)
     if passages:
         upsert_indexed(kernel, passages)
+        _alert(kernel, [(doc.id, doc.title, doc.uploaded_at, f"/documents/{doc.id}")])
     else:
         delete_indexed(kernel, [doc_id])
 
@@ -207,14 +209,27 @@ def index_case(kernel: Kernel, payload: dict[str, Any]) -> None:
         delete_indexed(kernel, [case_doc_id(case_id), *(d.id for d in docs)])
         return
     passages = case_passages(kernel, case)
-    for doc in docs:
-        if doc.state == DocumentState.READY:
-            passages += document_passages(kernel, doc)
+    ready = [doc for doc in docs if doc.state == DocumentState.READY]
+    for doc in ready:
+        passages += document_passages(kernel, doc)
     if passages:
         upsert_indexed(kernel, passages)
+    # A case's documents may match a saved search only now (a new charge); the dedupe key
+    # keeps each (search, document) announced once.
+    _alert(
+        kernel,
+        [(case_doc_id(case.id), case.title, case.created_at, f"/cases/{case.id}")]
+        + [(doc.id, doc.title, doc.uploaded_at, f"/documents/{doc.id}") for doc in ready],
+    )
 
 
 outbox.register(CASE_TOPIC, index_case)
+
+
+def _alert(kernel: Kernel, items: list[tuple[str, str, Any, str]]) -> None:
+    alert_new_documents(
+        kernel, [(i, title, at) for i, title, at, _ in items], link={i: u for i, _, _, u in items}
+    )
 
 
 def reindex_cases(kernel: Kernel) -> int:

@@ -36,6 +36,8 @@ FILTER_FIELDS = frozenset(
     # year_from / year_to bound the year (inclusive); "section" takes a key such as
     # "302 PPC" or "302(b) PPC" (see search.statutes.section_keys).
     | {"year_from", "year_to"}
+    # one document (saved-search alerts test a new document against a query)
+    | {"doc_id"}
 )
 
 #: Facets `SearchIndex.search(facets=True)` counts, in documents, in display order.
