@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from mizan.accounts.models import District
 from mizan.accounts.roles import Capability
 from search.hybrid import DEFAULT_MODE, MODES
 from search.port import FACET_FIELDS, SORTS, Hit, QueryError, SearchResult
+from search.saved import SavedSearch, SavedSearchError, delete_saved, list_saved, save_search
 from search.service import PER_PAGE, search_documents
 from web.support import Pagination, actor, kernel, page_arg, requires
 
@@ -196,3 +197,68 @@ def index():  # type: ignore[no-untyped-def]
         search_url=search_url,
         hit_url=hit_url,
     ), 400 if args.errors else 200
+
+
+def saved_url(saved: SavedSearch) -> str:
+    """The search page URL that reruns a saved search."""
+    return url_for("search.index", q=saved.query or None, mode=saved.mode, **(saved.filters or {}))
+
+
+@bp.route("/saved", methods=["POST"])
+@requires(Capability.SEARCH)
+def save():  # type: ignore[no-untyped-def]
+    """Save the search described by the posted fields (the page's hidden copy of its URL)."""
+    args = read_args(request.form)
+    back = url_for(
+        "search.index", q=args.query or None, mode=args.mode, sort=args.sort, **args.filters
+    )
+    if args.errors:
+        for error in args.errors:
+            flash(error, "error")
+        return redirect(back)
+    try:
+        saved = save_search(
+            kernel(),
+            actor(),
+            name=request.form.get("name", ""),
+            query=args.query,
+            filters=args.filters,
+            mode=args.mode,
+            alert=request.form.get("alert") == "on",
+        )
+    except SavedSearchError as exc:
+        flash(str(exc), "error")
+        return redirect(back)
+    message = (
+        _l("Saved as “%(name)s”. You will be notified of new matches.", name=saved.name)
+        if saved.alert
+        else _l("Saved as “%(name)s”.", name=saved.name)
+    )
+    flash(str(message), "success")
+    return redirect(back)
+
+
+@bp.route("/saved")
+@requires(Capability.SEARCH)
+def saved_list():  # type: ignore[no-untyped-def]
+    searches = list_saved(kernel(), actor())
+    return render_template(
+        "search/saved.html",
+        searches=searches,
+        saved_url=saved_url,
+        facet_labels=FACET_LABELS,
+        modes=MODE_LABELS,
+        label=_labeller(),
+    )
+
+
+@bp.route("/saved/<saved_id>/delete", methods=["POST"])
+@requires(Capability.SEARCH)
+def saved_delete(saved_id: str):  # type: ignore[no-untyped-def]
+    try:
+        delete_saved(kernel(), actor(), saved_id)
+    except SavedSearchError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(str(_l("The saved search was deleted.")), "success")
+    return redirect(url_for("search.saved_list"))

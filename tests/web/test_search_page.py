@@ -133,3 +133,31 @@ def test_urdu_page_is_right_to_left(indexed, browser) -> None:  # type: ignore[n
     b.login("pg.sindh")
     page = html(b.get("/search/?q=302+PPC&lang=ur&mode=keyword"))
     assert 'dir="rtl"' in page and 'class="snippet" dir="auto"' in page
+
+
+def test_save_a_search_list_and_delete_it(indexed, browser) -> None:  # type: ignore[no-untyped-def]
+    b = browser()
+    b.login("pp.rahim")
+    url = "/search/?q=302+PPC&mode=keyword&kind=judgment&year_from=2015"
+    page = html(b.get(url))
+    assert "Save this search" in page
+    resp = b.post("/search/saved", {"q": "302 PPC", "mode": "keyword", "kind": "judgment",
+                                    "year_from": "2015", "name": "Murder appeals",
+                                    "alert": "on"}, form_url=url)  # fmt: skip
+    assert resp.status_code == 302 and "kind=judgment" in resp.headers["Location"]
+    page = html(b.get(resp.headers["Location"]))
+    assert "Saved as “Murder appeals”. You will be notified of new matches." in page
+    # saving it twice is explained
+    again = {"q": "302 PPC", "mode": "keyword", "kind": "judgment", "year_from": "2015"}
+    resp = b.post("/search/saved", {**again, "name": "Again"}, form_url=url)
+    assert "already" in html(b.get(resp.headers["Location"]))
+    page = html(b.get("/search/saved"))
+    assert "Murder appeals" in page and "From year: 2015" in page and "Judgments" in page
+    rerun = re.search(r'href="([^"]*)" dir="auto">Murder appeals', page).group(1)
+    assert "20 results" in html(b.get(rerun.replace("&amp;", "&")))  # 2015..2034
+    delete = re.search(r'action="(/search/saved/[^"]+/delete)"', page).group(1)
+    assert b.post(delete, {}, form_url="/search/saved").status_code == 302
+    assert "You have no saved searches" in html(b.get("/search/saved"))
+    # deleting it again is explained
+    assert b.post(delete, {}, form_url="/search/saved").status_code == 302
+    assert "does not exist" in html(b.get("/search/saved"))
