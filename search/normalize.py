@@ -38,7 +38,7 @@ from typing import NamedTuple
 
 from casefiles.names import VARIANTS
 
-__all__ = ["MAX_TOKEN_CHARS", "Token", "normalize_text", "terms", "tokenize"]
+__all__ = ["MAX_TOKEN_CHARS", "Token", "folded_from", "normalize_text", "terms", "tokenize"]
 
 #: Longer "words" (OCR noise, base64, hashes) are not indexed or searched.
 MAX_TOKEN_CHARS = 100
@@ -105,6 +105,17 @@ _WORD = re.compile(f"(?:[^\\W_]|[{_MARK_CLASS}])+")
 
 #: Spelling variant of a name part -> the one spelling indexed and searched.
 _NAME_FORMS = {variant: canon for canon, forms in VARIANTS.items() for variant in forms}
+
+
+def folded_from(term: str, *, prefix: bool = False) -> tuple[str, ...]:
+    """Other lower-case ASCII spellings whose term is `term` (or starts with it, for a prefix).
+
+    Lets the highlighter look for "mohammad" in raw text when the query term is "muhammad".
+    """
+    hits = (
+        v for v, canon in _NAME_FORMS.items() if canon.startswith(term) if prefix or canon == term
+    )
+    return tuple(sorted(hits))
 
 
 def normalize_text(text: str) -> str:
