@@ -335,32 +335,76 @@ def _candidates(words: tuple[Words, ...]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![A-Za-z0-9])(?:{'|'.join(alts)})(?![A-Za-z0-9])", re.IGNORECASE)
 
 
-def _near_candidates(text: str, words: tuple[Words, ...]) -> list[Token]:
-    """Tokens of the regions of `text` where `words` may match (all of it for non-ASCII)."""
+#: Regions of a passage tokenised for snippets: the ones where most query words meet.
+MAX_REGIONS = 4
+
+
+@lru_cache(maxsize=1024)
+def _leaf_of(words: tuple[Words, ...]) -> Callable[[str], frozenset[int]]:
+    """Which leaves a candidate word (as written) may start."""
+    specs = [
+        (w.terms[0], frozenset(folded_from(w.terms[0], prefix=w.prefix and len(w.terms) == 1)),
+         w.prefix and len(w.terms) == 1)
+        for w in words
+    ]  # fmt: skip
+
+    def leaves(word: str) -> frozenset[int]:
+        low = word.lower()
+        return frozenset(
+            i
+            for i, (first, forms, prefix) in enumerate(specs)
+            if low in forms or (low.startswith(first) if prefix else low == first)
+        )
+
+    return leaves
+
+
+def _near_candidates(text: str, words: tuple[Words, ...], window: int) -> list[Token]:
+    """Tokens of the regions of `text` where `words` may match (all of it for non-ASCII).
+
+    Candidate words are grouped into windows of `window` characters; the
+    MAX_REGIONS windows with the most distinct query words are tokenised.
+    """
     rx = _candidates(words) if text.isascii() else None
     if rx is None:
         return tokenize(text)
+    leaf_of = _leaf_of(words)
+    groups: list[tuple[int, int, frozenset[int], int]] = []  # start, end, leaves, hits
+    for m in rx.finditer(text):
+        found = leaf_of(m.group())
+        if groups and m.start() - groups[-1][0] < window:
+            g = groups[-1]
+            groups[-1] = (g[0], m.end(), g[2] | found, g[3] + 1)
+        else:
+            groups.append((m.start(), m.end(), found, 1))
+    best = sorted(groups, key=lambda g: (-len(g[2]), -g[3], g[0]))[:MAX_REGIONS]
     reach = _PHRASE_REACH * max(len(w.terms) for w in words)
     regions: list[tuple[int, int]] = []
-    for m in rx.finditer(text):
-        end = text.find(" ", min(len(text), m.end() + reach))
-        end = len(text) if end < 0 else end
-        if regions and m.start() <= regions[-1][1]:
-            regions[-1] = (regions[-1][0], max(end, regions[-1][1]))
+    for start, last, _, _ in sorted(best):
+        stop = text.find(" ", min(len(text), last + reach))
+        stop = len(text) if stop < 0 else stop
+        if regions and start <= regions[-1][1]:
+            regions[-1] = (regions[-1][0], max(stop, regions[-1][1]))
         else:
-            regions.append((m.start(), end))
+            regions.append((start, stop))
     tokens: list[Token] = []
-    for start, end in regions:
-        tokens += [Token(t.term, t.start + start, t.end + start) for t in tokenize(text[start:end])]
+    for start, stop in regions:
+        tokens += [
+            Token(t.term, t.start + start, t.end + start) for t in tokenize(text[start:stop])
+        ]
         tokens.append(_BARRIER)
     return tokens
 
 
-def _match_spans(text: str, leaves: Sequence[Words | Section]) -> list[_Span]:
-    """Every place in the text a positive query leaf matches, overlaps merged."""
+def _match_spans(text: str, leaves: Sequence[Words | Section], window: int = 200) -> list[_Span]:
+    """The places in the text where positive query leaves match, overlaps merged.
+
+    In long ASCII text only the best `window`-sized regions are examined
+    (see _near_candidates): enough for the few snippets shown.
+    """
     spans: list[_Span] = []
     words = tuple(leaf for leaf in leaves if isinstance(leaf, Words))
-    tokens = _near_candidates(text, words) if words else []
+    tokens = _near_candidates(text, words, window) if words else []
     wanted = {leaf.key: li for li, leaf in enumerate(leaves) if isinstance(leaf, Section)}
     numbers = {re.match(r"\d+", key).group() for key in wanted}  # type: ignore[union-attr]
     if wanted and any(re.search(rf"(?<!\d){n}(?!\d)", text) for n in numbers):
@@ -430,7 +474,7 @@ def _window(text: str, start: int, end: int, spans: Sequence[_Span]) -> str:
 
 def _fragments(text: str, leaves: Sequence[Words | Section], max_chars: int) -> list[_Fragment]:
     """Windows of about `max_chars` around matches, best first."""
-    spans = _match_spans(text, leaves) if leaves else []
+    spans = _match_spans(text, leaves, max_chars) if leaves else []
     frags: list[_Fragment] = []
     i = 0
     while i < len(spans):
