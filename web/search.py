@@ -35,6 +35,13 @@ MODE_LABELS = {
     "semantic": _l("Meaning"),
     "hybrid": _l("Keywords and meaning"),
 }
+#: A result's kind, as its badge shows it.
+HIT_KINDS = {
+    "case": _l("Case"),
+    "document": _l("Document"),
+    "judgment": _l("Judgment"),
+    "statute": _l("Statute"),
+}
 SORT_LABELS = {"relevance": _l("Best match"), "date": _l("Newest first (keywords)")}
 FACET_LABELS = {
     "kind": _l("Kind"),
@@ -196,6 +203,7 @@ def index():  # type: ignore[no-untyped-def]
         label=_labeller(),
         search_url=search_url,
         hit_url=hit_url,
+        hit_kinds=HIT_KINDS,
     ), 400 if args.errors else 200
 
 
