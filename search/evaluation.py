@@ -265,8 +265,8 @@ def run_corpus(
 ) -> EvalReport:
     """Index every `<docid>.txt` of `corpus` into a fresh index, run the queries, score them.
 
-    Indexing goes through `search.indexing.write_passages` and searching
-    through `search.hybrid.search`, the functions the product uses.
+    Indexing goes through `search.indexing.write_passages` and ranking
+    through `search.hybrid.ranked_documents`, the functions the product uses.
     Embeddings are cached by content hash in `cache` (default
     ~/.cache/mizan/embeddings.sqlite3), so a second run embeds nothing.
     """
@@ -298,10 +298,12 @@ def run_corpus(
         started = time.perf_counter()
         run: Run = {}
         for qid, text in queries:
-            result = hybrid.search(
-                index, vectors, embedder, text, mode=mode, principals=None, limit=depth
+            # The search page's ranking (`hybrid.search` pages this list), without
+            # rendering snippets for a thousand documents nobody reads.
+            _, ranked = hybrid.ranked_documents(
+                index, vectors, embedder, text, mode=mode, principals=None, depth=depth
             )
-            run[qid] = [(h.doc_id, h.score) for h in result.hits]
+            run[qid] = [(c.doc_id, c.score) for c in ranked]
         report.seconds["search"] = time.perf_counter() - started
     ids = [qid for qid, _ in queries]
     report.measures, report.per_query = evaluate(run, qrels, ids)

@@ -25,14 +25,16 @@ from __future__ import annotations
 
 import html
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from mizan.i18n import gettext as _
 from search.embeddings import Embedder
 from search.normalize import terms
 from search.passages import windows
 from search.port import Hit, QueryError, SearchIndex, SearchResult
+from search.ranking import Ranked, rank, to_hit
 from search.tantivy_index import MAX_QUERY_CHARS, MAX_QUERY_WORDS
 from search.vector_port import DocumentMatch, VectorIndex
 
@@ -44,8 +46,8 @@ __all__ = [
     "fuse",
     "is_facts_query",
     "keyword_ranking",
+    "ranked_documents",
     "search",
-    "semantic_ranking",
 ]
 
 MODES = ("keyword", "semantic", "hybrid")
@@ -78,16 +80,10 @@ class ModeError(ValueError):
 
 def check_mode(mode: str) -> str:
     if mode not in MODES:
-        raise ModeError(f"Unknown search mode {mode!r}: use one of {', '.join(MODES)}.")
+        raise ModeError(
+            _("Unknown search mode %(mode)s: use keyword, semantic or hybrid.", mode=repr(mode))
+        )
     return mode
-
-
-@dataclass(frozen=True)
-class Ranking:
-    """Documents best first, with the hit each engine would show for them."""
-
-    total: int
-    hits: tuple[Hit, ...]
 
 
 def is_facts_query(query: str) -> bool:
@@ -108,38 +104,23 @@ def keyword_ranking(
     principals: Collection[str] | None,
     filters: Mapping[str, str] | None,
     depth: int,
-) -> Ranking:
+) -> tuple[int, list[Ranked]]:
     """Documents by BM25 (best passage); a long description is searched part by part."""
     if not is_facts_query(query):
-        result = index.search(query, principals=principals, filters=filters, limit=depth)
-        return Ranking(result.total, result.hits)
+        return rank(index, query, principals=principals, filters=filters, depth=depth)
     parts = facts_parts(query)
     if not parts:
         raise QueryError("There are no words to search for: use letters or numbers.")
     scores: dict[str, float] = {}
-    shown: dict[str, Hit] = {}
+    best: dict[str, Ranked] = {}
     for part in parts:
-        result = index.search(part, principals=principals, filters=filters, limit=depth)
-        for hit in result.hits:
-            scores[hit.doc_id] = scores.get(hit.doc_id, 0.0) + hit.score
-            if hit.doc_id not in shown or hit.score > shown[hit.doc_id].score:
-                shown[hit.doc_id] = hit
-    ranked = sorted(scores.items(), key=lambda t: (-t[1], t[0]))
-    hits = tuple(_rescored(shown[doc_id], score) for doc_id, score in ranked)
-    return Ranking(len(hits), hits)
-
-
-def _rescored(hit: Hit, score: float) -> Hit:
-    return Hit(
-        doc_id=hit.doc_id,
-        passage_id=hit.passage_id,
-        score=score,
-        title=hit.title,
-        kind=hit.kind,
-        case_id=hit.case_id,
-        page=hit.page,
-        snippets=hit.snippets,
-    )
+        _, ranked = rank(index, part, principals=principals, filters=filters, depth=depth)
+        for r in ranked:
+            scores[r.doc_id] = scores.get(r.doc_id, 0.0) + r.score
+            if r.doc_id not in best or r.score > best[r.doc_id].score:
+                best[r.doc_id] = r  # highlight the part it matched best
+    order = sorted(scores.items(), key=lambda t: (-t[1], t[0]))
+    return len(order), [replace(best[doc_id], score=score) for doc_id, score in order]
 
 
 def passage_snippet(text: str, max_chars: int = SNIPPET_CHARS) -> str:
@@ -188,21 +169,6 @@ def semantic_hit(match: DocumentMatch, score: float | None = None) -> Hit:
     )
 
 
-def semantic_ranking(
-    vectors: VectorIndex,
-    embedder: Embedder,
-    query: str,
-    *,
-    principals: Collection[str] | None,
-    filters: Mapping[str, str] | None,
-    depth: int,
-) -> Ranking:
-    total, matches = semantic_matches(
-        vectors, embedder, query, principals=principals, filters=filters, depth=depth
-    )
-    return Ranking(total, tuple(semantic_hit(m) for m in matches))
-
-
 def fuse(rankings: Sequence[Sequence[str]], k: int = RRF_K) -> list[tuple[str, float]]:
     """Reciprocal-rank fusion: score(d) = sum over rankings of 1 / (k + rank of d), rank from 1.
 
@@ -210,9 +176,71 @@ def fuse(rankings: Sequence[Sequence[str]], k: int = RRF_K) -> list[tuple[str, f
     """
     scores: dict[str, float] = {}
     for ranking in rankings:
-        for rank, doc_id in enumerate(ranking, start=1):
-            scores[doc_id] = scores.get(doc_id, 0.0) + 1.0 / (k + rank)
+        for rank_, doc_id in enumerate(ranking, start=1):
+            scores[doc_id] = scores.get(doc_id, 0.0) + 1.0 / (k + rank_)
     return sorted(scores.items(), key=lambda t: (-t[1], t[0]))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A ranked document with what each engine found in it (None: not in its ranking)."""
+
+    doc_id: str
+    score: float
+    keyword: Ranked | None
+    semantic: DocumentMatch | None
+
+    def hit(self) -> Hit:
+        """Keyword snippets (matched words marked) when there are any, else the nearest passage.
+
+        Made on demand: only for the documents a page shows.
+        """
+        if self.keyword is not None:
+            return to_hit(self.keyword, self.score)
+        assert self.semantic is not None
+        return semantic_hit(self.semantic, self.score)
+
+
+def ranked_documents(
+    index: SearchIndex,
+    vectors: VectorIndex,
+    embedder: Embedder,
+    query: str,
+    *,
+    mode: str = DEFAULT_MODE,
+    principals: Collection[str] | None,
+    filters: Mapping[str, str] | None = None,
+    depth: int,
+) -> tuple[int, list[Candidate]]:
+    """The top `depth` documents for `query` in `mode`, and how many documents were found.
+
+    Semantic: every visible document has a similarity, so the count is the
+    nearest `depth`. Hybrid: the fused candidates plus keyword matches ranked
+    below the depth either engine read.
+    """
+    check_mode(mode)
+    query = query.strip()
+    if mode == "keyword" or not query:
+        total, ranked = keyword_ranking(
+            index, query, principals=principals, filters=filters, depth=depth
+        )
+        return total, [Candidate(r.doc_id, r.score, r, None) for r in ranked]
+    sem_total, matches = semantic_matches(
+        vectors, embedder, query, principals=principals, filters=filters, depth=depth
+    )
+    if mode == "semantic":
+        return min(sem_total, depth), [Candidate(m.doc_id, m.score, None, m) for m in matches]
+    kw_total, ranked = keyword_ranking(
+        index, query, principals=principals, filters=filters, depth=depth
+    )
+    fused = fuse([[r.doc_id for r in ranked], [m.doc_id for m in matches]])
+    by_keyword = {r.doc_id: r for r in ranked}
+    by_semantic = {m.doc_id: m for m in matches}
+    candidates = [
+        Candidate(doc_id, score, by_keyword.get(doc_id), by_semantic.get(doc_id))
+        for doc_id, score in fused
+    ]
+    return len(fused) + max(0, kw_total - len(ranked)), candidates
 
 
 def search(
@@ -230,77 +258,20 @@ def search(
     """One page of documents for `query` in `mode`; permissions apply inside both engines.
 
     A blank query has no meaning to compare by, so every mode lists it by
-    keyword (all visible documents, with the filters). Every visible
-    document has some similarity to any query, so semantic ranking reads
-    the nearest `max(offset + limit, MIN_DEPTH)` documents and counts those.
+    keyword (all visible documents, with the filters). Each engine reads at
+    least `MIN_DEPTH` documents before fusion.
     """
     check_mode(mode)
     if limit < 0 or offset < 0:
         raise ValueError("limit and offset must be >= 0")
     query = query.strip()
-    if mode == "keyword" or not query:
-        if is_facts_query(query):
-            ranking = keyword_ranking(
-                index, query, principals=principals, filters=filters, depth=offset + limit
-            )
-            return SearchResult(ranking.total, ranking.hits[offset : offset + limit])
-        return index.search(
+    if (mode == "keyword" or not query) and not is_facts_query(query):
+        return index.search(  # the keyword engine pages and highlights by itself
             query, principals=principals, filters=filters, limit=limit, offset=offset
         )
-    depth = max(offset + limit, MIN_DEPTH)
-    if mode == "semantic":  # every visible document has a similarity: list the nearest
-        semantic = semantic_ranking(
-            vectors, embedder, query, principals=principals, filters=filters, depth=depth
-        )
-        return SearchResult(min(semantic.total, depth), semantic.hits[offset : offset + limit])
-    total, candidates = hybrid_candidates(
-        index, vectors, embedder, query, principals=principals, filters=filters, depth=depth
-    )
-    hits = tuple(c.hit() for c in candidates[offset : offset + limit])
-    return SearchResult(total, hits)
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A fused document with what each engine found in it (None: not in its ranking)."""
-
-    doc_id: str
-    score: float
-    keyword: Hit | None
-    semantic: DocumentMatch | None
-
-    def hit(self) -> Hit:
-        """Keyword snippets (with the matched words marked) when there are any."""
-        if self.keyword is not None:
-            return _rescored(self.keyword, self.score)
-        assert self.semantic is not None
-        return semantic_hit(self.semantic, self.score)
-
-
-def hybrid_candidates(
-    index: SearchIndex,
-    vectors: VectorIndex,
-    embedder: Embedder,
-    query: str,
-    *,
-    principals: Collection[str] | None,
-    filters: Mapping[str, str] | None,
-    depth: int,
-) -> tuple[int, list[Candidate]]:
-    """Both engines' top `depth` documents fused by RRF; and how many documents that makes.
-
-    The count is the fused candidates plus keyword matches ranked below the
-    depth either engine read.
-    """
-    _, matches = semantic_matches(
-        vectors, embedder, query, principals=principals, filters=filters, depth=depth
-    )
-    keyword = keyword_ranking(index, query, principals=principals, filters=filters, depth=depth)
-    fused = fuse([[h.doc_id for h in keyword.hits], [m.doc_id for m in matches]])
-    by_keyword = {h.doc_id: h for h in keyword.hits}
-    by_semantic = {m.doc_id: m for m in matches}
-    candidates = [
-        Candidate(doc_id, score, by_keyword.get(doc_id), by_semantic.get(doc_id))
-        for doc_id, score in fused
-    ]
-    return len(fused) + max(0, keyword.total - len(keyword.hits)), candidates
+    depth = offset + limit if mode == "keyword" else max(offset + limit, MIN_DEPTH)
+    total, candidates = ranked_documents(
+        index, vectors, embedder, query, mode=mode, principals=principals, filters=filters,
+        depth=depth,
+    )  # fmt: skip
+    return SearchResult(total, tuple(c.hit() for c in candidates[offset : offset + limit]))

@@ -53,7 +53,10 @@ class QueryRef:
     start: int
     end: int
     keys: tuple[str, ...]  # one most specific key per section written ("302 PPC", "34 PPC")
-    words: tuple[str, ...]  # its normalised terms without "u/s", "section": matched as a phrase
+    #: each section's normalised terms (("302",), ("34",)) and the act's (("ppc",)); a
+    #: passage whose text has all of them (in any order: "PPC s. 302") matches too
+    sections: tuple[tuple[str, ...], ...]
+    act: tuple[str, ...]
 
 
 # "s.302(b)", "u/s 365-A", "section 497" with no act after them.
@@ -99,13 +102,14 @@ def find_query_refs(query: str) -> list[QueryRef]:
                 group = []
         if not group:
             continue
-        core = start = min(group[0].start, m.start())
+        start = min(group[0].start, m.start())
         prefix = _PREFIX_BEFORE.search(query, 0, start)
         if prefix is not None:
             start = prefix.start()
         end = max(group[-1].end, m.end())
         keys = tuple(dict.fromkeys(_most_specific(f.ref) for f in group))
-        out.append(QueryRef(start, end, keys, tuple(terms(query[core:end]))))
+        sections = tuple(dict.fromkeys(tuple(terms(query[f.start : f.end])) for f in group))
+        out.append(QueryRef(start, end, keys, sections, tuple(terms(query[m.start() : m.end()]))))
         floor = end
     for b in _BARE.finditer(query):
         if any(r.start < b.end() and b.start() < r.end for r in out):
@@ -115,6 +119,6 @@ def find_query_refs(query: str) -> list[QueryRef]:
         except (SectionRefError, ValueError):
             continue
         key = ref.section + "".join(f"({s})" for s in ref.subsections)
-        out.append(QueryRef(b.start(), b.end(), (key,), tuple(terms(b["sec"]))))
+        out.append(QueryRef(b.start(), b.end(), (key,), (tuple(terms(b["sec"])),), ()))
     out.sort(key=lambda r: r.start)
     return out

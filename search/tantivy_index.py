@@ -251,9 +251,12 @@ class _Parser:
             return self.clause_list(depth + 1)
         if lexeme.kind == "REF" and lexeme.ref is not None:
             self.words += 1
-            sections = tuple(Section(k) for k in lexeme.ref.keys)
+            ref = lexeme.ref
+            sections = tuple(Section(k) for k in ref.keys)
             structured = sections[0] if len(sections) == 1 else Bool(must=sections)
-            return Bool(should=(Words(lexeme.ref.words), structured))
+            written = tuple(Words(w) for w in (*ref.sections, ref.act) if w)
+            text = written[0] if len(written) == 1 else Bool(must=written)
+            return Bool(should=(text, structured))
         if lexeme.kind == "PHRASE" and not lexeme.text.strip():
             raise QueryError("The quotation marks are empty: put the exact words between them.")
         found = tuple(terms(lexeme.text))

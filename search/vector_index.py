@@ -311,6 +311,18 @@ class SqliteVectorIndex(VectorIndex):
     def count(self) -> int:
         return int(self._conn().execute("SELECT count(*) FROM passages").fetchone()[0])
 
+    def texts(self, doc_ids: Iterable[str]) -> dict[str, str]:
+        parts: dict[str, list[str]] = {}
+        conn = self._conn()
+        wanted = list(dict.fromkeys(doc_ids))
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT doc_id, text FROM passages WHERE doc_id IN ({marks}) ORDER BY rowid"
+            for doc_id, text in conn.execute(sql, chunk):
+                parts.setdefault(doc_id, []).append(text)
+        return {doc_id: "\n\n".join(texts) for doc_id, texts in parts.items()}
+
     def doc_ids(self) -> set[str]:
         return {r[0] for r in self._conn().execute("SELECT DISTINCT doc_id FROM passages")}
 

@@ -72,6 +72,10 @@ class VectorIndex(Protocol):
         """
         ...
 
+    def texts(self, doc_ids: Iterable[str]) -> dict[str, str]:
+        """The stored text of each document's indexed passages, joined (unknown ids omitted)."""
+        ...
+
     def doc_ids(self) -> set[str]:
         """Every indexed document id (for consistency checks)."""
         ...

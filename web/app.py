@@ -96,6 +96,7 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
         home,
         jobs,
         notifications,
+        precedents,
         search,
     )
 
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
         hearings,
         jobs,
         search,
+        precedents,
         health,
         notifications,
         deadlines,

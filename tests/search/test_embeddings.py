@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from search.embeddings import DIM, EmbeddingCache, Embedder, shared_embedder, text_key
+from search.embeddings import DIM, Embedder, EmbeddingCache, shared_embedder, text_key
 
 
 def test_cache_round_trip_survives_reopening(tmp_path: Path) -> None:

@@ -76,7 +76,7 @@ def test_mean_is_over_queries_with_relevant_documents() -> None:
 def test_readers_reject_malformed_lines(tmp_path: Path) -> None:
     q = tmp_path / "q.txt"
     q.write_text("Q1||murder with a pistol\nQ2 no separator\n")
-    with pytest.raises(EvalInputError, match="q.txt:2"):
+    with pytest.raises(EvalInputError, match=r"q\.txt:2"):
         read_queries(q)
     r = tmp_path / "r.txt"
     r.write_text("Q1 Q0 D1 1\nQ1 Q0 D2 yes\n")
@@ -121,7 +121,8 @@ def test_eval_retrieval_command_text_output_and_errors(
     collection: dict[str, Path], tmp_path: Path
 ) -> None:
     args = ["eval-retrieval", "--corpus", str(collection["corpus"]), "--queries",
-            str(collection["queries"]), "--qrels", str(collection["qrels"]), "--mode", "keyword"]  # fmt: skip
+            str(collection["queries"]), "--qrels", str(collection["qrels"]),
+            "--mode", "keyword"]  # fmt: skip
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert "map         all\t1.0000" in result.output

@@ -34,7 +34,7 @@ def test_a_long_description_becomes_keyword_parts() -> None:
 
 
 def test_unknown_mode_is_refused(kernel: Kernel) -> None:
-    with pytest.raises(ModeError, match="keyword, semantic, hybrid"):
+    with pytest.raises(ModeError, match="keyword, semantic or hybrid"):
         search_documents(kernel, SYSTEM, "murder", mode="fuzzy")
 
 
@@ -134,3 +134,31 @@ def test_service_passes_the_mode(library: Kernel) -> None:
     assert ids(search_documents(library, SYSTEM, "blade"))[0] == "murder"  # hybrid default
     blank = search_documents(library, SYSTEM, "", mode="semantic")
     assert blank.total == 4  # a blank query lists everything visible, in every mode
+
+
+def test_ranking_without_snippets_matches_the_keyword_engine(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from search.ranking import rank, to_hit
+    from search.tantivy_index import TantivyIndex
+
+    index = TantivyIndex(tmp_path / "idx")
+    index.upsert(
+        [
+            judgment(f"d{i}", f"murder case {i} " + "bail " * (i % 4) + "knife " * (i % 3))
+            for i in range(40)
+        ]
+        + [judgment("secret", "murder bail knife", acl=("case:9",), kind="document")]
+    )
+    for query, principals, filters in [
+        ("murder", {"public"}, None),
+        ("bail knife", None, None),
+        ("knife", None, {"kind": "document"}),
+        ("bail", set(), None),
+    ]:
+        expected = index.search(query, principals=principals, filters=filters, limit=25)
+        total, ranked = rank(index, query, principals=principals, filters=filters, depth=25)
+        assert total == expected.total
+        assert [(r.doc_id, round(r.score, 5)) for r in ranked] == [
+            (h.doc_id, round(h.score, 5)) for h in expected.hits
+        ]
+    _, ranked = rank(index, "knife", principals=None, filters=None, depth=1)
+    assert "<mark>knife</mark>" in to_hit(ranked[0]).snippets[0]

@@ -85,8 +85,11 @@ def test_statute_references_in_queries(query: str, keys: list[tuple[str, ...]]) 
 
 
 def test_reference_parses_to_phrase_or_section_field() -> None:
-    node = parse_query("302 PPC")
-    assert node == Bool(should=(Words(("302", "ppc")), Section("302 PPC")))
+    node = parse_query("302 PPC")  # the words (in any order) or the structured field
+    assert node == Bool(should=(Bool(must=(Words(("302",)), Words(("ppc",)))), Section("302 PPC")))
+    node = parse_query("302/34 PPC")
+    text = Bool(must=(Words(("302",)), Words(("34",)), Words(("ppc",))))
+    assert node == Bool(should=(text, Bool(must=(Section("302 PPC"), Section("34 PPC")))))
     node = parse_query("murder AND s.302(b)")
     assert isinstance(node, Bool) and len(node.must) == 2
     assert Bool(should=(Words(("302", "b")), Section("302(b)"))) in node.must
@@ -104,6 +107,9 @@ def test_statute_reference_matches_structured_field(index: TantivyIndex) -> None
     assert ids(index.search("365-A PPC", principals=None)) == ["j2"]
     assert ids(index.search("7 ATA", principals=None)) == ["s1"]
     assert ids(index.search("302 PPC AND pistol", principals=None)) == ["f1"]
+    # text that names the act before the section matches the words even without the field
+    idx_text = index.search("379 PPC", principals=None)
+    assert ids(idx_text) == ["f2"]
     assert ids(index.search("", principals=None, filters={"section": "302 PPC"})) == ["f1", "j1"]
 
 
