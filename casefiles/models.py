@@ -141,6 +141,19 @@ class ScrutinyRecord(me.EmbeddedDocument):
     opinion = me.StringField(max_length=5000)
 
 
+class AssignmentChange(me.EmbeddedDocument):
+    """Who gave the case to whom, when and why (reassignments keep their reason)."""
+
+    at = me.DateTimeField(required=True)
+    by = me.StringField(required=True)
+    by_name = me.StringField()
+    lead_before = me.StringField()
+    assisting_before = me.ListField(me.StringField())
+    lead = me.StringField()
+    assisting = me.ListField(me.StringField())
+    reason = me.StringField(max_length=2000)
+
+
 class Case(Model):
     label = "case"
     title = me.StringField(required=True, max_length=200)
@@ -161,6 +174,8 @@ class Case(Model):
     created_by = me.StringField()
     created_at = me.DateTimeField()
     updated_at = me.DateTimeField()
+    #: Every change of the prosecutors, oldest first (see casefiles.service.assign).
+    assignments = me.EmbeddedDocumentListField(AssignmentChange)
 
     meta = {
         "collection": "cases",

@@ -82,6 +82,7 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
         account,
         admin,
         api,
+        assignment,
         auth,
         case_parties,
         case_scrutiny,
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
         notifications,
         deadlines,
         holidays,
+        assignment,
     ):
         app.register_blueprint(module.bp)
     errors.register(app)
