@@ -154,6 +154,16 @@ class AssignmentChange(me.EmbeddedDocument):
     reason = me.StringField(max_length=2000)
 
 
+class CourtCaseRef(me.EmbeddedDocument):
+    """The number a court gave the case ("Sessions Case No. 338 of 2023"), as cause lists
+    name it; ``number`` is the canonical spelling (casefiles.case_numbers)."""
+
+    court = me.StringField(required=True, max_length=120)
+    number = me.StringField(required=True)
+    raw = me.StringField()
+    added_at = me.DateTimeField()
+
+
 class Case(Model):
     label = "case"
     title = me.StringField(required=True, max_length=200)
@@ -176,6 +186,9 @@ class Case(Model):
     updated_at = me.DateTimeField()
     #: Every change of the prosecutors, oldest first (see casefiles.service.assign).
     assignments = me.EmbeddedDocumentListField(AssignmentChange)
+    #: Court numbers of the trial, and their lookup keys "<court key>|<number>" (indexed).
+    court_cases = me.EmbeddedDocumentListField(CourtCaseRef)
+    court_case_keys = me.ListField(me.StringField())
 
     meta = {
         "collection": "cases",
@@ -187,6 +200,7 @@ class Case(Model):
             "lead_prosecutor",
             # A list: the embedded store keeps its values in a side table (indexed).
             "assisting",
+            "court_case_keys",
             "reference",
             {
                 "fields": ["district", "fir.police_station", "fir.number", "fir.year"],
