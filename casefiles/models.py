@@ -189,6 +189,9 @@ class Case(Model):
     #: Court numbers of the trial, and their lookup keys "<court key>|<number>" (indexed).
     court_cases = me.EmbeddedDocumentListField(CourtCaseRef)
     court_case_keys = me.ListField(me.StringField())
+    #: The person index's lookup keys of the accused: "t:<folded name word>" and
+    #: "c:<CNIC>" (indexed). Derived from ``parties`` on every save, see ``clean``.
+    accused_keys = me.ListField(me.StringField())
 
     meta = {
         "collection": "cases",
@@ -201,6 +204,7 @@ class Case(Model):
             # A list: the embedded store keeps its values in a side table (indexed).
             "assisting",
             "court_case_keys",
+            "accused_keys",
             "reference",
             {
                 "fields": ["district", "fir.police_station", "fir.number", "fir.year"],
@@ -213,6 +217,17 @@ class Case(Model):
     @property
     def prosecutors(self) -> list[str]:
         return ([self.lead_prosecutor] if self.lead_prosecutor else []) + list(self.assisting)
+
+    def clean(self) -> None:
+        """Keep the person index's keys equal to the accused (runs on every store write)."""
+        keys: set[str] = set()
+        for party in self.parties:
+            if party.role != "accused":
+                continue
+            keys.update(f"t:{word}" for key in party.name_keys for word in key.split())
+            if party.cnic:
+                keys.add(f"c:{party.cnic}")
+        self.accused_keys = sorted(keys)
 
 
 class DocumentState(StrEnum):

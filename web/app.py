@@ -97,6 +97,7 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
         home,
         jobs,
         notifications,
+        persons,
         search,
     )
 
@@ -119,6 +120,7 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
         deadlines,
         holidays,
         assignment,
+        persons,
     ):
         app.register_blueprint(module.bp)
     errors.register(app)

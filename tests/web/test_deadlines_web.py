@@ -96,3 +96,28 @@ def test_case_page_ranks_prosecutors_and_keeps_assignment_history(browser, demo)
     assert "Assignment history" in page and "On leave" in page
     postings = b.get("/postings/")
     assert postings.status_code == 200 and "Abdul Rahim Soomro" in postings.get_data(as_text=True)
+
+
+def test_person_index_page(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    from casefiles.models import Case
+    from casefiles.parties import PartyInput, add_party
+    from mizan.actor import SYSTEM
+
+    for station in ("Artillery Maidan", "Boat Basin"):
+        case = demo.store.find_one(Case, {"fir.police_station": station})
+        add_party(
+            demo,
+            SYSTEM,
+            case.id,
+            version=case.version,
+            data=PartyInput(role="accused", name="Mohd. Aslam", parentage="s/o Noor Muhammad"),
+        )
+    b = browser()
+    b.login("dpp.south")
+    page = b.get("/persons/?q=Muhammad+Aslam").get_data(as_text=True)
+    assert "Repeat accused" in page and "FIR 77/2025" in page and "FIR 189/2024" in page
+    rahim = browser()
+    rahim.login("pp.rahim")
+    own = rahim.get("/persons/?q=Muhammad+Aslam").get_data(as_text=True)
+    assert "FIR 189/2024" in own and "FIR 77/2025" not in own and "Repeat accused" not in own
+    assert rahim.get("/persons/?q=%40").status_code == 400
