@@ -77,14 +77,31 @@ def create_user_cmd(
 
 
 @main.command("seed-demo")
-def seed_demo() -> None:
+@click.option(
+    "--province",
+    is_flag=True,
+    help="Also add a small province: ~40 prosecutors, 2,000 cases in every stage, hearings, "
+    "court postings and holidays (skipped when there are already 2,000 cases).",
+)
+def seed_demo(province: bool) -> None:
     """Add demo districts, one account per role and a few cases (idempotent)."""
-    from mizan.demo import DEMO_PASSWORD, seed
+    from mizan.demo import DEMO_PASSWORD, seed, seed_province
     from mizan.schema import ensure_schema
 
     kernel = _kernel()
     ensure_schema(kernel)
     accounts = seed(kernel)
+    if province:
+        result = seed_province(kernel)
+        if result is None:
+            click.echo("Province demo data already present.", err=True)
+        else:
+            click.echo(
+                f"Province demo data: {result.cases:,} cases, {result.hearings:,} hearings, "
+                f"{result.prosecutors_created} prosecutors, {result.postings} court postings "
+                f"in {result.seconds:.1f} s.",
+                err=True,
+            )
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for username, roles in accounts:
         click.echo(f"  {username:<14} {roles}")

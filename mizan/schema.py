@@ -7,6 +7,7 @@ from mizan.storage import Model
 
 
 def all_models() -> list[type[Model]]:
+    from casefiles.assignment import Posting
     from casefiles.hearings import CalendarToken, Hearing
     from casefiles.holidays import Holiday
     from casefiles.models import Case, CaseDocument, DocumentPage
@@ -34,6 +35,7 @@ def all_models() -> list[type[Model]]:
         Notification,
         Holiday,
         SavedSearch,
+        Posting,
     ]
 
 

@@ -49,8 +49,8 @@ BIND="$("$VENV/bin/python" -c 'from mizan.settings import load_settings; print(l
 
 SEED_OUT=""
 if [ "$MODE" = all ]; then
-  say "Adding the demo data (mizan seed-demo)"
-  SEED_OUT="$("$MIZAN" seed-demo)"
+  say "Adding the demo data (mizan seed-demo --province; the first time takes a minute)"
+  SEED_OUT="$("$MIZAN" seed-demo --province)"
   printf '%s\n' "$SEED_OUT"
 fi
 

@@ -82,6 +82,7 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
         account,
         admin,
         api,
+        assignment,
         auth,
         case_parties,
         case_scrutiny,
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
         home,
         jobs,
         notifications,
+        persons,
         precedents,
         search,
     )
@@ -119,6 +121,8 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
         notifications,
         deadlines,
         holidays,
+        assignment,
+        persons,
     ):
         app.register_blueprint(module.bp)
     errors.register(app)

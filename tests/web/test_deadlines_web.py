@@ -67,3 +67,57 @@ def test_admin_keeps_the_holiday_calendar(browser, demo) -> None:  # type: ignor
     clerk = browser()
     clerk.login("clerk.south")
     assert clerk.get("/admin/holidays/").status_code == 403
+
+
+def test_case_page_ranks_prosecutors_and_keeps_assignment_history(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    from casefiles.models import Case
+    from tests.conftest import user_id
+
+    case = demo.store.find_one(Case, {"fir.police_station": "Artillery Maidan"})
+    b = browser()
+    b.login("dpp.south")
+    page = b.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Suggested prosecutors, best first" in page
+    assert "open cases as lead" in page and "Works in this district." in page
+    url = f"/cases/{case.id}/assign"
+    refused = b.post(
+        url,
+        {"lead": user_id(demo, "pp.sana"), "version": str(case.version), "reason": ""},
+        form_url=f"/cases/{case.id}",
+        follow_redirects=True,
+    )
+    assert "Give the reason for the reassignment" in refused.get_data(as_text=True)
+    b.post(
+        url,
+        {"lead": user_id(demo, "pp.sana"), "version": str(case.version), "reason": "On leave"},
+        form_url=f"/cases/{case.id}",
+    )
+    page = b.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Assignment history" in page and "On leave" in page
+    postings = b.get("/postings/")
+    assert postings.status_code == 200 and "Abdul Rahim Soomro" in postings.get_data(as_text=True)
+
+
+def test_person_index_page(browser, demo) -> None:  # type: ignore[no-untyped-def]
+    from casefiles.models import Case
+    from casefiles.parties import PartyInput, add_party
+    from mizan.actor import SYSTEM
+
+    for station in ("Artillery Maidan", "Boat Basin"):
+        case = demo.store.find_one(Case, {"fir.police_station": station})
+        add_party(
+            demo,
+            SYSTEM,
+            case.id,
+            version=case.version,
+            data=PartyInput(role="accused", name="Mohd. Aslam", parentage="s/o Noor Muhammad"),
+        )
+    b = browser()
+    b.login("dpp.south")
+    page = b.get("/persons/?q=Muhammad+Aslam").get_data(as_text=True)
+    assert "Repeat accused" in page and "FIR 77/2025" in page and "FIR 189/2024" in page
+    rahim = browser()
+    rahim.login("pp.rahim")
+    own = rahim.get("/persons/?q=Muhammad+Aslam").get_data(as_text=True)
+    assert "FIR 189/2024" in own and "FIR 77/2025" not in own and "Repeat accused" not in own
+    assert rahim.get("/persons/?q=%40").status_code == 400

@@ -66,7 +66,7 @@ def test_assignment_notifies_the_new_prosecutors(browser, demo) -> None:  # type
     case = assign(demo, SYSTEM, case.id, version=case.version, lead=sana, assisting=[rahim])
     assert unread_count(demo.store, sana) == before[0] + 1
     assert unread_count(demo.store, rahim) == before[1] + 1
-    assign(demo, SYSTEM, case.id, version=case.version, lead=sana, assisting=[])
+    assign(demo, SYSTEM, case.id, version=case.version, lead=sana, assisting=[], reason="leave")
     notes = demo.store.find(Notification, {"user_id": rahim}, sort=[("created_at", -1)])
     assert notes[0].key == "You are no longer a prosecutor of %(case)s."
     assert unread_count(demo.store, sana) == before[0] + 1  # unchanged lead: no new notice
