@@ -993,13 +993,16 @@ class TantivyIndex(SearchIndex):
             }
         }
         buckets = searcher.aggregate(q, agg)["s"]["buckets"]
-        candidates = [b["key"] for b in buckets if is_act_key(b["key"])]
+        # A bucket's doc_count is its number of matching passages: exactly the hits to read.
+        candidates = [(b["key"], b["doc_count"]) for b in buckets if is_act_key(b["key"])]
+        unscored = tantivy.Query.const_score_query(q, 0.0)  # no BM25: only membership counts
         counted = []
-        for key in candidates[:SECTION_FACET_CANDIDATES]:
+        for key, passages in candidates[:SECTION_FACET_CANDIDATES]:
             only = tantivy.Query.term_query(_SCHEMA, "sections", key, index_option="basic")
-            sub = tantivy.Query.boolean_query([(tantivy.Occur.Must, q), (tantivy.Occur.Must, only)])
-            n = searcher.search(sub, limit=1, count=True).count
-            hits = searcher.search(sub, limit=n, count=False).hits if n else []
+            sub = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, unscored), (tantivy.Occur.Must, only)]
+            )
+            hits = searcher.search(sub, limit=passages, count=False).hits
             docs = set(searcher.fast_field_values("doc_key", [a for _, a in hits]))
             counted.append(FacetValue(key, len(docs)))
         counted.sort(key=lambda f: -f.count)
