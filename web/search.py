@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from mizan.accounts.models import District
@@ -139,13 +139,19 @@ def search_url(**changes: object) -> str:
     return url_for("search.index", **args)
 
 
+#: The library's page that forwards any library search hit to its entry (web.library).
+LIBRARY_ENTRY = "library.entry"
+
+
 def hit_url(hit: Hit, query: str) -> str | None:
-    """Where a result opens; library kinds link once the library registers a page for them."""
+    """Where a result opens: a case, a case document, or a library entry."""
     if hit.kind == "case" and hit.case_id:
         return url_for("cases.show", case_id=hit.case_id)
     if hit.kind == "document":
         anchor = f"#page-{hit.page}" if hit.page else ""
         return url_for("documents.show", document_id=hit.doc_id, q=query or None) + anchor
+    if LIBRARY_ENTRY in current_app.view_functions:  # judgments, statutes, ...
+        return url_for(LIBRARY_ENTRY, doc_id=hit.doc_id)
     return None
 
 
