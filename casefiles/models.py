@@ -141,6 +141,29 @@ class ScrutinyRecord(me.EmbeddedDocument):
     opinion = me.StringField(max_length=5000)
 
 
+class AssignmentChange(me.EmbeddedDocument):
+    """Who gave the case to whom, when and why (reassignments keep their reason)."""
+
+    at = me.DateTimeField(required=True)
+    by = me.StringField(required=True)
+    by_name = me.StringField()
+    lead_before = me.StringField()
+    assisting_before = me.ListField(me.StringField())
+    lead = me.StringField()
+    assisting = me.ListField(me.StringField())
+    reason = me.StringField(max_length=2000)
+
+
+class CourtCaseRef(me.EmbeddedDocument):
+    """The number a court gave the case ("Sessions Case No. 338 of 2023"), as cause lists
+    name it; ``number`` is the canonical spelling (casefiles.case_numbers)."""
+
+    court = me.StringField(required=True, max_length=120)
+    number = me.StringField(required=True)
+    raw = me.StringField()
+    added_at = me.DateTimeField()
+
+
 class Case(Model):
     label = "case"
     title = me.StringField(required=True, max_length=200)
@@ -161,6 +184,14 @@ class Case(Model):
     created_by = me.StringField()
     created_at = me.DateTimeField()
     updated_at = me.DateTimeField()
+    #: Every change of the prosecutors, oldest first (see casefiles.service.assign).
+    assignments = me.EmbeddedDocumentListField(AssignmentChange)
+    #: Court numbers of the trial, and their lookup keys "<court key>|<number>" (indexed).
+    court_cases = me.EmbeddedDocumentListField(CourtCaseRef)
+    court_case_keys = me.ListField(me.StringField())
+    #: The person index's lookup keys of the accused: "t:<folded name word>" and
+    #: "c:<CNIC>" (indexed). Derived from ``parties`` on every save, see ``clean``.
+    accused_keys = me.ListField(me.StringField())
 
     meta = {
         "collection": "cases",
@@ -172,6 +203,8 @@ class Case(Model):
             "lead_prosecutor",
             # A list: the embedded store keeps its values in a side table (indexed).
             "assisting",
+            "court_case_keys",
+            "accused_keys",
             "reference",
             {
                 "fields": ["district", "fir.police_station", "fir.number", "fir.year"],
@@ -184,6 +217,17 @@ class Case(Model):
     @property
     def prosecutors(self) -> list[str]:
         return ([self.lead_prosecutor] if self.lead_prosecutor else []) + list(self.assisting)
+
+    def clean(self) -> None:
+        """Keep the person index's keys equal to the accused (runs on every store write)."""
+        keys: set[str] = set()
+        for party in self.parties:
+            if party.role != "accused":
+                continue
+            keys.update(f"t:{word}" for key in party.name_keys for word in key.split())
+            if party.cnic:
+                keys.add(f"c:{party.cnic}")
+        self.accused_keys = sorted(keys)
 
 
 class DocumentState(StrEnum):

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from casefiles.deadlines import Condition, Rule, RuleSet, add_months
+from casefiles.holidays import working_calendar
 from casefiles.models import CASE_STATES, Case
-from casefiles.schedule import default_calendar, default_rules
+from casefiles.schedule import default_rules
 from casefiles.workflow import OUTCOMES, TRANSITIONS
 from mizan.accounts.models import District, User
 from mizan.accounts.roles import Role
@@ -160,6 +161,16 @@ class Dashboard:
     districts: list[DistrictRow] = field(default_factory=list)
     #: Number of store queries it took (the scaling promise, checked by tests).
     queries: int = 0
+    #: Hearings listed on each of the seven Pakistan days from today (key: ISO date).
+    hearings_week: list[Bar] = field(default_factory=list)
+
+    @property
+    def hearings_today(self) -> int:
+        return self.hearings_week[0].value if self.hearings_week else 0
+
+    @property
+    def hearings_week_total(self) -> int:
+        return sum(b.value for b in self.hearings_week)
 
     @property
     def overdue_total(self) -> int:
@@ -213,6 +224,10 @@ class _Counter:
     def find(self, cls: type, flt: Filter) -> list:
         self.calls += 1
         return self.store.find(cls, flt)
+
+    def group_of(self, cls: type, path: str, flt: Filter) -> dict[Any, int]:
+        self.calls += 1
+        return self.store.group_count(cls, path, flt)
 
 
 # -- filters -----------------------------------------------------------------------------
@@ -361,7 +376,7 @@ def dashboard(
     age = _age_buckets(q, pending_f, today)
 
     rules = rules or default_rules()
-    calendar = default_calendar(today)
+    calendar = working_calendar(kernel.store, today)
     overdue: list[OverdueRule] = []
     overdue_by_district: dict[str, int] = {}
     for rule in rules.rules:
@@ -388,6 +403,7 @@ def dashboard(
 
     names = {d.code: d.name for d in q.find(District, {})}
     districts = _districts(q, names, overdue_by_district) if district is None else []
+    hearings_week = _hearings_week(q, district, today)
     return Dashboard(
         scope=district or "province",
         scope_name=names.get(district, district) if district else _("Sindh (all districts)"),
@@ -405,7 +421,26 @@ def dashboard(
         convicted=convicted,
         districts=districts,
         queries=q.calls,
+        hearings_week=hearings_week,
     )
+
+
+def _hearings_week(q: _Counter, district: str | None, today: dt.date) -> list[Bar]:
+    """Hearings on each of the seven days from ``today``: one grouped count of their start
+    times (courts list a handful of times a day), sorted into Pakistan days here."""
+    from casefiles.hearings import Hearing, day_bounds, to_local
+
+    start, end = day_bounds(today, 7)
+    flt: dict[str, Any] = {"starts_at": {"$gte": start, "$lt": end}}
+    if district:
+        flt["district"] = district
+    per_day: dict[dt.date, int] = {}
+    for when, n in q.group_of(Hearing, "starts_at", flt).items():
+        if isinstance(when, dt.datetime):
+            day = to_local(when).date()
+            per_day[day] = per_day.get(day, 0) + n
+    days = [today + dt.timedelta(days=i) for i in range(7)]
+    return [Bar(d.isoformat(), d.strftime("%d.%m"), per_day.get(d, 0)) for d in days]
 
 
 def _workload(

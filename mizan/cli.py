@@ -77,21 +77,37 @@ def create_user_cmd(
 
 
 @main.command("seed-demo")
-def seed_demo() -> None:
+@click.option(
+    "--province",
+    is_flag=True,
+    help="Also add a small province: ~40 prosecutors, 2,000 cases in every stage, hearings, "
+    "court postings and holidays (skipped when there are already 2,000 cases).",
+)
+def seed_demo(province: bool) -> None:
     """Add demo districts, one account per role and a few cases (idempotent)."""
-    from mizan.demo import DEMO_PASSWORD, seed
+    from library.seed import seed_library
+    from mizan.demo import DEMO_PASSWORD, seed, seed_province
     from mizan.schema import ensure_schema
 
     kernel = _kernel()
     ensure_schema(kernel)
     accounts = seed(kernel)
-    from library.seed import seed_library
-
     library = seed_library(kernel)
     click.echo(
         f"Library ({library.source}): {library.sections} PPC sections, "
         f"{library.judgments} judgments."
     )
+    if province:
+        result = seed_province(kernel)
+        if result is None:
+            click.echo("Province demo data already present.", err=True)
+        else:
+            click.echo(
+                f"Province demo data: {result.cases:,} cases, {result.hearings:,} hearings, "
+                f"{result.prosecutors_created} prosecutors, {result.postings} court postings "
+                f"in {result.seconds:.1f} s.",
+                err=True,
+            )
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for username, roles in accounts:
         click.echo(f"  {username:<14} {roles}")
@@ -459,6 +475,109 @@ def watch_drop(once: bool, interval: float) -> None:
         raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt:
         pass
+
+
+@main.command("eval-retrieval")
+@click.option(
+    "--corpus",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    required=True,
+    help="Folder of <docid>.txt files.",
+)
+@click.option(
+    "--queries",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="One query per line: ID||text.",
+)
+@click.option(
+    "--qrels",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="TREC qrels: qid 0 docid relevance.",
+)
+@click.option(
+    "--mode",
+    type=click.Choice(["keyword", "semantic", "hybrid"]),
+    default="hybrid",
+    show_default=True,
+)
+@click.option(
+    "--run",
+    "run_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the ranking here in TREC run format.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option(
+    "--embed-passages",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Passages embedded per document (default: as the product indexes).",
+)
+def eval_retrieval(
+    corpus: Path,
+    queries: Path,
+    qrels: Path,
+    mode: str,
+    run_out: Path | None,
+    as_json: bool,
+    embed_passages: int | None,
+) -> None:
+    """Measure search quality (MAP, P@10, bpref, reciprocal rank) on a test collection."""
+    from search.evaluation import EvalInputError, read_qrels, read_queries, run_corpus
+
+    try:
+        report = run_corpus(
+            corpus,
+            read_queries(queries),
+            read_qrels(qrels),
+            mode=mode,
+            embed_per_document=embed_passages,
+            run_out=run_out,
+            progress=None if as_json else lambda msg: click.echo(msg, err=True),
+        )
+    except (EvalInputError, UnicodeDecodeError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(report.as_dict()))
+        return
+    click.echo(
+        f"{report.documents} documents, {report.passages} passages "
+        f"({report.embedded} embedded now); indexed in {report.seconds['index']:.1f} s, "
+        f"searched in {report.seconds['search']:.1f} s; mode {report.mode}, "
+        f"{report.queries} queries"
+    )
+    for name in ("map", "P_10", "bpref", "recip_rank"):
+        click.echo(f"{name:<12}all\t{report.measures[name]:.4f}")
+
+
+@main.command()
+@click.option(
+    "--every",
+    type=click.IntRange(min=60),
+    default=None,
+    help="Keep running, once every this many seconds (e.g. 3600); without it, run once.",
+)
+def remind(every: int | None) -> None:
+    """Notify prosecutors of deadlines due soon or just missed and of tomorrow's hearings.
+
+    Safe to repeat and to run on several machines: nothing is announced twice.
+    """
+    import time
+
+    from casefiles.reminders import send_reminders
+
+    kernel = _kernel()
+    while True:
+        run = send_reminders(kernel)
+        click.echo(
+            f"Reminders sent: {run.deadlines} about deadlines, {run.hearings} about hearings.",
+        )
+        if every is None:
+            return
+        time.sleep(every)
 
 
 if __name__ == "__main__":

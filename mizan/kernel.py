@@ -18,7 +18,9 @@ from mizan.storage import DocumentStore
 from mizan.storage.blobs import BlobStore
 
 if TYPE_CHECKING:
+    from search.embeddings import Embedder
     from search.port import SearchIndex
+    from search.vector_port import VectorIndex
 
 
 def open_store(settings: Settings) -> DocumentStore:
@@ -45,6 +47,21 @@ class Kernel:
 
         return open_index(self.settings)
 
+    @cached_property
+    def vectors(self) -> VectorIndex:
+        """The passage-vector index for semantic search, opened on first use."""
+        from search.backends import open_vector_index
+
+        return open_vector_index(self.settings)
+
+    @property
+    def embedder(self) -> Embedder:
+        """The process-wide embedding model with this installation's cache (lazy)."""
+        from search.backends import embedding_cache_path
+        from search.embeddings import shared_embedder
+
+        return shared_embedder(embedding_cache_path(self.settings))
+
     def emit(self, event: DomainEvent) -> None:
         self.events.emit(event)
 
@@ -68,6 +85,9 @@ def build_kernel(settings: Settings | None = None) -> Kernel:
     from ingestion.understanding import subscribe_understanding
 
     subscribe_understanding(kernel)
+    from casefiles.notices import subscribe_notices
+
+    subscribe_notices(kernel)
     from mizan.schema import ensure_schema
 
     # Tables and indexes exist before any transaction touches them (MongoDB cannot

@@ -8,7 +8,9 @@ from mizan.storage import Model
 
 def all_models() -> list[type[Model]]:
     from casefiles.approvals import AppealApproval
+    from casefiles.assignment import Posting
     from casefiles.hearings import CalendarToken, Hearing
+    from casefiles.holidays import Holiday
     from casefiles.matters import Matter
     from casefiles.models import Case, CaseDocument, DocumentPage
     from casefiles.notes import CaseNote
@@ -18,7 +20,9 @@ def all_models() -> list[type[Model]]:
     from mizan.accounts.models import District, User
     from mizan.audit import AuditEntry, AuditHead
     from mizan.jobs import Job
+    from mizan.notifications import Notification
     from mizan.outbox import OutboxEntry
+    from search.saved import SavedSearch
 
     return [
         District,
@@ -42,6 +46,10 @@ def all_models() -> list[type[Model]]:
         CitationEdge,
         Collection,
         DocumentSuggestion,
+        Notification,
+        Holiday,
+        SavedSearch,
+        Posting,
     ]
 
 

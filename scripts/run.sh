@@ -51,8 +51,8 @@ DROP_DIR="$("$VENV/bin/python" -c 'from mizan.settings import load_settings; pri
 
 SEED_OUT=""
 if [ "$MODE" = all ]; then
-  say "Adding the demo data (mizan seed-demo)"
-  SEED_OUT="$("$MIZAN" seed-demo)"
+  say "Adding the demo data (mizan seed-demo --province; the first time takes a minute)"
+  SEED_OUT="$("$MIZAN" seed-demo --province)"
   printf '%s\n' "$SEED_OUT"
 fi
 
@@ -60,6 +60,7 @@ fi
 WORKER_PID=""
 WEB_PID=""
 WATCH_PID=""
+REMIND_PID=""
 
 alive() { # is process $1 running (not gone, not a zombie)?
   local stat
@@ -89,15 +90,18 @@ cleanup() {
   # so a signal to the process group reaches this script twice).
   STOPPING=1
   trap '' HUP INT TERM
-  [ -n "$WEB_PID$WORKER_PID$WATCH_PID" ] || return 0
+  [ -n "$WEB_PID$WORKER_PID$WATCH_PID$REMIND_PID" ] || return 0
   say "Stopping${WEB_PID:+ the web server}${WEB_PID:+${WORKER_PID:+ and}}${WORKER_PID:+ the worker (it takes a few seconds)}"
   # Ask both at once (SIGTERM: finish current work, then exit), then wait for each.
   [ -z "$WEB_PID" ] || kill -TERM "$WEB_PID" 2>/dev/null || true
   [ -z "$WORKER_PID" ] || kill -TERM "$WORKER_PID" 2>/dev/null || true
   [ -z "$WATCH_PID" ] || kill -TERM "$WATCH_PID" 2>/dev/null || true
+  [ -z "$REMIND_PID" ] || kill -TERM "$REMIND_PID" 2>/dev/null || true
   stop "$WEB_PID" "web server"
   stop "$WORKER_PID" worker
   stop "$WATCH_PID" "drop-folder watcher"
+  stop "$REMIND_PID" "reminder loop"
+  REMIND_PID=""
   WEB_PID=""
   WORKER_PID=""
   WATCH_PID=""
@@ -124,6 +128,11 @@ if [ "$MODE" != web ]; then
   say "Starting a worker (mizan run-worker)"
   setsid "$MIZAN" run-worker &
   WORKER_PID=$!
+  # Deadline and hearing reminders (notifications), hourly; see casefiles/reminders.py
+  # for why this is a plain command on a timer rather than Celery beat.
+  say "Starting the reminder loop (mizan remind --every ${MIZAN_REMIND_EVERY:-3600})"
+  setsid "$MIZAN" remind --every "${MIZAN_REMIND_EVERY:-3600}" &
+  REMIND_PID=$!
 fi
 
 if [ "$MODE" != web ] && [ -n "$DROP_DIR" ]; then

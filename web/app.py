@@ -83,21 +83,28 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
         admin,
         api,
         approvals,
+        assignment,
         auth,
         case_api,
         case_parties,
         case_scrutiny,
         cases,
         dashboard,
+        deadlines,
         document_review,
         documents,
         errors,
         health,
         hearings,
+        holidays,
         home,
         jobs,
+        library,
         matters,
         notes,
+        notifications,
+        persons,
+        precedents,
         search,
     )
 
@@ -116,16 +123,20 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
         hearings,
         jobs,
         search,
+        precedents,
         health,
         matters,
         approvals,
         notes,
         case_api,
+        notifications,
+        deadlines,
+        holidays,
+        assignment,
+        persons,
+        library,
     ):
         app.register_blueprint(module.bp)
-    from web import library
-
-    app.register_blueprint(library.bp)
     errors.register(app)
 
     app.after_request(_security_headers)

@@ -20,6 +20,8 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from casefiles.assignment import suggest
+from casefiles.holidays import working_calendar
 from casefiles.models import CASE_LABELS, CASE_STATES, Case, CaseDocument
 from casefiles.parties import repeat_accused, sees_protected_identities
 from casefiles.policy import can_edit_case
@@ -178,12 +180,10 @@ def new():  # type: ignore[no-untyped-def]
 
 
 def _assign_form(case) -> AssignForm:  # type: ignore[no-untyped-def]
+    from casefiles.assignment import candidates
+
     form = AssignForm()
-    prosecutors = kernel().store.find(
-        User,
-        {"roles": Role.PROSECUTOR, "active": True, "district": case.district},
-        sort=[("full_name", 1)],
-    )
+    prosecutors = candidates(kernel(), case)
     choices = [(u.id, u.full_name) for u in prosecutors]
     form.lead.choices = [("", _("— none —")), *choices]
     form.assisting.choices = choices
@@ -213,11 +213,13 @@ def render_case(case_id: str, *, reveal: bool = False):  # type: ignore[no-untyp
     jobs = {j.id: j for j in store.find(Job, {"case_id": case.id})}
     names = {u.id: u.full_name for u in store.find(User, {"_id": {"$in": case.prosecutors}})}
     assign_form = None
+    suggestions = []
     if Capability.ASSIGN_CASE in capabilities_of(who.roles):
         assign_form = _assign_form(case)
         assign_form.lead.data = case.lead_prosecutor or ""
         assign_form.assisting.data = list(case.assisting)
         assign_form.version.data = str(case.version)
+        suggestions = suggest(kernel(), who, case)
     stage_form = None
     if can_edit_case(who, case) and allowed_from(case.state):
         stage_form = _stage_form(case)
@@ -233,11 +235,30 @@ def render_case(case_id: str, *, reveal: bool = False):  # type: ignore[no-untyp
         names=names,
         upload_form=upload_form,
         stage_form=stage_form,
-        deadlines=case_deadlines(case, today()),
+        deadlines=case_deadlines(case, today(), calendar=working_calendar(store, today())),
         outcomes=OUTCOMES,
         ocr=current_app.extensions["ocr_status"],
         can_edit=can_edit_case(who, case),
         assign_form=assign_form,
+        suggestions=suggestions,
+        assignment_names={
+            u.id: u.full_name
+            for u in store.find(
+                User,
+                {
+                    "_id": {
+                        "$in": sorted(
+                            {i for a in case.assignments for i in (a.lead, a.lead_before) if i}
+                            | {
+                                i
+                                for a in case.assignments
+                                for i in a.assisting + a.assisting_before
+                            }
+                        )
+                    }
+                },
+            )
+        },
         offences_form=OffencesForm(
             text="; ".join(o.canonical for o in case.offences), version=str(case.version)
         ),

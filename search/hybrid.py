@@ -1,0 +1,277 @@
+"""Keyword, semantic and hybrid ranking, fused in our own code so every backend ranks alike.
+
+The method (the same for the search page, the precedent finder and the
+evaluation harness):
+
+* **Keyword**: BM25 over passages; a document scores as its best passage
+  (the text index does that). A query longer than the query language
+  allows (a pasted description of facts) is read as plain words: English
+  function words are dropped and the rest is searched in parts of at most
+  `FACTS_PART_WORDS` words; a document's score is the sum over the parts of
+  its best passage's BM25. BM25 is a sum over query words, so this is the
+  BM25 of the whole description, taken per part.
+* **Semantic**: the query is split into the same overlapping windows as
+  documents, each window is embedded, and a document scores as the mean over
+  the windows of its best passage's cosine similarity (vector index).
+* **Hybrid** (the default): reciprocal-rank fusion of the two document
+  rankings, k = 60 (Cormack et al., 2009: the constant from the paper, not
+  tuned here). Rank fusion needs no score calibration between BM25 and
+  cosine, which is why it ranks alike on Tantivy and on Elasticsearch.
+
+No parameter here was tuned on evaluation queries.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from mizan.i18n import gettext as _
+from search.embeddings import Embedder
+from search.normalize import terms
+from search.passages import windows
+from search.port import Hit, QueryError, SearchIndex, SearchResult
+from search.ranking import Ranked, rank, to_hit
+from search.tantivy_index import MAX_QUERY_CHARS, MAX_QUERY_WORDS
+from search.vector_port import DocumentMatch, VectorIndex
+
+__all__ = [
+    "DEFAULT_MODE",
+    "MODES",
+    "RRF_K",
+    "ModeError",
+    "fuse",
+    "is_facts_query",
+    "keyword_ranking",
+    "ranked_documents",
+    "search",
+]
+
+MODES = ("keyword", "semantic", "hybrid")
+DEFAULT_MODE = "hybrid"
+#: Reciprocal-rank-fusion constant from Cormack, Clarke & Buettcher (SIGIR 2009).
+RRF_K = 60
+#: Each engine ranks at least this many documents before fusion.
+MIN_DEPTH = 100
+#: Words per keyword sub-query of a long description (below the query-language limit).
+FACTS_PART_WORDS = 50
+#: Characters of a passage shown as the snippet of a semantic match.
+SNIPPET_CHARS = 400
+
+#: English function words: they carry no topic, and a long description is full of them.
+STOP_WORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each
+    few for from further had has have having he her here hers herself him himself his how
+    i if in into is it its itself just me more most my myself no nor not now of off on
+    once only or other our ours ourselves out over own same she should so some such than
+    that the their theirs them themselves then there these they this those through to too
+    under until up very was we were what when where which while who whom why will with
+    would you your yours yourself yourselves also said upon shall may might must""".split()  # noqa: SIM905
+)
+
+
+class ModeError(ValueError):
+    """An unknown search mode; the message names the valid ones."""
+
+
+def check_mode(mode: str) -> str:
+    if mode not in MODES:
+        raise ModeError(
+            _("Unknown search mode %(mode)s: use keyword, semantic or hybrid.", mode=repr(mode))
+        )
+    return mode
+
+
+def is_facts_query(query: str) -> bool:
+    """True for text too long for the query language: it is read as a description."""
+    return len(query) > MAX_QUERY_CHARS or len(query.split()) > MAX_QUERY_WORDS
+
+
+def facts_parts(text: str, part_words: int = FACTS_PART_WORDS) -> list[str]:
+    """The content words of a description, in keyword sub-queries of `part_words` words."""
+    words = [t for t in terms(text) if t not in STOP_WORDS and not (len(t) == 1 and t.isalpha())]
+    return [" ".join(words[i : i + part_words]) for i in range(0, len(words), part_words)]
+
+
+def keyword_ranking(
+    index: SearchIndex,
+    query: str,
+    *,
+    principals: Collection[str] | None,
+    filters: Mapping[str, str] | None,
+    depth: int,
+) -> tuple[int, list[Ranked]]:
+    """Documents by BM25 (best passage); a long description is searched part by part."""
+    if not is_facts_query(query):
+        return rank(index, query, principals=principals, filters=filters, depth=depth)
+    parts = facts_parts(query)
+    if not parts:
+        raise QueryError("There are no words to search for: use letters or numbers.")
+    scores: dict[str, float] = {}
+    best: dict[str, Ranked] = {}
+    for part in parts:
+        _, ranked = rank(index, part, principals=principals, filters=filters, depth=depth)
+        for r in ranked:
+            scores[r.doc_id] = scores.get(r.doc_id, 0.0) + r.score
+            if r.doc_id not in best or r.score > best[r.doc_id].score:
+                best[r.doc_id] = r  # highlight the part it matched best
+    order = sorted(scores.items(), key=lambda t: (-t[1], t[0]))
+    return len(order), [replace(best[doc_id], score=score) for doc_id, score in order]
+
+
+def passage_snippet(text: str, max_chars: int = SNIPPET_CHARS) -> str:
+    """The matched passage as an HTML-safe snippet, cut between words."""
+    flat = " ".join(text.split())
+    if len(flat) > max_chars:
+        cut = flat.rfind(" ", 0, max_chars)
+        flat = flat[: cut if cut > 0 else max_chars] + " …"
+    return html.escape(flat, quote=True)
+
+
+def query_vectors(embedder: Embedder, query: str) -> np.ndarray:
+    """One vector per query window (a short query is one window)."""
+    parts = list(windows(query)) or [query]
+    return np.stack([embedder.embed_query(p) for p in parts])
+
+
+def semantic_matches(
+    vectors: VectorIndex,
+    embedder: Embedder,
+    query: str,
+    *,
+    principals: Collection[str] | None,
+    filters: Mapping[str, str] | None,
+    depth: int,
+) -> tuple[int, tuple[DocumentMatch, ...]]:
+    if not query.strip():
+        return 0, ()
+    result = vectors.search(
+        query_vectors(embedder, query), principals=principals, filters=filters, limit=depth
+    )
+    return result.total, result.documents
+
+
+def semantic_hit(match: DocumentMatch, score: float | None = None) -> Hit:
+    best = match.passages[0].passage
+    return Hit(
+        doc_id=match.doc_id,
+        passage_id=best.id,
+        score=match.score if score is None else score,
+        title=best.title,
+        kind=best.kind,
+        case_id=best.case_id,
+        page=best.page,
+        snippets=tuple(passage_snippet(pm.passage.text) for pm in match.passages[:1]),
+    )
+
+
+def fuse(rankings: Sequence[Sequence[str]], k: int = RRF_K) -> list[tuple[str, float]]:
+    """Reciprocal-rank fusion: score(d) = sum over rankings of 1 / (k + rank of d), rank from 1.
+
+    Ties are broken by document id so the order is deterministic.
+    """
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank_, doc_id in enumerate(ranking, start=1):
+            scores[doc_id] = scores.get(doc_id, 0.0) + 1.0 / (k + rank_)
+    return sorted(scores.items(), key=lambda t: (-t[1], t[0]))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A ranked document with what each engine found in it (None: not in its ranking)."""
+
+    doc_id: str
+    score: float
+    keyword: Ranked | None
+    semantic: DocumentMatch | None
+
+    def hit(self) -> Hit:
+        """Keyword snippets (matched words marked) when there are any, else the nearest passage.
+
+        Made on demand: only for the documents a page shows.
+        """
+        if self.keyword is not None:
+            return to_hit(self.keyword, self.score)
+        assert self.semantic is not None
+        return semantic_hit(self.semantic, self.score)
+
+
+def ranked_documents(
+    index: SearchIndex,
+    vectors: VectorIndex,
+    embedder: Embedder,
+    query: str,
+    *,
+    mode: str = DEFAULT_MODE,
+    principals: Collection[str] | None,
+    filters: Mapping[str, str] | None = None,
+    depth: int,
+) -> tuple[int, list[Candidate]]:
+    """The top `depth` documents for `query` in `mode`, and how many documents were found.
+
+    Semantic: every visible document has a similarity, so the count is the
+    nearest `depth`. Hybrid: the fused candidates plus keyword matches ranked
+    below the depth either engine read.
+    """
+    check_mode(mode)
+    query = query.strip()
+    if mode == "keyword" or not query:
+        total, ranked = keyword_ranking(
+            index, query, principals=principals, filters=filters, depth=depth
+        )
+        return total, [Candidate(r.doc_id, r.score, r, None) for r in ranked]
+    sem_total, matches = semantic_matches(
+        vectors, embedder, query, principals=principals, filters=filters, depth=depth
+    )
+    if mode == "semantic":
+        return min(sem_total, depth), [Candidate(m.doc_id, m.score, None, m) for m in matches]
+    kw_total, ranked = keyword_ranking(
+        index, query, principals=principals, filters=filters, depth=depth
+    )
+    fused = fuse([[r.doc_id for r in ranked], [m.doc_id for m in matches]])
+    by_keyword = {r.doc_id: r for r in ranked}
+    by_semantic = {m.doc_id: m for m in matches}
+    candidates = [
+        Candidate(doc_id, score, by_keyword.get(doc_id), by_semantic.get(doc_id))
+        for doc_id, score in fused
+    ]
+    return len(fused) + max(0, kw_total - len(ranked)), candidates
+
+
+def search(
+    index: SearchIndex,
+    vectors: VectorIndex,
+    embedder: Embedder,
+    query: str,
+    *,
+    mode: str = DEFAULT_MODE,
+    principals: Collection[str] | None,
+    filters: Mapping[str, str] | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> SearchResult:
+    """One page of documents for `query` in `mode`; permissions apply inside both engines.
+
+    A blank query has no meaning to compare by, so every mode lists it by
+    keyword (all visible documents, with the filters). Each engine reads at
+    least `MIN_DEPTH` documents before fusion.
+    """
+    check_mode(mode)
+    if limit < 0 or offset < 0:
+        raise ValueError("limit and offset must be >= 0")
+    query = query.strip()
+    if (mode == "keyword" or not query) and not is_facts_query(query):
+        return index.search(  # the keyword engine pages and highlights by itself
+            query, principals=principals, filters=filters, limit=limit, offset=offset
+        )
+    depth = offset + limit if mode == "keyword" else max(offset + limit, MIN_DEPTH)
+    total, candidates = ranked_documents(
+        index, vectors, embedder, query, mode=mode, principals=principals, filters=filters,
+        depth=depth,
+    )  # fmt: skip
+    return SearchResult(total, tuple(c.hit() for c in candidates[offset : offset + limit]))

@@ -1,0 +1,187 @@
+"""The precedent finder: judgments and statutes for a case's facts, with why they matched.
+
+From a case, the query is its FIR narrative and the offences it is
+registered under; from pasted facts, the text itself. Either goes through
+hybrid search (`search.hybrid`, the same code as the search page) once for
+judgments and once for statutes. Each result carries the passages that
+matched (keyword passages with the words marked, and the passage nearest in
+meaning) and the sections of law it shares with the case, read with the
+same parser as FIRs (`casefiles.offences.find_section_refs`).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+from casefiles.models import Case
+from casefiles.offences import SectionRef, find_section_refs
+from casefiles.policy import search_principals
+from casefiles.service import get_case
+from mizan.accounts.roles import Capability
+from mizan.accounts.service import require
+from mizan.actor import Actor
+from mizan.i18n import gettext as _
+from mizan.kernel import Kernel
+from search.hybrid import Candidate, passage_snippet, ranked_documents
+
+__all__ = [
+    "KINDS",
+    "MAX_FACTS_CHARS",
+    "Precedent",
+    "PrecedentError",
+    "PrecedentResult",
+    "find_for_case",
+    "find_for_facts",
+]
+
+#: Library kinds searched, in the order the page shows them.
+KINDS = ("judgment", "statute")
+#: Enough for a long FIR narrative and a challan summary.
+MAX_FACTS_CHARS = 20_000
+MIN_FACTS_WORDS = 3
+PER_KIND = 10
+#: Each engine ranks this many documents before fusion (as the search page does).
+DEPTH = 100
+
+
+class PrecedentError(ValueError):
+    """Nothing to search with; the message says what to add."""
+
+
+@dataclass(frozen=True)
+class Precedent:
+    doc_id: str
+    kind: str
+    title: str  # plain text: escape when rendering
+    score: float
+    passages: tuple[str, ...]  # HTML-safe: keyword matches marked, then the nearest passage
+    shared_sections: tuple[str, ...]  # canonical, as the case names them: "302(b) PPC"
+
+
+@dataclass(frozen=True)
+class PrecedentResult:
+    query_sections: tuple[str, ...]
+    judgments: tuple[Precedent, ...]
+    statutes: tuple[Precedent, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not self.judgments and not self.statutes
+
+
+def case_query(case: Case) -> tuple[str, list[SectionRef]]:
+    """The text to search with for a case and the sections it names."""
+    narrative = (case.fir.narrative or "").strip() if case.fir else ""
+    sections = [SectionRef(o.act, o.section, tuple(o.subsections)) for o in case.offences]
+    sections += [f.ref for f in find_section_refs(narrative)]
+    offences = ", ".join(dict.fromkeys(s.canonical() for s in sections))
+    return " ".join(part for part in (narrative, offences) if part), sections
+
+
+def find_for_case(
+    kernel: Kernel, actor: Actor, case_id: str, *, per_kind: int = PER_KIND
+) -> PrecedentResult:
+    """Precedents for a case the actor may see (CaseNotFound otherwise)."""
+    require(actor, Capability.SEARCH)
+    case = get_case(kernel, actor, case_id)
+    query, sections = case_query(case)
+    if len(query.split()) < MIN_FACTS_WORDS:
+        raise PrecedentError(
+            _("This case has no FIR narrative or offences yet; add them to find precedents.")
+        )
+    return _find(kernel, actor, query, sections, per_kind)
+
+
+def find_for_facts(
+    kernel: Kernel, actor: Actor, facts: str, *, per_kind: int = PER_KIND
+) -> PrecedentResult:
+    """Precedents for facts pasted by the user (e.g. an FIR narrative or a brief)."""
+    require(actor, Capability.SEARCH)
+    facts = facts.strip()
+    if len(facts) > MAX_FACTS_CHARS:
+        raise PrecedentError(
+            _(
+                "The facts are too long: paste at most %(count)s characters "
+                "(the narrative and the offences are enough).",
+                count=f"{MAX_FACTS_CHARS:,}",
+            )
+        )
+    if len(facts.split()) < MIN_FACTS_WORDS:
+        raise PrecedentError(
+            _(
+                "Describe the facts in a few sentences (who did what, where, with what), "
+                "and the sections of law if known."
+            )
+        )
+    return _find(kernel, actor, facts, [f.ref for f in find_section_refs(facts)], per_kind)
+
+
+def _find(
+    kernel: Kernel, actor: Actor, query: str, sections: list[SectionRef], per_kind: int
+) -> PrecedentResult:
+    principals = search_principals(kernel.store, actor)
+    found = {kind: _search_kind(kernel, query, principals, kind, per_kind) for kind in KINDS}
+    texts = kernel.vectors.texts(c.doc_id for cands in found.values() for c in cands)
+    by_kind = {
+        kind: tuple(_precedent(c, sections, texts.get(c.doc_id, "")) for c in cands)
+        for kind, cands in found.items()
+    }
+    return PrecedentResult(
+        query_sections=tuple(dict.fromkeys(s.canonical() for s in sections)),
+        judgments=by_kind["judgment"],
+        statutes=by_kind["statute"],
+    )
+
+
+def _search_kind(
+    kernel: Kernel, query: str, principals: Collection[str] | None, kind: str, limit: int
+) -> list[Candidate]:
+    _, candidates = ranked_documents(
+        kernel.index,
+        kernel.vectors,
+        kernel.embedder,
+        query,
+        mode="hybrid",
+        principals=principals,
+        filters={"kind": kind},
+        depth=max(limit, DEPTH),
+    )
+    return candidates[:limit]
+
+
+_TAG = re.compile(r"</?mark>")
+
+
+def _plain(snippet: str) -> str:
+    return html.unescape(_TAG.sub("", snippet))
+
+
+def _precedent(c: Candidate, sections: Iterable[SectionRef], stored_text: str) -> Precedent:
+    hit = c.hit()
+    passages: list[str] = list(hit.snippets) if c.keyword else []
+    texts = [_plain(s) for s in passages] + [stored_text]
+    if c.keyword is not None and c.keyword.text:
+        texts.append(c.keyword.text)
+    if c.semantic is not None:
+        nearest = c.semantic.passages[0].passage.text
+        texts.append(nearest)
+        plain = {_plain(s).strip("…").strip() for s in passages}
+        if not any(p and p in nearest for p in plain):  # not already shown
+            passages.append(passage_snippet(nearest))
+    return Precedent(
+        doc_id=c.doc_id,
+        kind=hit.kind,
+        title=hit.title,
+        score=c.score,
+        passages=tuple(passages),
+        shared_sections=shared_sections(sections, "\n\n".join(texts)),
+    )
+
+
+def shared_sections(sections: Iterable[SectionRef], text: str) -> tuple[str, ...]:
+    """Sections of the case that `text` also cites (same act and section; any subsection)."""
+    cited = {(f.ref.act, f.ref.section) for f in find_section_refs(text)}
+    return tuple(dict.fromkeys(s.canonical() for s in sections if (s.act, s.section) in cited))

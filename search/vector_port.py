@@ -1,0 +1,89 @@
+"""The vector-index port: nearest passages to query vectors, grouped per document.
+
+Services depend on this module only; the embedded adapter
+(`search.vector_index.SqliteVectorIndex`) implements it, and an
+Elasticsearch adapter would use `dense_vector` kNN with the same filters.
+Vectors come in and go out; embedding text is the caller's job
+(`search.embeddings`), so an adapter never loads a model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from search.port import Passage
+
+__all__ = ["DocumentMatch", "PassageMatch", "VectorIndex", "VectorResult"]
+
+
+@dataclass(frozen=True)
+class PassageMatch:
+    passage: Passage
+    score: float  # cosine similarity to the query (best over the query's parts)
+
+
+@dataclass(frozen=True)
+class DocumentMatch:
+    """A document scored from its passages; `passages` are its best ones, best first."""
+
+    doc_id: str
+    score: float
+    passages: tuple[PassageMatch, ...]
+
+
+@dataclass(frozen=True)
+class VectorResult:
+    total: int  # visible documents that were ranked
+    documents: tuple[DocumentMatch, ...]
+
+
+@runtime_checkable
+class VectorIndex(Protocol):
+    """Passage vectors with the same permission and filter semantics as `SearchIndex`."""
+
+    def upsert(self, passages: Sequence[Passage], vectors: np.ndarray) -> None:
+        """Replace all passages of every doc_id present (one row of `vectors` per passage)."""
+        ...
+
+    def delete_documents(self, doc_ids: Iterable[str]) -> None: ...
+
+    def search(
+        self,
+        vectors: np.ndarray,
+        *,
+        principals: Collection[str] | None,
+        filters: Mapping[str, str] | None = None,
+        limit: int = 20,
+        offset: int = 0,
+        passages_per_doc: int = 3,
+    ) -> VectorResult:
+        """Rank visible documents by similarity to the query vectors (rows of `vectors`).
+
+        A long query is embedded as several parts; a document's score is the
+        mean over the parts of its best passage's cosine, so a document must
+        match the whole description, not one sentence of it. `principals`
+        None means unrestricted; otherwise only passages whose acl meets
+        them are considered (and counted). `filters` match exactly on
+        `search.port.FILTER_FIELDS`.
+        """
+        ...
+
+    def texts(self, doc_ids: Iterable[str]) -> dict[str, str]:
+        """The stored text of each document's indexed passages, joined (unknown ids omitted)."""
+        ...
+
+    def doc_ids(self) -> set[str]:
+        """Every indexed document id (for consistency checks)."""
+        ...
+
+    def clear(self) -> None: ...
+
+    def count(self) -> int:
+        """Number of indexed passages."""
+        ...
+
+    def ping(self) -> tuple[bool, str]: ...

@@ -1,0 +1,149 @@
+"""trec_eval measures against hand-computed examples, and the eval-retrieval command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mizan.cli import main
+from search.evaluation import (
+    EvalInputError,
+    average_precision,
+    bpref,
+    evaluate,
+    precision_at,
+    read_qrels,
+    read_queries,
+    reciprocal_rank,
+    trec_order,
+)
+
+# R = 3 relevant (r1 r2 r3), N = 2 judged non-relevant (n1 n2); u1 is unjudged.
+JUDGED = {"r1": 1, "r2": 2, "r3": 1, "n1": 0, "n2": 0}
+
+
+def test_relevant_first_then_one_nonrelevant_above_the_second() -> None:
+    ranked = ["r1", "n1", "u1", "r2", "x"]
+    # AP = (1/1 + 2/4) / 3, the unretrieved r3 counts in the denominator
+    assert average_precision(ranked, JUDGED) == pytest.approx(0.5)
+    assert precision_at(ranked, JUDGED, 10) == pytest.approx(0.2)  # /10 even if 5 returned
+    assert reciprocal_rank(ranked, JUDGED) == 1.0
+    # bpref: r1 -> 1; r2 has 1 judged non-relevant above: 1 - min(1,3)/min(2,3) = 0.5
+    # the unjudged u1 is skipped; sum 1.5 over R = 3
+    assert bpref(ranked, JUDGED) == pytest.approx(0.5)
+
+
+def test_nonrelevant_documents_first() -> None:
+    judged = {"r1": 1, "r2": 1, "r3": 1, "n1": 0, "n2": 0, "n3": 0}
+    ranked = ["n1", "n2", "r1", "u1", "r2"]
+    assert average_precision(ranked, judged) == pytest.approx((1 / 3 + 2 / 5) / 3)
+    assert reciprocal_rank(ranked, judged) == pytest.approx(1 / 3)
+    # each relevant has 2 non-relevant above: 1 - 2/3, twice, over R = 3
+    assert bpref(ranked, judged) == pytest.approx((2 / 3) / 3)
+    assert precision_at(ranked, judged, 2) == 0.0
+
+
+def test_bpref_caps_the_nonrelevant_count_at_r() -> None:
+    judged = {"r1": 1, "n1": 0, "n2": 0, "n3": 0}
+    # R = 1: any judged non-relevant above r1 costs it everything
+    assert bpref(["n1", "r1"], judged) == 0.0
+    assert bpref(["u", "r1", "n1"], judged) == 1.0
+
+
+def test_nothing_relevant_retrieved_scores_zero() -> None:
+    assert average_precision(["n1", "u1"], JUDGED) == 0.0
+    assert reciprocal_rank([], JUDGED) == 0.0
+    assert bpref([], JUDGED) == 0.0
+
+
+def test_trec_order_sorts_by_score_then_docid_descending() -> None:
+    assert trec_order([("a", 1.0), ("c", 2.0), ("b", 1.0)]) == ["c", "b", "a"]
+
+
+def test_mean_is_over_queries_with_relevant_documents() -> None:
+    qrels = {"q1": {"d1": 1, "d2": 0}, "q2": {"d3": 1}, "q3": {"d4": 0}}
+    run = {"q1": [("d1", 2.0), ("d2", 1.0)]}  # q2 returned nothing: counts as 0
+    means, per_query = evaluate(run, qrels, ["q1", "q2", "q3"])
+    assert set(per_query) == {"q1", "q2"}  # q3 has no relevant document
+    assert means["map"] == pytest.approx(0.5)
+    assert means["recip_rank"] == pytest.approx(0.5)
+    assert means["P_10"] == pytest.approx(0.05)
+
+
+def test_readers_reject_malformed_lines(tmp_path: Path) -> None:
+    q = tmp_path / "q.txt"
+    q.write_text("Q1||murder with a pistol\nQ2 no separator\n")
+    with pytest.raises(EvalInputError, match=r"q\.txt:2"):
+        read_queries(q)
+    r = tmp_path / "r.txt"
+    r.write_text("Q1 Q0 D1 1\nQ1 Q0 D2 yes\n")
+    with pytest.raises(EvalInputError, match="not a number"):
+        read_qrels(r)
+
+
+@pytest.fixture
+def collection(tmp_path: Path) -> dict[str, Path]:
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    texts = {
+        "C1": "State v Akbar\nThe accused stabbed the deceased with a knife; murder under 302.",
+        "C2": "Bank v Rahim\nA cheque was dishonoured and the bank sued for recovery of money.",
+        "C3": "State v Ali\nTheft of a motorcycle from the market; the accused was acquitted.",
+    }
+    for doc_id, text in texts.items():
+        (corpus / f"{doc_id}.txt").write_text(text)
+    queries = tmp_path / "queries.txt"
+    queries.write_text("Q1||a man killed with a knife\nQ2||dishonoured cheque recovery\n")
+    qrels = tmp_path / "qrels.txt"
+    qrels.write_text("Q1 Q0 C1 1\nQ1 Q0 C2 0\nQ2 Q0 C2 1\nQ2 Q0 C3 0\n")
+    return {"corpus": corpus, "queries": queries, "qrels": qrels}
+
+
+def test_eval_retrieval_command_keyword(collection: dict[str, Path], tmp_path: Path) -> None:
+    run = tmp_path / "out.run"
+    args = ["eval-retrieval", "--corpus", str(collection["corpus"]), "--queries",
+            str(collection["queries"]), "--qrels", str(collection["qrels"]),
+            "--mode", "keyword", "--run", str(run), "--json"]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["mode"] == "keyword" and report["queries"] == 2
+    assert report["map"] == 1.0 and report["recip_rank"] == 1.0
+    lines = [ln.split() for ln in run.read_text().splitlines()]
+    assert lines[0][:4] == ["Q1", "Q0", "C1", "1"] and lines[0][5] == "mizan-keyword"
+    assert all(len(ln) == 6 for ln in lines)
+
+
+def test_eval_retrieval_command_text_output_and_errors(
+    collection: dict[str, Path], tmp_path: Path
+) -> None:
+    args = ["eval-retrieval", "--corpus", str(collection["corpus"]), "--queries",
+            str(collection["queries"]), "--qrels", str(collection["qrels"]),
+            "--mode", "keyword"]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "map         all\t1.0000" in result.output
+    bad = tmp_path / "bad.txt"
+    bad.write_text("no separator here\n")
+    args[4] = str(bad)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code != 0 and "ID||query text" in result.output
+
+
+@pytest.mark.slow
+def test_eval_retrieval_command_semantic_and_hybrid(
+    collection: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    for mode in ("semantic", "hybrid"):
+        args = ["eval-retrieval", "--corpus", str(collection["corpus"]), "--queries",
+                str(collection["queries"]), "--qrels", str(collection["qrels"]),
+                "--mode", mode, "--json"]  # fmt: skip
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+        report = json.loads(result.output)
+        assert report["map"] == 1.0, report  # "killed with a knife" ~ "stabbed ... knife"
+    assert (tmp_path / "cache" / "mizan" / "embeddings.sqlite3").exists()

@@ -1,0 +1,164 @@
+"""Keyword, semantic and hybrid search through the product's code, with the real model."""
+
+from __future__ import annotations
+
+import pytest
+
+from mizan.actor import SYSTEM
+from mizan.kernel import Kernel
+from search import hybrid
+from search.hybrid import ModeError, facts_parts, fuse, is_facts_query
+from search.indexing import upsert_indexed
+from search.port import Passage
+from search.service import search_documents
+
+
+def test_reciprocal_rank_fusion_hand_computed() -> None:
+    fused = fuse([["a", "b", "c"], ["c", "a"]], k=60)
+    scores = dict(fused)
+    assert scores["a"] == pytest.approx(1 / 61 + 1 / 62)
+    assert scores["c"] == pytest.approx(1 / 63 + 1 / 61)
+    assert scores["b"] == pytest.approx(1 / 62)
+    assert [d for d, _ in fused] == ["a", "c", "b"]
+    assert [d for d, _ in fuse([["y"], ["x"]])] == ["x", "y"]  # ties by id
+
+
+def test_a_long_description_becomes_keyword_parts() -> None:
+    text = "The accused, on the night of 5 May, stabbed the deceased with a knife " * 10
+    assert is_facts_query(text) and not is_facts_query("murder AND bail")
+    parts = facts_parts(text, part_words=8)
+    words = " ".join(parts).split()
+    assert "the" not in words and "on" not in words and "a" not in words
+    assert {"accused", "night", "5", "stabbed", "deceased", "knife"} <= set(words)
+    assert all(len(p.split()) <= 8 for p in parts)
+
+
+def test_unknown_mode_is_refused(kernel: Kernel) -> None:
+    with pytest.raises(ModeError, match="keyword, semantic or hybrid"):
+        search_documents(kernel, SYSTEM, "murder", mode="fuzzy")
+
+
+def judgment(doc_id: str, text: str, **kw: object) -> Passage:
+    fields: dict[str, object] = {"kind": "judgment", "title": doc_id, "acl": ("public",)}
+    fields.update(kw)
+    return Passage(id=f"{doc_id}:1:0", doc_id=doc_id, text=text, **fields)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def library(kernel: Kernel) -> Kernel:
+    upsert_indexed(
+        kernel,
+        [
+            judgment("murder", "The accused stabbed the deceased with a knife near the bus stop; "
+                     "the conviction under section 302 PPC is upheld."),
+            judgment("cheque", "The cheque was dishonoured for insufficient funds; the "
+                     "complainant bank sought recovery under section 489-F."),
+            judgment("theft", "Bail is granted: the evidence that he stole the motorcycle "
+                     "from the market is weak."),
+            judgment("fir", "The complainant states that his brother was killed with a "
+                     "dagger outside their house.", kind="document", case_id="c1",
+                     acl=("case:c1",)),
+        ],
+    )  # fmt: skip
+    return kernel
+
+
+def run(kernel: Kernel, query: str, mode: str, principals=frozenset({"public"}), **kw):  # type: ignore[no-untyped-def]
+    return hybrid.search(
+        kernel.index, kernel.vectors, kernel.embedder, query, mode=mode, principals=principals, **kw
+    )
+
+
+def ids(result) -> list[str]:  # type: ignore[no-untyped-def]
+    return [h.doc_id for h in result.hits]
+
+
+@pytest.mark.slow
+def test_each_mode(library: Kernel) -> None:
+    # keyword: exact words only
+    assert ids(run(library, "blade", "keyword")) == []
+    assert ids(run(library, "knife", "keyword")) == ["murder"]
+    # semantic: the meaning, without a shared word; the best passage is the snippet
+    semantic = run(library, "a man killed with a blade", "semantic")
+    assert ids(semantic)[0] == "murder"
+    assert "stabbed the deceased" in semantic.hits[0].snippets[0]
+    assert semantic.total == 3  # every visible judgment is ranked; the FIR is invisible
+    # hybrid (the default): keyword matches first when both agree; semantic fills in
+    fused = run(library, "knife attack", "hybrid")
+    assert ids(fused)[0] == "murder"
+    assert "<mark>knife</mark>" in fused.hits[0].snippets[0]  # keyword highlighting kept
+    assert set(ids(fused)) == {"murder", "cheque", "theft"}
+
+
+@pytest.mark.slow
+def test_semantic_snippets_are_escaped(kernel: Kernel) -> None:
+    upsert_indexed(kernel, [judgment("x", "Fraud <script>alert(1)</script> & forgery")])
+    hit = run(kernel, "forgery", "semantic").hits[0]
+    assert "<script>" not in hit.snippets[0] and "&lt;script&gt;" in hit.snippets[0]
+
+
+@pytest.mark.slow
+def test_permissions_apply_in_every_mode(library: Kernel) -> None:
+    for mode in hybrid.MODES:
+        assert "fir" not in ids(run(library, "brother killed with a dagger", mode)), mode
+        own = run(library, "brother killed with a dagger", mode, principals={"case:c1"})
+        assert ids(own) == ["fir"] and own.total == 1, mode
+        assert run(library, "dagger", mode, principals=set()).total == 0, mode
+
+
+@pytest.mark.slow
+def test_filters_apply_in_every_mode(library: Kernel) -> None:
+    for mode in hybrid.MODES:
+        result = run(library, "killed", mode, principals=None, filters={"kind": "document"})
+        assert ids(result) == ["fir"], mode
+
+
+@pytest.mark.slow
+def test_a_pasted_description_works_in_every_mode(library: Kernel) -> None:
+    facts = (
+        "On the evening in question the deceased was waiting near the bus stop when the "
+        "accused came up to him, quarrelled over an old debt and then stabbed him twice "
+        "with a knife. He died on the way to the hospital. The trial court convicted the "
+        "accused of murder and the appeal raises the question whether the eye witnesses, "
+        "who were relatives of the deceased, could be believed without corroboration."
+    )
+    assert is_facts_query(facts)
+    for mode in hybrid.MODES:
+        assert ids(run(library, facts, mode))[0] == "murder", mode
+
+
+@pytest.mark.slow
+def test_service_passes_the_mode(library: Kernel) -> None:
+    assert ids(search_documents(library, SYSTEM, "blade", mode="keyword")) == []
+    assert ids(search_documents(library, SYSTEM, "blade", mode="semantic"))[0] == "murder"
+    assert ids(search_documents(library, SYSTEM, "blade"))[0] == "murder"  # hybrid default
+    blank = search_documents(library, SYSTEM, "", mode="semantic")
+    assert blank.total == 4  # a blank query lists everything visible, in every mode
+
+
+def test_ranking_without_snippets_matches_the_keyword_engine(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from search.ranking import rank, to_hit
+    from search.tantivy_index import TantivyIndex
+
+    index = TantivyIndex(tmp_path / "idx")
+    index.upsert(
+        [
+            judgment(f"d{i}", f"murder case {i} " + "bail " * (i % 4) + "knife " * (i % 3))
+            for i in range(40)
+        ]
+        + [judgment("secret", "murder bail knife", acl=("case:9",), kind="document")]
+    )
+    for query, principals, filters in [
+        ("murder", {"public"}, None),
+        ("bail knife", None, None),
+        ("knife", None, {"kind": "document"}),
+        ("bail", set(), None),
+    ]:
+        expected = index.search(query, principals=principals, filters=filters, limit=25)
+        total, ranked = rank(index, query, principals=principals, filters=filters, depth=25)
+        assert total == expected.total
+        assert [(r.doc_id, round(r.score, 5)) for r in ranked] == [
+            (h.doc_id, round(h.score, 5)) for h in expected.hits
+        ]
+    _, ranked = rank(index, "knife", principals=None, filters=None, depth=1)
+    assert "<mark>knife</mark>" in to_hit(ranked[0]).snippets[0]

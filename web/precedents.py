@@ -1,0 +1,95 @@
+"""The precedent finder: a page for pasted facts, a page per case, and the case-page panel."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, url_for
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from werkzeug.routing import BuildError
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from casefiles.service import CaseNotFound, get_case
+from mizan.accounts.roles import Capability
+from search.port import QueryError
+from search.precedents import (
+    MAX_FACTS_CHARS,
+    PrecedentError,
+    PrecedentResult,
+    find_for_case,
+    find_for_facts,
+)
+from web.support import actor, kernel, requires
+
+bp = Blueprint("precedents", __name__, url_prefix="/precedents")
+
+#: Results shown in the case-page panel (the full page shows PER_KIND of each).
+PANEL_PER_KIND = 3
+
+
+class FactsForm(FlaskForm):
+    facts = TextAreaField(
+        _l("Facts of the case"),
+        validators=[
+            DataRequired(message=_l("Paste or type the facts to search with.")),
+            Length(max=MAX_FACTS_CHARS),
+        ],
+    )
+
+
+def entry_link(doc_id: str) -> str | None:
+    """Where a library entry is read (None while no library pages are installed)."""
+    try:
+        return url_for("library.entry", doc_id=doc_id)
+    except BuildError:
+        return None
+
+
+@bp.route("/", methods=["GET", "POST"])
+@requires(Capability.SEARCH)
+def index():  # type: ignore[no-untyped-def]
+    form = FactsForm()
+    result: PrecedentResult | None = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            result = find_for_facts(kernel(), actor(), form.facts.data)
+        except (PrecedentError, QueryError) as exc:
+            form.facts.errors = [str(exc)]
+            status = 400
+    elif form.is_submitted():
+        status = 400
+    return render_template(
+        "precedents/index.html", form=form, result=result, entry_link=entry_link
+    ), status
+
+
+def _for_case(case_id: str, per_kind: int | None = None):  # type: ignore[no-untyped-def]
+    try:
+        case = get_case(kernel(), actor(), case_id)
+    except CaseNotFound:
+        abort(404)
+    kw = {"per_kind": per_kind} if per_kind else {}
+    try:
+        return case, find_for_case(kernel(), actor(), case.id, **kw), None
+    except (PrecedentError, QueryError) as exc:
+        return case, None, str(exc)
+
+
+@bp.route("/case/<case_id>")
+@requires(Capability.SEARCH)
+def case(case_id: str):  # type: ignore[no-untyped-def]
+    case, result, error = _for_case(case_id)
+    return render_template(
+        "precedents/case.html", case=case, result=result, error=error, entry_link=entry_link
+    )
+
+
+@bp.route("/case/<case_id>/panel")
+@requires(Capability.SEARCH)
+def panel(case_id: str):  # type: ignore[no-untyped-def]
+    """The case page loads this into its panel after the page itself has arrived."""
+    case, result, error = _for_case(case_id, PANEL_PER_KIND)
+    return render_template(
+        "precedents/_panel.html", case=case, result=result, error=error, entry_link=entry_link
+    )
