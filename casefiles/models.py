@@ -29,6 +29,9 @@ CASE_STATES = {
     "APPEAL_OR_REVISION": _l("Appeal or revision"),
     "CLOSED": _l("Closed"),
 }
+#: The case has left the trial court (decided, or closed incl. cancellations); every
+#: other stage is pending (an appeal still is).
+DISPOSED_STATES = ("DECIDED", "CLOSED")
 #: Labels that change how a case is handled (clocks, access, confidentiality).
 CASE_LABELS = {
     "ATA": _l("Anti-terrorism (ATA)"),
@@ -192,6 +195,11 @@ class Case(Model):
     #: The person index's lookup keys of the accused: "t:<folded name word>" and
     #: "c:<CNIC>" (indexed). Derived from ``parties`` on every save, see ``clean``.
     accused_keys = me.ListField(me.StringField())
+    #: Derived on every save (``clean``), indexed, so the dashboard counts from indexes
+    #: alone: every stage the case has been in (the current one included), and the
+    #: assisting prosecutors while the case is pending (empty once decided or closed).
+    stages = me.ListField(me.StringField())
+    open_assisting = me.ListField(me.StringField())
 
     meta = {
         "collection": "cases",
@@ -205,6 +213,9 @@ class Case(Model):
             "assisting",
             "court_case_keys",
             "accused_keys",
+            "labels",
+            "stages",
+            "open_assisting",
             "reference",
             {
                 "fields": ["district", "fir.police_station", "fir.number", "fir.year"],
@@ -228,6 +239,9 @@ class Case(Model):
             if party.cnic:
                 keys.add(f"c:{party.cnic}")
         self.accused_keys = sorted(keys)
+        visited = {self.state} | {s for h in self.history for s in (h.from_state, h.to_state)}
+        self.stages = sorted(visited)
+        self.open_assisting = [] if self.state in DISPOSED_STATES else list(self.assisting)
 
 
 class DocumentState(StrEnum):
