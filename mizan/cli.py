@@ -30,9 +30,8 @@ def main() -> None:
 @main.command()
 def init() -> None:
     """Create the data directory, database tables and search index (safe to repeat)."""
-    from mizan.schema import ensure_schema
-
     from casefiles.derived import refresh_derived_fields
+    from mizan.schema import ensure_schema
 
     kernel = _kernel()
     ensure_schema(kernel)
