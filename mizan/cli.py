@@ -211,16 +211,27 @@ def restore(src: Path, force: bool) -> None:
     click.echo(f"Restored backup of {manifest['created_at']} into {settings.data_dir}.")
 
 
-@main.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
+_file_argument = click.argument(
+    "file", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+_lang_option = click.option(
     "--lang",
     default="eng",
     show_default=True,
     help="OCR language(s): eng, urd, snd, or combined like eng+urd.",
 )
+
+
+@main.command()
+@_file_argument
+@_lang_option
 def extract(file: Path, lang: str) -> None:
     """Print the text of FILE (text layer, or OCR for scans) without storing anything."""
+    click.echo(_extracted_text(file, lang))
+
+
+def _extracted_text(file: Path, lang: str) -> str:
+    """The text of a PDF, DOCX, image or text file; failed pages are reported on stderr."""
     from ingestion.extract import extract_file
     from ingestion.ocr import OcrUnavailable
 
@@ -229,10 +240,43 @@ def extract(file: Path, lang: str) -> None:
         extraction = extract_file(file, file.name, lang=lang)
     except (ValueError, OcrUnavailable, SettingsError) as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"Cannot read {file.name}: {exc.strerror}.") from None
     for page in extraction.pages:
         if page.error:
             click.echo(f"[page {page.number}: {page.error}]", err=True)
-    click.echo(extraction.text)
+    return extraction.text
+
+
+#: Read as text directly (statute and judgment texts are often kept as Markdown).
+_TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
+
+
+@main.command()
+@_file_argument
+@_lang_option
+@click.option("--no-statutes", is_flag=True, help="Only law reports and neutral citations.")
+def citations(file: Path, lang: str, no_statutes: bool) -> None:
+    """Print the citations in FILE (text, PDF, DOCX or scan) as JSON lines."""
+    from dataclasses import asdict
+
+    from library.citations import find_citations
+
+    if file.suffix.lower() in _TEXT_SUFFIXES:
+        try:
+            text = file.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise click.ClickException(
+                f"{file.name} is not UTF-8 text (unreadable bytes at position {exc.start}); "
+                "save it as UTF-8 and try again."
+            ) from None
+        except OSError as exc:
+            raise click.ClickException(f"Cannot read {file.name}: {exc.strerror}.") from None
+    else:
+        text = _extracted_text(file, lang)
+    for found in find_citations(text, statutes=not no_statutes):
+        row = {k: v for k, v in asdict(found).items() if v not in (None, (), False)}
+        click.echo(json.dumps(row, ensure_ascii=False))
 
 
 @main.command()

@@ -7,10 +7,13 @@ from mizan.storage import Model
 
 
 def all_models() -> list[type[Model]]:
+    from casefiles.approvals import AppealApproval
     from casefiles.assignment import Posting
     from casefiles.hearings import CalendarToken, Hearing
     from casefiles.holidays import Holiday
+    from casefiles.matters import Matter
     from casefiles.models import Case, CaseDocument, DocumentPage
+    from casefiles.notes import CaseNote
     from mizan.accounts.integrations import Integration
     from mizan.accounts.models import District, User
     from mizan.audit import AuditEntry, AuditHead
@@ -34,6 +37,9 @@ def all_models() -> list[type[Model]]:
         Notification,
         Holiday,
         Posting,
+        Matter,
+        AppealApproval,
+        CaseNote,
     ]
 
 

@@ -82,8 +82,10 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
         account,
         admin,
         api,
+        approvals,
         assignment,
         auth,
+        case_api,
         case_parties,
         case_scrutiny,
         cases,
@@ -96,6 +98,8 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
         holidays,
         home,
         jobs,
+        matters,
+        notes,
         notifications,
         persons,
         search,
@@ -121,6 +125,10 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
         holidays,
         assignment,
         persons,
+        matters,
+        approvals,
+        notes,
+        case_api,
     ):
         app.register_blueprint(module.bp)
     errors.register(app)

@@ -199,6 +199,7 @@ def show(case_id: str):  # type: ignore[no-untyped-def]
 def render_case(case_id: str, *, reveal: bool = False):  # type: ignore[no-untyped-def]
     """The case page; ``reveal`` shows protected identities after an audited break-glass."""
     from web.case_parties import OffencesForm, PartyForm, prepare_party_form
+    from web.case_record import case_record_context
     from web.hearings import case_panel_context
 
     who = actor()
@@ -266,6 +267,7 @@ def render_case(case_id: str, *, reveal: bool = False):  # type: ignore[no-untyp
         repeat=repeat_accused(kernel(), who, case),
         checklist=checklist(),
         **case_panel_context(case),
+        **case_record_context(case, today()),
         can_scrutinise=case.state == "REPORT_UNDER_SCRUTINY"
         and who.has_role(Role.PROSECUTOR, Role.DISTRICT_PUBLIC_PROSECUTOR, Role.PROSECUTOR_GENERAL)
         and can_edit_case(who, case),
