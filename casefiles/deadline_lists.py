@@ -82,7 +82,8 @@ def candidate_filter(
             {
                 "state": {"$in": list(INVESTIGATION_STATES)},
                 "fir.registered_on": {"$lt": _midnight(latest)},
-                "stages": {"$nin": sorted(_MET_AT["fir_registered"])},
+                # Never past the investigation: no stage of _MET_AT["fir_registered"].
+                "investigation_only": True,
             }
         )
     charge_rules = [rule_filter(r) for r in rules.rules if r.trigger == "charge_framed"]

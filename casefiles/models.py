@@ -200,14 +200,34 @@ class Case(Model):
     #: assisting prosecutors while the case is pending (empty once decided or closed).
     stages = me.ListField(me.StringField())
     open_assisting = me.ListField(me.StringField())
+    #: True while the case has never left the investigation (no report has reached the
+    #: prosecutor yet): the interim challan clock still runs.
+    investigation_only = me.BooleanField()
 
     meta = {
         "collection": "cases",
         # Wide indexes so list and dashboard counts are answered from the index alone
         # (measured with bench/bench_cases.py; narrow ones made SQLite read documents).
         "indexes": [
-            ("district", "state", "fir.registered_on", "created_at", "lead_prosecutor", "outcome"),
-            ("state", "fir.registered_on", "created_at", "district", "lead_prosecutor", "outcome"),
+            (
+                "district",
+                "state",
+                "fir.registered_on",
+                "created_at",
+                "lead_prosecutor",
+                "outcome",
+                "investigation_only",
+            ),
+            # The last field serves the overdue challan count (see casefiles.reports).
+            (
+                "state",
+                "fir.registered_on",
+                "created_at",
+                "district",
+                "lead_prosecutor",
+                "outcome",
+                "investigation_only",
+            ),
             "lead_prosecutor",
             # A list: the embedded store keeps its values in a side table (indexed).
             "assisting",
@@ -241,6 +261,7 @@ class Case(Model):
         self.accused_keys = sorted(keys)
         visited = {self.state} | {s for h in self.history for s in (h.from_state, h.to_state)}
         self.stages = sorted(visited)
+        self.investigation_only = visited <= {"FIR_REGISTERED", "UNDER_INVESTIGATION"}
         self.open_assisting = [] if self.state in DISPOSED_STATES else list(self.assisting)
 
 

@@ -347,9 +347,11 @@ def overdue_challan_filter(rule: Rule, today: dt.date, calendar: Any) -> tuple[F
             {"state": {"$in": list(INVESTIGATION_STATES)}},
             {"fir.registered_on": {"$lt": _midnight(before)}},
             applies,
-            # ``stages`` (every stage visited, indexed) rather than the history records:
+            # Never reopened: a case now under investigation that ever left it came back
+            # through one of REOPENING_STATES, so this is "history.to_state $nin
+            # REOPENING_STATES", kept as an indexed flag (Case.clean) so the count is
             # answered from the index instead of opening each case.
-            {"stages": {"$nin": list(REOPENING_STATES)}},
+            {"investigation_only": True},
         ),
         before,
     )

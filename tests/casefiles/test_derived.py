@@ -20,10 +20,12 @@ def test_older_records_are_refreshed_once(demo) -> None:  # type: ignore[no-unty
     # As a case written before the fields existed would be stored:
     conn.execute(
         "UPDATE c_cases SET doc = json_remove(doc, '$.stages', '$.open_assisting', "
-        "'$.accused_keys') WHERE json_extract(doc, '$.fir.police_station') = 'Boat Basin'"
+        "'$.accused_keys', '$.investigation_only') "
+        "WHERE json_extract(doc, '$.fir.police_station') = 'Boat Basin'"
     )
-    assert demo.store.count(Case, {"stages": {"$exists": False}}) == 1
+    assert demo.store.count(Case, {"investigation_only": {"$exists": False}}) == 1
     assert refresh_derived_fields(demo) == 1
     case = demo.store.find_one(Case, {"fir.police_station": "Boat Basin"})
     assert case.stages == ["FIR_REGISTERED"] and case.open_assisting == []
+    assert case.investigation_only is True
     assert refresh_derived_fields(demo) == 0
