@@ -25,7 +25,7 @@ from casefiles.hearings import Hearing, court_key, find_clashes, utcnow
 from casefiles.models import PARTY_ROLES, Case
 from casefiles.names import name_key
 from casefiles.reports import PENDING_STATES
-from casefiles.service import CaseError
+from casefiles.service import CaseError, check_prosecutors
 from mizan.accounts.models import User
 from mizan.accounts.roles import Capability, Role
 from mizan.accounts.service import PermissionDenied, require
@@ -110,12 +110,8 @@ def _may_manage(actor: Actor, user: User) -> None:
 
 
 def add_posting(kernel: Kernel, actor: Actor, user_id: str, court: str, *, atc: bool) -> Posting:
-    try:
-        user = kernel.store.get(User, user_id)
-    except NotFoundError:
-        raise CaseError(_("Unknown prosecutor.")) from None
-    if Role.PROSECUTOR not in user.roles or not user.active:
-        raise CaseError(_("%(name)s is not an active prosecutor.", name=user.full_name))
+    check_prosecutors(kernel, [user_id])
+    user = kernel.store.get(User, user_id)
     _may_manage(actor, user)
     court = " ".join(court.split())
     if not court:

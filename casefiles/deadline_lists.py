@@ -82,7 +82,8 @@ def candidate_filter(
             {
                 "state": {"$in": list(INVESTIGATION_STATES)},
                 "fir.registered_on": {"$lt": _midnight(latest)},
-                "history.to_state": {"$nin": sorted(_MET_AT["fir_registered"])},
+                # Never past the investigation: no stage of _MET_AT["fir_registered"].
+                "investigation_only": True,
             }
         )
     charge_rules = [rule_filter(r) for r in rules.rules if r.trigger == "charge_framed"]
@@ -96,7 +97,7 @@ def candidate_filter(
         applies = charge_rules[0] if len(charge_rules) == 1 else {"$or": charge_rules}
         clauses.append(
             _all(
-                {"state": {"$in": open_trial}, "history.to_state": "CHARGE_FRAMED"},
+                {"state": {"$in": open_trial}, "stages": "CHARGE_FRAMED"},
                 applies,
             )
         )

@@ -29,6 +29,9 @@ CASE_STATES = {
     "APPEAL_OR_REVISION": _l("Appeal or revision"),
     "CLOSED": _l("Closed"),
 }
+#: The case has left the trial court (decided, or closed incl. cancellations); every
+#: other stage is pending (an appeal still is).
+DISPOSED_STATES = ("DECIDED", "CLOSED")
 #: Labels that change how a case is handled (clocks, access, confidentiality).
 CASE_LABELS = {
     "ATA": _l("Anti-terrorism (ATA)"),
@@ -192,19 +195,47 @@ class Case(Model):
     #: The person index's lookup keys of the accused: "t:<folded name word>" and
     #: "c:<CNIC>" (indexed). Derived from ``parties`` on every save, see ``clean``.
     accused_keys = me.ListField(me.StringField())
+    #: Derived on every save (``clean``), indexed, so the dashboard counts from indexes
+    #: alone: every stage the case has been in (the current one included), and the
+    #: assisting prosecutors while the case is pending (empty once decided or closed).
+    stages = me.ListField(me.StringField())
+    open_assisting = me.ListField(me.StringField())
+    #: True while the case has never left the investigation (no report has reached the
+    #: prosecutor yet): the interim challan clock still runs.
+    investigation_only = me.BooleanField()
 
     meta = {
         "collection": "cases",
         # Wide indexes so list and dashboard counts are answered from the index alone
         # (measured with bench/bench_cases.py; narrow ones made SQLite read documents).
         "indexes": [
-            ("district", "state", "fir.registered_on", "created_at", "lead_prosecutor", "outcome"),
-            ("state", "fir.registered_on", "created_at", "district", "lead_prosecutor", "outcome"),
+            (
+                "district",
+                "state",
+                "fir.registered_on",
+                "created_at",
+                "lead_prosecutor",
+                "outcome",
+                "investigation_only",
+            ),
+            # The last field serves the overdue challan count (see casefiles.reports).
+            (
+                "state",
+                "fir.registered_on",
+                "created_at",
+                "district",
+                "lead_prosecutor",
+                "outcome",
+                "investigation_only",
+            ),
             "lead_prosecutor",
             # A list: the embedded store keeps its values in a side table (indexed).
             "assisting",
             "court_case_keys",
             "accused_keys",
+            "labels",
+            "stages",
+            "open_assisting",
             "reference",
             {
                 "fields": ["district", "fir.police_station", "fir.number", "fir.year"],
@@ -228,6 +259,10 @@ class Case(Model):
             if party.cnic:
                 keys.add(f"c:{party.cnic}")
         self.accused_keys = sorted(keys)
+        visited = {self.state} | {s for h in self.history for s in (h.from_state, h.to_state)}
+        self.stages = sorted(visited)
+        self.investigation_only = visited <= {"FIR_REGISTERED", "UNDER_INVESTIGATION"}
+        self.open_assisting = [] if self.state in DISPOSED_STATES else list(self.assisting)
 
 
 class DocumentState(StrEnum):

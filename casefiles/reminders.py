@@ -15,6 +15,7 @@ time), so a second run — or a second machine — announces nothing twice.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from casefiles.deadline_lists import candidate_filter, live_deadlines
@@ -22,6 +23,7 @@ from casefiles.hearings import Hearing, case_map, day_bounds, local_today, to_lo
 from casefiles.holidays import working_calendar
 from casefiles.models import Case
 from casefiles.schedule import default_rules
+from mizan.i18n import LazyString
 from mizan.i18n import lazy_gettext as _l
 from mizan.kernel import Kernel
 from mizan.notifications import notify, translated
@@ -69,18 +71,26 @@ def _deadline_reminders(kernel: Kernel, today: dt.date) -> int:
             "date": deadline.due.strftime("%d.%m.%Y"),
         }
         fact = f"deadline:{item.case.id}:{deadline.rule_id}:{deadline.due.isoformat()}:{item.state}"
-        for user_id in item.case.prosecutors:
-            note = notify(
-                store,
-                user_id,
-                message,
-                params,
-                link=f"/cases/{item.case.id}#deadlines",
-                kind="deadline",
-                dedupe=fact,
-            )
-            sent += note is not None
+        link = f"/cases/{item.case.id}#deadlines"
+        sent += _announce(kernel, item.case.prosecutors, message, params, link, "deadline", fact)
     return sent
+
+
+def _announce(
+    kernel: Kernel,
+    user_ids: Iterable[str],
+    message: LazyString,
+    params: dict,
+    link: str,
+    kind: str,
+    fact: str,
+) -> int:
+    """Notify each user of ``fact`` once; returns how many were new."""
+    notes = [
+        notify(kernel.store, u, message, params, link=link, kind=kind, dedupe=fact)
+        for u in user_ids
+    ]
+    return sum(n is not None for n in notes)
 
 
 def _hearing_reminders(kernel: Kernel, today: dt.date) -> int:
@@ -103,15 +113,7 @@ def _hearing_reminders(kernel: Kernel, today: dt.date) -> int:
             "case": case.reference,
         }
         fact = f"hearing:{hearing.id}:{hearing.starts_at.isoformat()}"
-        for user_id in sorted(set(hearing.prosecutor_ids) | set(case.prosecutors)):
-            note = notify(
-                store,
-                user_id,
-                HEARING_TOMORROW,
-                params,
-                link=f"/hearings/{hearing.id}",
-                kind="hearing",
-                dedupe=fact,
-            )
-            sent += note is not None
+        people = sorted(set(hearing.prosecutor_ids) | set(case.prosecutors))
+        link = f"/hearings/{hearing.id}"
+        sent += _announce(kernel, people, HEARING_TOMORROW, params, link, "hearing", fact)
     return sent

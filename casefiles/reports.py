@@ -23,6 +23,7 @@ from typing import Any
 from casefiles.deadlines import Condition, Rule, RuleSet, add_months
 from casefiles.holidays import working_calendar
 from casefiles.models import CASE_STATES, Case
+from casefiles.models import DISPOSED_STATES as MODEL_DISPOSED_STATES
 from casefiles.schedule import default_rules
 from casefiles.workflow import OUTCOMES, TRANSITIONS
 from mizan.accounts.models import District, User
@@ -35,7 +36,7 @@ from mizan.kernel import Kernel
 from mizan.storage import Filter
 
 #: The case has left the trial court: decided, or closed (incl. cancellations).
-DISPOSED_STATES = ("DECIDED", "CLOSED")
+DISPOSED_STATES = MODEL_DISPOSED_STATES
 #: Everything else is pending, in workflow order (an appeal is still pending).
 PENDING_STATES = tuple(s for s in CASE_STATES if s not in DISPOSED_STATES)
 #: States in which a recorded outcome is the case's result. A retrial sends a case
@@ -346,7 +347,11 @@ def overdue_challan_filter(rule: Rule, today: dt.date, calendar: Any) -> tuple[F
             {"state": {"$in": list(INVESTIGATION_STATES)}},
             {"fir.registered_on": {"$lt": _midnight(before)}},
             applies,
-            {"history.to_state": {"$nin": list(REOPENING_STATES)}},
+            # Never reopened: a case now under investigation that ever left it came back
+            # through one of REOPENING_STATES, so this is "history.to_state $nin
+            # REOPENING_STATES", kept as an indexed flag (Case.clean) so the count is
+            # answered from the index instead of opening each case.
+            {"investigation_only": True},
         ),
         before,
     )
@@ -369,7 +374,9 @@ def dashboard(
     scope: Filter = {"district": district} if district else {}
     pending_f = _all(scope, {"state": {"$in": list(PENDING_STATES)}})
 
-    by_state = q.group("state", scope)
+    # Naming every state lets SQLite count from the state index alone (a bare group
+    # over all cases read every document: 0.5 s at 40,000 cases).
+    by_state = q.group("state", _all(scope, {"state": {"$in": list(CASE_STATES)}}))
     by_stage = [Bar(s, str(CASE_STATES[s]), by_state.get(s, 0)) for s in PENDING_STATES]
     pending = sum(b.value for b in by_stage)
 
@@ -391,7 +398,9 @@ def dashboard(
         )
 
     leads = q.group("lead_prosecutor", pending_f)
-    helpers = q.group("assisting", pending_f)
+    # ``open_assisting`` is ``assisting`` while the case is pending: grouped from its
+    # index table instead of reading every pending case's list.
+    helpers = q.group("open_assisting", scope)
     workload = _workload(q, district, leads, helpers)
 
     decided_f = _all(scope, {"state": {"$in": list(DECIDED_STATES)}})

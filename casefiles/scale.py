@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from casefiles.hearings import Hearing, court_key
-from casefiles.models import Case, CourtCaseRef, FirRef, Offence, Party, StageChange
+from casefiles.models import CASE_STATES, Case, CourtCaseRef, FirRef, Offence, Party, StageChange
 from casefiles.names import name_key
 from casefiles.offences import parse_section_refs
 from mizan.accounts.models import District, User
@@ -146,16 +146,8 @@ COURTS: dict[str, tuple[tuple[str, ...], str]] = {
     "LRK": (("Additional Sessions Judge-I Larkana", "Sessions Judge Larkana"), "ATC Larkana"),
 }
 #: Stages in which a case is before the trial court (it has hearings).
-COURT_STAGES = (
-    "FILED_IN_COURT",
-    "COGNIZANCE_TAKEN",
-    "PRE_CHARGE",
-    "CHARGE_FRAMED",
-    "PROSECUTION_EVIDENCE",
-    "S342_DEFENCE",
-    "ARGUMENTS",
-    "RESERVED",
-)
+_ORDER = list(CASE_STATES)
+COURT_STAGES = tuple(_ORDER[_ORDER.index("FILED_IN_COURT") : _ORDER.index("RESERVED") + 1])
 _STAGE_PURPOSE = {
     "FILED_IN_COURT": "other",
     "COGNIZANCE_TAKEN": "other",

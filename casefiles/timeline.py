@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from casefiles.approvals import ACTION_LABELS, approvals_for_case
 from casefiles.hearings import OUTCOMES as HEARING_OUTCOMES
 from casefiles.hearings import PURPOSES, Hearing
+from casefiles.holidays import working_calendar
 from casefiles.matters import MATTER_KINDS, MATTER_OUTCOMES, Matter, matters_for_case
 from casefiles.models import CASE_STATES, Case, CaseDocument
 from casefiles.notes import notes_for_case
@@ -102,7 +103,7 @@ def case_timeline(kernel: Kernel, actor: Actor, case: Case, today: dt.date) -> l
             TimelineItem(hearing.starts_at, "hearing", title, detail, ref=("hearing", hearing.id))
         )
     items += _assignments(kernel, case)
-    for item in case_deadlines(case, today):
+    for item in case_deadlines(case, today, calendar=working_calendar(kernel.store, today)):
         items.append(
             TimelineItem(
                 _day(item.deadline.due),

@@ -30,10 +30,14 @@ def main() -> None:
 @main.command()
 def init() -> None:
     """Create the data directory, database tables and search index (safe to repeat)."""
+    from casefiles.derived import refresh_derived_fields
     from mizan.schema import ensure_schema
 
     kernel = _kernel()
     ensure_schema(kernel)
+    refreshed = refresh_derived_fields(kernel)
+    if refreshed:
+        click.echo(f"Brought {refreshed} stored cases up to date with new index fields.")
     _ok, detail = kernel.index.ping()
     click.echo(f"Data directory: {kernel.settings.data_dir}")
     click.echo(f"Store: {kernel.store.ping()[1]}")
