@@ -13,10 +13,13 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from casefiles.acts import resolve_act
+from casefiles.offences import SectionRef
 from mizan import outbox
 from mizan.storage import DocumentStore
 from search.passages import windows
 from search.port import PUBLIC, Passage
+from search.statutes import section_keys
 
 if TYPE_CHECKING:
     from library.models import Judgment, Section
@@ -70,6 +73,18 @@ def _passages(doc_id: str, kind: str, title: str, text: str, **fields: Any) -> l
     ]
 
 
+def _keys(section_ids: Sequence[str]) -> tuple[str, ...]:
+    """Search section keys ("302 PPC", "302") for library section ids ("ppc:302"), so the
+    search page's section filter and facet and "302 PPC" queries find library entries."""
+    keys: dict[str, None] = {}
+    for section_id in section_ids:
+        code, _, number = section_id.partition(":")
+        act = resolve_act(code)
+        if act is not None and number:
+            keys.update(dict.fromkeys(section_keys(SectionRef(act.code, number))))
+    return tuple(keys)
+
+
 def section_passages(section: Section) -> list[Passage]:
     title = section_title(section.act_code, section.number, section.heading or "")
     return _passages(
@@ -78,6 +93,7 @@ def section_passages(section: Section) -> list[Passage]:
         title,
         f"{title}\n{section.text or ''}",
         doc_type=section.act_code,
+        sections=_keys([section.id]),
     )
 
 
@@ -99,12 +115,17 @@ def judgment_passages(judgment: Judgment) -> list[Passage]:
         judgment.text or "",
         doc_type=judgment.topic or None,
         date=date,
+        sections=_keys(judgment.statute_refs),
+        court=judgment.court or None,
+        year=judgment.year or (date.year if date else None),
     )
 
 
 def index_library(kernel: Kernel, payload: dict[str, Any]) -> None:
     """Outbox handler: (re)index the judgments or the act named in ``payload``."""
     from library.models import Judgment, Section
+    from search.indexing import delete_indexed, upsert_indexed
+    from search.saved import alert_new_documents
 
     store = kernel.store
     if "act" in payload:
@@ -113,18 +134,23 @@ def index_library(kernel: Kernel, payload: dict[str, Any]) -> None:
         current = {section_doc_id(s.id) for s in sections}
         passages = [p for s in sections for p in section_passages(s)]
         if passages:
-            kernel.index.upsert(passages)
+            upsert_indexed(kernel, passages)
         stale = payload.get("removed") or []
-        kernel.index.delete_documents([d for d in stale if d not in current])
+        delete_indexed(kernel, [d for d in stale if d not in current])
         return
     ids = payload.get("judgments") or []
     found = {j.id: j for j in store.find(Judgment, {"_id": {"$in": ids}})}
     passages = [p for i in ids if i in found for p in judgment_passages(found[i])]
     if passages:
-        kernel.index.upsert(passages)
+        upsert_indexed(kernel, passages)
+        alert_new_documents(
+            kernel,
+            [(judgment_doc_id(j.id), judgment_title(j), j.imported_at) for j in found.values()],
+            link={judgment_doc_id(j): f"/library/judgments/{j}" for j in found},
+        )
     gone = [judgment_doc_id(i) for i in ids if i not in found]
     if gone:
-        kernel.index.delete_documents(gone)
+        delete_indexed(kernel, gone)
 
 
 outbox.register(TOPIC, index_library)
@@ -133,6 +159,7 @@ outbox.register(TOPIC, index_library)
 def reindex_library(kernel: Kernel) -> int:
     """Index every section and judgment again (after the index was cleared)."""
     from library.models import Judgment, Section
+    from search.indexing import upsert_indexed
 
     count = 0
     passages: list[Passage] = []
@@ -145,8 +172,8 @@ def reindex_library(kernel: Kernel) -> int:
         count += 1
         batch += 1
         if batch >= REINDEX_BATCH:
-            kernel.index.upsert(passages)
+            upsert_indexed(kernel, passages)
             passages, batch = [], 0
     if passages:
-        kernel.index.upsert(passages)
+        upsert_indexed(kernel, passages)
     return count
