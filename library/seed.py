@@ -3,7 +3,9 @@
 From the shared data set when it is there (``$MIZAN_SHARED_DATA``, else
 ``../shared/data`` next to the repository), otherwise from the small sample
 shipped in ``library/data/``. Idempotent and quick on repeat runs: an act or a
-judgment already in the library is not imported again.
+judgment already in the library is not imported again. Indexing (and embedding)
+is left to the worker, which drains the outbox when it starts, so `make run`
+opens the web server in seconds rather than after minutes of embedding.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from pathlib import Path
 from library.acts import import_act_text
 from library.importers import import_judgments_jsonl
 from library.models import Act, Judgment
-from mizan import outbox
 from mizan.actor import SYSTEM
 from mizan.kernel import Kernel
 
@@ -63,8 +64,6 @@ def seed_library(kernel: Kernel, judgments: int = DEMO_JUDGMENTS) -> LibrarySeed
         )
     if store.count(Judgment) == 0:
         import_judgments_jsonl(kernel, SYSTEM, jsonl, limit=judgments)
-    while outbox.drain(kernel):  # index now: the worker is not running yet during seeding
-        pass
     return LibrarySeed(
         source="shared data" if jsonl.parent == pak else "sample",
         sections=act.section_count,
