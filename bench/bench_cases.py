@@ -41,8 +41,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from casefiles import reports
 from casefiles.deadlines import RuleSet
+from casefiles.holidays import working_calendar
 from casefiles.models import Case
-from casefiles.schedule import default_calendar, default_rules
+from casefiles.schedule import default_rules
 from casefiles.service import list_cases
 from mizan.accounts.models import User
 from mizan.accounts.service import actor_for
@@ -154,6 +155,7 @@ class Scan:
             for version, doc in conn.execute("SELECT version, doc FROM c_cases")
         ]
         self.load_seconds = time.perf_counter() - start
+        self.calendar = working_calendar(kernel.store, TODAY)
 
     def list(self, actor: Actor, page: int) -> tuple[list[Case], int]:
         if actor.has_role("prosecutor_general"):
@@ -188,7 +190,7 @@ class Scan:
             for i, (start, end) in enumerate(bounds):
                 if when and (start is None or when >= start) and (end is None or when < end):
                     age[i] += 1
-        calendar = default_calendar(today)
+        calendar = self.calendar
         overdue: Counter[str] = Counter()
         by_district: Counter[str] = Counter()
         for d in docs:

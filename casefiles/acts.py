@@ -104,6 +104,31 @@ ACTS: tuple[Act, ...] = (
         2013,
         ("SWPA", "Sindh Witness Protection Act"),
     ),
+    # The two statutes judgments cite most outside criminal law (the online library reads
+    # judgments of every kind): constitutional petitions under Art. 199, appeals under
+    # s. 96 CPC. The code "Constitution" is spelt out: "Const." abbreviates "Constitutional
+    # petition" in case numbers ("Const. P. No. D-1046/2019").
+    Act(
+        "CPC",
+        "Code of Civil Procedure",
+        1908,
+        ("CPC", "Code of Civil Procedure", "Civil Procedure Code"),
+        ("V of 1908",),
+    ),
+    Act(
+        "Constitution",
+        "Constitution of the Islamic Republic of Pakistan",
+        1973,
+        (
+            "Constitution",
+            "Constitution of Pakistan",
+            "Constitution of the Islamic Republic of Pakistan",
+        ),
+        unit="article",
+    ),
+    # Indian judgments and FIRs (the FIR benchmark, precedents) cite the same sections under
+    # the Indian Penal Code; kept apart from the PPC so a Sindh charge is never read as one.
+    Act("IPC", "Indian Penal Code", 1860, ("IPC", "Indian Penal Code")),
 )
 
 # Between the letters of one abbreviation ("P.P.C.", "Cr. P.C.") and between words.
@@ -184,6 +209,16 @@ class ActPattern:
         return m.lastgroup in self.initialisms and not (letters.isupper() or letters.islower())
 
 
+def _first_chars(acts: tuple[Act, ...]) -> str:
+    """A lookahead on the characters a mention can start with. Without it the engine tries
+    every alternative at every word of a judgment; with it, only at plausible words (about
+    three times faster on the BHC judgments)."""
+    chars = {alias[0].lower() for act in acts for alias in act.aliases}
+    chars |= {d[0].lower() for act in acts for d in act.designations}
+    chars |= set("aon(")  # a designation's own head: "Act ...", "Ordinance ...", "No. ...", "("
+    return "(?=[" + re.escape("".join(sorted(chars))) + "])"
+
+
 @cache
 def act_regex(acts: tuple[Act, ...] = ACTS) -> ActPattern:
     """One pattern matching any act mention; ``lastgroup`` of a match names the alias."""
@@ -197,7 +232,7 @@ def act_regex(acts: tuple[Act, ...] = ACTS) -> ActPattern:
             initialisms.add(name)
         alts.append(f"(?P<{name}>{rx})")
     body = "|".join(alts)
-    pattern = re.compile(rf"{_START}(?:{body})(?![A-Za-z])", re.IGNORECASE)
+    pattern = re.compile(rf"{_first_chars(acts)}{_START}(?:{body})(?![A-Za-z])", re.IGNORECASE)
     return ActPattern(pattern, codes, frozenset(initialisms))
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import mongoengine as me
 
+from casefiles.matters import Matter
 from casefiles.models import Case
 from casefiles.policy import can_view_case, visible_cases_filter
 from casefiles.service import (
@@ -139,11 +140,14 @@ class Hearing(Model):
     created_by = me.StringField()
     created_at = me.DateTimeField()
     updated_at = me.DateTimeField()
+    #: The child matter (bail application, appeal …) heard, if not the trial itself.
+    matter_id = me.StringField()
 
     meta = {
         "collection": "hearings",
         "indexes": [
             "case_id",
+            "matter_id",
             ("district", "starts_at"),
             ("court_key", "starts_at"),
             "starts_at",
@@ -235,6 +239,8 @@ class NewHearing:
     notes: str = ""
     #: Recording a hearing that already took place (otherwise the past is refused).
     history: bool = False
+    #: The child matter heard (see ``casefiles.matters``); None for the trial itself.
+    matter_id: str | None = None
 
 
 # -- who sees what ---------------------------------------------------------------------------
@@ -446,14 +452,17 @@ def schedule_hearing(
     notes = data.notes.strip()
     if len(notes) > 2000:
         raise HearingError(_("The notes are too long (2000 letters at most)."))
+    matter_id, matter_lead = _check_matter(kernel, case, data.matter_id)
+    default = [matter_lead] if matter_lead else case.prosecutors
     ids = _check_prosecutors(
-        kernel, case.prosecutors if data.prosecutor_ids is None else list(data.prosecutor_ids)
+        kernel, default if data.prosecutor_ids is None else list(data.prosecutor_ids)
     )
     clashes = find_clashes(kernel, actor, ids, starts_at, court)
     if clashes and not override_clash:
         raise HearingClash(clashes)
     hearing = Hearing(
         case_id=case.id,
+        matter_id=matter_id,
         district=case.district,
         court=court,
         court_key=court_key(court),
@@ -472,6 +481,23 @@ def schedule_hearing(
     return hearing
 
 
+def _check_matter(
+    kernel: Kernel, case: Case, matter_id: str | None
+) -> tuple[str | None, str | None]:
+    """The id and prosecutor of a pending child matter of ``case``, or HearingError."""
+    if not matter_id:
+        return None, None
+    try:
+        matter = kernel.store.get(Matter, matter_id)
+    except NotFoundError:
+        matter = None
+    if matter is None or matter.case_id != case.id:
+        raise HearingError(_("That matter does not belong to this case."))
+    if matter.state != "pending":
+        raise HearingError(_("Only a pending (filed, undecided) matter can be listed for hearing."))
+    return matter.id, matter.lead_prosecutor
+
+
 def _scheduled_event(
     actor: Actor, hearing: Hearing, clashes: list[Clash], **extra: object
 ) -> DomainEvent:
@@ -482,6 +508,7 @@ def _scheduled_event(
         "purpose": hearing.purpose,
         "prosecutor_ids": list(hearing.prosecutor_ids),
         "history": hearing.recorded_as_history,
+        "matter_id": hearing.matter_id,
         **extra,
     }
     if clashes:
@@ -553,6 +580,7 @@ def record_outcome(
             raise HearingClash(clashes)
         successor = Hearing(
             case_id=hearing.case_id,
+            matter_id=hearing.matter_id,
             district=hearing.district,
             court=hearing.court,
             court_key=hearing.court_key,

@@ -29,6 +29,9 @@ CASE_STATES = {
     "APPEAL_OR_REVISION": _l("Appeal or revision"),
     "CLOSED": _l("Closed"),
 }
+#: The case has left the trial court (decided, or closed incl. cancellations); every
+#: other stage is pending (an appeal still is).
+DISPOSED_STATES = ("DECIDED", "CLOSED")
 #: Labels that change how a case is handled (clocks, access, confidentiality).
 CASE_LABELS = {
     "ATA": _l("Anti-terrorism (ATA)"),
@@ -141,6 +144,29 @@ class ScrutinyRecord(me.EmbeddedDocument):
     opinion = me.StringField(max_length=5000)
 
 
+class AssignmentChange(me.EmbeddedDocument):
+    """Who gave the case to whom, when and why (reassignments keep their reason)."""
+
+    at = me.DateTimeField(required=True)
+    by = me.StringField(required=True)
+    by_name = me.StringField()
+    lead_before = me.StringField()
+    assisting_before = me.ListField(me.StringField())
+    lead = me.StringField()
+    assisting = me.ListField(me.StringField())
+    reason = me.StringField(max_length=2000)
+
+
+class CourtCaseRef(me.EmbeddedDocument):
+    """The number a court gave the case ("Sessions Case No. 338 of 2023"), as cause lists
+    name it; ``number`` is the canonical spelling (casefiles.case_numbers)."""
+
+    court = me.StringField(required=True, max_length=120)
+    number = me.StringField(required=True)
+    raw = me.StringField()
+    added_at = me.DateTimeField()
+
+
 class Case(Model):
     label = "case"
     title = me.StringField(required=True, max_length=200)
@@ -161,17 +187,55 @@ class Case(Model):
     created_by = me.StringField()
     created_at = me.DateTimeField()
     updated_at = me.DateTimeField()
+    #: Every change of the prosecutors, oldest first (see casefiles.service.assign).
+    assignments = me.EmbeddedDocumentListField(AssignmentChange)
+    #: Court numbers of the trial, and their lookup keys "<court key>|<number>" (indexed).
+    court_cases = me.EmbeddedDocumentListField(CourtCaseRef)
+    court_case_keys = me.ListField(me.StringField())
+    #: The person index's lookup keys of the accused: "t:<folded name word>" and
+    #: "c:<CNIC>" (indexed). Derived from ``parties`` on every save, see ``clean``.
+    accused_keys = me.ListField(me.StringField())
+    #: Derived on every save (``clean``), indexed, so the dashboard counts from indexes
+    #: alone: every stage the case has been in (the current one included), and the
+    #: assisting prosecutors while the case is pending (empty once decided or closed).
+    stages = me.ListField(me.StringField())
+    open_assisting = me.ListField(me.StringField())
+    #: True while the case has never left the investigation (no report has reached the
+    #: prosecutor yet): the interim challan clock still runs.
+    investigation_only = me.BooleanField()
 
     meta = {
         "collection": "cases",
         # Wide indexes so list and dashboard counts are answered from the index alone
         # (measured with bench/bench_cases.py; narrow ones made SQLite read documents).
         "indexes": [
-            ("district", "state", "fir.registered_on", "created_at", "lead_prosecutor", "outcome"),
-            ("state", "fir.registered_on", "created_at", "district", "lead_prosecutor", "outcome"),
+            (
+                "district",
+                "state",
+                "fir.registered_on",
+                "created_at",
+                "lead_prosecutor",
+                "outcome",
+                "investigation_only",
+            ),
+            # The last field serves the overdue challan count (see casefiles.reports).
+            (
+                "state",
+                "fir.registered_on",
+                "created_at",
+                "district",
+                "lead_prosecutor",
+                "outcome",
+                "investigation_only",
+            ),
             "lead_prosecutor",
             # A list: the embedded store keeps its values in a side table (indexed).
             "assisting",
+            "court_case_keys",
+            "accused_keys",
+            "labels",
+            "stages",
+            "open_assisting",
             "reference",
             {
                 "fields": ["district", "fir.police_station", "fir.number", "fir.year"],
@@ -184,6 +248,21 @@ class Case(Model):
     @property
     def prosecutors(self) -> list[str]:
         return ([self.lead_prosecutor] if self.lead_prosecutor else []) + list(self.assisting)
+
+    def clean(self) -> None:
+        """Keep the person index's keys equal to the accused (runs on every store write)."""
+        keys: set[str] = set()
+        for party in self.parties:
+            if party.role != "accused":
+                continue
+            keys.update(f"t:{word}" for key in party.name_keys for word in key.split())
+            if party.cnic:
+                keys.add(f"c:{party.cnic}")
+        self.accused_keys = sorted(keys)
+        visited = {self.state} | {s for h in self.history for s in (h.from_state, h.to_state)}
+        self.stages = sorted(visited)
+        self.investigation_only = visited <= {"FIR_REGISTERED", "UNDER_INVESTIGATION"}
+        self.open_assisting = [] if self.state in DISPOSED_STATES else list(self.assisting)
 
 
 class DocumentState(StrEnum):
@@ -205,6 +284,13 @@ class CaseDocument(Model):
     sha256 = me.StringField(required=True, regex=r"^[0-9a-f]{64}$")
     size = me.IntField(min_value=0)
     doc_type = me.StringField(default="other")
+    #: How doc_type was set: "auto" (the classifier) or "clerk" (a person; never overwritten
+    #: by the classifier). doc_type_auto keeps the classifier's last answer either way, so
+    #: clerk corrections measure the classifier (ingestion.classify.agreement).
+    doc_type_source = me.StringField(default="auto", choices=("auto", "clerk"))
+    doc_type_auto = me.StringField()
+    doc_type_score = me.FloatField()
+    doc_type_cues = me.ListField(me.StringField())
     language = me.StringField(default="eng")
     state = me.StringField(default=DocumentState.QUEUED, choices=[s.value for s in DocumentState])
     page_count = me.IntField(default=0)
@@ -212,10 +298,17 @@ class CaseDocument(Model):
     error = me.StringField()
     uploaded_by = me.StringField()
     uploaded_at = me.DateTimeField()
+    #: Versions: every version of a document shares the id of the first one as
+    #: ``series_id``; an older version points to the one that replaced it.
+    series_id = me.StringField()
+    version_no = me.IntField(default=1, min_value=1)
+    superseded_by = me.StringField()
+    #: A searchable PDF made from a scanned original (page images + invisible text).
+    searchable_sha256 = me.StringField(regex=r"^[0-9a-f]{64}$")
 
     meta = {
         "collection": "documents",
-        "indexes": ["case_id", "sha256", "state", ("district", "-uploaded_at")],
+        "indexes": ["case_id", "sha256", "state", ("district", "-uploaded_at"), "series_id"],
     }
 
 
@@ -229,6 +322,16 @@ class DocumentPage(Model):
     method = me.StringField()
     confidence = me.FloatField()
     error = me.StringField()
+    #: When the page was read: a resumed job leaves finished pages as they were.
+    extracted_at = me.DateTimeField()
+    #: OCR pages: the words with boxes and confidences (ingestion.wordboxes.pack_words), in
+    #: pixels of the image that was read (image_width x image_height), which is the scan
+    #: turned clockwise by ``rotation`` and straightened by ``skew`` degrees.
+    words = me.StringField()
+    image_width = me.IntField()
+    image_height = me.IntField()
+    rotation = me.IntField(default=0)
+    skew = me.FloatField(default=0.0)
 
     meta = {
         "collection": "document_pages",

@@ -22,6 +22,7 @@ __all__ = [
     "FoundRef",
     "SectionRef",
     "SectionRefError",
+    "find_cross_references",
     "find_section_refs",
     "parse_section_refs",
 ]
@@ -393,4 +394,45 @@ def find_section_refs(text: str) -> list[FoundRef]:
             raw = text[t.start : t.end].strip()
             found.append(FoundRef(SectionRef(code, t.section, t.subsections, raw), t.start, t.end))
     found.sort(key=lambda f: f.start)
+    return found
+
+
+# A list followed by another statute's name that the registry does not know ("section 4 of the
+# Arms Act", "section 10 of the General Clauses Act") belongs to that statute, not this one.
+_OTHER_STATUTE = re.compile(
+    r"\s*,?\s*(?:of\s+)?(?:the\s+)?(?:[A-Z][\w'-]*[\s,]+){0,6}?"
+    r"(?:Act|Ordinance|Order|Code|Rules|Regulation|Constitution)\b"
+)
+_CROSS_PREFIX = re.compile(
+    r"(?<![A-Za-z])(?:u\s*/\s*ss?\b\.?|sections?\b|secs?\b\.?|ss?\.)\s*", re.IGNORECASE
+)
+
+
+def find_cross_references(text: str, default_act: str) -> list[FoundRef]:
+    """References inside a statute's own text: "section 302", "Sections 309, 310 and 338-E".
+
+    A list introduced by "section(s)"/"s."/"ss." with no act after it refers to
+    ``default_act`` (the act being read); one followed by a registered act name refers to that
+    act; one followed by an unregistered statute's name ("of the Arms Act") is left out.
+    """
+    found: list[FoundRef] = []
+    floor = 0
+    for m in _CROSS_PREFIX.finditer(text):
+        if m.start() < floor:
+            continue  # "section 2" inside "section 496 and section 2", already read
+        tokens, end = _lenient_list(text, m.end(), len(text))
+        if not tokens:
+            continue
+        floor = end
+        act_pos = _CONNECT.match(text, end).end()
+        named = match_act(text, act_pos)
+        if named is not None:
+            code = named[0]
+        elif _OTHER_STATUTE.match(text, end):
+            continue
+        else:
+            code = default_act
+        for t in tokens:
+            raw = text[t.start : t.end].strip()
+            found.append(FoundRef(SectionRef(code, t.section, t.subsections, raw), t.start, t.end))
     return found

@@ -188,9 +188,17 @@ def repeat_accused(kernel: Kernel, actor: Actor, case: Case) -> dict[str, list[C
     for party in case.parties:
         if party.role != "accused":
             continue
-        clauses: list[dict] = [{"parties.name_keys": {"$in": list(party.name_keys)}}]
+        # Candidates from the indexed person-index keys (every word of one of the names,
+        # or the CNIC); ``_same_person`` then decides on the records themselves.
+        clauses: list[dict] = []
+        for key in party.name_keys:
+            words = [{"accused_keys": f"t:{w}"} for w in dict.fromkeys(key.split())]
+            if words:
+                clauses.append(words[0] if len(words) == 1 else {"$and": words})
         if party.cnic:
-            clauses.append({"parties.cnic": party.cnic})
+            clauses.append({"accused_keys": f"c:{party.cnic}"})
+        if not clauses:
+            continue
         flt = (
             {"$and": [visible, {"_id": {"$ne": case.id}}, {"$or": clauses}]}
             if visible

@@ -69,3 +69,35 @@ def search_principals(store: DocumentStore, actor: Actor) -> set[str] | None:
 def document_acl(case: Case) -> tuple[str, ...]:
     """Principals that may see a document of ``case`` (what the index stores)."""
     return (f"case:{case.id}", f"district:{case.district}")
+
+
+#: Roles whose members may read privileged (prosecution-internal) notes of a case they see.
+_PRIVILEGED_READERS = (Role.PROSECUTOR_GENERAL, Role.DISTRICT_PUBLIC_PROSECUTOR, Role.PROSECUTOR)
+
+
+def can_read_privileged(actor: Actor, case: Case) -> bool:
+    """Privileged notes are the prosecution's own opinions: never clerks, supervisors or
+    integrations, even where they may see the case itself."""
+    return actor.has_role("system", *_PRIVILEGED_READERS) and can_view_case(actor, case)
+
+
+def can_view_matter(actor: Actor, case: Case, lead_prosecutor: str | None) -> bool:
+    """A child matter (bail, appeal …) is seen with its case, and by its own prosecutor,
+    who may argue a bail application in a case they are not otherwise assigned to."""
+    if can_view_case(actor, case):
+        return True
+    return (
+        bool(lead_prosecutor)
+        and actor.has_role(Role.PROSECUTOR)
+        and (actor.user_id == lead_prosecutor)
+    )
+
+
+def can_edit_matter(actor: Actor, case: Case, lead_prosecutor: str | None) -> bool:
+    if can_edit_case(actor, case):
+        return True
+    return (
+        bool(lead_prosecutor)
+        and actor.has_role(Role.PROSECUTOR)
+        and (actor.user_id == lead_prosecutor)
+    )

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import hashlib
 import math
 import random
 import secrets
@@ -26,7 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
-from casefiles.models import Case, FirRef, Offence, Party, StageChange
+from casefiles.hearings import Hearing, court_key
+from casefiles.models import CASE_STATES, Case, CourtCaseRef, FirRef, Offence, Party, StageChange
 from casefiles.names import name_key
 from casefiles.offences import parse_section_refs
 from mizan.accounts.models import District, User
@@ -121,6 +123,51 @@ CNIC_PREFIX = {
     "SUK": "45504",
     "LRK": "43203",
 }
+
+#: Where each district's trials are heard: sessions courts, and the Anti-Terrorism Court.
+COURTS: dict[str, tuple[tuple[str, ...], str]] = {
+    "KHI-S": (
+        ("Additional Sessions Judge-I Karachi South", "Additional Sessions Judge-II Karachi South"),
+        "ATC-XII Karachi",
+    ),
+    "KHI-E": (
+        ("Additional Sessions Judge-III Karachi East", "Additional Sessions Judge-IV Karachi East"),
+        "ATC-VII Karachi",
+    ),
+    "HYD": (
+        ("Additional Sessions Judge-I Hyderabad", "Additional Sessions Judge-II Hyderabad"),
+        "ATC-I Hyderabad",
+    ),
+    "THT": (("Sessions Judge Thatta", "Additional Sessions Judge Thatta"), "ATC Thatta"),
+    "SUK": (
+        ("Additional Sessions Judge-I Sukkur", "Additional Sessions Judge-II Sukkur"),
+        "ATC-I Sukkur",
+    ),
+    "LRK": (("Additional Sessions Judge-I Larkana", "Sessions Judge Larkana"), "ATC Larkana"),
+}
+#: Stages in which a case is before the trial court (it has hearings).
+_ORDER = list(CASE_STATES)
+COURT_STAGES = tuple(_ORDER[_ORDER.index("FILED_IN_COURT") : _ORDER.index("RESERVED") + 1])
+_STAGE_PURPOSE = {
+    "FILED_IN_COURT": "other",
+    "COGNIZANCE_TAKEN": "other",
+    "PRE_CHARGE": "charge",
+    "CHARGE_FRAMED": "evidence",
+    "PROSECUTION_EVIDENCE": "evidence",
+    "S342_DEFENCE": "s342",
+    "ARGUMENTS": "arguments",
+    "RESERVED": "judgment",
+}
+_ADJOURNED = (
+    ("witness_absent", 40),
+    ("defence_counsel_absent", 20),
+    ("accused_not_produced", 12),
+    ("judge_on_leave", 10),
+    ("file_not_received", 8),
+    ("prosecutor_absent", 5),
+)
+#: Pakistan Standard Time is UTC+5: hearings are stored as naive UTC.
+_PKT = dt.timedelta(hours=5)
 
 MALE = (
     "Muhammad Aslam",
@@ -248,6 +295,7 @@ class ScaleResult:
     prosecutors_created: int
     seconds: float
     by_state: dict[str, int] = field(default_factory=dict)
+    hearings: int = 0
 
     @property
     def cases_per_second(self) -> float:
@@ -261,6 +309,13 @@ def _offences(text: str) -> tuple[Offence, ...]:
         Offence(act=r.act, section=r.section, subsections=list(r.subsections), raw=r.raw or None)
         for r in parse_section_refs(text)
     )
+
+
+def _hearing_id(starts: dt.datetime, case_id: str, n: int) -> str:
+    """Sorts by time like ``new_id``; the rest comes from the (unique) case id, so re-running
+    with the same seed, whose random stream overlaps the first run's, cannot collide."""
+    ms = int((starts - dt.datetime(1970, 1, 1)).total_seconds() * 1000)
+    return f"{ms:012x}{hashlib.blake2b(f'{case_id}:{n}'.encode(), digest_size=6).hexdigest()}"
 
 
 @cache
@@ -299,6 +354,9 @@ class _Generator:
         self.now = dt.datetime.combine(today, dt.time(23, 59))
         self.prosecutors = prosecutors
         self.numbers: dict[tuple[str, str, int], int] = {}
+        self.court_numbers: dict[tuple[str, int], int] = {}
+        self.with_hearings = True
+        self.pending_hearings: list[Hearing] = []
 
     # -- identity -----------------------------------------------------------------------
     def case_id(self, created: dt.datetime) -> str:
@@ -319,6 +377,76 @@ class _Generator:
             self.numbers[key] = last[0].fir.number if last else 0
         self.numbers[key] += 1 + self.rng.randint(0, 3)
         return self.numbers[key]
+
+    def court_number(self, court: str, kind: str, year: int, district: str) -> str:
+        """ "Sessions Case No. 338 of 2023": numbered per court and year, after existing ones."""
+        key = (court, year)
+        if key not in self.court_numbers:
+            self.court_numbers[key] = self.kernel.store.count(Case, {"district": district})
+        self.court_numbers[key] += 1
+        return f"{kind} No. {self.court_numbers[key]} of {year}"
+
+    def hearings(self, case: Case, ata: bool) -> list[Hearing]:
+        """The trial court's diary: a few past listings (mostly adjourned) and, for a case
+        still before the court, the next date (some of them today)."""
+        rng = self.rng
+        filed = next((h.at for h in case.history if h.to_state == "FILED_IN_COURT"), None)
+        if filed is None:
+            return []
+        sessions, atc = COURTS[case.district]
+        court = atc if ata else rng.choice(sessions)
+        kind = "Special Case" if ata else "Sessions Case"
+        number = self.court_number(court, kind, filed.year, case.district)
+        case.court_cases = [CourtCaseRef(court=court, number=number, raw=number, added_at=filed)]
+        case.court_case_keys = [f"{court_key(court)}|{number}"]
+        ended = next((h.at for h in case.history if h.to_state == "DECIDED"), None) or self.now
+        span = max((ended - filed).days, 1)
+        stage_at = [(h.at, h.to_state) for h in case.history]
+        people = case.prosecutors
+
+        def listing(day: dt.date, at_time: dt.time) -> Hearing:
+            starts = dt.datetime.combine(day, at_time) - _PKT
+            stage = next(
+                (st for when, st in reversed(stage_at) if when <= starts), "FILED_IN_COURT"
+            )
+            return Hearing(
+                id=_hearing_id(starts, case.id, len(out)),
+                case_id=case.id,
+                district=case.district,
+                court=court,
+                court_key=court_key(court),
+                starts_at=starts,
+                purpose=_STAGE_PURPOSE.get(stage, "other"),
+                prosecutor_ids=list(people),
+                created_by="system",
+                created_at=starts,
+                updated_at=starts,
+            )
+
+        out: list[Hearing] = []
+        past_days = sorted({rng.randint(0, span - 1) for _ in range(min(3, 1 + span // 90))})
+        for offset in past_days:
+            day = (filed + dt.timedelta(days=offset)).date()
+            if day >= self.today:
+                continue
+            h = listing(day, dt.time(rng.randint(9, 12), rng.choice((0, 30))))
+            h.recorded_as_history = True
+            if rng.random() < 0.65:
+                h.outcome, h.adjournment_reason = "adjourned", _weighted(rng, _ADJOURNED)
+            else:
+                h.outcome = "held"
+            h.outcome_by, h.outcome_at = "system", h.starts_at
+            if out:
+                out[-1].next_hearing_id, out[-1].next_date = h.id, h.starts_at
+                h.previous_hearing_id = out[-1].id
+            out.append(h)
+        if case.state in COURT_STAGES and people:
+            ahead = 0 if rng.random() < 0.08 else rng.randint(1, 45)
+            day = self.today + dt.timedelta(days=ahead)
+            while day.weekday() >= 5:  # courts sit Monday to Friday
+                day += dt.timedelta(days=1)
+            out.append(listing(day, dt.time(rng.randint(9, 12), rng.choice((0, 30)))))
+        return out
 
     def person(self, female: bool = False) -> str:
         first = self.rng.choice(FEMALE if female else MALE)
@@ -412,6 +540,7 @@ class _Generator:
             case.lead_prosecutor = lead.id
             case.assisting = [p.id for p in assisting]
         case.updated_at = case.history[-1].at if case.history else created
+        self.pending_hearings = self.hearings(case, ata) if self.with_hearings else []
         return case
 
     def walk(
@@ -558,6 +687,7 @@ def seed_scale(
     today: dt.date | None = None,
     batch: int = 2000,
     progress: Callable[[int, int], None] | None = None,
+    hearings: bool = True,
 ) -> ScaleResult:
     """Add ``cases`` synthetic cases (and the prosecutors they need) to the store."""
     if cases < 0:
@@ -574,6 +704,8 @@ def seed_scale(
     rng = random.Random(seed)
     staff, created = _ensure_prosecutors(kernel, rng)
     gen = _Generator(kernel, rng, today, staff)
+    gen.with_hearings = hearings
+    listed = 0
     codes = list(DISTRICT_WEIGHTS)
     cumulative: list[float] = []
     for code in codes:
@@ -589,6 +721,9 @@ def seed_scale(
                 pick = bisect.bisect(cumulative, rng.random() * cumulative[-1])
                 case = gen.case(codes[min(pick, len(codes) - 1)], registered)
                 store.insert(case)
+                for hearing in gen.pending_hearings:
+                    store.insert(hearing)
+                listed += len(gen.pending_hearings)
                 by_state[case.state] = by_state.get(case.state, 0) + 1
                 first, last = first or case.id, case.id
             kernel.emit(
@@ -608,4 +743,5 @@ def seed_scale(
         prosecutors_created=created,
         seconds=time.perf_counter() - started,
         by_state=by_state,
+        hearings=listed,
     )

@@ -35,7 +35,9 @@ _MET_AT = {
         "CLOSED",
     },
     "charge_framed": {"DECIDED", "APPEAL_OR_REVISION", "CLOSED"},
-    "judgment": {"APPEAL_OR_REVISION"},
+    # A file closed without appeal: the department chose not to appeal (or the
+    # appeal is decided); its limitation clocks no longer call for action.
+    "judgment": {"APPEAL_OR_REVISION", "CLOSED"},
 }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from casefiles.models import Case, FirRef, StageChange
+from casefiles.models import AssignmentChange, Case, FirRef, StageChange
 from casefiles.policy import can_edit_case, can_view_case, visible_cases_filter
 from casefiles.workflow import check_transition
 from mizan.accounts.models import District, User
@@ -164,9 +164,29 @@ def assign(
     require(actor, Capability.ASSIGN_CASE)
     case = get_case(kernel, actor, case_id)
     check_prosecutors(kernel, [lead, *assisting])
+    reason = " ".join(reason.split())
+    removed = set(case.prosecutors) - {lead, *assisting}
+    if removed and not reason:
+        raise CaseError(
+            _("Give the reason for the reassignment: it is kept in the case's history.")
+        )
+    if len(reason) > 2000:
+        raise CaseError(_("The reason is too long (2000 letters at most)."))
     before = {"lead": case.lead_prosecutor, "assisting": list(case.assisting)}
     case.version = version
     case.lead_prosecutor, case.assisting, case.updated_at = lead or None, list(assisting), now()
+    case.assignments.append(
+        AssignmentChange(
+            at=case.updated_at,
+            by=actor.user_id,
+            by_name=actor.username,
+            lead_before=before["lead"],
+            assisting_before=before["assisting"],
+            lead=case.lead_prosecutor,
+            assisting=list(case.assisting),
+            reason=reason or None,
+        )
+    )
     with kernel.store.transaction():
         kernel.store.replace(case)
         kernel.emit(

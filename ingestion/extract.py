@@ -34,9 +34,11 @@ __all__ = [
     "PAGE_SEPARATOR",
     "Extraction",
     "ExtractionError",
+    "PageSource",
     "PageText",
     "UnsupportedFile",
     "extract_file",
+    "open_pages",
     "page_needs_ocr",
 ]
 
@@ -81,6 +83,8 @@ class PageText:
     error: str | None = None
     width: int = 0
     height: int = 0
+    rotation: int = 0  # OCR pages: clockwise turn, then deskew, applied before OCR
+    skew: float = 0.0
 
 
 @dataclass
@@ -144,7 +148,9 @@ def page_needs_ocr(
         return True
     if "(cid:" in text:
         return True
-    garbage = sum(1 for ch in visible if _is_garbage(ch))
+    # Printable ASCII has no unmapped glyphs: skip the per-character scan (C-speed check).
+    ascii_clean = visible.isascii() and visible.isprintable()
+    garbage = 0 if ascii_clean else sum(1 for ch in visible if _is_garbage(ch))
     if garbage / len(visible) > max_garbage:
         return True
     return len(visible) < min_chars and image_coverage >= min_coverage
@@ -213,14 +219,21 @@ def _render_scale(page: pdfium.PdfPage, dpi: int) -> float:
     return scale
 
 
-def _ocr_page(image: Image.Image, number: int, lang: str) -> PageText:
+def _ocr_page(image: Image.Image, number: int, lang: str, timeout: float = 180) -> PageText:
     """OCR one page image; failures (other than a missing Tesseract) land on the page."""
     try:
-        result = ocr_image(image, lang)
+        result = ocr_image(image, lang, timeout=timeout)
     except OcrUnavailable:
         raise
     except (RuntimeError, OSError, ValueError) as exc:
-        return PageText(number, "", "ocr", error=f"OCR failed on page {number}: {exc}")
+        if "timeout" in str(exc).lower():
+            reason = (
+                f"Page {number} took longer than the limit of {timeout:.0f} seconds to read "
+                "and was skipped; rescan it more cleanly or retry the job."
+            )
+        else:
+            reason = f"OCR failed on page {number}: {exc}"
+        return PageText(number, "", "ocr", error=reason)
     return PageText(
         number,
         result.text,
@@ -229,34 +242,62 @@ def _ocr_page(image: Image.Image, number: int, lang: str) -> PageText:
         result.words,
         width=result.width,
         height=result.height,
+        rotation=result.rotation,
+        skew=result.skew,
     )
 
 
-def _extract_pdf(
-    path: Path, lang: str, dpi: int, on_page: ProgressCallback | None
-) -> list[PageText]:
-    try:
-        pdf = pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError as exc:
-        message = _PDF_OPEN_ERRORS.get(
-            exc.err_code, "This PDF cannot be opened; it may be damaged. Scan or export it again."
-        )
-        raise ExtractionError(message) from exc
-    try:
-        total = len(pdf)
-        if total == 0:
+class PageSource:
+    """An opened file whose pages are read one at a time, in any order.
+
+    The worker stores each page as soon as it is read and, after a crash,
+    asks only for the pages it does not have yet; :func:`extract_file` reads
+    them all in order. ``page(n)`` never raises for a problem confined to one
+    page: the returned :class:`PageText` carries the reason instead.
+    """
+
+    media_type: str = ""
+    page_count: int = 0
+
+    def page(self, number: int, *, timeout: float = 180) -> PageText:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release the open file (idempotent)."""
+
+    def __enter__(self) -> PageSource:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _PdfPages(PageSource):
+    def __init__(self, path: Path, lang: str, dpi: int) -> None:
+        self.media_type, self.lang, self.dpi = "application/pdf", lang, dpi
+        try:
+            self.pdf = pdfium.PdfDocument(str(path))
+        except pdfium.PdfiumError as exc:
+            message = _PDF_OPEN_ERRORS.get(
+                exc.err_code,
+                "This PDF cannot be opened; it may be damaged. Scan or export it again.",
+            )
+            raise ExtractionError(message) from exc
+        self.page_count = len(self.pdf)
+        if self.page_count == 0:
+            self.close()
             raise ExtractionError("This PDF has no pages.")
-        pages: list[PageText] = []
-        for index in range(total):
-            pages.append(_extract_pdf_page(pdf, index, lang, dpi))
-            if on_page:
-                on_page(index + 1, total)
-        return pages
-    finally:
-        pdf.close()
+
+    def page(self, number: int, *, timeout: float = 180) -> PageText:
+        return _extract_pdf_page(self.pdf, number - 1, self.lang, self.dpi, timeout)
+
+    def close(self) -> None:
+        self.pdf.close()
 
 
-def _extract_pdf_page(pdf: pdfium.PdfDocument, index: int, lang: str, dpi: int) -> PageText:
+def _extract_pdf_page(
+    pdf: pdfium.PdfDocument, index: int, lang: str, dpi: int, timeout: float = 180
+) -> PageText:
     number = index + 1
     try:
         page = pdf[index]
@@ -278,7 +319,7 @@ def _extract_pdf_page(pdf: pdfium.PdfDocument, index: int, lang: str, dpi: int) 
         except (pdfium.PdfiumError, MemoryError) as exc:
             reason = f"Page {number} could not be rendered for OCR: {exc}"
             return PageText(number, text, "ocr", error=reason)
-        return _ocr_page(image, number, lang)
+        return _ocr_page(image, number, lang, timeout)
     finally:
         page.close()
 
@@ -294,46 +335,67 @@ def _too_large(width: int, height: int) -> ExtractionError:
     )
 
 
-def _extract_image(
-    path: Path, media_type: str, lang: str, on_page: ProgressCallback | None
-) -> list[PageText]:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(path)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ExtractionError(
-            "This image is too large to process (more than "
-            f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels). Scan it again at 300 dpi."
-        ) from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ExtractionError("This image cannot be read; it may be damaged.") from exc
-    with image:
-        total = getattr(image, "n_frames", 1) if media_type == "image/tiff" else 1
-        pages: list[PageText] = []
-        for index in range(total):
-            number = index + 1
-            try:
-                image.seek(index)
-                if image.width * image.height > MAX_IMAGE_PIXELS:
-                    raise _too_large(image.width, image.height)
-                frame = image.copy()  # loads this frame only
-                if media_type == "image/jpeg":
-                    frame = ImageOps.exif_transpose(frame)
-            except ExtractionError:
+class _ImagePages(PageSource):
+    """JPEG and PNG are one page; a TIFF has a page per frame."""
+
+    def __init__(self, path: Path, media_type: str, lang: str) -> None:
+        self.media_type, self.lang = media_type, lang
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                self.image = Image.open(path)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise ExtractionError(
+                "This image is too large to process (more than "
+                f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels). Scan it again at 300 dpi."
+            ) from exc
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+            raise ExtractionError("This image cannot be read; it may be damaged.") from exc
+        try:
+            frames = getattr(self.image, "n_frames", 1) if media_type == "image/tiff" else 1
+        except (OSError, EOFError, ValueError, SyntaxError) as exc:
+            self.close()
+            message = "This image is damaged or incomplete and cannot be read."
+            raise ExtractionError(message) from exc
+        self.page_count = frames
+        if frames == 1 and self.image.width * self.image.height > MAX_IMAGE_PIXELS:
+            size = self.image.size
+            self.close()
+            raise _too_large(*size)
+
+    def page(self, number: int, *, timeout: float = 180) -> PageText:
+        try:
+            self.image.seek(number - 1)
+            if self.image.width * self.image.height > MAX_IMAGE_PIXELS:
+                raise _too_large(self.image.width, self.image.height)
+            frame = self.image.copy()  # loads this frame only
+            if self.media_type == "image/jpeg":
+                frame = ImageOps.exif_transpose(frame)
+        except ExtractionError as exc:
+            if self.page_count == 1:
                 raise
-            except (OSError, EOFError, ValueError, SyntaxError) as exc:
-                if total == 1:
-                    raise ExtractionError(
-                        "This image is damaged or incomplete and cannot be read."
-                    ) from exc
-                reason = f"Page {number} of this image is damaged or incomplete: {exc}"
-                pages.append(PageText(number, "", "ocr", error=reason))
-            else:
-                pages.append(_ocr_page(frame, number, lang))
-            if on_page:
-                on_page(number, total)
-        return pages
+            return PageText(number, "", "ocr", error=f"Page {number}: {exc}")
+        except (OSError, EOFError, ValueError, SyntaxError) as exc:
+            if self.page_count == 1:
+                raise ExtractionError(
+                    "This image is damaged or incomplete and cannot be read."
+                ) from exc
+            reason = f"Page {number} of this image is damaged or incomplete: {exc}"
+            return PageText(number, "", "ocr", error=reason)
+        return _ocr_page(frame, number, self.lang, timeout)
+
+    def close(self) -> None:
+        self.image.close()
+
+
+class _WholeFile(PageSource):
+    """DOCX and plain text have no pages of their own: the whole text is page 1."""
+
+    def __init__(self, media_type: str, page: PageText) -> None:
+        self.media_type, self.page_count, self._page = media_type, 1, page
+
+    def page(self, number: int, *, timeout: float = 180) -> PageText:
+        return self._page
 
 
 # --------------------------------------------------------------------------
@@ -483,6 +545,36 @@ def _extract_plain(path: Path) -> list[PageText]:
 # --------------------------------------------------------------------------
 
 
+def open_pages(
+    path: Path | str | os.PathLike[str],
+    filename: str | None = None,
+    *,
+    lang: str = "eng",
+    dpi: int = 300,
+) -> PageSource:
+    """Open a stored file for reading page by page (use it as a context manager).
+
+    ``filename`` is the name the uploader gave (its extension is checked
+    against the content; defaults to the path's name). ``lang`` is the
+    Tesseract language(s) for pages that need OCR (``eng+urd`` for mixed
+    pages); ``dpi`` the resolution scanned PDF pages are rendered at.
+
+    Raises :class:`UnsupportedFile` (wrong or unknown type, empty file) and
+    :class:`ExtractionError` (damaged, encrypted or oversized files), both
+    ValueError subclasses with clerk-readable messages, and plain ValueError
+    for a malformed ``lang``. DOCX and plain text are read whole here.
+    """
+    validate_lang(lang, installed=False)  # a typo should fail loudly, not on every page
+    path = Path(path)
+    media_type = sniff_file(path, filename)
+    if media_type == "application/pdf":
+        return _PdfPages(path, lang, dpi)
+    if media_type.startswith("image/"):
+        return _ImagePages(path, media_type, lang)
+    pages = _extract_docx(path) if media_type == DOCX else _extract_plain(path)
+    return _WholeFile(media_type, pages[0])
+
+
 def extract_file(
     path: Path | str | os.PathLike[str],
     filename: str | None = None,
@@ -490,31 +582,19 @@ def extract_file(
     lang: str = "eng",
     on_page: ProgressCallback | None = None,
     dpi: int = 300,
+    page_timeout: float = 180,
 ) -> Extraction:
-    """Extract the text of a stored file, page by page.
+    """Extract the text of a stored file, all pages in order (see :func:`open_pages`).
 
-    ``filename`` is the name the uploader gave (its extension is checked
-    against the content; defaults to the path's name). ``lang`` is the
-    Tesseract language(s) for pages that need OCR (``eng+urd`` for mixed
-    pages). ``on_page(done, total)`` is called after each page. ``dpi`` is the
-    resolution scanned PDF pages are rendered at for OCR.
-
-    Raises :class:`UnsupportedFile` (wrong or unknown type, empty file) and
-    :class:`ExtractionError` (damaged, encrypted or oversized files), both
-    ValueError subclasses with clerk-readable messages; plain ValueError for a
-    malformed ``lang``; and
-    :class:`~ingestion.ocr.OcrUnavailable` when a page needs OCR but
+    ``on_page(done, total)`` is called after each page; ``page_timeout`` is
+    the OCR time limit for one page. Raises what :func:`open_pages` raises,
+    and :class:`~ingestion.ocr.OcrUnavailable` when a page needs OCR but
     Tesseract or the language pack is missing (retry after installing it).
     """
-    validate_lang(lang, installed=False)  # a typo should fail loudly, not on every page
-    path = Path(path)
-    media_type = sniff_file(path, filename)
-    if media_type == "application/pdf":
-        pages = _extract_pdf(path, lang, dpi, on_page)
-    elif media_type.startswith("image/"):
-        pages = _extract_image(path, media_type, lang, on_page)
-    else:
-        pages = _extract_docx(path) if media_type == DOCX else _extract_plain(path)
-        if on_page:
-            on_page(1, 1)
-    return Extraction(media_type, pages)
+    with open_pages(path, filename, lang=lang, dpi=dpi) as source:
+        pages: list[PageText] = []
+        for number in range(1, source.page_count + 1):
+            pages.append(source.page(number, timeout=page_timeout))
+            if on_page:
+                on_page(number, source.page_count)
+        return Extraction(source.media_type, pages)

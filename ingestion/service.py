@@ -8,13 +8,14 @@ from typing import BinaryIO
 
 from casefiles.models import CaseDocument
 from casefiles.service import ensure_can_edit, get_case
+from ingestion.classify import DOCUMENT_TYPES
 from ingestion.sniff import UnsupportedFile, sniff_file
 from mizan.accounts.roles import Capability
 from mizan.accounts.service import require
 from mizan.actor import Actor
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
-from mizan.jobs import Job
+from mizan.jobs import Job, JobState, update_job
 from mizan.kernel import Kernel
 from mizan.storage import NotFoundError
 from mizan.storage.blobs import BlobTooLarge
@@ -46,24 +47,8 @@ def _check_lang(lang: str) -> str:
     return "+".join(parts)
 
 
-def upload_document(
-    kernel: Kernel,
-    actor: Actor,
-    case_id: str,
-    *,
-    filename: str,
-    stream: BinaryIO,
-    title: str = "",
-    lang: str = "eng",
-) -> CaseDocument:
-    """Keep the original, then queue extraction. Nothing is lost if any later step fails."""
-    require(actor, Capability.UPLOAD_DOCUMENT)
-    case = get_case(kernel, actor, case_id)
-    ensure_can_edit(actor, case)
-    filename = Path(filename or "").name.strip()
-    if not filename:
-        raise UploadError(_("Choose a file to upload."))
-    lang = _check_lang(lang)
+def _receive(kernel: Kernel, stream: BinaryIO, filename: str) -> tuple[str, int, str]:
+    """Keep the bytes (once per content) and say what they are: (sha256, size, media type)."""
     try:
         sha, size = kernel.blobs.put_stream(stream, kernel.settings.max_upload_mb * 1024 * 1024)
     except BlobTooLarge as exc:
@@ -77,21 +62,99 @@ def upload_document(
         media_type = sniff_file(kernel.blobs.path(sha), filename)
     except UnsupportedFile as exc:
         raise UploadError(str(exc)) from None
+    return sha, size, media_type
+
+
+def document_types() -> dict[str, object]:
+    """Document type codes (and labels) a clerk or a manifest may use: the classifier's."""
+    return dict(DOCUMENT_TYPES)
+
+
+def _check_doc_type(doc_type: str) -> str:
+    code = (doc_type or "other").strip().lower()
+    if code not in document_types():
+        raise UploadError(
+            _(
+                "Unknown document type “%(type)s”; use one of: %(types)s.",
+                type=doc_type,
+                types=", ".join(document_types()),
+            )
+        )
+    return code
+
+
+def _version_of(kernel: Kernel, case_id: str, replaces: str) -> tuple[CaseDocument, int]:
+    """The current version a new upload replaces, and the new version's number."""
+    try:
+        old = kernel.store.get(CaseDocument, replaces)
+    except NotFoundError:
+        raise UploadError(_("The document to replace no longer exists.")) from None
+    if old.case_id != case_id:
+        raise UploadError(_("A new version must be added to the same case."))
+    if old.superseded_by:
+        raise UploadError(
+            _("This is not the latest version; add the new version to the latest one.")
+        )
+    versions = document_versions(kernel, old)
+    return old, max(v.version_no or 1 for v in versions) + 1
+
+
+def upload_document(
+    kernel: Kernel,
+    actor: Actor,
+    case_id: str,
+    *,
+    filename: str,
+    stream: BinaryIO,
+    title: str = "",
+    lang: str = "eng",
+    doc_type: str = "other",
+    replaces: str | None = None,
+) -> CaseDocument:
+    """Keep the original, then queue extraction. Nothing is lost if any later step fails.
+
+    ``replaces`` names the current version of a document this file is a new
+    version of; the old versions stay, each downloadable. Raises
+    :class:`UploadError` (with :class:`AlreadyUploaded` for identical content
+    already in the case), PermissionDenied and CaseNotFound.
+    """
+    require(actor, Capability.UPLOAD_DOCUMENT)
+    case = get_case(kernel, actor, case_id)
+    ensure_can_edit(actor, case)
+    filename = Path(filename or "").name.strip()
+    if not filename:
+        raise UploadError(_("Choose a file to upload."))
+    lang = _check_lang(lang)
+    doc_type = _check_doc_type(doc_type)
+    previous, version_no = _version_of(kernel, case.id, replaces) if replaces else (None, 1)
+    sha, size, media_type = _receive(kernel, stream, filename)
     existing = kernel.store.find_one(CaseDocument, {"case_id": case.id, "sha256": sha})
     if existing is not None:
+        if previous is not None and (existing.series_id or existing.id) == (
+            previous.series_id or previous.id
+        ):
+            raise UploadError(
+                _(
+                    "This file is identical to version %(n)d of this document.",
+                    n=existing.version_no or 1,
+                )
+            )
         raise AlreadyUploaded(existing)
     doc = CaseDocument(
         case_id=case.id,
         district=case.district,
-        title=title.strip() or filename,
+        title=title.strip() or (previous.title if previous else filename),
         filename=filename,
         media_type=media_type,
         sha256=sha,
         size=size,
+        doc_type=doc_type if previous is None or doc_type != "other" else previous.doc_type,
         language=lang,
         uploaded_by=actor.user_id,
         uploaded_at=now(),
+        version_no=version_no,
     )
+    doc.series_id = (previous.series_id or previous.id) if previous else doc.id
     job = Job(
         kind="ingest.document",
         subject_type="document",
@@ -105,25 +168,116 @@ def upload_document(
     )
     doc.job_id = job.id
     with kernel.store.transaction():
+        if previous is not None:
+            fresh = kernel.store.get(CaseDocument, previous.id)
+            if fresh.superseded_by:
+                raise UploadError(
+                    _("Someone added a new version meanwhile; open the document again.")
+                )
+            fresh.superseded_by = doc.id
+            kernel.store.replace(fresh)  # a stale version is refused, never overwritten
         kernel.store.insert(doc)
+        kernel.store.insert(job)
+        data = {
+            "case_id": case.id,
+            "filename": filename,
+            "sha256": sha,
+            "size": size,
+            "media_type": media_type,
+        }
+        if previous is not None:
+            data |= {"replaces": previous.id, "version": version_no}
+        kernel.emit(DomainEvent("document.uploaded", actor, "document", doc.id, data))
+        kernel.store.on_commit(lambda: enqueue(PROCESS_TASK, job.id))
+    return doc
+
+
+def document_versions(kernel: Kernel, doc: CaseDocument) -> list[CaseDocument]:
+    """Every version of ``doc``'s document, newest first (a single upload is version 1)."""
+    series = doc.series_id or doc.id
+    found = kernel.store.find(CaseDocument, {"series_id": series}, sort=[("version_no", -1)])
+    if not any(v.id == doc.id for v in found):
+        found.append(doc)
+    return sorted(found, key=lambda v: v.version_no or 1, reverse=True)
+
+
+def record_refusal(
+    kernel: Kernel, actor: Actor, filename: str, message: str, case_id: str | None = None
+) -> Job:
+    """A refused file in a batch ends its own (failed) job, so the clerk sees why on the
+    jobs page; nothing is stored for it and nothing else changes."""
+    case = None
+    if case_id:
+        try:
+            case = get_case(kernel, actor, case_id)
+        except LookupError:
+            case = None
+    job = Job(
+        kind="ingest.refused",
+        state=JobState.FAILED,
+        stage="refused",
+        subject_type="upload",
+        case_id=case.id if case else None,
+        district=case.district if case else None,
+        title=filename,
+        error=message,
+        created_by=actor.user_id,
+        created_at=now(),
+        updated_at=now(),
+        finished_at=now(),
+    )
+    with kernel.store.transaction():
         kernel.store.insert(job)
         kernel.emit(
             DomainEvent(
-                "document.uploaded",
+                "document.refused",
                 actor,
-                "document",
-                doc.id,
-                {
-                    "case_id": case.id,
-                    "filename": filename,
-                    "sha256": sha,
-                    "size": size,
-                    "media_type": media_type,
-                },
+                "job",
+                job.id,
+                {"filename": filename, "error": message, "case_id": job.case_id},
             )
         )
-        kernel.store.on_commit(lambda: enqueue(PROCESS_TASK, job.id))
-    return doc
+    return job
+
+
+class RetryRefused(ValueError):
+    """The job cannot be retried; the message says why."""
+
+
+def retry_job(kernel: Kernel, actor: Actor, job: Job) -> Job:
+    """Queue a failed job again, or re-read only the failed pages of a finished one.
+
+    Pages already read are kept, so a retry costs only what failed.
+    """
+    from casefiles.models import DocumentPage
+    from mizan.tasks import JOB_TASKS
+
+    retryable = job.kind in JOB_TASKS and (
+        job.state == JobState.FAILED or (job.state == JobState.SUCCEEDED and job.failed_pages)
+    )
+    if not retryable:
+        raise RetryRefused(_("Only a failed job, or one with failed pages, can be retried."))
+    with kernel.store.transaction():
+        if job.subject_type == "document":
+            for page in kernel.store.find(
+                DocumentPage, {"document_id": job.subject_id, "error": {"$exists": True}}
+            ):
+                if page.error:
+                    kernel.store.delete(page)
+        fresh = update_job(
+            kernel.store,
+            job.id,
+            state=JobState.QUEUED,
+            stage="queued",
+            error=None,
+            failed_pages=0,
+            finished_at=None,
+            current_page=None,
+            current_page_starts=0,
+        )
+        kernel.emit(DomainEvent("job.retried", actor, "job", job.id, {"kind": job.kind}))
+        kernel.store.on_commit(lambda: enqueue(JOB_TASKS[job.kind], job.id))
+    return fresh
 
 
 def document_for(kernel: Kernel, actor: Actor, document_id: str, *, purpose: str) -> CaseDocument:

@@ -112,3 +112,70 @@ def seed(kernel: Kernel) -> list[tuple[str, str]]:
                 reason="demo data",
             )
     return [(d.username, ", ".join(d.roles)) for d in USERS]
+
+
+#: The believable small province of ``mizan seed-demo --province`` (used by ``make run``).
+PROVINCE_CASES = 2000
+PROVINCE_SEED = 2026
+#: Islamic holidays as expected before moon sighting, for the demo calendar only.
+EXPECTED_ISLAMIC = {
+    2026: (
+        (dt.date(2026, 3, 20), "Eid ul-Fitr (expected)"),
+        (dt.date(2026, 3, 21), "Eid ul-Fitr (expected)"),
+        (dt.date(2026, 5, 27), "Eid ul-Adha (expected)"),
+        (dt.date(2026, 5, 28), "Eid ul-Adha (expected)"),
+        (dt.date(2026, 6, 25), "Ashura (expected)"),
+        (dt.date(2026, 8, 26), "Eid Milad-un-Nabi (expected)"),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ProvinceResult:
+    cases: int
+    hearings: int
+    prosecutors_created: int
+    postings: int
+    seconds: float
+
+
+def seed_province(kernel: Kernel, cases: int = PROVINCE_CASES) -> ProvinceResult | None:
+    """Add a province's worth of cases, hearings, court postings and holidays; None if the
+    store already holds at least ``cases`` cases (so ``make run`` can repeat it)."""
+    import time
+
+    from casefiles.assignment import Posting, add_posting
+    from casefiles.holidays import Holiday, NewHoliday, add_holiday, add_national_holidays
+    from casefiles.models import Case
+    from casefiles.scale import COURTS, seed_scale
+
+    store = kernel.store
+    if store.count(Case) >= cases:
+        return None
+    started = time.perf_counter()
+    scale = seed_scale(kernel, cases, seed=PROVINCE_SEED)
+    # Court postings: the first prosecutor of each district in its Anti-Terrorism Court,
+    # the others in the sessions courts by turns.
+    posted = 0
+    for district, (sessions, atc) in COURTS.items():
+        staff = store.find(
+            User, {"roles": "prosecutor", "district": district}, sort=[("username", 1)]
+        )
+        for n, user in enumerate(staff):
+            court, is_atc = (atc, True) if n == 0 else (sessions[n % len(sessions)], False)
+            if store.find_one(Posting, {"user_id": user.id}) is None:
+                add_posting(kernel, SYSTEM, user.id, court, atc=is_atc)
+                posted += 1
+    this_year = dt.date.today().year
+    for year in (this_year, this_year + 1):
+        add_national_holidays(kernel, SYSTEM, year)
+        for day, name in EXPECTED_ISLAMIC.get(year, ()):
+            if store.find_one(Holiday, {"day": dt.datetime.combine(day, dt.time())}) is None:
+                add_holiday(kernel, SYSTEM, NewHoliday(day, name, "islamic"))
+    return ProvinceResult(
+        cases=scale.cases,
+        hearings=scale.hearings,
+        prosecutors_created=scale.prosecutors_created,
+        postings=posted,
+        seconds=time.perf_counter() - started,
+    )

@@ -7,6 +7,8 @@ progress, attempts and the error in words a clerk understands.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
 from enum import StrEnum
 
 import mongoengine as me
@@ -45,6 +47,16 @@ class Job(Model):
     created_at = me.DateTimeField()
     updated_at = me.DateTimeField()
     finished_at = me.DateTimeField()
+    #: Pages that could not be read; the job still succeeds and each page says why.
+    failed_pages = me.IntField(default=0)
+    #: The page being worked on and how often a worker started it: a page that
+    #: killed its worker twice is failed instead of being tried for ever.
+    current_page = me.IntField()
+    current_page_starts = me.IntField(default=0)
+    #: Which worker process holds the job (``host:pid``) and until when; a second
+    #: message for the same job leaves it alone while the holder lives.
+    owner = me.StringField()
+    lease_until = me.DateTimeField()
 
     meta = {
         "collection": "jobs",
@@ -75,6 +87,46 @@ def update_job(store: DocumentStore, job_id: str, **changes: object) -> Job:
         job.updated_at = now()
         if changes.get("state") in FINISHED:
             job.finished_at = job.updated_at
+        try:
+            return store.replace(job)
+        except StaleWriteError:
+            continue
+    raise RuntimeError(f"Job {job_id} is being updated by another process.")
+
+
+def worker_identity() -> str:
+    """``host:pid`` of this process, as recorded in :attr:`Job.owner`."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _owner_alive(owner: str) -> bool:
+    """Whether the process named by ``owner`` still runs (only knowable on this host)."""
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return True  # another machine: trust the lease's expiry instead
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def claim_job(store: DocumentStore, job_id: str, owner: str, seconds: float) -> Job | None:
+    """Take (or renew) the lease on a job; None while another live worker holds it.
+
+    A killed worker's lease is taken over at once when it ran on this machine
+    (its process is gone), otherwise when the lease runs out.
+    """
+    for _ in range(10):
+        job = store.get(Job, job_id)
+        held = job.owner and job.owner != owner and job.lease_until and job.lease_until > now()
+        if held and _owner_alive(job.owner or ""):
+            return None
+        job.owner = owner
+        job.lease_until = now() + dt.timedelta(seconds=seconds)
+        job.updated_at = now()
         try:
             return store.replace(job)
         except StaleWriteError:

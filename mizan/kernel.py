@@ -82,6 +82,12 @@ def build_kernel(settings: Settings | None = None) -> Kernel:
     from search.indexing import subscribe_indexing
 
     subscribe_indexing(kernel)
+    from ingestion.understanding import subscribe_understanding
+
+    subscribe_understanding(kernel)
+    from casefiles.notices import subscribe_notices
+
+    subscribe_notices(kernel)
     from mizan.schema import ensure_schema
 
     # Tables and indexes exist before any transaction touches them (MongoDB cannot

@@ -7,13 +7,22 @@ from mizan.storage import Model
 
 
 def all_models() -> list[type[Model]]:
+    from casefiles.approvals import AppealApproval
+    from casefiles.assignment import Posting
     from casefiles.hearings import CalendarToken, Hearing
+    from casefiles.holidays import Holiday
+    from casefiles.matters import Matter
     from casefiles.models import Case, CaseDocument, DocumentPage
+    from casefiles.notes import CaseNote
+    from ingestion.review import DocumentSuggestion
+    from library.models import Act, CitationEdge, Collection, Judgment, Section
     from mizan.accounts.integrations import Integration
     from mizan.accounts.models import District, User
     from mizan.audit import AuditEntry, AuditHead
     from mizan.jobs import Job
+    from mizan.notifications import Notification
     from mizan.outbox import OutboxEntry
+    from search.saved import SavedSearch
 
     return [
         District,
@@ -28,6 +37,19 @@ def all_models() -> list[type[Model]]:
         DocumentPage,
         Hearing,
         CalendarToken,
+        Matter,
+        AppealApproval,
+        CaseNote,
+        Act,
+        Section,
+        Judgment,
+        CitationEdge,
+        Collection,
+        DocumentSuggestion,
+        Notification,
+        Holiday,
+        SavedSearch,
+        Posting,
     ]
 
 

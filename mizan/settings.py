@@ -37,6 +37,12 @@ class Settings:
     default_ocr_lang: str = "eng"
     #: Reverse proxies in front of Mizan whose X-Forwarded-* headers are trusted (0 = none).
     trusted_proxies: int = 0
+    #: Seconds one page may take to read (OCR); a slower page fails alone, the file goes on.
+    page_time_limit: int = 300
+    #: A folder a scanner saves into; ``mizan watch-drop`` adds what appears there.
+    drop_dir: Path | None = None
+    #: The account files from the drop folder are added as (its rights and audit trail).
+    drop_user: str = ""
 
     @property
     def store_kind(self) -> str:
@@ -188,4 +194,9 @@ def load_settings(
         ),
         default_ocr_lang=_check_ocr_lang(get("OCR_LANG", "eng")),
         trusted_proxies=_int("MIZAN_TRUSTED_PROXIES", get("TRUSTED_PROXIES", "0"), 0, 5),
+        page_time_limit=_int(
+            "MIZAN_PAGE_TIME_LIMIT", get("PAGE_TIME_LIMIT", "300"), 5, 24 * 60 * 60
+        ),
+        drop_dir=Path(get("DROP_DIR")).expanduser().resolve() if get("DROP_DIR") else None,
+        drop_user=get("DROP_USER"),
     )

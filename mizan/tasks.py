@@ -12,7 +12,11 @@ from mizan.worker import app, enqueue
 log = logging.getLogger(__name__)
 
 #: Job kind -> task name that processes it (jobs are resumable by id).
-JOB_TASKS: dict[str, str] = {"ingest.document": "ingestion.process_document"}
+JOB_TASKS: dict[str, str] = {
+    "ingest.document": "ingestion.process_document",
+    "library.import": "library.import_judgments",
+    "searchable.pdf": "ingestion.make_searchable_pdf",
+}
 
 
 @app.task(name="mizan.drain_outbox")

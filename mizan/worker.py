@@ -15,7 +15,7 @@ from mizan.settings import Settings
 
 log = logging.getLogger(__name__)
 
-app = Celery("mizan", include=["ingestion.tasks", "mizan.tasks"])
+app = Celery("mizan", include=["ingestion.tasks", "mizan.tasks", "library.tasks"])
 _configured_for: str | None = None
 
 

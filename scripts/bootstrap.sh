@@ -66,6 +66,8 @@ apt_install() {
 
 # --- System packages -----------------------------------------------------------
 APT_PACKAGES=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-urd tesseract-ocr-snd)
+# A Naskh face for the Urdu OCR benchmark (bench/bench_ocr_accuracy.py).
+APT_PACKAGES+=(fonts-hosny-amiri)
 if [ "$WITH_BROWSER" -eq 1 ]; then
   APT_PACKAGES+=(chromium)
 fi

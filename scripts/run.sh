@@ -46,17 +46,21 @@ say "Initialising the data directory (mizan init)"
 
 # The bind address, as the application reads it (environment over .env).
 BIND="$("$VENV/bin/python" -c 'from mizan.settings import load_settings; print(load_settings().bind)')"
+# A scanner's drop folder, if one is configured (MIZAN_DROP_DIR).
+DROP_DIR="$("$VENV/bin/python" -c 'from mizan.settings import load_settings; print(load_settings().drop_dir or "")')"
 
 SEED_OUT=""
 if [ "$MODE" = all ]; then
-  say "Adding the demo data (mizan seed-demo)"
-  SEED_OUT="$("$MIZAN" seed-demo)"
+  say "Adding the demo data (mizan seed-demo --province; the first time takes a minute)"
+  SEED_OUT="$("$MIZAN" seed-demo --province)"
   printf '%s\n' "$SEED_OUT"
 fi
 
 # --- Start, and stop by PID ----------------------------------------------------
 WORKER_PID=""
 WEB_PID=""
+WATCH_PID=""
+REMIND_PID=""
 
 alive() { # is process $1 running (not gone, not a zombie)?
   local stat
@@ -86,15 +90,21 @@ cleanup() {
   # so a signal to the process group reaches this script twice).
   STOPPING=1
   trap '' HUP INT TERM
-  [ -n "$WEB_PID$WORKER_PID" ] || return 0
+  [ -n "$WEB_PID$WORKER_PID$WATCH_PID$REMIND_PID" ] || return 0
   say "Stopping${WEB_PID:+ the web server}${WEB_PID:+${WORKER_PID:+ and}}${WORKER_PID:+ the worker (it takes a few seconds)}"
   # Ask both at once (SIGTERM: finish current work, then exit), then wait for each.
   [ -z "$WEB_PID" ] || kill -TERM "$WEB_PID" 2>/dev/null || true
   [ -z "$WORKER_PID" ] || kill -TERM "$WORKER_PID" 2>/dev/null || true
+  [ -z "$WATCH_PID" ] || kill -TERM "$WATCH_PID" 2>/dev/null || true
+  [ -z "$REMIND_PID" ] || kill -TERM "$REMIND_PID" 2>/dev/null || true
   stop "$WEB_PID" "web server"
   stop "$WORKER_PID" worker
+  stop "$WATCH_PID" "drop-folder watcher"
+  stop "$REMIND_PID" "reminder loop"
+  REMIND_PID=""
   WEB_PID=""
   WORKER_PID=""
+  WATCH_PID=""
   say "Stopped"
 }
 on_signal() {
@@ -118,6 +128,17 @@ if [ "$MODE" != web ]; then
   say "Starting a worker (mizan run-worker)"
   setsid "$MIZAN" run-worker &
   WORKER_PID=$!
+  # Deadline and hearing reminders (notifications), hourly; see casefiles/reminders.py
+  # for why this is a plain command on a timer rather than Celery beat.
+  say "Starting the reminder loop (mizan remind --every ${MIZAN_REMIND_EVERY:-3600})"
+  setsid "$MIZAN" remind --every "${MIZAN_REMIND_EVERY:-3600}" &
+  REMIND_PID=$!
+fi
+
+if [ "$MODE" != web ] && [ -n "$DROP_DIR" ]; then
+  say "Watching the drop folder $DROP_DIR (mizan watch-drop)"
+  setsid "$MIZAN" watch-drop &
+  WATCH_PID=$!
 fi
 
 if [ "$MODE" != worker ]; then
@@ -159,11 +180,15 @@ fi
 
 # Run until one of them exits (or a signal comes); then stop the other.
 status=0
-# shellcheck disable=SC2086 # one or two PIDs
-wait -n $WEB_PID $WORKER_PID || status=$?
+# shellcheck disable=SC2086 # one to three PIDs
+wait -n $WEB_PID $WORKER_PID $WATCH_PID || status=$?
 if [ -n "$WEB_PID" ] && ! alive "$WEB_PID"; then
   warn "The web server exited (status $status)."
   WEB_PID=""
+elif [ -n "$WATCH_PID" ] && ! alive "$WATCH_PID"; then
+  warn "The drop-folder watcher exited (status $status)."
+  WATCH_PID=""
+  [ "$status" -ne 0 ] || status=1
 else
   warn "The worker exited (status $status)."
   WORKER_PID=""

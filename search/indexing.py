@@ -11,8 +11,11 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+from casefiles.hearings import Hearing
 from casefiles.models import Case, CaseDocument, DocumentPage, DocumentState
+from casefiles.offences import SectionRef
 from casefiles.policy import document_acl
+from library.indexing import reindex_library
 from mizan import outbox
 from mizan.events import DomainEvent
 from mizan.kernel import Kernel
@@ -20,6 +23,8 @@ from mizan.storage import NotFoundError
 from search.embeddings import Embedder
 from search.passages import windows
 from search.port import Passage, SearchIndex
+from search.saved import alert_new_documents
+from search.statutes import passage_sections
 from search.vector_port import VectorIndex
 
 log = logging.getLogger(__name__)
@@ -34,11 +39,13 @@ def subscribe_indexing(kernel: Kernel) -> None:
             outbox.enqueue(kernel.store, TOPIC, {"document_id": event.subject_id})
 
     kernel.events.subscribe(on_event, "document.")
+    subscribe_case_indexing(kernel)
 
 
 def document_passages(kernel: Kernel, doc: CaseDocument) -> list[Passage]:
     case = kernel.store.get(Case, doc.case_id)
     acl = document_acl(case)
+    facts = _case_facts(kernel, case)
     pages = kernel.store.find(DocumentPage, {"document_id": doc.id}, sort=[("number", 1)])
     passages = []
     for page in pages:
@@ -55,6 +62,11 @@ def document_passages(kernel: Kernel, doc: CaseDocument) -> list[Passage]:
                     doc_type=doc.doc_type,
                     page=page.number,
                     language="ur" if "urd" in doc.language else "en",
+                    date=doc.uploaded_at.date() if doc.uploaded_at else None,
+                    sections=passage_sections(text, facts.offences),
+                    court=facts.court,
+                    district=case.district,
+                    year=case.fir.year,
                 )
             )
     return passages
@@ -73,6 +85,7 @@ def index_document(kernel: Kernel, payload: dict[str, Any]) -> None:
     passages = document_passages(kernel, doc)
     if passages:
         upsert_indexed(kernel, passages)
+        _alert(kernel, [(doc.id, doc.title, doc.uploaded_at, f"/documents/{doc.id}")])
     else:
         delete_indexed(kernel, [doc_id])
 
@@ -81,12 +94,150 @@ outbox.register(TOPIC, index_document)
 
 
 def reindex_all(kernel: Kernel) -> int:
-    """Rebuild the index from the store; returns the number of documents indexed."""
+    """Rebuild the index from the store; returns the number of documents indexed.
+
+    Case records are indexed too (see `reindex_cases`); they are not counted.
+    """
     kernel.index.clear()
     kernel.vectors.clear()
+    reindex_cases(kernel)
     count = 0
     for doc in kernel.store.iter_all(CaseDocument, {"state": DocumentState.READY}):
         passages = document_passages(kernel, doc)
+        if passages:
+            upsert_indexed(kernel, passages)
+            count += 1
+    return count + reindex_library(kernel)
+
+
+# ---------------------------------------------------------------------------
+# Structured facts of a case, and case records as search results
+# ---------------------------------------------------------------------------
+
+CASE_TOPIC = "index.case"
+#: Case changes that alter what its documents and its record are indexed with.
+_CASE_REINDEX_ON = ("case.", "hearing.scheduled")
+
+
+class _CaseFacts:
+    """What every passage of a case carries: its charges and its current court."""
+
+    def __init__(self, offences: tuple[SectionRef, ...], court: str | None) -> None:
+        self.offences = offences
+        self.court = court
+
+
+def _case_facts(kernel: Kernel, case: Case) -> _CaseFacts:
+    offences = tuple(SectionRef(o.act, o.section, tuple(o.subsections)) for o in case.offences)
+    # The court a case is before is the court of its latest listing.
+    latest = kernel.store.find(Hearing, {"case_id": case.id}, sort=[("starts_at", -1)], limit=1)
+    return _CaseFacts(offences, latest[0].court if latest else None)
+
+
+def case_doc_id(case_id: str) -> str:
+    """The index id of a case's own record (documents use their own ids)."""
+    return f"case:{case_id}"
+
+
+def case_text(case: Case) -> str:
+    """What a case record is found by: reference, FIR, charges, parties, narrative.
+
+    Protected witnesses appear by pseudonym only: district-wide users may
+    see the case but not who they are.
+    """
+    fir = case.fir
+    lines = [
+        case.reference,
+        f"FIR {fir.number}/{fir.year} {fir.police_station}",
+        ", ".join(f"{o.section}{''.join(f'({s})' for s in o.subsections)} {o.act}"
+                  for o in case.offences),
+    ]  # fmt: skip
+    for party in case.parties:
+        name = party.pseudonym if party.protected else party.name
+        aliases = [] if party.protected else list(party.aliases)
+        parent = "" if party.protected or not party.parent_name else party.parent_name
+        lines.append(" ".join(x for x in [party.role, name, *aliases, parent] if x))
+    if fir.narrative:
+        lines.append(fir.narrative)
+    return "\n".join(line for line in lines if line)
+
+
+def case_passages(kernel: Kernel, case: Case) -> list[Passage]:
+    facts = _case_facts(kernel, case)
+    registered = case.fir.registered_on or case.created_at
+    return [
+        Passage(
+            id=f"{case_doc_id(case.id)}:{n}",
+            doc_id=case_doc_id(case.id),
+            kind="case",
+            title=case.title,
+            text=text,
+            acl=document_acl(case),
+            case_id=case.id,
+            doc_type="case",
+            date=registered.date() if registered else None,
+            sections=passage_sections(text, facts.offences),
+            court=facts.court,
+            district=case.district,
+            year=case.fir.year,
+        )
+        for n, text in enumerate(windows(case_text(case)))
+    ]
+
+
+def subscribe_case_indexing(kernel: Kernel) -> None:
+    """Reindex a case (its record and its documents) when it, or its court, changes."""
+
+    def on_event(event: DomainEvent) -> None:
+        if not event.changes_state:
+            return
+        case_id = event.subject_id if event.subject_type == "case" else event.data.get("case_id")
+        if event.action.startswith(_CASE_REINDEX_ON) and case_id:
+            outbox.enqueue(kernel.store, CASE_TOPIC, {"case_id": case_id})
+
+    kernel.events.subscribe(on_event)
+
+
+def index_case(kernel: Kernel, payload: dict[str, Any]) -> None:
+    """Outbox handler: the case record and every ready document of the case, or removal."""
+    case_id = payload["case_id"]
+    try:
+        case = kernel.store.get(Case, case_id)
+    except NotFoundError:
+        case = None
+    docs = kernel.store.find(CaseDocument, {"case_id": case_id})
+    if case is None:
+        delete_indexed(kernel, [case_doc_id(case_id), *(d.id for d in docs)])
+        return
+    passages = case_passages(kernel, case)
+    ready = [doc for doc in docs if doc.state == DocumentState.READY]
+    for doc in ready:
+        passages += document_passages(kernel, doc)
+    if passages:
+        upsert_indexed(kernel, passages)
+    # A case's documents may match a saved search only now (a new charge); the dedupe key
+    # keeps each (search, document) announced once.
+    _alert(
+        kernel,
+        [(case_doc_id(case.id), case.title, case.created_at, f"/cases/{case.id}")]
+        + [(doc.id, doc.title, doc.uploaded_at, f"/documents/{doc.id}") for doc in ready],
+    )
+
+
+outbox.register(CASE_TOPIC, index_case)
+
+
+def _alert(kernel: Kernel, items: list[tuple[str, str, Any, str]]) -> None:
+    alert_new_documents(
+        kernel, [(i, title, at) for i, title, at, _ in items], link={i: u for i, _, _, u in items}
+    )
+
+
+def reindex_cases(kernel: Kernel) -> int:
+    """Index every case record (after `reindex_all` cleared the index); returns the count."""
+    count = 0
+    for case in kernel.store.iter_all(Case):
+        passages = case_passages(kernel, case)
         if passages:
             upsert_indexed(kernel, passages)
             count += 1

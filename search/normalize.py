@@ -21,6 +21,12 @@ applied identically to indexed text and to query words, so a clerk finds
 
 Normalisation is language-independent on purpose: a query does not know
 the language of the documents it should find, so both sides must fold alike.
+
+Transliterated name parts are folded to one spelling per word with the
+table in `casefiles.names.VARIANTS` (Mohammad, Muhammed, Mohd -> muhammad;
+Husain, Hussein -> hussain), so "Mohammad Husain" finds "Muhammad Hussain".
+Only whole words in that table are mapped, never parts of words, and the
+highlighter still marks the spelling as written.
 """
 
 from __future__ import annotations
@@ -30,7 +36,9 @@ import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
-__all__ = ["MAX_TOKEN_CHARS", "Token", "normalize_text", "terms", "tokenize"]
+from casefiles.names import VARIANTS
+
+__all__ = ["MAX_TOKEN_CHARS", "Token", "folded_from", "normalize_text", "terms", "tokenize"]
 
 #: Longer "words" (OCR noise, base64, hashes) are not indexed or searched.
 MAX_TOKEN_CHARS = 100
@@ -95,6 +103,20 @@ _MARK_CLASS = (
 )
 _WORD = re.compile(f"(?:[^\\W_]|[{_MARK_CLASS}])+")
 
+#: Spelling variant of a name part -> the one spelling indexed and searched.
+_NAME_FORMS = {variant: canon for canon, forms in VARIANTS.items() for variant in forms}
+
+
+def folded_from(term: str, *, prefix: bool = False) -> tuple[str, ...]:
+    """Other lower-case ASCII spellings whose term is `term` (or starts with it, for a prefix).
+
+    Lets the highlighter look for "mohammad" in raw text when the query term is "muhammad".
+    """
+    hits = (
+        v for v, canon in _NAME_FORMS.items() if canon.startswith(term) if prefix or canon == term
+    )
+    return tuple(sorted(hits))
+
 
 def normalize_text(text: str) -> str:
     """Fold `text` to its search form (see the module docstring for the rules)."""
@@ -117,7 +139,8 @@ class Token(NamedTuple):
 def _word_terms(word: str) -> tuple[str, ...]:
     # Cached: word frequencies are Zipfian, so most words repeat.
     norm = normalize_text(word)
-    return tuple(t for t in _WORD.findall(norm) if len(t) <= MAX_TOKEN_CHARS)
+    found = (t for t in _WORD.findall(norm) if len(t) <= MAX_TOKEN_CHARS)
+    return tuple(_NAME_FORMS.get(t, t) for t in found)
 
 
 def tokenize(text: str) -> list[Token]:
@@ -133,7 +156,8 @@ def tokenize(text: str) -> list[Token]:
         word = m.group()
         if word.isascii():
             if len(word) <= MAX_TOKEN_CHARS:
-                tokens.append(Token(word.lower(), m.start(), m.end()))
+                term = word.lower()
+                tokens.append(Token(_NAME_FORMS.get(term, term), m.start(), m.end()))
             continue
         for term in _word_terms(word):
             tokens.append(Token(term, m.start(), m.end()))

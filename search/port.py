@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 __all__ = [
+    "FACET_FIELDS",
     "FILTER_FIELDS",
     "PUBLIC",
+    "SORTS",
+    "FacetValue",
     "Hit",
     "Passage",
     "QueryError",
@@ -28,7 +31,20 @@ __all__ = [
 PUBLIC = "public"
 
 #: Fields `SearchIndex.search(filters=...)` can match exactly.
-FILTER_FIELDS = frozenset({"kind", "case_id", "doc_type", "language"})
+FILTER_FIELDS = frozenset(
+    {"kind", "case_id", "doc_type", "language", "court", "district", "section", "year"}
+    # year_from / year_to bound the year (inclusive); "section" takes a key such as
+    # "302 PPC" or "302(b) PPC" (see search.statutes.section_keys).
+    | {"year_from", "year_to"}
+    # one document (saved-search alerts test a new document against a query)
+    | {"doc_id"}
+)
+
+#: Facets `SearchIndex.search(facets=True)` counts, in documents, in display order.
+FACET_FIELDS = ("kind", "doc_type", "court", "year", "district", "section", "language")
+
+#: Result orders: best match first, or newest first (undated documents last).
+SORTS = ("relevance", "date")
 
 
 @dataclass(frozen=True)
@@ -46,6 +62,12 @@ class Passage:
     page: int | None = None
     language: str = "en"
     date: datetime.date | None = None
+    # Structured fields for filters and facets (added later, hence defaults).
+    #: statute keys from search.statutes.section_keys: "302 PPC", "302(b) PPC", "302(b)"
+    sections: tuple[str, ...] = ()
+    court: str | None = None
+    district: str | None = None
+    year: int | None = None  # when only the year is known; otherwise date.year is used
 
 
 @dataclass(frozen=True)
@@ -65,11 +87,22 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class FacetValue:
+    """How many visible matching documents have `value` in a facet field."""
+
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
 class SearchResult:
     """A page of documents; `total` counts all visible matching documents."""
 
     total: int
     hits: tuple[Hit, ...]
+    #: field -> values, most documents first (year: newest first); only when asked for.
+    #: Counted in the engine under the same permission filter, query and filters as `total`.
+    facets: Mapping[str, tuple[FacetValue, ...]] = field(default_factory=dict)
 
 
 class QueryError(ValueError):
@@ -104,6 +137,8 @@ class SearchIndex(Protocol):
         filters: Mapping[str, str] | None = None,
         limit: int = 20,
         offset: int = 0,
+        sort: str = "relevance",
+        facets: bool = False,
     ) -> SearchResult:
         """Search passages, group them per document and return one page of documents.
 
@@ -111,8 +146,10 @@ class SearchIndex(Protocol):
         passage is visible only if its acl intersects `principals`; the
         filter runs inside the engine query, so `total` never counts
         invisible documents. An empty collection sees nothing. `filters`
-        match exactly on the fields in FILTER_FIELDS. `limit`/`offset` count
-        documents. Raises QueryError for an unparsable query.
+        match exactly on the fields in FILTER_FIELDS (year_from/year_to bound
+        the year). `limit`/`offset` count documents. `sort` is one of SORTS.
+        With `facets`, the result carries document counts per FACET_FIELDS
+        value. Raises QueryError for an unparsable query.
         """
         ...
 

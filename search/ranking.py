@@ -77,7 +77,7 @@ def rank(
         + [(tantivy.Occur.Must, tantivy.Query.const_score_query(r, 0.0)) for r in restrictions]
     )
     searcher = index._searcher()
-    ranked, total = index._rank_documents(searcher, q, depth)
+    ranked, total, _ = index._rank_documents(searcher, q, depth)
     out = []
     for score, addr, _key in ranked:
         doc = searcher.doc(addr)

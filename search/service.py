@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 from casefiles.policy import search_principals
@@ -25,19 +26,49 @@ def search_documents(
     per_page: int = PER_PAGE,
     mode: str = DEFAULT_MODE,
     filters: Mapping[str, str] | None = None,
+    sort: str = "relevance",
+    facets: bool = False,
 ) -> SearchResult:
-    """One page of the documents `actor` may see; `mode` is keyword, semantic or hybrid."""
+    """One page of the documents `actor` may see; `mode` is keyword, semantic or hybrid.
+
+    `sort="date"` (newest first) orders keyword matches; meaning-based modes
+    rank by similarity only, so they refuse it. Facets count the documents
+    that contain the query's words (the keyword engine, under the same
+    permissions and filters): in semantic and hybrid modes they describe the
+    keyword part of the results, and a pasted description gets none.
+    """
     require(actor, Capability.SEARCH)
     check_mode(mode)
+    query = query.strip()
     principals = search_principals(kernel.store, actor)
-    return hybrid.search(
+    offset = (max(page, 1) - 1) * per_page
+    keyword_only = (mode == "keyword" or not query) and not hybrid.is_facts_query(query)
+    if sort != "relevance" and not keyword_only:
+        raise ValueError(f"sort {sort!r} needs keyword mode (and a query in the query language)")
+    if keyword_only:
+        return kernel.index.search(
+            query,
+            principals=principals,
+            limit=per_page,
+            offset=offset,
+            filters=filters,
+            sort=sort,
+            facets=facets,
+        )
+    result = hybrid.search(
         kernel.index,
         kernel.vectors,
         kernel.embedder,
-        query.strip(),
+        query,
         mode=mode,
         principals=principals,
         filters=filters,
         limit=per_page,
-        offset=(max(page, 1) - 1) * per_page,
+        offset=offset,
     )
+    if facets and not hybrid.is_facts_query(query):
+        counted = kernel.index.search(
+            query, principals=principals, filters=filters, limit=0, facets=True
+        ).facets
+        result = dataclasses.replace(result, facets=counted)
+    return result

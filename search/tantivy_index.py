@@ -34,6 +34,8 @@ Query language (documented for the help page):
     NOT acquitted         exclude (also -acquitted);  +murder requires a word
     murd*                 words starting with "murd"
     (a OR b) AND c        grouping
+    302 PPC, s.302(b)     statute references: the words as a phrase, or any
+                          passage about that provision (see search.statutes)
 
 Operators must be written in capitals; lowercase and/or/not are words.
 Matching is per passage (a few hundred words): AND needs both words in one
@@ -55,13 +57,18 @@ import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from pathlib import Path
 
 import tantivy
 
-from search.normalize import Token, terms, tokenize
+from casefiles.offences import find_section_refs
+from search.normalize import Token, folded_from, terms, tokenize
 from search.port import (
+    FACET_FIELDS,
     FILTER_FIELDS,
+    SORTS,
+    FacetValue,
     Hit,
     Passage,
     QueryError,
@@ -69,6 +76,7 @@ from search.port import (
     SearchResult,
     SearchUnavailableError,
 )
+from search.statutes import QueryRef, find_query_refs, is_act_key, section_keys
 
 __all__ = ["TantivyIndex", "parse_query"]
 
@@ -104,7 +112,14 @@ class MatchAll:
     """A blank query: every visible passage (useful with filters)."""
 
 
-Node = Words | Bool | MatchAll
+@dataclass(frozen=True)
+class Section:
+    """Passages about a statute provision: `key` is in their `sections` field."""
+
+    key: str
+
+
+Node = Words | Bool | MatchAll | Section
 
 
 class _Occur(Enum):
@@ -115,9 +130,10 @@ class _Occur(Enum):
 
 @dataclass(frozen=True)
 class _Lex:
-    kind: str  # WORD PHRASE ( ) AND OR NOT + -
+    kind: str  # WORD PHRASE REF ( ) AND OR NOT + -
     text: str = ""
     prefix: bool = False
+    ref: QueryRef | None = None
 
 
 _SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "″": '"'})
@@ -127,11 +143,16 @@ _OPERATORS = {"AND", "OR", "NOT"}
 def _lex(query: str) -> list[_Lex]:
     out: list[_Lex] = []
     q = query.translate(_SMART_QUOTES)
+    refs = {r.start: r for r in find_query_refs(q) if '"' not in q[r.start : r.end]}
     i, n = 0, len(q)
     while i < n:
         c = q[i]
         if c.isspace():
             i += 1
+        elif i in refs:  # a statute reference is one unit ("302/34 PPC", "s.302(b)")
+            ref = refs[i]
+            out.append(_Lex("REF", q[i : ref.end], ref=ref))
+            i = ref.end
         elif c == '"':
             j = q.find('"', i + 1)
             if j < 0:
@@ -228,6 +249,14 @@ class _Parser:
         lexeme = self.take()
         if lexeme.kind == "(":
             return self.clause_list(depth + 1)
+        if lexeme.kind == "REF" and lexeme.ref is not None:
+            self.words += 1
+            ref = lexeme.ref
+            sections = tuple(Section(k) for k in ref.keys)
+            structured = sections[0] if len(sections) == 1 else Bool(must=sections)
+            written = tuple(Words(w) for w in (*ref.sections, ref.act) if w)
+            text = written[0] if len(written) == 1 else Bool(must=written)
+            return Bool(should=(text, structured))
         if lexeme.kind == "PHRASE" and not lexeme.text.strip():
             raise QueryError("The quotation marks are empty: put the exact words between them.")
         found = tuple(terms(lexeme.text))
@@ -263,9 +292,9 @@ def parse_query(query: str) -> Node:
     return node
 
 
-def _positive_leaves(node: Node) -> Iterator[Words]:
-    """The words a hit matched because of (excluded words are never highlighted)."""
-    if isinstance(node, Words):
+def _positive_leaves(node: Node) -> Iterator[Words | Section]:
+    """The words and sections a hit matched because of (exclusions are never highlighted)."""
+    if isinstance(node, Words | Section):
         yield node
     elif isinstance(node, Bool):
         for child in (*node.must, *node.should):
@@ -282,10 +311,114 @@ _SPACES = re.compile(r"\s+")
 _Span = tuple[int, int, frozenset[int]]  # start, end, indexes of the query leaves matched
 
 
-def _match_spans(tokens: list[Token], leaves: Sequence[Words]) -> list[_Span]:
-    """Every place in the text a positive query leaf matches, overlaps merged."""
+#: Characters after a candidate word tokenised to confirm a phrase, per further phrase word.
+_PHRASE_REACH = 60
+_BARRIER = Token("\x00", 0, 0)  # between tokenised regions: no phrase spans it
+
+
+@lru_cache(maxsize=1024)
+def _candidates(words: tuple[Words, ...]) -> re.Pattern[str] | None:
+    """A regex finding, in ASCII text, every word that may start a match of `words`.
+
+    A superset: each hit is confirmed by tokenising the text around it, so
+    only those regions are tokenised (tokenising a whole 200-word passage per
+    hit was 85% of a query's time). None if a term is not ASCII.
+    """
+    alts = []
+    for w in words:
+        first = w.terms[0]
+        if not first.isascii():
+            return None
+        prefix = w.prefix and len(w.terms) == 1
+        forms = [re.escape(first) + ("[A-Za-z0-9]*" if prefix else "")]
+        forms += [re.escape(v) for v in folded_from(first, prefix=prefix)]
+        alts += forms
+    if not alts:
+        return None
+    return re.compile(rf"(?<![A-Za-z0-9])(?:{'|'.join(alts)})(?![A-Za-z0-9])", re.IGNORECASE)
+
+
+#: Regions of a passage tokenised for snippets: the ones where most query words meet.
+MAX_REGIONS = 4
+
+
+@lru_cache(maxsize=1024)
+def _leaf_of(words: tuple[Words, ...]) -> Callable[[str], frozenset[int]]:
+    """Which leaves a candidate word (as written) may start."""
+    specs = [
+        (w.terms[0], frozenset(folded_from(w.terms[0], prefix=w.prefix and len(w.terms) == 1)),
+         w.prefix and len(w.terms) == 1)
+        for w in words
+    ]  # fmt: skip
+
+    def leaves(word: str) -> frozenset[int]:
+        low = word.lower()
+        return frozenset(
+            i
+            for i, (first, forms, prefix) in enumerate(specs)
+            if low in forms or (low.startswith(first) if prefix else low == first)
+        )
+
+    return leaves
+
+
+def _near_candidates(text: str, words: tuple[Words, ...], window: int) -> list[Token]:
+    """Tokens of the regions of `text` where `words` may match (all of it for non-ASCII).
+
+    Candidate words are grouped into windows of `window` characters; the
+    MAX_REGIONS windows with the most distinct query words are tokenised.
+    """
+    rx = _candidates(words) if text.isascii() else None
+    if rx is None:
+        return tokenize(text)
+    leaf_of = _leaf_of(words)
+    groups: list[tuple[int, int, frozenset[int], int]] = []  # start, end, leaves, hits
+    for m in rx.finditer(text):
+        found = leaf_of(m.group())
+        if groups and m.start() - groups[-1][0] < window:
+            g = groups[-1]
+            groups[-1] = (g[0], m.end(), g[2] | found, g[3] + 1)
+        else:
+            groups.append((m.start(), m.end(), found, 1))
+    best = sorted(groups, key=lambda g: (-len(g[2]), -g[3], g[0]))[:MAX_REGIONS]
+    reach = _PHRASE_REACH * max(len(w.terms) for w in words)
+    regions: list[tuple[int, int]] = []
+    for start, last, _, _ in sorted(best):
+        stop = text.find(" ", min(len(text), last + reach))
+        stop = len(text) if stop < 0 else stop
+        if regions and start <= regions[-1][1]:
+            regions[-1] = (regions[-1][0], max(stop, regions[-1][1]))
+        else:
+            regions.append((start, stop))
+    tokens: list[Token] = []
+    for start, stop in regions:
+        tokens += [
+            Token(t.term, t.start + start, t.end + start) for t in tokenize(text[start:stop])
+        ]
+        tokens.append(_BARRIER)
+    return tokens
+
+
+def _match_spans(text: str, leaves: Sequence[Words | Section], window: int = 200) -> list[_Span]:
+    """The places in the text where positive query leaves match, overlaps merged.
+
+    In long ASCII text only the best `window`-sized regions are examined
+    (see _near_candidates): enough for the few snippets shown.
+    """
     spans: list[_Span] = []
+    words = tuple(leaf for leaf in leaves if isinstance(leaf, Words))
+    tokens = _near_candidates(text, words, window) if words else []
+    wanted = {leaf.key: li for li, leaf in enumerate(leaves) if isinstance(leaf, Section)}
+    numbers = {re.match(r"\d+", key).group() for key in wanted}  # type: ignore[union-attr]
+    if wanted and any(re.search(rf"(?<!\d){n}(?!\d)", text) for n in numbers):
+        # statute references in the text that the query's references cover
+        for found in find_section_refs(text):
+            hit = [wanted[k] for k in section_keys(found.ref) if k in wanted]
+            if hit:
+                spans.append((found.start, found.end, frozenset(hit)))
     for li, leaf in enumerate(leaves):
+        if isinstance(leaf, Section):
+            continue
         n = len(leaf.terms)
         for i in range(len(tokens) - n + 1):
             ok = all(tokens[i + k].term == leaf.terms[k] for k in range(n - 1))
@@ -319,7 +452,7 @@ def _clean(s: str) -> str:
 @dataclass(frozen=True)
 class _Fragment:
     score: tuple[int, int]  # (distinct leaves matched, matches)
-    core: str  # matched region, used to drop duplicates from overlapping passages
+    core: str  # matched region in context, to drop duplicates from overlapping passages
     text: str
     start: int
     end: int
@@ -342,9 +475,9 @@ def _window(text: str, start: int, end: int, spans: Sequence[_Span]) -> str:
     return body.strip()
 
 
-def _fragments(text: str, leaves: Sequence[Words], max_chars: int) -> list[_Fragment]:
+def _fragments(text: str, leaves: Sequence[Words | Section], max_chars: int) -> list[_Fragment]:
     """Windows of about `max_chars` around matches, best first."""
-    spans = _match_spans(tokenize(text), leaves) if leaves else []
+    spans = _match_spans(text, leaves, max_chars) if leaves else []
     frags: list[_Fragment] = []
     i = 0
     while i < len(spans):
@@ -361,7 +494,11 @@ def _fragments(text: str, leaves: Sequence[Words], max_chars: int) -> list[_Frag
             end = _last_space(text, spans[j - 1][1], end, default=end)
         chosen = spans[i:j]
         score = (len(frozenset().union(*(li for _, _, li in chosen))), len(chosen))
-        core = text[chosen[0][0] : chosen[-1][1]]
+        # The matched region with two words either side: the same place seen through two
+        # overlapping passages is one snippet; the same word elsewhere is another.
+        before = text[: chosen[0][0]].split()[-2:]
+        after = text[chosen[-1][1] :].split()[:2]
+        core = " ".join([*before, text[chosen[0][0] : chosen[-1][1]], *after])
         frags.append(_Fragment(score, core, text, start, end, chosen))
         i = j
     frags.sort(key=lambda f: f.score, reverse=True)
@@ -377,7 +514,7 @@ def _lead(text: str, max_chars: int) -> str:
 
 
 def _snippets(
-    texts: Sequence[str], leaves: Sequence[Words], max_snippets: int, max_chars: int
+    texts: Sequence[str], leaves: Sequence[Words | Section], max_snippets: int, max_chars: int
 ) -> tuple[str, ...]:
     """Take fragments round-robin over the passages (best passage first), no duplicates."""
     per_passage = [_fragments(t, leaves, max_chars) for t in texts]
@@ -410,6 +547,18 @@ def _build_schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     for name in ("passage_id", "doc_id", "kind", "case_id", "doc_type", "language", "acl"):
         sb.add_text_field(name, stored=True, tokenizer_name="raw", index_option="basic")
+    for name in ("court", "district"):
+        sb.add_text_field(name, stored=True, tokenizer_name="raw", index_option="basic")
+    # Statute keys ("302 PPC", "302(b)"); fast so the facet can aggregate them.
+    sb.add_text_field("sections", tokenizer_name="raw", index_option="basic", fast=True)
+    # Document-level facet values as 64-bit hashes: exact per-document facet
+    # counts read them per matching passage, like doc_key (see _facet_counts).
+    for name in _HASHED_FACETS:
+        sb.add_unsigned_field(f"fk_{name}", fast=True)
+    sb.add_integer_field("year", indexed=True, fast=True)
+    # Days since 1970 of the date (or 1 January of the year); _NO_DAY when unknown,
+    # so "newest first" puts undated documents last.
+    sb.add_integer_field("sort_day", fast=True)
     # 64-bit hash of doc_id as a fast field: grouping and exact distinct-document
     # counts read it per hit without loading stored documents.
     sb.add_unsigned_field("doc_key", fast=True)
@@ -424,13 +573,45 @@ def _build_schema() -> tantivy.Schema:
     return sb.build()
 
 
+#: Facets read from hashed fast fields; "year" is a plain integer, "section" aggregated.
+_HASHED_FACETS = ("kind", "doc_type", "court", "district", "language")
+_NO_DAY = -(10**6)
+_EPOCH = datetime.date(1970, 1, 1)
+#: Section facet: candidates by passage count, then counted exactly in documents.
+SECTION_FACET_CANDIDATES = 12
+FACET_VALUES = 15  # values per facet returned (most documents first)
+
+#: Score of a passage matched through its sections field (about one rare word's BM25).
+SECTION_SCORE = 3.0
+
 _SCHEMA = _build_schema()
+
+
+def _no_facets() -> dict[str, tuple[FacetValue, ...]]:
+    return {name: () for name in FACET_FIELDS}
+
+
 _SEARCH_FIELDS = (("body", 1.0), ("title_terms", TITLE_BOOST))
 
 
 def _doc_key(doc_id: str) -> int:
     # Collisions need ~2**32 documents to become likely; grouping would merge two docs.
-    return int.from_bytes(hashlib.blake2b(doc_id.encode(), digest_size=8).digest(), "big")
+    return _hash64(doc_id)
+
+
+def _hash64(value: str) -> int:
+    return int.from_bytes(hashlib.blake2b(value.encode(), digest_size=8).digest(), "big")
+
+
+def _year(p: Passage) -> int | None:
+    return p.year if p.year is not None else (p.date.year if p.date is not None else None)
+
+
+def _sort_day(p: Passage) -> int:
+    if p.date is not None:
+        return (p.date - _EPOCH).days
+    year = _year(p)
+    return (datetime.date(year, 1, 1) - _EPOCH).days if year is not None else _NO_DAY
 
 
 def _search_form(text: str) -> str:
@@ -448,6 +629,19 @@ def _to_document(p: Passage) -> tantivy.Document:
         doc.add_text("case_id", p.case_id)
     if p.doc_type is not None:
         doc.add_text("doc_type", p.doc_type)
+    if p.court is not None:
+        doc.add_text("court", p.court)
+    if p.district is not None:
+        doc.add_text("district", p.district)
+    for key in p.sections:
+        doc.add_text("sections", key)
+    for name in _HASHED_FACETS:
+        value = getattr(p, name)
+        doc.add_unsigned(f"fk_{name}", _hash64(value) if value is not None else 0)
+    year = _year(p)
+    if year is not None:
+        doc.add_integer("year", year)
+    doc.add_integer("sort_day", _sort_day(p))
     for principal in p.acl:
         doc.add_text("acl", principal)
     doc.add_text("body", _search_form(p.text))
@@ -612,6 +806,10 @@ class TantivyIndex(SearchIndex):
     def _compile(self, node: Node) -> tantivy.Query:
         if isinstance(node, MatchAll):
             return tantivy.Query.all_query()
+        if isinstance(node, Section):
+            # Scored like one rare word, so a passage about 302 PPC ranks with one quoting it.
+            term = tantivy.Query.term_query(_SCHEMA, "sections", node.key, index_option="basic")
+            return tantivy.Query.const_score_query(term, SECTION_SCORE)
         if isinstance(node, Words):
             per_field = [
                 q if boost == 1.0 else tantivy.Query.boost_query(q, boost)
@@ -643,12 +841,29 @@ class TantivyIndex(SearchIndex):
         out: list[tantivy.Query] = []
         if principals is not None:
             out.append(tantivy.Query.term_set_query(_SCHEMA, "acl", sorted(set(principals))))
+        years: dict[str, int] = {}
         for key, value in (filters or {}).items():
             if key not in FILTER_FIELDS:
                 raise ValueError(f"unknown search filter {key!r}; allowed: {sorted(FILTER_FIELDS)}")
             if not isinstance(value, str):
                 raise TypeError(f"search filter {key!r} needs a str value, got {value!r}")
-            out.append(tantivy.Query.term_query(_SCHEMA, key, value, index_option="basic"))
+            if key in ("year", "year_from", "year_to"):
+                if not value.strip().isdigit():
+                    raise ValueError(f"search filter {key!r} needs a year, got {value!r}")
+                years[key] = int(value)
+                continue
+            field = "sections" if key == "section" else key
+            out.append(tantivy.Query.term_query(_SCHEMA, field, value, index_option="basic"))
+        if years:
+            lo = years.get("year", years.get("year_from"))
+            hi = years.get("year", years.get("year_to"))
+            if "year" in years:  # an exact year narrows any range given with it
+                lo, hi = max(lo, years.get("year_from", lo)), min(hi, years.get("year_to", hi))
+            out.append(
+                tantivy.Query.range_query(_SCHEMA, "year", tantivy.FieldType.Integer, lo, hi)
+                if lo is None or hi is None or lo <= hi
+                else tantivy.Query.empty_query()
+            )
         return out
 
     def search(
@@ -659,35 +874,52 @@ class TantivyIndex(SearchIndex):
         filters: Mapping[str, str] | None = None,
         limit: int = 20,
         offset: int = 0,
+        sort: str = "relevance",
+        facets: bool = False,
     ) -> SearchResult:
         if limit < 0 or offset < 0:
             raise ValueError("limit and offset must be >= 0")
+        if sort not in SORTS:
+            raise ValueError(f"unknown sort {sort!r}; allowed: {SORTS}")
         node = parse_query(query)
         restrictions = self._restrictions(principals, filters)
         if principals is not None and not principals:
-            return SearchResult(total=0, hits=())
+            return SearchResult(total=0, hits=(), facets=_no_facets() if facets else {})
         # Restrictions are Must clauses with score 0: inside the engine, rank-neutral.
         q = tantivy.Query.boolean_query(
             [(tantivy.Occur.Must, self._compile(node))]
             + [(tantivy.Occur.Must, tantivy.Query.const_score_query(r, 0.0)) for r in restrictions]
         )
         searcher = self._searcher()
-        ranked, total = self._rank_documents(searcher, q, offset + limit)
+        ranked, total, everything = self._rank_documents(
+            searcher, q, offset + limit, by_date=sort == "date"
+        )
         page = ranked[offset:]
         best = [searcher.doc(addr) for _, addr, _ in page]
         more = self._more_passages(searcher, q, page, [d.get_first("doc_id") for d in best])
         leaves = list(_positive_leaves(node))
         hits = tuple(
-            self._hit(doc, score, [doc.get_first("text").decode(), *more.get(key, [])], leaves)
+            self._hit(
+                doc,
+                0.0 if sort == "date" else score,
+                [doc.get_first("text").decode(), *more.get(key, [])],
+                leaves,
+            )
             for (score, _, key), doc in zip(page, best, strict=True)
         )
-        return SearchResult(total=total, hits=hits)
+        counted = self._facet_counts(searcher, q, everything) if facets else {}
+        return SearchResult(total=total, hits=hits, facets=counted)
 
     @staticmethod
     def _rank_documents(
-        searcher: tantivy.Searcher, q: tantivy.Query, want: int
-    ) -> tuple[list[tuple[float, tantivy.DocAddress, int]], int]:
-        """Best passage per document, best documents first, and the exact document total.
+        searcher: tantivy.Searcher,
+        q: tantivy.Query,
+        want: int,
+        *,
+        by_date: bool = False,
+    ) -> tuple[list[tuple[float, tantivy.DocAddress, int]], int, list[tantivy.DocAddress]]:
+        """Best passage per document, best (or newest) documents first, the exact document
+        total, and every matching passage (the facets are counted from them).
 
         Fetches the top passages, quadrupling the window until it covers
         `want` distinct documents or all matches. A document's score is its
@@ -695,9 +927,10 @@ class TantivyIndex(SearchIndex):
         total is counted by reading `doc_key` for all matching passages:
         O(matching passages), about 35 ms per 150,000 matches on 2 cores.
         """
+        order = {"order_by_field": "sort_day", "order": tantivy.Order.Desc} if by_date else {}
         k = max(want * 3, 30)
         while True:
-            res = searcher.search(q, limit=k, count=True)
+            res = searcher.search(q, limit=k, count=True, **order)
             addrs = [addr for _, addr in res.hits]
             keys = searcher.fast_field_values("doc_key", addrs) if addrs else []
             best: dict[int, tuple[float, tantivy.DocAddress, int]] = {}
@@ -708,10 +941,72 @@ class TantivyIndex(SearchIndex):
             k = min(res.count, k * 4)
         ranked = list(best.values())[:want]
         if k >= res.count:
-            return ranked, len(best)
-        everything = searcher.search(q, limit=res.count, count=False)
-        all_keys = searcher.fast_field_values("doc_key", [a for _, a in everything.hits])
-        return ranked, len(set(all_keys))
+            return ranked, len(best), addrs
+        everything = [a for _, a in searcher.search(q, limit=res.count, count=False).hits]
+        all_keys = searcher.fast_field_values("doc_key", everything)
+        return ranked, len(set(all_keys)), everything
+
+    def _facet_counts(
+        self, searcher: tantivy.Searcher, q: tantivy.Query, addrs: list[tantivy.DocAddress]
+    ) -> dict[str, tuple[FacetValue, ...]]:
+        """Documents per facet value among the matching passages `addrs` (exact).
+
+        Document-level fields are the same on every passage of a document, so
+        one passage per document decides its value. Sections differ per
+        passage: the most frequent keys are aggregated in the engine, then
+        each is counted in documents by its own restricted search.
+        """
+        out = _no_facets()
+        if not addrs:
+            return out
+        keys = searcher.fast_field_values("doc_key", addrs)
+        first: dict[int, int] = {}
+        for i, key in enumerate(keys):
+            first.setdefault(key, i)
+        reps = [addrs[i] for i in first.values()]
+        for name in _HASHED_FACETS:
+            codes = searcher.fast_field_values(f"fk_{name}", reps)
+            counts: dict[int, int] = {}
+            where: dict[int, tantivy.DocAddress] = {}
+            for code, addr in zip(codes, reps, strict=True):
+                if code:
+                    counts[code] = counts.get(code, 0) + 1
+                    where.setdefault(code, addr)
+            top = sorted(counts.items(), key=lambda kv: -kv[1])[:FACET_VALUES]
+            out[name] = tuple(
+                FacetValue(str(searcher.doc(where[code]).get_first(name)), n) for code, n in top
+            )
+        years: dict[int, int] = {}
+        for year in searcher.fast_field_values("year", reps):
+            if year is not None:
+                years[year] = years.get(year, 0) + 1
+        newest = sorted(years.items(), reverse=True)[:FACET_VALUES]
+        out["year"] = tuple(FacetValue(str(y), n) for y, n in newest)
+        out["section"] = self._section_facet(searcher, q)
+        return out
+
+    @staticmethod
+    def _section_facet(searcher: tantivy.Searcher, q: tantivy.Query) -> tuple[FacetValue, ...]:
+        agg = {
+            "s": {
+                "terms": {"field": "sections", "size": SECTION_FACET_CANDIDATES * 4},
+            }
+        }
+        buckets = searcher.aggregate(q, agg)["s"]["buckets"]
+        # A bucket's doc_count is its number of matching passages: exactly the hits to read.
+        candidates = [(b["key"], b["doc_count"]) for b in buckets if is_act_key(b["key"])]
+        unscored = tantivy.Query.const_score_query(q, 0.0)  # no BM25: only membership counts
+        counted = []
+        for key, passages in candidates[:SECTION_FACET_CANDIDATES]:
+            only = tantivy.Query.term_query(_SCHEMA, "sections", key, index_option="basic")
+            sub = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, unscored), (tantivy.Occur.Must, only)]
+            )
+            hits = searcher.search(sub, limit=passages, count=False).hits
+            docs = set(searcher.fast_field_values("doc_key", [a for _, a in hits]))
+            counted.append(FacetValue(key, len(docs)))
+        counted.sort(key=lambda f: -f.count)
+        return tuple(f for f in counted if f.count)[:FACET_VALUES]
 
     def _more_passages(
         self,
@@ -749,7 +1044,11 @@ class TantivyIndex(SearchIndex):
         return out
 
     def _hit(
-        self, doc: tantivy.Document, score: float, texts: list[str], leaves: Sequence[Words]
+        self,
+        doc: tantivy.Document,
+        score: float,
+        texts: list[str],
+        leaves: Sequence[Words | Section],
     ) -> Hit:
         return Hit(
             doc_id=doc.get_first("doc_id"),

@@ -64,9 +64,25 @@ class _Meta:
     page: int | None
     language: str
     date: str | None
+    # Structured fields (rows written before they existed have none).
+    court: str | None = None
+    district: str | None = None
+    sections: tuple[str, ...] = ()
+    year: int | None = None
 
-    def filter_value(self, key: str) -> str | None:
-        return getattr(self, key)  # FILTER_FIELDS are attribute names
+    def filter_values(self, key: str) -> tuple[str, ...]:
+        """The values an exact filter `key` matches; year_from/year_to use "year"."""
+        if key == "section":
+            return self.sections
+        if key == "year":
+            return () if self.year is None else (str(self.year),)
+        if key in _RANGE_FILTERS:
+            return ()
+        value = getattr(self, key)  # the other FILTER_FIELDS are attribute names
+        return () if value is None else (value,)
+
+
+_RANGE_FILTERS = ("year_from", "year_to")
 
 
 def _meta_json(p: Passage) -> str:
@@ -80,6 +96,10 @@ def _meta_json(p: Passage) -> str:
             "page": p.page,
             "language": p.language,
             "date": p.date.isoformat() if p.date else None,
+            "court": p.court,
+            "district": p.district,
+            "sections": list(p.sections),
+            "year": p.year if p.year is not None else (p.date.year if p.date else None),
         },
         ensure_ascii=False,
     )
@@ -216,8 +236,7 @@ class SqliteVectorIndex(VectorIndex):
         for principal in meta.acl:
             self._by_principal.get(principal, set()).discard(slot)
         for key in FILTER_FIELDS:
-            value = meta.filter_value(key)
-            if value is not None:
+            for value in meta.filter_values(key):
                 self._by_filter.get((key, value), set()).discard(slot)
         self._valid[slot] = False
         self._metas[slot] = None
@@ -238,6 +257,10 @@ class SqliteVectorIndex(VectorIndex):
                 page=m["page"],
                 language=m["language"],
                 date=m["date"],
+                court=m.get("court"),
+                district=m.get("district"),
+                sections=tuple(m.get("sections") or ()),
+                year=m.get("year"),
             )
             slot = self._used
             self._used += 1
@@ -249,8 +272,7 @@ class SqliteVectorIndex(VectorIndex):
             for principal in meta.acl:
                 self._by_principal.setdefault(principal, set()).add(slot)
             for key in FILTER_FIELDS:
-                value = meta.filter_value(key)
-                if value is not None:
+                for value in meta.filter_values(key):
                     self._by_filter.setdefault((key, value), set()).add(slot)
 
     def _refresh(self) -> None:
@@ -316,6 +338,17 @@ class SqliteVectorIndex(VectorIndex):
                 raise ValueError(f"unknown search filter {key!r}; allowed: {sorted(FILTER_FIELDS)}")
             if not isinstance(value, str):
                 raise TypeError(f"search filter {key!r} needs a str value, got {value!r}")
+            if key in _RANGE_FILTERS:
+                if not value.strip().isdigit():
+                    raise ValueError(f"search filter {key!r} needs a year, got {value!r}")
+                bound = int(value)
+                years = [
+                    slots
+                    for (k, v), slots in self._by_filter.items()
+                    if k == "year" and (int(v) >= bound if key == "year_from" else int(v) <= bound)
+                ]
+                groups.append(set().union(*years))
+                continue
             groups.append(self._by_filter.get((key, value), set()))
         for group in groups:
             keep = np.zeros_like(mask)

@@ -11,6 +11,9 @@ import pytest
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# `seed-demo` seeds the library from the small sample it ships, not 300 real judgments
+# (tests that need the real data set read ../shared/data directly).
+os.environ["MIZAN_SHARED_DATA"] = os.devnull
 
 from mizan.kernel import Kernel, build_kernel, set_process_kernel
 from mizan.settings import Settings, load_settings

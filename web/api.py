@@ -11,6 +11,12 @@ from functools import wraps
 
 from flask import Blueprint, g, jsonify, request
 
+from casefiles.cause_lists import (
+    CauseListError,
+    import_cause_list,
+    parse_csv,
+    rows_from_json,
+)
 from casefiles.intake import IntakeError, IntakeResult, receive_challan, upsert_fir
 from mizan.accounts.integrations import actor_for_integration, authenticate_token
 from mizan.actor import Actor
@@ -105,6 +111,31 @@ def challans():  # type: ignore[no-untyped-def]
         return _error(422, "The challan was not accepted.", exc.errors)
 
 
+@bp.route("/cause-lists", methods=["POST"])
+@token_required
+def cause_lists():  # type: ignore[no-untyped-def]
+    """A court's cause list as CSV (``text/csv``) or JSON; one result per row."""
+    if g.integration.kind != "court":
+        return _error(403, "Only court integrations send cause lists.")
+    if request.content_length and request.content_length > MAX_JSON_BYTES:
+        return _error(413, "The cause list is larger than 2 MB; send it in parts.")
+    try:
+        if request.mimetype in ("text/csv", "application/csv"):
+            try:
+                text = request.get_data().decode("utf-8")
+            except UnicodeDecodeError:
+                return _error(422, "The CSV file must be UTF-8 text.")
+            rows: list = parse_csv(text)
+        else:
+            rows = rows_from_json(_json_body())
+        result = import_cause_list(kernel(), g.api_actor, list(g.integration.districts), rows)
+    except CauseListError as exc:
+        return _error(422, str(exc))
+    except IntakeError as exc:
+        return _error(422, "The cause list was not accepted.", exc.errors)
+    return jsonify({"summary": result.summary(), "rows": [r.as_json() for r in result.rows]}), 200
+
+
 @bp.route("/openapi.json")
 def openapi():  # type: ignore[no-untyped-def]
     return jsonify(OPENAPI)
@@ -145,6 +176,61 @@ _ERROR = {
     "properties": {
         "error": {"type": "string"},
         "errors": {"type": "object", "additionalProperties": {"type": "string"}},
+    },
+}
+
+_CAUSE_ROW = {
+    "type": "object",
+    "required": ["court", "date"],
+    "properties": {
+        "court": {"type": "string", "example": "Sessions Court Karachi South"},
+        "date": {"type": "string", "format": "date", "example": "2025-03-14"},
+        "time": {"type": "string", "example": "10:30", "description": "Pakistan time"},
+        "case_number": {"type": "string", "example": "Sessions Case No. 338 of 2023"},
+        "purpose": {
+            "type": "string",
+            "enum": [
+                "charge",
+                "evidence",
+                "s342",
+                "arguments",
+                "bail",
+                "remand",
+                "judgment",
+                "other",
+            ],
+        },
+        **_KEY,
+        "notes": {"type": "string"},
+    },
+}
+_CAUSE_RESULT = {
+    "type": "object",
+    "properties": {
+        "summary": {
+            "type": "object",
+            "properties": {
+                k: {"type": "integer"} for k in ("created", "updated", "unchanged", "error")
+            },
+        },
+        "rows": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "row": {"type": "integer"},
+                    "status": {
+                        "type": "string",
+                        "enum": ["created", "updated", "unchanged", "error"],
+                    },
+                    "case_id": {"type": "string"},
+                    "hearing_id": {"type": "string"},
+                    "changed": {"type": "array", "items": {"type": "string"}},
+                    "warnings": {"type": "array", "items": {"type": "string"}},
+                    "errors": {"type": "object", "additionalProperties": {"type": "string"}},
+                },
+            },
+        },
     },
 }
 
@@ -226,6 +312,62 @@ OPENAPI = {
                     },
                 },
                 "responses": _responses(created=True),
+            }
+        },
+        "/api/v1/cause-lists": {
+            "post": {
+                "summary": "Import a court cause list (court integrations); one result per row",
+                "description": "Each row lists a case in a court on a date. Hearings are "
+                "identified by court + case number + date: sending the same list again "
+                "changes nothing (`unchanged`); a corrected time or purpose updates the "
+                "hearing. A row is matched by the court's case number; the first time, "
+                "also send the FIR (district, police_station, fir_number, fir_year) and "
+                "the number is remembered. CSV: a header line with the same field names. "
+                "At most 2,000 rows.",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "oneOf": [
+                                    {"type": "array", "items": _CAUSE_ROW},
+                                    {
+                                        "type": "object",
+                                        "required": ["rows"],
+                                        "properties": {
+                                            "rows": {"type": "array", "items": _CAUSE_ROW}
+                                        },
+                                    },
+                                ]
+                            }
+                        },
+                        "text/csv": {
+                            "schema": {"type": "string"},
+                            "example": "court,date,time,case_number,purpose\n"
+                            "Sessions Court Karachi South,2025-03-14,10:30,"
+                            "Sessions Case No. 338 of 2023,evidence\n",
+                        },
+                    },
+                },
+                "responses": {
+                    "200": {
+                        "description": "Every row answered: created, updated, unchanged or "
+                        "error (with a message per field); clashes come back as warnings.",
+                        "content": {"application/json": {"schema": _CAUSE_RESULT}},
+                    },
+                    "401": {
+                        "description": "Missing or invalid token.",
+                        "content": {"application/json": {"schema": _ERROR}},
+                    },
+                    "403": {
+                        "description": "Not a court integration.",
+                        "content": {"application/json": {"schema": _ERROR}},
+                    },
+                    "422": {
+                        "description": "The list as a whole cannot be read.",
+                        "content": {"application/json": {"schema": _ERROR}},
+                    },
+                },
             }
         },
         "/api/v1/challans": {

@@ -82,17 +82,28 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
         account,
         admin,
         api,
+        approvals,
+        assignment,
         auth,
+        case_api,
         case_parties,
         case_scrutiny,
         cases,
         dashboard,
+        deadlines,
+        document_review,
         documents,
         errors,
         health,
         hearings,
+        holidays,
         home,
         jobs,
+        library,
+        matters,
+        notes,
+        notifications,
+        persons,
         precedents,
         search,
     )
@@ -108,17 +119,30 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
         case_scrutiny,
         dashboard,
         documents,
+        document_review,
         hearings,
         jobs,
         search,
         precedents,
         health,
+        matters,
+        approvals,
+        notes,
+        case_api,
+        notifications,
+        deadlines,
+        holidays,
+        assignment,
+        persons,
+        library,
     ):
         app.register_blueprint(module.bp)
     errors.register(app)
 
     app.after_request(_security_headers)
     app.context_processor(_template_globals)
+    # Macros imported without context (the pager) need it as a true global.
+    app.jinja_env.globals["url_with"] = _url_with
     return app
 
 

@@ -13,7 +13,6 @@ from wtforms.validators import InputRequired, Length, Optional
 from casefiles.models import CUSTODY, PARTY_ROLES
 from casefiles.parties import PartyInput, add_party, break_glass, remove_party, set_offences
 from casefiles.service import CaseError, CaseNotFound
-from mizan.accounts.service import PermissionDenied
 from web.cases import render_case
 from web.support import actor, case_action, flash_form_errors, kernel
 
@@ -147,7 +146,7 @@ def reveal(case_id: str):  # type: ignore[no-untyped-def]
         break_glass(kernel(), actor(), case_id, form.reason.data)
     except CaseNotFound:
         abort(404)
-    except (CaseError, PermissionDenied) as exc:
+    except CaseError as exc:
         flash(str(exc), "error")
         return _back(case_id)
     return render_case(case_id, reveal=True)

@@ -20,6 +20,8 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from casefiles.assignment import suggest
+from casefiles.holidays import working_calendar
 from casefiles.models import CASE_LABELS, CASE_STATES, Case, CaseDocument
 from casefiles.parties import repeat_accused, sees_protected_identities
 from casefiles.policy import can_edit_case
@@ -178,12 +180,10 @@ def new():  # type: ignore[no-untyped-def]
 
 
 def _assign_form(case) -> AssignForm:  # type: ignore[no-untyped-def]
+    from casefiles.assignment import candidates
+
     form = AssignForm()
-    prosecutors = kernel().store.find(
-        User,
-        {"roles": Role.PROSECUTOR, "active": True, "district": case.district},
-        sort=[("full_name", 1)],
-    )
+    prosecutors = candidates(kernel(), case)
     choices = [(u.id, u.full_name) for u in prosecutors]
     form.lead.choices = [("", _("— none —")), *choices]
     form.assisting.choices = choices
@@ -198,7 +198,9 @@ def show(case_id: str):  # type: ignore[no-untyped-def]
 
 def render_case(case_id: str, *, reveal: bool = False):  # type: ignore[no-untyped-def]
     """The case page; ``reveal`` shows protected identities after an audited break-glass."""
+    from library.bookmarks import collections_for_case
     from web.case_parties import OffencesForm, PartyForm, prepare_party_form
+    from web.case_record import case_record_context
     from web.hearings import case_panel_context
 
     who = actor()
@@ -211,11 +213,13 @@ def render_case(case_id: str, *, reveal: bool = False):  # type: ignore[no-untyp
     jobs = {j.id: j for j in store.find(Job, {"case_id": case.id})}
     names = {u.id: u.full_name for u in store.find(User, {"_id": {"$in": case.prosecutors}})}
     assign_form = None
+    suggestions = []
     if Capability.ASSIGN_CASE in capabilities_of(who.roles):
         assign_form = _assign_form(case)
         assign_form.lead.data = case.lead_prosecutor or ""
         assign_form.assisting.data = list(case.assisting)
         assign_form.version.data = str(case.version)
+        suggestions = suggest(kernel(), who, case)
     stage_form = None
     if can_edit_case(who, case) and allowed_from(case.state):
         stage_form = _stage_form(case)
@@ -231,11 +235,30 @@ def render_case(case_id: str, *, reveal: bool = False):  # type: ignore[no-untyp
         names=names,
         upload_form=upload_form,
         stage_form=stage_form,
-        deadlines=case_deadlines(case, today()),
+        deadlines=case_deadlines(case, today(), calendar=working_calendar(store, today())),
         outcomes=OUTCOMES,
         ocr=current_app.extensions["ocr_status"],
         can_edit=can_edit_case(who, case),
         assign_form=assign_form,
+        suggestions=suggestions,
+        assignment_names={
+            u.id: u.full_name
+            for u in store.find(
+                User,
+                {
+                    "_id": {
+                        "$in": sorted(
+                            {i for a in case.assignments for i in (a.lead, a.lead_before) if i}
+                            | {
+                                i
+                                for a in case.assignments
+                                for i in a.assisting + a.assisting_before
+                            }
+                        )
+                    }
+                },
+            )
+        },
         offences_form=OffencesForm(
             text="; ".join(o.canonical for o in case.offences), version=str(case.version)
         ),
@@ -245,9 +268,11 @@ def render_case(case_id: str, *, reveal: bool = False):  # type: ignore[no-untyp
         repeat=repeat_accused(kernel(), who, case),
         checklist=checklist(),
         **case_panel_context(case),
+        **case_record_context(case, today()),
         can_scrutinise=case.state == "REPORT_UNDER_SCRUTINY"
         and who.has_role(Role.PROSECUTOR, Role.DISTRICT_PUBLIC_PROSECUTOR, Role.PROSECUTOR_GENERAL)
         and can_edit_case(who, case),
+        library_collections=collections_for_case(kernel(), who, case),
     )
 
 

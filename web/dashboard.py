@@ -9,10 +9,11 @@ in Urdu the charts are mirrored, bars growing from the right.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, render_template, request, url_for
-from flask_babel import format_number, format_percent, get_locale
+from flask_babel import format_date, format_number, format_percent, get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -136,7 +137,9 @@ class ColumnChart:
     summary: str
 
 
-def column_chart(items: list[tuple[str, int]], *, rtl: bool) -> ColumnChart:
+def column_chart(
+    items: list[tuple[str, int]], *, rtl: bool, colours: tuple[str, ...] = AGE_COLOURS
+) -> ColumnChart:
     """Vertical columns in reading order (right to left in Urdu)."""
     plot, base, gap = 190.0, 215.0, 16.0
     peak = max((v for _l, v in items), default=0) or 1
@@ -153,7 +156,7 @@ def column_chart(items: list[tuple[str, int]], *, rtl: bool) -> ColumnChart:
                 y=round(base - height, 1),
                 width=round(slot - gap, 1),
                 height=round(height, 1),
-                colour=AGE_COLOURS[min(n, len(AGE_COLOURS) - 1)],
+                colour=colours[min(n, len(colours) - 1)],
             )
         )
     summary = "; ".join(f"{c.label}: {c.shown}" for c in columns)
@@ -221,7 +224,16 @@ def _charts(board: Dashboard, rtl: bool) -> dict[str, object]:
             rtl=rtl,
             hrefs=[url_for("dashboard.index", district=d.code) for d in board.districts],
         )
+    hearings = column_chart(
+        [
+            (format_date(dt.date.fromisoformat(b.key), "EEE d.M"), b.value)
+            for b in board.hearings_week
+        ],
+        rtl=rtl,
+        colours=(ACCENT,),
+    )
     return {
+        "hearings": hearings,
         "stage": stage,
         "age": age,
         "workload": workload,

@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from markupsafe import Markup, escape
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from casefiles.models import DocumentPage
 from casefiles.service import CaseNotFound
-from ingestion.service import AlreadyUploaded, UploadError, document_for, upload_document
+from ingestion.batch import add_files, add_one
+from ingestion.searchable import request_searchable_pdf, searchable_status
+from ingestion.service import (
+    UploadError,
+    document_for,
+    document_versions,
+    upload_document,
+)
+from ingestion.viewer import hit_spans
 from mizan.accounts.roles import Capability
 from mizan.accounts.service import PermissionDenied
 from mizan.i18n import lazy_gettext as _l
+from web.document_review import review_context
 from web.support import actor, kernel, requires
 
 bp = Blueprint("documents", __name__)
@@ -32,8 +39,16 @@ LANG_CHOICES = [
 
 
 class UploadForm(FlaskForm):
-    file = FileField(_l("File (PDF, scan, Word or text)"), validators=[FileRequired()])
+    file = MultipleFileField(
+        _l("Files (PDF, scans, Word, text, or a ZIP with an optional manifest.csv)"),
+        render_kw={"multiple": True},
+    )
     title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
+    lang = SelectField(_l("Language of the text"), choices=LANG_CHOICES, default="eng")
+
+
+class VersionForm(FlaskForm):
+    file = FileField(_l("New version of this document"), validators=[FileRequired()])
     lang = SelectField(_l("Language of the text"), choices=LANG_CHOICES, default="eng")
 
 
@@ -41,17 +56,20 @@ class UploadForm(FlaskForm):
 @requires(Capability.UPLOAD_DOCUMENT)
 def upload(case_id: str):  # type: ignore[no-untyped-def]
     form = UploadForm()
-    if not form.validate_on_submit():
+    files = [f for f in (form.file.data or []) if f and f.filename]
+    if not form.validate_on_submit() or not files:
         flash(_("Choose a file to upload."), "error")
         return redirect(url_for("cases.show", case_id=case_id)), 303
-    storage = form.file.data
+    if len(files) > 1 or files[0].filename.lower().endswith(".zip"):
+        return _upload_many(case_id, files, form.lang.data)
+    storage = files[0]
     try:
-        doc = upload_document(
+        outcome = add_one(
             kernel(),
             actor(),
             case_id,
-            filename=storage.filename or "",
-            stream=storage.stream,
+            storage.filename or "",
+            storage.stream,
             title=form.title.data or "",
             lang=form.lang.data,
         )
@@ -59,30 +77,95 @@ def upload(case_id: str):  # type: ignore[no-untyped-def]
         abort(404)
     except PermissionDenied:
         abort(403)
-    except AlreadyUploaded as exc:
-        flash(str(exc), "info")
-        return redirect(url_for("documents.show", document_id=exc.existing.id)), 303
-    except UploadError as exc:
-        flash(str(exc), "error")
+    if outcome.status == "already" and outcome.document is not None:
+        flash(outcome.message, "info")
+        return redirect(url_for("documents.show", document_id=outcome.document.id)), 303
+    if outcome.status == "refused" or outcome.document is None:
+        flash(outcome.message, "error")  # also a failed job on the jobs page
         return redirect(url_for("cases.show", case_id=case_id)), 303
-    flash(_("“%(title)s” was received and is being read.", title=doc.title), "success")
+    title = outcome.document.title
+    flash(_("“%(title)s” was received and is being read.", title=title), "success")
     return redirect(url_for("cases.show", case_id=case_id)), 303
 
 
-def highlight(text: str, query: str) -> Markup:
-    """Escape ``text`` and wrap the query's words in <mark>."""
-    words = [
-        w
-        for w in re.findall(r"\w+", query or "")
-        if len(w) > 1 and w.upper() not in {"AND", "OR", "NOT"}
-    ]
-    escaped = str(escape(text))
-    if not words:
-        return Markup(escaped)
-    pattern = re.compile(
-        r"\b(" + "|".join(re.escape(str(escape(w))) for w in words) + r")", re.IGNORECASE
+def _upload_many(case_id: str, files: list, lang: str):  # type: ignore[no-untyped-def]
+    """Several files or a ZIP: each file has its own outcome, shown one line each."""
+    try:
+        result = add_files(
+            kernel(), actor(), case_id, [(f.filename or "", f.stream) for f in files], lang=lang
+        )
+    except CaseNotFound:
+        abort(404)
+    except PermissionDenied:
+        abort(403)
+    flash(
+        _(
+            "%(added)d files received and being read, %(already)d already in the case, "
+            "%(refused)d refused.",
+            added=result.count("added"),
+            already=result.count("already"),
+            refused=result.count("refused"),
+        ),
+        "success" if not result.count("refused") else "info",
     )
-    return Markup(pattern.sub(r"<mark>\1</mark>", escaped))
+    for outcome in result.outcomes:
+        if outcome.status == "refused":
+            flash(f"{outcome.name}: {outcome.message}", "error")
+        elif outcome.status == "already":
+            flash(f"{outcome.name}: {outcome.message}", "info")
+    return redirect(url_for("cases.show", case_id=case_id)), 303
+
+
+@bp.route("/documents/<document_id>/versions", methods=["POST"])
+@requires(Capability.UPLOAD_DOCUMENT)
+def add_version(document_id: str):  # type: ignore[no-untyped-def]
+    """A new version of a document; the older ones stay, each downloadable."""
+    try:
+        current = document_for(kernel(), actor(), document_id, purpose="viewed")
+    except LookupError:
+        abort(404)
+    form = VersionForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a file to upload."), "error")
+        return redirect(url_for("documents.show", document_id=document_id)), 303
+    try:
+        doc = upload_document(
+            kernel(),
+            actor(),
+            current.case_id,
+            filename=form.file.data.filename or "",
+            stream=form.file.data.stream,
+            lang=form.lang.data,
+            replaces=current.id,
+        )
+    except CaseNotFound:
+        abort(404)
+    except PermissionDenied:
+        abort(403)
+    except UploadError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("documents.show", document_id=document_id)), 303
+    flash(
+        _(
+            "Version %(n)d of “%(title)s” was received and is being read.",
+            n=doc.version_no,
+            title=doc.title,
+        ),
+        "success",
+    )
+    return redirect(url_for("documents.show", document_id=doc.id)), 303
+
+
+def highlight(text: str, query: str) -> Markup:
+    """Escape ``text`` and wrap the words the query matches (as search matches them) in
+    <mark>."""
+    parts: list[str] = []
+    cursor = 0
+    for start, end in hit_spans(text, query):
+        parts += [str(escape(text[cursor:start])), f"<mark>{escape(text[start:end])}</mark>"]
+        cursor = end
+    parts.append(str(escape(text[cursor:])))
+    return Markup("".join(parts))
 
 
 @bp.route("/documents/<document_id>")
@@ -94,8 +177,18 @@ def show(document_id: str):  # type: ignore[no-untyped-def]
         abort(404)
     pages = kernel().store.find(DocumentPage, {"document_id": doc.id}, sort=[("number", 1)])
     query = request.args.get("q", "")
+    version_form = VersionForm()
+    version_form.lang.data = doc.language
     return render_template(
-        "documents/show.html", doc=doc, pages=pages, query=query, highlight=highlight
+        "documents/show.html",
+        doc=doc,
+        pages=pages,
+        query=query,
+        highlight=highlight,
+        versions=document_versions(kernel(), doc),
+        version_form=version_form,
+        searchable=searchable_status(kernel(), doc, pages),
+        **review_context(doc, pages, query),
     )
 
 
@@ -111,4 +204,39 @@ def download(document_id: str):  # type: ignore[no-untyped-def]
         mimetype=doc.media_type,
         as_attachment=True,
         download_name=doc.filename,
+    )
+
+
+@bp.route("/documents/<document_id>/searchable", methods=["POST"])
+@login_required
+def request_searchable(document_id: str):  # type: ignore[no-untyped-def]
+    """Queue a searchable PDF (page images with an invisible text layer) of a scan."""
+    try:
+        doc = document_for(kernel(), actor(), document_id, purpose="viewed")
+    except LookupError:
+        abort(404)
+    try:
+        request_searchable_pdf(kernel(), actor(), doc)
+    except ValueError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("The searchable PDF is being made; it appears here when it is ready."), "success")
+    return redirect(url_for("documents.show", document_id=doc.id)), 303
+
+
+@bp.route("/documents/<document_id>/searchable.pdf")
+@login_required
+def download_searchable(document_id: str):  # type: ignore[no-untyped-def]
+    try:
+        doc = document_for(kernel(), actor(), document_id, purpose="downloaded_searchable")
+    except LookupError:
+        abort(404)
+    if not doc.searchable_sha256 or not kernel().blobs.exists(doc.searchable_sha256):
+        abort(404)
+    stem = doc.filename.rsplit(".", 1)[0] or "document"
+    return send_file(
+        kernel().blobs.path(doc.searchable_sha256),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"{stem}-searchable.pdf",
     )

@@ -5,6 +5,34 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import Forbidden
+
+from mizan.accounts.service import PermissionDenied
+
+
+def audit_denied(reason: str) -> None:
+    """Every refusal the web answers with 403 is recorded here, once, for every route
+    (404s for records one may not see are recorded by the service that hid them)."""
+    from flask_login import current_user
+
+    from mizan.actor import Actor
+    from mizan.events import DomainEvent
+    from web.support import actor, client_address, kernel
+
+    if getattr(current_user, "is_authenticated", False):
+        who = actor()
+    else:
+        who = Actor(user_id="anonymous", username="anonymous", address=client_address())
+    kernel().emit(
+        DomainEvent(
+            "access.denied",
+            who,
+            "path",
+            request.path,
+            {"method": request.method, "reason": reason},
+            changes_state=False,
+        )
+    )
 
 
 def register(app: Flask) -> None:
@@ -13,10 +41,17 @@ def register(app: Flask) -> None:
             return {"error": title, "message": message}, status
         return render_template("error.html", title=title, message=message), status
 
-    app.register_error_handler(
-        403,
-        lambda e: page(403, _("Not allowed"), _("You do not have permission to see this page.")),
-    )
+    def forbidden(exc: Exception):  # type: ignore[no-untyped-def]
+        """A 403 from ``abort(403)`` or a service's PermissionDenied (its message is shown)."""
+        given = str(exc) if isinstance(exc, PermissionDenied) else ""
+        if isinstance(exc, Forbidden) and exc.description != Forbidden.description:
+            given = str(exc.description)
+        message = given or _("You do not have permission to see this page.")
+        audit_denied(message)
+        return page(403, _("Not allowed"), message)
+
+    app.register_error_handler(403, forbidden)
+    app.register_error_handler(PermissionDenied, forbidden)
     app.register_error_handler(
         404,
         lambda e: page(

@@ -99,6 +99,8 @@ class ScheduleForm(FlaskForm):
     history = BooleanField(_l("Recording a past hearing"))
     override_clash = BooleanField(_l("Schedule it anyway: I know it clashes"))
     back = HiddenField()
+    #: Set when the form is on a child matter's page (see web/matters.py).
+    matter_id = HiddenField()
 
 
 class OutcomeForm(FlaskForm):
@@ -198,6 +200,8 @@ def _back_to(case: Case, back: str | None, anchor: str = "hearings"):  # type: i
     """Back to the case page (when the form was on it) or to the case's hearings page."""
     if back == "case":
         return redirect(url_for("cases.show", case_id=case.id) + f"#{anchor}")
+    if back and back.startswith("matter:"):
+        return redirect(url_for("matters.show", matter_id=back.removeprefix("matter:")))
     return redirect(url_for("hearings.for_case", case_id=case.id))
 
 
@@ -331,6 +335,7 @@ def schedule(case_id: str):  # type: ignore[no-untyped-def]
                     purpose=form.purpose.data,
                     notes=form.notes.data or "",
                     history=form.history.data,
+                    matter_id=form.matter_id.data or None,
                 ),
                 override_clash=form.override_clash.data,
             )

@@ -7,10 +7,9 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from casefiles.service import CaseNotFound, get_case
-from mizan.jobs import Job, JobState, update_job
+from ingestion.service import RetryRefused, retry_job
+from mizan.jobs import Job
 from mizan.storage import NotFoundError
-from mizan.tasks import JOB_TASKS
-from mizan.worker import enqueue
 from web.support import Pagination, actor, kernel, page_arg
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
@@ -66,6 +65,7 @@ def as_json(job_id: str):  # type: ignore[no-untyped-def]
         "percent": job.percent,
         "error": job.error,
         "attempts": job.attempts,
+        "failed_pages": job.failed_pages,
     }
 
 
@@ -73,10 +73,10 @@ def as_json(job_id: str):  # type: ignore[no-untyped-def]
 @login_required
 def retry(job_id: str):  # type: ignore[no-untyped-def]
     job = _visible_job(job_id)
-    if job.state != JobState.FAILED or job.kind not in JOB_TASKS:
-        flash(_("Only a failed job can be retried."), "error")
+    try:
+        retry_job(kernel(), actor(), job)
+    except RetryRefused as exc:
+        flash(str(exc), "error")
     else:
-        update_job(kernel().store, job.id, state=JobState.QUEUED, stage="queued", error=None)
-        enqueue(JOB_TASKS[job.kind], job.id)
         flash(_("The job was queued again."), "success")
     return redirect(url_for("jobs.index")), 303

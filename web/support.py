@@ -84,7 +84,9 @@ def case_action(case_id: str, action, success: str, anchor: str = ""):  # type: 
         action()
     except CaseNotFound:
         abort(404)
-    except (CaseError, TransitionRefused, StaleWriteError, PermissionDenied) as exc:
+    except PermissionDenied as exc:
+        abort(403, description=str(exc))  # audited by the 403 handler (web/errors.py)
+    except (CaseError, TransitionRefused, StaleWriteError) as exc:
         flash(str(exc), "error")
     else:
         flash(success, "success")

@@ -15,6 +15,7 @@ CHUNK = 1024 * 1024
 
 class BlobTooLarge(ValueError):
     def __init__(self, limit: int) -> None:
+        self.limit = limit
         super().__init__(
             f"The file is larger than the upload limit of {limit // (1024 * 1024)} MB."
         )

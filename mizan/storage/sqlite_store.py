@@ -295,6 +295,15 @@ class SQLiteStore:
         path = FilterCompiler._literal_path(steps)
         if any(s.may_be_array for s in steps[:-1]):
             raise ValueError(f"Cannot group by {field!r}: it lies inside a list of records.")
+        side = list_index_tables(cls).get(steps[0].key) if len(steps) == 1 else None
+        if side is not None:
+            # An indexed list: its side table holds each (value, document) once, so the
+            # counts come from there and the filter's index without opening a document.
+            sql = (
+                f"SELECT value, COUNT(*) FROM {side} WHERE doc_id IN "
+                f"(SELECT id FROM {table} WHERE {where}) GROUP BY value"
+            )
+            return dict(self.connection().execute(sql, params).fetchall())
         if steps[-1].may_be_array:
             # Filter in a subquery: json_each has its own ``id`` column, which would make
             # the filter's ``id`` (an ``_id`` condition) ambiguous in a plain join.

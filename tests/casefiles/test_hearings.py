@@ -74,6 +74,7 @@ def give_case(kernel: Kernel, station: str, lead: str, assisting: tuple[str, ...
         version=c.version,
         lead=ids[lead],
         assisting=[ids[a] for a in assisting],
+        reason="duty roster",
     )
 
 

@@ -323,7 +323,14 @@ def test_headnote_lists_sections_after_the_act() -> None:
         "----Anti -Terrorism Act, 1997, S. 21- F--Criminal Procedure Code, (V of 1898), "
         "Ss. 561- A & \n382(b) --Constitution of Pakistan, 1973, Art. 199, 25(1) & 9--Remission"
     )
-    assert found(text) == ["21-F ATA", "561-A CrPC", "382(b) CrPC"]
+    assert found(text) == [
+        "21-F ATA",
+        "561-A CrPC",
+        "382(b) CrPC",
+        "199 Constitution",
+        "25(1) Constitution",
+        "9 Constitution",
+    ]
     text = (
         "(a) Penal Code (XLV of 1860) --- \n----Ss. 302(b) & 34--- Qanun- e-Shahadat "
         "(10 of 1984)---\n----Art. 129(g)---"

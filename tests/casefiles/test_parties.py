@@ -153,5 +153,6 @@ def test_protected_witness_identity_and_break_glass(demo) -> None:  # type: igno
         version=demo.store.get(Case, case.id).version,
         lead=_actor(demo, "pp.sana").user_id,
         assisting=[],
+        reason="Rahim on leave",
     )
     assert not sees_protected_identities(rahim, demo.store.get(Case, case.id))

@@ -16,7 +16,7 @@ import pytest
 
 from casefiles import reports
 from casefiles.models import Case, FirRef, StageChange
-from casefiles.schedule import case_deadlines
+from casefiles.schedule import case_deadlines, default_calendar
 from mizan.accounts.models import User
 from mizan.accounts.service import PermissionDenied, actor_for, create_district
 from mizan.actor import SYSTEM, Actor
@@ -223,7 +223,7 @@ def test_overdue_challans_agree_with_the_case_page(province: Province) -> None:
     """The date cut-off must say what ``case_deadlines`` says for every single case."""
     flagged: set[str] = set()
     rules = reports.default_rules()
-    calendar = reports.default_calendar(TODAY)
+    calendar = default_calendar(TODAY)
     for rule in rules.rules:
         if rule.trigger == reports.CHALLAN_TRIGGER:
             flt, _before = reports.overdue_challan_filter(rule, TODAY, calendar)
@@ -239,7 +239,7 @@ def test_overdue_challans_agree_with_the_case_page(province: Province) -> None:
 
 def test_overdue_boundary_follows_the_rule() -> None:
     rules = reports.default_rules()
-    calendar = reports.default_calendar(TODAY)
+    calendar = default_calendar(TODAY)
     ordinary = rules.get("interim_challan")
     before = reports.overdue_boundary(ordinary, TODAY, calendar)
     assert (

@@ -11,12 +11,14 @@ import pytest
 from tests.conftest import render_scan
 
 
-def run(settings, *args: str, timeout: float = 180) -> subprocess.CompletedProcess:  # type: ignore[no-untyped-def]
+def run(settings, *args: str, timeout: float = 180, **extra: str) -> subprocess.CompletedProcess:  # type: ignore[no-untyped-def]
+    """``extra`` adds environment variables (e.g. ``MIZAN_DROP_DIR``)."""
     env = {
         **os.environ,
         "MIZAN_DATA_DIR": str(settings.data_dir),
         "MIZAN_BROKER": settings.broker_url,
         "OMP_THREAD_LIMIT": "1",
+        **extra,
     }
     return subprocess.run(
         [sys.executable, "-m", "mizan.cli", *args],

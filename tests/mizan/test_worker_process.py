@@ -11,7 +11,7 @@ import time
 import pytest
 from PIL import Image
 
-from casefiles.models import Case
+from casefiles.models import Case, CaseDocument, DocumentPage
 from ingestion.service import upload_document
 from mizan.accounts.models import User
 from mizan.accounts.service import actor_for
@@ -55,13 +55,15 @@ def wait_job(kernel, job_id: str, predicate, timeout: float = 180) -> Job:  # ty
 
 
 def test_killed_worker_job_is_resumed_by_the_next_worker(demo, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """SIGKILL mid-file: the next worker keeps the finished pages and reads only the rest."""
+    count = 6
     pages = [
         Image.open(
             render_scan(
                 f"Page {n} of the police file, statement of witness {n}", tmp_path / f"p{n}.png"
             )
         )
-        for n in range(1, 5)
+        for n in range(1, count + 1)
     ]
     tiff = tmp_path / "file.tiff"
     pages[0].save(tiff, save_all=True, append_images=pages[1:], dpi=(300, 300))
@@ -71,10 +73,16 @@ def test_killed_worker_job_is_resumed_by_the_next_worker(demo, tmp_path) -> None
     try:
         with tiff.open("rb") as fh:
             doc = upload_document(demo, clerk, case.id, filename="file.tiff", stream=fh)
-        wait_job(demo, doc.job_id, lambda j: j.state == "running" and j.done >= 1)
+        wait_job(demo, doc.job_id, lambda j: j.state == "running" and j.done >= 2)
     finally:
         stop(worker, signal.SIGKILL)  # dies mid-job, without acknowledging anything
-    assert demo.store.get(Job, doc.job_id).state == "running"
+    killed = demo.store.get(Job, doc.job_id)
+    assert killed.state == "running" and 2 <= killed.done < count
+    before = {
+        p.number: (p.id, p.extracted_at, p.version)
+        for p in demo.store.find(DocumentPage, {"document_id": doc.id})
+    }
+    assert len(before) == killed.done
 
     worker = start_worker(demo.settings)
     try:
@@ -82,4 +90,14 @@ def test_killed_worker_job_is_resumed_by_the_next_worker(demo, tmp_path) -> None
     finally:
         stop(worker)
     assert job.state == "succeeded", job.error
-    assert job.attempts == 2 and job.done == job.total == 4
+    assert job.attempts == 2 and job.done == job.total == count and job.failed_pages == 0
+    after = {
+        p.number: (p.id, p.extracted_at, p.version)
+        for p in demo.store.find(DocumentPage, {"document_id": doc.id})
+    }
+    assert sorted(after) == list(range(1, count + 1))
+    for number, record in before.items():
+        assert after[number] == record, f"page {number} was read again"
+    texts = {p.number: p.text for p in demo.store.find(DocumentPage, {"document_id": doc.id})}
+    assert all(f"witness {n}" in texts[n] for n in range(1, count + 1))
+    assert demo.store.get(CaseDocument, doc.id).state == "ready"

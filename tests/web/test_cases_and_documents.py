@@ -184,8 +184,8 @@ def test_search_respects_case_access(browser, demo) -> None:  # type: ignore[no-
     for username, hits in expectations.items():
         b = browser()
         b.login(username)
-        page = b.get("/search/?q=motorcycle").data.decode()
-        found = "1 document found" if hits == 1 else f"{hits} documents found"
+        page = b.get("/search/?q=motorcycle&mode=keyword").data.decode()
+        found = "1 result" if hits == 1 else f"{hits} results"
         assert found in page, username
 
 

@@ -28,3 +28,90 @@
     });
   });
 })();
+
+// Library: copy a citation to the clipboard, and find words within a long judgment.
+(function () {
+  "use strict";
+  function copyText(button) {
+    var text = button.getAttribute("data-copy");
+    var done = function () {
+      var old = button.textContent;
+      button.textContent = button.getAttribute("data-copied") || old;
+      setTimeout(function () { button.textContent = old; }, 1500);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done);
+      return;
+    }
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.className = "offscreen";
+    document.body.appendChild(area);
+    area.select();
+    try { document.execCommand("copy"); done(); } finally { document.body.removeChild(area); }
+  }
+  function clearMarks(root) {
+    root.querySelectorAll("mark.find").forEach(function (m) {
+      var parent = m.parentNode;
+      parent.replaceChild(document.createTextNode(m.textContent), m);
+      parent.normalize();
+    });
+  }
+  function markAll(root, needle) {
+    var lower = needle.toLowerCase();
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, null);
+    var nodes = [];
+    while (walker.nextNode()) { nodes.push(walker.currentNode); }
+    var marks = [];
+    nodes.forEach(function (node) {
+      var text = node.nodeValue;
+      var at = text.toLowerCase().indexOf(lower);
+      if (at < 0) { return; }
+      var frag = document.createDocumentFragment();
+      var pos = 0;
+      while (at >= 0) {
+        frag.appendChild(document.createTextNode(text.slice(pos, at)));
+        var mark = document.createElement("mark");
+        mark.className = "find";
+        mark.textContent = text.slice(at, at + needle.length);
+        frag.appendChild(mark);
+        marks.push(mark);
+        pos = at + needle.length;
+        at = text.toLowerCase().indexOf(lower, pos);
+      }
+      frag.appendChild(document.createTextNode(text.slice(pos)));
+      node.parentNode.replaceChild(frag, node);
+    });
+    return marks;
+  }
+  function setupFind(form) {
+    var root = document.querySelector(form.getAttribute("data-find-in"));
+    var input = form.querySelector("input");
+    var out = form.querySelector("output");
+    if (!root || !input) { return; }
+    var marks = [], current = -1, last = "";
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var needle = input.value.trim();
+      if (needle !== last) {
+        clearMarks(root);
+        marks = needle.length > 1 ? markAll(root, needle) : [];
+        current = -1;
+        last = needle;
+      }
+      if (!marks.length) { if (out) { out.textContent = needle ? out.getAttribute("data-none") : ""; } return; }
+      if (current >= 0) { marks[current].classList.remove("current"); }
+      current = (current + 1) % marks.length;
+      marks[current].classList.add("current");
+      marks[current].scrollIntoView({ block: "center" });
+      if (out) { out.textContent = (current + 1) + " " + out.getAttribute("data-of") + " " + marks.length; }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("button[data-copy]").forEach(function (button) {
+      button.addEventListener("click", function () { copyText(button); });
+    });
+    document.querySelectorAll("form[data-find-in]").forEach(setupFind);
+  });
+})();

@@ -1,0 +1,125 @@
+"""Hostile and broken input: each file ends its own job with a clear message, the others
+carry on, and nothing already stored is touched."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from casefiles.models import Case, CaseDocument, DocumentPage
+from ingestion.batch import add_files
+from ingestion.tasks import process_document
+from mizan.accounts.models import User
+from mizan.accounts.service import actor_for
+from mizan.demo import seed
+from mizan.jobs import Job
+from mizan.kernel import build_kernel, set_process_kernel
+from tests.conftest import make_settings
+from tests.ingestion.test_extract import bomb_png, make_pdf
+
+
+def _zip_bomb() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("statement.txt", b"\x00" * (64 * 1024 * 1024))
+    return buf.getvalue()
+
+
+HOSTILE = {
+    "corrupt PDF": ("broken.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ntruncated", "damaged"),
+    "encrypted PDF": (
+        "locked.pdf",
+        make_pdf([{"lines": ["Secret"]}], user_password="secret"),
+        "password-protected",
+    ),
+    "ZIP bomb": ("bundle.zip", _zip_bomb(), "ZIP bomb"),
+    "decompression-bomb image": ("scan.png", bomb_png(16_000, 16_000), "too large to process"),
+    "extension mismatch": ("scan.pdf", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "PNG"),
+    "empty file": ("empty.txt", b"", "empty"),
+    "unsupported type": (
+        "sheet.xls",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100,
+        "(.xls)",
+    ),
+    "oversized upload": (
+        "huge.txt",
+        b"a" * (1024 * 1024 + 1),
+        "larger than the upload limit of 1 MB",
+    ),
+}
+
+
+@pytest.fixture
+def small_limit(tmp_path):  # type: ignore[no-untyped-def]
+    kernel = build_kernel(make_settings(tmp_path / "data", MIZAN_MAX_UPLOAD_MB="1"))
+    set_process_kernel(kernel)
+    seed(kernel)
+    yield kernel
+    set_process_kernel(None)
+    kernel.close()
+
+
+def _snapshot(kernel, doc_id: str):  # type: ignore[no-untyped-def]
+    doc = kernel.store.get(CaseDocument, doc_id)
+    pages = kernel.store.find(DocumentPage, {"document_id": doc_id})
+    blob = kernel.blobs.path(doc.sha256).read_bytes()
+    return doc.to_mongo().to_dict(), [p.to_mongo().to_dict() for p in pages], blob
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTILE))
+def test_hostile_input_fails_alone_and_touches_nothing(small_limit, kind: str) -> None:
+    kernel = small_limit
+    clerk = actor_for(kernel.store.find_one(User, {"username": "clerk.south"}))
+    case = kernel.store.find_one(Case, {"fir.police_station": "Artillery Maidan"})
+    (earlier,) = add_files(
+        kernel, clerk, case.id, [("earlier.txt", io.BytesIO(b"A statement stored earlier."))]
+    ).added
+    assert process_document(kernel, earlier.job_id) == "succeeded"
+    before = _snapshot(kernel, earlier.id)
+
+    name, data, message = HOSTILE[kind]
+    result = add_files(
+        kernel,
+        clerk,
+        case.id,
+        [
+            (name, io.BytesIO(data)),
+            ("after.txt", io.BytesIO(b"A statement sent in the same batch.")),
+        ],
+    )
+    _hostile, good = result.outcomes
+    assert good.status == "added"
+    jobs = [
+        kernel.store.get(Job, d.job_id) for d in result.added if d.filename == name
+    ] or kernel.store.find(Job, {"kind": "ingest.refused", "title": name})
+    for doc in result.added:
+        process_document(kernel, doc.job_id)
+    (job,) = [kernel.store.get(Job, j.id) for j in jobs]
+    assert job.state == "failed", kind
+    assert message in job.error, (kind, job.error)
+    assert kernel.store.get(Job, good.document.job_id).state == "succeeded"
+    assert _snapshot(kernel, earlier.id) == before
+
+
+@pytest.mark.slow
+def test_a_real_worker_carries_on_after_hostile_files(demo, celery_worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    clerk = actor_for(demo.store.find_one(User, {"username": "clerk.south"}))
+    case = demo.store.find_one(Case, {"fir.police_station": "Artillery Maidan"})
+    batch = [(name, io.BytesIO(data)) for name, data, _ in HOSTILE.values()]
+    batch.append(("fine.txt", io.BytesIO(b"A fine statement after the hostile ones.")))
+    result = add_files(demo, clerk, case.id, batch)
+    jobs = [d.job_id for d in result.added]
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        states = {demo.store.get(Job, j).title: demo.store.get(Job, j).state for j in jobs}
+        if all(s in ("succeeded", "failed") for s in states.values()):
+            break
+        time.sleep(0.2)
+    assert states["fine.txt"] == "succeeded"
+    assert states["broken.pdf"] == states["locked.pdf"] == states["scan.png"] == "failed"
+    refused = {j.title for j in demo.store.find(Job, {"kind": "ingest.refused"})}
+    assert {"bundle.zip", "scan.pdf", "empty.txt", "sheet.xls"} <= refused

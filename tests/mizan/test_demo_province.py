@@ -1,0 +1,35 @@
+"""The demo province: cases in every stage with hearings, court postings, holidays;
+repeatable without adding anything twice."""
+
+from __future__ import annotations
+
+from casefiles.assignment import Posting
+from casefiles.hearings import Hearing, local_today, to_local
+from casefiles.holidays import Holiday
+from casefiles.models import Case
+from casefiles.scale import COURT_STAGES
+from mizan.demo import seed_province
+
+
+def test_province_is_believable_and_idempotent(demo) -> None:  # type: ignore[no-untyped-def]
+    result = seed_province(demo, cases=120)
+    assert result is not None and result.cases == 120 and result.hearings > 0
+    assert demo.store.count(Case) == 124  # the four hand-made demo cases are kept
+    hearings = demo.store.find(Hearing)
+    cases = {c.id: c for c in demo.store.find(Case)}
+    today = local_today()
+    for h in hearings:
+        case = cases[h.case_id]
+        assert any(s.to_state == "FILED_IN_COURT" for s in case.history)
+        if to_local(h.starts_at).date() >= today:
+            assert h.outcome is None and case.state in COURT_STAGES
+            assert set(h.prosecutor_ids) == set(case.prosecutors)
+        else:
+            assert h.outcome in ("held", "adjourned")
+    listed = [c for c in cases.values() if c.court_cases]
+    assert listed and all(len(c.court_case_keys) == 1 for c in listed)
+    assert demo.store.count(Posting, {"atc": True}) == 6  # one ATC prosecutor per district
+    assert demo.store.count(Holiday) >= 12
+    again = seed_province(demo, cases=120)
+    assert again is None and demo.store.count(Case) == 124
+    assert demo.store.count(Hearing) == len(hearings)

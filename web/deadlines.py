@@ -1,0 +1,99 @@
+"""Due-soon and overdue deadlines: "My deadlines" for a prosecutor, a district's for the
+district public prosecutor, supervisors and the Prosecutor General."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from casefiles.deadline_lists import SORTS, STATUSES, deadline_list
+from mizan.accounts.models import District, User
+from mizan.accounts.roles import Role
+from mizan.accounts.service import PermissionDenied
+from web.cases import today
+from web.support import Pagination, actor, kernel, page_arg
+
+bp = Blueprint("deadlines", __name__, url_prefix="/deadlines")
+PER_PAGE = 25
+
+
+def _args() -> dict:
+    status = request.args.get("status", "all")
+    sort = request.args.get("sort", "due")
+    return {
+        "status": status if status in STATUSES else "all",
+        "sort": sort if sort in SORTS else "due",
+        "page": page_arg(),
+    }
+
+
+@bp.route("/")
+@login_required
+def index():  # type: ignore[no-untyped-def]
+    """Prosecutors land on their own list; supervisors on their district's."""
+    who = actor()
+    if who.has_role(Role.PROSECUTOR_GENERAL, Role.DISTRICT_PUBLIC_PROSECUTOR, Role.SUPERVISOR):
+        return redirect(url_for("deadlines.district"))
+    if who.has_role(Role.PROSECUTOR):
+        return redirect(url_for("deadlines.mine"))
+    abort(403)
+
+
+@bp.route("/mine")
+@login_required
+def mine():  # type: ignore[no-untyped-def]
+    args = _args()
+    try:
+        result = deadline_list(kernel(), actor(), today(), scope="mine", per_page=PER_PAGE, **args)
+    except PermissionDenied:
+        abort(403)
+    return render_template(
+        "deadlines/index.html",
+        result=result,
+        scope="mine",
+        args=args,
+        pagination=Pagination(args["page"], PER_PAGE, result.total),
+        districts=[],
+        prosecutors=[],
+    )
+
+
+@bp.route("/district")
+@login_required
+def district():  # type: ignore[no-untyped-def]
+    who = actor()
+    args = _args()
+    chosen = (request.args.get("district") or "").strip().upper() or None
+    prosecutor = request.args.get("prosecutor") or None
+    try:
+        result = deadline_list(
+            kernel(),
+            who,
+            today(),
+            scope="district",
+            district=chosen,
+            prosecutor=prosecutor,
+            per_page=PER_PAGE,
+            **args,
+        )
+    except PermissionDenied:
+        abort(403)
+    store = kernel().store
+    province = who.has_role(Role.PROSECUTOR_GENERAL)
+    districts = store.find(District, {}, sort=[("name", 1)]) if province else []
+    staff_district = chosen if province else who.district
+    staff_filter: dict = {"roles": Role.PROSECUTOR.value, "active": True}
+    if staff_district:
+        staff_filter["district"] = staff_district
+    prosecutors = store.find(User, staff_filter, sort=[("full_name", 1)])
+    return render_template(
+        "deadlines/index.html",
+        result=result,
+        scope="district",
+        args=args,
+        chosen=chosen,
+        prosecutor=prosecutor,
+        pagination=Pagination(args["page"], PER_PAGE, result.total),
+        districts=districts,
+        prosecutors=prosecutors,
+    )

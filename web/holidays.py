@@ -1,0 +1,158 @@
+"""The holiday calendar an administrator keeps (gazetted, Islamic, provincial holidays)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange
+
+from casefiles.holidays import (
+    FIRST_YEAR,
+    HOLIDAY_KINDS,
+    LAST_YEAR,
+    HolidayError,
+    NewHoliday,
+    add_holiday,
+    add_national_holidays,
+    holidays_of,
+    remove_holiday,
+    working_calendar,
+    years_entered,
+)
+from mizan.accounts.roles import Capability
+from mizan.accounts.service import PermissionDenied
+from mizan.i18n import lazy_gettext as _l
+from mizan.storage import StaleWriteError
+from web.cases import today
+from web.support import actor, flash_form_errors, kernel, requires
+
+bp = Blueprint("holidays", __name__, url_prefix="/admin/holidays")
+
+
+class HolidayForm(FlaskForm):
+    day = DateField(_l("Date"), validators=[InputRequired(lazy_gettext("Enter the date."))])
+    name = StringField(
+        _l("Name"),
+        validators=[
+            InputRequired(lazy_gettext("Enter the name of the holiday.")),
+            Length(max=120, message=lazy_gettext("The name is too long (120 letters at most).")),
+        ],
+    )
+    kind = SelectField(_l("Kind"), validators=[InputRequired()])
+
+
+class YearForm(FlaskForm):
+    year = IntegerField(
+        _l("Year"),
+        validators=[
+            InputRequired(lazy_gettext("Enter the year.")),
+            NumberRange(FIRST_YEAR, LAST_YEAR, lazy_gettext("Enter a year such as 2026.")),
+        ],
+    )
+
+
+class RemoveForm(FlaskForm):
+    version = HiddenField()
+
+
+def _holiday_form() -> HolidayForm:
+    form = HolidayForm(prefix="holiday")
+    form.kind.choices = [(k, str(v)) for k, v in HOLIDAY_KINDS.items()]
+    return form
+
+
+def _year() -> int:
+    try:
+        year = int(request.args.get("year", ""))
+    except ValueError:
+        return today().year
+    return year if FIRST_YEAR <= year <= LAST_YEAR else today().year
+
+
+@bp.route("/")
+@requires(Capability.MANAGE_USERS)
+def index():  # type: ignore[no-untyped-def]
+    year = _year()
+    form = _holiday_form()
+    if not form.day.data:
+        form.day.data = today() if year == today().year else dt.date(year, 1, 1)
+    entries = holidays_of(kernel().store, year)
+    calendar = working_calendar(kernel().store, today())
+    effective = calendar.holidays_in(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    return render_template(
+        "admin/holidays.html",
+        year=year,
+        years=sorted({*years_entered(kernel().store), today().year, today().year + 1}),
+        entries=entries,
+        effective=effective,
+        form=form,
+        year_form=YearForm(prefix="national", year=year),
+        remove_form=RemoveForm(),
+        kinds=HOLIDAY_KINDS,
+    )
+
+
+@bp.route("/add", methods=["POST"])
+@requires(Capability.MANAGE_USERS)
+def add():  # type: ignore[no-untyped-def]
+    form = _holiday_form()
+    year = form.day.data.year if form.day.data else today().year
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(url_for("holidays.index", year=year))
+    try:
+        add_holiday(kernel(), actor(), NewHoliday(form.day.data, form.name.data, form.kind.data))
+    except (HolidayError, PermissionDenied) as exc:
+        flash(str(exc), "error")
+    else:
+        flash(
+            _(
+                "%(date)s added as a holiday. Deadlines now count it.",
+                date=form.day.data.strftime("%d.%m.%Y"),
+            ),
+            "success",
+        )
+    return redirect(url_for("holidays.index", year=year))
+
+
+@bp.route("/national", methods=["POST"])
+@requires(Capability.MANAGE_USERS)
+def national():  # type: ignore[no-untyped-def]
+    form = YearForm(prefix="national")
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(url_for("holidays.index"))
+    try:
+        n = add_national_holidays(kernel(), actor(), form.year.data)
+    except (HolidayError, PermissionDenied) as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("%(n)d fixed-date national holidays added.", n=n), "success")
+    return redirect(url_for("holidays.index", year=form.year.data))
+
+
+@bp.route("/<holiday_id>/remove", methods=["POST"])
+@requires(Capability.MANAGE_USERS)
+def remove(holiday_id: str):  # type: ignore[no-untyped-def]
+    form = RemoveForm()
+    year = _year()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(url_for("holidays.index", year=year))
+    try:
+        holiday = remove_holiday(kernel(), actor(), holiday_id, int(form.version.data or 0))
+    except (HolidayError, PermissionDenied) as exc:
+        flash(str(exc), "error")
+    except StaleWriteError:
+        flash(_("Someone changed this holiday meanwhile; look again and retry."), "error")
+    else:
+        flash(
+            _("%(date)s is no longer a holiday.", date=holiday.date.strftime("%d.%m.%Y")),
+            "success",
+        )
+    return redirect(url_for("holidays.index", year=year))

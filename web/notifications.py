@@ -1,0 +1,78 @@
+"""The user's notifications: the bell in the top bar and the notifications page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from mizan.notifications import (
+    KINDS,
+    NotificationError,
+    get_own,
+    list_notifications,
+    mark_all_read,
+    mark_read,
+    render,
+    unread_count,
+)
+from web.support import Pagination, actor, kernel, page_arg
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+PER_PAGE = 25
+
+
+@bp.app_context_processor
+def _bell() -> dict:
+    """The unread count for the top bar, on every page of a signed-in user (one indexed count)."""
+    if not getattr(current_user, "is_authenticated", False):
+        return {"unread_notifications": 0}
+    return {"unread_notifications": unread_count(kernel().store, current_user.user.id)}
+
+
+@bp.route("/")
+@login_required
+def index():  # type: ignore[no-untyped-def]
+    who = actor()
+    page = page_arg()
+    unread_only = request.args.get("show") == "unread"
+    notes, total = list_notifications(
+        kernel().store, who.user_id, unread_only=unread_only, page=page, per_page=PER_PAGE
+    )
+    return render_template(
+        "notifications/index.html",
+        notes=notes,
+        render=render,
+        kinds=KINDS,
+        unread_only=unread_only,
+        pagination=Pagination(page, PER_PAGE, total),
+    )
+
+
+@bp.route("/<note_id>/open", methods=["POST"])
+@login_required
+def open_(note_id: str):  # type: ignore[no-untyped-def]
+    """Mark read and follow the link (a POST, so a crafted link cannot mark things read)."""
+    who = actor()
+    try:
+        note = get_own(kernel().store, who.user_id, note_id)
+    except NotificationError:
+        abort(404)
+    mark_read(kernel().store, who.user_id, [note.id])
+    return redirect(note.link or url_for("notifications.index"))
+
+
+@bp.route("/read", methods=["POST"])
+@login_required
+def read():  # type: ignore[no-untyped-def]
+    who = actor()
+    ids = request.form.getlist("ids")
+    if request.form.get("all"):
+        n = mark_all_read(kernel().store, who.user_id)
+    elif ids:
+        n = mark_read(kernel().store, who.user_id, ids)
+    else:
+        flash(_("Choose the notifications to mark as read."), "error")
+        return redirect(url_for("notifications.index"))
+    flash(_("%(n)d notifications marked as read.", n=n), "success")
+    return redirect(url_for("notifications.index"))
