@@ -75,6 +75,7 @@ from search.port import (
     SearchIndex,
     SearchResult,
     SearchUnavailableError,
+    check_passages,
 )
 from search.statutes import QueryRef, find_query_refs, is_act_key, section_keys
 
@@ -655,20 +656,6 @@ def _to_document(p: Passage) -> tantivy.Document:
     return doc
 
 
-def _validate(passages: Sequence[Passage]) -> None:
-    seen: set[str] = set()
-    for p in passages:
-        if not isinstance(p, Passage):
-            raise TypeError(f"expected Passage, got {type(p).__name__}")
-        if not p.id or not p.doc_id:
-            raise ValueError(f"passage needs a non-empty id and doc_id: {p.id!r}/{p.doc_id!r}")
-        if isinstance(p.acl, str):
-            raise TypeError(f"passage {p.id}: acl must be a tuple of principals, not a str")
-        if p.id in seen:
-            raise ValueError(f"duplicate passage id in batch: {p.id}")
-        seen.add(p.id)
-
-
 class TantivyIndex(SearchIndex):
     """On-disk Tantivy index at `path`; safe to open from several processes."""
 
@@ -749,7 +736,7 @@ class TantivyIndex(SearchIndex):
     def upsert(self, passages: Sequence[Passage]) -> None:
         if not passages:
             return
-        _validate(passages)
+        check_passages(passages)
         docs = [_to_document(p) for p in passages]  # tokenise before taking the lock
         doc_ids = dict.fromkeys(p.doc_id for p in passages)
 
