@@ -66,7 +66,6 @@ from casefiles.offences import find_section_refs
 from search.normalize import Token, folded_from, terms, tokenize
 from search.port import (
     FACET_FIELDS,
-    FILTER_FIELDS,
     SORTS,
     FacetValue,
     Hit,
@@ -75,6 +74,7 @@ from search.port import (
     SearchIndex,
     SearchResult,
     SearchUnavailableError,
+    split_filters,
 )
 from search.statutes import QueryRef, find_query_refs, is_act_key, section_keys
 
@@ -841,24 +841,12 @@ class TantivyIndex(SearchIndex):
         out: list[tantivy.Query] = []
         if principals is not None:
             out.append(tantivy.Query.term_set_query(_SCHEMA, "acl", sorted(set(principals))))
-        years: dict[str, int] = {}
-        for key, value in (filters or {}).items():
-            if key not in FILTER_FIELDS:
-                raise ValueError(f"unknown search filter {key!r}; allowed: {sorted(FILTER_FIELDS)}")
-            if not isinstance(value, str):
-                raise TypeError(f"search filter {key!r} needs a str value, got {value!r}")
-            if key in ("year", "year_from", "year_to"):
-                if not value.strip().isdigit():
-                    raise ValueError(f"search filter {key!r} needs a year, got {value!r}")
-                years[key] = int(value)
-                continue
+        exact, years = split_filters(filters)
+        for key, value in exact:
             field = "sections" if key == "section" else key
             out.append(tantivy.Query.term_query(_SCHEMA, field, value, index_option="basic"))
-        if years:
-            lo = years.get("year", years.get("year_from"))
-            hi = years.get("year", years.get("year_to"))
-            if "year" in years:  # an exact year narrows any range given with it
-                lo, hi = max(lo, years.get("year_from", lo)), min(hi, years.get("year_to", hi))
+        if years is not None:
+            lo, hi = years
             out.append(
                 tantivy.Query.range_query(_SCHEMA, "year", tantivy.FieldType.Integer, lo, hi)
                 if lo is None or hi is None or lo <= hi
