@@ -1,0 +1,36 @@
+"""/healthz with an Elasticsearch search backend that is down: degraded, never a 500."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+
+def _dead_url() -> str:
+    """A local port nothing listens on (bound, then released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+def test_healthz_reports_the_search_server_down(tmp_path: Path) -> None:
+    dead_url = _dead_url()
+    from mizan.kernel import build_kernel, set_process_kernel
+    from tests.conftest import make_settings
+    from web import create_app
+
+    kernel = build_kernel(make_settings(tmp_path / "data", MIZAN_SEARCH=dead_url))
+    set_process_kernel(kernel)
+    try:
+        app = create_app(kernel.settings, kernel=kernel)
+        app.config["TESTING"] = True
+        response = app.test_client().get("/healthz")
+        body = response.get_json()
+        assert response.status_code == 503 and body["status"] == "degraded"
+        assert body["components"]["index"]["up"] is False
+        assert dead_url in body["components"]["index"]["detail"]
+        assert body["components"]["store"]["up"] is True
+    finally:
+        set_process_kernel(None)
+        kernel.close()
