@@ -42,6 +42,7 @@ from search.port import (
     FacetValue,
     Hit,
     Passage,
+    Ranked,
     SearchIndex,
     SearchResult,
     SearchUnavailableError,
@@ -510,6 +511,39 @@ class ElasticIndex(SearchIndex):
         else:
             total, counted = sum(1 for _ in buckets), {}
         return SearchResult(total=total, hits=hits, facets=counted)
+
+    def rank(
+        self,
+        query: str,
+        *,
+        principals: Collection[str] | None,
+        filters: Mapping[str, str] | None,
+        depth: int,
+    ) -> tuple[int, list[Ranked]]:
+        node = parse_query(query)
+        body = search_body(node, principals, filters, limit=depth, offset=0)
+        if principals is not None and not principals:
+            return 0, []
+        es = self._ix.ensure()
+        res = self._ix.call("a search", lambda: es.search(index=self._ix.name, **body))
+        total = sum(1 for _ in self._ix.documents(body["query"]))
+        ranked = []
+        for h in res["hits"]["hits"]:
+            src = h["_source"]
+            ranked.append(
+                Ranked(
+                    doc_id=src["doc_id"],
+                    score=float(h["_score"]),
+                    passage_id=src["passage_id"],
+                    title=src["title"],
+                    kind=src["kind"],
+                    case_id=src.get("case_id"),
+                    page=src.get("page"),
+                    text=src.get("text") or "",
+                    query=query,
+                )
+            )
+        return total, ranked
 
     def _hit(self, h: Json, score: float | None, leaves: Sequence[Words | Section]) -> Hit:
         src = h["_source"]

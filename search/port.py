@@ -22,6 +22,7 @@ __all__ = [
     "Hit",
     "Passage",
     "QueryError",
+    "Ranked",
     "SearchIndex",
     "SearchResult",
     "SearchUnavailableError",
@@ -105,6 +106,22 @@ class SearchResult:
     facets: Mapping[str, tuple[FacetValue, ...]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Ranked:
+    """A document in a keyword ranking, with its best passage; snippets are made later
+    (`search.ranking.to_hit`) only for the documents shown."""
+
+    doc_id: str
+    score: float
+    passage_id: str
+    title: str
+    kind: str
+    case_id: str | None
+    page: int | None
+    text: str  # best passage text, to highlight later
+    query: str  # the (sub-)query that matched it, for highlighting
+
+
 class QueryError(ValueError):
     """The query cannot be parsed; the message is meant to be shown to the user."""
 
@@ -150,6 +167,22 @@ class SearchIndex(Protocol):
         the year). `limit`/`offset` count documents. `sort` is one of SORTS.
         With `facets`, the result carries document counts per FACET_FIELDS
         value. Raises QueryError for an unparsable query.
+        """
+        ...
+
+    def rank(
+        self,
+        query: str,
+        *,
+        principals: Collection[str] | None,
+        filters: Mapping[str, str] | None,
+        depth: int,
+    ) -> tuple[int, list[Ranked]]:
+        """The top `depth` documents (best passage each) and the total, without snippets.
+
+        Same documents, order, scores and total as `search(..., limit=depth)`;
+        for fusion, which reads hundreds of documents but shows twenty (making
+        snippets was ~99% of a deep Tantivy search).
         """
         ...
 

@@ -71,6 +71,7 @@ from search.port import (
     Hit,
     Passage,
     QueryError,
+    Ranked,
     SearchIndex,
     SearchResult,
     SearchUnavailableError,
@@ -897,6 +898,42 @@ class TantivyIndex(SearchIndex):
         )
         counted = self._facet_counts(searcher, q, everything) if facets else {}
         return SearchResult(total=total, hits=hits, facets=counted)
+
+    def rank(
+        self,
+        query: str,
+        *,
+        principals: Collection[str] | None,
+        filters: Mapping[str, str] | None,
+        depth: int,
+    ) -> tuple[int, list[Ranked]]:
+        node = parse_query(query)
+        restrictions = self._restrictions(principals, filters)
+        if principals is not None and not principals:
+            return 0, []
+        q = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, self._compile(node))]
+            + [(tantivy.Occur.Must, tantivy.Query.const_score_query(r, 0.0)) for r in restrictions]
+        )
+        searcher = self._searcher()
+        ranked, total, _ = self._rank_documents(searcher, q, depth)
+        out = []
+        for score, addr, _key in ranked:
+            doc = searcher.doc(addr)
+            out.append(
+                Ranked(
+                    doc_id=doc.get_first("doc_id"),
+                    score=float(score),
+                    passage_id=doc.get_first("passage_id"),
+                    title=doc.get_first("title").decode(),
+                    kind=doc.get_first("kind"),
+                    case_id=doc.get_first("case_id"),
+                    page=doc.get_first("page"),
+                    text=doc.get_first("text").decode(),
+                    query=query,
+                )
+            )
+        return total, out
 
     @staticmethod
     def _rank_documents(
