@@ -376,21 +376,18 @@ class _Elastic:
     def documents(self, query: Json, sub: Json | None = None) -> Iterator[Json]:
         """Every distinct doc_id matching `query` as a composite bucket (exact, paged)."""
         es = self.ensure()
-        agg: Json = {
-            "composite": {
+        after: Json | None = None
+        while True:
+            composite: Json = {
                 "size": COMPOSITE_PAGE,
                 "sources": [{"d": {"terms": {"field": "doc_id"}}}],
             }
-        }
-        if sub:
-            agg["aggs"] = sub
-        after: Json | None = None
-        while True:
             if after is not None:
-                agg["composite"]["after"] = after
+                composite["after"] = after
+            agg: Json = {"composite": composite} | ({"aggs": sub} if sub else {})
             res = self.call(
                 "counting documents",
-                lambda: es.search(index=self.name, query=query, size=0, aggs={"docs": agg}),
+                lambda a=agg: es.search(index=self.name, query=query, size=0, aggs={"docs": a}),
             )
             page = res["aggregations"]["docs"]
             yield from page["buckets"]
