@@ -1,8 +1,9 @@
 """The vector-index port: nearest passages to query vectors, grouped per document.
 
 Services depend on this module only; the embedded adapter
-(`search.vector_index.SqliteVectorIndex`) implements it, and an
-Elasticsearch adapter would use `dense_vector` kNN with the same filters.
+(`search.vector_index.SqliteVectorIndex`) and the Elasticsearch adapter
+(`search.elastic_index.ElasticVectorIndex`, `dense_vector` kNN under the same
+filters) implement it.
 Vectors come in and go out; embedding text is the caller's job
 (`search.embeddings`), so an adapter never loads a model.
 """

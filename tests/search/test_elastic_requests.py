@@ -128,3 +128,48 @@ def test_search_reads_collapsed_hits_and_counts_documents_over_pages(
     assert first["size"] == 0 and "after" not in first["aggs"]["docs"]["composite"]
     assert second["aggs"]["docs"]["composite"]["after"] == {"d": "j2"}
     assert first["query"] == client.calls[0][1]["query"]  # counted under the same filters
+
+
+def _hit(pid: str, doc_id: str, score: float) -> dict[str, Any]:
+    source = {
+        "passage_id": pid,
+        "doc_id": doc_id,
+        "kind": "judgment",
+        "title": "T",
+        "text": f"text {pid}",
+        "acl": ["public"],
+        "date": "2020-01-02",
+        "year": 2020,
+    }
+    return {"_id": pid, "_score": score, "_source": source}
+
+
+def test_vector_search_ranks_knn_candidates_by_exact_cosine_mean_over_parts() -> None:
+    """kNN finds candidates per query part; exact cosine (score - 1) ranks them, as embedded."""
+    client = RecordingClient(
+        [
+            {"hits": {"hits": [_hit("a:0", "a", 1.9)]}},  # kNN, part 1
+            {"hits": {"hits": [_hit("b:0", "b", 1.8)]}},  # kNN, part 2
+            _composite(["a", "b", "c"], after=False),  # visible documents
+            {"hits": {"hits": [_hit("a:0", "a", 1.9), _hit("a:1", "a", 1.1),
+                               _hit("b:0", "b", 1.5)]}},  # exact, part 1
+            {"hits": {"hits": [_hit("a:0", "a", 1.2), _hit("a:1", "a", 1.3),
+                               _hit("b:0", "b", 1.8)]}},  # exact, part 2
+        ]
+    )  # fmt: skip
+    client.created = True
+    index = elastic.ElasticVectorIndex("http://es.test", client=client)
+    parts = elastic.np.eye(2, elastic.DIM, dtype=elastic.np.float32)
+    result = index.search(parts, principals=["public"], filters={"kind": "judgment"})
+    assert result.total == 3
+    assert [d.doc_id for d in result.documents] == ["b", "a"]
+    b, a = result.documents
+    assert b.score == pytest.approx((0.5 + 0.8) / 2) and a.score == pytest.approx((0.9 + 0.3) / 2)
+    assert [pm.passage.id for pm in a.passages] == ["a:0", "a:1"]
+    assert a.passages[0].score == pytest.approx(0.9)
+    assert a.passages[0].passage.date == elastic.datetime.date(2020, 1, 2)
+    knn = client.calls[0][1]["knn"]
+    expected_filter = [{"terms": {"acl": ["public"]}}, {"term": {"kind": "judgment"}}]
+    assert knn["filter"] == expected_filter and knn["num_candidates"] >= knn["k"]
+    exact = client.calls[3][1]["query"]["script_score"]["query"]["bool"]["filter"]
+    assert exact == [*expected_filter, {"terms": {"doc_id": ["a", "b"]}}]
