@@ -34,3 +34,25 @@ def test_healthz_reports_the_search_server_down(tmp_path: Path) -> None:
     finally:
         set_process_kernel(None)
         kernel.close()
+
+
+def test_a_search_with_the_server_down_explains_itself(tmp_path: Path) -> None:
+    from mizan.demo import seed
+    from mizan.kernel import build_kernel, set_process_kernel
+    from tests.conftest import Browser, make_settings
+    from web import create_app
+
+    kernel = build_kernel(make_settings(tmp_path / "data", MIZAN_SEARCH=_dead_url()))
+    set_process_kernel(kernel)
+    try:
+        seed(kernel)
+        app = create_app(kernel.settings, kernel=kernel)
+        app.config["TESTING"] = True
+        browser = Browser(app)
+        browser.login("pp.rahim")
+        response = browser.get("/search/?q=murder&mode=keyword")
+        assert response.status_code == 503
+        assert "Search is unavailable" in response.get_data(as_text=True)
+    finally:
+        set_process_kernel(None)
+        kernel.close()
