@@ -60,10 +60,18 @@ from search.tantivy_index import (
     Words,
     _positive_leaves,
     _snippets,
+    _sort_day,
+    _year,
     parse_query,
 )
-from search.vector_index import _rank_documents
-from search.vector_port import DocumentMatch, PassageMatch, VectorIndex, VectorResult
+from search.vector_index import _rank_documents, _validate
+from search.vector_port import (
+    DocumentMatch,
+    PassageMatch,
+    VectorIndex,
+    VectorResult,
+    query_matrix,
+)
 
 __all__ = ["ElasticIndex", "ElasticVectorIndex", "compile_node", "restrictions", "search_body"]
 
@@ -83,8 +91,6 @@ _KEYWORDS = (
     "passage_id", "doc_id", "kind", "case_id", "doc_type", "language", "court", "district",
     "acl", "sections",
 )  # fmt: skip
-_NO_DAY = -(10**6)
-_EPOCH = datetime.date(1970, 1, 1)
 _SOURCE = [
     "passage_id", "doc_id", "kind", "title", "text", "acl", "case_id", "doc_type", "page",
     "language", "date", "court", "district", "sections", "year",
@@ -216,17 +222,6 @@ TEXT_MAPPING = _document_mapping(
 VECTOR_MAPPING = _document_mapping(
     {"vector": {"type": "dense_vector", "dims": DIM, "index": True, "similarity": "cosine"}}
 )
-
-
-def _year(p: Passage) -> int | None:
-    return p.year if p.year is not None else (p.date.year if p.date is not None else None)
-
-
-def _sort_day(p: Passage) -> int:
-    if p.date is not None:
-        return (p.date - _EPOCH).days
-    year = _year(p)
-    return (datetime.date(year, 1, 1) - _EPOCH).days if year is not None else _NO_DAY
 
 
 def to_source(p: Passage) -> Json:
@@ -430,7 +425,22 @@ def _count_facets(buckets: Iterable[Json]) -> tuple[int, dict[str, tuple[FacetVa
 # ---------------------------------------------------------------------------
 
 
-class ElasticIndex(SearchIndex):
+class _OnOneIndex:
+    """Removal and counting, the same for passages and vectors."""
+
+    _ix: _Elastic
+
+    def delete_documents(self, doc_ids: Iterable[str]) -> None:
+        self._ix.delete_documents(doc_ids)
+
+    def clear(self) -> None:
+        self._ix.delete_where({"match_all": {}})
+
+    def count(self) -> int:
+        return self._ix.count()
+
+
+class ElasticIndex(_OnOneIndex, SearchIndex):
     """Passages in the Elasticsearch index `<prefix>-passages`."""
 
     def __init__(
@@ -459,15 +469,6 @@ class ElasticIndex(SearchIndex):
             src["title_terms"] = " ".join(terms(p.title))
             sources.append(src)
         self._ix.replace(passages, sources)
-
-    def delete_documents(self, doc_ids: Iterable[str]) -> None:
-        self._ix.delete_documents(doc_ids)
-
-    def clear(self) -> None:
-        self._ix.delete_where({"match_all": {}})
-
-    def count(self) -> int:
-        return self._ix.count()
 
     def ping(self) -> tuple[bool, str]:
         return self._ix.ping("index")
@@ -561,7 +562,7 @@ class ElasticIndex(SearchIndex):
         )
 
 
-class ElasticVectorIndex(VectorIndex):
+class ElasticVectorIndex(_OnOneIndex, VectorIndex):
     """Passage vectors in `<prefix>-vectors`: kNN finds candidates, exact cosine ranks them.
 
     Each query part runs an approximate kNN search (HNSW, `dense_vector`,
@@ -583,24 +584,11 @@ class ElasticVectorIndex(VectorIndex):
         if not passages:
             return
         vectors = np.asarray(vectors, dtype=np.float32)
-        if vectors.ndim != 2 or vectors.shape != (len(passages), DIM):
-            raise ValueError(
-                f"expected vectors of shape ({len(passages)}, {DIM}), got {vectors.shape}"
-            )
-        check_passages(passages)
+        _validate(passages, vectors)
         sources = [
             to_source(p) | {"vector": v.tolist()} for p, v in zip(passages, vectors, strict=True)
         ]
         self._ix.replace(passages, sources)
-
-    def delete_documents(self, doc_ids: Iterable[str]) -> None:
-        self._ix.delete_documents(doc_ids)
-
-    def clear(self) -> None:
-        self._ix.delete_where({"match_all": {}})
-
-    def count(self) -> int:
-        return self._ix.count()
 
     def ping(self) -> tuple[bool, str]:
         return self._ix.ping("vector index")
@@ -643,13 +631,7 @@ class ElasticVectorIndex(VectorIndex):
         offset: int = 0,
         passages_per_doc: int = 3,
     ) -> VectorResult:
-        if limit < 0 or offset < 0:
-            raise ValueError("limit and offset must be >= 0")
-        q = np.asarray(vectors, dtype=np.float32)
-        if q.ndim == 1:
-            q = q[None, :]
-        if q.shape[1:] != (DIM,) or len(q) == 0:
-            raise ValueError(f"query vectors must have shape (n, {DIM}), got {q.shape}")
+        q = query_matrix(vectors, limit, offset)
         where = restrictions(principals, filters)
         if principals is not None and not principals:
             return VectorResult(total=0, documents=())

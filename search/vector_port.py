@@ -16,9 +16,10 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from search.embeddings import DIM
 from search.port import Passage
 
-__all__ = ["DocumentMatch", "PassageMatch", "VectorIndex", "VectorResult"]
+__all__ = ["DocumentMatch", "PassageMatch", "VectorIndex", "VectorResult", "query_matrix"]
 
 
 @dataclass(frozen=True)
@@ -88,3 +89,15 @@ class VectorIndex(Protocol):
         ...
 
     def ping(self) -> tuple[bool, str]: ...
+
+
+def query_matrix(vectors: np.ndarray, limit: int, offset: int) -> np.ndarray:
+    """Check a `VectorIndex.search` request (shared by every adapter): the parts as rows."""
+    if limit < 0 or offset < 0:
+        raise ValueError("limit and offset must be >= 0")
+    q = np.asarray(vectors, dtype=np.float32)
+    if q.ndim == 1:
+        q = q[None, :]
+    if q.shape[1:] != (DIM,) or len(q) == 0:
+        raise ValueError(f"query vectors must have shape (n, {DIM}), got {q.shape}")
+    return q
