@@ -220,7 +220,17 @@ TEXT_MAPPING = _document_mapping(
 )
 #: The vector index: one normalised embedding per passage.
 VECTOR_MAPPING = _document_mapping(
-    {"vector": {"type": "dense_vector", "dims": DIM, "index": True, "similarity": "cosine"}}
+    {
+        "vector": {
+            "type": "dense_vector",
+            "dims": DIM,
+            "index": True,
+            "similarity": "cosine",
+            # Plain float HNSW on every server version (9.x would default to quantised BBQ
+            # at 384 dims); the exact rescoring makes the final order independent of it.
+            "index_options": {"type": "hnsw"},
+        }
+    }
 )
 
 
