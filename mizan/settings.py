@@ -8,6 +8,7 @@ code. A wrong value stops start-up with a message naming the variable.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,8 @@ class Settings:
     drop_dir: Path | None = None
     #: The account files from the drop folder are added as (its rights and audit trail).
     drop_user: str = ""
+    #: Elasticsearch index names start with this (``<prefix>-passages``, ``<prefix>-vectors``).
+    search_prefix: str = "mizan"
 
     @property
     def store_kind(self) -> str:
@@ -116,6 +119,16 @@ def _check_search(url: str) -> str:
     raise SettingsError(
         f"MIZAN_SEARCH must be 'embedded' (the default) or an Elasticsearch URL such as "
         f"http://localhost:9200, not {url!r}."
+    )
+
+
+def _check_search_prefix(prefix: str) -> str:
+    """Elasticsearch index names: lowercase, no spaces or \\/*?"<>|,# and not starting with -_+."""
+    if re.fullmatch(r"[a-z0-9][a-z0-9._-]{0,199}", prefix):
+        return prefix
+    raise SettingsError(
+        f"MIZAN_SEARCH_PREFIX must be lowercase letters, digits, '.', '_' or '-' (starting "
+        f"with a letter or digit), such as 'mizan' or 'mizan-hyd', not {prefix!r}."
     )
 
 
@@ -198,5 +211,6 @@ def load_settings(
             "MIZAN_PAGE_TIME_LIMIT", get("PAGE_TIME_LIMIT", "300"), 5, 24 * 60 * 60
         ),
         drop_dir=Path(get("DROP_DIR")).expanduser().resolve() if get("DROP_DIR") else None,
+        search_prefix=_check_search_prefix(get("SEARCH_PREFIX", "mizan")),
         drop_user=get("DROP_USER"),
     )

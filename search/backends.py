@@ -1,4 +1,4 @@
-"""Choose the search index adapter from settings."""
+"""Choose the search index adapters from settings: embedded, or Elasticsearch at a URL."""
 
 from __future__ import annotations
 
@@ -9,25 +9,23 @@ from search.port import SearchIndex
 from search.vector_port import VectorIndex
 
 
-def check_backend(settings: Settings) -> None:
-    """Refuse at start-up a search backend this version cannot open."""
-    if settings.search_kind != "embedded":
-        raise SettingsError(
-            "MIZAN_SEARCH points at Elasticsearch, but this version of Mizan has only the "
-            "embedded search index; unset MIZAN_SEARCH to use it."
-        )
-
-
 def open_index(settings: Settings) -> SearchIndex:
-    check_backend(settings)
+    if settings.search_kind == "elasticsearch":
+        from search.elastic_index import ElasticIndex
+
+        return ElasticIndex(settings.search_url, prefix=settings.search_prefix)
     from search.tantivy_index import TantivyIndex
 
     return TantivyIndex(settings.index_dir)
 
 
 def open_vector_index(settings: Settings) -> VectorIndex:
-    """The passage-vector index; kept inside the index directory so backups carry it."""
-    check_backend(settings)
+    """The passage-vector index; embedded, it is kept inside the index directory so backups
+    carry it."""
+    if settings.search_kind == "elasticsearch":
+        from search.elastic_index import ElasticVectorIndex
+
+        return ElasticVectorIndex(settings.search_url, prefix=settings.search_prefix)
     from search.vector_index import SqliteVectorIndex
 
     return SqliteVectorIndex(settings.index_dir / "vectors" / "vectors.sqlite3")
@@ -36,3 +34,19 @@ def open_vector_index(settings: Settings) -> VectorIndex:
 def embedding_cache_path(settings: Settings) -> Path:
     """Embeddings by content hash: a full reindex re-embeds only changed passages."""
     return settings.index_dir / "vectors" / "embeddings.sqlite3"
+
+
+def check_backend(settings: Settings) -> None:
+    """Refuse at start-up a search backend this installation cannot open.
+
+    The server itself is not contacted here: it may start after Mizan, and
+    /healthz reports it; every request to it fails with a readable message.
+    """
+    if settings.search_kind == "elasticsearch":
+        try:
+            import elasticsearch  # noqa: F401
+        except ImportError as exc:
+            raise SettingsError(
+                "MIZAN_SEARCH points at Elasticsearch, but the elasticsearch Python client is "
+                "not installed: pip install 'elasticsearch>=9', or unset MIZAN_SEARCH."
+            ) from exc

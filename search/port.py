@@ -22,6 +22,7 @@ __all__ = [
     "Hit",
     "Passage",
     "QueryError",
+    "Ranked",
     "SearchIndex",
     "SearchResult",
     "SearchUnavailableError",
@@ -105,6 +106,22 @@ class SearchResult:
     facets: Mapping[str, tuple[FacetValue, ...]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Ranked:
+    """A document in a keyword ranking, with its best passage; snippets are made later
+    (`search.ranking.to_hit`) only for the documents shown."""
+
+    doc_id: str
+    score: float
+    passage_id: str
+    title: str
+    kind: str
+    case_id: str | None
+    page: int | None
+    text: str  # best passage text, to highlight later
+    query: str  # the (sub-)query that matched it, for highlighting
+
+
 class QueryError(ValueError):
     """The query cannot be parsed; the message is meant to be shown to the user."""
 
@@ -153,6 +170,22 @@ class SearchIndex(Protocol):
         """
         ...
 
+    def rank(
+        self,
+        query: str,
+        *,
+        principals: Collection[str] | None,
+        filters: Mapping[str, str] | None,
+        depth: int,
+    ) -> tuple[int, list[Ranked]]:
+        """The top `depth` documents (best passage each) and the total, without snippets.
+
+        Same documents, order, scores and total as `search(..., limit=depth)`;
+        for fusion, which reads hundreds of documents but shows twenty (making
+        snippets was ~99% of a deep Tantivy search).
+        """
+        ...
+
     def clear(self) -> None:
         """Remove everything (before a full reindex from the store)."""
         ...
@@ -179,3 +212,35 @@ def check_passages(passages: Sequence[Passage]) -> None:
         if p.id in seen:
             raise ValueError(f"duplicate passage id in batch: {p.id}")
         seen.add(p.id)
+
+
+def split_filters(
+    filters: Mapping[str, str] | None,
+) -> tuple[list[tuple[str, str]], tuple[int | None, int | None] | None]:
+    """Validate `filters` once for every adapter: (exact (key, value) pairs, year bounds).
+
+    The year bounds are inclusive (lo, hi), either may be None; an exact year
+    narrows any range given with it, so lo > hi means nothing can match.
+    None when no year filter is given. Raises ValueError/TypeError on bad input.
+    """
+    exact: list[tuple[str, str]] = []
+    years: dict[str, int] = {}
+    for key, value in (filters or {}).items():
+        if key not in FILTER_FIELDS:
+            raise ValueError(f"unknown search filter {key!r}; allowed: {sorted(FILTER_FIELDS)}")
+        if not isinstance(value, str):
+            raise TypeError(f"search filter {key!r} needs a str value, got {value!r}")
+        if key in ("year", "year_from", "year_to"):
+            if not value.strip().isdigit():
+                raise ValueError(f"search filter {key!r} needs a year, got {value!r}")
+            years[key] = int(value)
+            continue
+        exact.append((key, value))
+    if not years:
+        return exact, None
+    lo = years.get("year", years.get("year_from"))
+    hi = years.get("year", years.get("year_to"))
+    if "year" in years:
+        lo = max(years["year"], years.get("year_from", years["year"]))
+        hi = min(years["year"], years.get("year_to", years["year"]))
+    return exact, (lo, hi)

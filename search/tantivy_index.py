@@ -66,16 +66,17 @@ from casefiles.offences import find_section_refs
 from search.normalize import Token, folded_from, terms, tokenize
 from search.port import (
     FACET_FIELDS,
-    FILTER_FIELDS,
     SORTS,
     FacetValue,
     Hit,
     Passage,
     QueryError,
+    Ranked,
     SearchIndex,
     SearchResult,
     SearchUnavailableError,
     check_passages,
+    split_filters,
 )
 from search.statutes import QueryRef, find_query_refs, is_act_key, section_keys
 
@@ -828,24 +829,12 @@ class TantivyIndex(SearchIndex):
         out: list[tantivy.Query] = []
         if principals is not None:
             out.append(tantivy.Query.term_set_query(_SCHEMA, "acl", sorted(set(principals))))
-        years: dict[str, int] = {}
-        for key, value in (filters or {}).items():
-            if key not in FILTER_FIELDS:
-                raise ValueError(f"unknown search filter {key!r}; allowed: {sorted(FILTER_FIELDS)}")
-            if not isinstance(value, str):
-                raise TypeError(f"search filter {key!r} needs a str value, got {value!r}")
-            if key in ("year", "year_from", "year_to"):
-                if not value.strip().isdigit():
-                    raise ValueError(f"search filter {key!r} needs a year, got {value!r}")
-                years[key] = int(value)
-                continue
+        exact, years = split_filters(filters)
+        for key, value in exact:
             field = "sections" if key == "section" else key
             out.append(tantivy.Query.term_query(_SCHEMA, field, value, index_option="basic"))
-        if years:
-            lo = years.get("year", years.get("year_from"))
-            hi = years.get("year", years.get("year_to"))
-            if "year" in years:  # an exact year narrows any range given with it
-                lo, hi = max(lo, years.get("year_from", lo)), min(hi, years.get("year_to", hi))
+        if years is not None:
+            lo, hi = years
             out.append(
                 tantivy.Query.range_query(_SCHEMA, "year", tantivy.FieldType.Integer, lo, hi)
                 if lo is None or hi is None or lo <= hi
@@ -896,6 +885,42 @@ class TantivyIndex(SearchIndex):
         )
         counted = self._facet_counts(searcher, q, everything) if facets else {}
         return SearchResult(total=total, hits=hits, facets=counted)
+
+    def rank(
+        self,
+        query: str,
+        *,
+        principals: Collection[str] | None,
+        filters: Mapping[str, str] | None,
+        depth: int,
+    ) -> tuple[int, list[Ranked]]:
+        node = parse_query(query)
+        restrictions = self._restrictions(principals, filters)
+        if principals is not None and not principals:
+            return 0, []
+        q = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, self._compile(node))]
+            + [(tantivy.Occur.Must, tantivy.Query.const_score_query(r, 0.0)) for r in restrictions]
+        )
+        searcher = self._searcher()
+        ranked, total, _ = self._rank_documents(searcher, q, depth)
+        out = []
+        for score, addr, _key in ranked:
+            doc = searcher.doc(addr)
+            out.append(
+                Ranked(
+                    doc_id=doc.get_first("doc_id"),
+                    score=float(score),
+                    passage_id=doc.get_first("passage_id"),
+                    title=doc.get_first("title").decode(),
+                    kind=doc.get_first("kind"),
+                    case_id=doc.get_first("case_id"),
+                    page=doc.get_first("page"),
+                    text=doc.get_first("text").decode(),
+                    query=query,
+                )
+            )
+        return total, out
 
     @staticmethod
     def _rank_documents(

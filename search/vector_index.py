@@ -34,7 +34,13 @@ import numpy as np
 
 from search.embeddings import DIM
 from search.port import FILTER_FIELDS, Passage, SearchUnavailableError, check_passages
-from search.vector_port import DocumentMatch, PassageMatch, VectorIndex, VectorResult
+from search.vector_port import (
+    DocumentMatch,
+    PassageMatch,
+    VectorIndex,
+    VectorResult,
+    query_matrix,
+)
 
 __all__ = ["SqliteVectorIndex"]
 
@@ -367,13 +373,7 @@ class SqliteVectorIndex(VectorIndex):
         offset: int = 0,
         passages_per_doc: int = 3,
     ) -> VectorResult:
-        if limit < 0 or offset < 0:
-            raise ValueError("limit and offset must be >= 0")
-        q = np.asarray(vectors, dtype=np.float32)
-        if q.ndim == 1:
-            q = q[None, :]
-        if q.shape[1:] != (DIM,) or len(q) == 0:
-            raise ValueError(f"query vectors must have shape (n, {DIM}), got {q.shape}")
+        q = query_matrix(vectors, limit, offset)
         with self._lock:
             self._refresh()
             mask = self._mask(principals, filters)

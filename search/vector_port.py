@@ -1,8 +1,9 @@
 """The vector-index port: nearest passages to query vectors, grouped per document.
 
 Services depend on this module only; the embedded adapter
-(`search.vector_index.SqliteVectorIndex`) implements it, and an
-Elasticsearch adapter would use `dense_vector` kNN with the same filters.
+(`search.vector_index.SqliteVectorIndex`) and the Elasticsearch adapter
+(`search.elastic_index.ElasticVectorIndex`, `dense_vector` kNN under the same
+filters) implement it.
 Vectors come in and go out; embedding text is the caller's job
 (`search.embeddings`), so an adapter never loads a model.
 """
@@ -15,9 +16,10 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from search.embeddings import DIM
 from search.port import Passage
 
-__all__ = ["DocumentMatch", "PassageMatch", "VectorIndex", "VectorResult"]
+__all__ = ["DocumentMatch", "PassageMatch", "VectorIndex", "VectorResult", "query_matrix"]
 
 
 @dataclass(frozen=True)
@@ -87,3 +89,15 @@ class VectorIndex(Protocol):
         ...
 
     def ping(self) -> tuple[bool, str]: ...
+
+
+def query_matrix(vectors: np.ndarray, limit: int, offset: int) -> np.ndarray:
+    """Check a `VectorIndex.search` request (shared by every adapter): the parts as rows."""
+    if limit < 0 or offset < 0:
+        raise ValueError("limit and offset must be >= 0")
+    q = np.asarray(vectors, dtype=np.float32)
+    if q.ndim == 1:
+        q = q[None, :]
+    if q.shape[1:] != (DIM,) or len(q) == 0:
+        raise ValueError(f"query vectors must have shape (n, {DIM}), got {q.shape}")
+    return q

@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import Forbidden
 
 from mizan.accounts.service import PermissionDenied
+from search.port import SearchUnavailableError
 
 
 def audit_denied(reason: str) -> None:
@@ -81,3 +82,14 @@ def register(app: Flask) -> None:
             _("The error has been logged. Try again; if it happens again, tell an administrator."),
         ),
     )
+
+    def search_unavailable(exc: SearchUnavailableError):  # type: ignore[no-untyped-def]
+        """The search server is down or the index busy: a clear 503, the detail in the log."""
+        app.logger.warning("search unavailable: %s", exc)
+        return page(
+            503,
+            _("Search is unavailable"),
+            _("Searching is not possible right now. Try again in a few minutes."),
+        )
+
+    app.register_error_handler(SearchUnavailableError, search_unavailable)

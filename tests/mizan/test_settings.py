@@ -68,12 +68,25 @@ def test_dotenv_file_is_read_and_environment_wins(tmp_path) -> None:  # type: ig
     assert s.bind == "0.0.0.0:9000" and s.max_upload_mb == 70
 
 
-def test_search_backend_without_adapter_is_refused_at_start(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_elasticsearch_url_opens_the_elasticsearch_adapters(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from mizan.kernel import build_kernel
+    from search.elastic_index import ElasticIndex, ElasticVectorIndex
 
-    settings = _load(tmp_path, MIZAN_SEARCH="http://localhost:9200")
-    with pytest.raises(SettingsError, match="MIZAN_SEARCH"):
-        build_kernel(settings)
+    settings = _load(tmp_path, MIZAN_SEARCH="http://localhost:9200", MIZAN_SEARCH_PREFIX="hyd")
+    kernel = build_kernel(settings)  # the server is not contacted at start-up
+    try:
+        assert isinstance(kernel.index, ElasticIndex)
+        assert isinstance(kernel.vectors, ElasticVectorIndex)
+        assert kernel.index._ix.name == "hyd-passages"
+    finally:
+        kernel.close()
+
+
+def test_search_prefix_is_checked(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assert _load(tmp_path).search_prefix == "mizan"
+    for bad in ("Mizan", "-x", "a b", "a/b"):
+        with pytest.raises(SettingsError, match="MIZAN_SEARCH_PREFIX"):
+            _load(tmp_path, MIZAN_SEARCH_PREFIX=bad)
 
 
 def test_ocr_language_is_checked(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -136,11 +136,11 @@ def test_service_passes_the_mode(library: Kernel) -> None:
     assert blank.total == 4  # a blank query lists everything visible, in every mode
 
 
-def test_ranking_without_snippets_matches_the_keyword_engine(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_ranking_without_snippets_matches_the_keyword_engine(text_index) -> None:  # type: ignore[no-untyped-def]
+    """On every backend (`text_index`): rank() agrees with search() without making snippets."""
     from search.ranking import rank, to_hit
-    from search.tantivy_index import TantivyIndex
 
-    index = TantivyIndex(tmp_path / "idx")
+    index = text_index
     index.upsert(
         [
             judgment(f"d{i}", f"murder case {i} " + "bail " * (i % 4) + "knife " * (i % 3))

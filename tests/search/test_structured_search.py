@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 
 import pytest
 
 from casefiles.offences import SectionRef
 from search.normalize import terms
-from search.port import FACET_FIELDS, Passage, SearchResult
+from search.port import FACET_FIELDS, Passage, SearchIndex, SearchResult
 from search.statutes import find_query_refs, passage_sections, section_keys
-from search.tantivy_index import Bool, Section, TantivyIndex, Words, parse_query
+from search.tantivy_index import Bool, Section, Words, parse_query
 
 
 def p(doc_id: str, n: int, text: str, **kw: object) -> Passage:
@@ -31,8 +30,9 @@ def counts(res: SearchResult, field: str) -> dict[str, int]:
 
 
 @pytest.fixture
-def index(tmp_path: Path) -> TantivyIndex:
-    idx = TantivyIndex(tmp_path / "idx")
+def index(text_index: SearchIndex) -> SearchIndex:
+    """The corpus in the backend under test (`text_index`: Tantivy, Elasticsearch)."""
+    idx = text_index
     murder = (SectionRef("PPC", "302", ("b",)),)
     idx.upsert(
         [
@@ -97,7 +97,7 @@ def test_reference_parses_to_phrase_or_section_field() -> None:
     assert parse_query('"302 PPC"') == Words(("302", "ppc"))
 
 
-def test_statute_reference_matches_structured_field(index: TantivyIndex) -> None:
+def test_statute_reference_matches_structured_field(index: SearchIndex) -> None:
     # j1 says "section 302(b) of the Pakistan Penal Code"; f1 has no reference in its text
     # but its case is charged under 302(b) PPC.
     assert ids(index.search("302 PPC", principals=None)) == ["f1", "j1"]
@@ -113,12 +113,12 @@ def test_statute_reference_matches_structured_field(index: TantivyIndex) -> None
     assert ids(index.search("", principals=None, filters={"section": "302 PPC"})) == ["f1", "j1"]
 
 
-def test_statute_reference_is_highlighted_as_written(index: TantivyIndex) -> None:
+def test_statute_reference_is_highlighted_as_written(index: SearchIndex) -> None:
     (hit,) = index.search("302 PPC", principals=None, filters={"kind": "judgment"}).hits
     assert "<mark>302(b)</mark>" in hit.snippets[0]
 
 
-def test_name_variants_fold_alike_in_index_and_query(index: TantivyIndex) -> None:
+def test_name_variants_fold_alike_in_index_and_query(index: SearchIndex) -> None:
     assert terms("Mohd. Husain") == terms("Muhammad Hussain") == ["muhammad", "hussain"]
     for q in ("Muhammad Hussain", '"Mohammad Hussein"', "muhammed AND husain"):
         assert ids(index.search(q, principals=None)) == ["f1", "j2"], q
@@ -126,7 +126,7 @@ def test_name_variants_fold_alike_in_index_and_query(index: TantivyIndex) -> Non
     assert "<mark>Mohammad Husain</mark>" in hit.snippets[0]
 
 
-def test_fielded_filters_and_year_range(index: TantivyIndex) -> None:
+def test_fielded_filters_and_year_range(index: SearchIndex) -> None:
     def found(**filters: str) -> list[str]:
         return ids(index.search("", principals=None, filters=filters))
 
@@ -141,7 +141,7 @@ def test_fielded_filters_and_year_range(index: TantivyIndex) -> None:
         found(year_from="last year")
 
 
-def test_facets_count_documents_and_agree_with_filters(index: TantivyIndex) -> None:
+def test_facets_count_documents_and_agree_with_filters(index: SearchIndex) -> None:
     res = index.search("", principals=None, facets=True)
     assert set(res.facets) == set(FACET_FIELDS)
     assert counts(res, "kind") == {"judgment": 2, "document": 2, "statute": 1}
@@ -161,14 +161,14 @@ def test_facets_count_documents_and_agree_with_filters(index: TantivyIndex) -> N
     assert counts(narrowed, "court") == {"High Court": 1, "ATC Karachi": 1}
 
 
-def test_facets_respect_the_query(index: TantivyIndex) -> None:
+def test_facets_respect_the_query(index: SearchIndex) -> None:
     res = index.search("FIR", principals=None, facets=True)
     assert res.total == 2
     assert counts(res, "doc_type") == {"fir": 2}
     assert counts(res, "district") == {"khi": 1, "hyd": 1}
 
 
-def test_facets_never_count_invisible_documents(index: TantivyIndex) -> None:
+def test_facets_never_count_invisible_documents(index: SearchIndex) -> None:
     res = index.search("", principals={"public", "district:hyd"}, facets=True)
     assert res.total == 4
     assert counts(res, "doc_type") == {"judgment": 2, "fir": 1, "statute": 1}
@@ -180,7 +180,7 @@ def test_facets_never_count_invisible_documents(index: TantivyIndex) -> None:
     assert nobody.total == 0 and all(v == () for v in nobody.facets.values())
 
 
-def test_sort_by_date_newest_first_undated_last(index: TantivyIndex) -> None:
+def test_sort_by_date_newest_first_undated_last(index: SearchIndex) -> None:
     res = index.search("", principals=None, sort="date")
     assert [h.doc_id for h in res.hits] == ["f1", "f2", "j2", "j1", "s1"]
     page2 = index.search("", principals=None, sort="date", limit=2, offset=2)
@@ -189,8 +189,8 @@ def test_sort_by_date_newest_first_undated_last(index: TantivyIndex) -> None:
         index.search("", principals=None, sort="alphabetical")
 
 
-def test_several_snippets_per_document(tmp_path: Path) -> None:
-    idx = TantivyIndex(tmp_path / "i2")
+def test_several_snippets_per_document(text_index: SearchIndex) -> None:
+    idx = text_index
     filler = " ".join(["evidence"] * 60)
     idx.upsert([p("long", 0, f"The pistol was recovered. {filler} The pistol was sealed. "
                              f"{filler} A second pistol appeared.")])  # fmt: skip

@@ -1,4 +1,7 @@
-"""TantivyIndex against a real on-disk Tantivy index (no mocks)."""
+"""The SearchIndex contract, run on every backend (`text_index`: Tantivy, Elasticsearch).
+
+The Tantivy-only behaviour (files on disk, the writer lock) is tested at the end.
+"""
 
 from __future__ import annotations
 
@@ -27,12 +30,12 @@ def ids(result: object) -> list[str]:
 
 
 @pytest.fixture
-def index(tmp_path: Path) -> TantivyIndex:
-    return TantivyIndex(tmp_path / "idx")
+def index(text_index: SearchIndex) -> SearchIndex:
+    return text_index
 
 
 @pytest.fixture
-def corpus(index: TantivyIndex) -> TantivyIndex:
+def corpus(index: SearchIndex) -> SearchIndex:
     index.upsert(
         [
             passage("fir-1", 0, "FIR 12/2011 lodged at PS Civil Lines Karachi, section 302 PPC.",
@@ -50,14 +53,14 @@ def corpus(index: TantivyIndex) -> TantivyIndex:
     return index
 
 
-def test_is_a_search_index(index: TantivyIndex) -> None:
+def test_is_a_search_index(index: SearchIndex) -> None:
     assert isinstance(index, SearchIndex)
     assert index.count() == 0
     ok, detail = index.ping()
-    assert ok and "tantivy" in detail
+    assert ok and "passages" in detail
 
 
-def test_search_groups_passages_per_document(corpus: TantivyIndex) -> None:
+def test_search_groups_passages_per_document(corpus: SearchIndex) -> None:
     assert corpus.count() == 5
     res = corpus.search("accused", principals=None)
     assert res.total == 2
@@ -72,13 +75,13 @@ def test_search_groups_passages_per_document(corpus: TantivyIndex) -> None:
     assert all("<mark>" in s for s in res.hits[0].snippets)
 
 
-def test_ranking_prefers_more_query_words(corpus: TantivyIndex) -> None:
+def test_ranking_prefers_more_query_words(corpus: SearchIndex) -> None:
     res = corpus.search("murder weak bail", principals=None)
     assert ids(res)[0] == "judg-1"
     assert res.hits[0].score > res.hits[-1].score
 
 
-def test_upsert_replaces_all_passages_of_a_document(corpus: TantivyIndex) -> None:
+def test_upsert_replaces_all_passages_of_a_document(corpus: SearchIndex) -> None:
     corpus.upsert([passage("fir-1", 0, "Corrected FIR text about a stolen motorcycle.",
                            case_id="c1", acl=("case:c1",))])  # fmt: skip
     assert corpus.count() == 4  # fir-1 had two passages, now one
@@ -86,7 +89,7 @@ def test_upsert_replaces_all_passages_of_a_document(corpus: TantivyIndex) -> Non
     assert ids(corpus.search("motorcycle", principals=None)) == ["fir-1"]
 
 
-def test_delete_documents(corpus: TantivyIndex) -> None:
+def test_delete_documents(corpus: SearchIndex) -> None:
     corpus.delete_documents(["fir-1", "no-such-doc"])
     assert corpus.count() == 3
     assert corpus.search("karachi", principals=None).total == 0
@@ -95,7 +98,7 @@ def test_delete_documents(corpus: TantivyIndex) -> None:
     assert corpus.count() == 0
 
 
-def test_permissions_filter_inside_the_query(corpus: TantivyIndex) -> None:
+def test_permissions_filter_inside_the_query(corpus: SearchIndex) -> None:
     # "murder" is in judg-1 (public) and memo-9 (case c9 / district skr only)
     assert corpus.search("murder", principals=None).total == 2
     public = corpus.search("murder", principals={"public"})
@@ -106,12 +109,12 @@ def test_permissions_filter_inside_the_query(corpus: TantivyIndex) -> None:
     assert corpus.search("karachi", principals=["case:c1"]).total == 1
 
 
-def test_empty_principals_see_nothing(corpus: TantivyIndex) -> None:
+def test_empty_principals_see_nothing(corpus: SearchIndex) -> None:
     assert corpus.search("murder", principals=set()) == corpus.search("zzz", principals=None)
     assert corpus.search("", principals=()).total == 0
 
 
-def test_total_excludes_invisible_documents_beyond_the_page(index: TantivyIndex) -> None:
+def test_total_excludes_invisible_documents_beyond_the_page(index: SearchIndex) -> None:
     visible = [passage(f"v{i}", j, f"robbery report {i} part {j}") for i in range(30)
                for j in range(3)]  # fmt: skip
     hidden = [passage(f"h{i}", 0, "robbery robbery robbery", acl=("case:secret",))
@@ -128,7 +131,7 @@ def test_total_excludes_invisible_documents_beyond_the_page(index: TantivyIndex)
     assert index.search("robbery", principals=None, limit=0).total == 70
 
 
-def test_filters(corpus: TantivyIndex) -> None:
+def test_filters(corpus: SearchIndex) -> None:
     judgments = corpus.search("case", principals=None, filters={"kind": "judgment"})
     assert sorted(ids(judgments)) == ["judg-1", "judg-2"]
     assert corpus.search("", principals=None, filters={"case_id": "c1"}).total == 1
@@ -138,7 +141,7 @@ def test_filters(corpus: TantivyIndex) -> None:
         corpus.search("x", principals=None, filters={"acl": "public"})
 
 
-def test_phrase_boolean_and_prefix_queries(corpus: TantivyIndex) -> None:
+def test_phrase_boolean_and_prefix_queries(corpus: SearchIndex) -> None:
     def found(q: str) -> list[str]:
         return sorted(ids(corpus.search(q, principals=None)))
 
@@ -174,12 +177,12 @@ def test_phrase_boolean_and_prefix_queries(corpus: TantivyIndex) -> None:
         ("x " * 600, "too long"),
     ],
 )
-def test_bad_queries_raise_query_error(corpus: TantivyIndex, query: str, message: str) -> None:
+def test_bad_queries_raise_query_error(corpus: SearchIndex, query: str, message: str) -> None:
     with pytest.raises(QueryError, match=message):
         corpus.search(query, principals=None)
 
 
-def test_snippets_are_escaped_and_highlighted(index: TantivyIndex) -> None:
+def test_snippets_are_escaped_and_highlighted(index: SearchIndex) -> None:
     index.upsert([passage("x", 0, 'Exhibit <script>alert("x")</script> shows the Pistol & knife.')])
     (hit,) = index.search("pistol", principals=None).hits
     (snippet,) = hit.snippets
@@ -190,7 +193,7 @@ def test_snippets_are_escaped_and_highlighted(index: TantivyIndex) -> None:
     assert "<mark>script</mark>&gt;" in hit.snippets[0]
 
 
-def test_several_snippets_from_a_long_passage(index: TantivyIndex) -> None:
+def test_several_snippets_from_a_long_passage(index: SearchIndex) -> None:
     filler = " ".join(["lorem"] * 80)
     text = f"Murder at dawn. {filler} The murder weapon. {filler} A murder trial {filler}"
     index.upsert([passage("long", 0, text)])
@@ -202,7 +205,7 @@ def test_several_snippets_from_a_long_passage(index: TantivyIndex) -> None:
     assert all(len(s) < 400 for s in hit.snippets)
 
 
-def test_urdu_with_diacritics_and_digit_variants(index: TantivyIndex) -> None:
+def test_urdu_with_diacritics_and_digit_variants(index: SearchIndex) -> None:
     index.upsert(
         [
             passage("ur-1", 0, "مُقدّمہ نمبر ۱۲۳/۲۰۱۱ تھانہ سول لائن میں درج کیا گیا۔",
@@ -222,6 +225,25 @@ def test_urdu_with_diacritics_and_digit_variants(index: TantivyIndex) -> None:
     assert index.search("کيس", principals=None).total == 0  # ک is not Sindhi ڪ
     assert ids(index.search("ایف", principals=None)) == ["ur-1"]  # title words count
     assert ids(index.search("مقد*", principals=None, filters={"language": "ur"})) == ["ur-1"]
+
+
+def test_blank_query_lists_visible_documents_with_lead_snippet(corpus: SearchIndex) -> None:
+    res = corpus.search("  ", principals={"public"})
+    assert sorted(ids(res)) == ["judg-1", "judg-2"]
+    assert all(h.snippets and "<mark>" not in h.snippets[0] for h in res.hits)
+
+
+def test_invalid_arguments(index: SearchIndex) -> None:
+    with pytest.raises(ValueError, match="duplicate passage id"):
+        index.upsert([passage("d", 0, "a"), passage("d", 0, "b")])
+    with pytest.raises(TypeError, match="acl"):
+        index.upsert([passage("d", 0, "a", acl="public")])
+    with pytest.raises(ValueError):
+        index.search("a", principals=None, limit=-1)
+    assert index.count() == 0
+
+
+# -- Tantivy only ---------------------------------------------------------------
 
 
 def test_reopen_from_disk(tmp_path: Path) -> None:
@@ -250,19 +272,3 @@ def test_two_instances_on_one_path(tmp_path: Path) -> None:
         lock_holder.wait_merging_threads()
     writer.upsert([passage("d3", 0, "unblocked worker")])
     assert reader.search("worker", principals=None).total == 3
-
-
-def test_blank_query_lists_visible_documents_with_lead_snippet(corpus: TantivyIndex) -> None:
-    res = corpus.search("  ", principals={"public"})
-    assert sorted(ids(res)) == ["judg-1", "judg-2"]
-    assert all(h.snippets and "<mark>" not in h.snippets[0] for h in res.hits)
-
-
-def test_invalid_arguments(index: TantivyIndex) -> None:
-    with pytest.raises(ValueError, match="duplicate passage id"):
-        index.upsert([passage("d", 0, "a"), passage("d", 0, "b")])
-    with pytest.raises(TypeError, match="acl"):
-        index.upsert([passage("d", 0, "a", acl="public")])
-    with pytest.raises(ValueError):
-        index.search("a", principals=None, limit=-1)
-    assert index.count() == 0

@@ -1,4 +1,5 @@
-"""SqliteVectorIndex on real SQLite files: ranking, permissions, filters, restarts, processes."""
+"""The VectorIndex contract on every backend (`vector_store`: SQLite, Elasticsearch);
+the SQLite-only behaviour (restarts, several processes) is tested with files directly."""
 
 from __future__ import annotations
 
@@ -28,8 +29,9 @@ def passage(doc_id: str, n: int, **kw: object) -> Passage:
 
 
 @pytest.fixture
-def index(tmp_path: Path) -> SqliteVectorIndex:
-    idx = SqliteVectorIndex(tmp_path / "v.sqlite3")
+def index(vector_store: VectorIndex) -> VectorIndex:
+    """The passages in the backend under test (`vector_store`: SQLite, Elasticsearch)."""
+    idx = vector_store
     idx.upsert(
         [
             passage("j1", 0),
@@ -46,14 +48,14 @@ def ids(result) -> list[str]:  # type: ignore[no-untyped-def]
     return [d.doc_id for d in result.documents]
 
 
-def test_is_a_vector_index(index: SqliteVectorIndex) -> None:
+def test_is_a_vector_index(index: VectorIndex) -> None:
     assert isinstance(index, VectorIndex)
     assert index.count() == 4
     assert index.ping()[0]
     assert index.doc_ids() == {"j1", "j2", "fir"}
 
 
-def test_documents_are_scored_from_their_best_passage(index: SqliteVectorIndex) -> None:
+def test_documents_are_scored_from_their_best_passage(index: VectorIndex) -> None:
     result = index.search(unit(0, 1), principals=None)
     assert ids(result) == ["j1", "j2", "fir"]  # j1's second passage points straight at the query
     top = result.documents[0]
@@ -63,7 +65,7 @@ def test_documents_are_scored_from_their_best_passage(index: SqliteVectorIndex) 
     assert result.total == 3
 
 
-def test_long_query_parts_are_averaged(index: SqliteVectorIndex) -> None:
+def test_long_query_parts_are_averaged(index: VectorIndex) -> None:
     # Two query parts: j2 matches both moderately, j1 one perfectly and one perfectly too
     result = index.search(np.stack([unit(1, 0), unit(0, 1)]), principals=None)
     assert ids(result)[0] == "j1"
@@ -72,7 +74,7 @@ def test_long_query_parts_are_averaged(index: SqliteVectorIndex) -> None:
     assert j2.score == pytest.approx(np.sqrt(0.5))
 
 
-def test_permissions_hide_and_do_not_count(index: SqliteVectorIndex) -> None:
+def test_permissions_hide_and_do_not_count(index: VectorIndex) -> None:
     public = index.search(unit(1, 0), principals={"public"})
     assert "fir" not in ids(public) and public.total == 2
     own = index.search(unit(1, 0), principals={"case:c1"})
@@ -80,21 +82,21 @@ def test_permissions_hide_and_do_not_count(index: SqliteVectorIndex) -> None:
     assert index.search(unit(1, 0), principals=set()).total == 0
 
 
-def test_filters_match_exactly(index: SqliteVectorIndex) -> None:
+def test_filters_match_exactly(index: VectorIndex) -> None:
     assert ids(index.search(unit(1, 0), principals=None, filters={"kind": "document"})) == ["fir"]
     assert index.search(unit(1, 0), principals=None, filters={"case_id": "zz"}).total == 0
     with pytest.raises(ValueError, match="unknown search filter"):
         index.search(unit(1, 0), principals=None, filters={"colour": "red"})
 
 
-def test_paging(index: SqliteVectorIndex) -> None:
+def test_paging(index: VectorIndex) -> None:
     everything = ids(index.search(unit(1, 0), principals=None))
     page = index.search(unit(1, 0), principals=None, limit=1, offset=1)
     assert ids(page) == everything[1:2] and page.total == 3
 
 
 def test_upsert_replaces_a_whole_document_and_delete_removes_it(
-    index: SqliteVectorIndex,
+    index: VectorIndex,
 ) -> None:
     index.upsert([passage("j1", 5)], unit(0, 0, 1)[None, :])
     result = index.search(unit(0, 0, 1), principals=None)
@@ -120,7 +122,7 @@ def test_survives_a_restart_and_sees_other_handles_writes(tmp_path: Path) -> Non
     assert ids(SqliteVectorIndex(path).search(unit(1), principals=None)) == ["b"]
 
 
-def test_rejects_bad_input(index: SqliteVectorIndex) -> None:
+def test_rejects_bad_input(index: VectorIndex) -> None:
     with pytest.raises(ValueError, match="shape"):
         index.upsert([passage("x", 0)], np.zeros((2, DIM), dtype=np.float32))
     with pytest.raises(ValueError, match="duplicate"):
