@@ -90,3 +90,41 @@ def test_an_upright_scan_is_not_turned(tmp_path: Path) -> None:
     result = ocr_image(Image.open(render_scan(TEXT, tmp_path / "scan.png")), "eng")
     assert (result.rotation, result.skew) == (0, 0.0)
     assert "189/2024" in result.text
+
+
+@pytest.mark.slow
+def test_an_upside_down_scan_is_turned_back(tmp_path: Path) -> None:
+    page = Image.open(render_scan(TEXT, tmp_path / "scan.png"))
+    result = ocr_image(page.rotate(180), "eng")
+    assert result.rotation == 180
+    assert "INFORMATION REPORT" in result.text and "Ghulam Rasool" in result.text
+
+
+FIR_SCANS = Path(__file__).resolve().parents[3] / "shared" / "data" / "fir_india_samples" / "images"
+
+
+@pytest.mark.slow
+def test_an_upright_noisy_form_is_not_read_again_upside_down(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # OSD calls this upright FIR form upside down; its first reading has far too many
+    # confident words for an upside-down page, so no second reading is spent on it.
+    scan = FIR_SCANS / "Airport PSAIRPORT-0010-2017-3678__1.jpg"
+    if not scan.exists():
+        pytest.skip("the FIR samples are not in ../shared/data")
+    from ingestion import ocr
+
+    turns: list[int] = []
+    real_detect = ocr.detect_rotation
+    monkeypatch.setattr(
+        ocr, "detect_rotation", lambda *a, **k: turns.append(real_detect(*a, **k)) or turns[-1]
+    )
+    readings: list[int] = []
+    real_read = ocr._tesseract_data
+    monkeypatch.setattr(
+        ocr, "_tesseract_data", lambda *a, **k: readings.append(1) or real_read(*a, **k)
+    )
+    result = ocr_image(Image.open(scan), "eng")
+    assert turns == [180]  # OSD's (wrong) proposal
+    assert len(readings) == 1 and result.rotation == 0
+    assert "FIRST INFORMATION REPORT" in result.text.upper()
