@@ -75,8 +75,10 @@ def main() -> int:
 
     from casefiles.models import Case, CaseDocument
     from ingestion.tasks import process_document
+    from library.models import Judgment
+    from library.seed import seed_library
     from mizan import outbox
-    from mizan.demo import seed
+    from mizan.demo import seed, seed_province
     from mizan.kernel import build_kernel
     from mizan.settings import load_settings
     from web import create_app
@@ -92,6 +94,10 @@ def main() -> int:
         )
         kernel = build_kernel(settings)
         seed(kernel)
+        seed_province(kernel, cases=600)  # enough for the dashboard to have a shape
+        seed_library(kernel, judgments=60)
+        while outbox.drain(kernel):  # index (and embed) the library before the shots
+            pass
         app = create_app(settings, kernel=kernel)
         server = make_server("127.0.0.1", 0, app, threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -149,7 +155,7 @@ def main() -> int:
                 shot(clerk, "case.png")
 
                 rahim = session("pp.rahim")
-                rahim.goto(f"/search/?q={SEARCH_WORD}")
+                rahim.goto(f"/search/?q={SEARCH_WORD}&kind=document")
                 expect(rahim.locator(".snippet mark").first).to_be_visible()
                 shot(rahim, "search.png")
                 rahim.locator(".hit h2 a").first.click()
@@ -164,6 +170,21 @@ def main() -> int:
                 admin = session("admin")
                 admin.goto("/admin/users")
                 shot(admin, "admin-users.png")
+
+                rahim.goto("/library/ppc/302")
+                shot(rahim, "library-section.png")
+                cited = kernel.store.find(Judgment, {}, sort=[("cited_by_count", -1)], limit=1)
+                rahim.goto(f"/library/judgments/{cited[0].id}")
+                shot(rahim, "library-judgment.png")
+
+                dpp = session("dpp.south")
+                dpp.goto("/search/?q=302+PPC&mode=keyword")
+                expect(dpp.locator(".facets").first).to_be_visible()
+                shot(dpp, "search-facets.png")
+
+                pg = session("pg.sindh")
+                pg.goto("/dashboard/")
+                shot(pg, "dashboard.png")
                 browser.close()
         finally:
             server.shutdown()
