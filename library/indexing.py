@@ -49,9 +49,14 @@ def entry_of(doc_id: str) -> tuple[str, str] | None:
     return None
 
 
+#: Judgments per outbox entry: the worker embeds ~14 passages per CPU-second, so an entry
+#: of 10 judgments takes seconds, not minutes, and a stopping worker finishes quickly.
+ENTRY_JUDGMENTS = 10
+
+
 def enqueue_judgments(store: DocumentStore, ids: list[str]) -> None:
-    if ids:
-        outbox.enqueue(store, TOPIC, {"judgments": ids})
+    for start in range(0, len(ids), ENTRY_JUDGMENTS):
+        outbox.enqueue(store, TOPIC, {"judgments": ids[start : start + ENTRY_JUDGMENTS]})
 
 
 def enqueue_sections(store: DocumentStore, act_code: str, removed: Sequence[str] = ()) -> None:

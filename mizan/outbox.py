@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any
@@ -51,10 +52,18 @@ def enqueue(store: DocumentStore, topic: str, payload: dict[str, Any]) -> Outbox
     )
 
 
-def drain(kernel: Kernel, limit: int = 1000, max_attempts: int = 5) -> int:
-    """Apply pending entries oldest first; returns how many were applied."""
+def drain(
+    kernel: Kernel, limit: int = 1000, max_attempts: int = 5, budget: float | None = None
+) -> int:
+    """Apply pending entries oldest first; returns how many were applied.
+
+    With ``budget`` (seconds), stop starting new entries once it is spent (at
+    least one is applied), so a worker asked to stop is not held for minutes of
+    embedding; the rest wait for the next drain.
+    """
     store = kernel.store
     applied = 0
+    deadline = None if budget is None else time.monotonic() + budget
     for entry in store.find(
         OutboxEntry, {"attempts": {"$lt": max_attempts}}, sort=[("_id", 1)], limit=limit
     ):
@@ -74,6 +83,8 @@ def drain(kernel: Kernel, limit: int = 1000, max_attempts: int = 5) -> int:
         with suppress(StaleWriteError, NotFoundError):  # another drainer applied it too
             store.delete(entry)
         applied += 1
+        if deadline is not None and time.monotonic() > deadline:
+            break
     return applied
 
 

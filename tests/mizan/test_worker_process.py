@@ -38,9 +38,16 @@ def start_worker(settings) -> subprocess.Popen:  # type: ignore[no-untyped-def]
 
 
 def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
-    """Stop by PID and wait (never `timeout`: polling-broker workers take seconds to stop)."""
+    """Stop by PID and wait (never `timeout`: polling-broker workers take seconds to stop).
+
+    SIGTERM goes to the main process only, as `scripts/run.sh` sends it: a pool child
+    killed under a warm shutdown can leave Celery waiting for it. SIGKILL takes the group.
+    """
     if proc.poll() is None:
-        os.killpg(proc.pid, sig)
+        if sig == signal.SIGKILL:
+            os.killpg(proc.pid, sig)
+        else:
+            proc.send_signal(sig)
         proc.wait(timeout=60)
 
 
