@@ -38,7 +38,6 @@ from search.embeddings import DIM
 from search.normalize import terms
 from search.port import (
     FACET_FIELDS,
-    SORTS,
     FacetValue,
     Hit,
     Passage,
@@ -46,6 +45,7 @@ from search.port import (
     SearchIndex,
     SearchResult,
     SearchUnavailableError,
+    check_page,
     check_passages,
     split_filters,
 )
@@ -494,10 +494,7 @@ class ElasticIndex(_OnOneIndex, SearchIndex):
         sort: str = "relevance",
         facets: bool = False,
     ) -> SearchResult:
-        if limit < 0 or offset < 0:
-            raise ValueError("limit and offset must be >= 0")
-        if sort not in SORTS:
-            raise ValueError(f"unknown sort {sort!r}; allowed: {SORTS}")
+        check_page(limit, offset, sort)
         node = parse_query(query)
         body = search_body(
             node, principals, filters, limit=limit, offset=offset, sort=sort,

@@ -33,7 +33,7 @@ from mizan.i18n import gettext as _
 from search.embeddings import Embedder
 from search.normalize import terms
 from search.passages import windows
-from search.port import Hit, QueryError, SearchIndex, SearchResult
+from search.port import Hit, QueryError, SearchIndex, SearchResult, check_page
 from search.ranking import Ranked, rank, to_hit
 from search.tantivy_index import MAX_QUERY_CHARS, MAX_QUERY_WORDS
 from search.vector_port import DocumentMatch, VectorIndex
@@ -265,8 +265,7 @@ def search(
     least `MIN_DEPTH` documents before fusion.
     """
     check_mode(mode)
-    if limit < 0 or offset < 0:
-        raise ValueError("limit and offset must be >= 0")
+    check_page(limit, offset)
     query = query.strip()
     if (mode == "keyword" or not query) and not is_facts_query(query):
         return index.search(  # the keyword engine pages and highlights by itself

@@ -26,6 +26,7 @@ __all__ = [
     "SearchIndex",
     "SearchResult",
     "SearchUnavailableError",
+    "check_page",
 ]
 
 #: The principal every user holds; passages with it in their ACL are public.
@@ -197,6 +198,14 @@ class SearchIndex(Protocol):
     def ping(self) -> tuple[bool, str]:
         """Health check for the status page: (ok, human-readable detail)."""
         ...
+
+
+def check_page(limit: int, offset: int, sort: str = "relevance") -> None:
+    """Refuse a search page no adapter can serve (shared by every adapter and the fusion)."""
+    if limit < 0 or offset < 0:
+        raise ValueError("limit and offset must be >= 0")
+    if sort not in SORTS:
+        raise ValueError(f"unknown sort {sort!r}; allowed: {SORTS}")
 
 
 def check_passages(passages: Sequence[Passage]) -> None:

@@ -66,7 +66,6 @@ from casefiles.offences import find_section_refs
 from search.normalize import Token, folded_from, terms, tokenize
 from search.port import (
     FACET_FIELDS,
-    SORTS,
     FacetValue,
     Hit,
     Passage,
@@ -75,6 +74,7 @@ from search.port import (
     SearchIndex,
     SearchResult,
     SearchUnavailableError,
+    check_page,
     check_passages,
     split_filters,
 )
@@ -853,10 +853,7 @@ class TantivyIndex(SearchIndex):
         sort: str = "relevance",
         facets: bool = False,
     ) -> SearchResult:
-        if limit < 0 or offset < 0:
-            raise ValueError("limit and offset must be >= 0")
-        if sort not in SORTS:
-            raise ValueError(f"unknown sort {sort!r}; allowed: {SORTS}")
+        check_page(limit, offset, sort)
         node = parse_query(query)
         restrictions = self._restrictions(principals, filters)
         if principals is not None and not principals:

@@ -17,7 +17,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from search.embeddings import DIM
-from search.port import Passage
+from search.port import Passage, check_page
 
 __all__ = ["DocumentMatch", "PassageMatch", "VectorIndex", "VectorResult", "query_matrix"]
 
@@ -93,8 +93,7 @@ class VectorIndex(Protocol):
 
 def query_matrix(vectors: np.ndarray, limit: int, offset: int) -> np.ndarray:
     """Check a `VectorIndex.search` request (shared by every adapter): the parts as rows."""
-    if limit < 0 or offset < 0:
-        raise ValueError("limit and offset must be >= 0")
+    check_page(limit, offset)
     q = np.asarray(vectors, dtype=np.float32)
     if q.ndim == 1:
         q = q[None, :]
