@@ -437,7 +437,10 @@ class SqliteVectorIndex(VectorIndex):
 def _rank_documents(
     doc_names: Sequence[str], sims: np.ndarray
 ) -> tuple[list[tuple[str, float]], dict[str, list[int]]]:
-    """Documents best first by mean over query parts of their best passage; ties by id."""
+    """Documents best first by their best match to any query part (see `VectorIndex.search`).
+
+    Ties by id.
+    """
     groups: dict[str, list[int]] = {}
     for i, doc_id in enumerate(doc_names):
         groups.setdefault(doc_id, []).append(i)
@@ -445,6 +448,6 @@ def _rank_documents(
     order = np.fromiter((i for n in names for i in groups[n]), dtype=np.int64, count=len(doc_names))
     starts = np.cumsum([0] + [len(groups[n]) for n in names[:-1]])
     best = np.maximum.reduceat(sims[order], starts, axis=0)  # (documents, query parts)
-    scores = best.mean(axis=1)
+    scores = best.max(axis=1)
     ranked = sorted(zip(names, scores.tolist(), strict=True), key=lambda t: (-t[1], t[0]))
     return ranked, groups

@@ -66,8 +66,9 @@ class VectorIndex(Protocol):
         """Rank visible documents by similarity to the query vectors (rows of `vectors`).
 
         A long query is embedded as several parts; a document's score is the
-        mean over the parts of its best passage's cosine, so a document must
-        match the whole description, not one sentence of it. `principals`
+        best cosine between any part and any of its passages: a description
+        of facts raises several legal points, and a judgment or a section
+        that decides one of them is relevant (see `search.hybrid`). `principals`
         None means unrestricted; otherwise only passages whose acl meets
         them are considered (and counted). `filters` match exactly on
         `search.port.FILTER_FIELDS`.

@@ -33,6 +33,35 @@ def test_a_long_description_becomes_keyword_parts() -> None:
     assert all(len(p.split()) <= 8 for p in parts)
 
 
+def test_a_long_description_scores_each_document_by_its_best_part(kernel: Kernel) -> None:
+    trap = "vigilance trap marked currency notes bribe recovered briefcase " * 5
+    remarks = "appellate judge disparaging remarks expunction resignation minister " * 5
+    facts = f"{trap} {remarks}"  # 80 words: a description, searched in two parts
+    upsert_indexed(
+        kernel,
+        [
+            judgment("both", "A bribe in marked currency notes; the judge's disparaging remarks."),
+            judgment("remarks", "Disparaging remarks by an appellate judge: expunction ordered."),
+            judgment("other", "A dispute about a lease of agricultural land."),
+        ],
+    )
+    parts = facts_parts(facts)
+    assert len(parts) == 2 and is_facts_query(facts)
+    per_part = [
+        dict((r.doc_id, r.score) for r in hybrid.rank(kernel.index, part, principals=None,
+                                                      filters=None, depth=10)[1])
+        for part in parts
+    ]  # fmt: skip
+    total, ranked = hybrid.keyword_ranking(
+        kernel.index, facts, principals=None, filters=None, depth=10
+    )
+    scores = {r.doc_id: r.score for r in ranked}
+    assert total == 2 and set(scores) == {"both", "remarks"}
+    for doc_id, score in scores.items():  # the best part, not the sum over the parts
+        assert score == pytest.approx(max(p.get(doc_id, 0.0) for p in per_part))
+    assert scores["both"] < sum(p["both"] for p in per_part)
+
+
 def test_unknown_mode_is_refused(kernel: Kernel) -> None:
     with pytest.raises(ModeError, match="keyword, semantic or hybrid"):
         search_documents(kernel, SYSTEM, "murder", mode="fuzzy")

@@ -65,13 +65,15 @@ def test_documents_are_scored_from_their_best_passage(index: VectorIndex) -> Non
     assert result.total == 3
 
 
-def test_long_query_parts_are_averaged(index: VectorIndex) -> None:
-    # Two query parts: j2 matches both moderately, j1 one perfectly and one perfectly too
+def test_a_long_query_scores_the_best_part(index: VectorIndex) -> None:
+    # Two query parts: j1 matches both perfectly, the FIR one part almost perfectly and
+    # the other hardly at all, j2 both moderately. Matching one part well beats matching
+    # every part moderately (a mean over the parts would put j2 before the FIR).
     result = index.search(np.stack([unit(1, 0), unit(0, 1)]), principals=None)
-    assert ids(result)[0] == "j1"
+    assert ids(result) == ["j1", "fir", "j2"]
     assert result.documents[0].score == pytest.approx(1.0)
-    j2 = next(d for d in result.documents if d.doc_id == "j2")
-    assert j2.score == pytest.approx(np.sqrt(0.5))
+    assert result.documents[1].score == pytest.approx(float(unit(1, 0.1)[0]))
+    assert result.documents[2].score == pytest.approx(np.sqrt(0.5))
 
 
 def test_permissions_hide_and_do_not_count(index: VectorIndex) -> None:
