@@ -41,7 +41,7 @@ from pymongo.collection import Collection
 from mizan.storage.errors import DuplicateKeyError, NotFoundError, StaleWriteError
 from mizan.storage.model import Model
 from mizan.storage.port import Filter, Sort, iter_by_id
-from mizan.storage.sqlite_filters import FilterCompiler, resolve_path, sort_sql
+from mizan.storage.sqlite_filters import FilterCompiler, resolve_path, sort_sql, tie_direction
 
 M = TypeVar("M", bound=Model)
 
@@ -326,7 +326,8 @@ class MongoStore:
         terms = list(sort or [])
         sort_sql(cls, terms)  # validation only: unknown fields, list fields, bad directions
         if not any(key == "_id" for key, _ in terms):
-            terms.append(("_id", 1))  # ties broken by id, so pages never overlap
+            # Ties broken by id (as in SQLite), so pages never overlap.
+            terms.append(("_id", -1 if tie_direction(terms) == "DESC" else 1))
         # Same paging as SQLite's LIMIT/OFFSET: limit 0 is no rows, a negative limit is none.
         if limit is not None and int(limit) == 0:
             return []

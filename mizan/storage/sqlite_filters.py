@@ -428,8 +428,17 @@ def compile_filter(cls: type[BaseDocument], flt: Mapping[str, Any] | None) -> tu
     return sql, compiler.params
 
 
+def tie_direction(sort: list[tuple[str, int]] | None) -> str:
+    """ASC or DESC: the direction of the first sort key (ASC without one)."""
+    return "DESC" if sort and sort[0][1] == -1 else "ASC"
+
+
 def sort_sql(cls: type[BaseDocument], sort: list[tuple[str, int]] | None) -> str:
-    """ORDER BY for a sort spec; the id breaks ties so pages never overlap."""
+    """ORDER BY for a sort spec; the id breaks ties so pages never overlap.
+
+    Ties go the way of the first key: ids sort by creation, so a "newest first"
+    list keeps records made in the same millisecond newest first too.
+    """
     terms: list[str] = []
     for key, direction in sort or []:
         if direction not in (1, -1):
@@ -443,5 +452,5 @@ def sort_sql(cls: type[BaseDocument], sort: list[tuple[str, int]] | None) -> str
             raise FilterError(f"Cannot sort by {key!r}: it holds a list.")
         terms.append(f"json_extract(doc, {FilterCompiler.value_path(steps)}) {order}")
     if not any(t.startswith("id ") for t in terms):
-        terms.append("id ASC")
+        terms.append(f"id {tie_direction(sort)}")
     return ", ".join(terms)

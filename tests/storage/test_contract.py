@@ -349,12 +349,12 @@ def test_bad_sort_raises_filter_error(catalog: DocumentStore, sort: list[tuple[s
 @pytest.mark.parametrize(
     ("sort", "expected"),
     [
-        ([("rank", 1)], ["i2", "i5", "i1", "i4", "i3"]),
-        ([("rank", -1)], ["i3", "i1", "i4", "i5", "i2"]),  # the tie stays in id order
+        ([("rank", 1)], ["i2", "i5", "i1", "i4", "i3"]),  # the tie in id order
+        ([("rank", -1)], ["i3", "i4", "i1", "i5", "i2"]),  # tie newest id first, like the key
         ([("name", 1)], ["i5", "i1", "i3", "i2", "i4"]),  # missing sorts first
-        ([("name", -1)], ["i4", "i2", "i1", "i3", "i5"]),
+        ([("name", -1)], ["i4", "i2", "i3", "i1", "i5"]),
         ([("name", 1), ("rank", -1)], ["i5", "i3", "i1", "i2", "i4"]),
-        ([("when", -1)], ["i2", "i1", "i3", "i4", "i5"]),
+        ([("when", -1)], ["i2", "i1", "i3", "i5", "i4"]),
         ([("info.kind", 1)], ["i3", "i5", "i2", "i1", "i4"]),
         ([("_id", -1)], ["i5", "i4", "i3", "i2", "i1"]),
     ],
@@ -375,7 +375,7 @@ def test_skip_limit_pages_cover_everything_once(store: DocumentStore) -> None:
     assert [len(p) for p in pages] == [5, 5, 5, 5, 3]
     assert [i for page in pages for i in page] == whole
     assert len(set(whole)) == 23
-    assert _ids(store.find(StoreItem, {"rank": 1}, sort=sort, skip=2, limit=2)) == ["p09", "p13"]
+    assert _ids(store.find(StoreItem, {"rank": 1}, sort=sort, skip=2, limit=2)) == ["p13", "p09"]
     assert store.find(StoreItem, {}, limit=0) == []
 
 

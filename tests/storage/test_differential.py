@@ -282,8 +282,8 @@ def oracle_find(
 ) -> list[str]:
     query = _split_operators(_as_server_sees_it(flt))
     terms = list(sort)
-    if not any(key == "_id" for key, _ in terms):
-        terms.append(("_id", 1))
+    if not any(key == "_id" for key, _ in terms):  # ties go the first key's way
+        terms.append(("_id", -1 if terms and terms[0][1] == -1 else 1))
     cursor = coll.find(query, sort=terms, skip=skip)
     if limit:
         cursor = cursor.limit(limit)
