@@ -111,6 +111,16 @@ class Embedder:
                 self._model = _load_model()
             return self._model
 
+    @property
+    def loaded(self) -> bool:
+        """True once the model is in memory (health checks ask without loading it)."""
+        return self._model is not None
+
+    def warm(self) -> None:
+        """Load the model and run it once, so the first user's search does not wait for it."""
+        self._encode(["warm-up"])
+        self.encoded -= 1  # not a passage
+
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         vecs = self.model.encode(
             list(texts),
