@@ -42,6 +42,7 @@ from search.normalize import terms
 from search.passages import windows
 from search.port import (
     FACET_FIELDS,
+    FACET_VALUES,
     FacetValue,
     Hit,
     QueryError,
@@ -49,8 +50,8 @@ from search.port import (
     SearchResult,
     check_page,
 )
+from search.query_syntax import MAX_QUERY_CHARS, MAX_QUERY_WORDS
 from search.ranking import Ranked, rank, to_hit
-from search.tantivy_index import FACET_VALUES, MAX_QUERY_CHARS, MAX_QUERY_WORDS
 from search.vector_port import DocumentMatch, VectorIndex
 
 __all__ = [
