@@ -12,6 +12,7 @@ from wtforms.validators import Length, Optional
 
 from casefiles.approvals import limitation
 from casefiles.hearings import Hearing, known_courts, people
+from casefiles.holidays import working_calendar
 from casefiles.matters import (
     FORUMS,
     MATTER_KINDS,
@@ -155,9 +156,10 @@ def show(matter_id: str):  # type: ignore[no-untyped-def]
 def _deadlines(matter: Matter, case: Case, siblings: list[Matter]) -> list[CaseDeadline]:
     """The matter's own clocks; an appeal against acquittal also shows the State's
     limitation date, met once the appeal is filed."""
-    found = matter_deadlines(matter, case, siblings, today())
+    calendar = working_calendar(kernel().store, today())
+    found = matter_deadlines(matter, case, siblings, today(), calendar=calendar)
     if matter.kind == "appeal_acquittal":
-        due = limitation(case, today())
+        due = limitation(case, today(), calendar)
         if due is not None:
             found.insert(0, CaseDeadline(due.deadline, "met") if matter.filed_on else due)
     return found
