@@ -83,4 +83,4 @@ def _warm_model_in_pool_process(**_: object) -> None:
     from mizan.kernel import process_kernel
     from search.warmup import start_warm_up
 
-    start_warm_up(process_kernel())
+    start_warm_up(process_kernel(), read_vectors=False)  # it writes vectors, never searches

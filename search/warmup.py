@@ -22,25 +22,30 @@ __all__ = ["start_warm_up", "warm_up"]
 log = logging.getLogger(__name__)
 
 
-def warm_up(kernel: Kernel) -> None:
-    """Load and run the model, and read the vector index into this process's memory."""
+def warm_up(kernel: Kernel, *, read_vectors: bool = True) -> None:
+    """Load and run the model; with `read_vectors`, read the vector index into memory too.
+
+    A web process searches the vectors (the embedded index keeps them in memory);
+    a worker only writes them, so it reads none.
+    """
     vector = kernel.embedder.warm()
-    kernel.vectors.search(vector, principals=set(), limit=1)  # sees nothing; loads the matrix
+    if read_vectors:
+        kernel.vectors.search(vector, principals=set(), limit=1)  # sees nothing; loads them
 
 
-def _warm_quietly(kernel: Kernel) -> None:
+def _warm_quietly(kernel: Kernel, read_vectors: bool) -> None:
     try:
-        warm_up(kernel)
+        warm_up(kernel, read_vectors=read_vectors)
     except Exception:
         log.exception("Warming the embedding model failed; the first meaning search will load it")
 
 
-def start_warm_up(kernel: Kernel) -> threading.Thread | None:
+def start_warm_up(kernel: Kernel, *, read_vectors: bool = True) -> threading.Thread | None:
     """Start warming in a daemon thread (None when the setting turns it off)."""
     if not kernel.settings.warm_model:
         return None
     thread = threading.Thread(
-        target=_warm_quietly, args=(kernel,), name="mizan-warm-model", daemon=True
+        target=_warm_quietly, args=(kernel, read_vectors), name="mizan-warm-model", daemon=True
     )
     thread.start()
     return thread
