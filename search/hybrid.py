@@ -76,6 +76,9 @@ DEFAULT_MODE = "hybrid"
 RRF_K = 60
 #: Each engine ranks at least this many documents before fusion.
 MIN_DEPTH = 100
+#: The keyword engine's top documents fused with the semantic ones (deeper keyword matches
+#: follow in keyword order). Fixed, like SEMANTIC_DEPTH, so pages never overlap.
+FUSION_DEPTH = MIN_DEPTH
 #: The semantic engine's nearest documents that may count as matches. Fixed, so the
 #: count of a search does not change as the user pages through it.
 SEMANTIC_DEPTH = MIN_DEPTH
@@ -356,12 +359,16 @@ def matching_documents(
     filters: Mapping[str, str] | None,
     depth: int,
 ) -> Matches:
-    """Semantic or hybrid matches (see the module's rule), ranked as `ranked_documents` ranks.
+    """Semantic or hybrid matches (see the module's rule), best first, at least `depth` of them.
 
-    Hybrid: fused order of the keyword top `depth` and the semantic top
-    `SEMANTIC_DEPTH`, keeping keyword matches and semantic matches above the
-    floor. A semantic match outside the keyword top `depth` is asked of the
-    text engine (is it a deeper keyword match?) so no document is counted twice.
+    Hybrid: the fused order of the keyword top `FUSION_DEPTH` and the semantic
+    top `SEMANTIC_DEPTH`, keeping keyword matches and semantic matches above the
+    floor; then the keyword matches ranked below, in keyword order, as far as
+    `depth` needs. Both parts are fixed whatever page is asked for, so pages
+    never overlap and the count never changes. A semantic match outside the
+    keyword top is asked of the text engine (is it a deeper keyword match?), so
+    no document is counted twice. A pasted description is searched in parts
+    down to `FUSION_DEPTH` each; their union is its keyword matches.
     """
     _, matches = semantic_matches(
         vectors, embedder, query, principals=principals, filters=filters, depth=SEMANTIC_DEPTH
@@ -370,32 +377,41 @@ def matching_documents(
     if mode == "semantic":
         candidates = [Candidate(m.doc_id, m.score, None, m) for m in close]
         return Matches(len(close), candidates, tuple(m.doc_id for m in close))
-    if is_facts_query(query):  # every keyword match is known: no need to ask
-        ranked = facts_ranking(index, query, principals=principals, filters=filters, depth=depth)
-        kw_total = len(ranked)
+    where = {"principals": principals, "filters": filters}
+    facts = is_facts_query(query)
+    if facts:  # every keyword match is known: no need to ask
+        head = facts_ranking(index, query, depth=FUSION_DEPTH, **where)
+        kw_total = len(head)
     else:
-        kw_total, ranked = rank(index, query, principals=principals, filters=filters, depth=depth)
-    by_keyword = {r.doc_id: r for r in ranked}
+        kw_total, head = rank(index, query, depth=FUSION_DEPTH, **where)
+    by_keyword = {r.doc_id: r for r in head}
     by_semantic = {m.doc_id: m for m in matches}
-    deeper = kw_total > len(ranked)  # keyword matches exist beyond those read
+    deeper = kw_total > len(head)  # keyword matches exist beyond those read
     in_keyword = set(by_keyword)
     semantic_only = []
     for m in close:
         if m.doc_id in in_keyword:
             continue
-        if deeper and keyword_matches(
-            index, query, m.doc_id, principals=principals, filters=filters
-        ):
+        if deeper and keyword_matches(index, query, m.doc_id, **where):
             in_keyword.add(m.doc_id)
         else:
             semantic_only.append(m.doc_id)
     listed = in_keyword | set(semantic_only)
-    fused = fuse([[r.doc_id for r in ranked], [m.doc_id for m in matches]])
+    fused = fuse([[r.doc_id for r in head], [m.doc_id for m in matches]])
     candidates = [
         Candidate(doc_id, score, by_keyword.get(doc_id), by_semantic.get(doc_id))
         for doc_id, score in fused
         if doc_id in listed
     ]
+    if deeper and depth > len(candidates):  # the keyword matches below the fused part
+        probed = len(in_keyword) - len(head)
+        _, ranked = rank(index, query, depth=depth + probed, **where)
+        shown = {c.doc_id for c in candidates}
+        candidates += [
+            Candidate(r.doc_id, 1.0 / (RRF_K + n), r, None)
+            for n, r in enumerate(ranked, start=1)
+            if r.doc_id not in shown
+        ]
     return Matches(kw_total + len(semantic_only), candidates, tuple(semantic_only))
 
 

@@ -204,25 +204,6 @@ def test_counts_mean_matches_in_every_mode(library: Kernel) -> None:
     assert run(library, "cloudy skies and rain at sea", "semantic").total == 1  # the weather
 
 
-@pytest.mark.slow
-def test_hybrid_counts_a_deep_keyword_match_once(library: Kernel) -> None:
-    """A semantic match ranked below the keyword depth is asked of the text engine."""
-    upsert_indexed(
-        library,
-        [judgment(f"filler{i}", f"The accused {'was' if i % 2 else 'is'} here, case {i}.")
-         for i in range(6)],
-    )  # fmt: skip
-    whole = run(library, "accused stabbed deceased knife", "hybrid", principals=None)
-    keyword = run(library, "accused stabbed deceased knife", "keyword", principals=None)
-    found = hybrid.matching_documents(
-        library.index, library.vectors, library.embedder, "accused stabbed deceased knife",
-        mode="hybrid", principals=None, filters=None, depth=2,
-    )  # fmt: skip
-    assert found.total == whole.total  # the same count whatever depth the page needed
-    assert "murder" not in found.semantic_only  # it contains the words: counted once
-    assert whole.total == keyword.total + len(found.semantic_only)
-
-
 def test_merging_facets_adds_counts_in_the_engine_order() -> None:
     from search.port import FacetValue as F
 
@@ -233,3 +214,29 @@ def test_merging_facets_adds_counts_in_the_engine_order() -> None:
     assert merged["kind"] == (F("case", 4), F("judgment", 2))
     assert merged["year"] == (F("2021", 1), F("2019", 2))  # newest first
     assert merged["court"] == ()
+
+
+@pytest.mark.slow
+def test_pages_never_overlap_and_a_deep_keyword_match_counts_once(kernel: Kernel) -> None:
+    """Beyond the fused depth (100) keyword matches follow in keyword order; a semantic match
+    that is also a keyword match ranked below that depth is found out and counted once."""
+    # long (low BM25 for its one "murder") but all about a killing (close in meaning)
+    killing = "The accused stabbed the deceased with a knife and killed him. " * 12
+    deep = judgment("deep", f"A case of murder. {killing}")
+    upsert_indexed(
+        kernel,
+        [judgment(f"m{i:03d}", f"Stamp duty notice {i} on land revenue; murder index.")
+         for i in range(130)] + [deep],
+    )  # fmt: skip
+    keyword = run(kernel, "murder", "keyword", principals=None, limit=200)
+    assert keyword.total == 131 and [h.doc_id for h in keyword.hits].index("deep") >= 100
+    found = hybrid.matching_documents(
+        kernel.index, kernel.vectors, kernel.embedder, "murder", mode="hybrid",
+        principals=None, filters=None, depth=20,
+    )  # fmt: skip
+    assert "deep" in [c.doc_id for c in found.candidates[:100]]  # close in meaning: fused
+    assert "deep" not in found.semantic_only  # but a keyword match: not counted again
+    pages = [run(kernel, "murder", "hybrid", principals=None, offset=o) for o in range(0, 140, 20)]
+    assert {p.total for p in pages} == {131}
+    listed = [h.doc_id for p in pages for h in p.hits]
+    assert len(listed) == len(set(listed)) == 131
