@@ -444,7 +444,6 @@ def search(
             query, principals=principals, filters=filters, limit=limit, offset=offset,
             facets=facets,
         )  # fmt: skip
-    depth = max(offset + limit, MIN_DEPTH)
     if mode == "keyword":  # a pasted description, read as words
         total, candidates = ranked_documents(
             index, vectors, embedder, query, mode=mode, principals=principals, filters=filters,
@@ -453,7 +452,7 @@ def search(
         return SearchResult(total, tuple(c.hit() for c in candidates[offset : offset + limit]))
     found = matching_documents(
         index, vectors, embedder, query, mode=mode, principals=principals, filters=filters,
-        depth=depth,
+        depth=offset + limit,
     )  # fmt: skip
     page = tuple(c.hit() for c in found.candidates[offset : offset + limit])
     counted: dict[str, tuple[FacetValue, ...]] = {}
