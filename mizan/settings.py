@@ -46,6 +46,9 @@ class Settings:
     drop_user: str = ""
     #: Elasticsearch index names start with this (``<prefix>-passages``, ``<prefix>-vectors``).
     search_prefix: str = "mizan"
+    #: Load the embedding model in the background when a web or worker process starts,
+    #: so the first meaning search does not wait for it (``MIZAN_WARM_MODEL=false``: don't).
+    warm_model: bool = True
 
     @property
     def store_kind(self) -> str:
@@ -213,4 +216,5 @@ def load_settings(
         drop_dir=Path(get("DROP_DIR")).expanduser().resolve() if get("DROP_DIR") else None,
         search_prefix=_check_search_prefix(get("SEARCH_PREFIX", "mizan")),
         drop_user=get("DROP_USER"),
+        warm_model=_bool("MIZAN_WARM_MODEL", get("WARM_MODEL", "true")),
     )

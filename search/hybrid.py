@@ -28,6 +28,13 @@ evaluation harness):
   tuned here). Rank fusion needs no score calibration between BM25 and
   cosine, which is why it ranks alike on Tantivy and on Elasticsearch.
 
+What counts as a result (the search page's count, pages and facets): every
+visible document has *some* cosine similarity to any query, so "the
+documents that match" are the documents that contain the query's words,
+plus those among the `SEMANTIC_DEPTH` nearest whose similarity reaches
+`SIMILARITY_FLOOR`. Semantic mode shows only the latter. Documents below the
+floor still inform the fused order of keyword matches; they are not listed.
+
 No numeric parameter here was tuned on evaluation queries.
 """
 
@@ -43,19 +50,32 @@ from mizan.i18n import gettext as _
 from search.embeddings import Embedder
 from search.normalize import terms
 from search.passages import windows
-from search.port import Hit, QueryError, SearchIndex, SearchResult, check_page
+from search.port import (
+    FACET_FIELDS,
+    FACET_VALUES,
+    FacetValue,
+    Hit,
+    QueryError,
+    SearchIndex,
+    SearchResult,
+    check_page,
+)
+from search.query_syntax import MAX_QUERY_CHARS, MAX_QUERY_WORDS
 from search.ranking import Ranked, rank, to_hit
-from search.tantivy_index import MAX_QUERY_CHARS, MAX_QUERY_WORDS
 from search.vector_port import DocumentMatch, VectorIndex
 
 __all__ = [
     "DEFAULT_MODE",
     "MODES",
     "RRF_K",
+    "SEMANTIC_DEPTH",
+    "SIMILARITY_FLOOR",
     "ModeError",
     "fuse",
     "is_facts_query",
     "keyword_ranking",
+    "matching_documents",
+    "merge_facets",
     "ranked_documents",
     "search",
 ]
@@ -66,6 +86,19 @@ DEFAULT_MODE = "hybrid"
 RRF_K = 60
 #: Each engine ranks at least this many documents before fusion.
 MIN_DEPTH = 100
+#: The keyword engine's top documents fused with the semantic ones (deeper keyword matches
+#: follow in keyword order). Fixed, like SEMANTIC_DEPTH, so pages never overlap.
+FUSION_DEPTH = MIN_DEPTH
+#: The semantic engine's nearest documents that may count as matches. Fixed, so the
+#: count of a search does not change as the user pages through it.
+SEMANTIC_DEPTH = MIN_DEPTH
+#: Cosine similarity a document (mean over query windows of its best passage) must reach
+#: to count as close in meaning. Chosen a priori, not on evaluation queries, from
+#: bench/bench_similarity_floor.py: off-topic queries reach at most ~0.15 on legal text;
+#: unrelated pairs in the same legal register (a PPC heading, a random High Court passage)
+#: have median ~0.27; a short query and the passage it describes were 0.36-0.54. The
+#: floor sits above the typical unrelated pair; `SEMANTIC_DEPTH` bounds the rest.
+SIMILARITY_FLOOR = 0.3
 #: Words per keyword sub-query of a long description (below the query-language limit).
 FACTS_PART_WORDS = 50
 #: Characters of a passage shown as the snippet of a semantic match.
@@ -118,6 +151,19 @@ def keyword_ranking(
     """Documents by BM25 (best passage); a long description scores by its best part."""
     if not is_facts_query(query):
         return rank(index, query, principals=principals, filters=filters, depth=depth)
+    ranked = facts_ranking(index, query, principals=principals, filters=filters, depth=depth)
+    return len(ranked), ranked[:depth]
+
+
+def facts_ranking(
+    index: SearchIndex,
+    query: str,
+    *,
+    principals: Collection[str] | None,
+    filters: Mapping[str, str] | None,
+    depth: int,
+) -> list[Ranked]:
+    """Every document in some part's top `depth`, by its best part's BM25."""
     parts = facts_parts(query)
     if not parts:
         raise QueryError("There are no words to search for: use letters or numbers.")
@@ -127,8 +173,7 @@ def keyword_ranking(
         for r in ranked:
             if r.doc_id not in best or r.score > best[r.doc_id].score:
                 best[r.doc_id] = r  # its score, and the part highlighted
-    order = sorted(best.values(), key=lambda r: (-r.score, r.doc_id))
-    return len(order), order[:depth]
+    return sorted(best.values(), key=lambda r: (-r.score, r.doc_id))
 
 
 def passage_snippet(text: str, max_chars: int = SNIPPET_CHARS) -> str:
@@ -254,6 +299,129 @@ def ranked_documents(
     return len(fused) + max(0, kw_total - len(ranked)), candidates
 
 
+def keyword_matches(
+    index: SearchIndex,
+    query: str,
+    doc_id: str,
+    *,
+    principals: Collection[str] | None,
+    filters: Mapping[str, str] | None,
+) -> bool:
+    """True if document `doc_id` is among the keyword engine's matches for `query`."""
+    only = {**(filters or {}), "doc_id": doc_id}
+    return index.search(query, principals=principals, filters=only, limit=0).total > 0
+
+
+def document_facets(
+    index: SearchIndex,
+    doc_ids: Sequence[str],
+    *,
+    principals: Collection[str] | None,
+    filters: Mapping[str, str] | None,
+) -> dict[str, tuple[FacetValue, ...]]:
+    """The facet counts of these documents, as the text engine counts them (one each)."""
+    counted: dict[str, tuple[FacetValue, ...]] = {name: () for name in FACET_FIELDS}
+    for doc_id in doc_ids:
+        only = {**(filters or {}), "doc_id": doc_id}
+        one = index.search("", principals=principals, filters=only, limit=0, facets=True)
+        counted = merge_facets(counted, one.facets)
+    return counted
+
+
+def merge_facets(
+    a: Mapping[str, Sequence[FacetValue]], b: Mapping[str, Sequence[FacetValue]]
+) -> dict[str, tuple[FacetValue, ...]]:
+    """Facet counts of two disjoint sets of documents, in the engines' order (year: newest)."""
+    out: dict[str, tuple[FacetValue, ...]] = {}
+    for name in FACET_FIELDS:
+        counts: dict[str, int] = {}
+        for fv in (*a.get(name, ()), *b.get(name, ())):
+            counts[fv.value] = counts.get(fv.value, 0) + fv.count
+        if name == "year":
+            order = sorted(counts.items(), key=lambda t: -int(t[0]) if t[0].isdigit() else 0)
+        else:
+            order = sorted(counts.items(), key=lambda t: (-t[1], t[0]))
+        out[name] = tuple(FacetValue(v, n) for v, n in order[:FACET_VALUES])
+    return out
+
+
+@dataclass(frozen=True)
+class Matches:
+    """The documents a meaning-based search counts, best first, and how they were found."""
+
+    total: int
+    candidates: list[Candidate]  # at least the first `depth` of them
+    #: Close in meaning but without the query's words: the text engine's facets miss them.
+    semantic_only: tuple[str, ...]
+
+
+def matching_documents(
+    index: SearchIndex,
+    vectors: VectorIndex,
+    embedder: Embedder,
+    query: str,
+    *,
+    mode: str,
+    principals: Collection[str] | None,
+    filters: Mapping[str, str] | None,
+    depth: int,
+) -> Matches:
+    """Semantic or hybrid matches (see the module's rule), best first, at least `depth` of them.
+
+    Hybrid: the fused order of the keyword top `FUSION_DEPTH` and the semantic
+    top `SEMANTIC_DEPTH`, keeping keyword matches and semantic matches above the
+    floor; then the keyword matches ranked below, in keyword order, as far as
+    `depth` needs. Both parts are fixed whatever page is asked for, so pages
+    never overlap and the count never changes. A semantic match outside the
+    keyword top is asked of the text engine (is it a deeper keyword match?), so
+    no document is counted twice. A pasted description is searched in parts
+    down to `FUSION_DEPTH` each; their union is its keyword matches.
+    """
+    _, matches = semantic_matches(
+        vectors, embedder, query, principals=principals, filters=filters, depth=SEMANTIC_DEPTH
+    )
+    close = [m for m in matches if m.score >= SIMILARITY_FLOOR]
+    if mode == "semantic":
+        candidates = [Candidate(m.doc_id, m.score, None, m) for m in close]
+        return Matches(len(close), candidates, tuple(m.doc_id for m in close))
+    where = {"principals": principals, "filters": filters}
+    facts = is_facts_query(query)
+    if facts:  # every keyword match is known: no need to ask
+        head = facts_ranking(index, query, depth=FUSION_DEPTH, **where)
+        kw_total = len(head)
+    else:
+        kw_total, head = rank(index, query, depth=FUSION_DEPTH, **where)
+    by_keyword = {r.doc_id: r for r in head}
+    by_semantic = {m.doc_id: m for m in matches}
+    deeper = kw_total > len(head)  # keyword matches exist beyond those read
+    in_keyword = set(by_keyword)
+    semantic_only = []
+    for m in close:
+        if m.doc_id in in_keyword:
+            continue
+        if deeper and keyword_matches(index, query, m.doc_id, **where):
+            in_keyword.add(m.doc_id)
+        else:
+            semantic_only.append(m.doc_id)
+    listed = in_keyword | set(semantic_only)
+    fused = fuse([[r.doc_id for r in head], [m.doc_id for m in matches]])
+    candidates = [
+        Candidate(doc_id, score, by_keyword.get(doc_id), by_semantic.get(doc_id))
+        for doc_id, score in fused
+        if doc_id in listed
+    ]
+    if deeper and depth > len(candidates):  # the keyword matches below the fused part
+        probed = len(in_keyword) - len(head)
+        _, ranked = rank(index, query, depth=depth + probed, **where)
+        shown = {c.doc_id for c in candidates}
+        candidates += [
+            Candidate(r.doc_id, 1.0 / (RRF_K + n), r, None)
+            for n, r in enumerate(ranked, start=1)
+            if r.doc_id not in shown
+        ]
+    return Matches(kw_total + len(semantic_only), candidates, tuple(semantic_only))
+
+
 def search(
     index: SearchIndex,
     vectors: VectorIndex,
@@ -265,23 +433,44 @@ def search(
     filters: Mapping[str, str] | None = None,
     limit: int = 20,
     offset: int = 0,
+    facets: bool = False,
 ) -> SearchResult:
     """One page of documents for `query` in `mode`; permissions apply inside both engines.
 
     A blank query has no meaning to compare by, so every mode lists it by
-    keyword (all visible documents, with the filters). Each engine reads at
-    least `MIN_DEPTH` documents before fusion.
+    keyword (all visible documents, with the filters). `total` and the facets
+    count the same documents the pages list (see the module's rule); a
+    pasted description gets no keyword facets, so hybrid mode gives it none.
     """
     check_mode(mode)
     check_page(limit, offset)
     query = query.strip()
-    if (mode == "keyword" or not query) and not is_facts_query(query):
-        return index.search(  # the keyword engine pages and highlights by itself
-            query, principals=principals, filters=filters, limit=limit, offset=offset
-        )
-    depth = offset + limit if mode == "keyword" else max(offset + limit, MIN_DEPTH)
-    total, candidates = ranked_documents(
+    facts = is_facts_query(query)
+    if (mode == "keyword" or not query) and not facts:
+        return index.search(  # the keyword engine pages, counts and highlights by itself
+            query, principals=principals, filters=filters, limit=limit, offset=offset,
+            facets=facets,
+        )  # fmt: skip
+    if mode == "keyword":  # a pasted description, read as words
+        total, candidates = ranked_documents(
+            index, vectors, embedder, query, mode=mode, principals=principals, filters=filters,
+            depth=offset + limit,
+        )  # fmt: skip
+        return SearchResult(total, tuple(c.hit() for c in candidates[offset : offset + limit]))
+    found = matching_documents(
         index, vectors, embedder, query, mode=mode, principals=principals, filters=filters,
-        depth=depth,
+        depth=offset + limit,
     )  # fmt: skip
-    return SearchResult(total, tuple(c.hit() for c in candidates[offset : offset + limit]))
+    page = tuple(c.hit() for c in found.candidates[offset : offset + limit])
+    counted: dict[str, tuple[FacetValue, ...]] = {}
+    if facets and (mode == "semantic" or not facts):
+        keyword_facets = (
+            index.search(query, principals=principals, filters=filters, limit=0, facets=True).facets
+            if mode == "hybrid"
+            else {}
+        )
+        counted = merge_facets(
+            keyword_facets,
+            document_facets(index, found.semantic_only, principals=principals, filters=filters),
+        )
+    return SearchResult(found.total, page, counted)

@@ -33,13 +33,15 @@ from pathlib import Path
 import numpy as np
 
 from search.embeddings import DIM
-from search.port import FILTER_FIELDS, Passage, SearchUnavailableError, check_passages
+from search.port import FILTER_FIELDS, Passage, SearchUnavailableError
 from search.vector_port import (
     DocumentMatch,
     PassageMatch,
     VectorIndex,
     VectorResult,
+    check_vectors,
     query_matrix,
+    rank_documents,
 )
 
 __all__ = ["SqliteVectorIndex"]
@@ -111,12 +113,6 @@ def _meta_json(p: Passage) -> str:
     )
 
 
-def _validate(passages: Sequence[Passage], vectors: np.ndarray) -> None:
-    if vectors.ndim != 2 or vectors.shape != (len(passages), DIM):
-        raise ValueError(f"expected vectors of shape ({len(passages)}, {DIM}), got {vectors.shape}")
-    check_passages(passages)
-
-
 class SqliteVectorIndex(VectorIndex):
     """Vectors of passages in `path` (a SQLite file), searched exactly in memory."""
 
@@ -164,7 +160,7 @@ class SqliteVectorIndex(VectorIndex):
         if not passages:
             return
         vectors = np.asarray(vectors, dtype=np.float32)
-        _validate(passages, vectors)
+        check_vectors(passages, vectors)
         doc_ids = list(dict.fromkeys(p.doc_id for p in passages))
         rows = [
             (p.id, p.doc_id, _meta_json(p), p.text, v.tobytes())
@@ -382,7 +378,7 @@ class SqliteVectorIndex(VectorIndex):
                 return VectorResult(total=0, documents=())
             sims = (self._matrix[: self._used] @ q.T)[rows]  # (passages, query parts)
             doc_names = [self._metas[r].doc_id for r in rows]  # type: ignore[union-attr]
-            ranked, groups = _rank_documents(doc_names, sims)
+            ranked, groups = rank_documents(doc_names, sims)
             page = ranked[offset : offset + limit]
             passage_score = sims.max(axis=1)
             chosen: list[tuple[str, float, list[tuple[int, float]]]] = []
@@ -432,22 +428,3 @@ class SqliteVectorIndex(VectorIndex):
             language=meta.language,
             date=datetime.date.fromisoformat(meta.date) if meta.date else None,
         )
-
-
-def _rank_documents(
-    doc_names: Sequence[str], sims: np.ndarray
-) -> tuple[list[tuple[str, float]], dict[str, list[int]]]:
-    """Documents best first by their best match to any query part (see `VectorIndex.search`).
-
-    Ties by id.
-    """
-    groups: dict[str, list[int]] = {}
-    for i, doc_id in enumerate(doc_names):
-        groups.setdefault(doc_id, []).append(i)
-    names = list(groups)
-    order = np.fromiter((i for n in names for i in groups[n]), dtype=np.int64, count=len(doc_names))
-    starts = np.cumsum([0] + [len(groups[n]) for n in names[:-1]])
-    best = np.maximum.reduceat(sims[order], starts, axis=0)  # (documents, query parts)
-    scores = best.max(axis=1)
-    ranked = sorted(zip(names, scores.tolist(), strict=True), key=lambda t: (-t[1], t[0]))
-    return ranked, groups
