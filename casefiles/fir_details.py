@@ -1,14 +1,16 @@
-"""Correcting a case's FIR details (police station, number, year, registration date).
+"""The FIR details of a case: identity (police station, number, year), registration date,
+when and where the offence happened, and the narrative.
 
 The FIR is the case's identity (district + police station + number + year), so a change
 keeps the reference in step and is refused, with the clash named, if another case in the
-district already has that FIR.
+district already has that FIR. The narrative is what the precedent finder searches with.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from casefiles.hearings import to_local, to_utc
 from casefiles.models import Case
 from casefiles.service import CaseError, ensure_can_edit, get_case, now
 from mizan.actor import Actor
@@ -17,14 +19,24 @@ from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
 from mizan.storage import DuplicateKeyError
 
+MAX_NARRATIVE = 20000
+MAX_PLACE = 200
+
 
 def _fir_fields(case: Case) -> dict[str, object]:
-    registered = case.fir.registered_on
+    fir = case.fir
+    registered = fir.registered_on
     return {
-        "police_station": case.fir.police_station,
-        "number": case.fir.number,
-        "year": case.fir.year,
+        "police_station": fir.police_station,
+        "number": fir.number,
+        "year": fir.year,
         "registered_on": registered.date().isoformat() if registered else None,
+        "incident_at": (
+            to_local(fir.incident_at).isoformat(timespec="minutes") if fir.incident_at else None
+        ),
+        "place": fir.place,
+        # The audit trail keeps the size, not the text: a narrative can be pages long.
+        "narrative": f"{len(fir.narrative)} characters" if fir.narrative else None,
     }
 
 
@@ -38,8 +50,12 @@ def update_fir(
     number: int | None = None,
     year: int | None = None,
     registered_on: dt.date | None = None,
+    incident_at: dt.datetime | None = None,
+    place: str | None = None,
+    narrative: str | None = None,
 ) -> Case:
-    """Change the given FIR fields (None leaves a field as it is); one write, one event."""
+    """Change the given FIR fields (None leaves a field as it is, "" clears a text);
+    one write, one event."""
     case = get_case(kernel, actor, case_id)
     ensure_can_edit(actor, case)
     before = _fir_fields(case)
@@ -60,6 +76,37 @@ def update_fir(
         if registered_on > now().date():
             raise CaseError(_("The FIR registration date cannot be in the future."))
         case.fir.registered_on = dt.datetime.combine(registered_on, dt.time())
+    if incident_at is not None:
+        happened_utc = to_utc(incident_at)  # an aware time, or naive UTC
+        if happened_utc > now():
+            raise CaseError(_("The incident cannot be in the future."))
+        case.fir.incident_at = happened_utc
+    if place is not None:
+        clean = " ".join(place.split())
+        if len(clean) > MAX_PLACE:
+            raise CaseError(_("Shorten the place of the incident to %(n)d letters.", n=MAX_PLACE))
+        case.fir.place = clean or None
+    if narrative is not None:
+        text = narrative.strip().replace("\r\n", "\n")
+        if len(text) > MAX_NARRATIVE:
+            raise CaseError(
+                _(
+                    "The narrative is %(n)d letters long; at most %(max)d fit.",
+                    n=len(text),
+                    max=MAX_NARRATIVE,
+                )
+            )
+        case.fir.narrative = text or None
+    happened, registered = case.fir.incident_at, case.fir.registered_on
+    if happened and registered and to_local(happened).date() > registered.date():
+        raise CaseError(
+            _(
+                "The incident (%(incident)s) cannot be after the FIR "
+                "was registered (%(registered)s).",
+                incident=to_local(happened).strftime("%d.%m.%Y"),
+                registered=registered.strftime("%d.%m.%Y"),
+            )
+        )
     old_reference = case.reference
     case.reference = f"FIR {case.fir.number}/{case.fir.year} PS {case.fir.police_station}"
     if case.title == old_reference.split(" PS ")[0]:  # the default title follows the FIR

@@ -159,6 +159,10 @@ def upsert_fir(
     errors: dict[str, str] = {}
     district, station, number, year = _natural_key(record, districts, errors)
     registered = _datetime(record, "registered_at", errors)
+    incident = _datetime(record, "incident_at", errors)
+    if incident and registered and incident > registered:
+        errors["incident_at"] = "is after registered_at: the offence happens before the FIR"
+    place = _text(record, "place", errors, required=False, max_len=200)
     narrative = _text(record, "narrative", errors, required=False, max_len=20000)
     title = _text(record, "title", errors, required=False)
     offences: list[Offence] = []
@@ -192,6 +196,8 @@ def upsert_fir(
                 number=number,
                 year=year,
                 registered_on=registered,
+                incident_at=incident,
+                place=place or None,
                 narrative=narrative or None,
             ),
             reference=f"FIR {number}/{year} PS {station}",
@@ -211,6 +217,10 @@ def upsert_fir(
     case, changed = existing, []
     if registered and case.fir.registered_on != registered:
         case.fir.registered_on, changed = registered, [*changed, "registered_at"]
+    if incident and case.fir.incident_at != incident:
+        case.fir.incident_at, changed = incident, [*changed, "incident_at"]
+    if place and case.fir.place != place:
+        case.fir.place, changed = place, [*changed, "place"]
     if narrative and case.fir.narrative != narrative:
         case.fir.narrative, changed = narrative, [*changed, "narrative"]
     if title and case.title != title:

@@ -55,6 +55,9 @@ class FirRef(me.EmbeddedDocument):
     number = me.IntField(required=True, min_value=1, max_value=99999)
     year = me.IntField(required=True, min_value=1947, max_value=2100)
     registered_on = me.DateTimeField()
+    #: When and where the offence happened, as the FIR records it.
+    incident_at = me.DateTimeField()
+    place = me.StringField(max_length=200)
     narrative = me.StringField(max_length=20000)
 
 

@@ -114,6 +114,115 @@ def seed(kernel: Kernel) -> list[tuple[str, str]]:
     return [(d.username, ", ".join(d.roles)) for d in USERS]
 
 
+#: FIR details of the hand-made demo cases (police station, FIR number, sections, incident
+#: day and time, place, narrative), so their pages and the precedent finder have substance.
+DEMO_DETAILS = (
+    (
+        "Artillery Maidan",
+        189,
+        "302/34 PPC",
+        (3, 12, 21, 30),
+        "Near Empress Market, Saddar",
+        "The complainant Muhammad Iqbal s/o Ghulam Rasool states that on the night of the "
+        "incident his brother Muhammad Arif was walking home from his shop when the accused "
+        "Muhammad Aslam and an unknown companion, both armed with pistols, stopped him over a "
+        "dispute about money owed. After an exchange of words the accused fired at him; he was "
+        "hit in the chest and died on the way to Civil Hospital. The complainant and his cousin "
+        "Abdul Ghaffar saw the firing from the pavement and recognised the accused, who fled on "
+        "a motorcycle. Two empties of 30 bore were found at the spot.",
+    ),
+    (
+        "Boat Basin",
+        77,
+        "392/397 PPC",
+        (3, 13, 22, 15),
+        "Khayaban-e-Saadi, Block 5",
+        "The complainant states that two young men on a motorcycle stopped his car at gunpoint, "
+        "took his mobile phone, wallet and 45,000 rupees in cash and hit him with the butt of a "
+        "pistol when he resisted. Police on patrol chased the motorcycle and arrested the rider, "
+        "who gave his name as Shahid alias Shoda; the phone was recovered from him.",
+    ),
+    (
+        "Darakhshan",
+        12,
+        "365-A PPC; 7(1)(e) ATA",
+        (3, 12, 16, 40),
+        "Outside a school, Phase VI",
+        "The complainant states that his son, aged eleven, was taken from outside his school by "
+        "unknown persons in a white car. That evening a caller demanded a ransom of twenty "
+        "million rupees for the boy's release and threatened to kill him if the police were told.",
+    ),
+    (
+        "Market",
+        301,
+        "9(c) CNSA",
+        (3, 13, 11, 0),
+        "Near the Market police station",
+        "On spy information a police party stopped the accused Ali Raza and recovered from his "
+        "shopping bag 1,250 grams of charas in two slabs, in the presence of two mashirs. "
+        "Samples were sealed for the chemical examiner.",
+    ),
+)
+
+#: Bail applications in the hand-made demo cases, so *My matters* has something to show:
+#: (police station, FIR number, court, number, days since filing).
+DEMO_MATTERS = (
+    ("Artillery Maidan", 189, "Sessions Court Karachi South", "Crl. B.A. No. 1123/2026", 9),
+    ("Boat Basin", 77, "Sessions Court Karachi South", "Crl. B.A. No. 1187/2026", 3),
+)
+
+
+def seed_demo_details(kernel: Kernel) -> int:
+    """FIR narrative, place, incident time and sections of the demo cases that lack them."""
+    from casefiles.fir_details import update_fir
+    from casefiles.hearings import local_moment
+    from casefiles.models import Case
+    from casefiles.parties import set_offences
+
+    done = 0
+    for station, number, sections, (month, day, hour, minute), place, narrative in DEMO_DETAILS:
+        case = kernel.store.find_one(Case, {"fir.police_station": station, "fir.number": number})
+        if case is None or case.fir.narrative:
+            continue
+        moment = local_moment(dt.date(case.fir.year, month, day), dt.time(hour, minute))
+        case = update_fir(
+            kernel, SYSTEM, case.id, version=case.version,
+            incident_at=moment, place=place, narrative=narrative,
+        )  # fmt: skip
+        if not case.offences:
+            set_offences(kernel, SYSTEM, case.id, version=case.version, text=sections)
+        done += 1
+    return done
+
+
+def seed_demo_matters(kernel: Kernel) -> int:
+    """Post-arrest bail applications in the demo cases that have none; returns how many."""
+    from casefiles.matters import MatterInput, create_matter, matters_for_case
+    from casefiles.models import Case
+
+    made = 0
+    for station, number, court, court_number, days_ago in DEMO_MATTERS:
+        case = kernel.store.find_one(Case, {"fir.police_station": station, "fir.number": number})
+        if case is None or not case.lead_prosecutor or matters_for_case(kernel, case):
+            continue
+        create_matter(
+            kernel,
+            SYSTEM,
+            case.id,
+            MatterInput(
+                kind="bail_post_arrest",
+                forum="sessions_court",
+                court=court,
+                number=court_number,
+                filed_on=dt.date.today() - dt.timedelta(days=days_ago),
+                lead_prosecutor=case.lead_prosecutor,
+                note="demo data",
+            ),
+        )
+        made += 1
+    return made
+
+
 #: The believable small province of ``mizan seed-demo --province`` (used by ``make run``).
 PROVINCE_CASES = 2000
 PROVINCE_SEED = 2026
@@ -172,6 +281,8 @@ def seed_province(kernel: Kernel, cases: int = PROVINCE_CASES) -> ProvinceResult
         for day, name in EXPECTED_ISLAMIC.get(year, ()):
             if store.find_one(Holiday, {"day": dt.datetime.combine(day, dt.time())}) is None:
                 add_holiday(kernel, SYSTEM, NewHoliday(day, name, "islamic"))
+    seed_demo_details(kernel)
+    seed_demo_matters(kernel)
     return ProvinceResult(
         cases=scale.cases,
         hearings=scale.hearings,

@@ -177,6 +177,12 @@ def main() -> int:
                 rahim.goto(f"/library/judgments/{cited[0].id}")
                 shot(rahim, "library-judgment.png")
 
+                rahim.goto("/matters/mine")
+                expect(rahim.locator("table").first).to_be_visible()
+                shot(rahim, "my-matters.png")
+                rahim.goto(f"/precedents/case/{case.id}")
+                shot(rahim, "precedents.png")
+
                 dpp = session("dpp.south")
                 dpp.goto("/search/?q=302+PPC&mode=keyword")
                 expect(dpp.locator(".facets").first).to_be_visible()

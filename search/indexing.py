@@ -157,6 +157,8 @@ def case_text(case: Case) -> str:
         aliases = [] if party.protected else list(party.aliases)
         parent = "" if party.protected or not party.parent_name else party.parent_name
         lines.append(" ".join(x for x in [party.role, name, *aliases, parent] if x))
+    if fir.place:
+        lines.append(fir.place)
     if fir.narrative:
         lines.append(fir.narrative)
     return "\n".join(line for line in lines if line)

@@ -284,6 +284,8 @@ OPENAPI = {
                                     **_KEY,
                                     "registered_at": {"type": "string", "format": "date-time"},
                                     "title": {"type": "string"},
+                                    "incident_at": {"type": "string", "format": "date-time"},
+                                    "place": {"type": "string", "maxLength": 200},
                                     "narrative": {"type": "string"},
                                     "sections": {
                                         "oneOf": [

@@ -3,12 +3,15 @@ repeatable without adding anything twice."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from casefiles.assignment import Posting
 from casefiles.hearings import Hearing, local_today, to_local
 from casefiles.holidays import Holiday
+from casefiles.matters import Matter
 from casefiles.models import Case
 from casefiles.scale import COURT_STAGES
-from mizan.demo import seed_province
+from mizan.demo import seed_demo_details, seed_demo_matters, seed_province
 
 
 def test_province_is_believable_and_idempotent(demo) -> None:  # type: ignore[no-untyped-def]
@@ -30,6 +33,15 @@ def test_province_is_believable_and_idempotent(demo) -> None:  # type: ignore[no
     assert listed and all(len(c.court_case_keys) == 1 for c in listed)
     assert demo.store.count(Posting, {"atc": True}) == 6  # one ATC prosecutor per district
     assert demo.store.count(Holiday) >= 12
+    bail = demo.store.find(Matter)
+    assert len(bail) == 2 and {m.kind for m in bail} == {"bail_post_arrest"}
+    assert all(m.lead_prosecutor == cases[m.case_id].lead_prosecutor for m in bail)
+    assert seed_demo_matters(demo) == 0  # each demo case keeps its one application
+    aslam = next(c for c in cases.values() if c.reference == "FIR 189/2024 PS Artillery Maidan")
+    assert "Muhammad Aslam" in aslam.fir.narrative and aslam.fir.place
+    assert [o.canonical for o in aslam.offences] == ["302 PPC", "34 PPC"]
+    assert aslam.fir.incident_at < aslam.fir.registered_on + dt.timedelta(days=1)
+    assert seed_demo_details(demo) == 0  # narratives are never overwritten
     again = seed_province(demo, cases=120)
     assert again is None and demo.store.count(Case) == 124
     assert demo.store.count(Hearing) == len(hearings)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from casefiles.models import Case
@@ -16,6 +18,8 @@ FIR = {
     "fir_year": 2025,
     "registered_at": "2025-03-03T10:30:00+05:00",
     "sections": "324/34 PPC",
+    "incident_at": "2025-03-02T23:15:00+05:00",
+    "place": "Empress Market",
     "narrative": "The complainant reported firing at Empress Market.",
     "accused": [
         {
@@ -57,6 +61,8 @@ def test_fir_creates_a_case_once(app, demo, police) -> None:  # type: ignore[no-
         ("complainant", "Mst. Parveen"),
     ]
     assert case.fir.registered_on.hour == 5  # 10:30 Pakistan time is 05:30 UTC
+    assert case.fir.incident_at == dt.datetime(2025, 3, 2, 18, 15)  # 23:15 in Karachi
+    assert case.fir.place == "Empress Market"
     again = client.post("/api/v1/firs", json=FIR, headers=police)
     assert again.status_code == 200
     assert again.get_json()["changed"] == [] and again.get_json()["version"] == case.version
@@ -85,6 +91,8 @@ def test_corrected_record_updates_the_case(app, demo, police) -> None:  # type: 
         ({"sections": "324 (b PPC"}, "sections"),
         ({"labels": ["SECRET"]}, "labels"),
         ({"registered_at": "yesterday"}, "registered_at"),
+        ({"incident_at": "2025-03-04T09:00:00+05:00"}, "incident_at"),  # after registration
+        ({"place": "x" * 201}, "place"),
         ({"accused": [{"name": "X", "cnic": "123"}]}, "accused[0]"),
     ],
 )
