@@ -35,6 +35,7 @@ baseline p50 / ours.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -254,6 +255,8 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=300, help="queries per measurement")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--no-vectors", action="store_true", help="skip semantic and hybrid")
+    ap.add_argument("--workdir", type=Path, help="keep the indexes here and reuse them next run "
+                    "(same --size/--seed); default: a temporary directory")  # fmt: skip
     opts = ap.parse_args()
     rng = random.Random(opts.seed)
     print(f"Search benchmark: {opts.size:,} passages, {opts.queries} queries per measurement")
@@ -270,10 +273,19 @@ def main() -> None:
     print(f"  statute references found at {prep_rate:,.0f} passages/s (real text)")
     print(f"  peak RSS {rss_mb():,.0f} MB")
 
-    with tempfile.TemporaryDirectory(prefix="mizan-bench-search-") as tmp:
-        rate = index_tantivy(Path(tmp) / "tantivy", passages)
-        print(f"\nindexing (Tantivy, tokenising included): {rate:,.0f} passages/s; "
-              f"peak RSS {rss_mb():,.0f} MB")  # fmt: skip
+    with contextlib.ExitStack() as stack:
+        tmp = opts.workdir or Path(
+            stack.enter_context(tempfile.TemporaryDirectory(prefix="mizan-bench-search-"))
+        )
+        tmp.mkdir(parents=True, exist_ok=True)
+        tag = tmp / f"built-{opts.size}-{opts.seed}-{opts.real_fraction}"
+        if tag.exists():
+            print(f"\nindexing: reusing the Tantivy index in {tmp}")
+        else:
+            rate = index_tantivy(Path(tmp) / "tantivy", passages)
+            tag.touch()
+            print(f"\nindexing (Tantivy, tokenising included): {rate:,.0f} passages/s; "
+                  f"peak RSS {rss_mb():,.0f} MB")  # fmt: skip
         index = TantivyIndex(Path(tmp) / "tantivy")
         queries = make_queries(passages, opts.queries, rng)
         district = {"public", "district:D03", *(f"case:{c}" for c in range(0, CASES, 97))}
