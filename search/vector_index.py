@@ -128,6 +128,8 @@ def _validate(passages: Sequence[Passage], vectors: np.ndarray) -> None:
 DEFAULT_ANN_MIN = 100_000
 #: Passages fetched from the graph per document wanted (a document has several near ones).
 ANN_OVERFETCH = 4
+#: Smallest HNSW search beam (efSearch).
+ANN_MIN_EF = 64
 #: Largest graph window (efSearch = k) before falling back to the exact search.
 ANN_MAX_K = 8192
 #: Save the graph once this many passages (or 5% of it) were added since the last save.
@@ -429,10 +431,12 @@ class SqliteVectorIndex(VectorIndex):
         allowed = np.zeros(graph.size, dtype=bool)
         allowed[known] = mask[self._label_slot[known]]
         visible = int(np.count_nonzero(allowed))
+        # The walk visits forbidden passages too: widen the beam as fewer are allowed.
+        widen = 1 / max(visible / graph.size, 0.25)
         k = max(ANN_OVERFETCH * want, 40)
         for _ in range(2):
             k = min(k, visible, ANN_MAX_K)
-            labels = graph.search(q, k, allowed, ef=k)
+            labels = graph.search(q, k, allowed, ef=int(max(k, ANN_MIN_EF) * widen))
             slots = np.unique(self._label_slot[labels[labels >= 0]])
             if len(np.unique(self._docnum[slots])) >= want:
                 return slots
