@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import mongoengine as me
 
+from casefiles.calendar import WorkingCalendar
+from casefiles.holidays import working_calendar
 from casefiles.matters import open_approved_appeal
 from casefiles.models import Case
 from casefiles.schedule import CaseDeadline, case_deadlines
@@ -109,9 +111,13 @@ class ApprovalRefused(CaseError):
     """The step cannot be taken now; the message says why and who acts next."""
 
 
-def limitation(case: Case, today: dt.date) -> CaseDeadline | None:
-    """The State's last day to appeal this acquittal (None if the case is not acquitted)."""
-    for item in case_deadlines(case, today):
+def limitation(case: Case, today: dt.date, calendar: WorkingCalendar) -> CaseDeadline | None:
+    """The State's last day to appeal this acquittal (None if the case is not acquitted).
+
+    `calendar` is the administrator's (`casefiles.holidays.working_calendar`), as for
+    every other deadline: a limitation day that falls on a holiday runs on past it.
+    """
+    for item in case_deadlines(case, today, calendar=calendar):
         if item.deadline.rule_id in LIMITATION_RULES:
             return item
     return None
@@ -191,7 +197,7 @@ def propose_appeal(
         created_at=at,
         updated_at=at,
     )
-    due = limitation(case, at.date())
+    due = limitation(case, at.date(), working_calendar(kernel.store, at.date()))
     with kernel.store.transaction():
         kernel.store.insert(approval)
         kernel.emit(

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 
 import mongoengine as me
 
+from casefiles.calendar import WorkingCalendar
 from casefiles.case_numbers import CaseNumberError, parse_case_number
 from casefiles.deadlines import Deadline, status
 from casefiles.models import Case
 from casefiles.policy import can_edit_matter, can_view_matter
-from casefiles.schedule import CaseDeadline, default_calendar, default_rules
+from casefiles.schedule import CaseDeadline, default_rules
 from casefiles.service import CaseError, check_prosecutors, get_case, now
 from mizan.accounts.service import PermissionDenied
 from mizan.actor import Actor
@@ -499,9 +500,15 @@ def assign_matter(
 
 
 def matter_deadlines(
-    matter: Matter, case: Case, siblings: list[Matter], today: dt.date
+    matter: Matter,
+    case: Case,
+    siblings: list[Matter],
+    today: dt.date,
+    *,
+    calendar: WorkingCalendar,
 ) -> list[CaseDeadline]:
-    """Clocks a decided matter starts, from the configured rules.
+    """Clocks a decided matter starts, from the configured rules and `calendar`
+    (the administrator's holidays: `casefiles.holidays.working_calendar`).
 
     A High Court decision opens the 30-day petition for leave to the Supreme
     Court; a lower court's order on bail, transfer or a sessions appeal can be
@@ -510,7 +517,7 @@ def matter_deadlines(
     """
     if matter.state != "decided" or not matter.decided_on:
         return []
-    rules, calendar = default_rules(), default_calendar(today)
+    rules = default_rules()
     on = matter.decided_on.date()
     facts: dict[str, object] = {"labels": list(case.labels)}
     if matter.forum == "high_court":

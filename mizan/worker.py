@@ -75,3 +75,12 @@ def broker_status(settings: Settings) -> tuple[bool, str]:
 def _sweep_on_start(**_: object) -> None:
     """Resume what a killed worker left: re-queue unfinished jobs and drain the outbox."""
     app.send_task("mizan.resume_unfinished")
+
+
+@signals.worker_process_init.connect
+def _warm_model_in_pool_process(**_: object) -> None:
+    """Each pool process embeds passages: load its model now, in the background."""
+    from mizan.kernel import process_kernel
+    from search.warmup import start_warm_up
+
+    start_warm_up(process_kernel())

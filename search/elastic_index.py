@@ -38,6 +38,9 @@ from search.embeddings import DIM
 from search.normalize import terms
 from search.port import (
     FACET_FIELDS,
+    FACET_VALUES,
+    SECTION_SCORE,
+    TITLE_BOOST,
     FacetValue,
     Hit,
     Passage,
@@ -47,30 +50,21 @@ from search.port import (
     SearchUnavailableError,
     check_page,
     check_passages,
+    passage_year,
+    sort_day,
     split_filters,
 )
+from search.query_syntax import MatchAll, Node, Section, Words, parse_query, positive_leaves
+from search.snippets import make_snippets
 from search.statutes import is_act_key
-from search.tantivy_index import (
-    FACET_VALUES,
-    SECTION_SCORE,
-    TITLE_BOOST,
-    MatchAll,
-    Node,
-    Section,
-    Words,
-    _positive_leaves,
-    _snippets,
-    _sort_day,
-    _year,
-    parse_query,
-)
-from search.vector_index import _rank_documents, _validate
 from search.vector_port import (
     DocumentMatch,
     PassageMatch,
     VectorIndex,
     VectorResult,
+    check_vectors,
     query_matrix,
+    rank_documents,
 )
 
 __all__ = ["ElasticIndex", "ElasticVectorIndex", "compile_node", "restrictions", "search_body"]
@@ -251,8 +245,8 @@ def to_source(p: Passage) -> Json:
         "court": p.court,
         "district": p.district,
         "sections": list(p.sections),
-        "year": _year(p),
-        "sort_day": _sort_day(p),
+        "year": passage_year(p),
+        "sort_day": sort_day(p),
     }
 
 
@@ -505,7 +499,7 @@ class ElasticIndex(_OnOneIndex, SearchIndex):
             return SearchResult(total=0, hits=(), facets=empty)
         es = self._ix.ensure()
         res = self._ix.call("a search", lambda: es.search(index=self._ix.name, **body))
-        leaves = list(_positive_leaves(node))
+        leaves = list(positive_leaves(node))
         hits = tuple(
             self._hit(h, 0.0 if sort == "date" else h["_score"], leaves)
             for h in res["hits"]["hits"]
@@ -565,7 +559,7 @@ class ElasticIndex(_OnOneIndex, SearchIndex):
             kind=src["kind"],
             case_id=src.get("case_id"),
             page=src.get("page"),
-            snippets=_snippets(texts, leaves, self.snippets_per_doc, self.snippet_chars),
+            snippets=make_snippets(texts, leaves, self.snippets_per_doc, self.snippet_chars),
         )
 
 
@@ -591,7 +585,7 @@ class ElasticVectorIndex(_OnOneIndex, VectorIndex):
         if not passages:
             return
         vectors = np.asarray(vectors, dtype=np.float32)
-        _validate(passages, vectors)
+        check_vectors(passages, vectors)
         sources = [
             to_source(p) | {"vector": v.tolist()} for p, v in zip(passages, vectors, strict=True)
         ]
@@ -665,7 +659,7 @@ class ElasticVectorIndex(_OnOneIndex, VectorIndex):
                 sims[j] = float(h["_score"]) - 1.0  # the script adds 1 (scores must be >= 0)
         pids = list(scored)
         sims = np.array([scored[p][1] for p in pids], dtype=np.float32).reshape(len(pids), len(q))
-        ranked, groups = _rank_documents([scored[p][0]["doc_id"] for p in pids], sims)
+        ranked, groups = rank_documents([scored[p][0]["doc_id"] for p in pids], sims)
         best = sims.max(axis=1)
         documents = []
         for doc_id, score in ranked[offset : offset + limit]:

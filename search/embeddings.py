@@ -103,6 +103,7 @@ class Embedder:
         self._model: Any = None
         self._lock = threading.Lock()
         self.encoded = 0  # texts actually run through the model (cache misses)
+        self.warmed = False  # warm() ran (search.warmup)
 
     @property
     def model(self) -> Any:
@@ -110,6 +111,21 @@ class Embedder:
             if self._model is None:
                 self._model = _load_model()
             return self._model
+
+    @property
+    def loaded(self) -> bool:
+        """True once the model is in memory (health checks ask without loading it)."""
+        return self._model is not None
+
+    def warm(self) -> np.ndarray:
+        """Load the model and run it once, so the first user's search does not wait for it.
+
+        Returns the vector of a sample query (to warm what reads vectors, too).
+        """
+        vector = self._encode(["warm-up"])[0]
+        self.encoded -= 1  # not a passage
+        self.warmed = True
+        return vector
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         vecs = self.model.encode(

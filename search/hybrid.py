@@ -18,6 +18,13 @@ evaluation harness):
   tuned here). Rank fusion needs no score calibration between BM25 and
   cosine, which is why it ranks alike on Tantivy and on Elasticsearch.
 
+What counts as a result (the search page's count, pages and facets): every
+visible document has *some* cosine similarity to any query, so "the
+documents that match" are the documents that contain the query's words,
+plus those among the `SEMANTIC_DEPTH` nearest whose similarity reaches
+`SIMILARITY_FLOOR`. Semantic mode shows only the latter. Documents below the
+floor still inform the fused order of keyword matches; they are not listed.
+
 No parameter here was tuned on evaluation queries.
 """
 
@@ -33,19 +40,32 @@ from mizan.i18n import gettext as _
 from search.embeddings import Embedder
 from search.normalize import terms
 from search.passages import windows
-from search.port import Hit, QueryError, SearchIndex, SearchResult, check_page
+from search.port import (
+    FACET_FIELDS,
+    FACET_VALUES,
+    FacetValue,
+    Hit,
+    QueryError,
+    SearchIndex,
+    SearchResult,
+    check_page,
+)
+from search.query_syntax import MAX_QUERY_CHARS, MAX_QUERY_WORDS
 from search.ranking import Ranked, rank, to_hit
-from search.tantivy_index import MAX_QUERY_CHARS, MAX_QUERY_WORDS
 from search.vector_port import DocumentMatch, VectorIndex
 
 __all__ = [
     "DEFAULT_MODE",
     "MODES",
     "RRF_K",
+    "SEMANTIC_DEPTH",
+    "SIMILARITY_FLOOR",
     "ModeError",
     "fuse",
     "is_facts_query",
     "keyword_ranking",
+    "matching_documents",
+    "merge_facets",
     "ranked_documents",
     "search",
 ]
@@ -56,6 +76,16 @@ DEFAULT_MODE = "hybrid"
 RRF_K = 60
 #: Each engine ranks at least this many documents before fusion.
 MIN_DEPTH = 100
+#: The semantic engine's nearest documents that may count as matches. Fixed, so the
+#: count of a search does not change as the user pages through it.
+SEMANTIC_DEPTH = MIN_DEPTH
+#: Cosine similarity a document (mean over query windows of its best passage) must reach
+#: to count as close in meaning. Chosen a priori, not on evaluation queries, from
+#: bench/bench_similarity_floor.py: off-topic queries reach at most ~0.15 on legal text;
+#: unrelated pairs in the same legal register (a PPC heading, a random High Court passage)
+#: have median ~0.27; a short query and the passage it describes were 0.36-0.54. The
+#: floor sits above the typical unrelated pair; `SEMANTIC_DEPTH` bounds the rest.
+SIMILARITY_FLOOR = 0.3
 #: Words per keyword sub-query of a long description (below the query-language limit).
 FACTS_PART_WORDS = 50
 #: Characters of a passage shown as the snippet of a semantic match.
@@ -108,6 +138,19 @@ def keyword_ranking(
     """Documents by BM25 (best passage); a long description is searched part by part."""
     if not is_facts_query(query):
         return rank(index, query, principals=principals, filters=filters, depth=depth)
+    ranked = facts_ranking(index, query, principals=principals, filters=filters, depth=depth)
+    return len(ranked), ranked[:depth]
+
+
+def facts_ranking(
+    index: SearchIndex,
+    query: str,
+    *,
+    principals: Collection[str] | None,
+    filters: Mapping[str, str] | None,
+    depth: int,
+) -> list[Ranked]:
+    """Every document in some part's top `depth`, by the sum of its parts' BM25."""
     parts = facts_parts(query)
     if not parts:
         raise QueryError("There are no words to search for: use letters or numbers.")
@@ -120,7 +163,7 @@ def keyword_ranking(
             if r.doc_id not in best or r.score > best[r.doc_id].score:
                 best[r.doc_id] = r  # highlight the part it matched best
     order = sorted(scores.items(), key=lambda t: (-t[1], t[0]))
-    return len(order), [replace(best[doc_id], score=score) for doc_id, score in order[:depth]]
+    return [replace(best[doc_id], score=score) for doc_id, score in order]
 
 
 def passage_snippet(text: str, max_chars: int = SNIPPET_CHARS) -> str:
@@ -246,6 +289,116 @@ def ranked_documents(
     return len(fused) + max(0, kw_total - len(ranked)), candidates
 
 
+def keyword_matches(
+    index: SearchIndex,
+    query: str,
+    doc_id: str,
+    *,
+    principals: Collection[str] | None,
+    filters: Mapping[str, str] | None,
+) -> bool:
+    """True if document `doc_id` is among the keyword engine's matches for `query`."""
+    only = {**(filters or {}), "doc_id": doc_id}
+    return index.search(query, principals=principals, filters=only, limit=0).total > 0
+
+
+def document_facets(
+    index: SearchIndex,
+    doc_ids: Sequence[str],
+    *,
+    principals: Collection[str] | None,
+    filters: Mapping[str, str] | None,
+) -> dict[str, tuple[FacetValue, ...]]:
+    """The facet counts of these documents, as the text engine counts them (one each)."""
+    counted: dict[str, tuple[FacetValue, ...]] = {name: () for name in FACET_FIELDS}
+    for doc_id in doc_ids:
+        only = {**(filters or {}), "doc_id": doc_id}
+        one = index.search("", principals=principals, filters=only, limit=0, facets=True)
+        counted = merge_facets(counted, one.facets)
+    return counted
+
+
+def merge_facets(
+    a: Mapping[str, Sequence[FacetValue]], b: Mapping[str, Sequence[FacetValue]]
+) -> dict[str, tuple[FacetValue, ...]]:
+    """Facet counts of two disjoint sets of documents, in the engines' order (year: newest)."""
+    out: dict[str, tuple[FacetValue, ...]] = {}
+    for name in FACET_FIELDS:
+        counts: dict[str, int] = {}
+        for fv in (*a.get(name, ()), *b.get(name, ())):
+            counts[fv.value] = counts.get(fv.value, 0) + fv.count
+        if name == "year":
+            order = sorted(counts.items(), key=lambda t: -int(t[0]) if t[0].isdigit() else 0)
+        else:
+            order = sorted(counts.items(), key=lambda t: (-t[1], t[0]))
+        out[name] = tuple(FacetValue(v, n) for v, n in order[:FACET_VALUES])
+    return out
+
+
+@dataclass(frozen=True)
+class Matches:
+    """The documents a meaning-based search counts, best first, and how they were found."""
+
+    total: int
+    candidates: list[Candidate]  # at least the first `depth` of them
+    #: Close in meaning but without the query's words: the text engine's facets miss them.
+    semantic_only: tuple[str, ...]
+
+
+def matching_documents(
+    index: SearchIndex,
+    vectors: VectorIndex,
+    embedder: Embedder,
+    query: str,
+    *,
+    mode: str,
+    principals: Collection[str] | None,
+    filters: Mapping[str, str] | None,
+    depth: int,
+) -> Matches:
+    """Semantic or hybrid matches (see the module's rule), ranked as `ranked_documents` ranks.
+
+    Hybrid: fused order of the keyword top `depth` and the semantic top
+    `SEMANTIC_DEPTH`, keeping keyword matches and semantic matches above the
+    floor. A semantic match outside the keyword top `depth` is asked of the
+    text engine (is it a deeper keyword match?) so no document is counted twice.
+    """
+    _, matches = semantic_matches(
+        vectors, embedder, query, principals=principals, filters=filters, depth=SEMANTIC_DEPTH
+    )
+    close = [m for m in matches if m.score >= SIMILARITY_FLOOR]
+    if mode == "semantic":
+        candidates = [Candidate(m.doc_id, m.score, None, m) for m in close]
+        return Matches(len(close), candidates, tuple(m.doc_id for m in close))
+    if is_facts_query(query):  # every keyword match is known: no need to ask
+        ranked = facts_ranking(index, query, principals=principals, filters=filters, depth=depth)
+        kw_total = len(ranked)
+    else:
+        kw_total, ranked = rank(index, query, principals=principals, filters=filters, depth=depth)
+    by_keyword = {r.doc_id: r for r in ranked}
+    by_semantic = {m.doc_id: m for m in matches}
+    deeper = kw_total > len(ranked)  # keyword matches exist beyond those read
+    in_keyword = set(by_keyword)
+    semantic_only = []
+    for m in close:
+        if m.doc_id in in_keyword:
+            continue
+        if deeper and keyword_matches(
+            index, query, m.doc_id, principals=principals, filters=filters
+        ):
+            in_keyword.add(m.doc_id)
+        else:
+            semantic_only.append(m.doc_id)
+    listed = in_keyword | set(semantic_only)
+    fused = fuse([[r.doc_id for r in ranked], [m.doc_id for m in matches]])
+    candidates = [
+        Candidate(doc_id, score, by_keyword.get(doc_id), by_semantic.get(doc_id))
+        for doc_id, score in fused
+        if doc_id in listed
+    ]
+    return Matches(kw_total + len(semantic_only), candidates, tuple(semantic_only))
+
+
 def search(
     index: SearchIndex,
     vectors: VectorIndex,
@@ -257,23 +410,45 @@ def search(
     filters: Mapping[str, str] | None = None,
     limit: int = 20,
     offset: int = 0,
+    facets: bool = False,
 ) -> SearchResult:
     """One page of documents for `query` in `mode`; permissions apply inside both engines.
 
     A blank query has no meaning to compare by, so every mode lists it by
-    keyword (all visible documents, with the filters). Each engine reads at
-    least `MIN_DEPTH` documents before fusion.
+    keyword (all visible documents, with the filters). `total` and the facets
+    count the same documents the pages list (see the module's rule); a
+    pasted description gets no keyword facets, so hybrid mode gives it none.
     """
     check_mode(mode)
     check_page(limit, offset)
     query = query.strip()
-    if (mode == "keyword" or not query) and not is_facts_query(query):
-        return index.search(  # the keyword engine pages and highlights by itself
-            query, principals=principals, filters=filters, limit=limit, offset=offset
-        )
-    depth = offset + limit if mode == "keyword" else max(offset + limit, MIN_DEPTH)
-    total, candidates = ranked_documents(
+    facts = is_facts_query(query)
+    if (mode == "keyword" or not query) and not facts:
+        return index.search(  # the keyword engine pages, counts and highlights by itself
+            query, principals=principals, filters=filters, limit=limit, offset=offset,
+            facets=facets,
+        )  # fmt: skip
+    depth = max(offset + limit, MIN_DEPTH)
+    if mode == "keyword":  # a pasted description, read as words
+        total, candidates = ranked_documents(
+            index, vectors, embedder, query, mode=mode, principals=principals, filters=filters,
+            depth=offset + limit,
+        )  # fmt: skip
+        return SearchResult(total, tuple(c.hit() for c in candidates[offset : offset + limit]))
+    found = matching_documents(
         index, vectors, embedder, query, mode=mode, principals=principals, filters=filters,
         depth=depth,
     )  # fmt: skip
-    return SearchResult(total, tuple(c.hit() for c in candidates[offset : offset + limit]))
+    page = tuple(c.hit() for c in found.candidates[offset : offset + limit])
+    counted: dict[str, tuple[FacetValue, ...]] = {}
+    if facets and (mode == "semantic" or not facts):
+        keyword_facets = (
+            index.search(query, principals=principals, filters=filters, limit=0, facets=True).facets
+            if mode == "hybrid"
+            else {}
+        )
+        counted = merge_facets(
+            keyword_facets,
+            document_facets(index, found.semantic_only, principals=principals, filters=filters),
+        )
+    return SearchResult(found.total, page, counted)

@@ -15,9 +15,12 @@ from typing import Protocol, runtime_checkable
 
 __all__ = [
     "FACET_FIELDS",
+    "FACET_VALUES",
     "FILTER_FIELDS",
     "PUBLIC",
+    "SECTION_SCORE",
     "SORTS",
+    "TITLE_BOOST",
     "FacetValue",
     "Hit",
     "Passage",
@@ -27,6 +30,8 @@ __all__ = [
     "SearchResult",
     "SearchUnavailableError",
     "check_page",
+    "passage_year",
+    "sort_day",
 ]
 
 #: The principal every user holds; passages with it in their ACL are public.
@@ -47,6 +52,14 @@ FACET_FIELDS = ("kind", "doc_type", "court", "year", "district", "section", "lan
 
 #: Result orders: best match first, or newest first (undated documents last).
 SORTS = ("relevance", "date")
+
+# Ranking and facet constants every adapter uses, so both backends rank and facet alike.
+#: Weight of a title match against a body match.
+TITLE_BOOST = 2.0
+#: Score of a passage matched through its sections field (about one rare word's BM25).
+SECTION_SCORE = 3.0
+#: Values per facet returned (most documents first).
+FACET_VALUES = 15
 
 
 @dataclass(frozen=True)
@@ -224,6 +237,24 @@ def check_passages(passages: Sequence[Passage]) -> None:
         if p.id in seen:
             raise ValueError(f"duplicate passage id in batch: {p.id}")
         seen.add(p.id)
+
+
+_NO_DAY = -(10**6)
+_EPOCH = datetime.date(1970, 1, 1)
+
+
+def passage_year(p: Passage) -> int | None:
+    """The year a passage is filed under: its own, else its date's (the year filter and facet)."""
+    return p.year if p.year is not None else (p.date.year if p.date is not None else None)
+
+
+def sort_day(p: Passage) -> int:
+    """Days since 1970 of the date (or 1 January of the year), very low when unknown:
+    "newest first" puts undated documents last."""
+    if p.date is not None:
+        return (p.date - _EPOCH).days
+    year = passage_year(p)
+    return (datetime.date(year, 1, 1) - _EPOCH).days if year is not None else _NO_DAY
 
 
 def split_filters(

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 
 from search.port import Hit, Ranked, SearchIndex
-from search.tantivy_index import _positive_leaves, _snippets, parse_query
+from search.query_syntax import parse_query, positive_leaves
+from search.snippets import make_snippets
 
 __all__ = ["Ranked", "rank", "to_hit"]
 
@@ -31,7 +32,7 @@ def rank(
 
 def to_hit(r: Ranked, score: float | None = None) -> Hit:
     """A displayable hit: the matched words of the best passage marked."""
-    leaves = list(_positive_leaves(parse_query(r.query)))
+    leaves = list(positive_leaves(parse_query(r.query)))
     return Hit(
         doc_id=r.doc_id,
         passage_id=r.passage_id,
@@ -40,5 +41,5 @@ def to_hit(r: Ranked, score: float | None = None) -> Hit:
         kind=r.kind,
         case_id=r.case_id,
         page=r.page,
-        snippets=_snippets([r.text], leaves, 3, 200),
+        snippets=make_snippets([r.text], leaves, 3, 200),
     )

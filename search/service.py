@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 
 from casefiles.policy import search_principals
@@ -32,10 +31,10 @@ def search_documents(
     """One page of the documents `actor` may see; `mode` is keyword, semantic or hybrid.
 
     `sort="date"` (newest first) orders keyword matches; meaning-based modes
-    rank by similarity only, so they refuse it. Facets count the documents
-    that contain the query's words (the keyword engine, under the same
-    permissions and filters): in semantic and hybrid modes they describe the
-    keyword part of the results, and a pasted description gets none.
+    rank by similarity only, so they refuse it. The total and the facets count
+    the documents the pages list, in every mode (`search.hybrid` says which
+    documents match by meaning); a pasted description gets no facets in hybrid
+    mode.
     """
     require(actor, Capability.SEARCH)
     check_mode(mode)
@@ -55,7 +54,7 @@ def search_documents(
             sort=sort,
             facets=facets,
         )
-    result = hybrid.search(
+    return hybrid.search(
         kernel.index,
         kernel.vectors,
         kernel.embedder,
@@ -65,10 +64,5 @@ def search_documents(
         filters=filters,
         limit=per_page,
         offset=offset,
+        facets=facets,
     )
-    if facets and not hybrid.is_facts_query(query):
-        counted = kernel.index.search(
-            query, principals=principals, filters=filters, limit=0, facets=True
-        ).facets
-        result = dataclasses.replace(result, facets=counted)
-    return result

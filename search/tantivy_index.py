@@ -11,7 +11,7 @@ Why it looks the way it does:
   and the snippet highlighter (also Python) marks the original words,
   diacritics and all. (Measured: 35% faster to index than handing Tantivy
   pre-tokenised strings.)
-* **Our own query language** (parsed here, compiled to Tantivy `Query`
+* **Our own query language** (parsed in `search.query_syntax`, compiled here to Tantivy `Query`
   objects), so errors read well to a clerk and no Tantivy field syntax leaks
   to users. The grammar is engine-neutral; an Elasticsearch adapter can
   compile the same AST.
@@ -54,510 +54,48 @@ from __future__ import annotations
 import contextlib
 import datetime
 import hashlib
-import html
 import itertools
 import os
 import random
 import re
 import threading
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from enum import Enum
-from functools import lru_cache
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import tantivy
 
-from casefiles.offences import find_section_refs
-from search.normalize import Token, folded_from, terms, tokenize
+from search.normalize import terms
 from search.port import (
     FACET_FIELDS,
+    FACET_VALUES,
+    SECTION_SCORE,
+    TITLE_BOOST,
     FacetValue,
     Hit,
     Passage,
-    QueryError,
     Ranked,
     SearchIndex,
     SearchResult,
     SearchUnavailableError,
     check_page,
     check_passages,
+    passage_year,
+    sort_day,
     split_filters,
 )
-from search.statutes import QueryRef, find_query_refs, is_act_key, section_keys
-
-__all__ = ["TantivyIndex", "parse_query"]
-
-MAX_QUERY_CHARS = 1000
-MAX_QUERY_WORDS = 64
-MAX_QUERY_DEPTH = 10
-TITLE_BOOST = 2.0
-
-# ---------------------------------------------------------------------------
-# Query language: lexer, parser and AST (engine-neutral)
-# ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Words:
-    """A word (one term), a phrase (several terms) or a prefix; terms are normalised."""
-
-    terms: tuple[str, ...]
-    prefix: bool = False
-
-
-@dataclass(frozen=True)
-class Bool:
-    """Lucene-style clause list: with any `must`, the `should` clauses only add score."""
-
-    must: tuple[Node, ...] = ()
-    should: tuple[Node, ...] = ()
-    must_not: tuple[Node, ...] = ()
-
-
-@dataclass(frozen=True)
-class MatchAll:
-    """A blank query: every visible passage (useful with filters)."""
-
-
-@dataclass(frozen=True)
-class Section:
-    """Passages about a statute provision: `key` is in their `sections` field."""
-
-    key: str
-
-
-Node = Words | Bool | MatchAll | Section
-
-
-class _Occur(Enum):
-    MUST = "must"
-    SHOULD = "should"
-    MUST_NOT = "must_not"
-
-
-@dataclass(frozen=True)
-class _Lex:
-    kind: str  # WORD PHRASE REF ( ) AND OR NOT + -
-    text: str = ""
-    prefix: bool = False
-    ref: QueryRef | None = None
-
-
-_SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "″": '"'})
-_OPERATORS = {"AND", "OR", "NOT"}
-
-
-def _lex(query: str) -> list[_Lex]:
-    out: list[_Lex] = []
-    q = query.translate(_SMART_QUOTES)
-    refs = {r.start: r for r in find_query_refs(q) if '"' not in q[r.start : r.end]}
-    i, n = 0, len(q)
-    while i < n:
-        c = q[i]
-        if c.isspace():
-            i += 1
-        elif i in refs:  # a statute reference is one unit ("302/34 PPC", "s.302(b)")
-            ref = refs[i]
-            out.append(_Lex("REF", q[i : ref.end], ref=ref))
-            i = ref.end
-        elif c == '"':
-            j = q.find('"', i + 1)
-            if j < 0:
-                raise QueryError('A quotation mark (") is not closed: add one after the phrase.')
-            out.append(_Lex("PHRASE", q[i + 1 : j]))
-            i = j + 1
-        elif c in "()" or (c in "+-" and q[i + 1 : i + 2].strip() not in ("", "+", "-", ")")):
-            out.append(_Lex(c))  # +/- directly before a word: require/exclude
-            i += 1
-        else:
-            j = i
-            while j < n and not q[j].isspace() and q[j] not in '()"':
-                j += 1
-            word = q[i:j]
-            i = j
-            if word in _OPERATORS:
-                out.append(_Lex(word))
-                continue
-            stem = word.rstrip("*")
-            if "*" in stem:
-                raise QueryError(
-                    f'"*" can only end a word (as in murd*), not appear inside it: {word}'
-                )
-            out.append(_Lex("WORD", stem, prefix=stem != word))
-    return out
-
-
-class _Parser:
-    """Recursive descent over the lexemes; see the module docstring for the grammar."""
-
-    def __init__(self, lexemes: list[_Lex]) -> None:
-        self.lex = lexemes
-        self.pos = 0
-        self.words = 0
-
-    def peek(self) -> str | None:
-        return self.lex[self.pos].kind if self.pos < len(self.lex) else None
-
-    def take(self) -> _Lex:
-        lexeme = self.lex[self.pos]
-        self.pos += 1
-        return lexeme
-
-    def clause_list(self, depth: int) -> Node | None:
-        if depth > MAX_QUERY_DEPTH:
-            raise QueryError("Too many nested brackets.")
-        items: list[tuple[_Occur, Node | None]] = []
-        while True:
-            kind = self.peek()
-            if kind is None:
-                if depth:
-                    raise QueryError('A bracket "(" is not closed: add a ")".')
-                break
-            if kind == ")":
-                if not depth:
-                    raise QueryError('There is a ")" without a matching "(".')
-                self.take()
-                if not items:
-                    raise QueryError("The brackets are empty: put words inside them.")
-                break
-            if kind in ("AND", "OR"):  # (AND after a word is consumed by _and_group)
-                self.take()
-                if kind == "AND" or not items or self.peek() in (None, ")", "AND", "OR"):
-                    raise QueryError(f"{kind} needs a word on each side, as in bail {kind} remand.")
-                continue
-            occur, node = self.unary(depth)
-            if self.peek() == "AND":
-                node = self._and_group(node, occur, depth)
-                occur = _Occur.SHOULD
-            items.append((occur, node))
-        return _combine(items)
-
-    def _and_group(self, first: Node | None, first_occur: _Occur, depth: int) -> Node | None:
-        parts = [(_Occur.MUST if first_occur is _Occur.SHOULD else first_occur, first)]
-        while self.peek() == "AND":
-            self.take()
-            if self.peek() in (None, ")", "AND", "OR"):
-                raise QueryError("AND needs a word on each side, as in murder AND theft.")
-            occur, node = self.unary(depth)
-            parts.append((_Occur.MUST if occur is _Occur.SHOULD else occur, node))
-        return _combine(parts)
-
-    def unary(self, depth: int) -> tuple[_Occur, Node | None]:
-        kind = self.peek()
-        if kind in ("NOT", "-", "+"):
-            self.take()
-            if self.peek() in (None, ")", "AND", "OR", "NOT", "+", "-"):
-                name = "NOT" if kind == "NOT" else f'"{kind}"'
-                raise QueryError(f"{name} must be followed by a word, as in NOT acquitted.")
-            return (_Occur.MUST if kind == "+" else _Occur.MUST_NOT), self.primary(depth)
-        return _Occur.SHOULD, self.primary(depth)
-
-    def primary(self, depth: int) -> Node | None:
-        lexeme = self.take()
-        if lexeme.kind == "(":
-            return self.clause_list(depth + 1)
-        if lexeme.kind == "REF" and lexeme.ref is not None:
-            self.words += 1
-            ref = lexeme.ref
-            sections = tuple(Section(k) for k in ref.keys)
-            structured = sections[0] if len(sections) == 1 else Bool(must=sections)
-            written = tuple(Words(w) for w in (*ref.sections, ref.act) if w)
-            text = written[0] if len(written) == 1 else Bool(must=written)
-            return Bool(should=(text, structured))
-        if lexeme.kind == "PHRASE" and not lexeme.text.strip():
-            raise QueryError("The quotation marks are empty: put the exact words between them.")
-        found = tuple(terms(lexeme.text))
-        if lexeme.prefix and not found:
-            raise QueryError('"*" must follow the start of a word, as in murd*.')
-        if not found:
-            return None  # punctuation only: nothing to look for
-        self.words += 1
-        if self.words > MAX_QUERY_WORDS:
-            raise QueryError(f"The search is too long: use at most {MAX_QUERY_WORDS} words.")
-        return Words(found, prefix=lexeme.prefix)
-
-
-def _combine(items: list[tuple[_Occur, Node | None]]) -> Node | None:
-    kept = [(occur, node) for occur, node in items if node is not None]
-    if not kept:
-        return None
-    if len(kept) == 1 and kept[0][0] is not _Occur.MUST_NOT:
-        return kept[0][1]
-    by = {occur: tuple(node for o, node in kept if o is occur) for occur in _Occur}
-    return Bool(must=by[_Occur.MUST], should=by[_Occur.SHOULD], must_not=by[_Occur.MUST_NOT])
-
-
-def parse_query(query: str) -> Node:
-    """Parse the user's query into an engine-neutral AST; raise QueryError if malformed."""
-    if len(query) > MAX_QUERY_CHARS:
-        raise QueryError(f"The search is too long: use at most {MAX_QUERY_CHARS} characters.")
-    if not query.strip():
-        return MatchAll()
-    node = _Parser(_lex(query)).clause_list(0)
-    if node is None:
-        raise QueryError("There are no words to search for: use letters or numbers.")
-    return node
-
-
-def _positive_leaves(node: Node) -> Iterator[Words | Section]:
-    """The words and sections a hit matched because of (exclusions are never highlighted)."""
-    if isinstance(node, Words | Section):
-        yield node
-    elif isinstance(node, Bool):
-        for child in (*node.must, *node.should):
-            yield from _positive_leaves(child)
-
-
-# ---------------------------------------------------------------------------
-# Snippets (engine-neutral): highlight on the original text
-# ---------------------------------------------------------------------------
-
-_SPACES = re.compile(r"\s+")
-
-
-_Span = tuple[int, int, frozenset[int]]  # start, end, indexes of the query leaves matched
-
-
-#: Characters after a candidate word tokenised to confirm a phrase, per further phrase word.
-_PHRASE_REACH = 60
-
-
-@lru_cache(maxsize=1024)
-def _candidates(words: tuple[Words, ...]) -> re.Pattern[str] | None:
-    """A regex finding, in ASCII text, every word that may start a match of `words`.
-
-    A superset: each hit is confirmed by tokenising the text around it, so
-    only those regions are tokenised (tokenising a whole 200-word passage per
-    hit was 85% of a query's time). None if a term is not ASCII.
-    """
-    alts = []
-    for w in words:
-        first = w.terms[0]
-        if not first.isascii():
-            return None
-        prefix = w.prefix and len(w.terms) == 1
-        forms = [re.escape(first) + ("[A-Za-z0-9]*" if prefix else "")]
-        forms += [re.escape(v) for v in folded_from(first, prefix=prefix)]
-        alts += forms
-    if not alts:
-        return None
-    return re.compile(rf"(?<![A-Za-z0-9])(?:{'|'.join(alts)})(?![A-Za-z0-9])", re.IGNORECASE)
-
-
-#: Regions of a passage tokenised for snippets: the ones where most query words meet.
-MAX_REGIONS = 4
-
-
-@lru_cache(maxsize=1024)
-def _leaf_of(words: tuple[Words, ...]) -> Callable[[str], frozenset[int]]:
-    """Which leaves a candidate word (as written) may start."""
-    specs = [
-        (w.terms[0], frozenset(folded_from(w.terms[0], prefix=w.prefix and len(w.terms) == 1)),
-         w.prefix and len(w.terms) == 1)
-        for w in words
-    ]  # fmt: skip
-
-    def leaves(word: str) -> frozenset[int]:
-        low = word.lower()
-        return frozenset(
-            i
-            for i, (first, forms, prefix) in enumerate(specs)
-            if low in forms or (low.startswith(first) if prefix else low == first)
-        )
-
-    return leaves
-
-
-def _near_candidates(
-    text: str, words: tuple[Words, ...], window: int
-) -> list[tuple[int, list[Token]]]:
-    """(offset, tokens) of the regions of `text` where `words` may match (all of it for
-    non-ASCII); token offsets are relative to the region (no phrase spans two regions).
-
-    Candidate words are grouped into windows of `window` characters; the
-    MAX_REGIONS windows with the most distinct query words are tokenised.
-    """
-    rx = _candidates(words) if text.isascii() else None
-    if rx is None:
-        return [(0, tokenize(text))]
-    leaf_of = _leaf_of(words)
-    groups: list[tuple[int, int, frozenset[int], int]] = []  # start, end, leaves, hits
-    for m in rx.finditer(text):
-        found = leaf_of(m.group())
-        if groups and m.start() - groups[-1][0] < window:
-            g = groups[-1]
-            groups[-1] = (g[0], m.end(), g[2] | found, g[3] + 1)
-        else:
-            groups.append((m.start(), m.end(), found, 1))
-    best = sorted(groups, key=lambda g: (-len(g[2]), -g[3], g[0]))[:MAX_REGIONS]
-    reach = _PHRASE_REACH * max(len(w.terms) for w in words)
-    regions: list[tuple[int, int]] = []
-    for start, last, _, _ in sorted(best):
-        stop = text.find(" ", min(len(text), last + reach))
-        stop = len(text) if stop < 0 else stop
-        if regions and start <= regions[-1][1]:
-            regions[-1] = (regions[-1][0], max(stop, regions[-1][1]))
-        else:
-            regions.append((start, stop))
-    return [(start, tokenize(text[start:stop])) for start, stop in regions]
-
-
-def _leaf_matches(
-    tokens: list[Token], where: dict[str, list[int]], leaf: Words
-) -> Iterator[tuple[int, int]]:
-    """(first, last) token indexes where `leaf` matches; `where` maps a term to its indexes."""
-    n = len(leaf.terms)
-    if leaf.prefix and n == 1:
-        stem = leaf.terms[0]
-        yield from ((i, i) for i, t in enumerate(tokens) if t.term.startswith(stem))
-        return
-    for i in where.get(leaf.terms[0], ()):
-        if i + n > len(tokens):
-            break
-        if all(tokens[i + k].term == leaf.terms[k] for k in range(1, n - 1)):
-            last = tokens[i + n - 1].term
-            if last.startswith(leaf.terms[-1]) if leaf.prefix else last == leaf.terms[-1]:
-                yield i, i + n - 1
-
-
-def _match_spans(text: str, leaves: Sequence[Words | Section], window: int = 200) -> list[_Span]:
-    """The places in the text where positive query leaves match, overlaps merged.
-
-    In long ASCII text only the best `window`-sized regions are examined
-    (see _near_candidates): enough for the few snippets shown.
-    """
-    spans: list[_Span] = []
-    words = tuple(leaf for leaf in leaves if isinstance(leaf, Words))
-    regions = _near_candidates(text, words, window) if words else []
-    wanted = {leaf.key: li for li, leaf in enumerate(leaves) if isinstance(leaf, Section)}
-    numbers = {re.match(r"\d+", key).group() for key in wanted}  # type: ignore[union-attr]
-    if wanted and any(re.search(rf"(?<!\d){n}(?!\d)", text) for n in numbers):
-        # statute references in the text that the query's references cover
-        for found in find_section_refs(text):
-            hit = [wanted[k] for k in section_keys(found.ref) if k in wanted]
-            if hit:
-                spans.append((found.start, found.end, frozenset(hit)))
-    indexed = []
-    for offset, tokens in regions:
-        where: dict[str, list[int]] = {}
-        for i, t in enumerate(tokens):
-            where.setdefault(t.term, []).append(i)
-        indexed.append((offset, tokens, where))
-    for li, leaf in enumerate(leaves):
-        if isinstance(leaf, Section):
-            continue
-        for offset, tokens, where in indexed:
-            spans += [
-                (offset + tokens[i].start, offset + tokens[j].end, frozenset([li]))
-                for i, j in _leaf_matches(tokens, where, leaf)
-            ]
-    spans.sort(key=lambda sp: (sp[0], sp[1]))
-    merged: list[_Span] = []
-    for span in spans:  # overlapping matches (a phrase and its own word) become one mark
-        if merged and span[0] < merged[-1][1]:
-            prev = merged[-1]
-            merged[-1] = (prev[0], max(prev[1], span[1]), prev[2] | span[2])
-        else:
-            merged.append(span)
-    return merged
-
-
-def _last_space(text: str, lo: int, hi: int, *, default: int) -> int:
-    """Index of the last whitespace in text[lo:hi], so a window ends between words."""
-    for i in range(hi - 1, lo - 1, -1):
-        if text[i].isspace():
-            return i
-    return default
-
-
-def _clean(s: str) -> str:
-    return html.escape(_SPACES.sub(" ", s), quote=True)
-
-
-@dataclass(frozen=True)
-class _Fragment:
-    score: tuple[int, int]  # (distinct leaves matched, matches)
-    core: str  # matched region in context, to drop duplicates from overlapping passages
-    text: str
-    start: int
-    end: int
-    spans: Sequence[_Span]
-
-    def html(self) -> str:  # rendered only for the fragments actually shown
-        return _window(self.text, self.start, self.end, self.spans)
-
-
-def _window(text: str, start: int, end: int, spans: Sequence[_Span]) -> str:
-    out = ["…" if start > 0 else ""]
-    pos = start
-    for s, e, _ in spans:
-        out.append(_clean(text[pos:s]))
-        out.append(f"<mark>{_clean(text[s:e])}</mark>")
-        pos = e
-    out.append(_clean(text[pos:end]))
-    out.append("…" if end < len(text) else "")
-    body = "".join(out)
-    return body.strip()
-
-
-def _fragments(text: str, leaves: Sequence[Words | Section], max_chars: int) -> list[_Fragment]:
-    """Windows of about `max_chars` around matches, best first."""
-    spans = _match_spans(text, leaves, max_chars) if leaves else []
-    frags: list[_Fragment] = []
-    i = 0
-    while i < len(spans):
-        first = spans[i][0]
-        start = max(0, first - max_chars // 4)
-        if start > 0:  # do not cut a word in half at the start
-            gap = re.search(r"\s", text[start:first])
-            start = start + gap.end() if gap else first
-        end = max(min(len(text), start + max_chars), spans[i][1])
-        j = i
-        while j < len(spans) and spans[j][1] <= end:
-            j += 1
-        if end < len(text) and not text[end].isspace():  # nor at the end
-            end = _last_space(text, spans[j - 1][1], end, default=end)
-        chosen = spans[i:j]
-        score = (len(frozenset().union(*(li for _, _, li in chosen))), len(chosen))
-        # The matched region with two words either side: the same place seen through two
-        # overlapping passages is one snippet; the same word elsewhere is another.
-        before = text[: chosen[0][0]].split()[-2:]
-        after = text[chosen[-1][1] :].split()[:2]
-        core = " ".join([*before, text[chosen[0][0] : chosen[-1][1]], *after])
-        frags.append(_Fragment(score, core, text, start, end, chosen))
-        i = j
-    frags.sort(key=lambda f: f.score, reverse=True)
-    return frags
-
-
-def _lead(text: str, max_chars: int) -> str:
-    """The start of the text, for hits with nothing to highlight (title match, blank query)."""
-    end = min(len(text), max_chars)
-    if end < len(text) and not text[end].isspace():
-        end = _last_space(text, 0, end, default=end)
-    return _window(text, 0, end, ())
-
-
-def _snippets(
-    texts: Sequence[str], leaves: Sequence[Words | Section], max_snippets: int, max_chars: int
-) -> tuple[str, ...]:
-    """Take fragments round-robin over the passages (best passage first), no duplicates."""
-    per_passage = [_fragments(t, leaves, max_chars) for t in texts]
-    out: list[str] = []
-    seen: set[str] = set()
-    for rank in range(max((len(f) for f in per_passage), default=0)):
-        for frags in per_passage:
-            if rank < len(frags) and len(out) < max_snippets:
-                frag = frags[rank]
-                key = _SPACES.sub(" ", frag.core)
-                if key not in seen:
-                    seen.add(key)
-                    out.append(frag.html())
-    if not out and texts and texts[0].strip():
-        out.append(_lead(texts[0], max_chars))
-    return tuple(out)
+from search.query_syntax import (
+    MatchAll,
+    Node,
+    Section,
+    Words,
+    parse_query,
+    positive_leaves,
+)
+from search.snippets import make_snippets
+from search.statutes import is_act_key
+
+__all__ = ["TantivyIndex"]
 
 
 # ---------------------------------------------------------------------------
@@ -602,11 +140,8 @@ def _build_schema() -> tantivy.Schema:
 
 #: Facets read from hashed fast fields; "year" is a plain integer, "section" aggregated.
 _HASHED_FACETS = ("kind", "doc_type", "court", "district", "language")
-_NO_DAY = -(10**6)
-_EPOCH = datetime.date(1970, 1, 1)
 #: Section facet: candidates by passage count, then counted exactly in documents.
 SECTION_FACET_CANDIDATES = 12
-FACET_VALUES = 15  # values per facet returned (most documents first)
 
 #: Matching passages up to which the document total is counted exactly when no facets are
 #: asked for. Counting reads every match into Python (~0.3 µs each): at a million passages
@@ -616,9 +151,6 @@ EXACT_TOTAL_MAX = 5_000
 
 #: Matching passages read to estimate a large document total (see _estimate_documents).
 TOTAL_SAMPLE = 4_000
-
-#: Score of a passage matched through its sections field (about one rare word's BM25).
-SECTION_SCORE = 3.0
 
 _SCHEMA = _build_schema()
 
@@ -663,17 +195,6 @@ def _hash64(value: str) -> int:
     return int.from_bytes(hashlib.blake2b(value.encode(), digest_size=8).digest(), "big")
 
 
-def _year(p: Passage) -> int | None:
-    return p.year if p.year is not None else (p.date.year if p.date is not None else None)
-
-
-def _sort_day(p: Passage) -> int:
-    if p.date is not None:
-        return (p.date - _EPOCH).days
-    year = _year(p)
-    return (datetime.date(year, 1, 1) - _EPOCH).days if year is not None else _NO_DAY
-
-
 def _search_form(text: str) -> str:
     return " ".join(terms(text))
 
@@ -698,10 +219,10 @@ def _to_document(p: Passage) -> tantivy.Document:
     for name in _HASHED_FACETS:
         value = getattr(p, name)
         doc.add_unsigned(f"fk_{name}", _hash64(value) if value is not None else 0)
-    year = _year(p)
+    year = passage_year(p)
     if year is not None:
         doc.add_integer("year", year)
-    doc.add_integer("sort_day", _sort_day(p))
+    doc.add_integer("sort_day", sort_day(p))
     for principal in p.acl:
         doc.add_text("acl", principal)
     doc.add_text("body", _search_form(p.text))
@@ -730,15 +251,15 @@ class TantivyIndex(SearchIndex):
         exact_total_max: int | None = EXACT_TOTAL_MAX,
     ) -> None:
         """`exact_total_max`: matching passages up to which a search without facets counts
-        its documents exactly; above it the total is the engine's estimate (None: always
-        exact). See `_rank_documents`."""
+        its documents exactly; above it the total is estimated (None: always exact). See
+        `_rank_documents`."""
         self.path = Path(path)
-        self.exact_total_max = exact_total_max
         self.lock_timeout = lock_timeout
         self.writer_heap_bytes = max(writer_heap_bytes, 15_000_000)  # Tantivy's minimum
         self.snippets_per_doc = snippets_per_doc
         self.snippet_chars = snippet_chars
         self.passages_per_doc = passages_per_doc
+        self.exact_total_max = exact_total_max
         self._write_lock = threading.Lock()  # one writer per process; others wait here
         self.path.mkdir(parents=True, exist_ok=True)
         self._index = self._open()
@@ -956,7 +477,7 @@ class TantivyIndex(SearchIndex):
             searcher, q, page, [d.get_first("doc_id") for d in best],
             everything if sort != "date" else None,
         )  # fmt: skip
-        leaves = list(_positive_leaves(node))
+        leaves = list(positive_leaves(node))
         hits = tuple(
             self._hit(
                 doc,
@@ -1178,5 +699,5 @@ class TantivyIndex(SearchIndex):
             kind=doc.get_first("kind"),
             case_id=doc.get_first("case_id"),
             page=doc.get_first("page"),
-            snippets=_snippets(texts, leaves, self.snippets_per_doc, self.snippet_chars),
+            snippets=make_snippets(texts, leaves, self.snippets_per_doc, self.snippet_chars),
         )

@@ -39,13 +39,14 @@ from pathlib import Path
 import numpy as np
 
 from search.embeddings import DIM
-from search.port import FILTER_FIELDS, Passage, SearchUnavailableError, check_passages
+from search.port import FILTER_FIELDS, Passage, SearchUnavailableError
 from search.vector_ann import TRAIN_SAMPLE, Graph, load_graph, new_graph, remove_graph, save_graph
 from search.vector_port import (
     DocumentMatch,
     PassageMatch,
     VectorIndex,
     VectorResult,
+    check_vectors,
     query_matrix,
 )
 
@@ -118,12 +119,6 @@ def _meta_json(p: Passage) -> str:
     )
 
 
-def _validate(passages: Sequence[Passage], vectors: np.ndarray) -> None:
-    if vectors.ndim != 2 or vectors.shape != (len(passages), DIM):
-        raise ValueError(f"expected vectors of shape ({len(passages)}, {DIM}), got {vectors.shape}")
-    check_passages(passages)
-
-
 #: Visible passages from which search is approximate (HNSW); below it, exact.
 DEFAULT_ANN_MIN = 100_000
 #: Passages fetched from the graph per document wanted (a document has several near ones).
@@ -188,7 +183,7 @@ class SqliteVectorIndex(VectorIndex):
         if not passages:
             return
         vectors = np.asarray(vectors, dtype=np.float32)
-        _validate(passages, vectors)
+        check_vectors(passages, vectors)
         doc_ids = list(dict.fromkeys(p.doc_id for p in passages))
         rows = [
             (p.id, p.doc_id, _meta_json(p), p.text, v.tobytes())
@@ -638,19 +633,3 @@ class SqliteVectorIndex(VectorIndex):
             language=meta.language,
             date=datetime.date.fromisoformat(meta.date) if meta.date else None,
         )
-
-
-def _rank_documents(
-    doc_names: Sequence[str], sims: np.ndarray
-) -> tuple[list[tuple[str, float]], dict[str, list[int]]]:
-    """Documents best first by mean over query parts of their best passage; ties by id."""
-    groups: dict[str, list[int]] = {}
-    for i, doc_id in enumerate(doc_names):
-        groups.setdefault(doc_id, []).append(i)
-    names = list(groups)
-    order = np.fromiter((i for n in names for i in groups[n]), dtype=np.int64, count=len(doc_names))
-    starts = np.cumsum([0] + [len(groups[n]) for n in names[:-1]])
-    best = np.maximum.reduceat(sims[order], starts, axis=0)  # (documents, query parts)
-    scores = best.mean(axis=1)
-    ranked = sorted(zip(names, scores.tolist(), strict=True), key=lambda t: (-t[1], t[0]))
-    return ranked, groups

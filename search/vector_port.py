@@ -17,9 +17,17 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from search.embeddings import DIM
-from search.port import Passage, check_page
+from search.port import Passage, check_page, check_passages
 
-__all__ = ["DocumentMatch", "PassageMatch", "VectorIndex", "VectorResult", "query_matrix"]
+__all__ = [
+    "DocumentMatch",
+    "PassageMatch",
+    "VectorIndex",
+    "VectorResult",
+    "check_vectors",
+    "query_matrix",
+    "rank_documents",
+]
 
 
 @dataclass(frozen=True)
@@ -100,3 +108,26 @@ def query_matrix(vectors: np.ndarray, limit: int, offset: int) -> np.ndarray:
     if q.shape[1:] != (DIM,) or len(q) == 0:
         raise ValueError(f"query vectors must have shape (n, {DIM}), got {q.shape}")
     return q
+
+
+def check_vectors(passages: Sequence[Passage], vectors: np.ndarray) -> None:
+    """Refuse an upsert batch no adapter can store: one DIM-sized row per valid passage."""
+    if vectors.ndim != 2 or vectors.shape != (len(passages), DIM):
+        raise ValueError(f"expected vectors of shape ({len(passages)}, {DIM}), got {vectors.shape}")
+    check_passages(passages)
+
+
+def rank_documents(
+    doc_names: Sequence[str], sims: np.ndarray
+) -> tuple[list[tuple[str, float]], dict[str, list[int]]]:
+    """Documents best first by mean over query parts of their best passage; ties by id."""
+    groups: dict[str, list[int]] = {}
+    for i, doc_id in enumerate(doc_names):
+        groups.setdefault(doc_id, []).append(i)
+    names = list(groups)
+    order = np.fromiter((i for n in names for i in groups[n]), dtype=np.int64, count=len(doc_names))
+    starts = np.cumsum([0] + [len(groups[n]) for n in names[:-1]])
+    best = np.maximum.reduceat(sims[order], starts, axis=0)  # (documents, query parts)
+    scores = best.mean(axis=1)
+    ranked = sorted(zip(names, scores.tolist(), strict=True), key=lambda t: (-t[1], t[0]))
+    return ranked, groups

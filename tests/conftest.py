@@ -26,6 +26,7 @@ def make_settings(data_dir: Path, **extra: str) -> Settings:
     env = {
         "MIZAN_DATA_DIR": str(data_dir),
         "MIZAN_BROKER": f"sqla+sqlite:///{data_dir / 'broker.sqlite3'}",
+        "MIZAN_WARM_MODEL": "false",  # tests that want the warm-up ask for it
         **extra,
     }
     return load_settings(env, env_file=None)

@@ -143,6 +143,10 @@ def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -
     app.context_processor(_template_globals)
     # Macros imported without context (the pager) need it as a true global.
     app.jinja_env.globals["url_with"] = _url_with
+    from search.warmup import start_warm_up
+
+    # The embedding model loads in the background, not on the first user's search.
+    app.extensions["mizan_warm_up"] = start_warm_up(kernel)
     return app
 
 

@@ -20,6 +20,7 @@ from casefiles.approvals import (
     limitation,
     propose_appeal,
 )
+from casefiles.holidays import working_calendar
 from casefiles.matters import FORUMS
 from casefiles.service import CaseError, CaseNotFound
 from mizan.i18n import lazy_gettext as _l
@@ -91,7 +92,7 @@ def show(approval_id: str):  # type: ignore[no-untyped-def]
         states=APPROVAL_STATES,
         action_labels=ACTION_LABELS,
         forums=FORUMS,
-        due=limitation(case, today()),
+        due=limitation(case, today(), working_calendar(kernel().store, today())),
     )
 
 

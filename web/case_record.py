@@ -16,6 +16,7 @@ from casefiles.approvals import (
     can_propose,
     limitation,
 )
+from casefiles.holidays import working_calendar
 from casefiles.matters import FORUMS, MATTER_KINDS, MATTER_STATES, matters_for_case
 from casefiles.models import Case
 from casefiles.notes import MAX_NOTE, notes_for_case
@@ -121,7 +122,7 @@ def case_record_context(case: Case, today) -> dict[str, object]:  # type: ignore
         "approvals": approvals,
         "approval_states": APPROVAL_STATES,
         "propose_form": propose_form() if can_propose(who, case) else None,
-        "appeal_limitation": limitation(case, today),
+        "appeal_limitation": limitation(case, today, working_calendar(kernel().store, today)),
         "timeline": timeline[:limit],
         "timeline_more": len(timeline) > limit,
         "timeline_next": limit + TIMELINE_STEP,

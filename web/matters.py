@@ -3,15 +3,16 @@ case page, and each matter's own page with its number, prosecutor, hearings and 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from casefiles.approvals import limitation
 from casefiles.hearings import Hearing, known_courts, people
+from casefiles.holidays import working_calendar
+from casefiles.matter_lists import SHOWS, SORTS, matter_clocks, my_matters
 from casefiles.matters import (
     FORUMS,
     MATTER_KINDS,
@@ -26,7 +27,6 @@ from casefiles.matters import (
     decide_matter,
     file_matter,
     get_matter,
-    matter_deadlines,
     matters_for_case,
     outcomes_for,
     withdraw_matter,
@@ -35,12 +35,13 @@ from casefiles.models import Case
 from casefiles.policy import can_edit_case, can_edit_matter, can_view_case
 from casefiles.schedule import CaseDeadline
 from casefiles.service import CaseError, CaseNotFound, get_case
+from mizan.accounts.service import PermissionDenied
 from mizan.i18n import lazy_gettext as _l
 from mizan.storage import StaleWriteError
 from web.case_record import matter_form, prosecutor_choices
 from web.cases import today
 from web.hearings import schedule_form
-from web.support import actor, case_action, flash_form_errors, kernel
+from web.support import Pagination, actor, case_action, flash_form_errors, kernel, page_arg
 
 bp = Blueprint("matters", __name__)
 
@@ -111,6 +112,35 @@ def _load(matter_id: str):  # type: ignore[no-untyped-def]
         abort(404)
 
 
+MINE_PER_PAGE = 25
+
+
+@bp.route("/matters/mine")
+@login_required
+def mine():  # type: ignore[no-untyped-def]
+    """The matters whose prosecutor is the signed-in prosecutor, soonest limitation first."""
+    show = request.args.get("show", "live")
+    sort = request.args.get("sort", "limitation")
+    args = {
+        "show": show if show in SHOWS else "live",
+        "sort": sort if sort in SORTS else "limitation",
+        "page": page_arg(),
+    }
+    try:
+        result = my_matters(kernel(), actor(), today(), per_page=MINE_PER_PAGE, **args)
+    except PermissionDenied:
+        abort(403)
+    return render_template(
+        "matters/mine.html",
+        result=result,
+        args=args,
+        pagination=Pagination(args["page"], MINE_PER_PAGE, result.total),
+        matter_kinds=MATTER_KINDS,
+        matter_states=MATTER_STATES,
+        forums=FORUMS,
+    )
+
+
 @bp.route("/matters/<matter_id>")
 @login_required
 def show(matter_id: str):  # type: ignore[no-untyped-def]
@@ -153,14 +183,7 @@ def show(matter_id: str):  # type: ignore[no-untyped-def]
 
 
 def _deadlines(matter: Matter, case: Case, siblings: list[Matter]) -> list[CaseDeadline]:
-    """The matter's own clocks; an appeal against acquittal also shows the State's
-    limitation date, met once the appeal is filed."""
-    found = matter_deadlines(matter, case, siblings, today())
-    if matter.kind == "appeal_acquittal":
-        due = limitation(case, today())
-        if due is not None:
-            found.insert(0, CaseDeadline(due.deadline, "met") if matter.filed_on else due)
-    return found
+    return matter_clocks(matter, case, siblings, today(), working_calendar(kernel().store, today()))
 
 
 def _matter_action(matter_id: str, action, success: str):  # type: ignore[no-untyped-def]

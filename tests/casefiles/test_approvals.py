@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 
 from casefiles.approvals import ApprovalRefused, decide, limitation, propose_appeal
+from casefiles.holidays import NewHoliday, add_holiday, working_calendar
 from casefiles.matters import Matter
 from casefiles.service import CaseNotFound
 from mizan.accounts.models import User
 from mizan.accounts.service import PermissionDenied, actor_for
+from mizan.actor import Actor
 from mizan.audit import AuditEntry
 from mizan.storage import StaleWriteError
 from tests.casefiles.case_steps import decide as decide_case
@@ -33,7 +35,8 @@ def _propose(kernel, username: str = "pp.rahim", **kw):  # type: ignore[no-untyp
 
 def test_full_chain_opens_the_appeal_with_who_when_why(demo) -> None:  # type: ignore[no-untyped-def]
     case = decide_case(demo, demo_case(demo))
-    due = limitation(case, case.history[-1].at.date())
+    decided_on = case.history[-1].at.date()
+    due = limitation(case, decided_on, working_calendar(demo.store, decided_on))
     assert due is not None and due.deadline.rule_id == "state_appeal_acquittal"
     approval = _propose(demo)
     assert approval.state == "proposed"
@@ -147,3 +150,20 @@ def test_steps_out_of_turn_or_by_the_wrong_role_are_explained(demo) -> None:  # 
         )
     # A declined proposal can be followed by a new one with new grounds.
     assert _propose(demo).state == "proposed"
+
+
+def test_limitation_follows_the_administrators_holiday_calendar(demo) -> None:  # type: ignore[no-untyped-def]
+    """A holiday entered on the last day moves it on, in the date shown and the one audited."""
+    case = decide_case(demo, demo_case(demo))
+    decided_on = case.history[-1].at.date()
+    before = limitation(case, decided_on, working_calendar(demo.store, decided_on))
+    assert before is not None
+    last_day = before.deadline.due
+    admin = Actor("a1", "admin", frozenset({"admin"}))
+    add_holiday(demo, admin, NewHoliday(last_day, "Sindh Government holiday", "provincial"))
+    after = limitation(case, decided_on, working_calendar(demo.store, decided_on))
+    assert after is not None and after.deadline.due > last_day
+    assert working_calendar(demo.store, decided_on).is_working_day(after.deadline.due)
+    _propose(demo)
+    [proposed] = demo.store.find(AuditEntry, {"action": "approval.proposed"})
+    assert proposed.data["limitation"] == after.deadline.due.isoformat()

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from casefiles.hearings import NewHearing, local_moment, local_today, schedule_hearing
+from casefiles.holidays import NewHoliday, add_holiday, working_calendar
 from casefiles.matters import (
     MatterError,
     MatterInput,
@@ -21,6 +22,7 @@ from casefiles.matters import (
 from casefiles.service import CaseError
 from mizan.accounts.models import User
 from mizan.accounts.service import PermissionDenied, actor_for
+from mizan.actor import Actor
 from mizan.audit import AuditEntry
 from mizan.storage import StaleWriteError
 from tests.casefiles.case_steps import decide, demo_case
@@ -30,6 +32,11 @@ BAIL = "Crl. Bail Application No. S-24 of 2025"
 
 def _actor(kernel, username: str):  # type: ignore[no-untyped-def]
     return actor_for(kernel.store.find_one(User, {"username": username}))
+
+
+def calendar(kernel):  # type: ignore[no-untyped-def]
+    """The administrator's working calendar, as the matter pages use it."""
+    return working_calendar(kernel.store, dt.date(2025, 3, 1))
 
 
 def _bail(kernel, username: str = "pp.rahim", **kw):  # type: ignore[no-untyped-def]
@@ -126,10 +133,32 @@ def test_decision_starts_the_supreme_court_clock_and_a_stale_write_is_refused(de
     )
     with pytest.raises(StaleWriteError):
         assign_matter(demo, _actor(demo, "dpp.south"), matter.id, version=matter.version, lead=None)
-    deadlines = matter_deadlines(decided, demo_case(demo), [decided], dt.date(2025, 3, 11))
+    deadlines = matter_deadlines(
+        decided, demo_case(demo), [decided], dt.date(2025, 3, 11), calendar=calendar(demo)
+    )
     assert [(d.deadline.rule_id, d.deadline.due, d.state) for d in deadlines] == [
         ("sc_leave_petition", dt.date(2025, 4, 9), "pending")
     ]
+
+
+def test_matter_limitation_follows_the_administrators_holidays(demo) -> None:  # type: ignore[no-untyped-def]
+    """The 30-day leave petition that ends on a holiday the admin entered runs to the next
+    working day, as case deadlines do (the fixed national holidays alone would miss it)."""
+    rahim = _actor(demo, "pp.rahim")
+    matter = _bail(demo, forum="high_court", filed_on=dt.date(2025, 2, 1))
+    decided = decide_matter(
+        demo, rahim, matter.id, version=matter.version, outcome="refused",
+        decided_on=dt.date(2025, 3, 10),
+    )  # fmt: skip
+    admin = Actor("a1", "admin", frozenset({"admin"}))
+    add_holiday(demo, admin, NewHoliday(dt.date(2025, 4, 9), "Provincial holiday", "provincial"))
+    [leave] = matter_deadlines(
+        decided, demo_case(demo), [decided], dt.date(2025, 3, 11), calendar=calendar(demo)
+    )
+    assert (leave.deadline.rule_id, leave.deadline.due) == (
+        "sc_leave_petition",
+        dt.date(2025, 4, 10),
+    )
 
 
 def test_a_sessions_bail_order_prompts_revision(demo) -> None:  # type: ignore[no-untyped-def]
@@ -148,7 +177,9 @@ def test_a_sessions_bail_order_prompts_revision(demo) -> None:  # type: ignore[n
         outcome="granted",
         decided_on=dt.date(2025, 1, 6),
     )
-    [reminder] = matter_deadlines(decided, demo_case(demo), [decided], dt.date(2025, 1, 7))
+    [reminder] = matter_deadlines(
+        decided, demo_case(demo), [decided], dt.date(2025, 1, 7), calendar=calendar(demo)
+    )
     assert reminder.deadline.rule_id == "revision_reminder" and reminder.deadline.kind == "practice"
     revision = _bail(
         demo,
@@ -157,7 +188,9 @@ def test_a_sessions_bail_order_prompts_revision(demo) -> None:  # type: ignore[n
         number="Crl. Revision Application No. 3 of 2025",
         filed_on=dt.date(2025, 2, 1),
     )
-    [met] = matter_deadlines(decided, demo_case(demo), [decided, revision], dt.date(2025, 3, 7))
+    [met] = matter_deadlines(
+        decided, demo_case(demo), [decided, revision], dt.date(2025, 3, 7), calendar=calendar(demo)
+    )
     assert met.state == "met"
 
 

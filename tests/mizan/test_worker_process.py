@@ -27,6 +27,7 @@ def start_worker(settings) -> subprocess.Popen:  # type: ignore[no-untyped-def]
         "MIZAN_DATA_DIR": str(settings.data_dir),
         "MIZAN_BROKER": settings.broker_url,
         "OMP_THREAD_LIMIT": "1",
+        "MIZAN_WARM_MODEL": "true" if settings.warm_model else "false",
     }
     return subprocess.Popen(
         [sys.executable, "-m", "mizan.cli", "run-worker", "-c", "1"],

@@ -16,7 +16,7 @@ from search.elastic_index import (
     search_body,
 )
 from search.embeddings import DIM
-from search.tantivy_index import parse_query
+from search.query_syntax import parse_query
 
 
 def word(term: str) -> dict:

@@ -9,7 +9,7 @@ from mizan.kernel import Kernel
 from search import hybrid
 from search.hybrid import ModeError, facts_parts, fuse, is_facts_query
 from search.indexing import upsert_indexed
-from search.port import Passage
+from search.port import FACET_FIELDS, Passage
 from search.service import search_documents
 
 
@@ -82,12 +82,13 @@ def test_each_mode(library: Kernel) -> None:
     semantic = run(library, "a man killed with a blade", "semantic")
     assert ids(semantic)[0] == "murder"
     assert "stabbed the deceased" in semantic.hits[0].snippets[0]
-    assert semantic.total == 3  # every visible judgment is ranked; the FIR is invisible
+    # only documents close in meaning count: not every visible judgment (the FIR is invisible)
+    assert semantic.total == len(semantic.hits) == 1
     # hybrid (the default): keyword matches first when both agree; semantic fills in
     fused = run(library, "knife attack", "hybrid")
     assert ids(fused)[0] == "murder"
     assert "<mark>knife</mark>" in fused.hits[0].snippets[0]  # keyword highlighting kept
-    assert set(ids(fused)) == {"murder", "cheque", "theft"}
+    assert ids(fused) == ["murder"] and fused.total == 1  # the cheque is not about knives
 
 
 @pytest.mark.slow
@@ -130,8 +131,12 @@ def test_a_pasted_description_works_in_every_mode(library: Kernel) -> None:
 @pytest.mark.slow
 def test_service_passes_the_mode(library: Kernel) -> None:
     assert ids(search_documents(library, SYSTEM, "blade", mode="keyword")) == []
-    assert ids(search_documents(library, SYSTEM, "blade", mode="semantic"))[0] == "murder"
-    assert ids(search_documents(library, SYSTEM, "blade"))[0] == "murder"  # hybrid default
+    # no shared word, only the meaning ("blade" alone is too far from any passage to count)
+    assert ids(search_documents(library, SYSTEM, "blade", mode="semantic")) == []
+    assert ids(search_documents(library, SYSTEM, "killing of a person", mode="semantic"))[0] == (
+        "murder"
+    )
+    assert "murder" in ids(search_documents(library, SYSTEM, "killing of a person"))  # hybrid
     blank = search_documents(library, SYSTEM, "", mode="semantic")
     assert blank.total == 4  # a blank query lists everything visible, in every mode
 
@@ -173,3 +178,58 @@ def test_rankings_never_exceed_the_depth(library: Kernel) -> None:
             principals=None, depth=2,
         )  # fmt: skip
         assert len(ranked) == 2, mode
+
+
+def facet_sums(result) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    return {name: sum(f.count for f in result.facets.get(name, ())) for name in ("kind",)}
+
+
+@pytest.mark.slow
+def test_counts_mean_matches_in_every_mode(library: Kernel) -> None:
+    """A count is of the documents listed, and facets count those same documents."""
+    upsert_indexed(
+        library,
+        [judgment("weather", "Rain is expected over the coast with strong winds tomorrow.")],
+    )
+    for mode in hybrid.MODES:
+        result = run(library, "stabbed knife", mode, principals=None, facets=True)
+        assert "weather" not in ids(result), mode  # nothing about the weather is a match
+        assert result.total == len(result.hits), mode  # one page holds every match here
+        assert set(result.facets) == set(FACET_FIELDS), mode
+        assert facet_sums(result)["kind"] == result.total, mode
+    semantic = run(library, "a man killed with a blade", "semantic", principals=None)
+    hybrid_ = run(library, "a man killed with a blade", "hybrid", principals=None, facets=True)
+    assert set(ids(semantic)) <= set(ids(hybrid_))  # no shared word: meaning alone finds them
+    assert hybrid_.total == len(hybrid_.hits) == facet_sums(hybrid_)["kind"]
+    assert run(library, "cloudy skies and rain at sea", "semantic").total == 1  # the weather
+
+
+@pytest.mark.slow
+def test_hybrid_counts_a_deep_keyword_match_once(library: Kernel) -> None:
+    """A semantic match ranked below the keyword depth is asked of the text engine."""
+    upsert_indexed(
+        library,
+        [judgment(f"filler{i}", f"The accused {'was' if i % 2 else 'is'} here, case {i}.")
+         for i in range(6)],
+    )  # fmt: skip
+    whole = run(library, "accused stabbed deceased knife", "hybrid", principals=None)
+    keyword = run(library, "accused stabbed deceased knife", "keyword", principals=None)
+    found = hybrid.matching_documents(
+        library.index, library.vectors, library.embedder, "accused stabbed deceased knife",
+        mode="hybrid", principals=None, filters=None, depth=2,
+    )  # fmt: skip
+    assert found.total == whole.total  # the same count whatever depth the page needed
+    assert "murder" not in found.semantic_only  # it contains the words: counted once
+    assert whole.total == keyword.total + len(found.semantic_only)
+
+
+def test_merging_facets_adds_counts_in_the_engine_order() -> None:
+    from search.port import FacetValue as F
+
+    merged = hybrid.merge_facets(
+        {"kind": (F("judgment", 2), F("case", 1)), "year": (F("2019", 1),)},
+        {"kind": (F("case", 3),), "year": (F("2021", 1), F("2019", 1))},
+    )
+    assert merged["kind"] == (F("case", 4), F("judgment", 2))
+    assert merged["year"] == (F("2021", 1), F("2019", 2))  # newest first
+    assert merged["court"] == ()

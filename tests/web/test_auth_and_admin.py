@@ -160,9 +160,12 @@ def test_audit_page_for_admin_and_prosecutor_general_only(browser) -> None:  # t
 
 def test_healthz_reports_each_component(app) -> None:  # type: ignore[no-untyped-def]
     body = app.test_client().get("/healthz").get_json()
-    assert set(body["components"]) == {"store", "index", "broker", "ocr"}
+    assert set(body["components"]) == {"store", "index", "vectors", "broker", "ocr"}
     assert body["components"]["store"]["up"] is True
     assert body["components"]["index"]["up"] is True
+    vectors = body["components"]["vectors"]
+    assert vectors["up"] is True and vectors["vectors"] == 0  # a fresh installation
+    assert isinstance(vectors["model_loaded"], bool)  # one model per process: order-dependent
     assert body["components"]["broker"]["up"] is True
     assert body["status"] == "ok"
 

@@ -113,6 +113,12 @@ def test_nothing_found_offers_a_way_out(indexed, browser) -> None:  # type: igno
     assert "Nothing matched." in page and "Search again without filters" in page
 
 
+def kind_facet_total(page: str) -> int:
+    """The sum of the counts in the "Kind" facet: every listed document has one kind."""
+    section = re.search(r"<h2>Kind</h2>(.*?)</section>", page, re.S).group(1)
+    return sum(int(n) for n in re.findall(r'<span class="count">(\d+)</span>', section))
+
+
 @pytest.mark.slow  # loads the embedding model
 def test_mode_is_kept_in_the_url(indexed, browser) -> None:  # type: ignore[no-untyped-def]
     b = browser()
@@ -120,9 +126,14 @@ def test_mode_is_kept_in_the_url(indexed, browser) -> None:  # type: ignore[no-u
     page = html(b.get("/search/?q=killing+of+a+person&mode=semantic"))
     assert '<option value="semantic" selected>' in page
     assert "Judgment" in page  # found by meaning: no passage says "killing"
-    assert "documents that contain your words" in page
+    shown = int(re.search(r"(\d+) documents? close in meaning", page).group(1))
+    assert 0 < shown == kind_facet_total(page)
+    assert page.count('class="hit card"') == min(shown, 20)  # one page of them
     page = html(b.get("/search/?q=murder&mode=hybrid"))
     assert '<option value="hybrid" selected>' in page
+    assert "documents close in meaning to your search" in page
+    total = int(re.search(r"(\d+) results?", page).group(1))
+    assert total == kind_facet_total(page)  # the facets count the documents counted
     link = re.search(r'href="([^"]*kind=judgment[^"]*)"', page).group(1)
     assert "mode=hybrid" in link
     assert b.get("/search/?q=murder&mode=telepathy").status_code == 400

@@ -30,6 +30,9 @@ def test_healthz_reports_the_search_server_down(tmp_path: Path) -> None:
         assert response.status_code == 503 and body["status"] == "degraded"
         assert body["components"]["index"]["up"] is False
         assert dead_url in body["components"]["index"]["detail"]
+        vectors = body["components"]["vectors"]
+        assert vectors["up"] is False and dead_url in vectors["detail"]
+        assert "vectors" not in vectors  # no count from a server that cannot be reached
         assert body["components"]["store"]["up"] is True
     finally:
         set_process_kernel(None)

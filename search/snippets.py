@@ -1,0 +1,268 @@
+"""Snippets: the matched words marked on the original text, for any engine.
+
+Engine-neutral (both text-index adapters and the fused ranking use it): the
+highlighter tokenises with `search.normalize`, as indexing does, so it marks
+exactly the words that matched, diacritics and all; everything else is
+HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from casefiles.offences import find_section_refs
+from search.normalize import Token, folded_from, tokenize
+from search.query_syntax import Section, Words
+from search.statutes import section_keys
+
+__all__ = ["make_snippets"]
+
+
+_SPACES = re.compile(r"\s+")
+
+
+_Span = tuple[int, int, frozenset[int]]  # start, end, indexes of the query leaves matched
+
+
+#: Characters after a candidate word tokenised to confirm a phrase, per further phrase word.
+_PHRASE_REACH = 60
+
+
+@lru_cache(maxsize=1024)
+def _candidates(words: tuple[Words, ...]) -> re.Pattern[str] | None:
+    """A regex finding, in ASCII text, every word that may start a match of `words`.
+
+    A superset: each hit is confirmed by tokenising the text around it, so
+    only those regions are tokenised (tokenising a whole 200-word passage per
+    hit was 85% of a query's time). None if a term is not ASCII.
+    """
+    alts = []
+    for w in words:
+        first = w.terms[0]
+        if not first.isascii():
+            return None
+        prefix = w.prefix and len(w.terms) == 1
+        forms = [re.escape(first) + ("[A-Za-z0-9]*" if prefix else "")]
+        forms += [re.escape(v) for v in folded_from(first, prefix=prefix)]
+        alts += forms
+    if not alts:
+        return None
+    return re.compile(rf"(?<![A-Za-z0-9])(?:{'|'.join(alts)})(?![A-Za-z0-9])", re.IGNORECASE)
+
+
+#: Regions of a passage tokenised for snippets: the ones where most query words meet.
+MAX_REGIONS = 4
+
+
+@lru_cache(maxsize=1024)
+def _leaf_of(words: tuple[Words, ...]) -> Callable[[str], frozenset[int]]:
+    """Which leaves a candidate word (as written) may start."""
+    specs = [
+        (w.terms[0], frozenset(folded_from(w.terms[0], prefix=w.prefix and len(w.terms) == 1)),
+         w.prefix and len(w.terms) == 1)
+        for w in words
+    ]  # fmt: skip
+
+    def leaves(word: str) -> frozenset[int]:
+        low = word.lower()
+        return frozenset(
+            i
+            for i, (first, forms, prefix) in enumerate(specs)
+            if low in forms or (low.startswith(first) if prefix else low == first)
+        )
+
+    return leaves
+
+
+def _near_candidates(
+    text: str, words: tuple[Words, ...], window: int
+) -> list[tuple[int, list[Token]]]:
+    """(offset, tokens) of the regions of `text` where `words` may match (all of it for
+    non-ASCII); token offsets are relative to the region (no phrase spans two regions).
+
+    Candidate words are grouped into windows of `window` characters; the
+    MAX_REGIONS windows with the most distinct query words are tokenised.
+    """
+    rx = _candidates(words) if text.isascii() else None
+    if rx is None:
+        return [(0, tokenize(text))]
+    leaf_of = _leaf_of(words)
+    groups: list[tuple[int, int, frozenset[int], int]] = []  # start, end, leaves, hits
+    for m in rx.finditer(text):
+        found = leaf_of(m.group())
+        if groups and m.start() - groups[-1][0] < window:
+            g = groups[-1]
+            groups[-1] = (g[0], m.end(), g[2] | found, g[3] + 1)
+        else:
+            groups.append((m.start(), m.end(), found, 1))
+    best = sorted(groups, key=lambda g: (-len(g[2]), -g[3], g[0]))[:MAX_REGIONS]
+    reach = _PHRASE_REACH * max(len(w.terms) for w in words)
+    regions: list[tuple[int, int]] = []
+    for start, last, _, _ in sorted(best):
+        stop = text.find(" ", min(len(text), last + reach))
+        stop = len(text) if stop < 0 else stop
+        if regions and start <= regions[-1][1]:
+            regions[-1] = (regions[-1][0], max(stop, regions[-1][1]))
+        else:
+            regions.append((start, stop))
+    return [(start, tokenize(text[start:stop])) for start, stop in regions]
+
+
+def _leaf_matches(
+    tokens: list[Token], where: dict[str, list[int]], leaf: Words
+) -> Iterator[tuple[int, int]]:
+    """(first, last) token indexes where `leaf` matches; `where` maps a term to its indexes."""
+    n = len(leaf.terms)
+    if leaf.prefix and n == 1:
+        stem = leaf.terms[0]
+        yield from ((i, i) for i, t in enumerate(tokens) if t.term.startswith(stem))
+        return
+    for i in where.get(leaf.terms[0], ()):
+        if i + n > len(tokens):
+            break
+        if all(tokens[i + k].term == leaf.terms[k] for k in range(1, n - 1)):
+            last = tokens[i + n - 1].term
+            if last.startswith(leaf.terms[-1]) if leaf.prefix else last == leaf.terms[-1]:
+                yield i, i + n - 1
+
+
+def _match_spans(text: str, leaves: Sequence[Words | Section], window: int = 200) -> list[_Span]:
+    """The places in the text where positive query leaves match, overlaps merged.
+
+    In long ASCII text only the best `window`-sized regions are examined
+    (see _near_candidates): enough for the few snippets shown.
+    """
+    spans: list[_Span] = []
+    words = tuple(leaf for leaf in leaves if isinstance(leaf, Words))
+    regions = _near_candidates(text, words, window) if words else []
+    wanted = {leaf.key: li for li, leaf in enumerate(leaves) if isinstance(leaf, Section)}
+    numbers = {re.match(r"\d+", key).group() for key in wanted}  # type: ignore[union-attr]
+    if wanted and any(re.search(rf"(?<!\d){n}(?!\d)", text) for n in numbers):
+        # statute references in the text that the query's references cover
+        for found in find_section_refs(text):
+            hit = [wanted[k] for k in section_keys(found.ref) if k in wanted]
+            if hit:
+                spans.append((found.start, found.end, frozenset(hit)))
+    indexed = []
+    for offset, tokens in regions:
+        where: dict[str, list[int]] = {}
+        for i, t in enumerate(tokens):
+            where.setdefault(t.term, []).append(i)
+        indexed.append((offset, tokens, where))
+    for li, leaf in enumerate(leaves):
+        if isinstance(leaf, Section):
+            continue
+        for offset, tokens, where in indexed:
+            spans += [
+                (offset + tokens[i].start, offset + tokens[j].end, frozenset([li]))
+                for i, j in _leaf_matches(tokens, where, leaf)
+            ]
+    spans.sort(key=lambda sp: (sp[0], sp[1]))
+    merged: list[_Span] = []
+    for span in spans:  # overlapping matches (a phrase and its own word) become one mark
+        if merged and span[0] < merged[-1][1]:
+            prev = merged[-1]
+            merged[-1] = (prev[0], max(prev[1], span[1]), prev[2] | span[2])
+        else:
+            merged.append(span)
+    return merged
+
+
+def _last_space(text: str, lo: int, hi: int, *, default: int) -> int:
+    """Index of the last whitespace in text[lo:hi], so a window ends between words."""
+    for i in range(hi - 1, lo - 1, -1):
+        if text[i].isspace():
+            return i
+    return default
+
+
+def _clean(s: str) -> str:
+    return html.escape(_SPACES.sub(" ", s), quote=True)
+
+
+@dataclass(frozen=True)
+class _Fragment:
+    score: tuple[int, int]  # (distinct leaves matched, matches)
+    core: str  # matched region in context, to drop duplicates from overlapping passages
+    text: str
+    start: int
+    end: int
+    spans: Sequence[_Span]
+
+    def html(self) -> str:  # rendered only for the fragments actually shown
+        return _window(self.text, self.start, self.end, self.spans)
+
+
+def _window(text: str, start: int, end: int, spans: Sequence[_Span]) -> str:
+    out = ["…" if start > 0 else ""]
+    pos = start
+    for s, e, _ in spans:
+        out.append(_clean(text[pos:s]))
+        out.append(f"<mark>{_clean(text[s:e])}</mark>")
+        pos = e
+    out.append(_clean(text[pos:end]))
+    out.append("…" if end < len(text) else "")
+    body = "".join(out)
+    return body.strip()
+
+
+def _fragments(text: str, leaves: Sequence[Words | Section], max_chars: int) -> list[_Fragment]:
+    """Windows of about `max_chars` around matches, best first."""
+    spans = _match_spans(text, leaves, max_chars) if leaves else []
+    frags: list[_Fragment] = []
+    i = 0
+    while i < len(spans):
+        first = spans[i][0]
+        start = max(0, first - max_chars // 4)
+        if start > 0:  # do not cut a word in half at the start
+            gap = re.search(r"\s", text[start:first])
+            start = start + gap.end() if gap else first
+        end = max(min(len(text), start + max_chars), spans[i][1])
+        j = i
+        while j < len(spans) and spans[j][1] <= end:
+            j += 1
+        if end < len(text) and not text[end].isspace():  # nor at the end
+            end = _last_space(text, spans[j - 1][1], end, default=end)
+        chosen = spans[i:j]
+        score = (len(frozenset().union(*(li for _, _, li in chosen))), len(chosen))
+        # The matched region with two words either side: the same place seen through two
+        # overlapping passages is one snippet; the same word elsewhere is another.
+        before = text[: chosen[0][0]].split()[-2:]
+        after = text[chosen[-1][1] :].split()[:2]
+        core = " ".join([*before, text[chosen[0][0] : chosen[-1][1]], *after])
+        frags.append(_Fragment(score, core, text, start, end, chosen))
+        i = j
+    frags.sort(key=lambda f: f.score, reverse=True)
+    return frags
+
+
+def _lead(text: str, max_chars: int) -> str:
+    """The start of the text, for hits with nothing to highlight (title match, blank query)."""
+    end = min(len(text), max_chars)
+    if end < len(text) and not text[end].isspace():
+        end = _last_space(text, 0, end, default=end)
+    return _window(text, 0, end, ())
+
+
+def make_snippets(
+    texts: Sequence[str], leaves: Sequence[Words | Section], max_snippets: int, max_chars: int
+) -> tuple[str, ...]:
+    """Take fragments round-robin over the passages (best passage first), no duplicates."""
+    per_passage = [_fragments(t, leaves, max_chars) for t in texts]
+    out: list[str] = []
+    seen: set[str] = set()
+    for rank in range(max((len(f) for f in per_passage), default=0)):
+        for frags in per_passage:
+            if rank < len(frags) and len(out) < max_snippets:
+                frag = frags[rank]
+                key = _SPACES.sub(" ", frag.core)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(frag.html())
+    if not out and texts and texts[0].strip():
+        out.append(_lead(texts[0], max_chars))
+    return tuple(out)

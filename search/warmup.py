@@ -1,0 +1,46 @@
+"""Warm the embedding model when a process starts, in the background.
+
+Loading all-MiniLM-L6-v2 and its first call take seconds; without this, the
+first user to run a meaning (or hybrid, the default) search after a restart
+waits for it. A daemon thread does it instead: start-up is not delayed, a
+search that arrives first simply waits on the model's lock as it would
+have, and a failure is logged, never raised (searches then load the model
+as before). Web processes warm in `web.app.create_app`, worker pool
+processes in `mizan.worker` (they embed every indexed passage). Turned off
+with ``MIZAN_WARM_MODEL=false`` (and in the test suite's settings).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from mizan.kernel import Kernel
+
+__all__ = ["start_warm_up", "warm_up"]
+
+log = logging.getLogger(__name__)
+
+
+def warm_up(kernel: Kernel) -> None:
+    """Load and run the model, and read the vector index into this process's memory."""
+    vector = kernel.embedder.warm()
+    kernel.vectors.search(vector, principals=set(), limit=1)  # sees nothing; loads the matrix
+
+
+def _warm_quietly(kernel: Kernel) -> None:
+    try:
+        warm_up(kernel)
+    except Exception:
+        log.exception("Warming the embedding model failed; the first meaning search will load it")
+
+
+def start_warm_up(kernel: Kernel) -> threading.Thread | None:
+    """Start warming in a daemon thread (None when the setting turns it off)."""
+    if not kernel.settings.warm_model:
+        return None
+    thread = threading.Thread(
+        target=_warm_quietly, args=(kernel,), name="mizan-warm-model", daemon=True
+    )
+    thread.start()
+    return thread
