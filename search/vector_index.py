@@ -127,6 +127,8 @@ ANN_OVERFETCH = 4
 ANN_MIN_EF = 64
 #: Largest graph window (efSearch = k) before falling back to the exact search.
 ANN_MAX_K = 8192
+#: (principals, filters) whose visible slots are kept between searches.
+VISIBLE_CACHE = 16
 #: Save the graph once this many passages (or 5% of it) were added since the last save.
 ANN_SAVE_MIN = 10_000
 
@@ -251,11 +253,21 @@ class SqliteVectorIndex(VectorIndex):
         self._label_slot = np.zeros(0, dtype=np.int64)  # graph label -> slot, -1 if gone
         self._covered = np.zeros(0, dtype=bool)  # slots already in the graph
         self._unsaved = 0  # graph labels added since it was last saved
+        self._labels_are_slots = False  # label i is slot i: the mask needs no translation
 
     def _changed(self) -> None:
         """Forget what is derived from the slots (rebuilt by the next search that needs it)."""
         self._arrays: dict[tuple[str, str], np.ndarray] = {}
         self._order: np.ndarray | None = None
+        self._year_values: list[tuple[int, str]] | None = None
+        self._visible_cache: dict[object, tuple[np.ndarray, np.ndarray, int]] = {}
+
+    def _years(self) -> list[tuple[int, str]]:
+        """The years passages have, as (year, filter value) (cached: the filter keys include
+        every doc_id, too many to scan per search)."""
+        if self._year_values is None:
+            self._year_values = [(int(v), v) for k, v in self._by_filter if k == "year"]
+        return self._year_values
 
     def _grow(self, extra: int) -> None:
         need = self._used + extra
@@ -387,6 +399,9 @@ class SqliteVectorIndex(VectorIndex):
                 self._label_slot = np.zeros(0, dtype=np.int64)
                 self._covered[:] = False
             self._graph = graph
+            self._labels_are_slots = bool(
+                np.array_equal(self._label_slot, np.arange(len(self._label_slot)))
+            )
             self._unsaved = 0
         missing = np.flatnonzero(self._valid[: self._used] & ~self._covered[: self._used])
         if len(missing):
@@ -397,6 +412,9 @@ class SqliteVectorIndex(VectorIndex):
             self._label_slot = np.concatenate([self._label_slot, missing])
             self._covered[missing] = True
             self._unsaved += len(missing)
+            self._labels_are_slots = bool(
+                np.array_equal(self._label_slot, np.arange(len(self._label_slot)))
+            )
         if self._unsaved and self._unsaved >= max(ANN_SAVE_MIN, graph.size // 20):
             save_graph(graph, self.graph_path)
             self._unsaved = 0
@@ -422,9 +440,12 @@ class SqliteVectorIndex(VectorIndex):
         asks for the exact search over the permitted passages.
         """
         graph = self._ensure_graph()
-        known = self._label_slot >= 0
-        allowed = np.zeros(graph.size, dtype=bool)
-        allowed[known] = mask[self._label_slot[known]]
+        if self._labels_are_slots:
+            allowed = mask[: graph.size]
+        else:
+            known = self._label_slot >= 0
+            allowed = np.zeros(graph.size, dtype=bool)
+            allowed[known] = mask[self._label_slot[known]]
         visible = int(np.count_nonzero(allowed))
         # The walk visits forbidden passages too: widen the beam as fewer are allowed.
         widen = 1 / max(visible / graph.size, 0.25)
@@ -498,10 +519,9 @@ class SqliteVectorIndex(VectorIndex):
                 bound = int(value)
                 groups.append(
                     [
-                        (k, v)
-                        for (k, v) in self._by_filter
-                        if k == "year"
-                        and (int(v) >= bound if key == "year_from" else int(v) <= bound)
+                        ("year", v)
+                        for year, v in self._years()
+                        if (year >= bound if key == "year_from" else year <= bound)
                     ]
                 )
                 continue
@@ -512,6 +532,31 @@ class SqliteVectorIndex(VectorIndex):
                 keep[self._slots_of(key)] = True
             mask &= keep
         return mask
+
+    def _visible(
+        self, principals: Collection[str] | None, filters: Mapping[str, str] | None
+    ) -> tuple[np.ndarray, np.ndarray, int]:
+        """The mask of visible slots, those slots grouped by document, and how many documents.
+
+        Cached per (principals, filters) until the next change: the same user
+        searching again skips these passes over every slot (~10 ms at a million).
+        """
+        key = (
+            None if principals is None else frozenset(principals),
+            tuple(sorted((filters or {}).items())),
+        )
+        found = self._visible_cache.get(key)
+        if found is None:
+            mask = self._mask(principals, filters)
+            order = self._doc_order()
+            rows = order[mask[order]]
+            docs = self._docnum[rows]
+            total = int(np.count_nonzero(docs[1:] != docs[:-1])) + 1 if len(rows) else 0
+            found = (mask, rows, total)
+            if len(self._visible_cache) >= VISIBLE_CACHE:
+                self._visible_cache.pop(next(iter(self._visible_cache)))
+            self._visible_cache[key] = found
+        return found
 
     def _doc_order(self) -> np.ndarray:
         """All slots grouped by document (slot order within one), cached until a change."""
@@ -532,14 +577,10 @@ class SqliteVectorIndex(VectorIndex):
         q = query_matrix(vectors, limit, offset)
         with self._lock:
             self._refresh()
-            mask = self._mask(principals, filters)
-            visible = int(np.count_nonzero(mask))
+            mask, rows, total = self._visible(principals, filters)
+            visible = len(rows)
             if not visible:
                 return VectorResult(total=0, documents=())
-            order = self._doc_order()
-            rows = order[mask[order]]  # visible slots, grouped by document
-            docs = self._docnum[rows]
-            total = int(np.count_nonzero(docs[1:] != docs[:-1])) + 1
             want = min(offset + limit, total)
             if want and self._uses_graph(visible) and want < total:
                 found = self._graph_candidates(q, mask, want)
