@@ -17,8 +17,13 @@ Measured (p50/p95 over ``--queries`` queries each, after a warm-up):
   filters (kind, year range, court); with facets; newest first;
 * semantic: ``SqliteVectorIndex.search`` over synthetic clustered unit
   vectors (embedding a million passages with MiniLM takes hours on 2 cores;
-  search cost does not depend on what the vectors mean), and the query
-  embedding with the real model separately;
+  search cost does not depend on what the vectors mean; queries are new
+  points of the same clusters), exact and with the HNSW graph used above
+  ``--ann-min`` visible passages, as a district user, unrestricted, with
+  filters, and as a one-case user (few visible: exact); recall@10 of the
+  HNSW document ranking against the exact one; the time to read the store
+  into memory and to build the graph; the query embedding with the real
+  model separately;
 * hybrid: ``search.hybrid.search`` (keyword + vectors + RRF), including the
   real query embedding;
 * peak RSS after each phase.
@@ -28,8 +33,13 @@ no filters, phrases or permissions) for keyword; exact numpy (one matrix
 product + argpartition, no permission mask) for vectors. Ratios are
 baseline p50 / ours.
 
+``--workdir DIR`` keeps the Tantivy index and the vector store and reuses
+them on the next run with the same size and seed (then indexing is not
+measured again).
+
     python bench/bench_search.py                    # 1,000,000 passages
     python bench/bench_search.py --size 100000 --queries 200
+    python bench/bench_search.py --size 30000 --queries 50 --ann-min 5000   # quick
 """
 
 from __future__ import annotations
