@@ -61,6 +61,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import tantivy
@@ -177,6 +178,27 @@ def _estimate_documents(searcher: tantivy.Searcher, q: tantivy.Query, passages: 
     estimate = passages * len(set(keys)) / len(keys)
     digits = max(0, len(str(int(estimate))) - 3)
     return int(round(estimate, -digits))
+
+
+class _Total:
+    """A document total being estimated on another thread; int() waits for it."""
+
+    def __init__(self, estimate: Future[int], seen: int, passages: int) -> None:
+        self._estimate, self._seen, self._passages = estimate, seen, passages
+
+    def __int__(self) -> int:  # at least the documents ranked, at most the passages matched
+        return min(max(self._estimate.result(), self._seen), self._passages)
+
+
+_POOL: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def _count_pool() -> ThreadPoolExecutor:
+    """Threads for the estimates, per process (a forked worker cannot use its parent's)."""
+    global _POOL
+    if _POOL is None or _POOL[0] != os.getpid():
+        _POOL = (os.getpid(), ThreadPoolExecutor(max_workers=2, thread_name_prefix="mizan-count"))
+    return _POOL[1]
 
 
 def _no_facets() -> dict[str, tuple[FacetValue, ...]]:
@@ -490,7 +512,7 @@ class TantivyIndex(SearchIndex):
         # With facets the count is exact, so every match is at hand.
         counted = self._facet_counts(searcher, q, everything[0]) if facets and everything else {}
         return SearchResult(
-            total=total, hits=hits, facets=counted, total_exact=everything is not None
+            total=int(total), hits=hits, facets=counted, total_exact=everything is not None
         )
 
     def rank(
@@ -527,7 +549,7 @@ class TantivyIndex(SearchIndex):
                     query=query,
                 )
             )
-        return total, out
+        return int(total), out
 
     @staticmethod
     def _rank_documents(
@@ -539,7 +561,7 @@ class TantivyIndex(SearchIndex):
         exact_max: int | None = None,
     ) -> tuple[
         list[tuple[float, tantivy.DocAddress, int]],
-        int,
+        int | _Total,
         tuple[list[tantivy.DocAddress], list[int]] | None,
     ]:
         """Best passage per document, best (or newest) documents first, the document total,
@@ -569,8 +591,11 @@ class TantivyIndex(SearchIndex):
         if k >= res.count:
             return ranked, len(best), (addrs, keys)
         if exact_max is not None and res.count > exact_max:
-            estimate = _estimate_documents(searcher, q, res.count)
-            return ranked, min(max(estimate, len(best)), res.count), None
+            # Counted on another thread while the caller reads the page (Tantivy releases
+            # the GIL): the sample is a second pass over the matches, as long as the first.
+            seen, passages = len(best), res.count
+            estimate = _count_pool().submit(_estimate_documents, searcher, q, passages)
+            return ranked, _Total(estimate, seen, passages), None
         everything = [a for _, a in searcher.search(q, limit=res.count, count=False).hits]
         all_keys = searcher.fast_field_values("doc_key", everything)
         return ranked, len(set(all_keys)), (everything, all_keys)

@@ -302,3 +302,12 @@ def test_large_totals_are_estimated_unless_facets_need_every_match(
     # A sample smaller than the matches: documents of 3 passages each, ratio 1/3.
     monkeypatch.setattr(tantivy_index, "TOTAL_SAMPLE", 20)
     assert index.search("robbery", principals=None, limit=1).total == 30
+
+
+def test_estimates_run_on_a_pool_of_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    from search import tantivy_index
+
+    pool = tantivy_index._count_pool()
+    assert tantivy_index._count_pool() is pool
+    monkeypatch.setattr(tantivy_index.os, "getpid", lambda: -1)  # as in a forked worker
+    assert tantivy_index._count_pool() is not pool
