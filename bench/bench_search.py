@@ -211,7 +211,14 @@ def build_passages(size: int, real_fraction: float, seed: int) -> tuple[list[Pas
             )  # fmt: skip
             if len(out) >= size:
                 break
-    rng.shuffle(out)  # documents arrive in no particular order
+    # Documents arrive in no particular order, each whole (an upsert replaces every passage of
+    # the documents it names: shuffling passages across batches kept only ~13% of them).
+    by_doc: dict[str, list[Passage]] = {}
+    for p in out:
+        by_doc.setdefault(p.doc_id, []).append(p)
+    docs = list(by_doc.values())
+    rng.shuffle(docs)
+    out = [p for doc in docs for p in doc]
     return out, prepared / prep_time if prep_time else float("nan")
 
 
@@ -241,11 +248,22 @@ def make_queries(passages: list[Passage], n: int, rng: random.Random) -> list[st
 # -- phases ---------------------------------------------------------------------------------
 
 
+def batches(passages: list[Passage], size: int = 20000) -> Iterator[tuple[int, int]]:
+    """(start, stop) of batches of about `size` passages that never split a document."""
+    start = 0
+    while start < len(passages):
+        stop = min(start + size, len(passages))
+        while stop < len(passages) and passages[stop].doc_id == passages[stop - 1].doc_id:
+            stop += 1
+        yield start, stop
+        start = stop
+
+
 def index_tantivy(path: Path, passages: list[Passage]) -> float:
     index = TantivyIndex(path, writer_heap_bytes=400_000_000)
     t = time.perf_counter()
-    for i in range(0, len(passages), 20000):
-        index.upsert(passages[i : i + 20000])
+    for start, stop in batches(passages):
+        index.upsert(passages[start:stop])
     return len(passages) / (time.perf_counter() - t)
 
 
@@ -348,6 +366,10 @@ def main() -> None:
         base = run("baseline bm25s (bag of words, no filters)", bm_query, words)
         print(f"  bm25s indexing {bm_rate:,.0f} passages/s; keyword p50 ratio bm25s/ours "
               f"{base[0] / kw[0]:.2f}; peak RSS {rss_mb():,.0f} MB")  # fmt: skip
+        bm.__dict__.clear()  # free the baseline's memory before the vectors
+        live = index.count()
+        if live != len(passages):
+            raise SystemExit(f"the index holds {live:,} passages, not {len(passages):,}")
 
         if not opts.no_vectors:
             vrng = np.random.default_rng(opts.seed)
@@ -360,12 +382,14 @@ def main() -> None:
                 print(f"\nvectors: reusing {vpath}")
             else:
                 t = time.perf_counter()
-                for i in range(0, len(passages), 20000):
-                    vindex.upsert(passages[i : i + 20000], vectors[i : i + 20000])
+                for start, stop in batches(passages):
+                    vindex.upsert(passages[start:stop], vectors[start:stop])
                 vrate = len(passages) / (time.perf_counter() - t)
                 vtag.touch()
                 print(f"\nvectors: {len(passages):,} x {DIM} stored in SQLite at "
                       f"{vrate:,.0f} passages/s")  # fmt: skip
+            if vindex.count() != len(passages):
+                raise SystemExit(f"the vector store holds {vindex.count():,} passages")
             t = time.perf_counter()
             with vindex._lock:
                 vindex._refresh()  # what a process does on its first search
