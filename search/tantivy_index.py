@@ -156,8 +156,8 @@ TOTAL_SAMPLE = 4_000
 _SCHEMA = _build_schema()
 
 
-def _estimate_documents(searcher: tantivy.Searcher, q: tantivy.Query, passages: int) -> int:
-    """Documents among `passages` matching passages, estimated from a sample of documents.
+def _estimate_documents(searcher: tantivy.Searcher, q: tantivy.Query) -> int:
+    """Documents matching `q`, estimated from a sample of documents (exact for a few).
 
     The matches with the smallest doc_key (a hash of doc_id: a uniform random
     choice of documents) are read with all their matching passages, so the
@@ -167,10 +167,10 @@ def _estimate_documents(searcher: tantivy.Searcher, q: tantivy.Query, passages: 
     where counting exactly took 10-40 ms (Tantivy's HyperLogLog `cardinality`
     was up to 6% off). Rounded to three significant digits: it is an estimate.
     """
-    hits = searcher.search(
-        q, limit=TOTAL_SAMPLE, count=False, order_by_field="doc_key", order=tantivy.Order.Asc
-    ).hits
-    keys = [key for key, _ in hits]
+    res = searcher.search(
+        q, limit=TOTAL_SAMPLE, count=True, order_by_field="doc_key", order=tantivy.Order.Asc
+    )
+    keys, passages = [key for key, _ in res.hits], res.count
     if len(keys) < passages and keys:
         keys = [key for key in keys if key != keys[-1]]  # that document may be cut short
     if not keys:
@@ -576,6 +576,14 @@ class TantivyIndex(SearchIndex):
         above `exact_max` matching passages, estimated in the engine.
         """
         order = {"order_by_field": "sort_day", "order": tantivy.Order.Desc} if by_date else {}
+        # Started at once on another thread (Tantivy releases the GIL): for a common word the
+        # sample is a second pass over as many matches as the ranking; for a rare one it is
+        # cheap and unused.
+        estimate = (
+            _count_pool().submit(_estimate_documents, searcher, q)
+            if exact_max is not None
+            else None
+        )
         k = max(want * 3, 30)
         while True:
             res = searcher.search(q, limit=k, count=True, **order)
@@ -590,12 +598,8 @@ class TantivyIndex(SearchIndex):
         ranked = list(best.values())[:want]
         if k >= res.count:
             return ranked, len(best), (addrs, keys)
-        if exact_max is not None and res.count > exact_max:
-            # Counted on another thread while the caller reads the page (Tantivy releases
-            # the GIL): the sample is a second pass over the matches, as long as the first.
-            seen, passages = len(best), res.count
-            estimate = _count_pool().submit(_estimate_documents, searcher, q, passages)
-            return ranked, _Total(estimate, seen, passages), None
+        if estimate is not None and exact_max is not None and res.count > exact_max:
+            return ranked, _Total(estimate, len(best), res.count), None
         everything = [a for _, a in searcher.search(q, limit=res.count, count=False).hits]
         all_keys = searcher.fast_field_values("doc_key", everything)
         return ranked, len(set(all_keys)), (everything, all_keys)
