@@ -124,7 +124,7 @@ DEFAULT_ANN_MIN = 100_000
 #: Passages fetched from the graph per document wanted (a document has several near ones).
 ANN_OVERFETCH = 4
 #: Smallest HNSW search beam (efSearch).
-ANN_MIN_EF = 64
+ANN_MIN_EF = 128
 #: Largest graph window (efSearch = k) before falling back to the exact search.
 ANN_MAX_K = 8192
 #: (principals, filters) whose visible slots are kept between searches.
