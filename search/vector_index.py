@@ -127,8 +127,9 @@ ANN_OVERFETCH = 4
 ANN_MIN_EF = 128
 #: Largest graph window (efSearch = k) before falling back to the exact search.
 ANN_MAX_K = 8192
-#: (principals, filters) whose visible slots are kept between searches.
-VISIBLE_CACHE = 16
+#: (principals, filters) whose visible slots are kept between searches (at a million
+#: passages up to ~9 MB each).
+VISIBLE_CACHE = 8
 #: Save the graph once this many passages (or 5% of it) were added since the last save.
 ANN_SAVE_MIN = 10_000
 
@@ -549,7 +550,7 @@ class SqliteVectorIndex(VectorIndex):
         if found is None:
             mask = self._mask(principals, filters)
             order = self._doc_order()
-            rows = order[mask[order]]
+            rows = order[mask[order]].astype(np.int32)
             docs = self._docnum[rows]
             total = int(np.count_nonzero(docs[1:] != docs[:-1])) + 1 if len(rows) else 0
             found = (mask, rows, total)
