@@ -113,18 +113,24 @@ def save_graph(graph: Graph, path: Path) -> None:
 
 
 def load_graph(path: Path, epoch: int) -> Graph | None:
-    """The saved graph if it is intact and of this store `epoch` (else None: rebuild)."""
-    try:
-        meta = json.loads(_meta_path(path).read_text(encoding="utf-8"))
-        data = path.with_name(meta["file"])
-        if meta["epoch"] != epoch or data.stat().st_size != meta["bytes"]:
+    """The saved graph if it is intact and of this store `epoch` (else None: rebuild).
+
+    Tried twice: another process may replace the file between reading the
+    JSON and the data it names.
+    """
+    for _ in range(2):
+        try:
+            meta = json.loads(_meta_path(path).read_text(encoding="utf-8"))
+            data = path.with_name(meta["file"])
+            if meta["epoch"] != epoch or data.stat().st_size != meta["bytes"]:
+                return None
+            index = faiss.read_index(str(data))
+        except (OSError, ValueError, KeyError, RuntimeError):
+            continue
+        if not isinstance(index, faiss.IndexHNSWSQ) or index.ntotal != len(meta["pids"]):
             return None
-        index = faiss.read_index(str(data))
-    except (OSError, ValueError, KeyError, RuntimeError):
-        return None
-    if not isinstance(index, faiss.IndexHNSWSQ) or index.ntotal != len(meta["pids"]):
-        return None
-    return Graph(index, list(meta["pids"]), list(meta["seqs"]), epoch)
+        return Graph(index, list(meta["pids"]), list(meta["seqs"]), epoch)
+    return None
 
 
 def remove_graph(path: Path) -> None:
