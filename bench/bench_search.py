@@ -17,8 +17,13 @@ Measured (p50/p95 over ``--queries`` queries each, after a warm-up):
   filters (kind, year range, court); with facets; newest first;
 * semantic: ``SqliteVectorIndex.search`` over synthetic clustered unit
   vectors (embedding a million passages with MiniLM takes hours on 2 cores;
-  search cost does not depend on what the vectors mean), and the query
-  embedding with the real model separately;
+  search cost does not depend on what the vectors mean; queries are new
+  points of the same clusters), exact and with the HNSW graph used above
+  ``--ann-min`` visible passages, as a district user, unrestricted, with
+  filters, and as a one-case user (few visible: exact); recall@10 of the
+  HNSW document ranking against the exact one; the time to read the store
+  into memory and to build the graph; the query embedding with the real
+  model separately;
 * hybrid: ``search.hybrid.search`` (keyword + vectors + RRF), including the
   real query embedding;
 * peak RSS after each phase.
@@ -28,13 +33,19 @@ no filters, phrases or permissions) for keyword; exact numpy (one matrix
 product + argpartition, no permission mask) for vectors. Ratios are
 baseline p50 / ours.
 
+``--workdir DIR`` keeps the Tantivy index and the vector store and reuses
+them on the next run with the same size and seed (then indexing is not
+measured again).
+
     python bench/bench_search.py                    # 1,000,000 passages
     python bench/bench_search.py --size 100000 --queries 200
+    python bench/bench_search.py --size 30000 --queries 50 --ann-min 5000   # quick
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -53,13 +64,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from search import hybrid
+from search import hybrid, vector_ann
 from search.embeddings import DIM, Embedder
 from search.passages import windows
 from search.port import Passage
 from search.statutes import passage_sections
 from search.tantivy_index import TantivyIndex
-from search.vector_index import SqliteVectorIndex
+from search.vector_index import DEFAULT_ANN_MIN, SqliteVectorIndex
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 TARGET_P95_MS = {"keyword": 10.0, "hybrid": 50.0}
@@ -200,7 +211,14 @@ def build_passages(size: int, real_fraction: float, seed: int) -> tuple[list[Pas
             )  # fmt: skip
             if len(out) >= size:
                 break
-    rng.shuffle(out)  # documents arrive in no particular order
+    # Documents arrive in no particular order, each whole (an upsert replaces every passage of
+    # the documents it names: shuffling passages across batches kept only ~13% of them).
+    by_doc: dict[str, list[Passage]] = {}
+    for p in out:
+        by_doc.setdefault(p.doc_id, []).append(p)
+    docs = list(by_doc.values())
+    rng.shuffle(docs)
+    out = [p for doc in docs for p in doc]
     return out, prepared / prep_time if prep_time else float("nan")
 
 
@@ -230,16 +248,26 @@ def make_queries(passages: list[Passage], n: int, rng: random.Random) -> list[st
 # -- phases ---------------------------------------------------------------------------------
 
 
+def batches(passages: list[Passage], size: int = 20000) -> Iterator[tuple[int, int]]:
+    """(start, stop) of batches of about `size` passages that never split a document."""
+    start = 0
+    while start < len(passages):
+        stop = min(start + size, len(passages))
+        while stop < len(passages) and passages[stop].doc_id == passages[stop - 1].doc_id:
+            stop += 1
+        yield start, stop
+        start = stop
+
+
 def index_tantivy(path: Path, passages: list[Passage]) -> float:
     index = TantivyIndex(path, writer_heap_bytes=400_000_000)
     t = time.perf_counter()
-    for i in range(0, len(passages), 20000):
-        index.upsert(passages[i : i + 20000])
+    for start, stop in batches(passages):
+        index.upsert(passages[start:stop])
     return len(passages) / (time.perf_counter() - t)
 
 
-def clustered_vectors(n: int, rng: np.random.Generator) -> np.ndarray:
-    centres = rng.standard_normal((512, DIM)).astype(np.float32)
+def clustered_vectors(n: int, rng: np.random.Generator, centres: np.ndarray) -> np.ndarray:
     vecs = centres[rng.integers(0, len(centres), n)] + 0.6 * rng.standard_normal((n, DIM)).astype(
         np.float32
     )
@@ -254,6 +282,10 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=300, help="queries per measurement")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--no-vectors", action="store_true", help="skip semantic and hybrid")
+    ap.add_argument("--ann-min", type=int, default=DEFAULT_ANN_MIN,
+                    help=f"MIZAN_VECTOR_ANN_MIN (default {DEFAULT_ANN_MIN:,})")  # fmt: skip
+    ap.add_argument("--workdir", type=Path, help="keep the indexes here and reuse them next run "
+                    "(same --size/--seed); default: a temporary directory")  # fmt: skip
     opts = ap.parse_args()
     rng = random.Random(opts.seed)
     print(f"Search benchmark: {opts.size:,} passages, {opts.queries} queries per measurement")
@@ -270,10 +302,19 @@ def main() -> None:
     print(f"  statute references found at {prep_rate:,.0f} passages/s (real text)")
     print(f"  peak RSS {rss_mb():,.0f} MB")
 
-    with tempfile.TemporaryDirectory(prefix="mizan-bench-search-") as tmp:
-        rate = index_tantivy(Path(tmp) / "tantivy", passages)
-        print(f"\nindexing (Tantivy, tokenising included): {rate:,.0f} passages/s; "
-              f"peak RSS {rss_mb():,.0f} MB")  # fmt: skip
+    with contextlib.ExitStack() as stack:
+        tmp = opts.workdir or Path(
+            stack.enter_context(tempfile.TemporaryDirectory(prefix="mizan-bench-search-"))
+        )
+        tmp.mkdir(parents=True, exist_ok=True)
+        tag = tmp / f"built-{opts.size}-{opts.seed}-{opts.real_fraction}"
+        if tag.exists():
+            print(f"\nindexing: reusing the Tantivy index in {tmp}")
+        else:
+            rate = index_tantivy(Path(tmp) / "tantivy", passages)
+            tag.touch()
+            print(f"\nindexing (Tantivy, tokenising included): {rate:,.0f} passages/s; "
+                  f"peak RSS {rss_mb():,.0f} MB")  # fmt: skip
         index = TantivyIndex(Path(tmp) / "tantivy")
         queries = make_queries(passages, opts.queries, rng)
         district = {"public", "district:D03", *(f"case:{c}" for c in range(0, CASES, 97))}
@@ -325,22 +366,74 @@ def main() -> None:
         base = run("baseline bm25s (bag of words, no filters)", bm_query, words)
         print(f"  bm25s indexing {bm_rate:,.0f} passages/s; keyword p50 ratio bm25s/ours "
               f"{base[0] / kw[0]:.2f}; peak RSS {rss_mb():,.0f} MB")  # fmt: skip
+        bm.__dict__.clear()  # free the baseline's memory before the vectors
+        live = index.count()
+        if live != len(passages):
+            raise SystemExit(f"the index holds {live:,} passages, not {len(passages):,}")
 
         if not opts.no_vectors:
             vrng = np.random.default_rng(opts.seed)
-            vectors = clustered_vectors(len(passages), vrng)
-            vindex = SqliteVectorIndex(Path(tmp) / "vectors.sqlite3")
+            centres = vrng.standard_normal((512, DIM)).astype(np.float32)
+            vectors = clustered_vectors(len(passages), vrng, centres)
+            vpath = Path(tmp) / "vectors.sqlite3"
+            vtag = tmp / f"vectors-{opts.size}-{opts.seed}-{opts.real_fraction}"
+            vindex = SqliteVectorIndex(vpath, ann_min=opts.ann_min)
+            if vtag.exists():
+                print(f"\nvectors: reusing {vpath}")
+            else:
+                t = time.perf_counter()
+                for start, stop in batches(passages):
+                    vindex.upsert(passages[start:stop], vectors[start:stop])
+                vrate = len(passages) / (time.perf_counter() - t)
+                vtag.touch()
+                print(f"\nvectors: {len(passages):,} x {DIM} stored in SQLite at "
+                      f"{vrate:,.0f} passages/s")  # fmt: skip
+            if vindex.count() != len(passages):
+                raise SystemExit(f"the vector store holds {vindex.count():,} passages")
             t = time.perf_counter()
-            for i in range(0, len(passages), 20000):
-                vindex.upsert(passages[i : i + 20000], vectors[i : i + 20000])
-            vrate = len(passages) / (time.perf_counter() - t)
-            print(f"\nvectors: {len(passages):,} x {DIM} stored at {vrate:,.0f} passages/s")
+            with vindex._lock:
+                vindex._refresh()  # what a process does on its first search
+            loaded = time.perf_counter() - t
+            t = time.perf_counter()
+            vindex.prepare()  # loads the saved HNSW graph, or builds and saves it
+            built = time.perf_counter() - t
+            print(f"  read into memory in {loaded:.0f} s; HNSW graph (M={vector_ann.M}, "
+                  f"efConstruction={vector_ann.EF_CONSTRUCTION}, 8-bit) ready in {built:.0f} s "
+                  f"({len(passages) / max(built, 1e-9):,.0f} passages/s); "
+                  f"peak RSS {rss_mb():,.0f} MB")  # fmt: skip
             embedder = Embedder()
             qvecs = [embedder.embed_query(q) for q in queries[:5]]  # loads the model
             emb = run("query embedding (MiniLM, real model)", embedder.embed_query, queries[:100])
-            qmat = [v[None, :] for v in vectors[vrng.integers(0, len(vectors), len(queries))]]
-            sem = run("semantic (vector index, district user)",
-                      lambda v: vindex.search(v, principals=district, limit=10), qmat)  # fmt: skip
+            # Queries are new points of the same clusters (not stored vectors: too easy for HNSW).
+            qmat = [v[None, :] for v in clustered_vectors(len(queries), vrng, centres)]
+            one_case = {"case:17"}
+
+            def sem(v: np.ndarray, **kw: Any) -> Any:
+                return vindex.search(v, principals=kw.pop("principals", district), limit=10, **kw)
+
+            ann_min = vindex.ann_min
+            vindex.ann_min = None
+            exact = run("semantic exact (district user)", sem, qmat)
+            truth = [[d.doc_id for d in sem(v).documents] for v in qmat]
+            truth_all = [[d.doc_id for d in sem(v, principals=None).documents] for v in qmat]
+            vindex.ann_min = ann_min
+            ours = run("semantic (HNSW above threshold, district user)", sem, qmat)
+            run("semantic, unrestricted (system)", lambda v: sem(v, principals=None), qmat)
+            run("semantic + filters (kind, years, court)",
+                lambda vf: sem(vf[0], filters=vf[1]),
+                [(v, f) for v, (_, f) in zip(qmat, filtered, strict=True)])  # fmt: skip
+            run("semantic, one case's user (exact: few visible)",
+                lambda v: sem(v, principals=one_case), qmat)  # fmt: skip
+            got = [[d.doc_id for d in sem(v).documents] for v in qmat]
+            got_all = [[d.doc_id for d in sem(v, principals=None).documents] for v in qmat]
+
+            def recall(a: list[list[str]], b: list[list[str]]) -> float:
+                return sum(len(set(x) & set(y)) for x, y in zip(a, b, strict=True)) / max(
+                    1, sum(len(y) for y in b)
+                )
+
+            print(f"  recall@10 (documents) HNSW vs exact: district user {recall(got, truth):.3f}, "
+                  f"unrestricted {recall(got_all, truth_all):.3f}")  # fmt: skip
 
             def numpy_exact(v: np.ndarray) -> np.ndarray:
                 scores = vectors @ v[0]
@@ -348,11 +441,16 @@ def main() -> None:
                 return top[np.argsort(-scores[top])]
 
             nb = run("baseline exact numpy (no permissions)", numpy_exact, qmat)
-            print(f"  semantic p50 ratio numpy/ours {nb[0] / sem[0]:.2f}")
+            print(f"  semantic p50 ratio numpy/ours {nb[0] / ours[0]:.2f} "
+                  f"(numpy/our exact {nb[0] / exact[0]:.2f})")  # fmt: skip
             run("hybrid (keyword + vectors + RRF, with embedding)",
                 lambda q: hybrid.search(index, vindex, embedder, q, mode="hybrid",
                                         principals=district, limit=10),
                 queries[:100])  # fmt: skip
+            run("hybrid + filters (kind, years, court)",
+                lambda qf: hybrid.search(index, vindex, embedder, qf[0], mode="hybrid",
+                                         principals=district, filters=qf[1], limit=10),
+                filtered[:100])  # fmt: skip
             del qvecs, emb
             print(f"  peak RSS {rss_mb():,.0f} MB")
 

@@ -46,6 +46,9 @@ class Settings:
     drop_user: str = ""
     #: Elasticsearch index names start with this (``<prefix>-passages``, ``<prefix>-vectors``).
     search_prefix: str = "mizan"
+    #: Embedded vectors: from this many passages visible to a user, semantic search walks an
+    #: HNSW graph (approximate, ~ms at a million) instead of comparing with every passage.
+    vector_ann_min: int = 100_000
     #: Load the embedding model in the background when a web or worker process starts,
     #: so the first meaning search does not wait for it (``MIZAN_WARM_MODEL=false``: don't).
     warm_model: bool = True
@@ -216,5 +219,8 @@ def load_settings(
         drop_dir=Path(get("DROP_DIR")).expanduser().resolve() if get("DROP_DIR") else None,
         search_prefix=_check_search_prefix(get("SEARCH_PREFIX", "mizan")),
         drop_user=get("DROP_USER"),
+        vector_ann_min=_int(
+            "MIZAN_VECTOR_ANN_MIN", get("VECTOR_ANN_MIN", "100000"), 1, 1_000_000_000
+        ),
         warm_model=_bool("MIZAN_WARM_MODEL", get("WARM_MODEL", "true")),
     )

@@ -28,7 +28,9 @@ def open_vector_index(settings: Settings) -> VectorIndex:
         return ElasticVectorIndex(settings.search_url, prefix=settings.search_prefix)
     from search.vector_index import SqliteVectorIndex
 
-    return SqliteVectorIndex(settings.index_dir / "vectors" / "vectors.sqlite3")
+    return SqliteVectorIndex(
+        settings.index_dir / "vectors" / "vectors.sqlite3", ann_min=settings.vector_ann_min
+    )
 
 
 def embedding_cache_path(settings: Settings) -> Path:

@@ -107,7 +107,11 @@ def reindex_all(kernel: Kernel) -> int:
         if passages:
             upsert_indexed(kernel, passages)
             count += 1
-    return count + reindex_library(kernel)
+    count += reindex_library(kernel)
+    prepare = getattr(kernel.vectors, "prepare", None)  # embedded: build the HNSW graph now,
+    if prepare is not None:  # not in the first search after the rebuild
+        prepare()
+    return count
 
 
 # ---------------------------------------------------------------------------

@@ -118,6 +118,9 @@ class SearchResult:
     #: field -> values, most documents first (year: newest first); only when asked for.
     #: Counted in the engine under the same permission filter, query and filters as `total`.
     facets: Mapping[str, tuple[FacetValue, ...]] = field(default_factory=dict)
+    #: False when `total` is an estimate (a few % off): counting a very common word's
+    #: matches exactly would cost more than the search (see TantivyIndex.exact_total_max).
+    total_exact: bool = True
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -30,7 +30,6 @@ _Span = tuple[int, int, frozenset[int]]  # start, end, indexes of the query leav
 
 #: Characters after a candidate word tokenised to confirm a phrase, per further phrase word.
 _PHRASE_REACH = 60
-_BARRIER = Token("\x00", 0, 0)  # between tokenised regions: no phrase spans it
 
 
 @lru_cache(maxsize=1024)
@@ -79,15 +78,18 @@ def _leaf_of(words: tuple[Words, ...]) -> Callable[[str], frozenset[int]]:
     return leaves
 
 
-def _near_candidates(text: str, words: tuple[Words, ...], window: int) -> list[Token]:
-    """Tokens of the regions of `text` where `words` may match (all of it for non-ASCII).
+def _near_candidates(
+    text: str, words: tuple[Words, ...], window: int
+) -> list[tuple[int, list[Token]]]:
+    """(offset, tokens) of the regions of `text` where `words` may match (all of it for
+    non-ASCII); token offsets are relative to the region (no phrase spans two regions).
 
     Candidate words are grouped into windows of `window` characters; the
     MAX_REGIONS windows with the most distinct query words are tokenised.
     """
     rx = _candidates(words) if text.isascii() else None
     if rx is None:
-        return tokenize(text)
+        return [(0, tokenize(text))]
     leaf_of = _leaf_of(words)
     groups: list[tuple[int, int, frozenset[int], int]] = []  # start, end, leaves, hits
     for m in rx.finditer(text):
@@ -107,13 +109,25 @@ def _near_candidates(text: str, words: tuple[Words, ...], window: int) -> list[T
             regions[-1] = (regions[-1][0], max(stop, regions[-1][1]))
         else:
             regions.append((start, stop))
-    tokens: list[Token] = []
-    for start, stop in regions:
-        tokens += [
-            Token(t.term, t.start + start, t.end + start) for t in tokenize(text[start:stop])
-        ]
-        tokens.append(_BARRIER)
-    return tokens
+    return [(start, tokenize(text[start:stop])) for start, stop in regions]
+
+
+def _leaf_matches(
+    tokens: list[Token], where: dict[str, list[int]], leaf: Words
+) -> Iterator[tuple[int, int]]:
+    """(first, last) token indexes where `leaf` matches; `where` maps a term to its indexes."""
+    n = len(leaf.terms)
+    if leaf.prefix and n == 1:
+        stem = leaf.terms[0]
+        yield from ((i, i) for i, t in enumerate(tokens) if t.term.startswith(stem))
+        return
+    for i in where.get(leaf.terms[0], ()):
+        if i + n > len(tokens):
+            break
+        if all(tokens[i + k].term == leaf.terms[k] for k in range(1, n - 1)):
+            last = tokens[i + n - 1].term
+            if last.startswith(leaf.terms[-1]) if leaf.prefix else last == leaf.terms[-1]:
+                yield i, i + n - 1
 
 
 def _match_spans(text: str, leaves: Sequence[Words | Section], window: int = 200) -> list[_Span]:
@@ -124,7 +138,7 @@ def _match_spans(text: str, leaves: Sequence[Words | Section], window: int = 200
     """
     spans: list[_Span] = []
     words = tuple(leaf for leaf in leaves if isinstance(leaf, Words))
-    tokens = _near_candidates(text, words, window) if words else []
+    regions = _near_candidates(text, words, window) if words else []
     wanted = {leaf.key: li for li, leaf in enumerate(leaves) if isinstance(leaf, Section)}
     numbers = {re.match(r"\d+", key).group() for key in wanted}  # type: ignore[union-attr]
     if wanted and any(re.search(rf"(?<!\d){n}(?!\d)", text) for n in numbers):
@@ -133,16 +147,20 @@ def _match_spans(text: str, leaves: Sequence[Words | Section], window: int = 200
             hit = [wanted[k] for k in section_keys(found.ref) if k in wanted]
             if hit:
                 spans.append((found.start, found.end, frozenset(hit)))
+    indexed = []
+    for offset, tokens in regions:
+        where: dict[str, list[int]] = {}
+        for i, t in enumerate(tokens):
+            where.setdefault(t.term, []).append(i)
+        indexed.append((offset, tokens, where))
     for li, leaf in enumerate(leaves):
         if isinstance(leaf, Section):
             continue
-        n = len(leaf.terms)
-        for i in range(len(tokens) - n + 1):
-            ok = all(tokens[i + k].term == leaf.terms[k] for k in range(n - 1))
-            last = tokens[i + n - 1].term
-            ok = ok and (last.startswith(leaf.terms[-1]) if leaf.prefix else last == leaf.terms[-1])
-            if ok:
-                spans.append((tokens[i].start, tokens[i + n - 1].end, frozenset([li])))
+        for offset, tokens, where in indexed:
+            spans += [
+                (offset + tokens[i].start, offset + tokens[j].end, frozenset([li]))
+                for i, j in _leaf_matches(tokens, where, leaf)
+            ]
     spans.sort(key=lambda sp: (sp[0], sp[1]))
     merged: list[_Span] = []
     for span in spans:  # overlapping matches (a phrase and its own word) become one mark

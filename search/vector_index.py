@@ -1,23 +1,29 @@
-"""Embedded vector index: passage vectors in SQLite, exact search with numpy.
+"""Embedded vector index: passage vectors in SQLite, searched in memory, exact or HNSW.
 
 Why it looks the way it does:
 
-* **Exact search.** design.md measured exact numpy search at 5-7 ms for
-  200,000 x 384 float32 on two cores; that is fast enough for a district's
-  library, and exact results need no recall tuning. (Beyond that, an HNSW
-  index would replace `_scores`; the port does not change.)
+* **Exact below a size, HNSW above.** Exact numpy search needs no recall
+  tuning and is fast for a district's library (5-7 ms for 200,000 x 384),
+  but it reads every vector: ~100 ms+ at a million. When a user may see at
+  least `ann_min` passages (MIZAN_VECTOR_ANN_MIN), candidates come from an
+  HNSW graph (`search.vector_ann`) and are re-scored exactly; below it the
+  search is exact over just the permitted passages (a small permitted set
+  would make the graph walk long and its recall poor).
 * **SQLite is the durable copy** (WAL, busy timeout): the web process and
   worker processes open the same file; a writer takes SQLite's write lock
   (`BEGIN IMMEDIATE`), so concurrent writers queue instead of corrupting
-  anything, and a crash mid-write rolls back.
+  anything, and a crash mid-write rolls back. The HNSW graph is a cache
+  saved beside it (`<name>.hnsw*`), rebuilt or caught up from it.
 * **Readers keep the matrix in memory and catch up incrementally.** Every
   write bumps a sequence number and leaves tombstones for what it removed;
   before each search a reader fetches only rows and tombstones newer than
   what it has (one indexed query when nothing changed), so a worker's
-  upsert is visible to the web process on its next search.
-* **Permissions and filters before ranking**: a passage whose acl does not
-  meet the user's principals is masked out before scores are ranked, so it
-  is never returned or counted, as in the text index.
+  upsert is visible to the web process on its next search; new passages
+  are added to the graph then.
+* **Permissions and filters are exact**, as in the text index: a passage
+  whose acl does not meet the user's principals is masked out before
+  ranking (inside the HNSW walk too), so it is never returned or counted;
+  `total` is always the exact number of visible documents.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ import numpy as np
 
 from search.embeddings import DIM
 from search.port import FILTER_FIELDS, Passage, SearchUnavailableError
+from search.vector_ann import TRAIN_SAMPLE, Graph, load_graph, new_graph, remove_graph, save_graph
 from search.vector_port import (
     DocumentMatch,
     PassageMatch,
@@ -41,7 +48,6 @@ from search.vector_port import (
     VectorResult,
     check_vectors,
     query_matrix,
-    rank_documents,
 )
 
 __all__ = ["SqliteVectorIndex"]
@@ -113,11 +119,31 @@ def _meta_json(p: Passage) -> str:
     )
 
 
+#: Visible passages from which search is approximate (HNSW); below it, exact.
+DEFAULT_ANN_MIN = 100_000
+#: Passages fetched from the graph per document wanted (a document has several near ones).
+ANN_OVERFETCH = 4
+#: Smallest HNSW search beam (efSearch).
+ANN_MIN_EF = 128
+#: Largest graph window (efSearch = k) before falling back to the exact search.
+ANN_MAX_K = 8192
+#: (principals, filters) whose visible slots are kept between searches (at a million
+#: passages up to ~9 MB each).
+VISIBLE_CACHE = 8
+#: Save the graph once this many passages (or 5% of it) were added since the last save.
+ANN_SAVE_MIN = 10_000
+
+
 class SqliteVectorIndex(VectorIndex):
     """Vectors of passages in `path` (a SQLite file), searched exactly in memory."""
 
-    def __init__(self, path: Path, *, busy_timeout: float = 30.0) -> None:
+    def __init__(
+        self, path: Path, *, busy_timeout: float = 30.0, ann_min: int | None = DEFAULT_ANN_MIN
+    ) -> None:
+        """`ann_min`: visible passages from which a search walks the HNSW graph instead of
+        comparing with every one (None: always exact; see MIZAN_VECTOR_ANN_MIN)."""
         self.path = Path(path)
+        self.ann_min = ann_min
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.busy_timeout = busy_timeout
         self._local = threading.local()
@@ -203,6 +229,7 @@ class SqliteVectorIndex(VectorIndex):
             conn.execute("UPDATE state SET value = value + 1 WHERE key='epoch'")
 
         self._write(change)
+        remove_graph(self.graph_path)  # of the old epoch: no reader would load it anyway
 
     # -- the in-memory copy --------------------------------------------------
 
@@ -212,11 +239,36 @@ class SqliteVectorIndex(VectorIndex):
         self._matrix = np.zeros((0, DIM), dtype=np.float32)
         self._used = 0  # rows of _matrix in use (valid or holes)
         self._valid = np.zeros(0, dtype=bool)
+        self._row_seq = np.zeros(0, dtype=np.int64)  # store sequence each slot was written at
+        self._docnum = np.zeros(0, dtype=np.int64)  # document number of each slot
+        self._doc_number: dict[str, int] = {}
+        self._doc_names: list[str] = []
         self._pids: list[str | None] = []
         self._metas: list[_Meta | None] = []
         self._slot: dict[str, int] = {}
         self._by_principal: dict[str, set[int]] = {}
         self._by_filter: dict[tuple[str, str], set[int]] = {}
+        self._changed()
+        # HNSW graph over the slots (see search.vector_ann); None until a search needs it.
+        self._graph: Graph | None = None
+        self._label_slot = np.zeros(0, dtype=np.int64)  # graph label -> slot, -1 if gone
+        self._covered = np.zeros(0, dtype=bool)  # slots already in the graph
+        self._unsaved = 0  # graph labels added since it was last saved
+        self._labels_are_slots = False  # label i is slot i: the mask needs no translation
+
+    def _changed(self) -> None:
+        """Forget what is derived from the slots (rebuilt by the next search that needs it)."""
+        self._arrays: dict[tuple[str, str], np.ndarray] = {}
+        self._order: np.ndarray | None = None
+        self._year_values: list[tuple[int, str]] | None = None
+        self._visible_cache: dict[object, tuple[np.ndarray, np.ndarray, int]] = {}
+
+    def _years(self) -> list[tuple[int, str]]:
+        """The years passages have, as (year, filter value) (cached: the filter keys include
+        every doc_id, too many to scan per search)."""
+        if self._year_values is None:
+            self._year_values = [(int(v), v) for k, v in self._by_filter if k == "year"]
+        return self._year_values
 
     def _grow(self, extra: int) -> None:
         need = self._used + extra
@@ -225,9 +277,12 @@ class SqliteVectorIndex(VectorIndex):
         cap = max(need, 2 * len(self._matrix), 1024)
         matrix = np.zeros((cap, DIM), dtype=np.float32)
         matrix[: self._used] = self._matrix[: self._used]
-        valid = np.zeros(cap, dtype=bool)
-        valid[: self._used] = self._valid[: self._used]
-        self._matrix, self._valid = matrix, valid
+        self._matrix = matrix
+        for name, dtype in (("_valid", bool), ("_row_seq", np.int64), ("_docnum", np.int64),
+                            ("_covered", bool)):  # fmt: skip
+            grown = np.zeros(cap, dtype=dtype)
+            grown[: self._used] = getattr(self, name)[: self._used]
+            setattr(self, name, grown)
 
     def _drop(self, pid: str) -> None:
         slot = self._slot.pop(pid, None)
@@ -243,10 +298,11 @@ class SqliteVectorIndex(VectorIndex):
         self._valid[slot] = False
         self._metas[slot] = None
         self._pids[slot] = None
+        self._changed()
 
-    def _add(self, rows: list[tuple[str, str, str, bytes]]) -> None:
+    def _add(self, rows: list[tuple[str, str, str, bytes, int]]) -> None:
         self._grow(len(rows))
-        for pid, doc_id, meta_json, vec in rows:
+        for pid, doc_id, meta_json, vec, seq in rows:
             self._drop(pid)
             m = json.loads(meta_json)
             meta = _Meta(
@@ -268,6 +324,12 @@ class SqliteVectorIndex(VectorIndex):
             self._used += 1
             self._matrix[slot] = np.frombuffer(vec, dtype=np.float32)
             self._valid[slot] = True
+            self._row_seq[slot] = seq
+            number = self._doc_number.get(doc_id)
+            if number is None:
+                number = self._doc_number[doc_id] = len(self._doc_names)
+                self._doc_names.append(doc_id)
+            self._docnum[slot] = number
             self._pids.append(pid)
             self._metas.append(meta)
             self._slot[pid] = slot
@@ -276,6 +338,7 @@ class SqliteVectorIndex(VectorIndex):
             for key in FILTER_FIELDS:
                 for value in meta.filter_values(key):
                     self._by_filter.setdefault((key, value), set()).add(slot)
+        self._changed()
 
     def _refresh(self) -> None:
         """Catch up with commits made since the last search, by any process."""
@@ -292,13 +355,112 @@ class SqliteVectorIndex(VectorIndex):
                 for (pid,) in conn.execute("SELECT pid FROM tombstones WHERE seq > ?", (since,)):
                     self._drop(pid)
                 rows = conn.execute(
-                    "SELECT pid, doc_id, meta, vec FROM passages WHERE seq > ? ORDER BY seq",
+                    "SELECT pid, doc_id, meta, vec, seq FROM passages WHERE seq > ? "
+                    "ORDER BY seq, rowid",
                     (since,),
                 ).fetchall()
                 self._add(rows)
                 self._seq = state["seq"]
         finally:
             conn.execute("COMMIT")
+
+    # -- the HNSW graph ------------------------------------------------------
+
+    @property
+    def graph_path(self) -> Path:
+        """Where the HNSW graph is saved: beside the SQLite file (a cache of it)."""
+        return self.path.with_suffix(".hnsw")
+
+    def _uses_graph(self, visible: int) -> bool:
+        return self.ann_min is not None and min(visible, len(self._slot)) >= self.ann_min
+
+    def _ensure_graph(self) -> Graph:
+        """The graph, holding every live slot: loaded or built, then caught up."""
+        graph = self._graph
+        if graph is None:
+            graph = load_graph(self.graph_path, self._epoch)
+            if graph is not None:
+                label_slot = np.full(graph.size, -1, dtype=np.int64)
+                for label, (pid, seq) in enumerate(zip(graph.pids, graph.seqs, strict=True)):
+                    slot = self._slot.get(pid)
+                    if slot is not None and self._row_seq[slot] == seq:  # unchanged since
+                        label_slot[label] = slot
+                live = label_slot[label_slot >= 0]
+                if 2 * len(live) < graph.size:  # mostly stale: cheaper to rebuild
+                    graph = None
+                else:
+                    self._label_slot = label_slot
+                    self._covered[:] = False
+                    self._covered[live] = True
+            if graph is None:
+                live = np.flatnonzero(self._valid[: self._used])
+                rng = np.random.default_rng(0)
+                sample = rng.choice(live, size=min(len(live), TRAIN_SAMPLE), replace=False)
+                graph = new_graph(DIM, self._matrix[np.sort(sample)], self._epoch)
+                self._label_slot = np.zeros(0, dtype=np.int64)
+                self._covered[:] = False
+            self._graph = graph
+            self._labels_are_slots = bool(
+                np.array_equal(self._label_slot, np.arange(len(self._label_slot)))
+            )
+            self._unsaved = 0
+        missing = np.flatnonzero(self._valid[: self._used] & ~self._covered[: self._used])
+        if len(missing):
+            for i in range(0, len(missing), 50_000):
+                part = missing[i : i + 50_000]
+                graph.add(self._matrix[part], [self._pids[s] for s in part],  # type: ignore[misc]
+                          self._row_seq[part].tolist())  # fmt: skip
+            self._label_slot = np.concatenate([self._label_slot, missing])
+            self._covered[missing] = True
+            self._unsaved += len(missing)
+            self._labels_are_slots = bool(
+                np.array_equal(self._label_slot, np.arange(len(self._label_slot)))
+            )
+        if self._unsaved and self._unsaved >= max(ANN_SAVE_MIN, graph.size // 20):
+            save_graph(graph, self.graph_path)
+            self._unsaved = 0
+        return graph
+
+    def prepare(self) -> None:
+        """Catch up with the store and, above the threshold, load or build the HNSW graph and
+        save it (after `mizan reindex`, so the first search does not wait for the build)."""
+        with self._lock:
+            self._refresh()
+            if self._uses_graph(len(self._slot)):
+                self._ensure_graph()
+                if self._unsaved:
+                    save_graph(self._graph, self.graph_path)  # type: ignore[arg-type]
+                    self._unsaved = 0
+
+    def _graph_candidates(self, q: np.ndarray, mask: np.ndarray, want: int) -> np.ndarray | None:
+        """Slots of the nearest permitted passages covering `want` documents, or None.
+
+        The permission mask is applied inside the graph walk, so every
+        candidate is visible. The window grows once (x4) if the nearest
+        passages crowd into too few documents; if it still falls short, None
+        asks for the exact search over the permitted passages.
+        """
+        graph = self._ensure_graph()
+        if self._labels_are_slots:
+            allowed = mask[: graph.size]
+        else:
+            known = self._label_slot >= 0
+            allowed = np.zeros(graph.size, dtype=bool)
+            allowed[known] = mask[self._label_slot[known]]
+        visible = int(np.count_nonzero(allowed))
+        # The walk visits forbidden passages too: widen the beam as fewer are allowed.
+        widen = 1 / max(visible / graph.size, 0.25)
+        k = max(ANN_OVERFETCH * want, 40)
+        for _ in range(2):
+            k = min(k, visible, ANN_MAX_K)
+            labels = graph.search(q, k, allowed, ef=int(max(k, ANN_MIN_EF) * widen))
+            slots = np.unique(self._label_slot[labels[labels >= 0]])
+            if len(np.unique(self._docnum[slots])) >= want:
+                return slots
+            if k >= min(visible, ANN_MAX_K):
+                break
+            k *= 4
+        return None
 
     # -- reading -----------------------------------------------------------
 
@@ -325,16 +487,28 @@ class SqliteVectorIndex(VectorIndex):
             n = self.count()
         except Exception as exc:
             return False, f"vector index at {self.path}: {exc}"
-        return True, f"vectors (exact, {DIM} dims): {n} passages at {self.path}"
+        how = (
+            "exact" if self.ann_min is None else f"exact below {self.ann_min:,} visible, HNSW above"
+        )
+        return True, f"vectors ({how}; {DIM} dims): {n} passages at {self.path}"
+
+    def _slots_of(self, key: tuple[str, str]) -> np.ndarray:
+        """Slots with an acl principal (key "acl") or a filter value, as an array (cached)."""
+        found = self._arrays.get(key)
+        if found is None:
+            group = self._by_principal.get(key[1], set()) if key[0] == "acl" else (
+                self._by_filter.get(key, set()))  # fmt: skip
+            found = np.fromiter(group, dtype=np.int64, count=len(group))
+            self._arrays[key] = found
+        return found
 
     def _mask(
         self, principals: Collection[str] | None, filters: Mapping[str, str] | None
     ) -> np.ndarray:
         mask = self._valid[: self._used].copy()
-        groups: list[set[int]] = []
+        groups: list[list[tuple[str, str]]] = []
         if principals is not None:
-            allowed = set().union(*(self._by_principal.get(p, set()) for p in set(principals)))
-            groups.append(allowed)
+            groups.append([("acl", p) for p in set(principals)])
         for key, value in (filters or {}).items():
             if key not in FILTER_FIELDS:
                 raise ValueError(f"unknown search filter {key!r}; allowed: {sorted(FILTER_FIELDS)}")
@@ -344,20 +518,52 @@ class SqliteVectorIndex(VectorIndex):
                 if not value.strip().isdigit():
                     raise ValueError(f"search filter {key!r} needs a year, got {value!r}")
                 bound = int(value)
-                years = [
-                    slots
-                    for (k, v), slots in self._by_filter.items()
-                    if k == "year" and (int(v) >= bound if key == "year_from" else int(v) <= bound)
-                ]
-                groups.append(set().union(*years))
+                groups.append(
+                    [
+                        ("year", v)
+                        for year, v in self._years()
+                        if (year >= bound if key == "year_from" else year <= bound)
+                    ]
+                )
                 continue
-            groups.append(self._by_filter.get((key, value), set()))
+            groups.append([(key, value)])
         for group in groups:
             keep = np.zeros_like(mask)
-            if group:
-                keep[np.fromiter(group, dtype=np.int64, count=len(group))] = True
+            for key in group:
+                keep[self._slots_of(key)] = True
             mask &= keep
         return mask
+
+    def _visible(
+        self, principals: Collection[str] | None, filters: Mapping[str, str] | None
+    ) -> tuple[np.ndarray, np.ndarray, int]:
+        """The mask of visible slots, those slots grouped by document, and how many documents.
+
+        Cached per (principals, filters) until the next change: the same user
+        searching again skips these passes over every slot (~10 ms at a million).
+        """
+        key = (
+            None if principals is None else frozenset(principals),
+            tuple(sorted((filters or {}).items())),
+        )
+        found = self._visible_cache.get(key)
+        if found is None:
+            mask = self._mask(principals, filters)
+            order = self._doc_order()
+            rows = order[mask[order]].astype(np.int32)
+            docs = self._docnum[rows]
+            total = int(np.count_nonzero(docs[1:] != docs[:-1])) + 1 if len(rows) else 0
+            found = (mask, rows, total)
+            if len(self._visible_cache) >= VISIBLE_CACHE:
+                self._visible_cache.pop(next(iter(self._visible_cache)))
+            self._visible_cache[key] = found
+        return found
+
+    def _doc_order(self) -> np.ndarray:
+        """All slots grouped by document (slot order within one), cached until a change."""
+        if self._order is None:
+            self._order = np.argsort(self._docnum[: self._used], kind="stable")
+        return self._order
 
     def search(
         self,
@@ -372,22 +578,20 @@ class SqliteVectorIndex(VectorIndex):
         q = query_matrix(vectors, limit, offset)
         with self._lock:
             self._refresh()
-            mask = self._mask(principals, filters)
-            rows = np.flatnonzero(mask)
-            if not len(rows):
+            mask, rows, total = self._visible(principals, filters)
+            visible = len(rows)
+            if not visible:
                 return VectorResult(total=0, documents=())
-            sims = (self._matrix[: self._used] @ q.T)[rows]  # (passages, query parts)
-            doc_names = [self._metas[r].doc_id for r in rows]  # type: ignore[union-attr]
-            ranked, groups = rank_documents(doc_names, sims)
-            page = ranked[offset : offset + limit]
-            passage_score = sims.max(axis=1)
-            chosen: list[tuple[str, float, list[tuple[int, float]]]] = []
-            for doc_id, score in page:
-                members = groups[doc_id]
-                best = sorted(members, key=lambda i: -passage_score[i])[:passages_per_doc]
-                chosen.append(
-                    (doc_id, score, [(int(rows[i]), float(passage_score[i])) for i in best])
-                )
+            want = min(offset + limit, total)
+            if want and self._uses_graph(visible) and want < total:
+                found = self._graph_candidates(q, mask, want)
+                if found is not None:  # else: exact over the visible passages
+                    rows = found[np.argsort(self._docnum[found], kind="stable")]
+            ranked = self._rank(rows, q, want)
+            chosen = [
+                (self._doc_names[number], score, members[:passages_per_doc])
+                for number, score, members in ranked[offset:]
+            ]
             texts = self._texts([self._pids[slot] for _, _, ps in chosen for slot, _ in ps])
             documents = tuple(
                 DocumentMatch(
@@ -399,7 +603,50 @@ class SqliteVectorIndex(VectorIndex):
                 )
                 for doc_id, score, passages in chosen
             )
-            return VectorResult(total=len(ranked), documents=documents)
+            return VectorResult(total=total, documents=documents)
+
+    def _rank(
+        self, rows: np.ndarray, q: np.ndarray, want: int
+    ) -> list[tuple[int, float, list[tuple[int, float]]]]:
+        """The best `want` documents among `rows` (slots grouped by document), best first.
+
+        A document scores the mean over query parts of its best passage's
+        cosine; ties by document id. Each comes with its passages, best first.
+        Vectorised: at a million passages a Python loop over the visible
+        passages cost more than the matrix product.
+        """
+        if not want or not len(rows):
+            return []
+        if len(rows) > self._used // 4:  # one pass over the matrix beats gathering rows
+            sims = (self._matrix[: self._used] @ q.T)[rows]
+        else:
+            sims = self._matrix[rows] @ q.T
+        docs = self._docnum[rows]
+        starts = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]])
+        ends = np.r_[starts[1:], len(rows)]
+        scores = np.maximum.reduceat(sims, starts, axis=0).mean(axis=1)
+        if want < len(starts):  # every document tied with the want-th, for the id tie-break
+            kth = np.partition(scores, len(scores) - want)[len(scores) - want]
+            top = np.flatnonzero(scores >= kth)
+        else:
+            top = np.arange(len(starts))
+        names = self._doc_names
+        top_list = sorted(
+            top.tolist(), key=lambda d: (-float(scores[d]), names[int(docs[starts[d]])])
+        )[:want]
+        passage_score = sims.max(axis=1)
+        out = []
+        for d in top_list:
+            span = range(int(starts[d]), int(ends[d]))
+            best = sorted(span, key=lambda i: -passage_score[i])
+            out.append(
+                (
+                    int(docs[starts[d]]),
+                    float(scores[d]),
+                    [(int(rows[i]), float(passage_score[i])) for i in best],
+                )
+            )
+        return out
 
     def _texts(self, pids: Sequence[str | None]) -> dict[str, str]:
         wanted = [p for p in pids if p is not None]

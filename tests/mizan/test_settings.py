@@ -52,6 +52,8 @@ def test_secret_key_is_generated_once_and_kept(tmp_path) -> None:  # type: ignor
         ("MIZAN_MAX_UPLOAD_MB", "lots"),
         ("MIZAN_MAX_UPLOAD_MB", "0"),
         ("MIZAN_SECRET_KEY", "short"),
+        ("MIZAN_VECTOR_ANN_MIN", "many"),
+        ("MIZAN_VECTOR_ANN_MIN", "0"),
     ],
 )
 def test_wrong_values_stop_start_up_naming_the_variable(tmp_path, variable, value) -> None:  # type: ignore[no-untyped-def]
@@ -93,3 +95,11 @@ def test_ocr_language_is_checked(tmp_path) -> None:  # type: ignore[no-untyped-d
     assert _load(tmp_path, MIZAN_OCR_LANG="eng+urd").default_ocr_lang == "eng+urd"
     with pytest.raises(SettingsError, match="MIZAN_OCR_LANG"):
         _load(tmp_path, MIZAN_OCR_LANG="french")
+
+
+def test_vector_ann_threshold_reaches_the_embedded_vector_index(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from search.backends import open_vector_index
+
+    assert _load(tmp_path).vector_ann_min == 100_000
+    settings = _load(tmp_path, MIZAN_VECTOR_ANN_MIN="5000")
+    assert open_vector_index(settings).ann_min == 5000  # type: ignore[attr-defined]

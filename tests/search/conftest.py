@@ -51,13 +51,18 @@ def text_index(index_backend: str, es_prefix: str, tmp_path: Path) -> SearchInde
     return TantivyIndex(tmp_path / "idx")
 
 
-@pytest.fixture
-def vector_store(index_backend: str, es_prefix: str, tmp_path: Path) -> VectorIndex:
-    """An empty VectorIndex of the backend under test."""
+@pytest.fixture(params=["exact", "hnsw"])
+def vector_store(
+    request: pytest.FixtureRequest, index_backend: str, es_prefix: str, tmp_path: Path
+) -> VectorIndex:
+    """An empty VectorIndex of the backend under test; the embedded one both exact and with
+    its HNSW graph from the first passage (a search needing every document stays exact)."""
     if index_backend == "elasticsearch":
+        if request.param == "hnsw":
+            pytest.skip("the HNSW threshold is the embedded adapter's")
         from search.elastic_index import ElasticVectorIndex
 
         return ElasticVectorIndex(os.environ[ES_URL_VARIABLE], prefix=es_prefix)
     from search.vector_index import SqliteVectorIndex
 
-    return SqliteVectorIndex(tmp_path / "v.sqlite3")
+    return SqliteVectorIndex(tmp_path / "v.sqlite3", ann_min=1 if request.param == "hnsw" else None)

@@ -131,9 +131,11 @@ def test_reindex_rebuilds_both_indexes_from_the_store(
     assert found(demo, "motorcycle", "hybrid") == []
     monkeypatch.setenv("MIZAN_DATA_DIR", str(demo.settings.data_dir))
     monkeypatch.setenv("MIZAN_BROKER", demo.settings.broker_url)
+    monkeypatch.setenv("MIZAN_VECTOR_ANN_MIN", "1")  # so the rebuild ends with an HNSW graph
     result = CliRunner().invoke(__import__("mizan.cli").cli.main, ["reindex"])
     assert result.exit_code == 0, result.output
     assert "Reindexed 1 documents" in result.output
+    assert (demo.settings.index_dir / "vectors" / "vectors.hnsw.json").is_file()
     assert found(demo, "motorcycle", "keyword") == [doc.id]  # this process sees the rebuild
     assert found(demo, "stolen motorbike", "semantic")[0] == doc.id
     # ... and so does a restarted process

@@ -272,3 +272,42 @@ def test_two_instances_on_one_path(tmp_path: Path) -> None:
         lock_holder.wait_merging_threads()
     writer.upsert([passage("d3", 0, "unblocked worker")])
     assert reader.search("worker", principals=None).total == 3
+
+
+def test_large_totals_are_estimated_unless_facets_need_every_match(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from search import tantivy_index
+
+    index = TantivyIndex(tmp_path / "idx", exact_total_max=10)
+    index.upsert(
+        [
+            Passage(id=f"r{d}:{n}", doc_id=f"r{d}", kind="judgment", title=f"R{d}",
+                    text=f"robbery case {d} part {n}", acl=("public",))
+            for d in range(30)
+            for n in range(3)
+        ]
+    )  # fmt: skip
+    res = index.search("robbery", principals=None, limit=5)
+    # 90 matching passages > 10: estimated from a sample of whole documents (here all of them)
+    assert (res.total, res.total_exact, len(res.hits)) == (30, False, 5)
+    assert index.rank("robbery", principals=None, filters=None, depth=5)[0] == 30
+    with_facets = index.search("robbery", principals=None, limit=5, facets=True)
+    assert (with_facets.total, with_facets.total_exact) == (30, True)
+    assert with_facets.facets["kind"][0].count == 30
+    few = index.search("robbery AND 7", principals=None)  # 3 passages: within the cap
+    assert (few.total, few.total_exact) == (1, True)
+    exact = TantivyIndex(tmp_path / "idx", exact_total_max=None).search("robbery", principals=None)
+    assert (exact.total, exact.total_exact) == (30, True)
+    # A sample smaller than the matches: documents of 3 passages each, ratio 1/3.
+    monkeypatch.setattr(tantivy_index, "TOTAL_SAMPLE", 20)
+    assert index.search("robbery", principals=None, limit=1).total == 30
+
+
+def test_estimates_run_on_a_pool_of_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    from search import tantivy_index
+
+    pool = tantivy_index._count_pool()
+    assert tantivy_index._count_pool() is pool
+    monkeypatch.setattr(tantivy_index.os, "getpid", lambda: -1)  # as in a forked worker
+    assert tantivy_index._count_pool() is not pool

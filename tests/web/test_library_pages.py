@@ -278,3 +278,21 @@ def test_uploaded_judgments_are_imported_and_indexed_by_the_worker(
     assert state["state"] == "succeeded", state
     assert demo.store.count(Judgment) == 4
     assert judgments_found() == 4
+
+
+def test_library_search_says_about_when_the_total_is_estimated(  # type: ignore[no-untyped-def]
+    browser, library, monkeypatch
+) -> None:
+    import dataclasses
+
+    b = signed_in(browser, "trainer")
+    exact = b.get("/library/?q=court").get_data(as_text=True)
+    assert re.search(r"\d+ entr(y|ies) found", exact) and "About" not in exact
+    search = library.index.search  # an estimate needs >5,000 matches: flag this one as one
+
+    def estimated_search(*args, **kw):  # type: ignore[no-untyped-def]
+        return dataclasses.replace(search(*args, **kw), total_exact=False)
+
+    monkeypatch.setattr(library.index, "search", estimated_search)
+    estimated = b.get("/library/?q=court").get_data(as_text=True)
+    assert re.search(r"About \d+ entr(y|ies) found", estimated)
