@@ -591,6 +591,9 @@ class ElasticVectorIndex(_OnOneIndex, VectorIndex):
         ]
         self._ix.replace(passages, sources)
 
+    def prepare(self) -> None:
+        """Nothing to load: the server holds the vectors and their graph."""
+
     def ping(self) -> tuple[bool, str]:
         return self._ix.ping("vector index")
 

@@ -92,7 +92,7 @@ FUSION_DEPTH = MIN_DEPTH
 #: The semantic engine's nearest documents that may count as matches. Fixed, so the
 #: count of a search does not change as the user pages through it.
 SEMANTIC_DEPTH = MIN_DEPTH
-#: Cosine similarity a document (mean over query windows of its best passage) must reach
+#: Cosine similarity a document (its best passage, against any query window) must reach
 #: to count as close in meaning. Chosen a priori, not on evaluation queries, from
 #: bench/bench_similarity_floor.py: off-topic queries reach at most ~0.15 on legal text;
 #: unrelated pairs in the same legal register (a PPC heading, a random High Court passage)

@@ -108,9 +108,7 @@ def reindex_all(kernel: Kernel) -> int:
             upsert_indexed(kernel, passages)
             count += 1
     count += reindex_library(kernel)
-    prepare = getattr(kernel.vectors, "prepare", None)  # embedded: build the HNSW graph now,
-    if prepare is not None:  # not in the first search after the rebuild
-        prepare()
+    kernel.vectors.prepare()  # embedded: build the HNSW graph now, not in the first search
     return count
 
 

@@ -610,8 +610,8 @@ class SqliteVectorIndex(VectorIndex):
     ) -> list[tuple[int, float, list[tuple[int, float]]]]:
         """The best `want` documents among `rows` (slots grouped by document), best first.
 
-        A document scores the mean over query parts of its best passage's
-        cosine; ties by document id. Each comes with its passages, best first.
+        A document scores its best passage's cosine to any query part (see
+        `VectorIndex.search`); ties by document id. Each comes with its passages, best first.
         Vectorised: at a million passages a Python loop over the visible
         passages cost more than the matrix product.
         """
@@ -624,7 +624,7 @@ class SqliteVectorIndex(VectorIndex):
         docs = self._docnum[rows]
         starts = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]])
         ends = np.r_[starts[1:], len(rows)]
-        scores = np.maximum.reduceat(sims, starts, axis=0).mean(axis=1)
+        scores = np.maximum.reduceat(sims, starts, axis=0).max(axis=1)
         if want < len(starts):  # every document tied with the want-th, for the id tie-break
             kth = np.partition(scores, len(scores) - want)[len(scores) - want]
             top = np.flatnonzero(scores >= kth)

@@ -93,6 +93,11 @@ class VectorIndex(Protocol):
 
     def clear(self) -> None: ...
 
+    def prepare(self) -> None:
+        """Get ready to answer searches (load vectors, build or load caches); may take long,
+        so it is called after a reindex and by the warm-up, not by the first search."""
+        ...
+
     def count(self) -> int:
         """Number of indexed passages."""
         ...

@@ -28,9 +28,9 @@ def warm_up(kernel: Kernel, *, read_vectors: bool = True) -> None:
     A web process searches the vectors (the embedded index keeps them in memory);
     a worker only writes them, so it reads none.
     """
-    vector = kernel.embedder.warm()
+    kernel.embedder.warm()
     if read_vectors:
-        kernel.vectors.search(vector, principals=set(), limit=1)  # sees nothing; loads them
+        kernel.vectors.prepare()  # at a million passages: ~30 s of reading, plus the graph
 
 
 def _warm_quietly(kernel: Kernel, read_vectors: bool) -> None:
