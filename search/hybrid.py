@@ -463,14 +463,19 @@ def search(
     )  # fmt: skip
     page = tuple(c.hit() for c in found.candidates[offset : offset + limit])
     counted: dict[str, tuple[FacetValue, ...]] = {}
+    total = found.total
     if facets and (mode == "semantic" or not facts):
-        keyword_facets = (
-            index.search(query, principals=principals, filters=filters, limit=0, facets=True).facets
-            if mode == "hybrid"
-            else {}
-        )
+        keyword_facets: dict[str, tuple[FacetValue, ...]] = {}
+        if mode == "hybrid":
+            keyword = index.search(
+                query, principals=principals, filters=filters, limit=0, facets=True
+            )
+            keyword_facets = keyword.facets
+            # Facets count every keyword match, so this total is exact where the
+            # ranking's may be an estimate (above `exact_total_max` matching passages).
+            total = keyword.total + len(found.semantic_only)
         counted = merge_facets(
             keyword_facets,
             document_facets(index, found.semantic_only, principals=principals, filters=filters),
         )
-    return SearchResult(found.total, page, counted)
+    return SearchResult(total, page, counted)
