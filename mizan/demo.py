@@ -164,6 +164,17 @@ DEMO_DETAILS = (
     ),
 )
 
+#: People of the demo cases: (police station, FIR number) -> (role, name, parentage, custody).
+DEMO_PARTIES = {
+    ("Artillery Maidan", 189): (
+        ("accused", "Muhammad Aslam", "s/o Muhammad Akram", "arrested"),
+        ("complainant", "Muhammad Iqbal", "s/o Ghulam Rasool", ""),
+        ("witness", "Abdul Ghaffar", "s/o Abdul Sattar", ""),
+    ),
+    ("Boat Basin", 77): (("accused", "Shahid @ Shoda", "s/o Rasheed Ahmed", "arrested"),),
+    ("Market", 301): (("accused", "Ali Raza", "s/o Manzoor Hussain", "on_bail"),),
+}
+
 #: Bail applications in the hand-made demo cases, so *My matters* has something to show:
 #: (police station, FIR number, court, number, days since filing).
 DEMO_MATTERS = (
@@ -173,14 +184,17 @@ DEMO_MATTERS = (
 
 
 def seed_demo_details(kernel: Kernel) -> int:
-    """FIR narrative, place, incident time and sections of the demo cases that lack them."""
+    """FIR narrative, place, incident time, sections and people of the demo cases that lack
+    them."""
     from casefiles.fir_details import update_fir
     from casefiles.hearings import local_moment
     from casefiles.models import Case
-    from casefiles.parties import set_offences
+    from casefiles.parties import PartyInput, add_party, set_offences
 
     done = 0
+    people = DEMO_PARTIES
     for station, number, sections, (month, day, hour, minute), place, narrative in DEMO_DETAILS:
+        key = (station, number)
         case = kernel.store.find_one(Case, {"fir.police_station": station, "fir.number": number})
         if case is None or case.fir.narrative:
             continue
@@ -190,7 +204,12 @@ def seed_demo_details(kernel: Kernel) -> int:
             incident_at=moment, place=place, narrative=narrative,
         )  # fmt: skip
         if not case.offences:
-            set_offences(kernel, SYSTEM, case.id, version=case.version, text=sections)
+            case = set_offences(kernel, SYSTEM, case.id, version=case.version, text=sections)
+        for role, name, parentage, custody in () if case.parties else people.get(key, ()):
+            case = add_party(
+                kernel, SYSTEM, case.id, version=case.version,
+                data=PartyInput(role, name, parentage=parentage, custody=custody),
+            )  # fmt: skip
         done += 1
     return done
 

@@ -1,7 +1,9 @@
 """The precedent finder: judgments and statutes for a case's facts, with why they matched.
 
 From a case, the query is its FIR narrative and the offences it is
-registered under; from pasted facts, the text itself. Either goes through
+registered under, without the names of the case's people: a name identifies
+this case, not its legal question, and common ones (Muhammad, Ali, Khan)
+would rank any judgment about a namesake. From pasted facts, the text itself. Either goes through
 hybrid search (`search.hybrid`, the same code as the search page) once for
 judgments and once for statutes. Each result carries the passages that
 matched (keyword passages with the words marked, and the passage nearest in
@@ -17,6 +19,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from casefiles.models import Case
+from casefiles.names import name_key
 from casefiles.offences import SectionRef, find_section_refs
 from casefiles.policy import search_principals
 from casefiles.service import get_case
@@ -36,6 +39,8 @@ __all__ = [
     "find_for_case",
     "find_for_facts",
 ]
+
+_WORD = re.compile(r"\w+")
 
 #: Library kinds searched, in the order the page shows them.
 KINDS = ("judgment", "statute")
@@ -72,9 +77,25 @@ class PrecedentResult:
         return not self.judgments and not self.statutes
 
 
+def without_names(text: str, names: Iterable[str]) -> str:
+    """`text` without the words of `names` (whole words, any case, any spelling variant)."""
+    drop = {name_key(word) for name in names for word in _WORD.findall(name)}
+    drop.discard("")
+    if not drop:
+        return text
+    kept = _WORD.sub(lambda m: "" if name_key(m.group(0)) in drop else m.group(0), text)
+    return " ".join(kept.split())
+
+
 def case_query(case: Case) -> tuple[str, list[SectionRef]]:
-    """The text to search with for a case and the sections it names."""
+    """The text to search with for a case (its people's names left out) and its sections."""
     narrative = (case.fir.narrative or "").strip() if case.fir else ""
+    names = [
+        n
+        for p in case.parties
+        for n in (p.name, *p.aliases, p.parent_name or "", p.pseudonym or "")
+    ]
+    narrative = without_names(narrative, names)
     sections = [SectionRef(o.act, o.section, tuple(o.subsections)) for o in case.offences]
     sections += [f.ref for f in find_section_refs(narrative)]
     offences = ", ".join(dict.fromkeys(s.canonical() for s in sections))

@@ -123,3 +123,29 @@ def test_precedent_pages(library: Kernel, browser) -> None:  # type: ignore[no-u
     other = browser()
     other.login("pp.hyd")
     assert other.get(f"/precedents/case/{case.id}").status_code == 404
+
+
+def test_a_case_is_searched_without_its_peoples_names() -> None:
+    from casefiles.models import Case, FirRef
+    from casefiles.parties import PartyInput, build_party
+    from mizan.actor import SYSTEM
+    from search.precedents import case_query
+
+    accused = build_party(
+        PartyInput("accused", "Muhammad Aslam @ Kaka", parentage="s/o Noor Muhammad"), SYSTEM
+    )
+    case = Case(
+        fir=FirRef(
+            police_station="Artillery Maidan",
+            number=189,
+            year=2024,
+            narrative="The accused Mohammad Aslam alias Kaka fired a pistol at the deceased "
+            "near Empress Market; Noor was not there.",
+        ),
+        parties=[accused],
+    )
+    text, sections = case_query(case)
+    words = text.lower().split()
+    assert not {"mohammad", "aslam", "kaka", "noor"} & set(words)  # any spelling of the names
+    assert {"accused", "fired", "pistol", "deceased", "empress", "market;"} <= set(words)
+    assert sections == []
