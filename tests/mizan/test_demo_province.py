@@ -41,11 +41,12 @@ def test_province_is_believable_and_idempotent(demo) -> None:  # type: ignore[no
     assert "Muhammad Aslam" in aslam.fir.narrative and aslam.fir.place
     assert [o.canonical for o in aslam.offences] == ["302 PPC", "34 PPC"]
     assert aslam.fir.incident_at < aslam.fir.registered_on + dt.timedelta(days=1)
-    assert [(p.role, p.name, p.custody) for p in aslam.parties][0] == (
-        "accused",
-        "Muhammad Aslam",
-        "arrested",
-    )
+    people = [(p.role, p.name, p.custody) for p in aslam.parties]
+    assert people == [
+        ("accused", "Muhammad Aslam", "arrested"),
+        ("complainant", "Muhammad Iqbal", None),
+        ("witness", "Abdul Ghaffar", None),
+    ]
     assert seed_demo_details(demo) == 0  # narratives are never overwritten
     again = seed_province(demo, cases=120)
     assert again is None and demo.store.count(Case) == 124
