@@ -166,6 +166,8 @@ def main() -> int:
                 urdu.goto("/?lang=ur")
                 expect(urdu.locator("html")).to_have_attribute("dir", "rtl")
                 shot(urdu, "urdu.png")
+                urdu.goto(f"/cases/{case.id}/fir")
+                shot(urdu, "fir-urdu.png")
 
                 admin = session("admin")
                 admin.goto("/admin/users")
