@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from casefiles.hearings import to_local, to_utc
+from casefiles.hearings import PKT, to_local
 from casefiles.models import Case
 from casefiles.service import CaseError, ensure_can_edit, get_case, now
 from mizan.actor import Actor
@@ -31,9 +31,7 @@ def _fir_fields(case: Case) -> dict[str, object]:
         "number": fir.number,
         "year": fir.year,
         "registered_on": registered.date().isoformat() if registered else None,
-        "incident_at": (
-            to_local(fir.incident_at).isoformat(timespec="minutes") if fir.incident_at else None
-        ),
+        "incident_at": fir.incident_at.isoformat(timespec="minutes") if fir.incident_at else None,
         "place": fir.place,
         # The audit trail keeps the size, not the text: a narrative can be pages long.
         "narrative": f"{len(fir.narrative)} characters" if fir.narrative else None,
@@ -73,14 +71,15 @@ def update_fir(
             raise CaseError(_("The FIR year must be between 1947 and %(year)d.", year=now().year))
         case.fir.year = year
     if registered_on is not None:
-        if registered_on > now().date():
+        if registered_on > to_local(now()).date():
             raise CaseError(_("The FIR registration date cannot be in the future."))
         case.fir.registered_on = dt.datetime.combine(registered_on, dt.time())
-    if incident_at is not None:
-        happened_utc = to_utc(incident_at)  # an aware time, or naive UTC
-        if happened_utc > now():
+    if incident_at is not None:  # Pakistan time, as written in the FIR (see FirRef)
+        if incident_at.tzinfo is not None:
+            incident_at = incident_at.astimezone(PKT).replace(tzinfo=None)
+        if incident_at > to_local(now()):
             raise CaseError(_("The incident cannot be in the future."))
-        case.fir.incident_at = happened_utc
+        case.fir.incident_at = incident_at.replace(second=0, microsecond=0)
     if place is not None:
         clean = " ".join(place.split())
         if len(clean) > MAX_PLACE:
@@ -98,12 +97,12 @@ def update_fir(
             )
         case.fir.narrative = text or None
     happened, registered = case.fir.incident_at, case.fir.registered_on
-    if happened and registered and to_local(happened).date() > registered.date():
+    if happened and registered and happened.date() > registered.date():
         raise CaseError(
             _(
                 "The incident (%(incident)s) cannot be after the FIR "
                 "was registered (%(registered)s).",
-                incident=to_local(happened).strftime("%d.%m.%Y"),
+                incident=happened.strftime("%d.%m.%Y"),
                 registered=registered.strftime("%d.%m.%Y"),
             )
         )

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from casefiles.hearings import PKT
 from casefiles.models import CASE_LABELS, Case, Challan, FirRef, Offence, StageChange
 from casefiles.offences import SectionRefError, parse_section_refs
 from casefiles.parties import PartyInput, build_party
@@ -72,8 +73,14 @@ def _int(record: Mapping[str, Any], key: str, low: int, high: int, errors: dict[
 
 
 def _datetime(
-    record: Mapping[str, Any], key: str, errors: dict[str, str], *, required: bool = False
+    record: Mapping[str, Any],
+    key: str,
+    errors: dict[str, str],
+    *,
+    required: bool = False,
+    wall_clock: bool = False,
 ) -> dt.datetime | None:
+    """An ISO 8601 value as naive UTC, or with `wall_clock` as naive Pakistan time."""
     value = record.get(key)
     if value in (None, ""):
         if required:
@@ -85,11 +92,12 @@ def _datetime(
         errors[key] = "must be an ISO 8601 date or date-time, e.g. 2024-03-14T10:30:00+05:00"
         return None
     if parsed.tzinfo is None:  # Pakistan time unless stated
-        parsed = parsed.replace(tzinfo=dt.timezone(dt.timedelta(hours=5)))
-    parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
-    if parsed > now() + dt.timedelta(hours=1):
+        parsed = parsed.replace(tzinfo=PKT)
+    if parsed.astimezone(dt.UTC).replace(tzinfo=None) > now() + dt.timedelta(hours=1):
         errors[key] = "is in the future"
-    return parsed
+    if wall_clock:  # as written in the FIR (see casefiles.models.FirRef)
+        return parsed.astimezone(PKT).replace(tzinfo=None)
+    return parsed.astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def _natural_key(
@@ -158,8 +166,8 @@ def upsert_fir(
         raise IntakeError({"record": "must be a JSON object"})
     errors: dict[str, str] = {}
     district, station, number, year = _natural_key(record, districts, errors)
-    registered = _datetime(record, "registered_at", errors)
-    incident = _datetime(record, "incident_at", errors)
+    registered = _datetime(record, "registered_at", errors, wall_clock=True)
+    incident = _datetime(record, "incident_at", errors, wall_clock=True)
     if incident and registered and incident > registered:
         errors["incident_at"] = "is after registered_at: the offence happens before the FIR"
     place = _text(record, "place", errors, required=False, max_len=200)

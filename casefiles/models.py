@@ -49,13 +49,18 @@ DOCUMENT_STATES = {
 
 
 class FirRef(me.EmbeddedDocument):
-    """An FIR is identified by police station + number + year (the number restarts yearly)."""
+    """An FIR is identified by police station + number + year (the number restarts yearly).
+
+    Its dates and times are Pakistan time as written in the FIR (naive), unlike the
+    rest of the store (naive UTC): the deadlines they start count Pakistan calendar
+    days, so `registered_on.date()` must be the day the FIR says.
+    """
 
     police_station = me.StringField(required=True, max_length=80)
     number = me.IntField(required=True, min_value=1, max_value=99999)
     year = me.IntField(required=True, min_value=1947, max_value=2100)
     registered_on = me.DateTimeField()
-    #: When and where the offence happened, as the FIR records it.
+    #: When and where the offence happened, as the FIR records it (Pakistan time).
     incident_at = me.DateTimeField()
     place = me.StringField(max_length=200)
     narrative = me.StringField(max_length=20000)

@@ -187,7 +187,6 @@ def seed_demo_details(kernel: Kernel) -> int:
     """FIR narrative, place, incident time, sections and people of the demo cases that lack
     them."""
     from casefiles.fir_details import update_fir
-    from casefiles.hearings import local_moment
     from casefiles.models import Case
     from casefiles.parties import PartyInput, add_party, set_offences
 
@@ -198,7 +197,7 @@ def seed_demo_details(kernel: Kernel) -> int:
         case = kernel.store.find_one(Case, {"fir.police_station": station, "fir.number": number})
         if case is None or case.fir.narrative:
             continue
-        moment = local_moment(dt.date(case.fir.year, month, day), dt.time(hour, minute))
+        moment = dt.datetime(case.fir.year, month, day, hour, minute)  # as in the FIR
         case = update_fir(
             kernel, SYSTEM, case.id, version=case.version,
             incident_at=moment, place=place, narrative=narrative,

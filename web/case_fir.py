@@ -17,7 +17,6 @@ from wtforms import DateField, HiddenField, StringField, TextAreaField, TimeFiel
 from wtforms.validators import Length, Optional
 
 from casefiles.fir_details import MAX_NARRATIVE, MAX_PLACE, update_fir
-from casefiles.hearings import local_moment, to_local
 from casefiles.models import Case
 from casefiles.policy import can_edit_case
 from casefiles.service import CaseError, CaseNotFound, get_case
@@ -55,7 +54,7 @@ def _load(case_id: str) -> Case:
 def _fill(form: FirForm, case: Case) -> None:
     fir = case.fir
     form.registered_on.data = fir.registered_on.date() if fir.registered_on else None
-    happened = to_local(fir.incident_at) if fir.incident_at else None
+    happened = fir.incident_at  # Pakistan time, as in the FIR
     form.incident_on.data = happened.date() if happened else None
     form.incident_time.data = happened.time() if happened else None
     form.place.data = fir.place or ""
@@ -68,7 +67,7 @@ def _incident(form: FirForm) -> dt.datetime | None:
         if form.incident_time.data is not None:
             form.incident_on.errors = [_("Give the date of the incident as well as the time.")]
         return None
-    return local_moment(form.incident_on.data, form.incident_time.data or dt.time())
+    return dt.datetime.combine(form.incident_on.data, form.incident_time.data or dt.time())
 
 
 @bp.route("/<case_id>/fir", methods=["GET", "POST"])

@@ -21,7 +21,6 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from casefiles.assignment import suggest
-from casefiles.hearings import to_local
 from casefiles.holidays import working_calendar
 from casefiles.models import CASE_LABELS, CASE_STATES, Case, CaseDocument
 from casefiles.parties import repeat_accused, sees_protected_identities
@@ -239,7 +238,7 @@ def render_case(case_id: str, *, reveal: bool = False):  # type: ignore[no-untyp
         deadlines=case_deadlines(case, today(), calendar=working_calendar(store, today())),
         outcomes=OUTCOMES,
         ocr=current_app.extensions["ocr_status"],
-        incident=to_local(case.fir.incident_at) if case.fir.incident_at else None,
+        incident=case.fir.incident_at,  # Pakistan time, as written in the FIR
         can_edit=can_edit_case(who, case),
         assign_form=assign_form,
         suggestions=suggestions,

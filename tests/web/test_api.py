@@ -60,8 +60,9 @@ def test_fir_creates_a_case_once(app, demo, police) -> None:  # type: ignore[no-
         ("accused", "Akbar"),
         ("complainant", "Mst. Parveen"),
     ]
-    assert case.fir.registered_on.hour == 5  # 10:30 Pakistan time is 05:30 UTC
-    assert case.fir.incident_at == dt.datetime(2025, 3, 2, 18, 15)  # 23:15 in Karachi
+    # FIR times are kept in Pakistan time, as written in the FIR (casefiles.models.FirRef).
+    assert case.fir.registered_on == dt.datetime(2025, 3, 3, 10, 30)
+    assert case.fir.incident_at == dt.datetime(2025, 3, 2, 23, 15)
     assert case.fir.place == "Empress Market"
     again = client.post("/api/v1/firs", json=FIR, headers=police)
     assert again.status_code == 200
@@ -147,3 +148,21 @@ def test_admin_creates_an_integration_and_sees_the_token_once(browser, demo) -> 
     ).data.decode()
     assert "mzn_" in page and "will not be shown again" in page
     assert "mzn_" not in admin.get("/admin/integrations").data.decode()
+
+
+def test_an_early_morning_fir_keeps_its_day_for_the_deadlines(app, demo, police) -> None:  # type: ignore[no-untyped-def]
+    from casefiles.schedule import case_deadlines
+
+    # 02:00 on 15 March in Karachi is still 14 March in UTC; the challan clock starts
+    # on the day the FIR says, so the case must keep 15 March.
+    record = {**FIR, "fir_number": 78, "registered_at": "2025-03-15T02:00:00+05:00"}
+    record.pop("incident_at")
+    body = app.test_client().post("/api/v1/firs", json=record, headers=police).get_json()
+    case = demo.store.get(Case, body["case_id"])
+    assert case.fir.registered_on.date() == dt.date(2025, 3, 15)
+    from_fir = [
+        d.deadline
+        for d in case_deadlines(case, dt.date(2025, 3, 16))
+        if d.deadline.trigger == "fir_registered"
+    ]
+    assert from_fir and {d.trigger_date for d in from_fir} == {dt.date(2025, 3, 15)}
