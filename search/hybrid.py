@@ -61,7 +61,7 @@ from search.port import (
     check_page,
 )
 from search.query_syntax import MAX_QUERY_CHARS, MAX_QUERY_WORDS
-from search.ranking import Ranked, rank, to_hit
+from search.ranking import Ranked, to_hit
 from search.vector_port import DocumentMatch, VectorIndex
 
 __all__ = [
@@ -150,7 +150,7 @@ def keyword_ranking(
 ) -> tuple[int, list[Ranked]]:
     """Documents by BM25 (best passage); a long description scores by its best part."""
     if not is_facts_query(query):
-        return rank(index, query, principals=principals, filters=filters, depth=depth)
+        return index.rank(query, principals=principals, filters=filters, depth=depth)
     ranked = facts_ranking(index, query, principals=principals, filters=filters, depth=depth)
     return len(ranked), ranked[:depth]
 
@@ -169,7 +169,7 @@ def facts_ranking(
         raise QueryError("There are no words to search for: use letters or numbers.")
     best: dict[str, Ranked] = {}
     for part in parts:
-        _, ranked = rank(index, part, principals=principals, filters=filters, depth=depth)
+        _, ranked = index.rank(part, principals=principals, filters=filters, depth=depth)
         for r in ranked:
             if r.doc_id not in best or r.score > best[r.doc_id].score:
                 best[r.doc_id] = r  # its score, and the part highlighted
@@ -390,7 +390,7 @@ def matching_documents(
         head = facts_ranking(index, query, depth=FUSION_DEPTH, **where)
         kw_total = len(head)
     else:
-        kw_total, head = rank(index, query, depth=FUSION_DEPTH, **where)
+        kw_total, head = index.rank(query, depth=FUSION_DEPTH, **where)
     by_keyword = {r.doc_id: r for r in head}
     by_semantic = {m.doc_id: m for m in matches}
     deeper = kw_total > len(head)  # keyword matches exist beyond those read
@@ -412,7 +412,7 @@ def matching_documents(
     ]
     if deeper and depth > len(candidates):  # the keyword matches below the fused part
         probed = len(in_keyword) - len(head)
-        _, ranked = rank(index, query, depth=depth + probed, **where)
+        _, ranked = index.rank(query, depth=depth + probed, **where)
         shown = {c.doc_id for c in candidates}
         candidates += [
             Candidate(r.doc_id, 1.0 / (RRF_K + n), r, None)

@@ -9,25 +9,11 @@ highlighter, for the documents actually displayed.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-
-from search.port import Hit, Ranked, SearchIndex
+from search.port import Hit, Ranked
 from search.query_syntax import parse_query, positive_leaves
 from search.snippets import make_snippets
 
-__all__ = ["Ranked", "rank", "to_hit"]
-
-
-def rank(
-    index: SearchIndex,
-    query: str,
-    *,
-    principals: Collection[str] | None,
-    filters: Mapping[str, str] | None,
-    depth: int,
-) -> tuple[int, list[Ranked]]:
-    """The top `depth` documents for `query` (best passage per document) and the total."""
-    return index.rank(query, principals=principals, filters=filters, depth=depth)
+__all__ = ["Ranked", "to_hit"]
 
 
 def to_hit(r: Ranked, score: float | None = None) -> Hit:

@@ -48,7 +48,7 @@ def test_a_long_description_scores_each_document_by_its_best_part(kernel: Kernel
     parts = facts_parts(facts)
     assert len(parts) == 2 and is_facts_query(facts)
     per_part = [
-        dict((r.doc_id, r.score) for r in hybrid.rank(kernel.index, part, principals=None,
+        dict((r.doc_id, r.score) for r in kernel.index.rank(part, principals=None,
                                                       filters=None, depth=10)[1])
         for part in parts
     ]  # fmt: skip
@@ -172,7 +172,7 @@ def test_service_passes_the_mode(library: Kernel) -> None:
 
 def test_ranking_without_snippets_matches_the_keyword_engine(text_index) -> None:  # type: ignore[no-untyped-def]
     """On every backend (`text_index`): rank() agrees with search() without making snippets."""
-    from search.ranking import rank, to_hit
+    from search.ranking import to_hit
 
     index = text_index
     index.upsert(
@@ -189,12 +189,12 @@ def test_ranking_without_snippets_matches_the_keyword_engine(text_index) -> None
         ("bail", set(), None),
     ]:
         expected = index.search(query, principals=principals, filters=filters, limit=25)
-        total, ranked = rank(index, query, principals=principals, filters=filters, depth=25)
+        total, ranked = index.rank(query, principals=principals, filters=filters, depth=25)
         assert total == expected.total
         assert [(r.doc_id, round(r.score, 5)) for r in ranked] == [
             (h.doc_id, round(h.score, 5)) for h in expected.hits
         ]
-    _, ranked = rank(index, "knife", principals=None, filters=None, depth=1)
+    _, ranked = index.rank("knife", principals=None, filters=None, depth=1)
     assert "<mark>knife</mark>" in to_hit(ranked[0]).snippets[0]
 
 
