@@ -12,7 +12,7 @@ import datetime as dt
 
 from casefiles.hearings import PKT, to_local
 from casefiles.models import Case
-from casefiles.service import CaseError, ensure_can_edit, get_case, now
+from casefiles.service import CaseError, duplicate_fir, ensure_can_edit, get_case, now
 from mizan.actor import Actor
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
@@ -121,11 +121,5 @@ def update_fir(
                 DomainEvent("case.fir_updated", actor, "case", case.id, {"changed": changed})
             )
     except DuplicateKeyError:
-        raise CaseError(
-            _(
-                "%(ref)s is already registered in district %(district)s.",
-                ref=case.reference,
-                district=case.district,
-            )
-        ) from None
+        raise duplicate_fir(case) from None
     return case

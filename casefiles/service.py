@@ -42,6 +42,17 @@ class NewCase:
     labels: tuple[str, ...] = ()
 
 
+def duplicate_fir(case: Case) -> CaseError:
+    """The refusal for a second case with the same FIR in a district (a unique index)."""
+    return CaseError(
+        _(
+            "%(ref)s is already registered in district %(district)s.",
+            ref=case.reference,
+            district=case.district,
+        )
+    )
+
+
 def create_case(kernel: Kernel, actor: Actor, data: NewCase) -> Case:
     require(actor, Capability.CREATE_CASE)
     district = data.district.strip().upper()
@@ -98,13 +109,7 @@ def insert_case(kernel: Kernel, actor: Actor, case: Case, **event_data: object) 
                 )
             )
     except DuplicateKeyError:
-        raise CaseError(
-            _(
-                "%(ref)s is already registered in district %(district)s.",
-                ref=case.reference,
-                district=case.district,
-            )
-        ) from None
+        raise duplicate_fir(case) from None
     return case
 
 
