@@ -165,9 +165,12 @@ def run_worker(concurrency: int) -> None:
 def reindex() -> None:
     """Rebuild the search index from the store (the source of truth)."""
     from mizan import outbox
+    from search.backends import prepare_rebuild
     from search.indexing import reindex_all
 
     kernel = _kernel()
+    if prepare_rebuild(kernel.settings):
+        click.echo("The search index was built by another version of Mizan: rebuilding it.")
     count = reindex_all(kernel)
     applied = outbox.drain(kernel)
     click.echo(

@@ -19,6 +19,16 @@ def open_index(settings: Settings) -> SearchIndex:
     return TantivyIndex(settings.index_dir)
 
 
+def prepare_rebuild(settings: Settings) -> bool:
+    """Before a full rebuild: discard an embedded text index of an older layout (it cannot
+    be opened, and the store is the source of truth). True if one was discarded."""
+    if settings.search_kind == "elasticsearch":
+        return False
+    from search.tantivy_index import discard_stale_layout
+
+    return settings.index_dir.exists() and discard_stale_layout(settings.index_dir)
+
+
 def open_vector_index(settings: Settings) -> VectorIndex:
     """The passage-vector index; embedded, it is kept inside the index directory so backups
     carry it."""

@@ -54,7 +54,6 @@ from __future__ import annotations
 import contextlib
 import datetime
 import hashlib
-import itertools
 import os
 import random
 import re
@@ -63,6 +62,7 @@ import time
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import NamedTuple
 
 import tantivy
 
@@ -131,6 +131,9 @@ def _build_schema() -> tantivy.Schema:
     # The search form: normalised terms joined by spaces, not stored.
     sb.add_text_field("body", tokenizer_name=_TERMS_TOKENIZER, index_option="position")
     sb.add_text_field("title_terms", tokenizer_name=_TERMS_TOKENIZER, index_option="position")
+    # The first 1..PREFIX_CHARS characters of every term (see _prefix_form), frequencies only.
+    sb.add_text_field("body_prefixes", tokenizer_name=_TERMS_TOKENIZER, index_option="freq")
+    sb.add_text_field("title_prefixes", tokenizer_name=_TERMS_TOKENIZER, index_option="freq")
     # The original text, stored only (a bytes field is not indexed, unlike text).
     sb.add_bytes_field("text", stored=True)
     sb.add_bytes_field("title", stored=True)
@@ -190,6 +193,15 @@ class _Total:
         return min(max(self._estimate.result(), self._seen), self._passages)
 
 
+class _Ranking(NamedTuple):
+    """A search's documents, total and matching passages (see `_rank_documents`)."""
+
+    ranked: list[tuple[float, tantivy.DocAddress, int]]  # best passage per document
+    total: int | _Total
+    matches: tuple[list[tantivy.DocAddress], list[int]]  # passages, best or newest first
+    complete: bool  # `matches` holds every matching passage, and the total is exact
+
+
 _POOL: tuple[int, ThreadPoolExecutor] | None = None
 
 
@@ -206,6 +218,14 @@ def _no_facets() -> dict[str, tuple[FacetValue, ...]]:
 
 
 _SEARCH_FIELDS = (("body", 1.0), ("title_terms", TITLE_BOOST))
+_PREFIX_FIELDS = {"body": "body_prefixes", "title_terms": "title_prefixes"}
+
+#: Prefixes up to this many characters are indexed as terms of their own (as Elasticsearch's
+#: `index_prefixes` does), so "murd*" reads one posting list instead of expanding into every
+#: word that starts "murd": a 4-letter prefix matched thousands of words at a million
+#: passages and made up most of the slowest 5% of queries. Longer prefixes are expanded in
+#: the term dictionary, where few words share them.
+PREFIX_CHARS = 5
 
 
 def _doc_key(doc_id: str) -> int:
@@ -217,8 +237,11 @@ def _hash64(value: str) -> int:
     return int.from_bytes(hashlib.blake2b(value.encode(), digest_size=8).digest(), "big")
 
 
-def _search_form(text: str) -> str:
-    return " ".join(terms(text))
+def _search_form(text: str) -> tuple[str, str]:
+    """The text's terms and their short prefixes, each joined by spaces for the fields."""
+    found = terms(text)
+    prefixes = [t[:n] for t in found for n in range(1, min(len(t), PREFIX_CHARS) + 1)]
+    return " ".join(found), " ".join(prefixes)
 
 
 def _to_document(p: Passage) -> tantivy.Document:
@@ -247,8 +270,10 @@ def _to_document(p: Passage) -> tantivy.Document:
     doc.add_integer("sort_day", sort_day(p))
     for principal in p.acl:
         doc.add_text("acl", principal)
-    doc.add_text("body", _search_form(p.text))
-    doc.add_text("title_terms", _search_form(p.title))
+    for field, text in (("body", p.text), ("title_terms", p.title)):
+        words, prefixes = _search_form(text)
+        doc.add_text(field, words)
+        doc.add_text(_PREFIX_FIELDS[field], prefixes)
     doc.add_bytes("text", p.text.encode())
     doc.add_bytes("title", p.title.encode())
     if p.page is not None:
@@ -256,6 +281,25 @@ def _to_document(p: Passage) -> tantivy.Document:
     if p.date is not None:
         doc.add_date("date", datetime.datetime(p.date.year, p.date.month, p.date.day))
     return doc
+
+
+def discard_stale_layout(path: Path) -> bool:
+    """Delete the text index at `path` if it was built with another layout; True if it was.
+
+    For a full rebuild (`mizan reindex`): the store is the source of truth, so an index
+    from an older version of Mizan is thrown away rather than refused. Only Tantivy's own
+    files go; subdirectories (the vector index lives in `vectors/`) stay.
+    """
+    try:
+        tantivy.Index(_SCHEMA, str(path), reuse=True)
+    except ValueError as exc:
+        if "schema does not match" not in str(exc):
+            raise
+        for entry in Path(path).iterdir():
+            if entry.is_file():
+                entry.unlink()
+        return True
+    return False
 
 
 class TantivyIndex(SearchIndex):
@@ -299,8 +343,8 @@ class TantivyIndex(SearchIndex):
             except ValueError as exc:
                 if "schema does not match" in str(exc):
                     raise SearchUnavailableError(
-                        f"The search index at {self.path} was built with a different layout. "
-                        "Delete that directory and rebuild it with the reindex command."
+                        f"The search index at {self.path} was built by another version of "
+                        "Mizan. Rebuild it with the reindex command (mizan reindex)."
                     ) from exc
                 if attempt == 2:  # another process may be creating it right now
                     raise SearchUnavailableError(f"cannot open search index: {exc}") from exc
@@ -440,6 +484,10 @@ class TantivyIndex(SearchIndex):
     @staticmethod
     def _leaf(field: str, w: Words) -> tantivy.Query:
         if len(w.terms) == 1:
+            if w.prefix and len(w.terms[0]) <= PREFIX_CHARS:
+                return tantivy.Query.term_query(
+                    _SCHEMA, _PREFIX_FIELDS[field], w.terms[0], index_option="freq"
+                )
             if w.prefix:  # a regex has no expansion cap (a prefix query stops at 50 terms)
                 return tantivy.Query.regex_query(_SCHEMA, field, re.escape(w.terms[0]) + ".*")
             return tantivy.Query.term_query(_SCHEMA, field, w.terms[0])
@@ -489,16 +537,13 @@ class TantivyIndex(SearchIndex):
             + [(tantivy.Occur.Must, tantivy.Query.const_score_query(r, 0.0)) for r in restrictions]
         )
         searcher = self._searcher()
-        ranked, total, everything = self._rank_documents(
+        ranking = self._rank_documents(
             searcher, q, offset + limit, by_date=sort == "date",
             exact_max=None if facets else self.exact_total_max,
         )  # fmt: skip
-        page = ranked[offset:]
+        page = ranking.ranked[offset:]
         best = [searcher.doc(addr) for _, addr, _ in page]
-        more = self._more_passages(  # (`everything` is in date order when sorted by date)
-            searcher, q, page, [d.get_first("doc_id") for d in best],
-            everything if sort != "date" else None,
-        )  # fmt: skip
+        more = self._more_passages(searcher, page, ranking.matches)
         leaves = list(positive_leaves(node))
         hits = tuple(
             self._hit(
@@ -510,9 +555,9 @@ class TantivyIndex(SearchIndex):
             for (score, _, key), doc in zip(page, best, strict=True)
         )
         # With facets the count is exact, so every match is at hand.
-        counted = self._facet_counts(searcher, q, everything[0]) if facets and everything else {}
+        counted = self._facet_counts(searcher, q, ranking.matches[0]) if facets else {}
         return SearchResult(
-            total=int(total), hits=hits, facets=counted, total_exact=everything is not None
+            total=int(ranking.total), hits=hits, facets=counted, total_exact=ranking.complete
         )
 
     def rank(
@@ -532,9 +577,9 @@ class TantivyIndex(SearchIndex):
             + [(tantivy.Occur.Must, tantivy.Query.const_score_query(r, 0.0)) for r in restrictions]
         )
         searcher = self._searcher()
-        ranked, total, _ = self._rank_documents(searcher, q, depth, exact_max=self.exact_total_max)
+        ranking = self._rank_documents(searcher, q, depth, exact_max=self.exact_total_max)
         out = []
-        for score, addr, _key in ranked:
+        for score, addr, _key in ranking.ranked:
             doc = searcher.doc(addr)
             out.append(
                 Ranked(
@@ -549,7 +594,7 @@ class TantivyIndex(SearchIndex):
                     query=query,
                 )
             )
-        return int(total), out
+        return int(ranking.total), out
 
     @staticmethod
     def _rank_documents(
@@ -559,21 +604,16 @@ class TantivyIndex(SearchIndex):
         *,
         by_date: bool = False,
         exact_max: int | None = None,
-    ) -> tuple[
-        list[tuple[float, tantivy.DocAddress, int]],
-        int | _Total,
-        tuple[list[tantivy.DocAddress], list[int]] | None,
-    ]:
-        """Best passage per document, best (or newest) documents first, the document total,
-        and every matching passage with its doc_key (for facets and extra passages), or None
-        when the total is an estimate.
+    ) -> _Ranking:
+        """Best passage per document, best (or newest) documents first, and the total.
 
         Fetches the top passages, quadrupling the window until it covers
         `want` distinct documents or all matches. A document's score is its
         best passage's score. If the window did not reach every match, the
         total is counted by reading `doc_key` for all matching passages:
         O(matching passages), about 35 ms per 150,000 matches on 2 cores; or,
-        above `exact_max` matching passages, estimated in the engine.
+        above `exact_max` matching passages, estimated in the engine (then
+        `matches` is only the window).
         """
         order = {"order_by_field": "sort_day", "order": tantivy.Order.Desc} if by_date else {}
         # Started at once on another thread (Tantivy releases the GIL): for a common word the
@@ -584,7 +624,10 @@ class TantivyIndex(SearchIndex):
             if exact_max is not None
             else None
         )
-        k = max(want * 3, 30)
+        # Wide enough that the page's documents and their next-best passages (for snippets)
+        # are nearly always inside it: a second pass over a common word's matches cost as
+        # much as the first.
+        k = max(want * 10, 100)
         while True:
             res = searcher.search(q, limit=k, count=True, **order)
             addrs = [addr for _, addr in res.hits]
@@ -597,12 +640,12 @@ class TantivyIndex(SearchIndex):
             k = min(res.count, k * 4)
         ranked = list(best.values())[:want]
         if k >= res.count:
-            return ranked, len(best), (addrs, keys)
+            return _Ranking(ranked, len(best), (addrs, keys), complete=True)
         if estimate is not None and exact_max is not None and res.count > exact_max:
-            return ranked, _Total(estimate, len(best), res.count), None
-        everything = [a for _, a in searcher.search(q, limit=res.count, count=False).hits]
+            return _Ranking(ranked, _Total(estimate, len(best), res.count), (addrs, keys), False)
+        everything = [a for _, a in searcher.search(q, limit=res.count, count=False, **order).hits]
         all_keys = searcher.fast_field_values("doc_key", everything)
-        return ranked, len(set(all_keys)), (everything, all_keys)
+        return _Ranking(ranked, len(set(all_keys)), (everything, all_keys), complete=True)
 
     def _facet_counts(
         self, searcher: tantivy.Searcher, q: tantivy.Query, addrs: list[tantivy.DocAddress]
@@ -669,44 +712,25 @@ class TantivyIndex(SearchIndex):
     def _more_passages(
         self,
         searcher: tantivy.Searcher,
-        q: tantivy.Query,
         page: Sequence[tuple[float, tantivy.DocAddress, int]],
-        doc_ids: list[str],
-        everything: tuple[list[tantivy.DocAddress], list[int]] | None = None,
+        matches: tuple[list[tantivy.DocAddress], list[int]],
     ) -> dict[int, list[str]]:
-        """Texts of the next-best matching passages of the page's documents, by doc_key.
+        """Texts of the next matching passages of the page's documents, by doc_key.
 
-        One search for the whole page (not one per document: an expensive
-        query such as a short prefix would be evaluated 20 times), or none
-        when `everything` (all matching passages, best first, with their
-        doc_key) is at hand: the same window is read from it. Best effort: a
-        document with very many matching passages may crowd the others'
-        extras out of the window.
+        Read from `matches` (best or newest first, with their doc_key): every
+        match when the total is exact, else the ranking's window (at least ten
+        times the page) — no further search, which for a common word cost as
+        much again as the ranking. A document whose other matching passages
+        all rank below the window shows snippets from its best passage only.
         """
         wanted = self.passages_per_doc - 1
         if wanted <= 0 or not page:
             return {}
-        window = len(page) * (wanted + 1) * 2
-        if everything is not None:
-            on_page = {key for _, _, key in page}
-            mine = ((a, key) for a, key in zip(*everything, strict=True) if key in on_page)
-            hits = list(itertools.islice(mine, window))
-        else:
-            ids_q = tantivy.Query.term_set_query(_SCHEMA, "doc_id", doc_ids)
-            own = tantivy.Query.boolean_query(
-                [
-                    (tantivy.Occur.Must, q),
-                    (tantivy.Occur.Must, tantivy.Query.const_score_query(ids_q, 0.0)),
-                ]
-            )
-            res = searcher.search(own, limit=window, count=False)
-            found = [a for _, a in res.hits]
-            keys = searcher.fast_field_values("doc_key", found) if found else []
-            hits = list(zip(found, keys, strict=True))
+        on_page = {key for _, _, key in page}
         shown = {(a.segment_ord, a.doc) for _, a, _ in page}
         out: dict[int, list[str]] = {}
-        for addr, key in hits:
-            if (addr.segment_ord, addr.doc) in shown:
+        for addr, key in zip(*matches, strict=True):
+            if key not in on_page or (addr.segment_ord, addr.doc) in shown:
                 continue
             texts = out.setdefault(key, [])
             if len(texts) < wanted:

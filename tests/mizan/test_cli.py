@@ -121,6 +121,21 @@ def test_reindex_rebuilds_the_index_from_the_store(settings) -> None:  # type: i
     assert "Reindexed 0 documents" in result.stdout
 
 
+def test_reindex_replaces_an_index_of_an_older_layout(settings) -> None:  # type: ignore[no-untyped-def]
+    import tantivy
+
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("body", stored=True)
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    tantivy.Index(sb.build(), str(settings.index_dir))  # as an older Mizan left it
+    result = run(settings, "reindex")
+    assert result.returncode == 0, result.stderr
+    assert "built by another version of Mizan: rebuilding it" in result.stdout
+    assert "Reindexed 0 documents" in result.stdout
+    again = run(settings, "reindex")
+    assert again.returncode == 0 and "another version" not in again.stdout
+
+
 def test_help_lists_the_stable_commands(settings) -> None:  # type: ignore[no-untyped-def]
     out = run(settings, "--help").stdout
     for command in (

@@ -161,6 +161,33 @@ def test_phrase_boolean_and_prefix_queries(corpus: SearchIndex) -> None:
     assert found("zzz") == []
 
 
+def test_prefixes_of_every_length_match_the_words_they_start(index: SearchIndex) -> None:
+    # Short prefixes are indexed terms, long ones are expanded: both must find the same words.
+    index.upsert(
+        [
+            passage("a", 0, "The prosecution proved the recovery."),
+            passage("b", 0, "Proceedings were adjourned; the prosecutor was absent."),
+            passage("c", 0, "A prosecutor prosecutes; prosecutors prosecute prosecutors."),
+            passage("d", 0, "Bail was refused.", title="Procedure"),
+        ]
+    )
+
+    def found(q: str) -> list[str]:
+        return sorted(ids(index.search(q, principals=None)))
+
+    assert found("p*") == ["a", "b", "c", "d"]
+    assert found("pro*") == ["a", "b", "c", "d"]  # "Procedure" only in the title
+    assert found("prose*") == ["a", "b", "c"]
+    assert found("prosecuto*") == ["b", "c"]
+    assert found("prosecutors*") == ["c"]
+    assert found("procee*") == ["b"]
+    assert found("proceedings*") == ["b"]  # a whole word is its own prefix
+    assert found("prosz*") == []
+    assert found("prose* AND absent") == ["b"]
+    # More occurrences of words with the prefix rank higher, as for a word.
+    assert ids(index.search("prose*", principals=None))[0] == "c"
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [
@@ -255,6 +282,33 @@ def test_reopen_from_disk(tmp_path: Path) -> None:
     assert ids(again.search("restarts", principals=None)) == ["d1"]
 
 
+def _old_layout_index(path: Path) -> None:
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("body", stored=True)
+    old = tantivy.Index(sb.build(), str(path))
+    writer = old.writer(heap_size=15_000_000, num_threads=1)
+    writer.add_document(tantivy.Document(body="from an older version"))
+    writer.commit()
+    writer.wait_merging_threads()
+
+
+def test_an_index_of_another_layout_is_refused_then_rebuilt(tmp_path: Path) -> None:
+    from search.tantivy_index import discard_stale_layout
+
+    _old_layout_index(tmp_path)
+    (tmp_path / "vectors").mkdir()
+    (tmp_path / "vectors" / "vectors.sqlite3").write_bytes(b"kept")
+    with pytest.raises(SearchUnavailableError, match="mizan reindex"):
+        TantivyIndex(tmp_path)
+    assert discard_stale_layout(tmp_path) is True
+    index = TantivyIndex(tmp_path)
+    assert index.count() == 0
+    assert (tmp_path / "vectors" / "vectors.sqlite3").read_bytes() == b"kept"
+    index.upsert([passage("a", 0, "murder")])
+    assert discard_stale_layout(tmp_path) is False  # the current layout is left alone
+    assert TantivyIndex(tmp_path).count() == 1
+
+
 def test_two_instances_on_one_path(tmp_path: Path) -> None:
     reader = TantivyIndex(tmp_path / "idx")
     writer = TantivyIndex(tmp_path / "idx", lock_timeout=0.3)
@@ -284,24 +338,24 @@ def test_large_totals_are_estimated_unless_facets_need_every_match(
         [
             Passage(id=f"r{d}:{n}", doc_id=f"r{d}", kind="judgment", title=f"R{d}",
                     text=f"robbery case {d} part {n}", acl=("public",))
-            for d in range(30)
+            for d in range(60)
             for n in range(3)
         ]
     )  # fmt: skip
     res = index.search("robbery", principals=None, limit=5)
-    # 90 matching passages > 10: estimated from a sample of whole documents (here all of them)
-    assert (res.total, res.total_exact, len(res.hits)) == (30, False, 5)
-    assert index.rank("robbery", principals=None, filters=None, depth=5)[0] == 30
+    # 180 matching passages > 10 (and beyond the ranking's window of 100): estimated from a sample of whole documents (here all of them)
+    assert (res.total, res.total_exact, len(res.hits)) == (60, False, 5)
+    assert index.rank("robbery", principals=None, filters=None, depth=5)[0] == 60
     with_facets = index.search("robbery", principals=None, limit=5, facets=True)
-    assert (with_facets.total, with_facets.total_exact) == (30, True)
-    assert with_facets.facets["kind"][0].count == 30
+    assert (with_facets.total, with_facets.total_exact) == (60, True)
+    assert with_facets.facets["kind"][0].count == 60
     few = index.search("robbery AND 7", principals=None)  # 3 passages: within the cap
     assert (few.total, few.total_exact) == (1, True)
     exact = TantivyIndex(tmp_path / "idx", exact_total_max=None).search("robbery", principals=None)
-    assert (exact.total, exact.total_exact) == (30, True)
+    assert (exact.total, exact.total_exact) == (60, True)
     # A sample smaller than the matches: documents of 3 passages each, ratio 1/3.
     monkeypatch.setattr(tantivy_index, "TOTAL_SAMPLE", 20)
-    assert index.search("robbery", principals=None, limit=1).total == 30
+    assert index.search("robbery", principals=None, limit=1).total == 60
 
 
 def test_estimates_run_on_a_pool_of_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
