@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from casefiles.offences import find_section_refs
-from search.normalize import Token, folded_from, tokenize
+from search.normalize import Token, folded_from, terms, tokenize
 from search.query_syntax import Section, Words
 from search.statutes import section_keys
 
@@ -130,15 +130,42 @@ def _leaf_matches(
                 yield i, i + n - 1
 
 
+def _word_spans(text: str, leaves: Sequence[Words | Section], rx: re.Pattern[str]) -> list[_Span]:
+    """Matches of one-word leaves in ASCII text, found by the candidate regex alone.
+
+    Each candidate is a whole word, so folding that word as indexing does
+    (`terms`) confirms it exactly; no region is tokenised (that was most of
+    a common word's snippet time).
+    """
+    singles = [(li, w.terms[0], w.prefix) for li, w in enumerate(leaves) if isinstance(w, Words)]
+    out: list[_Span] = []
+    for m in rx.finditer(text):
+        folded = terms(m.group())
+        if len(folded) != 1:
+            continue
+        term = folded[0]
+        hit = frozenset(li for li, t, pre in singles if (term.startswith(t) if pre else term == t))
+        if hit:
+            out.append((m.start(), m.end(), hit))
+    return out
+
+
 def _match_spans(text: str, leaves: Sequence[Words | Section], window: int = 200) -> list[_Span]:
     """The places in the text where positive query leaves match, overlaps merged.
 
-    In long ASCII text only the best `window`-sized regions are examined
-    (see _near_candidates): enough for the few snippets shown.
+    Queries of single words in ASCII text are matched word by word (see
+    _word_spans); otherwise, in long ASCII text only the best `window`-sized
+    regions are examined (see _near_candidates): enough for the few snippets
+    shown.
     """
     spans: list[_Span] = []
     words = tuple(leaf for leaf in leaves if isinstance(leaf, Words))
-    regions = _near_candidates(text, words, window) if words else []
+    rx = _candidates(words) if words and text.isascii() else None
+    if rx is not None and all(len(w.terms) == 1 for w in words):
+        spans += _word_spans(text, leaves, rx)
+        regions = []
+    else:
+        regions = _near_candidates(text, words, window) if words else []
     wanted = {leaf.key: li for li, leaf in enumerate(leaves) if isinstance(leaf, Section)}
     numbers = {re.match(r"\d+", key).group() for key in wanted}  # type: ignore[union-attr]
     if wanted and any(re.search(rf"(?<!\d){n}(?!\d)", text) for n in numbers):
