@@ -205,11 +205,14 @@ def _document_mapping(extra: Json) -> Json:
     }
 
 
+#: Short prefixes indexed as terms, as the embedded index does (see tantivy_index.PREFIX_CHARS):
+#: a `prefix` query on the field then reads one posting list instead of expanding.
+_PREFIXES = {"min_chars": 1, "max_chars": 5}
 #: The passage index: search fields hold our folded terms, split on whitespace only.
 TEXT_MAPPING = _document_mapping(
     {
-        "body": {"type": "text", "analyzer": _TERMS_ANALYZER},
-        "title_terms": {"type": "text", "analyzer": _TERMS_ANALYZER},
+        "body": {"type": "text", "analyzer": _TERMS_ANALYZER, "index_prefixes": _PREFIXES},
+        "title_terms": {"type": "text", "analyzer": _TERMS_ANALYZER, "index_prefixes": _PREFIXES},
     }
 )
 #: The vector index: one normalised embedding per passage.

@@ -183,6 +183,9 @@ def test_knn_body_prefilters() -> None:
 def test_mappings_use_whitespace_only_analysis_and_keywords() -> None:
     props = TEXT_MAPPING["mappings"]["properties"]
     analyzer = TEXT_MAPPING["settings"]["analysis"]["analyzer"][props["body"]["analyzer"]]
+    # Short prefixes are indexed terms on both backends (murd* reads one posting list).
+    assert props["body"]["index_prefixes"] == {"min_chars": 1, "max_chars": 5}
+    assert props["title_terms"]["index_prefixes"] == props["body"]["index_prefixes"]
     assert analyzer == {"type": "custom", "tokenizer": "whitespace"}  # no lowercasing, no stems
     for name in ("acl", "kind", "case_id", "doc_type", "language", "court", "district"):
         assert props[name] == {"type": "keyword"}

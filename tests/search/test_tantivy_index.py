@@ -343,7 +343,7 @@ def test_large_totals_are_estimated_unless_facets_need_every_match(
         ]
     )  # fmt: skip
     res = index.search("robbery", principals=None, limit=5)
-    # 180 matching passages > 10 (and beyond the ranking's window of 100): estimated from a sample of whole documents (here all of them)
+    # 180 matching passages > 10, beyond the window of 100: estimated from whole documents
     assert (res.total, res.total_exact, len(res.hits)) == (60, False, 5)
     assert index.rank("robbery", principals=None, filters=None, depth=5)[0] == 60
     with_facets = index.search("robbery", principals=None, limit=5, facets=True)
