@@ -31,13 +31,24 @@ def main() -> None:
 def init() -> None:
     """Create the data directory, database tables and search index (safe to repeat)."""
     from casefiles.derived import refresh_derived_fields
+    from mizan import outbox
     from mizan.schema import ensure_schema
+    from search.backends import prepare_rebuild
+    from search.indexing import reindex_all
 
     kernel = _kernel()
     ensure_schema(kernel)
+    stale = prepare_rebuild(kernel.settings)  # an upgrade changed the index layout
     refreshed = refresh_derived_fields(kernel)
     if refreshed:
         click.echo(f"Brought {refreshed} stored cases up to date with new index fields.")
+    if stale:
+        count = reindex_all(kernel)
+        outbox.drain(kernel)
+        click.echo(
+            "The search index was built by another version of Mizan: "
+            f"rebuilt it from the store ({count} documents)."
+        )
     _ok, detail = kernel.index.ping()
     click.echo(f"Data directory: {kernel.settings.data_dir}")
     click.echo(f"Store: {kernel.store.ping()[1]}")

@@ -136,6 +136,19 @@ def test_reindex_replaces_an_index_of_an_older_layout(settings) -> None:  # type
     assert again.returncode == 0 and "another version" not in again.stdout
 
 
+def test_init_rebuilds_an_index_of_an_older_layout(settings) -> None:  # type: ignore[no-untyped-def]
+    import tantivy
+
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("body", stored=True)
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    tantivy.Index(sb.build(), str(settings.index_dir))  # as an older Mizan left it
+    result = run(settings, "init")  # what `make run` calls after an upgrade
+    assert result.returncode == 0, result.stderr
+    assert "rebuilt it from the store (0 documents)" in result.stdout
+    assert "Search index: tantivy" in result.stdout
+
+
 def test_help_lists_the_stable_commands(settings) -> None:  # type: ignore[no-untyped-def]
     out = run(settings, "--help").stdout
     for command in (
