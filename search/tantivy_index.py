@@ -54,6 +54,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import hashlib
+import itertools
 import os
 import random
 import re
@@ -134,6 +135,9 @@ def _build_schema() -> tantivy.Schema:
     # The first 1..PREFIX_CHARS characters of every term (see _prefix_form), frequencies only.
     sb.add_text_field("body_prefixes", tokenizer_name=_TERMS_TOKENIZER, index_option="freq")
     sb.add_text_field("title_prefixes", tokenizer_name=_TERMS_TOKENIZER, index_option="freq")
+    # Adjacent term pairs that involve a short or numeric term (see _pairs).
+    sb.add_text_field("body_pairs", tokenizer_name=_TERMS_TOKENIZER, index_option="position")
+    sb.add_text_field("title_pairs", tokenizer_name=_TERMS_TOKENIZER, index_option="position")
     # The original text, stored only (a bytes field is not indexed, unlike text).
     sb.add_bytes_field("text", stored=True)
     sb.add_bytes_field("title", stored=True)
@@ -227,6 +231,39 @@ _PREFIX_FIELDS = {"body": "body_prefixes", "title_terms": "title_prefixes"}
 #: the term dictionary, where few words share them.
 PREFIX_CHARS = 5
 
+_PAIR_FIELDS = {"body": "body_pairs", "title_terms": "title_pairs"}
+
+
+def _pairing(term: str) -> bool:
+    """Terms whose adjacent pairs are indexed: one or two characters, or with a digit."""
+    return len(term) <= 2 or any(ch.isdigit() for ch in term)
+
+
+def _pairs(found: list[str]) -> list[str]:
+    """Each adjacent pair of terms with a pairing term in it, as one term ("cr_p").
+
+    Statute references are phrases of such terms ("13-D A.O." is "13 d" and
+    "a o", "497 Cr.P.C." has "cr p c"): one-letter terms occur in nearly every
+    passage, so checking their positions made references the slowest queries
+    (20-30 ms at a million passages). A pair is a rare term instead (as
+    Elasticsearch's `index_phrases`, for these pairs only). Terms never hold
+    "_" (see search.normalize), so a pair cannot be mistaken for a word.
+    """
+    return [f"{a}_{b}" for a, b in itertools.pairwise(found) if _pairing(a) or _pairing(b)]
+
+
+def _pair_phrase(terms_: tuple[str, ...]) -> list[str] | None:
+    """The pair terms that match exactly the phrase `terms_`, or None.
+
+    Every adjacent pair must be indexed, and so must every pair around a middle
+    term (a pairing middle term guarantees that): then the pairs are consecutive
+    in the pairs field exactly where the phrase occurs.
+    """
+    if not all(_pairing(t) for t in terms_[1:-1]):
+        return None
+    pairs = _pairs(list(terms_))
+    return pairs if len(pairs) == len(terms_) - 1 else None
+
 
 def _doc_key(doc_id: str) -> int:
     # Collisions need ~2**32 documents to become likely; grouping would merge two docs.
@@ -237,11 +274,11 @@ def _hash64(value: str) -> int:
     return int.from_bytes(hashlib.blake2b(value.encode(), digest_size=8).digest(), "big")
 
 
-def _search_form(text: str) -> tuple[str, str]:
-    """The text's terms and their short prefixes, each joined by spaces for the fields."""
+def _search_form(text: str) -> tuple[str, str, str]:
+    """The text's terms, their short prefixes and their indexed pairs, for the fields."""
     found = terms(text)
     prefixes = [t[:n] for t in found for n in range(1, min(len(t), PREFIX_CHARS) + 1)]
-    return " ".join(found), " ".join(prefixes)
+    return " ".join(found), " ".join(prefixes), " ".join(_pairs(found))
 
 
 def _to_document(p: Passage) -> tantivy.Document:
@@ -271,9 +308,10 @@ def _to_document(p: Passage) -> tantivy.Document:
     for principal in p.acl:
         doc.add_text("acl", principal)
     for field, text in (("body", p.text), ("title_terms", p.title)):
-        words, prefixes = _search_form(text)
+        words, prefixes, pairs = _search_form(text)
         doc.add_text(field, words)
         doc.add_text(_PREFIX_FIELDS[field], prefixes)
+        doc.add_text(_PAIR_FIELDS[field], pairs)
     doc.add_bytes("text", p.text.encode())
     doc.add_bytes("title", p.title.encode())
     if p.page is not None:
@@ -493,6 +531,11 @@ class TantivyIndex(SearchIndex):
             return tantivy.Query.term_query(_SCHEMA, field, w.terms[0])
         if w.prefix:
             return tantivy.Query.phrase_prefix_query(_SCHEMA, field, list(w.terms))
+        pairs = _pair_phrase(w.terms)
+        if pairs is not None and len(pairs) == 1:
+            return tantivy.Query.term_query(_SCHEMA, _PAIR_FIELDS[field], pairs[0])
+        if pairs is not None:
+            return tantivy.Query.phrase_query(_SCHEMA, _PAIR_FIELDS[field], pairs)
         return tantivy.Query.phrase_query(_SCHEMA, field, list(w.terms))
 
     @staticmethod

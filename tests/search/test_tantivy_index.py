@@ -188,6 +188,31 @@ def test_prefixes_of_every_length_match_the_words_they_start(index: SearchIndex)
     assert ids(index.search("prose*", principals=None))[0] == "c"
 
 
+def test_phrases_of_short_and_numeric_words_match_only_in_sequence(index: SearchIndex) -> None:
+    # Such phrases (statute references) are matched through indexed word pairs on Tantivy.
+    index.upsert(
+        [
+            passage("seq", 0, "Bail under 497 Cr.P.C. was refused; see 13-D A.O."),
+            passage("apart", 0, "Cr. case 497, P.C. and P C later; A. Khan, O. Ali; 13 days, D block"),
+            passage("gap", 0, "Rule 12 court house fees court 34 applies"),
+            passage("tight", 0, "The 12 court 34 register"),
+        ]
+    )
+
+    def found(q: str) -> list[str]:
+        return sorted(ids(index.search(q, principals=None)))
+
+    assert found('"cr p c"') == ["seq"]
+    assert found('"497 cr p c"') == ["seq"]
+    assert found('"p c"') == ["apart", "seq"]
+    assert found('"13 d a o"') == ["seq"]
+    assert found('"a o"') == ["seq"]
+    assert found('"c 497"') == []
+    assert found('"12 court 34"') == ["tight"]  # a long middle word: positions decide
+    assert found('"court 34"') == ["gap", "tight"]
+    assert found("497 Cr.P.C.") == ["seq"]  # a statute reference, by its words
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [
