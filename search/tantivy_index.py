@@ -580,9 +580,12 @@ class TantivyIndex(SearchIndex):
             + [(tantivy.Occur.Must, tantivy.Query.const_score_query(r, 0.0)) for r in restrictions]
         )
         searcher = self._searcher()
+        # A window wide enough that the page's documents and their next-best passages (for
+        # snippets) are nearly always inside it: a second pass over a common word's matches
+        # cost as much as the first.
         ranking = self._rank_documents(
-            searcher, q, offset + limit, by_date=sort == "date",
-            exact_max=None if facets else self.exact_total_max,
+            searcher, q, offset + limit, window=max((offset + limit) * 10, 100),
+            by_date=sort == "date", exact_max=None if facets else self.exact_total_max,
         )  # fmt: skip
         page = ranking.ranked[offset:]
         best = [searcher.doc(addr) for _, addr, _ in page]
@@ -620,7 +623,9 @@ class TantivyIndex(SearchIndex):
             + [(tantivy.Occur.Must, tantivy.Query.const_score_query(r, 0.0)) for r in restrictions]
         )
         searcher = self._searcher()
-        ranking = self._rank_documents(searcher, q, depth, exact_max=self.exact_total_max)
+        ranking = self._rank_documents(
+            searcher, q, depth, window=max(depth * 3, 30), exact_max=self.exact_total_max
+        )
         out = []
         for score, addr, _key in ranking.ranked:
             doc = searcher.doc(addr)
@@ -645,12 +650,13 @@ class TantivyIndex(SearchIndex):
         q: tantivy.Query,
         want: int,
         *,
+        window: int,
         by_date: bool = False,
         exact_max: int | None = None,
     ) -> _Ranking:
         """Best passage per document, best (or newest) documents first, and the total.
 
-        Fetches the top passages, quadrupling the window until it covers
+        Fetches the top `window` passages, quadrupling the window until it covers
         `want` distinct documents or all matches. A document's score is its
         best passage's score. If the window did not reach every match, the
         total is counted by reading `doc_key` for all matching passages:
@@ -667,10 +673,7 @@ class TantivyIndex(SearchIndex):
             if exact_max is not None
             else None
         )
-        # Wide enough that the page's documents and their next-best passages (for snippets)
-        # are nearly always inside it: a second pass over a common word's matches cost as
-        # much as the first.
-        k = max(want * 10, 100)
+        k = window
         while True:
             res = searcher.search(q, limit=k, count=True, **order)
             addrs = [addr for _, addr in res.hits]
