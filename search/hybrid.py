@@ -191,9 +191,14 @@ def passage_snippet(text: str, max_chars: int = SNIPPET_CHARS) -> str:
 
 
 def query_vectors(embedder: Embedder, query: str) -> np.ndarray:
-    """One vector per query window (a short query is one window)."""
+    """One vector per query window (a short query is one window), in one model call.
+
+    A window that is an indexed passage (a statute's matched passage, searched for
+    judgments by `search.statute_bridge`) comes from the embedding cache; query
+    text is not added to it.
+    """
     parts = list(windows(query)) or [query]
-    return np.stack([embedder.embed_query(p) for p in parts])
+    return embedder.embed(parts, remember=False)
 
 
 def semantic_matches(
