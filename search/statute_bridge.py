@@ -33,7 +33,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 from search.embeddings import Embedder
 from search.hybrid import RRF_K, Candidate, fuse, ranked_documents
-from search.port import SearchIndex
+from search.port import QueryError, SearchIndex
 from search.vector_port import VectorIndex
 
 __all__ = ["BRIDGE_STATUTES", "bridged_ranking", "matched_passage"]
@@ -74,21 +74,25 @@ def bridged_ranking(
         index, vectors, embedder, query, mode=mode, principals=principals, filters=filters,
         depth=depth,
     )  # fmt: skip
-    passages = [p for p in (matched_passage(s) for s in statutes[:BRIDGE_STATUTES]) if p.strip()]
-    if not passages:
-        return total, direct
+    followed = [(rank, matched_passage(s)) for rank, s in enumerate(statutes[:BRIDGE_STATUTES], 1)]
     found: dict[str, Candidate] = {}
     via: list[list[str]] = []
-    for passage in passages:
-        _, ranked = ranked_documents(
-            index, vectors, embedder, passage, mode=mode, principals=principals,
-            filters=filters, depth=depth, as_description=True,
-        )  # fmt: skip
+    weights: list[float] = []
+    for rank, passage in followed:
+        try:
+            _, ranked = ranked_documents(
+                index, vectors, embedder, passage, mode=mode, principals=principals,
+                filters=filters, depth=depth, as_description=True,
+            )  # fmt: skip
+        except QueryError:  # a passage with no word to search for (blank, function words)
+            continue
         via.append([c.doc_id for c in ranked])
+        # A statute's judgments count as much as the statute's own rank says (its RRF term).
+        weights.append(1.0 / (RRF_K + rank))
         for c in ranked:
-            found.setdefault(c.doc_id, c)
-    # A statute's judgments count as much as the statute's own rank says (its RRF term).
-    weights = [1.0 / (RRF_K + n) for n in range(1, len(via) + 1)]
+            found.setdefault(c.doc_id, c)  # the best statute's match is the one shown
+    if not via:
+        return total, direct
     through_statutes = [doc_id for doc_id, _ in fuse(via, weights=weights)]
     fused = fuse([[c.doc_id for c in direct], through_statutes])
     by_direct = {c.doc_id: c for c in direct}
@@ -107,6 +111,9 @@ def _shown(
     A judgment close in meaning to the description but without its words shows the
     statute's words marked in it: that is why it is listed.
     """
-    keyword = (direct and direct.keyword) or (bridged and bridged.keyword) or None
-    semantic = (direct and direct.semantic) or (bridged and bridged.semantic) or None
+    keyword = direct.keyword if direct is not None else None
+    semantic = direct.semantic if direct is not None else None
+    if bridged is not None:
+        keyword = keyword if keyword is not None else bridged.keyword
+        semantic = semantic if semantic is not None else bridged.semantic
     return Candidate(doc_id, score, keyword, semantic)

@@ -107,3 +107,11 @@ def test_the_matched_passage_is_the_keyword_match_else_the_nearest(library: Kern
     statute = ranked(library, "statute")[0]
     assert matched_passage(statute).startswith("Criminal breach of trust")
     assert matched_passage(hybrid.Candidate("x", 1.0, None, None)) == ""
+
+
+def test_a_statute_passage_with_nothing_to_search_for_is_skipped(library: Kernel) -> None:
+    statutes = ranked(library, "statute")
+    blank = hybrid.Candidate("statute:blank", 1.0, None, None)  # no passage at all
+    assert matched_passage(blank) == ""
+    ids = [c.doc_id for c in bridged(library, [blank, *statutes])]
+    assert "judgment:point" in ids
