@@ -534,6 +534,13 @@ def watch_drop(once: bool, interval: float) -> None:
     default=None,
     help="Passages embedded per document (default: as the product indexes).",
 )
+@click.option(
+    "--statutes",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of statute <docid>.txt files: the corpus's judgments are then ranked as "
+    "the precedent finder ranks them, through the statutes each query concerns as well.",
+)
 def eval_retrieval(
     corpus: Path,
     queries: Path,
@@ -542,6 +549,7 @@ def eval_retrieval(
     run_out: Path | None,
     as_json: bool,
     embed_passages: int | None,
+    statutes: Path | None,
 ) -> None:
     """Measure search quality (MAP, P@10, bpref, reciprocal rank) on a test collection."""
     from search.evaluation import EvalInputError, read_qrels, read_queries, run_corpus
@@ -555,6 +563,7 @@ def eval_retrieval(
             embed_per_document=embed_passages,
             run_out=run_out,
             progress=None if as_json else lambda msg: click.echo(msg, err=True),
+            statutes=statutes,
         )
     except (EvalInputError, UnicodeDecodeError) as exc:
         raise click.ClickException(str(exc)) from None

@@ -138,8 +138,12 @@ class Embedder:
         self.encoded += len(texts)
         return np.asarray(vecs, dtype=np.float32)
 
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """One row per text, shape (len(texts), DIM); cached texts skip the model."""
+    def embed(self, texts: Sequence[str], *, remember: bool = True) -> np.ndarray:
+        """One row per text, shape (len(texts), DIM); cached texts skip the model.
+
+        `remember=False` reads the cache but adds nothing to it: for query text,
+        which rarely repeats, unless it is an indexed passage searched as a query.
+        """
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
         if self.cache is None:
@@ -150,7 +154,8 @@ class Embedder:
         if missing:
             by_key = {k: t for k, t in zip(keys, texts, strict=True)}
             fresh = self._encode([by_key[k] for k in missing])
-            self.cache.put_many(list(zip(missing, fresh, strict=True)))
+            if remember:
+                self.cache.put_many(list(zip(missing, fresh, strict=True)))
             known.update(zip(missing, fresh, strict=True))
         return np.stack([known[k] for k in keys]).astype(np.float32, copy=False)
 

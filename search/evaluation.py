@@ -262,21 +262,33 @@ def run_corpus(
     cache: Path | None = None,
     run_out: Path | None = None,
     progress: Callable[[str], None] | None = None,
+    statutes: Path | None = None,
 ) -> EvalReport:
     """Index every `<docid>.txt` of `corpus` into a fresh index, run the queries, score them.
 
     Indexing goes through `search.indexing.write_passages` and ranking
     through `search.hybrid.ranked_documents`, the functions the product uses.
+    With `statutes` (a folder of statute `<docid>.txt` files, indexed as
+    kind "statute" beside the corpus's judgments), the corpus is ranked as
+    the precedent finder ranks judgments: through the statutes each query
+    concerns as well (`search.statute_bridge`); only the corpus is scored.
     Embeddings are cached by content hash in `cache` (default
     ~/.cache/mizan/embeddings.sqlite3), so a second run embeds nothing.
     """
     from search import hybrid
     from search.indexing import EMBED_PASSAGES_PER_DOCUMENT, write_passages
+    from search.statute_bridge import bridged_ranking
 
     hybrid.check_mode(mode)
     files = sorted(Path(corpus).glob("*.txt"))
     if not files:
         raise EvalInputError(f"{corpus}: no <docid>.txt files")
+    statute_files = sorted(Path(statutes).glob("*.txt")) if statutes is not None else []
+    if statutes is not None and not statute_files:
+        raise EvalInputError(f"{statutes}: no <docid>.txt files")
+    if {p.stem for p in statute_files} & {p.stem for p in files}:
+        raise EvalInputError(f"{statutes}: document ids also used in {corpus}")
+    kinds = [(path, "judgment") for path in files] + [(path, "statute") for path in statute_files]
     per_doc = EMBED_PASSAGES_PER_DOCUMENT if embed_per_document is None else embed_per_document
     report = EvalReport(mode=mode, queries=0, measures={})
     say = progress or (lambda _msg: None)
@@ -284,15 +296,15 @@ def run_corpus(
         started = time.perf_counter()
         before = embedder.encoded
         batch: list[Passage] = []
-        for i, path in enumerate(files, start=1):
-            batch.extend(corpus_passages(path))
+        for i, (path, kind) in enumerate(kinds, start=1):
+            batch.extend(corpus_passages(path, kind))
             report.documents += 1
-            if len(batch) >= 512 or i == len(files):
+            if len(batch) >= 512 or i == len(kinds):
                 # A keyword-only run embeds nothing: the text index is all it reads.
                 write_passages(index, vectors, embedder, batch, 0 if mode == "keyword" else per_doc)
                 report.passages += len(batch)
                 batch = []
-                say(f"indexed {i}/{len(files)} documents")
+                say(f"indexed {i}/{len(kinds)} documents")
         report.embedded = embedder.encoded - before
         report.seconds["index"] = time.perf_counter() - started
         started = time.perf_counter()
@@ -300,9 +312,19 @@ def run_corpus(
         for qid, text in queries:
             # The search page's ranking (`hybrid.search` pages this list), without
             # rendering snippets for a thousand documents nobody reads.
-            _, ranked = hybrid.ranked_documents(
-                index, vectors, embedder, text, mode=mode, principals=None, depth=depth
-            )
+            if statute_files:  # the precedent finder's ranking of judgments
+                _, found = hybrid.ranked_documents(
+                    index, vectors, embedder, text, mode=mode, principals=None,
+                    filters={"kind": "statute"}, depth=depth,
+                )  # fmt: skip
+                _, ranked = bridged_ranking(
+                    index, vectors, embedder, text, found, mode=mode, principals=None,
+                    filters={"kind": "judgment"}, depth=depth,
+                )  # fmt: skip
+            else:
+                _, ranked = hybrid.ranked_documents(
+                    index, vectors, embedder, text, mode=mode, principals=None, depth=depth
+                )
             run[qid] = [(c.doc_id, c.score) for c in ranked]
         report.seconds["search"] = time.perf_counter() - started
     ids = [qid for qid, _ in queries]

@@ -147,9 +147,14 @@ def keyword_ranking(
     principals: Collection[str] | None,
     filters: Mapping[str, str] | None,
     depth: int,
+    as_description: bool = False,
 ) -> tuple[int, list[Ranked]]:
-    """Documents by BM25 (best passage); a long description scores by its best part."""
-    if not is_facts_query(query):
+    """Documents by BM25 (best passage); a long description scores by its best part.
+
+    `as_description`: read `query` as plain words whatever its length (a passage of a
+    statute is text to match, not query syntax).
+    """
+    if not (as_description or is_facts_query(query)):
         return index.rank(query, principals=principals, filters=filters, depth=depth)
     ranked = facts_ranking(index, query, principals=principals, filters=filters, depth=depth)
     return len(ranked), ranked[:depth]
@@ -186,9 +191,14 @@ def passage_snippet(text: str, max_chars: int = SNIPPET_CHARS) -> str:
 
 
 def query_vectors(embedder: Embedder, query: str) -> np.ndarray:
-    """One vector per query window (a short query is one window)."""
+    """One vector per query window (a short query is one window), in one model call.
+
+    A window that is an indexed passage (a statute's matched passage, searched for
+    judgments by `search.statute_bridge`) comes from the embedding cache; query
+    text is not added to it.
+    """
     parts = list(windows(query)) or [query]
-    return np.stack([embedder.embed_query(p) for p in parts])
+    return embedder.embed(parts, remember=False)
 
 
 def semantic_matches(
@@ -222,15 +232,21 @@ def semantic_hit(match: DocumentMatch, score: float | None = None) -> Hit:
     )
 
 
-def fuse(rankings: Sequence[Sequence[str]], k: int = RRF_K) -> list[tuple[str, float]]:
+def fuse(
+    rankings: Sequence[Sequence[str]],
+    k: int = RRF_K,
+    weights: Sequence[float] | None = None,
+) -> list[tuple[str, float]]:
     """Reciprocal-rank fusion: score(d) = sum over rankings of 1 / (k + rank of d), rank from 1.
 
-    Ties are broken by document id so the order is deterministic.
+    `weights` (one per ranking, default 1) multiply each ranking's terms. Ties are
+    broken by document id so the order is deterministic.
     """
     scores: dict[str, float] = {}
-    for ranking in rankings:
+    for i, ranking in enumerate(rankings):
+        weight = 1.0 if weights is None else weights[i]
         for rank_, doc_id in enumerate(ranking, start=1):
-            scores[doc_id] = scores.get(doc_id, 0.0) + 1.0 / (k + rank_)
+            scores[doc_id] = scores.get(doc_id, 0.0) + weight / (k + rank_)
     return sorted(scores.items(), key=lambda t: (-t[1], t[0]))
 
 
@@ -264,8 +280,12 @@ def ranked_documents(
     principals: Collection[str] | None,
     filters: Mapping[str, str] | None = None,
     depth: int,
+    as_description: bool = False,
 ) -> tuple[int, list[Candidate]]:
     """The top `depth` documents for `query` in `mode`, and how many documents were found.
+
+    `as_description`: the keyword engine reads `query` as plain words (see
+    `keyword_ranking`), not as query syntax.
 
     A long description is searched in parts, so keyword ranks at most `depth`
     of their union; hybrid fuses both engines' top `depth` and keeps `depth`.
@@ -278,8 +298,9 @@ def ranked_documents(
     query = query.strip()
     if mode == "keyword" or not query:
         total, ranked = keyword_ranking(
-            index, query, principals=principals, filters=filters, depth=depth
-        )
+            index, query, principals=principals, filters=filters, depth=depth,
+            as_description=as_description,
+        )  # fmt: skip
         return total, [Candidate(r.doc_id, r.score, r, None) for r in ranked]
     sem_total, matches = semantic_matches(
         vectors, embedder, query, principals=principals, filters=filters, depth=depth
@@ -287,8 +308,9 @@ def ranked_documents(
     if mode == "semantic":
         return min(sem_total, depth), [Candidate(m.doc_id, m.score, None, m) for m in matches]
     kw_total, ranked = keyword_ranking(
-        index, query, principals=principals, filters=filters, depth=depth
-    )
+        index, query, principals=principals, filters=filters, depth=depth,
+        as_description=as_description,
+    )  # fmt: skip
     fused = fuse([[r.doc_id for r in ranked], [m.doc_id for m in matches]])
     by_keyword = {r.doc_id: r for r in ranked}
     by_semantic = {m.doc_id: m for m in matches}

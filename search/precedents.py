@@ -5,7 +5,9 @@ registered under, without the names of the case's people: a name identifies
 this case, not its legal question, and common ones (Muhammad, Ali, Khan)
 would rank any judgment about a namesake. From pasted facts, the text itself. Either goes through
 hybrid search (`search.hybrid`, the same code as the search page) once for
-judgments and once for statutes. Each result carries the passages that
+statutes and then for judgments, which are also reached through the top
+statutes' matched passages (`search.statute_bridge`: a precedent shares the
+description's legal point more often than its story). Each result carries the passages that
 matched (keyword passages with the words marked, and the passage nearest in
 meaning) and the sections of law it shares with the case, read with the
 same parser as FIRs (`casefiles.offences.find_section_refs`).
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from casefiles.models import Case
@@ -29,6 +31,7 @@ from mizan.actor import Actor
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
 from search.hybrid import Candidate, passage_snippet, ranked_documents
+from search.statute_bridge import bridged_ranking
 
 __all__ = [
     "KINDS",
@@ -144,7 +147,10 @@ def _find(
     kernel: Kernel, actor: Actor, query: str, sections: list[SectionRef], per_kind: int
 ) -> PrecedentResult:
     principals = search_principals(kernel.store, actor)
-    found = {kind: _search_kind(kernel, query, principals, kind, per_kind) for kind in KINDS}
+    depth = max(per_kind, DEPTH)
+    statutes = _search_kind(kernel, query, principals, "statute", depth)
+    judgments = _search_kind(kernel, query, principals, "judgment", depth, statutes)
+    found = {"judgment": judgments[:per_kind], "statute": statutes[:per_kind]}
     texts = kernel.vectors.texts(c.doc_id for cands in found.values() for c in cands)
     by_kind = {
         kind: tuple(_precedent(c, sections, texts.get(c.doc_id, "")) for c in cands)
@@ -158,19 +164,26 @@ def _find(
 
 
 def _search_kind(
-    kernel: Kernel, query: str, principals: Collection[str] | None, kind: str, limit: int
+    kernel: Kernel,
+    query: str,
+    principals: Collection[str] | None,
+    kind: str,
+    depth: int,
+    statutes: Sequence[Candidate] = (),
 ) -> list[Candidate]:
-    _, candidates = ranked_documents(
-        kernel.index,
-        kernel.vectors,
-        kernel.embedder,
-        query,
-        mode="hybrid",
-        principals=principals,
-        filters={"kind": kind},
-        depth=max(limit, DEPTH),
-    )
-    return candidates[:limit]
+    """The top `depth` documents of `kind`; judgments also through the `statutes` found."""
+    engines = (kernel.index, kernel.vectors, kernel.embedder)
+    filters = {"kind": kind}
+    if statutes:
+        _, candidates = bridged_ranking(
+            *engines, query, statutes, mode="hybrid", principals=principals, filters=filters,
+            depth=depth,
+        )  # fmt: skip
+    else:
+        _, candidates = ranked_documents(
+            *engines, query, mode="hybrid", principals=principals, filters=filters, depth=depth
+        )
+    return candidates
 
 
 _TAG = re.compile(r"</?mark>")

@@ -49,3 +49,24 @@ def test_shared_embedder_loads_the_model_once(tmp_path: Path) -> None:
     b = shared_embedder(tmp_path / "b.sqlite3")
     assert b.model is a.model
     assert shared_embedder(tmp_path / "a.sqlite3") is a
+
+
+@pytest.mark.slow
+def test_query_windows_read_the_cache_but_never_fill_it(tmp_path: Path) -> None:
+    from search.hybrid import query_vectors
+    from search.passages import windows
+
+    cache = EmbeddingCache(tmp_path / "e.sqlite3")
+    embedder = Embedder(cache)
+    passage = "Criminal breach of trust by a public servant entrusted with property."
+    stored = embedder.embed([passage])
+    assert embedder.encoded == 1 and len(cache) == 1
+    # An indexed passage searched as a query (the statute bridge) costs no model time.
+    assert np.allclose(query_vectors(embedder, passage), stored, atol=1e-6)
+    assert embedder.encoded == 1
+    # Other query text is encoded, all its windows in one call, and not cached.
+    facts = " ".join(f"word{i} the accused fled" for i in range(80))  # 320 words: 2 windows
+    vecs = query_vectors(embedder, facts)
+    assert vecs.shape == (2, DIM) and embedder.encoded == 3 and len(cache) == 1
+    one_by_one = [embedder.embed_query(w) for w in windows(facts)]
+    assert np.allclose(vecs, np.stack(one_by_one), atol=1e-5)

@@ -147,3 +147,55 @@ def test_eval_retrieval_command_semantic_and_hybrid(
         report = json.loads(result.output)
         assert report["map"] == 1.0, report  # "killed with a knife" ~ "stabbed ... knife"
     assert (tmp_path / "cache" / "mizan" / "embeddings.sqlite3").exists()
+
+
+@pytest.fixture
+def with_statutes(tmp_path: Path) -> dict[str, Path]:
+    corpus, statutes = tmp_path / "judgments", tmp_path / "statutes"
+    corpus.mkdir()
+    statutes.mkdir()
+    (corpus / "C1.txt").write_text(
+        "State v Rauf\nThe appellant, a public servant, was convicted of criminal breach of "
+        "trust; property entrusted to him was dishonestly misappropriated."
+    )
+    (corpus / "C2.txt").write_text("Bank v Rahim\nA cheque was dishonoured; the bank sued.")
+    (statutes / "S1.txt").write_text(
+        "Title: Criminal breach of trust by public servant\nDesc: Whoever, being a clerk "
+        "entrusted with money paid to his office, dishonestly misappropriates it."
+    )
+    queries = tmp_path / "queries.txt"
+    queries.write_text("Q1||clerk kept rent money paid at his office counter\n")
+    qrels = tmp_path / "qrels.txt"
+    qrels.write_text("Q1 Q0 C1 1\nQ1 Q0 C2 0\n")
+    return {"corpus": corpus, "statutes": statutes, "queries": queries, "qrels": qrels}
+
+
+def test_eval_retrieval_ranks_judgments_through_the_statutes(
+    with_statutes: dict[str, Path], tmp_path: Path
+) -> None:
+    run = tmp_path / "out.run"
+    args = ["eval-retrieval", "--corpus", str(with_statutes["corpus"]), "--queries",
+            str(with_statutes["queries"]), "--qrels", str(with_statutes["qrels"]),
+            "--mode", "keyword", "--json"]  # fmt: skip
+    plain = CliRunner().invoke(main, args)
+    assert plain.exit_code == 0, plain.output
+    assert json.loads(plain.output)["map"] == 0.0  # C1 shares no word with the query
+    bridged = CliRunner().invoke(
+        main, [*args, "--statutes", str(with_statutes["statutes"]), "--run", str(run)]
+    )
+    assert bridged.exit_code == 0, bridged.output
+    report = json.loads(bridged.output)
+    assert report["map"] == 1.0 and report["documents"] == 3
+    ranked = [ln.split()[2] for ln in run.read_text().splitlines()]
+    assert ranked == ["C1"]  # reached through S1; statutes themselves are not in the run
+
+
+def test_eval_retrieval_refuses_statutes_that_reuse_judgment_ids(
+    with_statutes: dict[str, Path],
+) -> None:
+    (with_statutes["statutes"] / "C2.txt").write_text("Title: Cheques\nDesc: Dishonour.")
+    args = ["eval-retrieval", "--corpus", str(with_statutes["corpus"]), "--queries",
+            str(with_statutes["queries"]), "--qrels", str(with_statutes["qrels"]),
+            "--mode", "keyword", "--statutes", str(with_statutes["statutes"])]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code != 0 and "document ids also used" in result.output

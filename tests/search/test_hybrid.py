@@ -21,6 +21,9 @@ def test_reciprocal_rank_fusion_hand_computed() -> None:
     assert scores["b"] == pytest.approx(1 / 62)
     assert [d for d, _ in fused] == ["a", "c", "b"]
     assert [d for d, _ in fuse([["y"], ["x"]])] == ["x", "y"]  # ties by id
+    weighted = dict(fuse([["a", "b"], ["b"]], k=60, weights=[0.5, 2.0]))
+    assert weighted["a"] == pytest.approx(0.5 / 61)
+    assert weighted["b"] == pytest.approx(0.5 / 62 + 2.0 / 61)
 
 
 def test_a_long_description_becomes_keyword_parts() -> None:

@@ -96,6 +96,27 @@ def test_precedents_for_pasted_facts(library: Kernel) -> None:
         find_for_facts(library, who(library, "pp.hyd"), "word " * 5000)
 
 
+def test_a_judgment_on_the_same_point_is_found_through_the_statute(library: Kernel) -> None:
+    upsert_indexed(
+        library,
+        [
+            entry("statute:ppc:409", "statute",
+                  "PPC s. 409 — Criminal breach of trust by public servant: whoever, being a "
+                  "clerk entrusted with money paid to his office, dishonestly misappropriates "
+                  "it.", "PPC s. 409 — Criminal breach of trust by public servant"),
+            entry("judgment:breach", "judgment",
+                  "Appellant, a public servant, was convicted of criminal breach of trust: "
+                  "property entrusted to him was dishonestly misappropriated.", "Rauf v Crown"),
+        ],
+    )  # fmt: skip
+    facts = "Clerk kept rent money shopkeepers paid at his office counter."
+    result = find_for_facts(library, who(library, "pp.rahim"), facts)
+    assert result.statutes[0].doc_id == "statute:ppc:409"
+    breach = next(p for p in result.judgments if p.doc_id == "judgment:breach")
+    # No word of the facts is in it: the statute's words are what matched, and are marked.
+    assert any("<mark>breach</mark>" in s for s in breach.passages), breach.passages
+
+
 def test_case_without_facts_and_cases_one_may_not_see(library: Kernel) -> None:
     case = library.store.find_one(Case, {"fir.number": 189})
     with pytest.raises(PrecedentError, match="no FIR narrative"):
