@@ -222,8 +222,12 @@ def build_passages(size: int, real_fraction: float, seed: int) -> tuple[list[Pas
     return out, prepared / prep_time if prep_time else float("nan")
 
 
-def make_queries(passages: list[Passage], n: int, rng: random.Random) -> list[str]:
-    """Queries people type: words, phrases, AND/NOT, prefix, statute references, names."""
+#: The kinds of query `make_queries` writes, in its order.
+QUERY_KINDS = ("word", "two words", "phrase", "AND", "NOT", "prefix", "reference or name")
+
+
+def make_queries(passages: list[Passage], n: int, rng: random.Random) -> list[tuple[str, str]]:
+    """(kind, query) people type: words, phrases, AND/NOT, prefix, statute references, names."""
     out = []
     for _ in range(n):
         words = re.findall(r"[A-Za-z]{4,}", rng.choice(passages).text)
@@ -231,7 +235,7 @@ def make_queries(passages: list[Passage], n: int, rng: random.Random) -> list[st
             words = ["murder", "bail", "accused", "evidence"]
         i = rng.randrange(len(words) - 2)
         kind = rng.randrange(7)
-        out.append(
+        out.append((QUERY_KINDS[kind],
             [
                 words[i],
                 f"{words[i]} {words[i + 2]}",
@@ -241,7 +245,7 @@ def make_queries(passages: list[Passage], n: int, rng: random.Random) -> list[st
                 f"{words[i][:4]}*",
                 rng.choice(REFS + NAMES),
             ][kind]
-        )
+        ))  # fmt: skip
     return out
 
 
@@ -316,7 +320,8 @@ def main() -> None:
             print(f"\nindexing (Tantivy, tokenising included): {rate:,.0f} passages/s; "
                   f"peak RSS {rss_mb():,.0f} MB")  # fmt: skip
         index = TantivyIndex(Path(tmp) / "tantivy")
-        queries = make_queries(passages, opts.queries, rng)
+        labelled = make_queries(passages, opts.queries, rng)
+        queries = [q for _, q in labelled]
         district = {"public", "district:D03", *(f"case:{c}" for c in range(0, CASES, 97))}
         years = [(str(y), str(y + 5)) for y in range(1990, 2021)]
         filtered = [(q, {"kind": rng.choice(["document", "judgment"]),
@@ -345,6 +350,11 @@ def main() -> None:
             lambda qf: kw_search(qf[0], filters=qf[1]), filtered)  # fmt: skip
         run("keyword + facets (search page)", lambda q: kw_search(q, facets=True), queries[:100])
         run("keyword, newest first", lambda q: kw_search(q, sort="date"), queries[:100])
+        print("  by kind of query (district user):")
+        for kind in QUERY_KINDS:
+            subset = [q for k, q in labelled if k == kind]
+            if subset:
+                run(f"  {kind} ({len(subset)})", kw_search, subset)
         print(f"  peak RSS {rss_mb():,.0f} MB")
 
         import bm25s  # dev dependency: the baseline only
