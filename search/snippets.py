@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -150,6 +150,38 @@ def _word_spans(text: str, leaves: Sequence[Words | Section], rx: re.Pattern[str
     return out
 
 
+#: Characters around a section number scanned for the reference it belongs to: more than a
+#: long list ("sections 302, 324, 337-A(i), 148, 149 of the Pakistan Penal Code") spans.
+_REFERENCE_REACH = 240
+
+
+def _number_regions(text: str, numbers: Collection[str]) -> list[tuple[int, int]]:
+    """Regions of `text` around the query's section numbers, merged, cut between words.
+
+    Scanning these instead of the whole passage for statute references took a
+    reference query's snippets from ~5 to ~2 ms a page (the scanner looks for
+    every act name first).
+    """
+    if not numbers:
+        return []
+    rx = re.compile(rf"(?<!\d)(?:{'|'.join(sorted(numbers))})(?!\d)")
+    regions: list[tuple[int, int]] = []
+    for m in rx.finditer(text):
+        lo = max(0, m.start() - _REFERENCE_REACH)
+        hi = min(len(text), m.end() + _REFERENCE_REACH)
+        if lo > 0:  # start after a space, so no word is cut in half
+            space = text.find(" ", lo, m.start())
+            lo = space + 1 if space >= 0 else m.start()
+        if hi < len(text):
+            space = text.rfind(" ", m.end(), hi)
+            hi = space if space >= 0 else m.end()
+        if regions and lo <= regions[-1][1]:
+            regions[-1] = (regions[-1][0], max(hi, regions[-1][1]))
+        else:
+            regions.append((lo, hi))
+    return regions
+
+
 def _match_spans(text: str, leaves: Sequence[Words | Section], window: int = 200) -> list[_Span]:
     """The places in the text where positive query leaves match, overlaps merged.
 
@@ -168,12 +200,12 @@ def _match_spans(text: str, leaves: Sequence[Words | Section], window: int = 200
         regions = _near_candidates(text, words, window) if words else []
     wanted = {leaf.key: li for li, leaf in enumerate(leaves) if isinstance(leaf, Section)}
     numbers = {re.match(r"\d+", key).group() for key in wanted}  # type: ignore[union-attr]
-    if wanted and any(re.search(rf"(?<!\d){n}(?!\d)", text) for n in numbers):
-        # statute references in the text that the query's references cover
-        for found in find_section_refs(text):
+    for lo, hi in _number_regions(text, numbers) if wanted else ():
+        # statute references near the query's section numbers that its references cover
+        for found in find_section_refs(text[lo:hi]):
             hit = [wanted[k] for k in section_keys(found.ref) if k in wanted]
             if hit:
-                spans.append((found.start, found.end, frozenset(hit)))
+                spans.append((lo + found.start, lo + found.end, frozenset(hit)))
     indexed = []
     for offset, tokens in regions:
         where: dict[str, list[int]] = {}

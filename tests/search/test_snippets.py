@@ -54,3 +54,33 @@ def test_one_word_queries_match_exactly_what_tokenising_finds() -> None:
             continue
         found = [(s, e) for s, e, _ in _match_spans(text, words)]
         assert found == _reference_spans(text, words), (query, text)
+
+
+def _reference_section_spans(text: str, keys: list[str]) -> list[tuple[int, int]]:
+    """Statute references covering `keys`, by scanning the whole text."""
+    from casefiles.offences import find_section_refs
+    from search.statutes import section_keys
+
+    return [
+        (f.start, f.end) for f in find_section_refs(text) if set(section_keys(f.ref)) & set(keys)
+    ]
+
+
+def test_references_are_found_around_their_numbers_as_in_the_whole_text() -> None:
+    from search.query_syntax import Section
+
+    rng = random.Random(8)
+    refs = ["u/s 302, 324, 34 PPC", "section 302 of the Pakistan Penal Code", "302(b) P.P.C.",
+            "Sections 497 and 498 Cr.P.C.", "s. 365-A PPC", "section 7 of the Anti-Terrorism Act",
+            "u/s 9(c) CNSA", "302/34 PPC", "Article 13-D A.O.", "FIR No. 302 of 2011",
+            "sections 302, 324, 337-A(i), 337-F(iii), 148, 149 of the Pakistan Penal Code"]  # fmt: skip
+    filler = ["The accused was arrested", "on 12.03.2011 at 302 Block", "the learned counsel",
+              "argued that the prosecution", "witnesses 7 and 34 deposed", "with a pistol"]  # fmt: skip
+    queries = [["302 PPC"], ["302(b) PPC", "34 PPC"], ["497 CrPC"], ["365-A PPC"], ["7 ATA"],
+               ["9(c) CNSA"], ["13-D AO"], ["337-A PPC"]]  # fmt: skip
+    for _ in range(200):
+        parts = [rng.choice(filler + refs) for _ in range(rng.randint(1, 60))]
+        text = ". ".join(parts) + "."
+        keys = rng.choice(queries)
+        spans = [(s, e) for s, e, _ in _match_spans(text, [Section(k) for k in keys])]
+        assert spans == _reference_section_spans(text, keys), (keys, text)
