@@ -277,7 +277,7 @@ def run_corpus(
     """
     from search import hybrid
     from search.indexing import EMBED_PASSAGES_PER_DOCUMENT, write_passages
-    from search.statute_bridge import bridged_ranking
+    from search.statute_bridge import precedent_rankings
 
     hybrid.check_mode(mode)
     files = sorted(Path(corpus).glob("*.txt"))
@@ -313,14 +313,9 @@ def run_corpus(
             # The search page's ranking (`hybrid.search` pages this list), without
             # rendering snippets for a thousand documents nobody reads.
             if statute_files:  # the precedent finder's ranking of judgments
-                _, found = hybrid.ranked_documents(
-                    index, vectors, embedder, text, mode=mode, principals=None,
-                    filters={"kind": "statute"}, depth=depth,
-                )  # fmt: skip
-                _, ranked = bridged_ranking(
-                    index, vectors, embedder, text, found, mode=mode, principals=None,
-                    filters={"kind": "judgment"}, depth=depth,
-                )  # fmt: skip
+                _, ranked = precedent_rankings(
+                    index, vectors, embedder, text, mode=mode, principals=None, depth=depth
+                )
             else:
                 _, ranked = hybrid.ranked_documents(
                     index, vectors, embedder, text, mode=mode, principals=None, depth=depth

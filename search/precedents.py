@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from casefiles.models import Case
@@ -30,8 +30,8 @@ from mizan.accounts.service import require
 from mizan.actor import Actor
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
-from search.hybrid import Candidate, passage_snippet, ranked_documents
-from search.statute_bridge import bridged_ranking
+from search.hybrid import Candidate, passage_snippet
+from search.statute_bridge import precedent_rankings
 
 __all__ = [
     "KINDS",
@@ -148,8 +148,10 @@ def _find(
 ) -> PrecedentResult:
     principals = search_principals(kernel.store, actor)
     depth = max(per_kind, DEPTH)
-    statutes = _search_kind(kernel, query, principals, "statute", depth)
-    judgments = _search_kind(kernel, query, principals, "judgment", depth, statutes)
+    statutes, judgments = precedent_rankings(
+        kernel.index, kernel.vectors, kernel.embedder, query, mode="hybrid",
+        principals=principals, depth=depth,
+    )  # fmt: skip
     found = {"judgment": judgments[:per_kind], "statute": statutes[:per_kind]}
     texts = kernel.vectors.texts(c.doc_id for cands in found.values() for c in cands)
     by_kind = {
@@ -161,29 +163,6 @@ def _find(
         judgments=by_kind["judgment"],
         statutes=by_kind["statute"],
     )
-
-
-def _search_kind(
-    kernel: Kernel,
-    query: str,
-    principals: Collection[str] | None,
-    kind: str,
-    depth: int,
-    statutes: Sequence[Candidate] = (),
-) -> list[Candidate]:
-    """The top `depth` documents of `kind`; judgments also through the `statutes` found."""
-    engines = (kernel.index, kernel.vectors, kernel.embedder)
-    filters = {"kind": kind}
-    if statutes:
-        _, candidates = bridged_ranking(
-            *engines, query, statutes, mode="hybrid", principals=principals, filters=filters,
-            depth=depth,
-        )  # fmt: skip
-    else:
-        _, candidates = ranked_documents(
-            *engines, query, mode="hybrid", principals=principals, filters=filters, depth=depth
-        )
-    return candidates
 
 
 _TAG = re.compile(r"</?mark>")

@@ -36,7 +36,7 @@ from search.hybrid import RRF_K, Candidate, fuse, ranked_documents
 from search.port import QueryError, SearchIndex
 from search.vector_port import VectorIndex
 
-__all__ = ["BRIDGE_STATUTES", "bridged_ranking", "matched_passage"]
+__all__ = ["BRIDGE_STATUTES", "bridged_ranking", "matched_passage", "precedent_rankings"]
 
 #: The top statutes whose matched passage is searched for judgments.
 BRIDGE_STATUTES = 5
@@ -101,6 +101,30 @@ def bridged_ranking(
         for doc_id, score in fused[:depth]
     ]
     return max(total, len(fused)), out
+
+
+def precedent_rankings(
+    index: SearchIndex,
+    vectors: VectorIndex,
+    embedder: Embedder,
+    query: str,
+    *,
+    mode: str,
+    principals: Collection[str] | None,
+    depth: int,
+) -> tuple[list[Candidate], list[Candidate]]:
+    """The precedent finder's ranking: the top `depth` statutes for `query`, and the top
+    `depth` judgments, directly and through those statutes (`mizan eval-retrieval
+    --statutes` measures this same function)."""
+    _, statutes = ranked_documents(
+        index, vectors, embedder, query, mode=mode, principals=principals,
+        filters={"kind": "statute"}, depth=depth,
+    )  # fmt: skip
+    _, judgments = bridged_ranking(
+        index, vectors, embedder, query, statutes, mode=mode, principals=principals,
+        filters={"kind": "judgment"}, depth=depth,
+    )  # fmt: skip
+    return statutes, judgments
 
 
 def _shown(
