@@ -70,12 +70,27 @@ def test_references_are_found_around_their_numbers_as_in_the_whole_text() -> Non
     from search.query_syntax import Section
 
     rng = random.Random(8)
-    refs = ["u/s 302, 324, 34 PPC", "section 302 of the Pakistan Penal Code", "302(b) P.P.C.",
-            "Sections 497 and 498 Cr.P.C.", "s. 365-A PPC", "section 7 of the Anti-Terrorism Act",
-            "u/s 9(c) CNSA", "302/34 PPC", "Article 13-D A.O.", "FIR No. 302 of 2011",
-            "sections 302, 324, 337-A(i), 337-F(iii), 148, 149 of the Pakistan Penal Code"]  # fmt: skip
-    filler = ["The accused was arrested", "on 12.03.2011 at 302 Block", "the learned counsel",
-              "argued that the prosecution", "witnesses 7 and 34 deposed", "with a pistol"]  # fmt: skip
+    refs = [
+        "u/s 302, 324, 34 PPC",
+        "section 302 of the Pakistan Penal Code",
+        "302(b) P.P.C.",
+        "Sections 497 and 498 Cr.P.C.",
+        "s. 365-A PPC",
+        "section 7 of the Anti-Terrorism Act",
+        "u/s 9(c) CNSA",
+        "302/34 PPC",
+        "Article 13-D A.O.",
+        "FIR No. 302 of 2011",
+        "sections 302, 324, 337-A(i), 337-F(iii), 148, 149 of the Pakistan Penal Code",
+    ]
+    filler = [
+        "The accused was arrested",
+        "on 12.03.2011 at 302 Block",
+        "the learned counsel",
+        "argued that the prosecution",
+        "witnesses 7 and 34 deposed",
+        "with a pistol",
+    ]
     queries = [["302 PPC"], ["302(b) PPC", "34 PPC"], ["497 CrPC"], ["365-A PPC"], ["7 ATA"],
                ["9(c) CNSA"], ["13-D AO"], ["337-A PPC"]]  # fmt: skip
     for _ in range(200):

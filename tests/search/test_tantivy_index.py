@@ -193,7 +193,7 @@ def test_phrases_of_short_and_numeric_words_match_only_in_sequence(index: Search
     index.upsert(
         [
             passage("seq", 0, "Bail under 497 Cr.P.C. was refused; see 13-D A.O."),
-            passage("apart", 0, "Cr. case 497, P.C. and P C later; A. Khan, O. Ali; 13 days, D block"),
+            passage("apart", 0, "Cr. case 497, P.C. and P C; A. Khan, O. Ali; 13 days, D block"),
             passage("gap", 0, "Rule 12 court house fees court 34 applies"),
             passage("tight", 0, "The 12 court 34 register"),
         ]
