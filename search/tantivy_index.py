@@ -132,7 +132,7 @@ def _build_schema() -> tantivy.Schema:
     # The search form: normalised terms joined by spaces, not stored.
     sb.add_text_field("body", tokenizer_name=_TERMS_TOKENIZER, index_option="position")
     sb.add_text_field("title_terms", tokenizer_name=_TERMS_TOKENIZER, index_option="position")
-    # The first 1..PREFIX_CHARS characters of every term (see _prefix_form), frequencies only.
+    # The first 1..PREFIX_CHARS characters of every term (see PREFIX_CHARS), frequencies only.
     sb.add_text_field("body_prefixes", tokenizer_name=_TERMS_TOKENIZER, index_option="freq")
     sb.add_text_field("title_prefixes", tokenizer_name=_TERMS_TOKENIZER, index_option="freq")
     # Adjacent term pairs that involve a short or numeric term (see _pairs).
@@ -775,12 +775,16 @@ class TantivyIndex(SearchIndex):
         on_page = {key for _, _, key in page}
         shown = {(a.segment_ord, a.doc) for _, a, _ in page}
         out: dict[int, list[str]] = {}
-        for addr, key in zip(*matches, strict=True):
+        full = 0
+        for addr, key in zip(*matches, strict=True):  # best first: the page's come early
             if key not in on_page or (addr.segment_ord, addr.doc) in shown:
                 continue
             texts = out.setdefault(key, [])
             if len(texts) < wanted:
                 texts.append(searcher.doc(addr).get_first("text").decode())
+                full += len(texts) == wanted
+                if full == len(on_page):
+                    break
         return out
 
     def _hit(
