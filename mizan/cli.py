@@ -43,12 +43,13 @@ def init() -> None:
     if refreshed:
         click.echo(f"Brought {refreshed} stored cases up to date with new index fields.")
     if stale:
+        click.echo(
+            "The search index was built by another version of Mizan: rebuilding it from the "
+            "store (a large installation takes minutes)..."
+        )
         count = reindex_all(kernel)
         outbox.drain(kernel)
-        click.echo(
-            "The search index was built by another version of Mizan: "
-            f"rebuilt it from the store ({count} documents)."
-        )
+        click.echo(f"Search index rebuilt from the store ({count} documents).")
     _ok, detail = kernel.index.ping()
     click.echo(f"Data directory: {kernel.settings.data_dir}")
     click.echo(f"Store: {kernel.store.ping()[1]}")

@@ -145,7 +145,8 @@ def test_init_rebuilds_an_index_of_an_older_layout(settings) -> None:  # type: i
     tantivy.Index(sb.build(), str(settings.index_dir))  # as an older Mizan left it
     result = run(settings, "init")  # what `make run` calls after an upgrade
     assert result.returncode == 0, result.stderr
-    assert "rebuilt it from the store (0 documents)" in result.stdout
+    assert "another version of Mizan: rebuilding it from the store" in result.stdout
+    assert "Search index rebuilt from the store (0 documents)." in result.stdout
     assert "Search index: tantivy" in result.stdout
 
 
