@@ -160,8 +160,9 @@ class Embedder:
         return np.stack([known[k] for k in keys]).astype(np.float32, copy=False)
 
     def embed_query(self, text: str) -> np.ndarray:
-        """A query vector (not cached: queries rarely repeat and are cheap)."""
-        return self._encode([text])[0]
+        """One query vector, as `search.hybrid.query_vectors` embeds each query window:
+        read from the cache, never added to it."""
+        return self.embed([text], remember=False)[0]
 
 
 _shared: dict[Path | None, Embedder] = {}
