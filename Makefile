@@ -11,13 +11,13 @@ export OMP_THREAD_LIMIT := 1
 export HF_HUB_OFFLINE := 1
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: help bootstrap run web worker test lint bench clean
+.PHONY: help bootstrap run web worker test lint checks bench clean
 
 help:
 	@echo "make run     install what is missing, seed demo data, run web server + worker"
 	@echo "make test    install what is missing (with chromium), ruff check, pytest"
 	@echo "             (pass pytest options with PYTEST_ARGS='-m \"not slow\"')"
-	@echo "make lint    ruff check and ruff format --check"
+	@echo "make lint    ruff (check, format), mypy, import-linter (layers), deptry (dependencies)"
 	@echo "make web     the web server only;  make worker   a worker only"
 	@echo "make bench   run the benchmarks in bench/"
 	@echo "make clean   remove .venv and caches (never the data directory)"
@@ -36,18 +36,27 @@ worker: bootstrap
 
 test:
 	@bash scripts/bootstrap.sh --with-browser
-	@echo "==> ruff check ."
-	@$(VENV)/bin/ruff check .
+	@$(MAKE) --no-print-directory checks
 	@echo "==> pytest $(PYTEST_ARGS)"
 	@status=0; $(VENV)/bin/pytest -q --tb=short $(PYTEST_ARGS) || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "!!  pytest collected no tests: that is a failure"; exit 1; fi; \
 	exit $$status
 
 lint: bootstrap
-	@echo "==> ruff check ."
-	@$(VENV)/bin/ruff check .
+	@$(MAKE) --no-print-directory checks
 	@echo "==> ruff format --check ."
 	@$(VENV)/bin/ruff format --check .
+
+# The structure a machine keeps (docs/architecture.md): style, types, layers, dependencies.
+checks:
+	@echo "==> ruff check ."
+	@$(VENV)/bin/ruff check .
+	@echo "==> mypy (product packages, see [tool.mypy])"
+	@$(VENV)/bin/mypy
+	@echo "==> lint-imports (layer contracts in pyproject.toml)"
+	@$(VENV)/bin/lint-imports
+	@echo "==> deptry (declared vs imported dependencies)"
+	@$(VENV)/bin/deptry .
 
 bench: bootstrap
 	@shopt -s nullglob; files=(bench/*.py); \
