@@ -6,6 +6,7 @@ import itertools
 import os
 import threading
 import time
+from typing import Any, ClassVar
 
 import mongoengine as me
 
@@ -28,7 +29,7 @@ def new_id() -> str:
 class Model(me.Document):
     """Abstract base: ``id`` is the primary key, ``version`` guards against lost updates."""
 
-    meta = {"abstract": True}
+    meta: ClassVar[dict[str, Any]] = {"abstract": True}
 
     id = me.StringField(primary_key=True, default=new_id)
     version = me.IntField(default=0, min_value=0)
