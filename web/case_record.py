@@ -101,7 +101,7 @@ def timeline_limit() -> int:
 
 def case_record_context(case: Case, today) -> dict[str, object]:  # type: ignore[no-untyped-def]
     """Everything the included partials need; privileged notes only for their readers."""
-    from casefiles.hearings import people
+    from casefiles.hearing_access import people
 
     who = actor()
     editable = can_edit_case(who, case)

@@ -28,30 +28,21 @@ from wtforms import BooleanField, DateField, HiddenField, SelectField, StringFie
 from wtforms.fields import TimeField
 from wtforms.validators import InputRequired, Length, Optional
 
+from casefiles.calendar_tokens import calendar_token, issue_calendar_token, user_for_token
+from casefiles.hearing_access import case_map, get_hearing, people
+from casefiles.hearing_calendars import calendar, cause_list, courts_on, known_courts, reminders
+from casefiles.hearing_clashes import HearingClash
+from casefiles.hearing_service import record_outcome, schedule_hearing
 from casefiles.hearings import (
     ADJOURNMENT_REASONS,
     OUTCOMES,
     PURPOSES,
     Hearing,
-    HearingClash,
     HearingError,
     HearingNotFound,
     NewHearing,
-    calendar,
-    calendar_token,
-    case_map,
-    cause_list,
-    courts_on,
-    get_hearing,
-    issue_calendar_token,
-    known_courts,
     local_moment,
     local_today,
-    people,
-    record_outcome,
-    reminders,
-    schedule_hearing,
-    user_for_token,
     utcnow,
 )
 from casefiles.ical import hearings_calendar

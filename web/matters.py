@@ -10,7 +10,9 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from casefiles.hearings import Hearing, known_courts, people
+from casefiles.hearing_access import people
+from casefiles.hearing_calendars import known_courts
+from casefiles.hearings import Hearing
 from casefiles.holidays import working_calendar
 from casefiles.matter_lists import SHOWS, SORTS, matter_clocks, my_matters
 from casefiles.matters import (
