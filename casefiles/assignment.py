@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 
 import mongoengine as me
 
-from casefiles.hearings import Hearing, court_key, find_clashes, utcnow
+from casefiles.hearing_clashes import find_clashes
+from casefiles.hearings import Hearing, court_key, utcnow
 from casefiles.models import PARTY_ROLES, Case
 from casefiles.names import name_key
 from casefiles.reports import PENDING_STATES

@@ -24,13 +24,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from casefiles.case_numbers import CaseNumberError, parse_case_number
+from casefiles.hearing_clashes import find_clashes
 from casefiles.hearings import (
     MAX_AHEAD,
     PURPOSES,
     Hearing,
     court_key,
     day_bounds,
-    find_clashes,
     local_moment,
     to_utc,
     utcnow,

@@ -9,8 +9,10 @@ the principals the search engine filters on, so pages, API and search agree.
 from __future__ import annotations
 
 from casefiles.models import Case
-from mizan.accounts.roles import Role
+from mizan.accounts.roles import Capability, Role, capabilities_of
+from mizan.accounts.service import PermissionDenied
 from mizan.actor import Actor
+from mizan.i18n import gettext as _
 from mizan.storage import DocumentStore, Filter
 
 PUBLIC = "public"
@@ -101,3 +103,62 @@ def can_edit_matter(actor: Actor, case: Case, lead_prosecutor: str | None) -> bo
         and actor.has_role(Role.PROSECUTOR)
         and (actor.user_id == lead_prosecutor)
     )
+
+
+# -- what a page offers an actor (decided here so views only render) -------------------------
+
+
+def sees_province(actor: Actor) -> bool:
+    """The province-wide office picks any district in filters and choices; others see their own."""
+    return actor.has_role("system", *_ALL_CASES)
+
+
+def may_create_cases(actor: Actor) -> bool:
+    """Opening a case at all (which district is then checked by the service)."""
+    return Capability.CREATE_CASE in capabilities_of(actor.roles)
+
+
+def may_assign_cases(actor: Actor) -> bool:
+    """Assigning prosecutors and keeping their court postings."""
+    return Capability.ASSIGN_CASE in capabilities_of(actor.roles)
+
+
+def may_manage_holidays(actor: Actor) -> bool:
+    """The working calendar is kept by those who manage users (administrators)."""
+    return Capability.MANAGE_USERS in capabilities_of(actor.roles)
+
+
+def may_break_glass(actor: Actor) -> bool:
+    """Who may reveal protected identities after stating a reason (the act is audited)."""
+    return actor.has_role(Role.PROSECUTOR_GENERAL, Role.DISTRICT_PUBLIC_PROSECUTOR)
+
+
+def may_scrutinise(actor: Actor, case: Case) -> bool:
+    """Scrutiny of a police report is a prosecutor's act, on a case they may edit."""
+    return (
+        case.state == "REPORT_UNDER_SCRUTINY"
+        and actor.has_role(
+            Role.PROSECUTOR, Role.DISTRICT_PUBLIC_PROSECUTOR, Role.PROSECUTOR_GENERAL
+        )
+        and can_edit_case(actor, case)
+    )
+
+
+def may_act_on_step(actor: Actor, role: str | None) -> bool:
+    """Whether ``actor`` holds the role the next step of an approval chain waits for."""
+    return role is not None and actor.has_role(role)
+
+
+def own_prosecutor_id(actor: Actor) -> str | None:
+    """A prosecutor's calendars default to their own hearings; others see everyone's."""
+    return actor.user_id if actor.has_role(Role.PROSECUTOR) else None
+
+
+def deadline_scope(actor: Actor) -> str:
+    """Which deadline list an actor lands on: "district" for supervisors, "mine" for a
+    prosecutor; anyone else has none (PermissionDenied)."""
+    if actor.has_role(Role.PROSECUTOR_GENERAL, Role.DISTRICT_PUBLIC_PROSECUTOR, Role.SUPERVISOR):
+        return "district"
+    if actor.has_role(Role.PROSECUTOR):
+        return "mine"
+    raise PermissionDenied(_("You do not have permission to do this."))

@@ -19,7 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from casefiles.deadline_lists import candidate_filter, live_deadlines
-from casefiles.hearings import Hearing, case_map, day_bounds, local_today, to_local, utcnow
+from casefiles.hearing_access import case_map
+from casefiles.hearings import Hearing, day_bounds, local_today, to_local, utcnow
 from casefiles.holidays import working_calendar
 from casefiles.models import Case
 from casefiles.schedule import default_rules

@@ -274,7 +274,8 @@ def seed_province(kernel: Kernel, cases: int = PROVINCE_CASES) -> ProvinceResult
     from casefiles.assignment import Posting, add_posting
     from casefiles.holidays import Holiday, NewHoliday, add_holiday, add_national_holidays
     from casefiles.models import Case
-    from casefiles.scale import COURTS, seed_scale
+    from casefiles.scale import seed_scale
+    from casefiles.scale_tables import COURTS
 
     store = kernel.store
     if store.count(Case) >= cases:

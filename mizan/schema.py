@@ -9,7 +9,8 @@ from mizan.storage import Model
 def all_models() -> list[type[Model]]:
     from casefiles.approvals import AppealApproval
     from casefiles.assignment import Posting
-    from casefiles.hearings import CalendarToken, Hearing
+    from casefiles.calendar_tokens import CalendarToken
+    from casefiles.hearings import Hearing
     from casefiles.holidays import Holiday
     from casefiles.matters import Matter
     from casefiles.models import Case, CaseDocument, DocumentPage

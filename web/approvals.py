@@ -17,11 +17,11 @@ from casefiles.approvals import (
     ApprovalNotFound,
     decide,
     get_approval,
-    limitation,
     propose_appeal,
 )
-from casefiles.holidays import working_calendar
 from casefiles.matters import FORUMS
+from casefiles.pages import appeal_limitation
+from casefiles.policy import may_act_on_step
 from casefiles.service import CaseError, CaseNotFound
 from mizan.i18n import lazy_gettext as _l
 from mizan.storage import StaleWriteError
@@ -80,9 +80,8 @@ def _load(approval_id: str):  # type: ignore[no-untyped-def]
 def show(approval_id: str):  # type: ignore[no-untyped-def]
     approval, case = _load(approval_id)
     who = actor()
-    role = approval.next_role
     form = None
-    if role is not None and who.has_role(role):
+    if may_act_on_step(who, approval.next_role):
         form = decision_form(approval.state, version=approval.version)
     return render_template(
         "approvals/show.html",
@@ -92,7 +91,7 @@ def show(approval_id: str):  # type: ignore[no-untyped-def]
         states=APPROVAL_STATES,
         action_labels=ACTION_LABELS,
         forums=FORUMS,
-        due=limitation(case, today(), working_calendar(kernel().store, today())),
+        due=appeal_limitation(kernel(), case, today()),
     )
 
 

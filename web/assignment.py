@@ -3,21 +3,23 @@ assignment suggestions on the case page."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
+from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
 from casefiles.assignment import add_posting, postings_of, remove_posting
+from casefiles.pages import filter_districts, postings_district, prosecutors
+from casefiles.policy import may_assign_cases
 from casefiles.service import CaseError
-from mizan.accounts.models import District, User
-from mizan.accounts.roles import Capability, Role
+from mizan.accounts.models import User
 from mizan.accounts.service import PermissionDenied
 from mizan.i18n import lazy_gettext as _l
 from mizan.storage import StaleWriteError
-from web.support import actor, flash_form_errors, kernel, requires
+from web.support import actor, flash_form_errors, kernel
 
 bp = Blueprint("assignment", __name__, url_prefix="/postings")
 
@@ -39,27 +41,27 @@ class RemoveForm(FlaskForm):
 
 
 def _district() -> str | None:
-    who = actor()
-    if who.has_role(Role.PROSECUTOR_GENERAL):
-        return (request.args.get("district") or "").strip().upper() or None
-    return who.district
+    return postings_district(actor(), (request.args.get("district") or "").strip().upper() or None)
 
 
 def _staff(district: str | None) -> list[User]:
-    flt: dict = {"roles": Role.PROSECUTOR.value, "active": True}
-    if district:
-        flt["district"] = district
-    return kernel().store.find(User, flt, sort=[("full_name", 1)])
+    return prosecutors(kernel(), district or None)
+
+
+def _check() -> None:
+    """Postings are kept by those who assign cases (else 403)."""
+    if not may_assign_cases(actor()):
+        abort(403)
 
 
 @bp.route("/")
-@requires(Capability.ASSIGN_CASE)
+@login_required
 def index():  # type: ignore[no-untyped-def]
+    _check()
     district = _district()
     staff = _staff(district)
     form = PostingForm()
     form.user_id.choices = [(u.id, u.full_name) for u in staff]
-    province = actor().has_role(Role.PROSECUTOR_GENERAL)
     return render_template(
         "assignment/postings.html",
         staff=staff,
@@ -67,13 +69,14 @@ def index():  # type: ignore[no-untyped-def]
         form=form,
         remove_form=RemoveForm(),
         district=district,
-        districts=kernel().store.find(District, {}, sort=[("name", 1)]) if province else [],
+        districts=filter_districts(kernel(), actor()),
     )
 
 
 @bp.route("/add", methods=["POST"])
-@requires(Capability.ASSIGN_CASE)
+@login_required
 def add():  # type: ignore[no-untyped-def]
+    _check()
     form = PostingForm()
     form.user_id.choices = [(u.id, u.full_name) for u in _staff(None)]
     if not form.validate_on_submit():
@@ -91,8 +94,9 @@ def add():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/<posting_id>/remove", methods=["POST"])
-@requires(Capability.ASSIGN_CASE)
+@login_required
 def remove(posting_id: str):  # type: ignore[no-untyped-def]
+    _check()
     form = RemoveForm()
     if not form.validate_on_submit():
         flash_form_errors(form)

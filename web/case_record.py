@@ -12,18 +12,11 @@ from wtforms.validators import InputRequired, Length, Optional
 from casefiles.approvals import (
     APPEAL_FORUMS,
     APPROVAL_STATES,
-    approvals_for_case,
-    can_propose,
-    limitation,
 )
-from casefiles.holidays import working_calendar
-from casefiles.matters import FORUMS, MATTER_KINDS, MATTER_STATES, matters_for_case
+from casefiles.matters import FORUMS, MATTER_KINDS, MATTER_STATES
 from casefiles.models import Case
-from casefiles.notes import MAX_NOTE, notes_for_case
-from casefiles.policy import can_edit_case, can_read_privileged
-from casefiles.timeline import case_timeline
-from mizan.accounts.models import User
-from mizan.accounts.roles import Role
+from casefiles.notes import MAX_NOTE
+from casefiles.pages import case_record, prosecutors
 from mizan.i18n import lazy_gettext as _l
 from web.support import actor, kernel
 
@@ -70,11 +63,7 @@ class ProposeForm(FlaskForm):
 
 
 def prosecutor_choices(district: str) -> list[tuple[str, str]]:
-    users = kernel().store.find(
-        User,
-        {"roles": Role.PROSECUTOR, "active": True, "district": district},
-        sort=[("full_name", 1)],
-    )
+    users = prosecutors(kernel(), district)
     return [("", _("— none —"))] + [(u.id, u.full_name) for u in users]
 
 
@@ -101,29 +90,22 @@ def timeline_limit() -> int:
 
 def case_record_context(case: Case, today) -> dict[str, object]:  # type: ignore[no-untyped-def]
     """Everything the included partials need; privileged notes only for their readers."""
-    from casefiles.hearings import people
-
-    who = actor()
-    editable = can_edit_case(who, case)
-    matters = matters_for_case(kernel(), case)
-    approvals = approvals_for_case(kernel(), case)
-    timeline = case_timeline(kernel(), who, case, today)
+    record = case_record(kernel(), actor(), case, today)
     limit = timeline_limit()
-    ids = {m.lead_prosecutor for m in matters if m.lead_prosecutor}
     return {
-        "case_notes": notes_for_case(kernel(), who, case),
-        "note_form": NoteForm(prefix="note") if editable else None,
-        "may_write_privileged": editable and can_read_privileged(who, case),
-        "matters": matters,
-        "matter_form": matter_form(case) if editable else None,
+        "case_notes": record.notes,
+        "note_form": NoteForm(prefix="note") if record.editable else None,
+        "may_write_privileged": record.may_write_privileged,
+        "matters": record.matters,
+        "matter_form": matter_form(case) if record.editable else None,
         "matter_kinds": MATTER_KINDS,
         "matter_states": MATTER_STATES,
-        "matter_people": people(kernel().store, ids),
-        "approvals": approvals,
+        "matter_people": record.matter_people,
+        "approvals": record.approvals,
         "approval_states": APPROVAL_STATES,
-        "propose_form": propose_form() if can_propose(who, case) else None,
-        "appeal_limitation": limitation(case, today, working_calendar(kernel().store, today)),
-        "timeline": timeline[:limit],
-        "timeline_more": len(timeline) > limit,
+        "propose_form": propose_form() if record.may_propose else None,
+        "appeal_limitation": record.appeal_limitation,
+        "timeline": record.timeline[:limit],
+        "timeline_more": len(record.timeline) > limit,
         "timeline_next": limit + TIMELINE_STEP,
     }

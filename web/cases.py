@@ -20,12 +20,9 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from casefiles.assignment import suggest
-from casefiles.holidays import working_calendar
-from casefiles.models import CASE_LABELS, CASE_STATES, Case, CaseDocument
-from casefiles.parties import repeat_accused, sees_protected_identities
-from casefiles.policy import can_edit_case
-from casefiles.schedule import case_deadlines
+from casefiles.models import CASE_LABELS, CASE_STATES, Case
+from casefiles.pages import case_page, new_case_districts
+from casefiles.policy import may_assign_cases, may_create_cases
 from casefiles.scrutiny import checklist
 from casefiles.service import (
     CaseError,
@@ -38,11 +35,8 @@ from casefiles.service import (
     list_cases,
 )
 from casefiles.workflow import CANCELLATION_CLASSES, OUTCOMES, allowed_from
-from mizan.accounts.models import District, User
-from mizan.accounts.roles import Capability, Role, capabilities_of
 from mizan.accounts.service import PermissionDenied
 from mizan.i18n import lazy_gettext as _l
-from mizan.jobs import Job
 from web.admin import MultiCheckboxField
 from web.documents import LANG_CHOICES, UploadForm
 from web.support import (
@@ -52,7 +46,6 @@ from web.support import (
     flash_form_errors,
     kernel,
     page_arg,
-    requires,
 )
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -146,15 +139,14 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@requires(Capability.CREATE_CASE)
+@login_required
 def new():  # type: ignore[no-untyped-def]
     who = actor()
+    if not may_create_cases(who):
+        abort(403)
     form = CaseForm()
     form.labels.choices = [(key, str(label)) for key, label in CASE_LABELS.items()]
-    flt = {} if who.has_role(Role.PROSECUTOR_GENERAL) else {"code": who.district or ""}
-    form.district.choices = [
-        (d.code, d.name) for d in kernel().store.find(District, flt, sort=[("name", 1)])
-    ]
+    form.district.choices = [(d.code, d.name) for d in new_case_districts(kernel(), who)]
     if form.validate_on_submit():
         try:
             case = create_case(
@@ -208,20 +200,15 @@ def render_case(case_id: str, *, reveal: bool = False):  # type: ignore[no-untyp
         case = get_case(kernel(), who, case_id)
     except CaseNotFound:
         abort(404)
-    store = kernel().store
-    documents = store.find(CaseDocument, {"case_id": case.id}, sort=[("uploaded_at", -1)])
-    jobs = {j.id: j for j in store.find(Job, {"case_id": case.id})}
-    names = {u.id: u.full_name for u in store.find(User, {"_id": {"$in": case.prosecutors}})}
+    page = case_page(kernel(), who, case, today())
     assign_form = None
-    suggestions = []
-    if Capability.ASSIGN_CASE in capabilities_of(who.roles):
+    if page.may_assign:
         assign_form = _assign_form(case)
         assign_form.lead.data = case.lead_prosecutor or ""
         assign_form.assisting.data = list(case.assisting)
         assign_form.version.data = str(case.version)
-        suggestions = suggest(kernel(), who, case)
     stage_form = None
-    if can_edit_case(who, case) and allowed_from(case.state):
+    if page.can_edit and allowed_from(case.state):
         stage_form = _stage_form(case)
         stage_form.version.data = str(case.version)
     upload_form = UploadForm()
@@ -230,57 +217,40 @@ def render_case(case_id: str, *, reveal: bool = False):  # type: ignore[no-untyp
     return render_template(
         "cases/show.html",
         case=case,
-        documents=documents,
-        jobs=jobs,
-        names=names,
+        documents=page.documents,
+        jobs=page.jobs,
+        names=page.names,
         upload_form=upload_form,
         stage_form=stage_form,
-        deadlines=case_deadlines(case, today(), calendar=working_calendar(store, today())),
+        deadlines=page.deadlines,
         outcomes=OUTCOMES,
         ocr=current_app.extensions["ocr_status"],
         incident=case.fir.incident_at,  # Pakistan time, as written in the FIR
-        can_edit=can_edit_case(who, case),
+        can_edit=page.can_edit,
         assign_form=assign_form,
-        suggestions=suggestions,
-        assignment_names={
-            u.id: u.full_name
-            for u in store.find(
-                User,
-                {
-                    "_id": {
-                        "$in": sorted(
-                            {i for a in case.assignments for i in (a.lead, a.lead_before) if i}
-                            | {
-                                i
-                                for a in case.assignments
-                                for i in a.assisting + a.assisting_before
-                            }
-                        )
-                    }
-                },
-            )
-        },
+        suggestions=page.suggestions,
+        assignment_names=page.assignment_names,
         offences_form=OffencesForm(
             text="; ".join(o.canonical for o in case.offences), version=str(case.version)
         ),
         party_form=prepare_party_form(PartyForm(version=str(case.version))),
-        show_identities=reveal or sees_protected_identities(who, case),
-        can_break_glass=who.has_role(Role.PROSECUTOR_GENERAL, Role.DISTRICT_PUBLIC_PROSECUTOR),
-        repeat=repeat_accused(kernel(), who, case),
+        show_identities=reveal or page.shows_identities,
+        can_break_glass=page.may_break_glass,
+        repeat=page.repeat,
         checklist=checklist(),
         **case_panel_context(case),
         **case_record_context(case, today()),
-        can_scrutinise=case.state == "REPORT_UNDER_SCRUTINY"
-        and who.has_role(Role.PROSECUTOR, Role.DISTRICT_PUBLIC_PROSECUTOR, Role.PROSECUTOR_GENERAL)
-        and can_edit_case(who, case),
+        can_scrutinise=page.may_scrutinise,
         library_collections=collections_for_case(kernel(), who, case),
     )
 
 
 @bp.route("/<case_id>/assign", methods=["POST"])
-@requires(Capability.ASSIGN_CASE)
+@login_required
 def assign_view(case_id: str):  # type: ignore[no-untyped-def]
     who = actor()
+    if not may_assign_cases(who):
+        abort(403)
     try:
         case = get_case(kernel(), who, case_id)
     except CaseNotFound:

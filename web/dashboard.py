@@ -17,9 +17,8 @@ from flask_babel import format_date, format_number, format_percent, get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from casefiles.pages import filter_districts
 from casefiles.reports import Dashboard, can_view_dashboard, dashboard
-from mizan.accounts.models import District
-from mizan.accounts.roles import Role
 from mizan.accounts.service import PermissionDenied
 from web.cases import today
 from web.support import actor, kernel
@@ -255,8 +254,7 @@ def index():  # type: ignore[no-untyped-def]
         abort(403)
     locale = get_locale()
     rtl = bool(locale and locale.character_order == "right-to-left")
-    province = who.has_role("system", Role.PROSECUTOR_GENERAL)
-    districts = kernel().store.find(District, {}, sort=[("name", 1)]) if province else []
+    districts = filter_districts(kernel(), who)
     return render_template(
         "dashboard/index.html",
         board=board,

@@ -7,8 +7,9 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from casefiles.deadline_lists import SORTS, STATUSES, deadline_list
-from mizan.accounts.models import District, User
-from mizan.accounts.roles import Role
+from casefiles.pages import filter_districts, postings_district
+from casefiles.pages import prosecutors as staff
+from casefiles.policy import deadline_scope
 from mizan.accounts.service import PermissionDenied
 from web.cases import today
 from web.support import Pagination, actor, kernel, page_arg
@@ -31,12 +32,11 @@ def _args() -> dict:
 @login_required
 def index():  # type: ignore[no-untyped-def]
     """Prosecutors land on their own list; supervisors on their district's."""
-    who = actor()
-    if who.has_role(Role.PROSECUTOR_GENERAL, Role.DISTRICT_PUBLIC_PROSECUTOR, Role.SUPERVISOR):
-        return redirect(url_for("deadlines.district"))
-    if who.has_role(Role.PROSECUTOR):
-        return redirect(url_for("deadlines.mine"))
-    abort(403)
+    try:
+        scope = deadline_scope(actor())
+    except PermissionDenied:
+        abort(403)
+    return redirect(url_for(f"deadlines.{scope}"))
 
 
 @bp.route("/mine")
@@ -78,14 +78,8 @@ def district():  # type: ignore[no-untyped-def]
         )
     except PermissionDenied:
         abort(403)
-    store = kernel().store
-    province = who.has_role(Role.PROSECUTOR_GENERAL)
-    districts = store.find(District, {}, sort=[("name", 1)]) if province else []
-    staff_district = chosen if province else who.district
-    staff_filter: dict = {"roles": Role.PROSECUTOR.value, "active": True}
-    if staff_district:
-        staff_filter["district"] = staff_district
-    prosecutors = store.find(User, staff_filter, sort=[("full_name", 1)])
+    districts = filter_districts(kernel(), who)
+    prosecutors = staff(kernel(), postings_district(who, chosen) or None)
     return render_template(
         "deadlines/index.html",
         result=result,

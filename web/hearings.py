@@ -28,38 +28,35 @@ from wtforms import BooleanField, DateField, HiddenField, SelectField, StringFie
 from wtforms.fields import TimeField
 from wtforms.validators import InputRequired, Length, Optional
 
+from casefiles.calendar_tokens import calendar_token, issue_calendar_token, user_for_token
+from casefiles.hearing_access import get_hearing
+from casefiles.hearing_calendars import calendar, cause_list, courts_on, known_courts, reminders
+from casefiles.hearing_clashes import HearingClash
+from casefiles.hearing_service import record_outcome, schedule_hearing
 from casefiles.hearings import (
     ADJOURNMENT_REASONS,
     OUTCOMES,
     PURPOSES,
     Hearing,
-    HearingClash,
     HearingError,
     HearingNotFound,
     NewHearing,
-    calendar,
-    calendar_token,
-    case_map,
-    cause_list,
-    courts_on,
-    get_hearing,
-    issue_calendar_token,
-    known_courts,
     local_moment,
     local_today,
-    people,
-    record_outcome,
-    reminders,
-    schedule_hearing,
-    user_for_token,
     utcnow,
 )
 from casefiles.ical import hearings_calendar
 from casefiles.models import Case
-from casefiles.policy import can_edit_case
+from casefiles.pages import (
+    case_hearings,
+    case_references,
+    hearing_context,
+    hearing_neighbours,
+    names_of,
+    prosecutors_for,
+)
+from casefiles.policy import can_edit_case, own_prosecutor_id
 from casefiles.service import CaseNotFound, get_case
-from mizan.accounts.models import User
-from mizan.accounts.roles import Role
 from mizan.accounts.service import PermissionDenied, actor_for
 from mizan.actor import Actor
 from mizan.storage import StaleWriteError
@@ -141,13 +138,12 @@ def outcome_form(**kwargs: object) -> OutcomeForm:
 
 def case_panel_context(case: Case) -> dict[str, object]:
     """What ``hearings/_case_panel.html`` needs besides ``case`` (for the case page)."""
-    who = actor()
-    hearings = kernel().store.find(Hearing, {"case_id": case.id}, sort=[("starts_at", 1)])
-    form = schedule_form(formdata=None, back="case") if can_edit_case(who, case) else None
+    panel = case_hearings(kernel(), actor(), case)
+    form = schedule_form(formdata=None, back="case") if panel.can_schedule else None
     return {
-        "hearings": hearings,
+        "hearings": panel.hearings,
         "hearing_form": form,
-        "hearing_courts": known_courts(kernel(), who) if form else [],
+        "hearing_courts": panel.courts,
     }
 
 
@@ -180,20 +176,11 @@ def _month_arg(default: dt.date) -> dt.date:
 
 def _context(hearings: Iterable[Hearing]) -> dict[str, object]:
     """Cases (for references and links) and prosecutor names of some hearings."""
-    hearings = list(hearings)
-    store = kernel().store
-    return {
-        "cases": case_map(store, hearings),
-        "names": people(store, {pid for h in hearings for pid in h.prosecutor_ids}),
-    }
+    return hearing_context(kernel(), list(hearings))
 
 
 def _prosecutor_choices(who: Actor) -> list[tuple[str, str]]:
-    flt: dict[str, object] = {"roles": Role.PROSECUTOR, "active": True}
-    if not who.has_role(Role.PROSECUTOR_GENERAL, "system"):
-        flt["district"] = who.district or ""
-    users = kernel().store.find(User, flt, sort=[("full_name", 1)])
-    return [(u.id, u.full_name) for u in users]
+    return [(u.id, u.full_name) for u in prosecutors_for(kernel(), who)]
 
 
 def _back_to(case: Case, back: str | None, anchor: str = "hearings"):  # type: ignore[no-untyped-def]
@@ -222,7 +209,7 @@ def index():  # type: ignore[no-untyped-def]
     who = actor()
     today = local_today()
     view = "month" if request.args.get("view") == "month" else "week"
-    own = who.user_id if who.has_role(Role.PROSECUTOR) else ""
+    own = own_prosecutor_id(who) or ""
     prosecutor = request.args.get("prosecutor", own)
     court = " ".join(request.args.get("court", "").split())
     if view == "month":
@@ -302,14 +289,14 @@ def stylesheet():  # type: ignore[no-untyped-def]
 @login_required
 def for_case(case_id: str):  # type: ignore[no-untyped-def]
     case = _case_or_404(case_id)
-    hearings = kernel().store.find(Hearing, {"case_id": case.id}, sort=[("starts_at", 1)])
-    form = schedule_form(formdata=None) if can_edit_case(actor(), case) else None
+    panel = case_hearings(kernel(), actor(), case)
+    form = schedule_form(formdata=None) if panel.can_schedule else None
     return render_template(
         "hearings/case.html",
         case=case,
-        hearings=hearings,
+        hearings=panel.hearings,
         hearing_form=form,
-        hearing_courts=known_courts(kernel(), actor()) if form else [],
+        hearing_courts=panel.courts,
     )
 
 
@@ -375,11 +362,7 @@ def _hearing_or_404(hearing_id: str) -> tuple[Hearing, Case]:
 
 
 def _render_hearing(hearing: Hearing, case: Case, form: OutcomeForm | None, clash=None, status=200):  # type: ignore[no-untyped-def]
-    store = kernel().store
-    previous, following = (
-        store.find_one(Hearing, {"_id": i}) if i else None
-        for i in (hearing.previous_hearing_id, hearing.next_hearing_id)
-    )
+    previous, following = hearing_neighbours(kernel(), hearing)
     return render_template(
         "hearings/show.html",
         hearing=hearing,
@@ -388,7 +371,7 @@ def _render_hearing(hearing: Hearing, case: Case, form: OutcomeForm | None, clas
         clash=clash,
         previous=previous,
         following=following,
-        names=people(store, [*hearing.prosecutor_ids, hearing.created_by or ""]),
+        names=names_of(kernel(), [*hearing.prosecutor_ids, hearing.created_by or ""]),
     ), status
 
 
@@ -469,9 +452,9 @@ def feed(token: str):  # type: ignore[no-untyped-def]
         abort(404)
     who = actor_for(user, client_address(), "ical")
     start = local_today() - FEED_PAST
-    own = user.id if who.has_role(Role.PROSECUTOR) else None
+    own = own_prosecutor_id(who)
     hearings = calendar(kernel(), who, start=start, days=FEED_DAYS, prosecutor_id=own)
-    refs = {cid: c.reference for cid, c in case_map(kernel().store, hearings).items()}
+    refs = case_references(kernel(), hearings)
     body = hearings_calendar(
         hearings,
         refs,

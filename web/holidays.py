@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
+from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange
@@ -19,17 +20,15 @@ from casefiles.holidays import (
     NewHoliday,
     add_holiday,
     add_national_holidays,
-    holidays_of,
     remove_holiday,
-    working_calendar,
-    years_entered,
 )
-from mizan.accounts.roles import Capability
+from casefiles.pages import holiday_year
+from casefiles.policy import may_manage_holidays
 from mizan.accounts.service import PermissionDenied
 from mizan.i18n import lazy_gettext as _l
 from mizan.storage import StaleWriteError
 from web.cases import today
-from web.support import actor, flash_form_errors, kernel, requires
+from web.support import actor, flash_form_errors, kernel
 
 bp = Blueprint("holidays", __name__, url_prefix="/admin/holidays")
 
@@ -60,6 +59,12 @@ class RemoveForm(FlaskForm):
     version = HiddenField()
 
 
+def _check() -> None:
+    """The working calendar is kept by administrators (else 403)."""
+    if not may_manage_holidays(actor()):
+        abort(403)
+
+
 def _holiday_form() -> HolidayForm:
     form = HolidayForm(prefix="holiday")
     form.kind.choices = [(k, str(v)) for k, v in HOLIDAY_KINDS.items()]
@@ -75,20 +80,20 @@ def _year() -> int:
 
 
 @bp.route("/")
-@requires(Capability.MANAGE_USERS)
+@login_required
 def index():  # type: ignore[no-untyped-def]
+    _check()
     year = _year()
     form = _holiday_form()
     if not form.day.data:
         form.day.data = today() if year == today().year else dt.date(year, 1, 1)
-    entries = holidays_of(kernel().store, year)
-    calendar = working_calendar(kernel().store, today())
-    effective = calendar.holidays_in(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    page = holiday_year(kernel(), year, today())
+    effective = page.calendar.holidays_in(dt.date(year, 1, 1), dt.date(year, 12, 31))
     return render_template(
         "admin/holidays.html",
         year=year,
-        years=sorted({*years_entered(kernel().store), today().year, today().year + 1}),
-        entries=entries,
+        years=page.years,
+        entries=page.entries,
         effective=effective,
         form=form,
         year_form=YearForm(prefix="national", year=year),
@@ -98,8 +103,9 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/add", methods=["POST"])
-@requires(Capability.MANAGE_USERS)
+@login_required
 def add():  # type: ignore[no-untyped-def]
+    _check()
     form = _holiday_form()
     year = form.day.data.year if form.day.data else today().year
     if not form.validate_on_submit():
@@ -121,8 +127,9 @@ def add():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/national", methods=["POST"])
-@requires(Capability.MANAGE_USERS)
+@login_required
 def national():  # type: ignore[no-untyped-def]
+    _check()
     form = YearForm(prefix="national")
     if not form.validate_on_submit():
         flash_form_errors(form)
@@ -137,8 +144,9 @@ def national():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/<holiday_id>/remove", methods=["POST"])
-@requires(Capability.MANAGE_USERS)
+@login_required
 def remove(holiday_id: str):  # type: ignore[no-untyped-def]
+    _check()
     form = RemoveForm()
     year = _year()
     if not form.validate_on_submit():

@@ -10,9 +10,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from casefiles.hearings import Hearing, known_courts, people
-from casefiles.holidays import working_calendar
-from casefiles.matter_lists import SHOWS, SORTS, matter_clocks, my_matters
+from casefiles.hearing_calendars import known_courts
+from casefiles.matter_lists import SHOWS, SORTS, my_matters
 from casefiles.matters import (
     FORUMS,
     MATTER_KINDS,
@@ -32,6 +31,7 @@ from casefiles.matters import (
     withdraw_matter,
 )
 from casefiles.models import Case
+from casefiles.pages import matter_deadlines, matter_hearings, names_of
 from casefiles.policy import can_edit_case, can_edit_matter, can_view_case
 from casefiles.schedule import CaseDeadline
 from casefiles.service import CaseError, CaseNotFound, get_case
@@ -147,13 +147,12 @@ def show(matter_id: str):  # type: ignore[no-untyped-def]
     matter, case = _load(matter_id)
     who = actor()
     editable = can_edit_matter(who, case, matter.lead_prosecutor)
-    store = kernel().store
-    hearings = store.find(Hearing, {"matter_id": matter.id}, sort=[("starts_at", 1)])
+    hearings = matter_hearings(kernel(), matter)
     hearing_form = None
     if editable and can_edit_case(who, case) and matter.state == "pending":
         hearing_form = schedule_form(formdata=None, back=f"matter:{matter.id}")
         hearing_form.matter_id.data = matter.id
-    names = people(store, [matter.lead_prosecutor] if matter.lead_prosecutor else [])
+    names = names_of(kernel(), [matter.lead_prosecutor] if matter.lead_prosecutor else [])
     siblings = matters_for_case(kernel(), case)
     assign_form = None
     if can_edit_case(who, case):
@@ -183,7 +182,7 @@ def show(matter_id: str):  # type: ignore[no-untyped-def]
 
 
 def _deadlines(matter: Matter, case: Case, siblings: list[Matter]) -> list[CaseDeadline]:
-    return matter_clocks(matter, case, siblings, today(), working_calendar(kernel().store, today()))
+    return matter_deadlines(kernel(), matter, case, siblings, today())
 
 
 def _matter_action(matter_id: str, action, success: str):  # type: ignore[no-untyped-def]

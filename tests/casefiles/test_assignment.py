@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 
 from casefiles.assignment import add_posting, remove_posting, suggest
-from casefiles.hearings import NewHearing, local_moment, local_today, schedule_hearing
+from casefiles.hearing_service import schedule_hearing
+from casefiles.hearings import NewHearing, local_moment, local_today
 from casefiles.models import Case
 from casefiles.parties import PartyInput, add_party, set_offences
 from casefiles.service import CaseError, NewCase, assign, create_case

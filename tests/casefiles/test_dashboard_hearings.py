@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from casefiles import reports
-from casefiles.hearings import NewHearing, local_moment, local_today, schedule_hearing
+from casefiles.hearing_service import schedule_hearing
+from casefiles.hearings import NewHearing, local_moment, local_today
 from casefiles.models import Case
 from mizan.accounts.models import User
 from mizan.accounts.service import actor_for

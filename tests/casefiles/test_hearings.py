@@ -8,24 +8,18 @@ import re
 
 import pytest
 
+from casefiles.calendar_tokens import CalendarToken, issue_calendar_token, user_for_token
+from casefiles.hearing_access import hearings_for_case
+from casefiles.hearing_calendars import calendar, cause_list, courts_on, reminders
+from casefiles.hearing_clashes import HearingClash
+from casefiles.hearing_service import record_outcome, schedule_hearing
 from casefiles.hearings import (
-    CalendarToken,
     Hearing,
-    HearingClash,
     HearingError,
     NewHearing,
-    calendar,
-    cause_list,
-    courts_on,
-    hearings_for_case,
-    issue_calendar_token,
     local_moment,
     local_today,
-    record_outcome,
-    reminders,
-    schedule_hearing,
     to_local,
-    user_for_token,
 )
 from casefiles.ical import escape_text, fold, hearings_calendar
 from casefiles.models import Case

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from casefiles.hearings import NewHearing, local_moment, local_today, schedule_hearing
+from casefiles.hearing_service import schedule_hearing
+from casefiles.hearings import NewHearing, local_moment, local_today
 from casefiles.holidays import NewHoliday, add_holiday, working_calendar
 from casefiles.matters import (
     MatterError,

@@ -13,7 +13,8 @@ import pytest
 from argon2 import PasswordHasher
 
 from casefiles.models import Case
-from casefiles.scale import DISTRICT_WEIGHTS, ScaleError, seed_scale
+from casefiles.scale import ScaleError, seed_scale
+from casefiles.scale_tables import DISTRICT_WEIGHTS
 from casefiles.workflow import check_transition
 from mizan.accounts.models import User
 from mizan.audit import AuditEntry, verify

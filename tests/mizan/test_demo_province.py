@@ -10,7 +10,7 @@ from casefiles.hearings import Hearing, local_today, to_local
 from casefiles.holidays import Holiday
 from casefiles.matters import Matter
 from casefiles.models import Case
-from casefiles.scale import COURT_STAGES
+from casefiles.scale_tables import COURT_STAGES
 from mizan.demo import seed_demo_details, seed_demo_matters, seed_province
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from casefiles.hearings import NewHearing, local_moment, local_today, schedule_hearing
+from casefiles.hearing_service import schedule_hearing
+from casefiles.hearings import NewHearing, local_moment, local_today
 from casefiles.models import Case
 from mizan.actor import SYSTEM
 from tests.mizan.test_cli import run

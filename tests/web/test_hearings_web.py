@@ -8,13 +8,8 @@ import re
 
 from flask import render_template
 
-from casefiles.hearings import (
-    Hearing,
-    NewHearing,
-    local_moment,
-    local_today,
-    schedule_hearing,
-)
+from casefiles.hearing_service import schedule_hearing
+from casefiles.hearings import Hearing, NewHearing, local_moment, local_today
 from casefiles.models import Case
 from mizan.accounts.models import User
 from mizan.accounts.service import actor_for

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from casefiles.hearings import NewHearing, local_moment, local_today, schedule_hearing
+from casefiles.hearing_service import schedule_hearing
+from casefiles.hearings import NewHearing, local_moment, local_today
 from casefiles.holidays import working_calendar
 from casefiles.matters import MatterInput, create_matter, decide_matter, withdraw_matter
 from mizan.accounts.models import User
