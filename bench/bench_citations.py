@@ -27,8 +27,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from casefiles.acts import act_codes
-from library.citations import Citation, find_citations
+from legaltext.act_names import act_codes
+from legaltext.law_reports import Citation, find_citations
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "data" / "citations_bhc_annotated.jsonl"

@@ -23,7 +23,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from casefiles.case_numbers import CaseNumberError, parse_case_number
 from casefiles.hearings import (
     MAX_AHEAD,
     PURPOSES,
@@ -36,6 +35,7 @@ from casefiles.hearings import (
     utcnow,
 )
 from casefiles.models import Case, CourtCaseRef
+from legaltext.case_numbers import CaseNumberError, parse_case_number
 from mizan.actor import Actor
 from mizan.events import DomainEvent
 from mizan.kernel import Kernel

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 import mongoengine as me
 
 from casefiles.calendar import WorkingCalendar
-from casefiles.case_numbers import CaseNumberError, parse_case_number
 from casefiles.deadlines import Deadline, status
 from casefiles.models import Case
 from casefiles.policy import can_edit_matter, can_view_matter
 from casefiles.schedule import CaseDeadline, default_rules
 from casefiles.service import CaseError, check_prosecutors, get_case, now
+from legaltext.case_numbers import CaseNumberError, parse_case_number
 from mizan.accounts.service import PermissionDenied
 from mizan.actor import Actor
 from mizan.events import DomainEvent

@@ -17,8 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from casefiles.models import Case, Party
-from casefiles.names import name_key, normalise_cnic
 from casefiles.policy import visible_cases_filter
+from legaltext.person_names import name_key, normalise_cnic
 from mizan.actor import Actor
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel

@@ -29,8 +29,8 @@ from functools import cache
 
 from casefiles.hearings import Hearing, court_key
 from casefiles.models import CASE_STATES, Case, CourtCaseRef, FirRef, Offence, Party, StageChange
-from casefiles.names import name_key
-from casefiles.offences import parse_section_refs
+from legaltext.person_names import name_key
+from legaltext.section_refs import parse_section_refs
 from mizan.accounts.models import District, User
 from mizan.accounts.roles import Role
 from mizan.accounts.service import create_user

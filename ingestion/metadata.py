@@ -19,11 +19,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from casefiles.case_numbers import find_case_numbers
-from casefiles.offences import find_section_refs
 from ingestion.ocr import Word
 from ingestion.wordboxes import word_spans
-from library.citations import find_citations
+from legaltext.case_numbers import find_case_numbers
+from legaltext.law_reports import find_citations
+from legaltext.section_refs import find_section_refs
 
 __all__ = [
     "FIELDS",

@@ -36,7 +36,7 @@ import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
-from casefiles.names import VARIANTS
+from legaltext.person_names import VARIANTS
 
 __all__ = ["MAX_TOKEN_CHARS", "Token", "folded_from", "normalize_text", "terms", "tokenize"]
 

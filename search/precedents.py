@@ -21,10 +21,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from casefiles.models import Case
-from casefiles.names import name_key
-from casefiles.offences import SectionRef, find_section_refs
 from casefiles.policy import search_principals
 from casefiles.service import get_case
+from legaltext.person_names import name_key
+from legaltext.section_refs import SectionRef, find_section_refs
 from mizan.accounts.roles import Capability
 from mizan.accounts.service import require
 from mizan.actor import Actor

@@ -15,8 +15,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from casefiles.acts import act_regex
-from casefiles.offences import (
+from legaltext.act_names import act_regex
+from legaltext.section_refs import (
     SectionRef,
     SectionRefError,
     find_section_refs,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from library.citations import Citation, canonical_citation, cited_after, find_citations
+from legaltext.law_reports import Citation, canonical_citation, cited_after, find_citations
 
 
 def canon(text: str, **kw: bool) -> list[str]:

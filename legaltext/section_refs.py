@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from casefiles.acts import ACTS, act_codes, act_lookahead, act_regex, match_act, resolve_act
+from legaltext.act_names import ACTS, act_codes, act_lookahead, act_regex, match_act, resolve_act
 
 __all__ = [
     "FoundRef",
