@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import cast
 
 from legaltext.section_refs import find_cross_references
 from legaltext.statute_amendments import (
@@ -365,7 +366,7 @@ def parse_act(text: str, *, code: str = "", title: str = "") -> Act:
     section_events = [(j, e) for j, e in enumerate(events)]
     for j, (i, kind, payload) in section_events:
         if kind == "chapter":
-            num, ctitle = payload  # type: ignore[misc]
+            num, ctitle = cast("tuple[str, str]", payload)
             chapter = Chapter(num, _clean_title(ctitle))
             chapters.append(chapter)
             awaiting_title = not chapter.title
@@ -378,7 +379,7 @@ def parse_act(text: str, *, code: str = "", title: str = "") -> Act:
             elif j > 0:
                 group = re.sub(r"^Section\s+(?=Of\b)", "", str(payload))
             continue
-        head: _Head = payload  # type: ignore[assignment]
+        head = cast(_Head, payload)
         awaiting_title = False
         body_start = i + 1
         body_end = next(
