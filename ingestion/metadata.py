@@ -7,9 +7,9 @@ confidence is flagged, so the review screen asks the clerk to compare it with th
 before it can be used (domain notes, section 6: "have staff key and verify FIR number,
 sections, names and dates").
 
-The readers reuse the domain parsers (``casefiles.offences`` for act-aware sections,
-``casefiles.case_numbers`` for court numbers, ``casefiles.names`` for parentage, and
-``library.citations`` for law reports); the FIR number, police station, district, dates and
+The readers reuse the legal-text parsers (``legaltext.section_refs`` for act-aware sections,
+``legaltext.case_numbers`` for court numbers, ``legaltext.person_names`` for parentage, and
+``legaltext.law_reports`` for law reports); the FIR number, police station, district, dates and
 names are read from the labels FIR forms and police reports use, in English and Urdu.
 """
 

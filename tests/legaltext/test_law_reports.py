@@ -194,7 +194,7 @@ def test_a_list_of_citations_is_split() -> None:
     assert all(text[c.start : c.end] == c.raw for c in found)
 
 
-# --- statutes (through casefiles.offences) -------------------------------------------------------
+# --- statutes (through legaltext.section_refs) ---------------------------------------------------
 
 
 @pytest.mark.parametrize(
