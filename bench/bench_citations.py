@@ -6,8 +6,8 @@ extractor was first run and then used to improve it, 20 annotated afterwards and
 how they were sampled is in ``tests/data/README.md``. Each paragraph is run through
 ``find_citations`` on its own; an extracted citation is correct when a gold citation of the
 same kind and canonical form overlaps it. Statute figures are given for every act the
-annotator saw and for the acts the registry (``casefiles.acts``) knows, since an unknown act
-cannot be recognised by design.
+annotator saw and for the acts the registry (``legaltext.act_names``) knows, since an unknown
+act cannot be recognised by design.
 
 Speed: ``find_citations`` over the first ``--docs`` judgments, against a baseline measured in
 the same run: one pass of a single naive "year word page" regex (what a first attempt would
@@ -27,8 +27,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from casefiles.acts import act_codes
-from library.citations import Citation, find_citations
+from legaltext.act_names import act_codes
+from legaltext.law_reports import Citation, find_citations
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "data" / "citations_bhc_annotated.jsonl"

@@ -33,7 +33,7 @@ def main() -> int:
         return 0
     ppc, jsonl = data / "pakistan" / "ppc.md", data / "pakistan" / "bhc_judgments.jsonl"
 
-    from library.acts import import_act_text
+    from library.act_import import import_act_text
     from library.importers import import_judgments_jsonl
     from library.indexing import judgment_passages
     from library.models import Judgment

@@ -24,9 +24,9 @@ import mongoengine as me
 from casefiles.hearing_clashes import find_clashes
 from casefiles.hearings import Hearing, court_key, utcnow
 from casefiles.models import PARTY_ROLES, Case
-from casefiles.names import name_key
 from casefiles.reports import PENDING_STATES
 from casefiles.service import CaseError, check_prosecutors
+from legaltext.person_names import name_key
 from mizan.accounts.models import User
 from mizan.accounts.roles import Capability, Role
 from mizan.accounts.service import PermissionDenied, require

@@ -2,7 +2,7 @@
 
 A cause list says: on this date, in this court, these cases are called. Each row
 is matched to a Mizan case by the number the court gave it ("Sessions Case No.
-338 of 2023", read strictly by ``casefiles.case_numbers``); the first time a
+338 of 2023", read strictly by ``legaltext.case_numbers``); the first time a
 court lists a case it may not know that number yet on our side, so a row may
 also carry the FIR (district, police station, number, year), and the court's
 number is then recorded on the case for later lists.
@@ -23,7 +23,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from casefiles.case_numbers import CaseNumberError, parse_case_number
 from casefiles.hearing_clashes import find_clashes
 from casefiles.hearings import (
     MAX_AHEAD,
@@ -36,6 +35,7 @@ from casefiles.hearings import (
     utcnow,
 )
 from casefiles.models import Case, CourtCaseRef
+from legaltext.case_numbers import CaseNumberError, parse_case_number
 from mizan.actor import Actor
 from mizan.events import DomainEvent
 from mizan.kernel import Kernel

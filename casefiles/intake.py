@@ -15,9 +15,9 @@ from typing import Any
 
 from casefiles.hearings import PKT
 from casefiles.models import CASE_LABELS, Case, Challan, FirRef, Offence, StageChange
-from casefiles.offences import SectionRefError, parse_section_refs
 from casefiles.parties import PartyInput, build_party
 from casefiles.service import CaseError, insert_case, now
+from legaltext.section_refs import SectionRefError, parse_section_refs
 from mizan.actor import Actor
 from mizan.events import DomainEvent
 from mizan.kernel import Kernel

@@ -4,7 +4,7 @@ limitation clock (domain notes: "bail, transfer, appeal and confirmation are lin
 child cases").
 
 A matter is seen wherever its parent case is seen, and by its own prosecutor.
-Court numbers are read strictly with ``casefiles.case_numbers``: a number that
+Court numbers are read strictly with ``legaltext.case_numbers``: a number that
 cannot be read is reported to the clerk, never guessed.
 """
 
@@ -16,12 +16,12 @@ from dataclasses import dataclass
 import mongoengine as me
 
 from casefiles.calendar import WorkingCalendar
-from casefiles.case_numbers import CaseNumberError, parse_case_number
 from casefiles.deadlines import Deadline, status
 from casefiles.models import Case
 from casefiles.policy import can_edit_matter, can_view_matter
 from casefiles.schedule import CaseDeadline, default_rules
 from casefiles.service import CaseError, check_prosecutors, get_case, now
+from legaltext.case_numbers import CaseNumberError, parse_case_number
 from mizan.accounts.service import PermissionDenied
 from mizan.actor import Actor
 from mizan.events import DomainEvent
@@ -93,7 +93,7 @@ def outcomes_for(kind: str) -> dict[str, object]:
 
 
 class CourtNumber(me.EmbeddedDocument):
-    """The normalised parts of a court number (see ``casefiles.case_numbers.CaseNumber``)."""
+    """The normalised parts of a court number (see ``legaltext.case_numbers.CaseNumber``)."""
 
     raw = me.StringField(required=True, max_length=200)
     canonical = me.StringField(required=True)

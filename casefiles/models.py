@@ -119,7 +119,7 @@ class Party(me.EmbeddedDocument):
     #: assigned prosecutors see who it is; everyone else sees the pseudonym.
     protected = me.BooleanField(default=False)
     pseudonym = me.StringField(max_length=60)
-    #: Transliteration-tolerant keys for the person index (see casefiles.names).
+    #: Transliteration-tolerant keys for the person index (see legaltext.person_names).
     name_keys = me.ListField(me.StringField())
     parent_key = me.StringField()
     added_by = me.StringField()
@@ -167,7 +167,7 @@ class AssignmentChange(me.EmbeddedDocument):
 
 class CourtCaseRef(me.EmbeddedDocument):
     """The number a court gave the case ("Sessions Case No. 338 of 2023"), as cause lists
-    name it; ``number`` is the canonical spelling (casefiles.case_numbers)."""
+    name it; ``number`` is the canonical spelling (legaltext.case_numbers)."""
 
     court = me.StringField(required=True, max_length=120)
     number = me.StringField(required=True)

@@ -11,10 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from casefiles.models import CUSTODY, PARTY_ROLES, Case, Offence, Party
-from casefiles.names import name_key, normalise_cnic, parse_parentage, split_aliases
-from casefiles.offences import SectionRefError, parse_section_refs
 from casefiles.policy import visible_cases_filter
 from casefiles.service import CaseError, ensure_can_edit, get_case
+from legaltext.person_names import name_key, normalise_cnic, parse_parentage, split_aliases
+from legaltext.section_refs import SectionRefError, parse_section_refs
 from mizan.accounts.roles import Role
 from mizan.accounts.service import PermissionDenied
 from mizan.actor import Actor

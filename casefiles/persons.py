@@ -1,7 +1,7 @@
 """The person index: the accused across cases, found by CNIC or by name as spelt anywhere.
 
 "Mohd. Husain s/o Ghulam Nabi" in one FIR and "Muhammad Hussain" in another are
-one person to a prosecutor. Names are folded by ``casefiles.names`` (spelling
+one person to a prosecutor. Names are folded by ``legaltext.person_names`` (spelling
 variants, honorifics, doubled letters) into keys stored on each party; every
 case also carries the folded words of its accused and their CNICs as indexed
 keys (``Case.accused_keys``), so a search is an index lookup, not a scan of the
@@ -17,8 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from casefiles.models import Case, Party
-from casefiles.names import name_key, normalise_cnic
 from casefiles.policy import visible_cases_filter
+from legaltext.person_names import name_key, normalise_cnic
 from mizan.actor import Actor
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel

@@ -12,8 +12,6 @@ from functools import cache
 
 from casefiles.hearings import Hearing, court_key
 from casefiles.models import Case, CourtCaseRef, FirRef, Offence, Party, StageChange
-from casefiles.names import name_key
-from casefiles.offences import parse_section_refs
 from casefiles.scale_tables import (
     ADJOURNED,
     ALIASES,
@@ -33,6 +31,8 @@ from casefiles.scale_tables import (
     SURNAMES,
     VERDICTS,
 )
+from legaltext.person_names import name_key
+from legaltext.section_refs import parse_section_refs
 from mizan.kernel import Kernel
 
 

@@ -7,9 +7,9 @@ confidence is flagged, so the review screen asks the clerk to compare it with th
 before it can be used (domain notes, section 6: "have staff key and verify FIR number,
 sections, names and dates").
 
-The readers reuse the domain parsers (``casefiles.offences`` for act-aware sections,
-``casefiles.case_numbers`` for court numbers, ``casefiles.names`` for parentage, and
-``library.citations`` for law reports); the FIR number, police station, district, dates and
+The readers reuse the legal-text parsers (``legaltext.section_refs`` for act-aware sections,
+``legaltext.case_numbers`` for court numbers, ``legaltext.person_names`` for parentage, and
+``legaltext.law_reports`` for law reports); the FIR number, police station, district, dates and
 names are read from the labels FIR forms and police reports use, in English and Urdu.
 """
 
@@ -19,11 +19,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from casefiles.case_numbers import find_case_numbers
-from casefiles.offences import find_section_refs
 from ingestion.ocr import Word
 from ingestion.wordboxes import word_spans
-from library.citations import find_citations
+from legaltext.case_numbers import find_case_numbers
+from legaltext.law_reports import find_citations
+from legaltext.section_refs import find_section_refs
 
 __all__ = [
     "FIELDS",

@@ -16,12 +16,12 @@ import mongoengine as me
 
 from casefiles.fir_details import update_fir
 from casefiles.models import Case, CaseDocument
-from casefiles.names import name_key, parse_parentage
-from casefiles.offences import SectionRefError, parse_section_refs
 from casefiles.parties import PartyInput, add_party, set_offences
 from casefiles.service import CaseError, ensure_can_edit, get_case
 from ingestion.classify import DOCUMENT_TYPES, Agreement, agreement
 from ingestion.metadata import parse_date
+from legaltext.person_names import name_key, parse_parentage
+from legaltext.section_refs import SectionRefError, parse_section_refs
 from mizan.actor import Actor
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _

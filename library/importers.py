@@ -2,7 +2,7 @@
 page, the demo seeding and the benchmark alike.
 
 - An act in Markdown or plain text with section headings (PDF/DOCX are read by the
-  ingestion extractor first), parsed by ``library.statutes``.
+  ingestion extractor first), parsed by ``legaltext.statute_structure``.
 - Judgments in bulk from JSON lines (``id, title, citation, court, year, judges,
   topic, source_url, text``), validated line by line.
 - One judgment file (PDF, DOCX, text) through the ingestion extractor.

@@ -13,8 +13,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from casefiles.acts import resolve_act
-from casefiles.offences import SectionRef
+from legaltext.act_names import resolve_act
+from legaltext.section_refs import SectionRef
 from mizan import outbox
 from mizan.storage import DocumentStore
 from search.passages import windows

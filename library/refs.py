@@ -1,4 +1,4 @@
-"""The one adapter between the citation parser (``library.citations``) and the library.
+"""The one adapter between the citation parser (``legaltext.law_reports``) and the library.
 
 The parser finds citations and gives each a canonical form; the library needs
 to know whether a citation names a reported judgment (resolved against
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from library.citations import STATUTE, canonical_citation, find_citations
+from legaltext.law_reports import STATUTE, canonical_citation, find_citations
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from library.acts import import_act_text
+from library.act_import import import_act_text
 from library.importers import import_judgments_jsonl
 from library.models import Act, Judgment
 from mizan.actor import SYSTEM

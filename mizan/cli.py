@@ -275,7 +275,7 @@ def _extracted_text(file: Path, lang: str) -> str:
 @click.option("--title", required=True, help="The act's title, e.g. 'Pakistan Penal Code'.")
 def import_statute_cmd(file: Path, code: str, title: str) -> None:
     """Add an act (Markdown or text with section headings; PDF/Word are extracted first)."""
-    from library.acts import import_act_text
+    from library.act_import import import_act_text
     from library.importers import read_act_text
     from library.service import LibraryError
     from mizan import outbox
@@ -338,7 +338,7 @@ def citations(file: Path, lang: str, no_statutes: bool) -> None:
     """Print the citations in FILE (text, PDF, DOCX or scan) as JSON lines."""
     from dataclasses import asdict
 
-    from library.citations import find_citations
+    from legaltext.law_reports import find_citations
 
     if file.suffix.lower() in _TEXT_SUFFIXES:
         try:

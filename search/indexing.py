@@ -13,8 +13,8 @@ from typing import Any
 
 from casefiles.hearings import Hearing
 from casefiles.models import Case, CaseDocument, DocumentPage, DocumentState
-from casefiles.offences import SectionRef
 from casefiles.policy import document_acl
+from legaltext.section_refs import SectionRef
 from library.indexing import reindex_library
 from mizan import outbox
 from mizan.events import DomainEvent

@@ -23,7 +23,7 @@ Normalisation is language-independent on purpose: a query does not know
 the language of the documents it should find, so both sides must fold alike.
 
 Transliterated name parts are folded to one spelling per word with the
-table in `casefiles.names.VARIANTS` (Mohammad, Muhammed, Mohd -> muhammad;
+table in `legaltext.person_names.VARIANTS` (Mohammad, Muhammed, Mohd -> muhammad;
 Husain, Hussein -> hussain), so "Mohammad Husain" finds "Muhammad Hussain".
 Only whole words in that table are mapped, never parts of words, and the
 highlighter still marks the spelling as written.
@@ -36,7 +36,7 @@ import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
-from casefiles.names import VARIANTS
+from legaltext.person_names import VARIANTS
 
 __all__ = ["MAX_TOKEN_CHARS", "Token", "folded_from", "normalize_text", "terms", "tokenize"]
 

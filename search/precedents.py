@@ -10,7 +10,7 @@ statutes' matched passages (`search.statute_bridge`: a precedent shares the
 description's legal point more often than its story). Each result carries the passages that
 matched (keyword passages with the words marked, and the passage nearest in
 meaning) and the sections of law it shares with the case, read with the
-same parser as FIRs (`casefiles.offences.find_section_refs`).
+same parser as FIRs (`legaltext.section_refs.find_section_refs`).
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from casefiles.models import Case
-from casefiles.names import name_key
-from casefiles.offences import SectionRef, find_section_refs
 from casefiles.policy import search_principals
 from casefiles.service import get_case
+from legaltext.person_names import name_key
+from legaltext.section_refs import SectionRef, find_section_refs
 from mizan.accounts.roles import Capability
 from mizan.accounts.service import require
 from mizan.actor import Actor

@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from casefiles.offences import find_section_refs
+from legaltext.section_refs import find_section_refs
 from search.normalize import Token, folded_from, terms, tokenize
 from search.query_syntax import Section, Words
 from search.statutes import section_keys

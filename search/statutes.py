@@ -1,7 +1,7 @@
 """Statute references as search keys, for passages and for queries.
 
 A passage's `sections` field holds keys for every provision it is about (the case's offences
-and the references found in its text by `casefiles.offences.find_section_refs`), so a query
+and the references found in its text by `legaltext.section_refs.find_section_refs`), so a query
 "302 PPC" finds "Section 302 of the Pakistan Penal Code", "302/34 P.P.C." and an FIR whose
 case is charged under 302(b) PPC alike. Keys are hierarchical: a passage about 7(1)(a) ATA
 carries "7 ATA", "7(1) ATA" and "7(1)(a) ATA", so a broad reference finds narrower ones but
@@ -15,8 +15,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from casefiles.acts import act_regex
-from casefiles.offences import (
+from legaltext.act_names import act_regex
+from legaltext.section_refs import (
     SectionRef,
     SectionRefError,
     find_section_refs,

@@ -93,7 +93,7 @@ def _run_import(form: ImportForm):  # type: ignore[no-untyped-def]
     path = k.blobs.path(sha)
     kind = form.kind.data
     if kind == "act":
-        from library.acts import import_act_text
+        from library.act_import import import_act_text
 
         if not (form.code.data or "").strip() or not (form.title.data or "").strip():
             raise LibraryError(_("Enter the act's code and title."))

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from library.acts import import_act_text
+from library.act_import import import_act_text
 from library.importers import import_judgments_jsonl
 from library.models import Judgment
 from library.seed import SAMPLE_DIR

@@ -6,7 +6,7 @@ import pytest
 
 from casefiles.models import Case
 from library import bookmarks
-from library.acts import import_act_text
+from library.act_import import import_act_text
 from library.seed import SAMPLE_DIR
 from mizan.accounts.models import User
 from mizan.accounts.service import actor_for

@@ -3,7 +3,7 @@ arrives later), unresolved ones stay visible, "cited by" counts and order."""
 
 from __future__ import annotations
 
-from library.acts import import_act_text
+from library.act_import import import_act_text
 from library.models import CitationEdge, Judgment, Section
 from library.seed import SAMPLE_DIR
 from library.service import NewJudgment, add_judgments, citations_of, cited_by, graph_size

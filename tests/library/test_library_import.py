@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from library.acts import import_act_text
+from library.act_import import import_act_text
 from library.importers import import_judgment_file, import_judgments_jsonl
 from library.models import Act, Judgment, Section
 from library.seed import SAMPLE_DIR

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from library.acts import import_act_text
+from library.act_import import import_act_text
 from library.importers import import_judgments_jsonl
 from library.seed import SAMPLE_DIR
 from mizan import outbox

@@ -58,7 +58,7 @@ def test_one_word_queries_match_exactly_what_tokenising_finds() -> None:
 
 def _reference_section_spans(text: str, keys: list[str]) -> list[tuple[int, int]]:
     """Statute references covering `keys`, by scanning the whole text."""
-    from casefiles.offences import find_section_refs
+    from legaltext.section_refs import find_section_refs
     from search.statutes import section_keys
 
     return [

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from casefiles.offences import SectionRef
+from legaltext.section_refs import SectionRef
 from search.normalize import terms
 from search.port import FACET_FIELDS, Passage, SearchIndex, SearchResult
 from search.query_syntax import Bool, Section, Words, parse_query

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from casefiles.models import Case
-from library.acts import import_act_text
+from library.act_import import import_act_text
 from library.importers import import_judgments_jsonl
 from library.models import Collection, Judgment, Section
 from library.seed import SAMPLE_DIR

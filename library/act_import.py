@@ -1,10 +1,10 @@
-"""An act's text into the library: the statute parser (``library.statutes``) reads the
-tree, this module maps it onto the stored records and hands it to the service."""
+"""An act's text into the library: the statute parser (``legaltext.statute_structure``) reads
+the tree, this module maps it onto the stored records and hands it to the service."""
 
 from __future__ import annotations
 
-from casefiles.acts import ACTS
-from library import statutes
+from legaltext.act_names import ACTS
+from legaltext.statute_structure import parse_act
 from library.models import Act
 from library.refs import act_code, section_id
 from library.service import LibraryError, NewAct, NewSection, import_act
@@ -25,7 +25,7 @@ def new_act_from_text(text: str, *, code: str, title: str, source: str = "") -> 
     """The parsed act as the service's input; LibraryError if no section heading is found."""
     if not text.strip():
         raise LibraryError(_("The file is empty."))
-    parsed = statutes.parse_act(text, code=parser_code(code), title=title)
+    parsed = parse_act(text, code=parser_code(code), title=title)
     sections = []
     for chapter in parsed.chapters:
         for s in chapter.sections:

@@ -9,12 +9,10 @@ heading only when its number continues the sequence, so numbered subsections ("1
 are not mistaken for sections; a repeated section (the same block pasted twice) is kept once
 and reported in ``Act.warnings``.
 
-Amendment markers (``1[...] 1`` for amended text, ``2[] 2`` or ``[ ] 8`` for an omission,
-``[text]^(140)``, superscript ``¹³⁷[``) are removed from the text and kept as ``Amendment``
-spans on the node, so a page can render them (``readable()`` gives ``[text]¹`` and
-``[omitted]⁸``). Footnote lines such as ``1. Subs. by Act II of 2005, s. 3.`` become the
-amendment's ``note``. Cross-references ("section 302", "Sections 309, 310 and 338-E") are
-found with the shared section grammar of ``casefiles.offences``.
+Amendment markers are removed from the text first and kept as ``Amendment`` spans on the
+node (``legaltext.statute_amendments``), so a page can render them (``readable()`` gives
+``[text]¹`` and ``[omitted]⁸``). Cross-references ("section 302", "Sections 309, 310 and 338-E") are
+found with the shared section grammar of ``legaltext.section_refs``.
 
 API: ``parse_act(text, code=..., title=...) -> Act``; ``Act.sections`` (document order),
 ``Act.section("302")``; ``Section.provisions`` (nested ``Provision``), ``Section.references``.
@@ -25,12 +23,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import cast
 
-from casefiles.offences import find_cross_references
+from legaltext.section_refs import find_cross_references
+from legaltext.statute_amendments import (
+    Amendment,
+    amendments_in_chunk,
+    amendments_in_span,
+    render_readable,
+    strip_amendments,
+)
 
 __all__ = [
     "Act",
-    "Amendment",
     "Chapter",
     "CrossReference",
     "Provision",
@@ -38,22 +43,6 @@ __all__ = [
     "parse_act",
     "section_sort_key",
 ]
-
-_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
-_TO_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-@dataclass(frozen=True)
-class Amendment:
-    """An amended or omitted span; ``start``/``end`` are offsets in the owning node's ``text``
-    (equal for an omission). ``mark`` is the footnote number; ``note`` its footnote text
-    ("Subs. by Act II of 2005, s. 3.") when the source carries one."""
-
-    mark: str
-    kind: str  # "amended" | "omitted" | "note" (a footnote mark whose extent is not printed)
-    start: int
-    end: int
-    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -136,118 +125,6 @@ class Act:
             if s.number == key:
                 return s
         return None
-
-
-# ---------------------------------------------------------------------------------------------
-# Amendment markers
-
-
-_MARK = re.compile(
-    r"(?P<omit>(?P<om1>\d{1,3})?\[\s*\]\s*(?P<om2>\d{1,3})(?!\d)|(?P<om3>\d{1,3})\[\](?!\s*\d))"
-    r"|(?P<caret>\[(?P<ctext>[^\[\]\n]{0,300})\]\^\((?P<cmark>\d{1,3})\))"
-    r"|(?P<bare>\[(?P<bmark>\d{1,3})\](?!\())"
-    r"|(?P<open>(?:(?P<omark>\d{1,3})|(?P<osup>[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3}))\[)"
-    r"|(?P<close>\][ \t]*(?P<cl>\d{1,3})(?![\d.)]))",
-)
-_FOOTNOTE = re.compile(
-    r"^\s*(?:\[\^?(?P<m1>\d{1,3})\]:?|(?P<m2>\d{1,3})[.)])\s*"
-    r"(?P<note>(?:Subs|Ins|Omitted|Added|Rep|Renumbered|Inserted|Substituted)\b\.?.*)$",
-    re.MULTILINE,
-)
-
-
-@dataclass(frozen=True)
-class _RawAmendment:
-    mark: str
-    kind: str
-    start: int
-    end: int
-
-
-def strip_amendments(text: str) -> tuple[str, list[_RawAmendment], dict[str, str]]:
-    """Text without markers, the amendment spans in it, and footnote texts by mark."""
-    notes: dict[str, str] = {}
-
-    def keep_note(m: re.Match[str]) -> str:
-        notes[m["m1"] or m["m2"]] = m["note"].strip()
-        return ""
-
-    text = _FOOTNOTE.sub(keep_note, text)
-    closers = [(m.start(), m["cl"]) for m in _MARK.finditer(text) if m["close"]]
-    out: list[str] = []
-    spans: list[_RawAmendment] = []
-    open_marks: dict[str, int] = {}
-    length = 0
-    pos = 0
-    for m in _MARK.finditer(text):
-        piece = text[pos : m.start()]
-        out.append(piece)
-        length += len(piece)
-        pos = m.end()
-        if m["omit"]:
-            mark = m["om2"] or m["om1"] or m["om3"] or ""
-            spans.append(_RawAmendment(mark, "omitted", length, length))
-        elif m["caret"]:
-            body = m["ctext"]
-            spans.append(_RawAmendment(m["cmark"], "amended", length, length + len(body)))
-            out.append(body)
-            length += len(body)
-        elif m["bare"] or m["open"]:
-            mark = m["bmark"] or m["omark"] or (m["osup"] or "").translate(_SUPERSCRIPT)
-            # An opener counts only if its closer ("] 148") follows; "[148]" alone is a note.
-            if any(at > m.start() and cl == mark for at, cl in closers):
-                open_marks[mark] = length
-            else:
-                spans.append(_RawAmendment(mark, "note", length, length))
-        elif m["close"]:
-            mark = m["cl"]
-            if mark in open_marks:
-                spans.append(_RawAmendment(mark, "amended", open_marks.pop(mark), length))
-            else:
-                spans.append(_RawAmendment(mark, "note", length, length))
-    out.append(text[pos:])
-    spans.sort(key=lambda a: (a.start, a.end))
-    return "".join(out), spans, notes
-
-
-def render_readable(text: str, amendments: list[Amendment]) -> str:
-    """``[amended text]¹`` and ``[omitted]⁸``: the printed-gazette convention, in plain text."""
-    inserts: list[tuple[int, int, str]] = []
-    for a in amendments:
-        sup = a.mark.translate(_TO_SUPERSCRIPT)
-        if a.kind == "omitted":
-            inserts.append((a.start, 1, f"[omitted]{sup}"))
-        elif a.kind == "note":
-            inserts.append((a.start, 1, sup))
-        else:
-            inserts.append((a.start, 2, "["))
-            inserts.append((a.end, 0, f"]{sup}"))
-    inserts.sort(key=lambda x: (x[0], x[1]))
-    out, pos = [], 0
-    for at, _order, s in inserts:
-        out.append(text[pos:at])
-        out.append(s)
-        pos = at
-    out.append(text[pos:])
-    return "".join(out)
-
-
-def _slice_amendments(
-    spans: list[_RawAmendment], notes: dict[str, str], lo: int, hi: int, strip: int = 0
-) -> list[Amendment]:
-    """Amendments overlapping [lo, hi), re-based to the node's text (which starts at lo and
-    had ``strip`` leading characters removed)."""
-    out = []
-    base = lo + strip
-    for a in spans:
-        if a.end < lo or a.start > hi or (a.start == hi and a.kind == "amended"):
-            continue
-        if a.kind == "amended" and a.end <= lo:
-            continue
-        start = max(a.start, base) - base
-        end = min(a.end, hi) - base
-        out.append(Amendment(a.mark, a.kind, max(start, 0), max(end, 0), notes.get(a.mark, "")))
-    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -404,28 +281,18 @@ def _provisions(text: str, spans: list[Amendment]) -> list[Provision]:
     stack: list[tuple[int, Provision]] = []
     if items and items[0][3] > 0 and text[: items[0][3]].strip():
         lead = text[: items[0][3]]
-        roots.append(Provision("text", "", lead.strip(), _sub_spans(spans, 0, len(lead), lead)))
+        roots.append(
+            Provision("text", "", lead.strip(), amendments_in_chunk(spans, 0, len(lead), lead))
+        )
     for i, (level, kind, label, start) in enumerate(items):
         end = items[i + 1][3] if i + 1 < len(items) else len(text)
         chunk = text[start:end]
-        node = Provision(kind, label, chunk.strip(), _sub_spans(spans, start, end, chunk))
+        node = Provision(kind, label, chunk.strip(), amendments_in_chunk(spans, start, end, chunk))
         while stack and stack[-1][0] >= level:
             stack.pop()
         (stack[-1][1].children if stack else roots).append(node)
         stack.append((level, node))
     return roots
-
-
-def _sub_spans(spans: list[Amendment], lo: int, hi: int, chunk: str) -> list[Amendment]:
-    strip = len(chunk) - len(chunk.lstrip())
-    out = []
-    for a in spans:
-        if a.end < lo or a.start > hi or (a.kind == "amended" and (a.end <= lo or a.start >= hi)):
-            continue
-        s = min(max(a.start - lo - strip, 0), len(chunk.strip()))
-        e = min(max(a.end - lo - strip, 0), len(chunk.strip()))
-        out.append(Amendment(a.mark, a.kind, s, e, a.note))
-    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -499,7 +366,7 @@ def parse_act(text: str, *, code: str = "", title: str = "") -> Act:
     section_events = [(j, e) for j, e in enumerate(events)]
     for j, (i, kind, payload) in section_events:
         if kind == "chapter":
-            num, ctitle = payload  # type: ignore[misc]
+            num, ctitle = cast("tuple[str, str]", payload)
             chapter = Chapter(num, _clean_title(ctitle))
             chapters.append(chapter)
             awaiting_title = not chapter.title
@@ -512,7 +379,7 @@ def parse_act(text: str, *, code: str = "", title: str = "") -> Act:
             elif j > 0:
                 group = re.sub(r"^Section\s+(?=Of\b)", "", str(payload))
             continue
-        head: _Head = payload  # type: ignore[assignment]
+        head = cast(_Head, payload)
         awaiting_title = False
         body_start = i + 1
         body_end = next(
@@ -558,7 +425,7 @@ def parse_act(text: str, *, code: str = "", title: str = "") -> Act:
         last_by_base[base] = number
         strip = len(body) - len(body.lstrip())
         text_body = body.strip()
-        amendments = _slice_amendments(raw_spans, notes, lo, hi, strip)
+        amendments = amendments_in_span(raw_spans, notes, lo, hi, strip)
         amendments = [
             Amendment(
                 a.mark, a.kind, min(a.start, len(text_body)), min(a.end, len(text_body)), a.note

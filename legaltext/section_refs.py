@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from casefiles.acts import ACTS, act_codes, act_lookahead, act_regex, match_act, resolve_act
+from legaltext.act_names import ACTS, act_codes, act_lookahead, act_regex, match_act, resolve_act
 
 __all__ = [
     "FoundRef",
@@ -97,6 +97,16 @@ _JOIN = re.compile(
 # Between a list and its act: "302 PPC", "302, PPC", "302 of the PPC", "173, the Cr.P.C.",
 # "302-PPC".
 _CONNECT = re.compile(r"\s*[,.\-]?\s*(?:\bof\s*(?:the\b\s*)?|\bthe\b\s*)?", re.IGNORECASE)
+
+
+def _connector_end(text: str, pos: int) -> int:
+    """Where the act may start after a list ending at ``pos`` (every part of the connector is
+    optional, so it always matches)."""
+    m = _CONNECT.match(text, pos)
+    assert m is not None
+    return m.end()
+
+
 # Between one act's group and the next in a form field: "302 PPC, 7 ATA", "... r/w 7 ATA".
 _GROUP_SEP = re.compile(
     rf"\s*(?:[,;&/]|\band\b|\br\s*/\s*w\b\.?|\bread\s+with\b)\s*(?:{_PREFIX})?", re.IGNORECASE
@@ -187,7 +197,7 @@ def _strict_list(text: str, pos: int) -> tuple[list[_Token], int]:
             act = match_act(text, pos)
             if act is not None:
                 named = text[pos : act[1]].strip()
-                if _read_section(text, _CONNECT.match(text, act[1]).end()) is not None:
+                if _read_section(text, _connector_end(text, act[1])) is not None:
                     raise SectionRefError(
                         f"The act {named!r} comes before its sections in {text!r}; "
                         f"write the sections first, e.g. '302 {named}'."
@@ -257,7 +267,7 @@ def parse_section_refs(text: str, default_act: str | None = None) -> list[Sectio
         if pos >= len(s):
             raise SectionRefError(f"No section number after {s!r}; write e.g. '{s} 302 PPC'.")
         tokens, pos = _strict_list(s, pos)
-        act_pos = _CONNECT.match(s, pos).end()
+        act_pos = _connector_end(s, pos)
         found = match_act(s, act_pos)
         if found is not None:
             code, pos = found
@@ -365,7 +375,7 @@ def _walk_forward(text: str, act_end: int) -> tuple[list[_Token], int]:
     if lead is None:
         return [], act_end
     tokens, end = _lenient_list(text, lead.end(), len(text))
-    if not tokens or match_act(text, _CONNECT.match(text, end).end()) is not None:
+    if not tokens or match_act(text, _connector_end(text, end)) is not None:
         # Nothing there, or the list belongs to the act named after it.
         return [], act_end
     return tokens, end
@@ -424,7 +434,7 @@ def find_cross_references(text: str, default_act: str) -> list[FoundRef]:
         if not tokens:
             continue
         floor = end
-        act_pos = _CONNECT.match(text, end).end()
+        act_pos = _connector_end(text, end)
         named = match_act(text, act_pos)
         if named is not None:
             code = named[0]

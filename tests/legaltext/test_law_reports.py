@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from library.citations import Citation, canonical_citation, cited_after, find_citations
+from legaltext.law_reports import Citation, canonical_citation, cited_after, find_citations
 
 
 def canon(text: str, **kw: bool) -> list[str]:
@@ -194,7 +194,7 @@ def test_a_list_of_citations_is_split() -> None:
     assert all(text[c.start : c.end] == c.raw for c in found)
 
 
-# --- statutes (through casefiles.offences) -------------------------------------------------------
+# --- statutes (through legaltext.section_refs) ---------------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from bench.bench_citations import BHC, GOLD, evaluate, load_gold, load_texts
-from library.citations import canonical_citation, find_citations
+from legaltext.law_reports import canonical_citation, find_citations
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NoReturn
 
 __all__ = [
     "CASE_TYPES",
@@ -255,7 +256,7 @@ def parse_case_number(text: str, *, current_year: int | None = None) -> CaseNumb
     return _build(raw, ct, m, year)
 
 
-def _diagnose(raw: str) -> None:
+def _diagnose(raw: str) -> NoReturn:
     """Say what is missing from a case number the strict pattern rejected."""
     bad = re.search(
         rf"{_NO}\s*:?\s*(?P<bad>[A-Za-z0-9][^\s/]*)\s*(?:\bof\b|/)\s*\d+\s*\.?\s*$", raw, re.I

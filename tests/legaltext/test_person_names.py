@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from casefiles.names import name_key, normalise_cnic, parse_parentage, split_aliases
+from legaltext.person_names import name_key, normalise_cnic, parse_parentage, split_aliases
 
 
 @pytest.mark.parametrize(

@@ -6,14 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from casefiles.offences import find_cross_references
-from library.statutes import (
-    Act,
-    parse_act,
-    render_readable,
-    section_sort_key,
-    strip_amendments,
-)
+from legaltext.section_refs import find_cross_references
+from legaltext.statute_amendments import render_readable, strip_amendments
+from legaltext.statute_structure import Act, parse_act, section_sort_key
 
 PPC = Path(__file__).resolve().parents[3] / "shared" / "data" / "pakistan" / "ppc.md"
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from casefiles.case_numbers import (
+from legaltext.case_numbers import (
     CASE_TYPES,
     CaseNumber,
     CaseNumberError,

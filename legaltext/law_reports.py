@@ -16,8 +16,8 @@ must collapse to one key. Canonical forms (domain notes, section 3):
   those volumes over the years, and a resolver may treat them as aliases.
 * neutral citations: ``{year} {COURT} {number}`` — ``2022 LHC 6257``, ``2025 SHC KHI 59``
   (SHC carries its seat), also IHC, PHC, BHC and SCP ⚠.
-* statutes: one citation per section, canonical as ``casefiles.offences.SectionRef``
-  (``302(b) PPC``, ``25(4A) ATA``); found by ``casefiles.offences.find_section_refs`` — one
+* statutes: one citation per section, canonical as ``legaltext.section_refs.SectionRef``
+  (``302(b) PPC``, ``25(4A) ATA``); found by ``legaltext.section_refs.find_section_refs`` — one
   parser for the whole product.
 
 Reporters are matched against a whitelist, so "Crl. Appeal No. 9 of 2014" or "FIR No. 12/2019"
@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from casefiles.offences import SectionRefError, find_section_refs, parse_section_refs
+from legaltext.section_refs import SectionRefError, find_section_refs, parse_section_refs
 
 __all__ = ["Citation", "canonical_citation", "cited_after", "find_citations"]
 
@@ -46,7 +46,7 @@ class Citation:
     Reports fill ``year``, ``journal`` (canonical series, e.g. "PCrLJ"), ``court`` (canonical
     court or volume token, or None for year-first series) and ``page`` (``note`` when the page
     is a note number). Neutral citations fill ``year``, ``court`` ("LHC", "SHC KHI") and put the
-    court's serial number in ``page``. Statutes fill ``act`` (code from ``casefiles.acts``),
+    court's serial number in ``page``. Statutes fill ``act`` (code from ``legaltext.act_names``),
     ``section`` ("337-A") and ``subsections`` (("1", "a")).
     """
 
