@@ -68,7 +68,7 @@ from search import hybrid, vector_ann
 from search.embeddings import DIM, Embedder
 from search.passages import windows
 from search.port import Passage
-from search.statutes import passage_sections
+from search.statute_keys import passage_sections
 from search.tantivy_index import TantivyIndex
 from search.vector_index import DEFAULT_ANN_MIN, SqliteVectorIndex
 

@@ -56,7 +56,7 @@ from search.port import (
 )
 from search.query_syntax import MatchAll, Node, Section, Words, parse_query, positive_leaves
 from search.snippets import make_snippets
-from search.statutes import is_act_key
+from search.statute_keys import is_act_key
 from search.vector_port import (
     DocumentMatch,
     PassageMatch,

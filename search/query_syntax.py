@@ -14,7 +14,7 @@ from enum import Enum
 
 from search.normalize import terms
 from search.port import QueryError
-from search.statutes import QueryRef, find_query_refs
+from search.statute_keys import QueryRef, find_query_refs
 
 __all__ = [
     "MAX_QUERY_CHARS",

@@ -40,7 +40,7 @@ Query language (documented for the help page):
     murd*                 words starting with "murd"
     (a OR b) AND c        grouping
     302 PPC, s.302(b)     statute references: the words as a phrase, or any
-                          passage about that provision (see search.statutes)
+                          passage about that provision (see search.statute_keys)
 
 Operators must be written in capitals; lowercase and/or/not are words.
 Matching is per passage (a few hundred words): AND needs both words in one
@@ -96,7 +96,7 @@ from search.query_syntax import (
     positive_leaves,
 )
 from search.snippets import make_snippets
-from search.statutes import is_act_key
+from search.statute_keys import is_act_key
 
 __all__ = ["TantivyIndex"]
 
