@@ -69,15 +69,19 @@ def main() -> None:
         vectors = SqliteVectorIndex(Path(tmp) / "v.sqlite3")
         index.upsert(passages)
         vectors.upsert(passages, embedder.embed([p.text for p in passages]))
-        common = {"principals": {"public"}, "mode": "hybrid"}
+
+        def query(q: str, *, limit: int = 20, facets: bool = False) -> hybrid.HybridQuery:
+            return hybrid.HybridQuery(
+                q, principals={"public"}, mode="hybrid", limit=limit, facets=facets
+            )
 
         def baseline(q: str) -> int:
-            page = hybrid.search(index, vectors, embedder, q, **common)
+            page = hybrid.search(index, vectors, embedder, query(q))
             index.search(q, principals={"public"}, limit=0, facets=True)
             return page.total
 
         def counted(q: str) -> int:
-            return hybrid.search(index, vectors, embedder, q, facets=True, **common).total
+            return hybrid.search(index, vectors, embedder, query(q, facets=True)).total
 
         times: dict[str, list[float]] = {"baseline": [], "counted": []}
         totals: dict[str, list[int]] = {"baseline": [], "counted": []}
@@ -89,8 +93,8 @@ def main() -> None:
                 totals[name].append(fn(q))
                 times[name].append(time.perf_counter() - t)
         sem = [
-            len(hybrid.matching_documents(index, vectors, embedder, q, mode="hybrid",
-                principals={"public"}, filters=None, depth=20).semantic_only)
+            len(hybrid.matching_documents(index, vectors, embedder,
+                                          query(q, limit=20)).semantic_only)
             for q in queries
         ]  # fmt: skip
     print(f"{args.docs} judgments, {len(passages)} passages, {len(queries)} queries (hybrid)")

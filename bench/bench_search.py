@@ -68,7 +68,7 @@ from search import hybrid, vector_ann
 from search.embeddings import DIM, Embedder
 from search.passages import windows
 from search.port import Passage
-from search.statutes import passage_sections
+from search.statute_keys import passage_sections
 from search.tantivy_index import TantivyIndex
 from search.vector_index import DEFAULT_ANN_MIN, SqliteVectorIndex
 
@@ -454,12 +454,12 @@ def main() -> None:
             print(f"  semantic p50 ratio numpy/ours {nb[0] / ours[0]:.2f} "
                   f"(numpy/our exact {nb[0] / exact[0]:.2f})")  # fmt: skip
             run("hybrid (keyword + vectors + RRF, with embedding)",
-                lambda q: hybrid.search(index, vindex, embedder, q, mode="hybrid",
-                                        principals=district, limit=10),
+                lambda q: hybrid.search(index, vindex, embedder, hybrid.HybridQuery(
+                    q, mode="hybrid", principals=district, limit=10)),
                 queries[:100])  # fmt: skip
             run("hybrid + filters (kind, years, court)",
-                lambda qf: hybrid.search(index, vindex, embedder, qf[0], mode="hybrid",
-                                         principals=district, filters=qf[1], limit=10),
+                lambda qf: hybrid.search(index, vindex, embedder, hybrid.HybridQuery(
+                    qf[0], mode="hybrid", principals=district, filters=qf[1], limit=10)),
                 filtered[:100])  # fmt: skip
             del qvecs, emb
             print(f"  peak RSS {rss_mb():,.0f} MB")

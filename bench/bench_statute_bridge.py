@@ -63,24 +63,21 @@ def main() -> None:
             for p in corpus_passages(f, "statute")
         ]  # fmt: skip
         write_passages(index, vectors, embedder, judgments + statutes, args.windows)
-        common = {"mode": "hybrid", "principals": None, "depth": DEPTH}
+
+        def of_kind(q: str, kind: str) -> hybrid.HybridQuery:
+            return hybrid.HybridQuery(
+                q, mode="hybrid", principals=None, filters={"kind": kind}, limit=DEPTH
+            )
 
         def found_statutes(q: str) -> list[hybrid.Candidate]:
-            return hybrid.ranked_documents(
-                index, vectors, embedder, q, filters={"kind": "statute"}, **common
-            )[1]
+            return hybrid.ranked_documents(index, vectors, embedder, of_kind(q, "statute"))[1]
 
         def baseline(q: str) -> None:
             found_statutes(q)
-            hybrid.ranked_documents(
-                index, vectors, embedder, q, filters={"kind": "judgment"}, **common
-            )
+            hybrid.ranked_documents(index, vectors, embedder, of_kind(q, "judgment"))
 
         def bridged(q: str) -> None:
-            bridged_ranking(
-                index, vectors, embedder, q, found_statutes(q), filters={"kind": "judgment"},
-                **common,
-            )  # fmt: skip
+            bridged_ranking(index, vectors, embedder, of_kind(q, "judgment"), found_statutes(q))
 
         for q in queries[:2]:
             baseline(q), bridged(q)  # warm up (model, readers)

@@ -19,7 +19,7 @@ from mizan import outbox
 from mizan.storage import DocumentStore
 from search.passages import windows
 from search.port import PUBLIC, Passage
-from search.statutes import section_keys
+from search.statute_keys import section_keys
 
 if TYPE_CHECKING:
     from library.models import Judgment, Section

@@ -312,14 +312,11 @@ def run_corpus(
         for qid, text in queries:
             # The search page's ranking (`hybrid.search` pages this list), without
             # rendering snippets for a thousand documents nobody reads.
+            q = hybrid.HybridQuery(text, mode=mode, principals=None, limit=depth)
             if statute_files:  # the precedent finder's ranking of judgments
-                _, ranked = precedent_rankings(
-                    index, vectors, embedder, text, mode=mode, principals=None, depth=depth
-                )
+                _, ranked = precedent_rankings(index, vectors, embedder, q)
             else:
-                _, ranked = hybrid.ranked_documents(
-                    index, vectors, embedder, text, mode=mode, principals=None, depth=depth
-                )
+                _, ranked = hybrid.ranked_documents(index, vectors, embedder, q)
             run[qid] = [(c.doc_id, c.score) for c in ranked]
         report.seconds["search"] = time.perf_counter() - started
     ids = [qid for qid, _ in queries]

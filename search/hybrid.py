@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass, replace
 
 import numpy as np
 
@@ -70,6 +70,7 @@ __all__ = [
     "RRF_K",
     "SEMANTIC_DEPTH",
     "SIMILARITY_FLOOR",
+    "HybridQuery",
     "ModeError",
     "fuse",
     "is_facts_query",
@@ -121,6 +122,40 @@ class ModeError(ValueError):
     """An unknown search mode; the message names the valid ones."""
 
 
+@dataclass(frozen=True)
+class HybridQuery:
+    """One search as every function here reads it: what, how, for whom, and how much.
+
+    One object instead of the same parameters threaded through each step, so a
+    step cannot drop one (a filter, the principals) on its way down.
+    `principals` has no default: None means every document (system use only),
+    so a caller must say so. A ranking reads the top `depth` (= `offset` +
+    `limit`) documents; `top(n)` is the same search for the first n.
+    """
+
+    text: str
+    _: KW_ONLY
+    principals: Collection[str] | None
+    mode: str = DEFAULT_MODE
+    filters: Mapping[str, str] | None = None
+    limit: int = 20
+    offset: int = 0
+    #: Count facets (`search` only).
+    facets: bool = False
+    #: The keyword engine reads `text` as plain words whatever its length (a passage of
+    #: a statute is text to match, not query syntax); see `keyword_ranking`.
+    as_description: bool = False
+
+    @property
+    def depth(self) -> int:
+        """Documents ranked to show this page: the first `offset + limit`."""
+        return self.offset + self.limit
+
+    def top(self, depth: int) -> HybridQuery:
+        """The same search for its first `depth` documents."""
+        return replace(self, offset=0, limit=depth)
+
+
 def check_mode(mode: str) -> str:
     if mode not in MODES:
         raise ModeError(
@@ -140,41 +175,23 @@ def facts_parts(text: str, part_words: int = FACTS_PART_WORDS) -> list[str]:
     return [" ".join(words[i : i + part_words]) for i in range(0, len(words), part_words)]
 
 
-def keyword_ranking(
-    index: SearchIndex,
-    query: str,
-    *,
-    principals: Collection[str] | None,
-    filters: Mapping[str, str] | None,
-    depth: int,
-    as_description: bool = False,
-) -> tuple[int, list[Ranked]]:
-    """Documents by BM25 (best passage); a long description scores by its best part.
-
-    `as_description`: read `query` as plain words whatever its length (a passage of a
-    statute is text to match, not query syntax).
-    """
-    if not (as_description or is_facts_query(query)):
-        return index.rank(query, principals=principals, filters=filters, depth=depth)
-    ranked = facts_ranking(index, query, principals=principals, filters=filters, depth=depth)
-    return len(ranked), ranked[:depth]
+def keyword_ranking(index: SearchIndex, q: HybridQuery) -> tuple[int, list[Ranked]]:
+    """The top `q.depth` documents by BM25 (best passage); a long description (or
+    `q.as_description`) scores by its best part."""
+    if not (q.as_description or is_facts_query(q.text)):
+        return index.rank(q.text, principals=q.principals, filters=q.filters, depth=q.depth)
+    ranked = facts_ranking(index, q)
+    return len(ranked), ranked[: q.depth]
 
 
-def facts_ranking(
-    index: SearchIndex,
-    query: str,
-    *,
-    principals: Collection[str] | None,
-    filters: Mapping[str, str] | None,
-    depth: int,
-) -> list[Ranked]:
-    """Every document in some part's top `depth`, by its best part's BM25."""
-    parts = facts_parts(query)
+def facts_ranking(index: SearchIndex, q: HybridQuery) -> list[Ranked]:
+    """Every document in some part's top `q.depth`, by its best part's BM25."""
+    parts = facts_parts(q.text)
     if not parts:
         raise QueryError("There are no words to search for: use letters or numbers.")
     best: dict[str, Ranked] = {}
     for part in parts:
-        _, ranked = index.rank(part, principals=principals, filters=filters, depth=depth)
+        _, ranked = index.rank(part, principals=q.principals, filters=q.filters, depth=q.depth)
         for r in ranked:
             if r.doc_id not in best or r.score > best[r.doc_id].score:
                 best[r.doc_id] = r  # its score, and the part highlighted
@@ -202,19 +219,15 @@ def query_vectors(embedder: Embedder, query: str) -> np.ndarray:
 
 
 def semantic_matches(
-    vectors: VectorIndex,
-    embedder: Embedder,
-    query: str,
-    *,
-    principals: Collection[str] | None,
-    filters: Mapping[str, str] | None,
-    depth: int,
+    vectors: VectorIndex, embedder: Embedder, q: HybridQuery
 ) -> tuple[int, tuple[DocumentMatch, ...]]:
-    if not query.strip():
+    """The `q.depth` documents nearest in meaning, and how many are visible."""
+    if not q.text.strip():
         return 0, ()
     result = vectors.search(
-        query_vectors(embedder, query), principals=principals, filters=filters, limit=depth
-    )
+        query_vectors(embedder, q.text), principals=q.principals, filters=q.filters,
+        limit=q.depth,
+    )  # fmt: skip
     return result.total, result.documents
 
 
@@ -271,20 +284,11 @@ class Candidate:
 
 
 def ranked_documents(
-    index: SearchIndex,
-    vectors: VectorIndex,
-    embedder: Embedder,
-    query: str,
-    *,
-    mode: str = DEFAULT_MODE,
-    principals: Collection[str] | None,
-    filters: Mapping[str, str] | None = None,
-    depth: int,
-    as_description: bool = False,
+    index: SearchIndex, vectors: VectorIndex, embedder: Embedder, q: HybridQuery
 ) -> tuple[int, list[Candidate]]:
-    """The top `depth` documents for `query` in `mode`, and how many documents were found.
+    """The top `depth` (`q.depth`) documents for `q` in its mode, and how many were found.
 
-    `as_description`: the keyword engine reads `query` as plain words (see
+    `q.as_description`: the keyword engine reads the text as plain words (see
     `keyword_ranking`), not as query syntax.
 
     A long description is searched in parts, so keyword ranks at most `depth`
@@ -294,23 +298,16 @@ def ranked_documents(
     nearest `depth`. Hybrid: the fused candidates plus keyword matches ranked
     below the depth either engine read.
     """
-    check_mode(mode)
-    query = query.strip()
-    if mode == "keyword" or not query:
-        total, ranked = keyword_ranking(
-            index, query, principals=principals, filters=filters, depth=depth,
-            as_description=as_description,
-        )  # fmt: skip
+    check_mode(q.mode)
+    q = replace(q, text=q.text.strip())
+    depth = q.depth
+    if q.mode == "keyword" or not q.text:
+        total, ranked = keyword_ranking(index, q)
         return total, [Candidate(r.doc_id, r.score, r, None) for r in ranked]
-    sem_total, matches = semantic_matches(
-        vectors, embedder, query, principals=principals, filters=filters, depth=depth
-    )
-    if mode == "semantic":
+    sem_total, matches = semantic_matches(vectors, embedder, q)
+    if q.mode == "semantic":
         return min(sem_total, depth), [Candidate(m.doc_id, m.score, None, m) for m in matches]
-    kw_total, ranked = keyword_ranking(
-        index, query, principals=principals, filters=filters, depth=depth,
-        as_description=as_description,
-    )  # fmt: skip
+    kw_total, ranked = keyword_ranking(index, q)
     fused = fuse([[r.doc_id for r in ranked], [m.doc_id for m in matches]])
     by_keyword = {r.doc_id: r for r in ranked}
     by_semantic = {m.doc_id: m for m in matches}
@@ -321,31 +318,21 @@ def ranked_documents(
     return len(fused) + max(0, kw_total - len(ranked)), candidates
 
 
-def keyword_matches(
-    index: SearchIndex,
-    query: str,
-    doc_id: str,
-    *,
-    principals: Collection[str] | None,
-    filters: Mapping[str, str] | None,
-) -> bool:
-    """True if document `doc_id` is among the keyword engine's matches for `query`."""
-    only = {**(filters or {}), "doc_id": doc_id}
-    return index.search(query, principals=principals, filters=only, limit=0).total > 0
+def keyword_matches(index: SearchIndex, q: HybridQuery, doc_id: str) -> bool:
+    """True if document `doc_id` is among the keyword engine's matches for `q`."""
+    only = {**(q.filters or {}), "doc_id": doc_id}
+    return index.search(q.text, principals=q.principals, filters=only, limit=0).total > 0
 
 
 def document_facets(
-    index: SearchIndex,
-    doc_ids: Sequence[str],
-    *,
-    principals: Collection[str] | None,
-    filters: Mapping[str, str] | None,
+    index: SearchIndex, q: HybridQuery, doc_ids: Sequence[str]
 ) -> dict[str, tuple[FacetValue, ...]]:
-    """The facet counts of these documents, as the text engine counts them (one each)."""
+    """The facet counts of these documents among `q`'s visible and filtered ones, as the
+    text engine counts them (one each)."""
     counted: dict[str, tuple[FacetValue, ...]] = {name: () for name in FACET_FIELDS}
     for doc_id in doc_ids:
-        only = {**(filters or {}), "doc_id": doc_id}
-        one = index.search("", principals=principals, filters=only, limit=0, facets=True)
+        only = {**(q.filters or {}), "doc_id": doc_id}
+        one = index.search("", principals=q.principals, filters=only, limit=0, facets=True)
         counted = merge_facets(counted, one.facets)
     return counted
 
@@ -378,17 +365,9 @@ class Matches:
 
 
 def matching_documents(
-    index: SearchIndex,
-    vectors: VectorIndex,
-    embedder: Embedder,
-    query: str,
-    *,
-    mode: str,
-    principals: Collection[str] | None,
-    filters: Mapping[str, str] | None,
-    depth: int,
+    index: SearchIndex, vectors: VectorIndex, embedder: Embedder, q: HybridQuery
 ) -> Matches:
-    """Semantic or hybrid matches (see the module's rule), best first, at least `depth` of them.
+    """Semantic or hybrid matches (see the module's rule), best first, at least `q.depth`.
 
     Hybrid: the fused order of the keyword top `FUSION_DEPTH` and the semantic
     top `SEMANTIC_DEPTH`, keeping keyword matches and semantic matches above the
@@ -399,17 +378,16 @@ def matching_documents(
     no document is counted twice. A pasted description is searched in parts
     down to `FUSION_DEPTH` each; their union is its keyword matches.
     """
-    _, matches = semantic_matches(
-        vectors, embedder, query, principals=principals, filters=filters, depth=SEMANTIC_DEPTH
-    )
+    depth, query = q.depth, q.text
+    _, matches = semantic_matches(vectors, embedder, q.top(SEMANTIC_DEPTH))
     close = [m for m in matches if m.score >= SIMILARITY_FLOOR]
-    if mode == "semantic":
+    if q.mode == "semantic":
         candidates = [Candidate(m.doc_id, m.score, None, m) for m in close]
         return Matches(len(close), candidates, tuple(m.doc_id for m in close))
-    where = {"principals": principals, "filters": filters}
+    where = {"principals": q.principals, "filters": q.filters}
     facts = is_facts_query(query)
     if facts:  # every keyword match is known: no need to ask
-        head = facts_ranking(index, query, depth=FUSION_DEPTH, **where)
+        head = facts_ranking(index, q.top(FUSION_DEPTH))
         kw_total = len(head)
     else:
         kw_total, head = index.rank(query, depth=FUSION_DEPTH, **where)
@@ -421,7 +399,7 @@ def matching_documents(
     for m in close:
         if m.doc_id in in_keyword:
             continue
-        if deeper and keyword_matches(index, query, m.doc_id, **where):
+        if deeper and keyword_matches(index, q, m.doc_id):
             in_keyword.add(m.doc_id)
         else:
             semantic_only.append(m.doc_id)
@@ -445,28 +423,20 @@ def matching_documents(
 
 
 def search(
-    index: SearchIndex,
-    vectors: VectorIndex,
-    embedder: Embedder,
-    query: str,
-    *,
-    mode: str = DEFAULT_MODE,
-    principals: Collection[str] | None,
-    filters: Mapping[str, str] | None = None,
-    limit: int = 20,
-    offset: int = 0,
-    facets: bool = False,
+    index: SearchIndex, vectors: VectorIndex, embedder: Embedder, q: HybridQuery
 ) -> SearchResult:
-    """One page of documents for `query` in `mode`; permissions apply inside both engines.
+    """One page of documents for `q` in its mode; permissions apply inside both engines.
 
     A blank query has no meaning to compare by, so every mode lists it by
     keyword (all visible documents, with the filters). `total` and the facets
     count the same documents the pages list (see the module's rule); a
     pasted description gets no keyword facets, so hybrid mode gives it none.
     """
-    check_mode(mode)
-    check_page(limit, offset)
-    query = query.strip()
+    check_mode(q.mode)
+    check_page(q.limit, q.offset)
+    q = replace(q, text=q.text.strip())
+    query, mode, principals, filters = q.text, q.mode, q.principals, q.filters
+    limit, offset, facets = q.limit, q.offset, q.facets
     facts = is_facts_query(query)
     if (mode == "keyword" or not query) and not facts:
         return index.search(  # the keyword engine pages, counts and highlights by itself
@@ -474,15 +444,9 @@ def search(
             facets=facets,
         )  # fmt: skip
     if mode == "keyword":  # a pasted description, read as words
-        total, candidates = ranked_documents(
-            index, vectors, embedder, query, mode=mode, principals=principals, filters=filters,
-            depth=offset + limit,
-        )  # fmt: skip
+        total, candidates = ranked_documents(index, vectors, embedder, q)
         return SearchResult(total, tuple(c.hit() for c in candidates[offset : offset + limit]))
-    found = matching_documents(
-        index, vectors, embedder, query, mode=mode, principals=principals, filters=filters,
-        depth=offset + limit,
-    )  # fmt: skip
+    found = matching_documents(index, vectors, embedder, q)
     page = tuple(c.hit() for c in found.candidates[offset : offset + limit])
     counted: dict[str, tuple[FacetValue, ...]] = {}
     total = found.total
@@ -496,8 +460,5 @@ def search(
             # Facets count every keyword match, so this total is exact where the
             # ranking's may be an estimate (above `exact_total_max` matching passages).
             total = keyword.total + len(found.semantic_only)
-        counted = merge_facets(
-            keyword_facets,
-            document_facets(index, found.semantic_only, principals=principals, filters=filters),
-        )
+        counted = merge_facets(keyword_facets, document_facets(index, q, found.semantic_only))
     return SearchResult(total, page, counted)

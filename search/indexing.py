@@ -24,7 +24,7 @@ from search.embeddings import Embedder
 from search.passages import windows
 from search.port import Passage, SearchIndex
 from search.saved import alert_new_documents
-from search.statutes import passage_sections
+from search.statute_keys import passage_sections
 from search.vector_port import VectorIndex
 
 log = logging.getLogger(__name__)

@@ -41,7 +41,7 @@ PUBLIC = "public"
 FILTER_FIELDS = frozenset(
     {"kind", "case_id", "doc_type", "language", "court", "district", "section", "year"}
     # year_from / year_to bound the year (inclusive); "section" takes a key such as
-    # "302 PPC" or "302(b) PPC" (see search.statutes.section_keys).
+    # "302 PPC" or "302(b) PPC" (see search.statute_keys.section_keys).
     | {"year_from", "year_to"}
     # one document (saved-search alerts test a new document against a query)
     | {"doc_id"}
@@ -78,7 +78,7 @@ class Passage:
     language: str = "en"
     date: datetime.date | None = None
     # Structured fields for filters and facets (added later, hence defaults).
-    #: statute keys from search.statutes.section_keys: "302 PPC", "302(b) PPC", "302(b)"
+    #: statute keys from search.statute_keys.section_keys: "302 PPC", "302(b) PPC", "302(b)"
     sections: tuple[str, ...] = ()
     court: str | None = None
     district: str | None = None

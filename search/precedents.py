@@ -30,7 +30,7 @@ from mizan.accounts.service import require
 from mizan.actor import Actor
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
-from search.hybrid import Candidate, passage_snippet
+from search.hybrid import Candidate, HybridQuery, passage_snippet
 from search.statute_bridge import precedent_rankings
 
 __all__ = [
@@ -149,8 +149,8 @@ def _find(
     principals = search_principals(kernel.store, actor)
     depth = max(per_kind, DEPTH)
     statutes, judgments = precedent_rankings(
-        kernel.index, kernel.vectors, kernel.embedder, query, mode="hybrid",
-        principals=principals, depth=depth,
+        kernel.index, kernel.vectors, kernel.embedder,
+        HybridQuery(query, mode="hybrid", principals=principals, limit=depth),
     )  # fmt: skip
     found = {"judgment": judgments[:per_kind], "statute": statutes[:per_kind]}
     texts = kernel.vectors.texts(c.doc_id for cands in found.values() for c in cands)

@@ -1,7 +1,7 @@
 """Mizan's query language: lexer, parser and engine-neutral AST.
 
-Both text-index adapters compile this AST (`search.tantivy_index` to Tantivy
-queries, `search.elastic_index` to the Elasticsearch DSL), so a query means
+Both text-index adapters compile this AST (`search.tantivy_query` to Tantivy
+queries, `search.elastic_query` to the Elasticsearch DSL), so a query means
 the same on either engine, and errors read well to a clerk. The language is
 documented in `search.tantivy_index`'s module docstring (the help page).
 """
@@ -14,7 +14,7 @@ from enum import Enum
 
 from search.normalize import terms
 from search.port import QueryError
-from search.statutes import QueryRef, find_query_refs
+from search.statute_keys import QueryRef, find_query_refs
 
 __all__ = [
     "MAX_QUERY_CHARS",

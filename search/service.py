@@ -10,7 +10,7 @@ from mizan.accounts.service import require
 from mizan.actor import Actor
 from mizan.kernel import Kernel
 from search import hybrid
-from search.hybrid import DEFAULT_MODE, check_mode
+from search.hybrid import DEFAULT_MODE, HybridQuery, check_mode
 from search.port import SearchResult
 
 PER_PAGE = 20
@@ -58,11 +58,13 @@ def search_documents(
         kernel.index,
         kernel.vectors,
         kernel.embedder,
-        query,
-        mode=mode,
-        principals=principals,
-        filters=filters,
-        limit=per_page,
-        offset=offset,
-        facets=facets,
+        HybridQuery(
+            query,
+            mode=mode,
+            principals=principals,
+            filters=filters,
+            limit=per_page,
+            offset=offset,
+            facets=facets,
+        ),
     )

@@ -17,7 +17,7 @@ from functools import lru_cache
 from legaltext.section_refs import find_section_refs
 from search.normalize import Token, folded_from, terms, tokenize
 from search.query_syntax import Section, Words
-from search.statutes import section_keys
+from search.statute_keys import section_keys
 
 __all__ = ["make_snippets"]
 

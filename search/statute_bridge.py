@@ -29,10 +29,11 @@ side harness, and 5 was fixed before the product runs.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import replace
 
 from search.embeddings import Embedder
-from search.hybrid import RRF_K, Candidate, fuse, ranked_documents
+from search.hybrid import RRF_K, Candidate, HybridQuery, fuse, ranked_documents
 from search.port import QueryError, SearchIndex
 from search.vector_port import VectorIndex
 
@@ -55,35 +56,26 @@ def bridged_ranking(
     index: SearchIndex,
     vectors: VectorIndex,
     embedder: Embedder,
-    query: str,
+    q: HybridQuery,
     statutes: Sequence[Candidate],
-    *,
-    mode: str,
-    principals: Collection[str] | None,
-    filters: Mapping[str, str] | None,
-    depth: int,
 ) -> tuple[int, list[Candidate]]:
-    """The top `depth` judgments for `query`, fused with those for its top `statutes`.
+    """The top `q.depth` judgments for `q`, fused with those for its top `statutes`.
 
-    `statutes` is the statute ranking for the same query, best first; `filters`
+    `statutes` is the statute ranking for the same query, best first; `q.filters`
     select the judgments. Without statutes this is `ranked_documents`. A
     judgment found only through a statute carries that search's matched
     passages (the statute's words marked), so the page shows why it is there.
     """
-    total, direct = ranked_documents(
-        index, vectors, embedder, query, mode=mode, principals=principals, filters=filters,
-        depth=depth,
-    )  # fmt: skip
+    depth = q.depth
+    total, direct = ranked_documents(index, vectors, embedder, q)
     followed = [(rank, matched_passage(s)) for rank, s in enumerate(statutes[:BRIDGE_STATUTES], 1)]
     found: dict[str, Candidate] = {}
     via: list[list[str]] = []
     weights: list[float] = []
     for rank, passage in followed:
         try:
-            _, ranked = ranked_documents(
-                index, vectors, embedder, passage, mode=mode, principals=principals,
-                filters=filters, depth=depth, as_description=True,
-            )  # fmt: skip
+            by_passage = replace(q, text=passage, as_description=True)
+            _, ranked = ranked_documents(index, vectors, embedder, by_passage)
         except QueryError:  # a passage with no word to search for (blank, function words)
             continue
         via.append([c.doc_id for c in ranked])
@@ -104,26 +96,16 @@ def bridged_ranking(
 
 
 def precedent_rankings(
-    index: SearchIndex,
-    vectors: VectorIndex,
-    embedder: Embedder,
-    query: str,
-    *,
-    mode: str,
-    principals: Collection[str] | None,
-    depth: int,
+    index: SearchIndex, vectors: VectorIndex, embedder: Embedder, q: HybridQuery
 ) -> tuple[list[Candidate], list[Candidate]]:
-    """The precedent finder's ranking: the top `depth` statutes for `query`, and the top
-    `depth` judgments, directly and through those statutes (`mizan eval-retrieval
-    --statutes` measures this same function)."""
-    _, statutes = ranked_documents(
-        index, vectors, embedder, query, mode=mode, principals=principals,
-        filters={"kind": "statute"}, depth=depth,
-    )  # fmt: skip
-    _, judgments = bridged_ranking(
-        index, vectors, embedder, query, statutes, mode=mode, principals=principals,
-        filters={"kind": "judgment"}, depth=depth,
-    )  # fmt: skip
+    """The precedent finder's ranking: the top `q.depth` statutes for `q`, and the top
+    `q.depth` judgments, directly and through those statutes (`mizan eval-retrieval
+    --statutes` measures this same function). Each kind is added to `q.filters`."""
+    base = dict(q.filters or {})
+    statute_query = replace(q, filters={**base, "kind": "statute"})
+    _, statutes = ranked_documents(index, vectors, embedder, statute_query)
+    judgment_query = replace(q, filters={**base, "kind": "judgment"})
+    _, judgments = bridged_ranking(index, vectors, embedder, judgment_query, statutes)
     return statutes, judgments
 
 

@@ -5,16 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from search.elastic_index import (
-    COMPOSITE_PAGE,
-    TEXT_MAPPING,
-    VECTOR_MAPPING,
-    _count_facets,
-    compile_node,
-    knn_body,
-    restrictions,
-    search_body,
-)
+from search.elastic_client import COMPOSITE_PAGE
+from search.elastic_facets import count_facets
+from search.elastic_query import compile_node, knn_body, restrictions, search_body
+from search.elastic_schema import TEXT_MAPPING, VECTOR_MAPPING
 from search.embeddings import DIM
 from search.query_syntax import parse_query
 
@@ -207,7 +201,7 @@ def test_facets_count_documents_from_composite_buckets() -> None:
             **{f: {"buckets": [{"key": v} for v in values.get(f, [])]} for f in fields},
         }
 
-    total, facets = _count_facets(
+    total, facets = count_facets(
         [
             bucket("a", kind=["judgment"], year=[2019], section=["302 PPC", "302(b)"]),
             bucket("b", kind=["judgment"], year=[2021], section=["302 PPC"]),

@@ -8,13 +8,16 @@ checked by the contract suite when MIZAN_ELASTICSEARCH_URL is set.
 
 from __future__ import annotations
 
+import datetime
 from types import SimpleNamespace
 from typing import Any
 
+import numpy as np
 import pytest
 
-import search.elastic_index as elastic
-from search.elastic_index import ElasticIndex
+import search.elastic_client
+from search.elastic_index import ElasticIndex, ElasticVectorIndex
+from search.embeddings import DIM
 from search.port import Passage, SearchUnavailableError
 
 
@@ -96,7 +99,7 @@ def _composite(docs: list[str], after: bool) -> dict[str, Any]:
 def test_search_reads_collapsed_hits_and_counts_documents_over_pages(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(elastic, "COMPOSITE_PAGE", 2)
+    monkeypatch.setattr(search.elastic_client, "COMPOSITE_PAGE", 2)
     best = {
         "_id": "j1:1",
         "_score": 4.5,
@@ -158,8 +161,8 @@ def test_vector_search_ranks_knn_candidates_by_exact_cosine_of_the_best_part() -
         ]
     )  # fmt: skip
     client.created = True
-    index = elastic.ElasticVectorIndex("http://es.test", client=client)
-    parts = elastic.np.eye(2, elastic.DIM, dtype=elastic.np.float32)
+    index = ElasticVectorIndex("http://es.test", client=client)
+    parts = np.eye(2, DIM, dtype=np.float32)
     result = index.search(parts, principals=["public"], filters={"kind": "judgment"})
     assert result.total == 3
     assert [d.doc_id for d in result.documents] == ["a", "b"]  # a mean would put b first
@@ -167,7 +170,7 @@ def test_vector_search_ranks_knn_candidates_by_exact_cosine_of_the_best_part() -
     assert a.score == pytest.approx(0.9) and b.score == pytest.approx(0.8)
     assert [pm.passage.id for pm in a.passages] == ["a:0", "a:1"]
     assert a.passages[0].score == pytest.approx(0.9)
-    assert a.passages[0].passage.date == elastic.datetime.date(2020, 1, 2)
+    assert a.passages[0].passage.date == datetime.date(2020, 1, 2)
     knn = client.calls[0][1]["knn"]
     expected_filter = [{"terms": {"acl": ["public"]}}, {"term": {"kind": "judgment"}}]
     assert knn["filter"] == expected_filter and knn["num_candidates"] >= knn["k"]

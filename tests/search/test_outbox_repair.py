@@ -77,8 +77,9 @@ def run_until(kernel: Kernel, stage: str, job_id: str, marker: str) -> None:
 
 def found(kernel: Kernel, query: str, mode: str) -> list[str]:
     result = hybrid.search(
-        kernel.index, kernel.vectors, kernel.embedder, query, mode=mode, principals=None
-    )
+        kernel.index, kernel.vectors, kernel.embedder,
+        hybrid.HybridQuery(query, mode=mode, principals=None),
+    )  # fmt: skip
     return [h.doc_id for h in result.hits]
 
 

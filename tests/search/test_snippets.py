@@ -59,7 +59,7 @@ def test_one_word_queries_match_exactly_what_tokenising_finds() -> None:
 def _reference_section_spans(text: str, keys: list[str]) -> list[tuple[int, int]]:
     """Statute references covering `keys`, by scanning the whole text."""
     from legaltext.section_refs import find_section_refs
-    from search.statutes import section_keys
+    from search.statute_keys import section_keys
 
     return [
         (f.start, f.end) for f in find_section_refs(text) if set(section_keys(f.ref)) & set(keys)

@@ -51,17 +51,15 @@ def library(kernel: Kernel) -> Kernel:
 
 
 def ranked(kernel: Kernel, kind: str, query: str = FACTS) -> list[hybrid.Candidate]:
-    return hybrid.ranked_documents(
-        kernel.index, kernel.vectors, kernel.embedder, query, mode="keyword", principals=None,
-        filters={"kind": kind}, depth=10,
-    )[1]  # fmt: skip
+    q = hybrid.HybridQuery(query, mode="keyword", principals=None, filters={"kind": kind}, limit=10)
+    return hybrid.ranked_documents(kernel.index, kernel.vectors, kernel.embedder, q)[1]
 
 
 def bridged(kernel: Kernel, statutes: list[hybrid.Candidate]) -> list[hybrid.Candidate]:
-    return bridged_ranking(
-        kernel.index, kernel.vectors, kernel.embedder, FACTS, statutes, mode="keyword",
-        principals=None, filters={"kind": "judgment"}, depth=10,
-    )[1]  # fmt: skip
+    judgments = hybrid.HybridQuery(
+        FACTS, mode="keyword", principals=None, filters={"kind": "judgment"}, limit=10
+    )
+    return bridged_ranking(kernel.index, kernel.vectors, kernel.embedder, judgments, statutes)[1]
 
 
 def test_the_statutes_legal_vocabulary_reaches_a_judgment_on_the_same_point(

@@ -10,7 +10,7 @@ from legaltext.section_refs import SectionRef
 from search.normalize import terms
 from search.port import FACET_FIELDS, Passage, SearchIndex, SearchResult
 from search.query_syntax import Bool, Section, Words, parse_query
-from search.statutes import find_query_refs, passage_sections, section_keys
+from search.statute_keys import find_query_refs, passage_sections, section_keys
 
 
 def p(doc_id: str, n: int, text: str, **kw: object) -> Passage:

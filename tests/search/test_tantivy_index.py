@@ -356,7 +356,7 @@ def test_two_instances_on_one_path(tmp_path: Path) -> None:
 def test_large_totals_are_estimated_unless_facets_need_every_match(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from search import tantivy_index
+    from search import tantivy_results
 
     index = TantivyIndex(tmp_path / "idx", exact_total_max=10)
     index.upsert(
@@ -379,14 +379,14 @@ def test_large_totals_are_estimated_unless_facets_need_every_match(
     exact = TantivyIndex(tmp_path / "idx", exact_total_max=None).search("robbery", principals=None)
     assert (exact.total, exact.total_exact) == (60, True)
     # A sample smaller than the matches: documents of 3 passages each, ratio 1/3.
-    monkeypatch.setattr(tantivy_index, "TOTAL_SAMPLE", 20)
+    monkeypatch.setattr(tantivy_results, "TOTAL_SAMPLE", 20)
     assert index.search("robbery", principals=None, limit=1).total == 60
 
 
 def test_estimates_run_on_a_pool_of_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    from search import tantivy_index
+    from search import tantivy_results
 
-    pool = tantivy_index._count_pool()
-    assert tantivy_index._count_pool() is pool
-    monkeypatch.setattr(tantivy_index.os, "getpid", lambda: -1)  # as in a forked worker
-    assert tantivy_index._count_pool() is not pool
+    pool = tantivy_results._count_pool()
+    assert tantivy_results._count_pool() is pool
+    monkeypatch.setattr(tantivy_results.os, "getpid", lambda: -1)  # as in a forked worker
+    assert tantivy_results._count_pool() is not pool

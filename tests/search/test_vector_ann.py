@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from search import vector_ann, vector_index
+from search import vector_ann, vector_graph
 from search.embeddings import DIM
 from search.port import Passage
 from search.vector_index import SqliteVectorIndex
@@ -71,7 +71,7 @@ def test_hnsw_finds_what_exact_search_finds(stores) -> None:  # type: ignore[no-
             found += len(set(truth_ids) & set(got_ids))
             wanted += len(truth_ids)
             assert got.documents[0].score == pytest.approx(truth.documents[0].score, abs=1e-5)
-    assert ann._graph is not None and ann._graph.size == DOCS * PER_DOC
+    assert ann._ann.graph is not None and ann._ann.graph.size == DOCS * PER_DOC
     assert found / wanted >= 0.9
 
 
@@ -110,7 +110,7 @@ def _refuse(*args: object, **kw: object) -> None:
 
 def test_falls_back_to_exact_when_the_window_is_short(stores, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     exact, ann, vecs = stores
-    monkeypatch.setattr(vector_index, "ANN_MAX_K", 8)  # 8 passages cannot cover 10 documents
+    monkeypatch.setattr(vector_graph, "ANN_MAX_K", 8)  # 8 passages cannot cover 10 documents
     for q in queries(vecs, 5):
         assert top(ann, q, principals=None, limit=10) == top(exact, q, principals=None, limit=10)
 
@@ -131,21 +131,21 @@ def test_graph_is_saved_and_reused_and_caught_up(tmp_path: Path, monkeypatch) ->
 
     built: list[int] = []
     real_new = vector_ann.new_graph
-    monkeypatch.setattr(vector_index, "new_graph", lambda *a: built.append(1) or real_new(*a))
+    monkeypatch.setattr(vector_graph, "new_graph", lambda *a: built.append(1) or real_new(*a))
     second = SqliteVectorIndex(path, ann_min=50)
     assert top(second, moved, principals=None, limit=1) == ["d299"]
     assert top(second, -moved, principals=None, limit=1) == ["new"]
     assert not built  # loaded from the file, not rebuilt
-    graph = second._graph
+    graph = second._ann.graph
     assert graph is not None and graph.size == DOCS * PER_DOC + 2  # the two new vectors added
-    assert (second._label_slot >= 0).sum() == (DOCS - 1) * PER_DOC + 2  # d299's old ones gone
+    assert (second._ann.label_slot >= 0).sum() == (DOCS - 1) * PER_DOC + 2  # d299's old ones gone
 
     # Incremental: another handle's write reaches the graph on the next search.
     first.upsert([Passage(id="late:0", doc_id="late", kind="document", title="L", text="l",
                           acl=("public",))], moved[None, :])  # fmt: skip
     first.delete_documents(["d299"])
     assert top(second, moved, principals=None, limit=1) == ["late"]
-    assert second._graph is graph and graph.size == DOCS * PER_DOC + 3
+    assert second._ann.graph is graph and graph.size == DOCS * PER_DOC + 3
 
     first.clear()
     assert not list(tmp_path.glob("v.hnsw*"))
@@ -164,4 +164,4 @@ def test_a_stale_or_broken_graph_file_is_rebuilt(tmp_path: Path) -> None:
     again = SqliteVectorIndex(path, ann_min=50)
     q = queries(vecs, 1)[0]
     assert top(again, q, principals=None, limit=5)
-    assert again._graph is not None and again._graph.size == len(passages)
+    assert again._ann.graph is not None and again._ann.graph.size == len(passages)

@@ -1,0 +1,87 @@
+"""Facet counts of a Tantivy search, in documents (not passages), exactly.
+
+Document-level values (kind, court, year...) are read from fast fields of one
+passage per matching document; statute sections, which differ per passage,
+are aggregated in the engine and the top ones counted in documents.
+"""
+
+from __future__ import annotations
+
+import tantivy
+
+from search.port import FACET_FIELDS, FACET_VALUES, FacetValue
+from search.statute_keys import is_act_key
+from search.tantivy_schema import HASHED_FACETS, SCHEMA
+
+__all__ = ["SECTION_FACET_CANDIDATES", "facet_counts", "no_facets"]
+
+#: Section facet: candidates by passage count, then counted exactly in documents.
+SECTION_FACET_CANDIDATES = 12
+
+
+def no_facets() -> dict[str, tuple[FacetValue, ...]]:
+    """Every facet, with no values (a search that can see nothing)."""
+    return {name: () for name in FACET_FIELDS}
+
+
+def facet_counts(
+    searcher: tantivy.Searcher, q: tantivy.Query, addrs: list[tantivy.DocAddress]
+) -> dict[str, tuple[FacetValue, ...]]:
+    """Documents per facet value among the matching passages `addrs` (exact).
+
+    Document-level fields are the same on every passage of a document, so
+    one passage per document decides its value. Sections differ per
+    passage: the most frequent keys are aggregated in the engine, then
+    each is counted in documents by its own restricted search.
+    """
+    out = no_facets()
+    if not addrs:
+        return out
+    keys = searcher.fast_field_values("doc_key", addrs)
+    first: dict[int, int] = {}
+    for i, key in enumerate(keys):
+        first.setdefault(key, i)
+    reps = [addrs[i] for i in first.values()]
+    for name in HASHED_FACETS:
+        codes = searcher.fast_field_values(f"fk_{name}", reps)
+        counts: dict[int, int] = {}
+        where: dict[int, tantivy.DocAddress] = {}
+        for code, addr in zip(codes, reps, strict=True):
+            if code:
+                counts[code] = counts.get(code, 0) + 1
+                where.setdefault(code, addr)
+        top = sorted(counts.items(), key=lambda kv: -kv[1])[:FACET_VALUES]
+        out[name] = tuple(
+            FacetValue(str(searcher.doc(where[code]).get_first(name)), n) for code, n in top
+        )
+    years: dict[int, int] = {}
+    for year in searcher.fast_field_values("year", reps):
+        if year is not None:
+            years[year] = years.get(year, 0) + 1
+    newest = sorted(years.items(), reverse=True)[:FACET_VALUES]
+    out["year"] = tuple(FacetValue(str(y), n) for y, n in newest)
+    out["section"] = _section_facet(searcher, q)
+    return out
+
+
+def _section_facet(searcher: tantivy.Searcher, q: tantivy.Query) -> tuple[FacetValue, ...]:
+    agg = {
+        "s": {
+            "terms": {"field": "sections", "size": SECTION_FACET_CANDIDATES * 4},
+        }
+    }
+    buckets = searcher.aggregate(q, agg)["s"]["buckets"]
+    # A bucket's doc_count is its number of matching passages: exactly the hits to read.
+    candidates = [(b["key"], b["doc_count"]) for b in buckets if is_act_key(b["key"])]
+    unscored = tantivy.Query.const_score_query(q, 0.0)  # no BM25: only membership counts
+    counted = []
+    for key, passages in candidates[:SECTION_FACET_CANDIDATES]:
+        only = tantivy.Query.term_query(SCHEMA, "sections", key, index_option="basic")
+        sub = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, unscored), (tantivy.Occur.Must, only)]
+        )
+        hits = searcher.search(sub, limit=passages, count=False).hits
+        docs = set(searcher.fast_field_values("doc_key", [a for _, a in hits]))
+        counted.append(FacetValue(key, len(docs)))
+    counted.sort(key=lambda f: -f.count)
+    return tuple(f for f in counted if f.count)[:FACET_VALUES]
