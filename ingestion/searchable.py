@@ -19,8 +19,9 @@ import pypdfium2 as pdfium
 import pytesseract
 
 from casefiles.models import CaseDocument, DocumentPage, DocumentState
-from ingestion.extract import ExtractionError, open_pages
+from ingestion.extract import open_pages
 from ingestion.ocr import OcrUnavailable, validate_lang
+from ingestion.pages import ExtractionError
 from ingestion.tasks import WORKER
 from mizan.actor import Actor
 from mizan.events import DomainEvent

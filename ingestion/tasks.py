@@ -21,8 +21,9 @@ import time
 from collections.abc import Iterator
 
 from casefiles.models import CaseDocument, DocumentPage, DocumentState
-from ingestion.extract import ExtractionError, PageSource, PageText, open_pages
+from ingestion.extract import open_pages
 from ingestion.ocr import OcrUnavailable
+from ingestion.pages import ExtractionError, PageSource, PageText
 from ingestion.sniff import UnsupportedFile
 from ingestion.wordboxes import copied_layout, layout_fields
 from mizan.actor import Actor

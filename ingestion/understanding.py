@@ -13,8 +13,8 @@ from typing import Any
 
 from casefiles.models import CaseDocument, DocumentPage, DocumentState
 from ingestion.classify import classify_text
-from ingestion.extract import PAGE_SEPARATOR
 from ingestion.metadata import PageInput, find_metadata
+from ingestion.pages import PAGE_SEPARATOR
 from ingestion.review import DocumentSuggestion, now
 from ingestion.wordboxes import unpack_words
 from mizan import outbox
