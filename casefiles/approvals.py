@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import mongoengine as me
 
-from casefiles.calendar import WorkingCalendar
 from casefiles.holidays import working_calendar
 from casefiles.matters import open_approved_appeal
 from casefiles.models import Case
@@ -24,6 +23,7 @@ from casefiles.service import CaseError, check_prosecutors, get_case, now
 from mizan.accounts.roles import Role
 from mizan.accounts.service import PermissionDenied
 from mizan.actor import Actor
+from mizan.clock import WorkingCalendar
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
 from mizan.i18n import lazy_gettext as _l

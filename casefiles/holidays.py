@@ -21,10 +21,11 @@ from dataclasses import dataclass
 
 import mongoengine as me
 
-from casefiles.calendar import WorkingCalendar, fixed_national_holidays
+from casefiles.calendar import fixed_national_holidays
 from mizan.accounts.roles import Role
 from mizan.accounts.service import PermissionDenied
 from mizan.actor import Actor
+from mizan.clock import WorkingCalendar
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
 from mizan.i18n import lazy_gettext as _l

@@ -14,7 +14,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from casefiles.approvals import limitation
-from casefiles.calendar import WorkingCalendar
 from casefiles.hearings import Hearing, utcnow
 from casefiles.holidays import working_calendar
 from casefiles.matters import Matter, matter_deadlines
@@ -23,6 +22,7 @@ from casefiles.schedule import CaseDeadline
 from mizan.accounts.roles import Role
 from mizan.accounts.service import PermissionDenied
 from mizan.actor import Actor
+from mizan.clock import WorkingCalendar
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import mongoengine as me
 
-from casefiles.calendar import WorkingCalendar
 from casefiles.case_numbers import CaseNumberError, parse_case_number
 from casefiles.deadlines import Deadline, status
 from casefiles.models import Case
@@ -24,6 +23,7 @@ from casefiles.schedule import CaseDeadline, default_rules
 from casefiles.service import CaseError, check_prosecutors, get_case, now
 from mizan.accounts.service import PermissionDenied
 from mizan.actor import Actor
+from mizan.clock import WorkingCalendar
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
 from mizan.i18n import lazy_gettext as _l
