@@ -19,10 +19,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from casefiles.deadline_lists import candidate_filter, live_deadlines
-from casefiles.hearings import Hearing, case_map, day_bounds, local_today, to_local, utcnow
+from casefiles.hearings import Hearing, case_map, day_bounds, local_today, to_local
 from casefiles.holidays import working_calendar
 from casefiles.models import Case
 from casefiles.schedule import default_rules
+from mizan.clock import utc_naive_now
 from mizan.i18n import LazyString
 from mizan.i18n import lazy_gettext as _l
 from mizan.kernel import Kernel
@@ -49,7 +50,7 @@ class ReminderRun:
 
 def send_reminders(kernel: Kernel, now: dt.datetime | None = None) -> ReminderRun:
     """One run; returns how many notifications were sent (repeats send none)."""
-    at = now or utcnow()
+    at = now or utc_naive_now()
     today = local_today(at)
     return ReminderRun(_deadline_reminders(kernel, today), _hearing_reminders(kernel, today))
 
