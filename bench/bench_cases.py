@@ -37,6 +37,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from mizan.clock import pakistan_today
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from casefiles import reports
@@ -52,7 +54,7 @@ from mizan.kernel import Kernel, build_kernel
 from mizan.settings import load_settings
 from mizan.storage import codec
 
-TODAY = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=5)).date()
+TODAY = pakistan_today()
 PER_PAGE = 25
 TARGETS = {"list": 100.0, "dashboard": 300.0}  # p95 ms, from the issue
 

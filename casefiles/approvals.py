@@ -15,15 +15,15 @@ from dataclasses import dataclass
 
 import mongoengine as me
 
-from casefiles.calendar import WorkingCalendar
 from casefiles.holidays import working_calendar
 from casefiles.matters import open_approved_appeal
 from casefiles.models import Case
 from casefiles.schedule import CaseDeadline, case_deadlines
-from casefiles.service import CaseError, check_prosecutors, get_case, now
+from casefiles.service import CaseError, check_prosecutors, get_case
 from mizan.accounts.roles import Role
 from mizan.accounts.service import PermissionDenied
 from mizan.actor import Actor
+from mizan.clock import WorkingCalendar, utc_naive_now
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
 from mizan.i18n import lazy_gettext as _l
@@ -139,7 +139,12 @@ def approvals_for_case(kernel: Kernel, case: Case) -> list[AppealApproval]:
 
 def _step(actor: Actor, action: str, role: str, reason: str) -> ApprovalStep:
     return ApprovalStep(
-        action=action, at=now(), by=actor.user_id, by_name=actor.username, role=role, reason=reason
+        action=action,
+        at=utc_naive_now(),
+        by=actor.user_id,
+        by_name=actor.username,
+        role=role,
+        reason=reason,
     )
 
 
@@ -185,7 +190,7 @@ def propose_appeal(
         )
     if len(grounds) > 5000:
         raise ApprovalRefused(_("The grounds are too long (5000 letters at most)."))
-    at = now()
+    at = utc_naive_now()
     approval = AppealApproval(
         case_id=case.id,
         district=case.district,
@@ -246,7 +251,7 @@ def decide(
     approval.version = version
     approval.state = step.target
     approval.steps.append(_step(actor, action, step.role, reason))
-    approval.updated_at = now()
+    approval.updated_at = utc_naive_now()
     with kernel.store.transaction():
         if action == "approve":
             lead = _still_prosecutor(kernel, approval.proposed_by)

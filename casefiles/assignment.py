@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import mongoengine as me
 
 from casefiles.hearing_clashes import find_clashes
-from casefiles.hearings import Hearing, court_key, utcnow
+from casefiles.hearings import Hearing, court_key
 from casefiles.models import PARTY_ROLES, Case
 from casefiles.reports import PENDING_STATES
 from casefiles.service import CaseError, check_prosecutors
@@ -31,6 +31,7 @@ from mizan.accounts.models import User
 from mizan.accounts.roles import Capability, Role
 from mizan.accounts.service import PermissionDenied, require
 from mizan.actor import Actor
+from mizan.clock import utc_naive_now
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
@@ -126,7 +127,7 @@ def add_posting(kernel: Kernel, actor: Actor, user_id: str, court: str, *, atc: 
         court_key=court_key(court),
         atc=atc,
         created_by=actor.user_id,
-        created_at=utcnow(),
+        created_at=utc_naive_now(),
     )
     try:
         with kernel.store.transaction():
@@ -317,7 +318,7 @@ def suggest(
         else {}
     )
     posted = postings_of(kernel, ids)
-    clashes = _clashes(kernel, actor, case, ids, now or utcnow())
+    clashes = _clashes(kernel, actor, case, ids, now or utc_naive_now())
     loads = {i: leads.get(i, 0) + ASSISTING_SHARE * helping.get(i, 0) for i in ids}
     # Relative to the lightest load, over at least 20 cases: 2 cases more out of 3 is not
     # a reason to pass over an expert, 1,000 more out of 3,000 is.

@@ -8,9 +8,9 @@ import secrets
 
 import mongoengine as me
 
-from casefiles.hearings import utcnow
 from mizan.accounts.models import User
 from mizan.actor import Actor
+from mizan.clock import utc_naive_now
 from mizan.events import DomainEvent
 from mizan.kernel import Kernel
 from mizan.storage import Model, NotFoundError
@@ -43,7 +43,9 @@ def issue_calendar_token(kernel: Kernel, actor: Actor) -> str:
         if old is not None:
             store.delete(old)
         store.insert(
-            CalendarToken(user_id=actor.user_id, token_hash=_token_hash(token), created_at=utcnow())
+            CalendarToken(
+                user_id=actor.user_id, token_hash=_token_hash(token), created_at=utc_naive_now()
+            )
         )
         kernel.emit(
             DomainEvent(

@@ -24,19 +24,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from casefiles.hearing_clashes import find_clashes
-from casefiles.hearings import (
-    MAX_AHEAD,
-    PURPOSES,
-    Hearing,
-    court_key,
-    day_bounds,
-    local_moment,
-    to_utc,
-    utcnow,
-)
+from casefiles.hearings import MAX_AHEAD, PURPOSES, Hearing, court_key, to_utc
 from casefiles.models import Case, CourtCaseRef
 from legaltext.case_numbers import CaseNumberError, parse_case_number
 from mizan.actor import Actor
+from mizan.clock import pakistan_day_bounds, pakistan_moment, pakistan_today, utc_naive_now
 from mizan.events import DomainEvent
 from mizan.kernel import Kernel
 from mizan.storage import StaleWriteError
@@ -208,7 +200,7 @@ def _read_row(row: Any, districts: Sequence[str]) -> tuple[_Row | None, dict[str
     number = None
     if raw_number:
         try:
-            number = parse_case_number(raw_number).canonical()
+            number = parse_case_number(raw_number, current_year=pakistan_today().year).canonical()
         except CaseNumberError as exc:
             errors["case_number"] = str(exc)
     purpose = _text(row, "purpose", errors, 40).lower() or None
@@ -218,7 +210,7 @@ def _read_row(row: Any, districts: Sequence[str]) -> tuple[_Row | None, dict[str
     station = _text(row, "police_station", errors, 80)
     district = _text(row, "district", errors, 16).upper()
     fir_number = _int(row.get("fir_number"), "fir_number", 1, 99999, errors)
-    fir_year = _int(row.get("fir_year"), "fir_year", 1947, dt.date.today().year, errors)
+    fir_year = _int(row.get("fir_year"), "fir_year", 1947, pakistan_today().year, errors)
     given = [bool(district), bool(station), fir_number is not None, fir_year is not None]
     if any(given) and not all(given):
         errors["fir"] = "give all of district, police_station, fir_number and fir_year, or none"
@@ -278,7 +270,9 @@ def _link_number(case: Case, row: _Row) -> bool:
         return False
     case.court_case_keys = [*case.court_case_keys, key]
     case.court_cases.append(
-        CourtCaseRef(court=row.court, number=row.number, raw=row.raw_number, added_at=utcnow())
+        CourtCaseRef(
+            court=row.court, number=row.number, raw=row.raw_number, added_at=utc_naive_now()
+        )
     )
     return True
 
@@ -292,12 +286,12 @@ def _import_row(
     case, problem = _case_for(kernel, row, districts)
     if case is None:
         return RowResult(n, "error", {"case_number" if row.number else "fir": problem})
-    now = utcnow()
+    now = utc_naive_now()
     key = court_key(row.court)
-    starts_at = to_utc(local_moment(row.day, row.time or DEFAULT_TIME))
+    starts_at = to_utc(pakistan_moment(row.day, row.time or DEFAULT_TIME))
     if starts_at > now + MAX_AHEAD:
         return RowResult(n, "error", {"date": "is more than two years ahead"}, case_id=case.id)
-    lo, hi = day_bounds(row.day)
+    lo, hi = pakistan_day_bounds(row.day)
     store = kernel.store
     existing = store.find(
         Hearing,

@@ -16,7 +16,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from casefiles.calendar import WorkingCalendar
 from casefiles.deadlines import RuleSet
 from casefiles.holidays import working_calendar
 from casefiles.models import CASE_STATES, Case
@@ -26,6 +25,7 @@ from mizan.accounts.models import User
 from mizan.accounts.roles import Role
 from mizan.accounts.service import PermissionDenied
 from mizan.actor import Actor
+from mizan.clock import WorkingCalendar
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
 from mizan.storage import Filter

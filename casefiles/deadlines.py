@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
 
-from casefiles.calendar import WorkingCalendar
+from mizan.clock import WorkingCalendar
 
 __all__ = [
     "KINDS",

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from casefiles.hearings import PKT, to_local
 from casefiles.models import Case
-from casefiles.service import CaseError, duplicate_fir, ensure_can_edit, get_case, now
+from casefiles.service import CaseError, duplicate_fir, ensure_can_edit, get_case
 from mizan.actor import Actor
+from mizan.clock import PKT, pakistan_now, pakistan_today, utc_naive_now
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
@@ -67,17 +67,19 @@ def update_fir(
             raise CaseError(_("The FIR number must be between 1 and 99999."))
         case.fir.number = number
     if year is not None:
-        if not 1947 <= year <= now().year:
-            raise CaseError(_("The FIR year must be between 1947 and %(year)d.", year=now().year))
+        if not 1947 <= year <= utc_naive_now().year:
+            raise CaseError(
+                _("The FIR year must be between 1947 and %(year)d.", year=utc_naive_now().year)
+            )
         case.fir.year = year
     if registered_on is not None:
-        if registered_on > to_local(now()).date():
+        if registered_on > pakistan_today():
             raise CaseError(_("The FIR registration date cannot be in the future."))
         case.fir.registered_on = dt.datetime.combine(registered_on, dt.time())
     if incident_at is not None:  # Pakistan time, as written in the FIR (see FirRef)
         if incident_at.tzinfo is not None:
             incident_at = incident_at.astimezone(PKT).replace(tzinfo=None)
-        if incident_at > to_local(now()):
+        if incident_at > pakistan_now().replace(tzinfo=None):
             raise CaseError(_("The incident cannot be in the future."))
         case.fir.incident_at = incident_at.replace(second=0, microsecond=0)
     if place is not None:
@@ -111,7 +113,7 @@ def update_fir(
     if case.title == old_reference.split(" PS ")[0]:  # the default title follows the FIR
         case.title = f"FIR {case.fir.number}/{case.fir.year}"
     case.version = version
-    case.updated_at = now()
+    case.updated_at = utc_naive_now()
     after = _fir_fields(case)
     changed = {k: {"from": before[k], "to": after[k]} for k in before if before[k] != after[k]}
     try:

@@ -6,17 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 from casefiles.hearing_access import all_of, attending_filter, visible_hearings_filter
-from casefiles.hearings import (
-    MAX_DAYS,
-    Hearing,
-    HearingError,
-    court_key,
-    day_bounds,
-    to_utc,
-    utcnow,
-)
+from casefiles.hearings import MAX_DAYS, Hearing, HearingError, court_key, to_utc
 from mizan.accounts.roles import Role
 from mizan.actor import Actor
+from mizan.clock import pakistan_day_bounds, utc_naive_now
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
 
@@ -38,7 +31,7 @@ def calendar(
     visible = visible_hearings_filter(store, actor)
     if visible is None:
         return []
-    lo, hi = day_bounds(start, days)
+    lo, hi = pakistan_day_bounds(start, days)
     flt = all_of(
         visible,
         {"starts_at": {"$gte": lo, "$lt": hi}},
@@ -82,7 +75,7 @@ def reminders(kernel: Kernel, actor: Actor, now: dt.datetime | None = None) -> l
     """The actor's own hearings in the next 24 hours that have no outcome yet."""
     if not actor.has_role(Role.PROSECUTOR):
         return []
-    at = to_utc(now or utcnow())
+    at = to_utc(now or utc_naive_now())
     store = kernel.store
     visible = visible_hearings_filter(store, actor)
     if visible is None:

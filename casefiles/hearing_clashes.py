@@ -7,9 +7,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from casefiles.hearing_access import all_of, attending_filter, case_map, people
-from casefiles.hearings import CLASH_WINDOW, Hearing, HearingError, court_key, to_local
+from casefiles.hearings import CLASH_WINDOW, Hearing, HearingError, court_key
 from casefiles.policy import can_view_case
 from mizan.actor import Actor
+from mizan.clock import pakistan_wall_time
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
 
@@ -72,7 +73,7 @@ def find_clashes(
     if not prosecutor_ids:
         return []
     store = kernel.store
-    day = to_local(starts_at).date()
+    day = pakistan_wall_time(starts_at).date()
     window = {"starts_at": {"$gt": starts_at - CLASH_WINDOW, "$lt": starts_at + CLASH_WINDOW}}
     others = {"court_key": {"$ne": court_key(court)}}
     excluded = set(exclude)

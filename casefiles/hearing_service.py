@@ -17,10 +17,7 @@ from casefiles.hearings import (
     HearingError,
     NewHearing,
     court_key,
-    local_moment,
-    local_today,
     to_utc,
-    utcnow,
 )
 from casefiles.matters import Matter
 from casefiles.models import Case
@@ -31,6 +28,7 @@ from casefiles.service import (
     get_case,
 )
 from mizan.actor import Actor
+from mizan.clock import pakistan_moment, pakistan_today, utc_naive_now
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
@@ -82,7 +80,7 @@ def schedule_hearing(
     """
     case = get_case(kernel, actor, case_id)
     ensure_can_edit(actor, case)
-    at = utcnow()
+    at = utc_naive_now()
     starts_at = to_utc(data.starts_at)
     _check_time(starts_at, history=data.history, at=at)
     court = _clean_court(data.court)
@@ -181,8 +179,8 @@ def record_outcome(
         raise StaleWriteError(hearing.label, hearing.id, version, hearing.version)
     if hearing.outcome:
         raise HearingError(_("The outcome of this hearing is already recorded."))
-    at = utcnow()
-    if hearing.local_starts_at.date() > local_today(at):
+    at = utc_naive_now()
+    if hearing.local_starts_at.date() > pakistan_today(at):
         raise HearingError(_("This hearing has not taken place yet."))
     if outcome not in OUTCOMES:
         raise HearingError(_("Choose what happened at the hearing."))
@@ -208,7 +206,7 @@ def record_outcome(
     clashes: list[Clash] = []
     if next_date is not None:
         if not isinstance(next_date, dt.datetime):
-            next_date = local_moment(next_date, hearing.local_starts_at.time())
+            next_date = pakistan_moment(next_date, hearing.local_starts_at.time())
         next_at = to_utc(next_date)
         if next_at <= hearing.starts_at:
             raise HearingError(_("The next date must come after this hearing."))

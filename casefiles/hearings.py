@@ -23,11 +23,9 @@ from dataclasses import dataclass
 
 import mongoengine as me
 
+from mizan.clock import pakistan_today, pakistan_wall_time
 from mizan.i18n import lazy_gettext as _l
 from mizan.storage import Model
-
-#: Pakistan Standard Time; Pakistan has kept no daylight saving since 2009.
-PKT = dt.timezone(dt.timedelta(hours=5), "PKT")
 
 #: A prosecutor cannot be in two courts less than this far apart on the same day.
 CLASH_WINDOW = dt.timedelta(hours=1)
@@ -64,35 +62,11 @@ ADJOURNMENT_REASONS = {
 }
 
 
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
 def to_utc(value: dt.datetime) -> dt.datetime:
     """Naive UTC at minute precision; a naive value is taken to be UTC already."""
     if value.tzinfo is not None:
         value = value.astimezone(dt.UTC).replace(tzinfo=None)
     return value.replace(second=0, microsecond=0)
-
-
-def to_local(value: dt.datetime) -> dt.datetime:
-    """Naive UTC from the store → naive Pakistan time for display."""
-    return value.replace(tzinfo=dt.UTC).astimezone(PKT).replace(tzinfo=None)
-
-
-def local_moment(day: dt.date, time: dt.time) -> dt.datetime:
-    """What a person means by "3 March, 10:30" in Sindh, as an aware datetime."""
-    return dt.datetime.combine(day, time, tzinfo=PKT)
-
-
-def local_today(at: dt.datetime | None = None) -> dt.date:
-    return to_local(at or utcnow()).date()
-
-
-def day_bounds(day: dt.date, days: int = 1) -> tuple[dt.datetime, dt.datetime]:
-    """Naive-UTC start (inclusive) and end (exclusive) of ``days`` Pakistan days from ``day``."""
-    start = to_utc(local_moment(day, dt.time()))
-    return start, start + dt.timedelta(days=days)
 
 
 def court_key(court: str) -> str:
@@ -142,16 +116,16 @@ class Hearing(Model):
 
     @property
     def local_starts_at(self) -> dt.datetime:
-        return to_local(self.starts_at)
+        return pakistan_wall_time(self.starts_at)
 
     @property
     def local_next_date(self) -> dt.datetime | None:
-        return to_local(self.next_date) if self.next_date else None
+        return pakistan_wall_time(self.next_date) if self.next_date else None
 
     @property
     def awaiting_outcome(self) -> bool:
         """Its day has come and nobody has recorded what happened."""
-        return self.outcome is None and self.local_starts_at.date() <= local_today()
+        return self.outcome is None and self.local_starts_at.date() <= pakistan_today()
 
 
 class HearingError(ValueError):

@@ -21,10 +21,11 @@ from dataclasses import dataclass
 
 import mongoengine as me
 
-from casefiles.calendar import WorkingCalendar, fixed_national_holidays
+from casefiles.calendar import fixed_national_holidays
 from mizan.accounts.roles import Role
 from mizan.accounts.service import PermissionDenied
 from mizan.actor import Actor
+from mizan.clock import WorkingCalendar, pakistan_today, utc_naive_now
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
 from mizan.i18n import lazy_gettext as _l
@@ -70,10 +71,6 @@ class NewHoliday:
     kind: str
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
 def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day)
 
@@ -85,7 +82,7 @@ def _require_admin(actor: Actor) -> None:
 
 def working_calendar(store: DocumentStore, today: dt.date | None = None) -> WorkingCalendar:
     """Saturday and Sunday off, plus the holidays entered (or the stand-ins, see above)."""
-    today = today or dt.date.today()
+    today = today or pakistan_today()
     entered: dict[dt.date, str] = {h.date: h.name for h in store.find(Holiday, {})}
     years_entered = {d.year for d in entered}
     holidays = dict(entered)
@@ -123,7 +120,7 @@ def add_holiday(kernel: Kernel, actor: Actor, data: NewHoliday) -> Holiday:
         name=name,
         kind=data.kind,
         created_by=actor.user_id,
-        created_at=_now(),
+        created_at=utc_naive_now(),
     )
     try:
         with kernel.store.transaction():

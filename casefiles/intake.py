@@ -13,12 +13,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from casefiles.hearings import PKT
 from casefiles.models import CASE_LABELS, Case, Challan, FirRef, Offence, StageChange
 from casefiles.parties import PartyInput, build_party
-from casefiles.service import CaseError, insert_case, now
+from casefiles.service import CaseError, insert_case
 from legaltext.section_refs import SectionRefError, parse_section_refs
 from mizan.actor import Actor
+from mizan.clock import PKT, utc_naive_now
 from mizan.events import DomainEvent
 from mizan.kernel import Kernel
 
@@ -93,7 +93,7 @@ def _datetime(
         return None
     if parsed.tzinfo is None:  # Pakistan time unless stated
         parsed = parsed.replace(tzinfo=PKT)
-    if parsed.astimezone(dt.UTC).replace(tzinfo=None) > now() + dt.timedelta(hours=1):
+    if parsed.astimezone(dt.UTC).replace(tzinfo=None) > utc_naive_now() + dt.timedelta(hours=1):
         errors[key] = "is in the future"
     if wall_clock:  # as written in the FIR (see casefiles.models.FirRef)
         return parsed.astimezone(PKT).replace(tzinfo=None)
@@ -108,7 +108,7 @@ def _natural_key(
         errors["district"] = f"{district} is not one of this integration's districts"
     station = _text(record, "police_station", errors, max_len=80)
     number = _int(record, "fir_number", 1, 99999, errors)
-    year = _int(record, "fir_year", 1947, now().year, errors)
+    year = _int(record, "fir_year", 1947, utc_naive_now().year, errors)
     return district, station, number, year
 
 
@@ -213,8 +213,8 @@ def upsert_fir(
             offences=offences,
             parties=parties,
             created_by=actor.user_id,
-            created_at=now(),
-            updated_at=now(),
+            created_at=utc_naive_now(),
+            updated_at=utc_naive_now(),
         )
         try:
             insert_case(kernel, actor, case, source="api")
@@ -244,7 +244,7 @@ def upsert_fir(
     if new_people:
         case.parties, changed = [*case.parties, *new_people], [*changed, "parties"]
     if changed:
-        case.updated_at = now()
+        case.updated_at = utc_naive_now()
         with kernel.store.transaction():
             kernel.store.replace(case)
             kernel.emit(
@@ -284,7 +284,7 @@ def receive_challan(
         Challan(
             kind=kind,
             submitted_on=submitted,
-            received_at=now(),
+            received_at=utc_naive_now(),
             source=actor.username,
             io_name=io_name or None,
         )
@@ -295,7 +295,7 @@ def receive_challan(
             StageChange(
                 from_state=case.state,
                 to_state="REPORT_UNDER_SCRUTINY",
-                at=now(),
+                at=utc_naive_now(),
                 by=actor.user_id,
                 by_name=actor.username,
                 reason=f"{kind.capitalize()} challan received from the police",
@@ -303,7 +303,7 @@ def receive_challan(
         )
         case.state = "REPORT_UNDER_SCRUTINY"
         changed.append("state")
-    case.updated_at = now()
+    case.updated_at = utc_naive_now()
     with kernel.store.transaction():
         kernel.store.replace(case)
         kernel.emit(

@@ -14,8 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from casefiles.approvals import limitation
-from casefiles.calendar import WorkingCalendar
-from casefiles.hearings import Hearing, utcnow
+from casefiles.hearings import Hearing
 from casefiles.holidays import working_calendar
 from casefiles.matters import Matter, matter_deadlines
 from casefiles.models import Case
@@ -23,6 +22,7 @@ from casefiles.schedule import CaseDeadline
 from mizan.accounts.roles import Role
 from mizan.accounts.service import PermissionDenied
 from mizan.actor import Actor
+from mizan.clock import WorkingCalendar, utc_naive_now
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
 
@@ -111,7 +111,7 @@ def my_matters(
     upcoming: dict[str, Hearing] = {}
     for h in store.find(
         Hearing,
-        {"matter_id": {"$in": [m.id for m in mine]}, "starts_at": {"$gte": utcnow()}},
+        {"matter_id": {"$in": [m.id for m in mine]}, "starts_at": {"$gte": utc_naive_now()}},
         sort=[("starts_at", 1)],
     ):
         upcoming.setdefault(h.matter_id, h)

@@ -15,15 +15,15 @@ from dataclasses import dataclass
 
 import mongoengine as me
 
-from casefiles.calendar import WorkingCalendar
 from casefiles.deadlines import Deadline, status
 from casefiles.models import Case
 from casefiles.policy import can_edit_matter, can_view_matter
 from casefiles.schedule import CaseDeadline, default_rules
-from casefiles.service import CaseError, check_prosecutors, get_case, now
+from casefiles.service import CaseError, check_prosecutors, get_case
 from legaltext.case_numbers import CaseNumberError, parse_case_number
 from mizan.accounts.service import PermissionDenied
 from mizan.actor import Actor
+from mizan.clock import WorkingCalendar, pakistan_today, utc_naive_now
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
 from mizan.i18n import lazy_gettext as _l
@@ -206,7 +206,7 @@ def matters_for_case(kernel: Kernel, case: Case) -> list[Matter]:
 def read_number(text: str) -> CourtNumber:
     """The court number as typed, checked strictly; MatterError says what is wrong."""
     try:
-        parsed = parse_case_number(text)
+        parsed = parse_case_number(text, current_year=pakistan_today().year)
     except CaseNumberError as exc:
         raise MatterError(str(exc)) from None
     return CourtNumber(
@@ -224,7 +224,7 @@ def read_number(text: str) -> CourtNumber:
 def _day(value: dt.date | None, what: str) -> dt.datetime | None:
     if value is None:
         return None
-    if value > now().date():
+    if value > utc_naive_now().date():
         raise MatterError(_("The %(what)s cannot be in the future.", what=what))
     if value.year < 1947:
         raise MatterError(_("Check the year of the %(what)s.", what=what))
@@ -304,7 +304,11 @@ def _check_kind(case: Case, kind: str) -> None:
 
 def _step(actor: Actor, action: str, note: str = "") -> MatterStep:
     return MatterStep(
-        at=now(), by=actor.user_id, by_name=actor.username, action=action, note=note or None
+        at=utc_naive_now(),
+        by=actor.user_id,
+        by_name=actor.username,
+        action=action,
+        note=note or None,
     )
 
 
@@ -338,7 +342,7 @@ def create_matter(kernel: Kernel, actor: Actor, case_id: str, data: MatterInput)
         raise MatterError(_("Choose the court level the matter is before."))
     number, filed = _filing(kernel, case, data.kind, data.number, data.filed_on)
     lead = check_prosecutors(kernel, [data.lead_prosecutor])
-    at = now()
+    at = utc_naive_now()
     matter = Matter(
         case_id=case.id,
         district=case.district,
@@ -367,7 +371,7 @@ def open_approved_appeal(
 
     Called by ``casefiles.approvals`` inside its own transaction.
     """
-    at = now()
+    at = utc_naive_now()
     matter = Matter(
         case_id=case.id,
         district=case.district,
@@ -395,7 +399,7 @@ def _editable(kernel: Kernel, actor: Actor, matter_id: str, version: int) -> tup
 
 
 def _save(kernel: Kernel, actor: Actor, matter: Matter, action: str, **data: object) -> Matter:
-    matter.updated_at = now()
+    matter.updated_at = utc_naive_now()
     with kernel.store.transaction():
         kernel.store.replace(matter)
         _emit(kernel, actor, action, matter, **data)

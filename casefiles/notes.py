@@ -14,9 +14,10 @@ import mongoengine as me
 
 from casefiles.models import Case
 from casefiles.policy import can_edit_case, can_read_privileged
-from casefiles.service import CaseError, get_case, now
+from casefiles.service import CaseError, get_case
 from mizan.accounts.service import PermissionDenied
 from mizan.actor import Actor
+from mizan.clock import utc_naive_now
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
@@ -109,7 +110,7 @@ def add_note(
 ) -> CaseNote:
     case = get_case(kernel, actor, case_id)
     _may_write(actor, case, privileged)
-    at = now()
+    at = utc_naive_now()
     note = CaseNote(
         case_id=case.id,
         district=case.district,
@@ -150,7 +151,7 @@ def edit_note(kernel: Kernel, actor: Actor, note_id: str, *, version: int, text:
         )
     )
     note.version = version
-    note.text, note.updated_at = text, now()
+    note.text, note.updated_at = text, utc_naive_now()
     note.updated_by, note.updated_by_name = actor.user_id, actor.username
     with kernel.store.transaction():
         kernel.store.replace(note)

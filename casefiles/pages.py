@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from casefiles.approvals import AppealApproval, approvals_for_case, can_propose, limitation
 from casefiles.assignment import Suggestion, suggest
-from casefiles.calendar import WorkingCalendar
 from casefiles.hearing_access import case_map, people
 from casefiles.hearing_calendars import known_courts
 from casefiles.hearings import Hearing
@@ -35,6 +34,7 @@ from casefiles.timeline import TimelineItem, case_timeline
 from mizan.accounts.models import District, User
 from mizan.accounts.roles import Role
 from mizan.actor import Actor
+from mizan.clock import WorkingCalendar
 from mizan.jobs import Job
 from mizan.kernel import Kernel
 

@@ -7,7 +7,6 @@ first (break-glass), and that view is audited.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from casefiles.models import CUSTODY, PARTY_ROLES, Case, Offence, Party
@@ -18,18 +17,15 @@ from legaltext.section_refs import SectionRefError, parse_section_refs
 from mizan.accounts.roles import Role
 from mizan.accounts.service import PermissionDenied
 from mizan.actor import Actor
+from mizan.clock import utc_naive_now
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
 def _save(kernel: Kernel, actor: Actor, case: Case, version: int, action: str, data: dict) -> Case:
     case.version = version
-    case.updated_at = now()
+    case.updated_at = utc_naive_now()
     with kernel.store.transaction():
         kernel.store.replace(case)
         kernel.emit(DomainEvent(action, actor, "case", case.id, data))
@@ -109,7 +105,7 @@ def build_party(data: PartyInput, actor: Actor) -> Party:
         name_keys=sorted({name_key(n) for n in [name, *aliases]}),
         parent_key=name_key(parent) if parent else None,
         added_by=actor.user_id,
-        added_at=now(),
+        added_at=utc_naive_now(),
     )
 
 

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 
 from casefiles.deadline_lists import candidate_filter, live_deadlines
 from casefiles.hearing_access import case_map
-from casefiles.hearings import Hearing, day_bounds, local_today, to_local, utcnow
+from casefiles.hearings import Hearing
 from casefiles.holidays import working_calendar
 from casefiles.models import Case
 from casefiles.schedule import default_rules
+from mizan.clock import pakistan_day_bounds, pakistan_today, pakistan_wall_time, utc_naive_now
 from mizan.i18n import LazyString
 from mizan.i18n import lazy_gettext as _l
 from mizan.kernel import Kernel
@@ -50,8 +51,8 @@ class ReminderRun:
 
 def send_reminders(kernel: Kernel, now: dt.datetime | None = None) -> ReminderRun:
     """One run; returns how many notifications were sent (repeats send none)."""
-    at = now or utcnow()
-    today = local_today(at)
+    at = now or utc_naive_now()
+    today = pakistan_today(at)
     return ReminderRun(_deadline_reminders(kernel, today), _hearing_reminders(kernel, today))
 
 
@@ -96,7 +97,7 @@ def _announce(
 
 def _hearing_reminders(kernel: Kernel, today: dt.date) -> int:
     store = kernel.store
-    start, end = day_bounds(today + dt.timedelta(days=1))
+    start, end = pakistan_day_bounds(today + dt.timedelta(days=1))
     hearings = [
         h
         for h in store.find(Hearing, {"starts_at": {"$gte": start, "$lt": end}})
@@ -109,7 +110,7 @@ def _hearing_reminders(kernel: Kernel, today: dt.date) -> int:
         if case is None:
             continue
         params = {
-            "time": to_local(hearing.starts_at).strftime("%H:%M"),
+            "time": pakistan_wall_time(hearing.starts_at).strftime("%H:%M"),
             "court": hearing.court,
             "case": case.reference,
         }

@@ -437,16 +437,17 @@ def dashboard(
 def _hearings_week(q: _Counter, district: str | None, today: dt.date) -> list[Bar]:
     """Hearings on each of the seven days from ``today``: one grouped count of their start
     times (courts list a handful of times a day), sorted into Pakistan days here."""
-    from casefiles.hearings import Hearing, day_bounds, to_local
+    from casefiles.hearings import Hearing
+    from mizan.clock import pakistan_day_bounds, pakistan_wall_time
 
-    start, end = day_bounds(today, 7)
+    start, end = pakistan_day_bounds(today, 7)
     flt: dict[str, Any] = {"starts_at": {"$gte": start, "$lt": end}}
     if district:
         flt["district"] = district
     per_day: dict[dt.date, int] = {}
     for when, n in q.group_of(Hearing, "starts_at", flt).items():
         if isinstance(when, dt.datetime):
-            day = to_local(when).date()
+            day = pakistan_wall_time(when).date()
             per_day[day] = per_day.get(day, 0) + n
     days = [today + dt.timedelta(days=i) for i in range(7)]
     return [Bar(d.isoformat(), d.strftime("%d.%m"), per_day.get(d, 0)) for d in days]

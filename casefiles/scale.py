@@ -36,6 +36,7 @@ from mizan.accounts.models import District, User
 from mizan.accounts.roles import Role
 from mizan.accounts.service import create_user
 from mizan.actor import SYSTEM
+from mizan.clock import pakistan_today
 from mizan.events import DomainEvent
 from mizan.kernel import Kernel
 
@@ -122,7 +123,7 @@ def seed_scale(
             f"District(s) {', '.join(missing)} do not exist; run `mizan seed-demo` first."
         )
     if today is None:
-        today = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=5)).date()
+        today = pakistan_today()
     started = time.perf_counter()
     rng = random.Random(seed)
     staff, created = _ensure_prosecutors(kernel, rng)

@@ -24,7 +24,6 @@ from casefiles.scale_tables import (
     FEMALE,
     MALE,
     OFFENCES,
-    PKT_OFFSET,
     RETURN_REASONS,
     STAGE_PURPOSE,
     STATIONS,
@@ -33,6 +32,7 @@ from casefiles.scale_tables import (
 )
 from legaltext.person_names import name_key
 from legaltext.section_refs import parse_section_refs
+from mizan.clock import pakistan_moment
 from mizan.kernel import Kernel
 
 
@@ -139,7 +139,7 @@ class CaseGenerator:
         people = case.prosecutors
 
         def listing(day: dt.date, at_time: dt.time) -> Hearing:
-            starts = dt.datetime.combine(day, at_time) - PKT_OFFSET
+            starts = pakistan_moment(day, at_time).astimezone(dt.UTC).replace(tzinfo=None)
             stage = next(
                 (st for when, st in reversed(stage_at) if when <= starts), "FILED_IN_COURT"
             )

@@ -3,8 +3,6 @@ courts, names, offences, and the shares and durations of what happens to a case.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from casefiles.models import CASE_STATES
 
 #: Share of the province's cases per district and prosecutors on its strength (40 in all).
@@ -133,8 +131,6 @@ ADJOURNED = (
     ("file_not_received", 8),
     ("prosecutor_absent", 5),
 )
-#: Pakistan Standard Time is UTC+5: hearings are stored as naive UTC.
-PKT_OFFSET = dt.timedelta(hours=5)
 
 MALE = (
     "Muhammad Aslam",

@@ -12,9 +12,10 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
-from casefiles.calendar import WorkingCalendar, fixed_national_holidays
+from casefiles.calendar import fixed_national_holidays
 from casefiles.deadlines import Deadline, RuleSet, status
 from casefiles.models import Case
+from mizan.clock import WorkingCalendar
 
 #: For each trigger, the stages at which its clocks have been answered.
 _MET_AT = {

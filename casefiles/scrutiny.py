@@ -14,10 +14,11 @@ from functools import lru_cache
 from importlib import resources
 
 from casefiles.models import Case, ScrutinyRecord
-from casefiles.service import CaseError, apply_stage, get_case, now
+from casefiles.service import CaseError, apply_stage, get_case
 from mizan.accounts.roles import Role
 from mizan.accounts.service import PermissionDenied
 from mizan.actor import Actor
+from mizan.clock import utc_naive_now
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
 
@@ -73,7 +74,7 @@ def record_scrutiny(
         raise CaseError(_("Record your opinion on why the case is fit for trial."))
     case.scrutinies.append(
         ScrutinyRecord(
-            at=now(),
+            at=utc_naive_now(),
             by=actor.user_id,
             by_name=actor.username,
             checked=sorted(set(checked)),

@@ -13,6 +13,7 @@ from mizan.accounts.models import District, User
 from mizan.accounts.roles import Capability, Role
 from mizan.accounts.service import PermissionDenied, require
 from mizan.actor import Actor
+from mizan.clock import utc_naive_now
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
@@ -25,10 +26,6 @@ class CaseError(ValueError):
 
 class CaseNotFound(LookupError):
     """No such case, or one the user may not see (indistinguishable on purpose)."""
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
@@ -67,13 +64,13 @@ def create_case(kernel: Kernel, actor: Actor, data: NewCase) -> Case:
     station = " ".join(data.police_station.split())
     if not station:
         raise CaseError(_("Enter the police station."))
-    this_year = now().year
+    this_year = utc_naive_now().year
     if not 1947 <= data.fir_year <= this_year:
         raise CaseError(_("The FIR year must be between 1947 and %(year)d.", year=this_year))
     if not 1 <= data.fir_number <= 99999:
         raise CaseError(_("The FIR number must be between 1 and 99999."))
     registered = dt.datetime.combine(data.registered_on, dt.time()) if data.registered_on else None
-    if registered and registered.date() > now().date():
+    if registered and registered.date() > utc_naive_now().date():
         raise CaseError(_("The FIR registration date cannot be in the future."))
     case = Case(
         title=data.title.strip() or f"FIR {data.fir_number}/{data.fir_year}",
@@ -88,8 +85,8 @@ def create_case(kernel: Kernel, actor: Actor, data: NewCase) -> Case:
         labels=sorted(set(data.labels)),
         lead_prosecutor=actor.user_id if actor.has_role(Role.PROSECUTOR) else None,
         created_by=actor.user_id,
-        created_at=now(),
-        updated_at=now(),
+        created_at=utc_naive_now(),
+        updated_at=utc_naive_now(),
     )
     return insert_case(kernel, actor, case)
 
@@ -179,7 +176,11 @@ def assign(
         raise CaseError(_("The reason is too long (2000 letters at most)."))
     before = {"lead": case.lead_prosecutor, "assisting": list(case.assisting)}
     case.version = version
-    case.lead_prosecutor, case.assisting, case.updated_at = lead or None, list(assisting), now()
+    case.lead_prosecutor, case.assisting, case.updated_at = (
+        lead or None,
+        list(assisting),
+        utc_naive_now(),
+    )
     case.assignments.append(
         AssignmentChange(
             at=case.updated_at,
@@ -264,7 +265,7 @@ def apply_stage(
         StageChange(
             from_state=source,
             to_state=target,
-            at=now(),
+            at=utc_naive_now(),
             by=actor.user_id,
             by_name=actor.username,
             reason=reason.strip() or None,
@@ -272,7 +273,7 @@ def apply_stage(
             cancellation_class=cancellation_class,
         )
     )
-    case.state, case.updated_at = target, now()
+    case.state, case.updated_at = target, utc_naive_now()
     if outcome:
         case.outcome = outcome
     with kernel.store.transaction():

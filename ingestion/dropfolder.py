@@ -19,7 +19,6 @@ put back after a crash is linked, not duplicated.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import logging
 import re
 import shutil
@@ -33,6 +32,7 @@ from ingestion.service import UploadError, record_refusal
 from mizan.accounts.models import User
 from mizan.accounts.service import actor_for
 from mizan.actor import Actor
+from mizan.clock import pakistan_now
 from mizan.kernel import Kernel
 
 log = logging.getLogger(__name__)
@@ -122,7 +122,7 @@ def _move(path: Path, target_dir: Path, relative: Path) -> Path:
     name = "__".join(relative.parts) if len(relative.parts) > 1 else relative.name
     target = target_dir / name
     if target.exists():
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        stamp = pakistan_now().strftime("%Y%m%d-%H%M%S-%f")
         target = target_dir / f"{stamp}-{name}"
     shutil.move(str(path), target)
     return target

@@ -24,6 +24,7 @@ from ingestion.wordboxes import word_spans
 from legaltext.case_numbers import find_case_numbers
 from legaltext.law_reports import find_citations
 from legaltext.section_refs import find_section_refs
+from mizan.clock import pakistan_today
 
 __all__ = [
     "FIELDS",
@@ -216,7 +217,7 @@ _ROLE_NORMAL = {
 def parse_date(day: str, month: str, year: str, *, today: dt.date | None = None) -> dt.date | None:
     """A calendar date from its written parts ("18", "04"/"Apr", "2011" or "11"); None if
     it is not a real date or lies in the future."""
-    today = today or dt.date.today()
+    today = today or pakistan_today()
     month_no = int(month) if month.isdigit() else _MONTHS.get(month.lower().rstrip("."), 0)
     y = int(year)
     if len(year) == 2:
@@ -492,7 +493,7 @@ def _citations(page: PageInput, text: str, rate: _Rater) -> list[Found]:
 def find_metadata(pages: list[PageInput], *, today: dt.date | None = None) -> list[Found]:
     """Every suggestion in the document, de-duplicated by (field, value) keeping the first
     (and surest) reading, in review order."""
-    today = today or dt.date.today()
+    today = today or pakistan_today()
     found: list[Found] = []
     for page in pages:
         text = page.text.translate(_DIGITS)

@@ -23,6 +23,7 @@ from ingestion.metadata import parse_date
 from legaltext.person_names import name_key, parse_parentage
 from legaltext.section_refs import SectionRefError, parse_section_refs
 from mizan.actor import Actor
+from mizan.clock import utc_naive_now
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
 from mizan.i18n import lazy_gettext as _l
@@ -95,10 +96,6 @@ class DocumentSuggestion(Model):
         "collection": "document_suggestions",
         "indexes": [("document_id", "status"), "case_id"],
     }
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def _editable_document(kernel: Kernel, actor: Actor, document_id: str) -> tuple[CaseDocument, Case]:
@@ -265,7 +262,7 @@ def decide_suggestion(
             raise ReviewError(str(exc)) from None
     s.status = "confirmed" if decision == "confirm" else "rejected"
     s.final_value = value if decision == "confirm" else None
-    s.decided_by, s.decided_at = actor.user_id, now()
+    s.decided_by, s.decided_at = actor.user_id, utc_naive_now()
     with kernel.store.transaction():
         kernel.store.replace(s)
         kernel.emit(

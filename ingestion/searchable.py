@@ -19,13 +19,15 @@ import pypdfium2 as pdfium
 import pytesseract
 
 from casefiles.models import CaseDocument, DocumentPage, DocumentState
-from ingestion.extract import ExtractionError, open_pages
+from ingestion.extract import open_pages
 from ingestion.ocr import OcrUnavailable, validate_lang
+from ingestion.pages import ExtractionError
 from ingestion.tasks import WORKER
 from mizan.actor import Actor
+from mizan.clock import utc_naive_now
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
-from mizan.jobs import Job, JobState, now
+from mizan.jobs import Job, JobState
 from mizan.kernel import Kernel
 from mizan.worker import enqueue
 
@@ -77,8 +79,8 @@ def request_searchable_pdf(kernel: Kernel, actor: Actor, doc: CaseDocument) -> J
         district=doc.district,
         title=_("Searchable PDF of “%(title)s”", title=doc.title),
         created_by=actor.user_id,
-        created_at=now(),
-        updated_at=now(),
+        created_at=utc_naive_now(),
+        updated_at=utc_naive_now(),
     )
     with kernel.store.transaction():
         kernel.store.insert(job)

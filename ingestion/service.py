@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import BinaryIO
 
@@ -13,6 +12,7 @@ from ingestion.sniff import UnsupportedFile, sniff_file
 from mizan.accounts.roles import Capability
 from mizan.accounts.service import require
 from mizan.actor import Actor
+from mizan.clock import utc_naive_now
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
 from mizan.jobs import Job, JobState, update_job
@@ -34,10 +34,6 @@ class AlreadyUploaded(UploadError):
         super().__init__(
             _("This file is already in this case as “%(title)s”.", title=existing.title)
         )
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def _check_lang(lang: str) -> str:
@@ -151,7 +147,7 @@ def upload_document(
         doc_type=doc_type if previous is None or doc_type != "other" else previous.doc_type,
         language=lang,
         uploaded_by=actor.user_id,
-        uploaded_at=now(),
+        uploaded_at=utc_naive_now(),
         version_no=version_no,
     )
     doc.series_id = (previous.series_id or previous.id) if previous else doc.id
@@ -163,8 +159,8 @@ def upload_document(
         district=case.district,
         title=doc.title,
         created_by=actor.user_id,
-        created_at=now(),
-        updated_at=now(),
+        created_at=utc_naive_now(),
+        updated_at=utc_naive_now(),
     )
     doc.job_id = job.id
     with kernel.store.transaction():
@@ -222,9 +218,9 @@ def record_refusal(
         title=filename,
         error=message,
         created_by=actor.user_id,
-        created_at=now(),
-        updated_at=now(),
-        finished_at=now(),
+        created_at=utc_naive_now(),
+        updated_at=utc_naive_now(),
+        finished_at=utc_naive_now(),
     )
     with kernel.store.transaction():
         kernel.store.insert(job)

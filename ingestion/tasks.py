@@ -21,13 +21,15 @@ import time
 from collections.abc import Iterator
 
 from casefiles.models import CaseDocument, DocumentPage, DocumentState
-from ingestion.extract import ExtractionError, PageSource, PageText, open_pages
+from ingestion.extract import open_pages
 from ingestion.ocr import OcrUnavailable
+from ingestion.pages import ExtractionError, PageSource, PageText
 from ingestion.sniff import UnsupportedFile
 from ingestion.wordboxes import copied_layout, layout_fields
 from mizan.actor import Actor
+from mizan.clock import utc_naive_now
 from mizan.events import DomainEvent
-from mizan.jobs import Job, JobState, claim_job, now, update_job, worker_identity
+from mizan.jobs import Job, JobState, claim_job, update_job, worker_identity
 from mizan.kernel import Kernel, process_kernel
 from mizan.storage import NotFoundError
 from mizan.worker import app, enqueue
@@ -61,7 +63,7 @@ def process_document_task(self, job_id: str) -> str:  # type: ignore[no-untyped-
         # Held by another worker: look again when its lease would run out, so a
         # holder that died on another machine is taken over, never forgotten.
         lease = kernel.store.get(Job, job_id).lease_until
-        wait = (lease - now()).total_seconds() + 5 if lease else 60
+        wait = (lease - utc_naive_now()).total_seconds() + 5 if lease else 60
         enqueue("ingestion.process_document", job_id, countdown=max(wait, 5))
     return state
 
@@ -252,7 +254,7 @@ def _start_page(kernel: Kernel, job_id: str, number: int, owner: str) -> Job:
 
 
 def _lease_end(kernel: Kernel) -> dt.datetime:
-    return now() + dt.timedelta(seconds=_lease_seconds(kernel))
+    return utc_naive_now() + dt.timedelta(seconds=_lease_seconds(kernel))
 
 
 def _read_one(source: PageSource, number: int, limit: int) -> PageText:
@@ -318,7 +320,7 @@ def _save_pages(
         for page in pages:
             if page.number in stored:
                 continue  # another worker stored it first; keep theirs
-            store.insert(_page_record(doc_id, page, now()))
+            store.insert(_page_record(doc_id, page, utc_naive_now()))
             added += 1
             failed += 1 if page.error else 0
         job = store.get(Job, job_id)

@@ -13,12 +13,13 @@ from typing import Any
 
 from casefiles.models import CaseDocument, DocumentPage, DocumentState
 from ingestion.classify import classify_text
-from ingestion.extract import PAGE_SEPARATOR
 from ingestion.metadata import PageInput, find_metadata
-from ingestion.review import DocumentSuggestion, now
+from ingestion.pages import PAGE_SEPARATOR
+from ingestion.review import DocumentSuggestion
 from ingestion.wordboxes import unpack_words
 from mizan import outbox
 from mizan.actor import Actor
+from mizan.clock import utc_naive_now
 from mizan.events import DomainEvent
 from mizan.kernel import Kernel
 from mizan.storage import NotFoundError
@@ -75,7 +76,7 @@ def understand_document(kernel: Kernel, payload: dict[str, Any]) -> None:
                     ocr_confidence=f.ocr_confidence,
                     flagged=f.flagged,
                     extra=f.extra,
-                    created_at=now(),
+                    created_at=utc_naive_now(),
                 )
             )
         before = doc.doc_type

@@ -17,7 +17,7 @@ from pathlib import Path
 from PIL import Image, ImageOps
 
 from casefiles.models import CaseDocument, DocumentPage
-from ingestion.extract import MAX_IMAGE_PIXELS
+from ingestion.image_pages import MAX_IMAGE_PIXELS
 from ingestion.layout import apply_layout
 from ingestion.ocr import Word
 from ingestion.wordboxes import unpack_words, word_spans

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ingestion.extract import PageText
 from ingestion.ocr import Word
+from ingestion.pages import PageText
 
 if TYPE_CHECKING:
     from casefiles.models import DocumentPage

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from typing import NoReturn
 
 __all__ = [
@@ -197,10 +196,6 @@ _STRICT = re.compile(rf"(?:{_NO}\s*:?\s*)?{_NUMBER_PART}\s*\.?\s*$", re.IGNORECA
 _EXAMPLE = "'Sessions Case No. 338 of 2023' or 'Crl. Bail Application No. S-24/2025'"
 
 
-def _this_year() -> int:
-    return date.today().year
-
-
 def _check_year(year_text: str, raw: str, current_year: int) -> int:
     if len(year_text) != 4:
         raise CaseNumberError(
@@ -224,11 +219,11 @@ def _build(raw: str, ct: CaseType, m: re.Match[str], year: int) -> CaseNumber:
     return CaseNumber(raw, ct.name, bench, int(m["number"]), prefix, registry, year)
 
 
-def parse_case_number(text: str, *, current_year: int | None = None) -> CaseNumber:
+def parse_case_number(text: str, *, current_year: int) -> CaseNumber:
     """Read a case number typed into a form ("Crl. Acquittal Appeal No. D-15 of 2013").
 
     Raises CaseNumberError naming what is missing or wrong (type, number, year) rather than
-    guessing. ``current_year`` is for tests; years after it are rejected as future.
+    guessing. Years after ``current_year`` (the caller's clock) are rejected as future.
     """
     raw = text.strip()
     if not raw:
@@ -250,7 +245,7 @@ def parse_case_number(text: str, *, current_year: int | None = None) -> CaseNumb
             )
         known = ", ".join(t.name for t in CASE_TYPES)
         raise CaseNumberError(f"Unknown case type {type_text!r}; known types: {known}.")
-    year = _check_year(m["year"], raw, current_year or _this_year())
+    year = _check_year(m["year"], raw, current_year)
     if int(m["number"]) < 1:
         raise CaseNumberError(f"The case number in {raw!r} must be 1 or more.")
     return _build(raw, ct, m, year)
@@ -294,15 +289,13 @@ _TYPE_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z(]")
 _TYPE_LOOKBACK = 90
 
 
-def find_case_numbers(
-    text: str, *, current_year: int | None = None
-) -> list[tuple[CaseNumber, int, int]]:
+def find_case_numbers(text: str, *, current_year: int) -> list[tuple[CaseNumber, int, int]]:
     """Case numbers in running text with their spans, in text order.
 
     Only numbers preceded by a whitelisted case type are returned, so FIR and crime numbers,
     citations and bare years are skipped; implausible years are skipped too.
     """
-    this_year = current_year or _this_year()
+    this_year = current_year
     out: list[tuple[CaseNumber, int, int]] = []
     floor = 0
     for m in _FIND.finditer(text):

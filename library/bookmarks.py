@@ -9,14 +9,13 @@ collection never reveals a case to someone who cannot open it.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from casefiles.models import Case
 from casefiles.policy import can_view_case, visible_cases_filter
 from casefiles.service import CaseNotFound, get_case
 from library.models import Collection, CollectionItem, Judgment, Section
 from mizan.accounts.models import User
 from mizan.actor import Actor
+from mizan.clock import utc_naive_now
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
@@ -31,10 +30,6 @@ class CollectionError(ValueError):
 
 class CollectionNotFound(LookupError):
     """No such collection, or one the user may not see (indistinguishable on purpose)."""
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def _emit(kernel: Kernel, actor: Actor, action: str, coll: Collection, **data: object) -> None:
@@ -81,7 +76,9 @@ def create_collection(kernel: Kernel, actor: Actor, name: str) -> Collection:
     store = kernel.store
     if store.find_one(Collection, {"owner_id": actor.user_id, "name": name}):
         raise CollectionError(_("You already have a collection called “%(name)s”.", name=name))
-    coll = Collection(name=name, owner_id=actor.user_id, created_at=now(), updated_at=now())
+    coll = Collection(
+        name=name, owner_id=actor.user_id, created_at=utc_naive_now(), updated_at=utc_naive_now()
+    )
     with store.transaction():
         store.insert(coll)
         _emit(kernel, actor, "collection.created", coll)
@@ -104,7 +101,7 @@ def delete_collection(kernel: Kernel, actor: Actor, collection_id: str) -> None:
 def _save(
     kernel: Kernel, actor: Actor, coll: Collection, action: str, **data: object
 ) -> Collection:
-    coll.updated_at = now()
+    coll.updated_at = utc_naive_now()
     with kernel.store.transaction():
         kernel.store.replace(coll)  # StaleWriteError if someone changed it meanwhile
         _emit(kernel, actor, action, coll, **data)
@@ -141,7 +138,7 @@ def add_item(
             target_id=target_id,
             title=title[:500],
             note=(note or "").strip()[:2000],
-            added_at=now(),
+            added_at=utc_naive_now(),
             added_by=actor.user_id,
         )
     )

@@ -30,6 +30,7 @@ from library.refs import canonical_report, citation_keys, refs_in, section_id
 from mizan.accounts.roles import Role
 from mizan.accounts.service import PermissionDenied
 from mizan.actor import Actor
+from mizan.clock import utc_naive_now
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
@@ -38,10 +39,6 @@ from mizan.storage import DocumentStore, DuplicateKeyError, NotFoundError, Stale
 
 class LibraryError(ValueError):
     """Input the library cannot accept; the message says what to fix."""
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def require_librarian(actor: Actor) -> None:
@@ -117,7 +114,7 @@ def _import_act(kernel: Kernel, actor: Actor, code: str, new: NewAct) -> Act:
         act.chapters = [Chapter(number=n, title=t) for n, t in new.chapters]
         act.section_count = len(new.sections)
         act.source = new.source
-        act.imported_at = now()
+        act.imported_at = utc_naive_now()
         act = store.replace(act) if act.version else store.insert(act)
         existing = {s.id: s for s in store.find(Section, {"act_code": code})}
         for order, new_section in enumerate(new.sections, start=1):
@@ -222,7 +219,7 @@ def _build(new: NewJudgment, actor: Actor, existing: Judgment | None) -> Judgmen
     judgment.topic = new.topic.strip()
     judgment.source_url = new.source_url.strip()
     judgment.source = new.source
-    judgment.imported_at = now()
+    judgment.imported_at = utc_naive_now()
     judgment.imported_by = actor.user_id
     return judgment
 

@@ -9,7 +9,6 @@ end is caught too. Entries are written by a subscriber to domain events
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from typing import Any
 
 import mongoengine as me
 
+from mizan import clock
 from mizan.actor import Actor
 from mizan.events import DomainEvent
 from mizan.storage import DocumentStore, DuplicateKeyError, Model
@@ -103,7 +103,7 @@ def append(
                 seq, prev = (head.seq, head.hash) if head else (0, GENESIS)
                 entry = AuditEntry(
                     seq=seq + 1,
-                    at=to_bson_datetime(dt.datetime.now(dt.UTC)),
+                    at=to_bson_datetime(clock.now()),
                     actor_id=actor.user_id,
                     actor_name=actor.username,
                     address=actor.address,

@@ -8,12 +8,12 @@ rebuilds it from the store if in doubt.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import shutil
 from pathlib import Path
 from typing import Any
 
+from mizan import clock
 from mizan.kernel import Kernel
 from mizan.settings import Settings
 
@@ -35,7 +35,7 @@ def make_backup(kernel: Kernel, dest: Path) -> dict[str, Any]:
     if index_dir.exists():
         shutil.copytree(index_dir, dest / "index", ignore=shutil.ignore_patterns("*.lock"))
     manifest = {
-        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "created_at": clock.now().isoformat(timespec="seconds"),
         "database": "mizan.sqlite3",
         "blobs": blobs,
         "index": (dest / "index").exists(),

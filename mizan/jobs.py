@@ -13,6 +13,7 @@ from enum import StrEnum
 
 import mongoengine as me
 
+from mizan.clock import utc_naive_now
 from mizan.storage import DocumentStore, Model, StaleWriteError
 
 
@@ -74,17 +75,13 @@ class Job(Model):
         return self.state in FINISHED
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
 def update_job(store: DocumentStore, job_id: str, **changes: object) -> Job:
     """Apply ``changes`` to the freshest copy; retried because the UI never writes jobs."""
     for _ in range(10):
         job = store.get(Job, job_id)
         for key, value in changes.items():
             setattr(job, key, value)
-        job.updated_at = now()
+        job.updated_at = utc_naive_now()
         if changes.get("state") in FINISHED:
             job.finished_at = job.updated_at
         try:
@@ -121,12 +118,17 @@ def claim_job(store: DocumentStore, job_id: str, owner: str, seconds: float) -> 
     """
     for _ in range(10):
         job = store.get(Job, job_id)
-        held = job.owner and job.owner != owner and job.lease_until and job.lease_until > now()
+        held = (
+            job.owner
+            and job.owner != owner
+            and job.lease_until
+            and job.lease_until > utc_naive_now()
+        )
         if held and _owner_alive(job.owner or ""):
             return None
         job.owner = owner
-        job.lease_until = now() + dt.timedelta(seconds=seconds)
-        job.updated_at = now()
+        job.lease_until = utc_naive_now() + dt.timedelta(seconds=seconds)
+        job.updated_at = utc_naive_now()
         try:
             return store.replace(job)
         except StaleWriteError:

@@ -28,6 +28,7 @@ from typing import Any
 
 import mongoengine as me
 
+from mizan.clock import utc_naive_now
 from mizan.i18n import LazyString
 from mizan.i18n import gettext as _
 from mizan.i18n import lazy_gettext as _l
@@ -86,10 +87,6 @@ class Notification(Model):
             {"fields": ["dedupe"], "unique": True, "sparse": True},
         ],
     }
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def translated(msgid: str | LazyString) -> dict[str, str]:
@@ -158,7 +155,7 @@ def notify(
         text=None if msgid else text.strip()[:_MAX_TEXT],  # type: ignore[union-attr]
         link=_check_link(link),
         dedupe=f"{user_id}|{dedupe}" if dedupe else None,
-        created_at=at or _now(),
+        created_at=at or utc_naive_now(),
     )
     if note.dedupe and store.find_one(Notification, {"dedupe": note.dedupe}) is not None:
         return None
@@ -228,7 +225,7 @@ def mark_read(store: DocumentStore, user_id: str, note_ids: Iterable[str]) -> in
     if not ids:
         return 0
     changed = 0
-    at = _now()
+    at = utc_naive_now()
     with store.transaction():
         for note in store.find(Notification, {"_id": {"$in": ids}, "user_id": user_id}):
             if note.read_at is None:

@@ -7,7 +7,6 @@ never drift for long. Handlers must be idempotent (re-indexing is).
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import time
 from collections.abc import Callable
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import mongoengine as me
 
+from mizan.clock import utc_naive_now
 from mizan.storage import DocumentStore, Model, NotFoundError, StaleWriteError
 
 if TYPE_CHECKING:
@@ -45,11 +45,7 @@ def register(topic: str, handler: Handler) -> None:
 
 def enqueue(store: DocumentStore, topic: str, payload: dict[str, Any]) -> OutboxEntry:
     """Record work to do; call inside the transaction of the change it follows."""
-    return store.insert(
-        OutboxEntry(
-            topic=topic, payload=payload, created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        )
-    )
+    return store.insert(OutboxEntry(topic=topic, payload=payload, created_at=utc_naive_now()))
 
 
 def drain(

@@ -29,6 +29,7 @@ from mizan.accounts.models import User
 from mizan.accounts.roles import Capability
 from mizan.accounts.service import actor_for, require
 from mizan.actor import Actor
+from mizan.clock import utc_naive_now
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
 from mizan.i18n import lazy_gettext as _l
@@ -74,10 +75,6 @@ class SavedSearch(Model):
         "collection": "saved_searches",
         "indexes": [("owner_id", "created_at"), ("alert", "created_at")],
     }
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def _check(kernel: Kernel, query: str, filters: Mapping[str, str], mode: str) -> None:
@@ -134,7 +131,7 @@ def save_search(
         filters=filters,
         mode=mode,
         alert=alert,
-        created_at=_now(),
+        created_at=utc_naive_now(),
     )
     with kernel.store.transaction():
         kernel.store.insert(saved)

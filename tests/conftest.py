@@ -134,3 +134,18 @@ def celery_worker(kernel: Kernel):  # type: ignore[no-untyped-def]
         worker.app, pool="solo", perform_ping_check=False, shutdown_timeout=30, loglevel="WARNING"
     ) as w:
         yield w
+
+
+@pytest.fixture
+def frozen_clock():  # type: ignore[no-untyped-def]
+    """Mizan's one clock stopped at 2025-03-03 05:00 UTC (10:00 in Pakistan, a Monday).
+
+    The only way tests stop time: `mizan.clock.now()` and everything built on it report
+    this instant; move it with ``frozen_clock.set(...)`` or ``frozen_clock.advance(...)``.
+    """
+    import datetime as dt
+
+    from mizan import clock
+
+    with clock.freeze(dt.datetime(2025, 3, 3, 5, 0, tzinfo=dt.UTC)) as frozen:
+        yield frozen

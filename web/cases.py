@@ -36,6 +36,7 @@ from casefiles.service import (
 )
 from casefiles.workflow import CANCELLATION_CLASSES, OUTCOMES, allowed_from
 from mizan.accounts.service import PermissionDenied
+from mizan.clock import pakistan_today
 from mizan.i18n import lazy_gettext as _l
 from web.admin import MultiCheckboxField
 from web.documents import LANG_CHOICES, UploadForm
@@ -52,8 +53,8 @@ bp = Blueprint("cases", __name__, url_prefix="/cases")
 
 
 def today() -> dt.date:
-    """Today in Pakistan (UTC+5), where every deadline is counted."""
-    return (dt.datetime.now(dt.UTC) + dt.timedelta(hours=5)).date()
+    """Today in Pakistan, where every deadline is counted."""
+    return pakistan_today()
 
 
 PER_PAGE = 25

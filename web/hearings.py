@@ -41,9 +41,6 @@ from casefiles.hearings import (
     HearingError,
     HearingNotFound,
     NewHearing,
-    local_moment,
-    local_today,
-    utcnow,
 )
 from casefiles.ical import hearings_calendar
 from casefiles.models import Case
@@ -59,6 +56,7 @@ from casefiles.policy import can_edit_case, own_prosecutor_id
 from casefiles.service import CaseNotFound, get_case
 from mizan.accounts.service import PermissionDenied, actor_for
 from mizan.actor import Actor
+from mizan.clock import pakistan_moment, pakistan_today, utc_naive_now
 from mizan.storage import StaleWriteError
 from web.support import actor, client_address, kernel
 
@@ -207,7 +205,7 @@ def _case_or_404(case_id: str) -> Case:
 def index():  # type: ignore[no-untyped-def]
     """My week (or month): hearings grouped by Pakistan day, with the next 24 hours on top."""
     who = actor()
-    today = local_today()
+    today = pakistan_today()
     view = "month" if request.args.get("view") == "month" else "week"
     own = own_prosecutor_id(who) or ""
     prosecutor = request.args.get("prosecutor", own)
@@ -234,7 +232,7 @@ def index():  # type: ignore[no-untyped-def]
     by_day: dict[dt.date, list[Hearing]] = {start + dt.timedelta(days=n): [] for n in range(days)}
     for hearing in hearings:
         by_day.setdefault(hearing.local_starts_at.date(), []).append(hearing)
-    soon = reminders(kernel(), who, utcnow())
+    soon = reminders(kernel(), who, utc_naive_now())
     return render_template(
         "hearings/index.html",
         view=view,
@@ -258,7 +256,7 @@ def index():  # type: ignore[no-untyped-def]
 def court_list():  # type: ignore[no-untyped-def]
     """The printable cause list of one court for one day (or the courts sitting that day)."""
     who = actor()
-    day = _date_arg("day", local_today())
+    day = _date_arg("day", pakistan_today())
     court = " ".join(request.args.get("court", "").split())
     hearings = cause_list(kernel(), who, court, day) if court else []
     return render_template(
@@ -317,7 +315,7 @@ def schedule(case_id: str):  # type: ignore[no-untyped-def]
                 who,
                 case.id,
                 NewHearing(
-                    starts_at=local_moment(form.day.data, form.time.data),
+                    starts_at=pakistan_moment(form.day.data, form.time.data),
                     court=form.court.data,
                     purpose=form.purpose.data,
                     notes=form.notes.data or "",
@@ -397,7 +395,7 @@ def outcome(hearing_id: str):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         next_date: dt.datetime | dt.date | None = form.next_day.data
         if form.next_day.data and form.next_time.data:
-            next_date = local_moment(form.next_day.data, form.next_time.data)
+            next_date = pakistan_moment(form.next_day.data, form.next_time.data)
         try:
             version = int(form.version.data or 0)
         except ValueError:
@@ -451,7 +449,7 @@ def feed(token: str):  # type: ignore[no-untyped-def]
     if user is None:
         abort(404)
     who = actor_for(user, client_address(), "ical")
-    start = local_today() - FEED_PAST
+    start = pakistan_today() - FEED_PAST
     own = own_prosecutor_id(who)
     hearings = calendar(kernel(), who, start=start, days=FEED_DAYS, prosecutor_id=own)
     refs = case_references(kernel(), hearings)
@@ -459,7 +457,7 @@ def feed(token: str):  # type: ignore[no-untyped-def]
         hearings,
         refs,
         name=_("Hearings of %(name)s", name=user.full_name),
-        stamp=utcnow(),
+        stamp=utc_naive_now(),
     )
     response = Response(body.encode("utf-8"), mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"

@@ -136,7 +136,8 @@ def _run_import(form: ImportForm):  # type: ignore[no-untyped-def]
 
 def _queue_jsonl(sha: str, filename: str):  # type: ignore[no-untyped-def]
     from library.tasks import JOB_KIND, TASK
-    from mizan.jobs import Job, now
+    from mizan.clock import utc_naive_now
+    from mizan.jobs import Job
     from mizan.worker import enqueue
 
     k = kernel()
@@ -146,8 +147,8 @@ def _queue_jsonl(sha: str, filename: str):  # type: ignore[no-untyped-def]
         subject_id=sha,
         title=filename,
         created_by=actor().user_id,
-        created_at=now(),
-        updated_at=now(),
+        created_at=utc_naive_now(),
+        updated_at=utc_naive_now(),
     )
     k.store.insert(job)
     enqueue(TASK, job.id)

@@ -6,7 +6,6 @@ The token is shown once when created; only its SHA-256 is stored.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import secrets
 
@@ -14,6 +13,7 @@ import mongoengine as me
 
 from mizan.accounts.models import District
 from mizan.actor import Actor
+from mizan.clock import utc_naive_now
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
@@ -68,7 +68,7 @@ def create_integration(
         districts=sorted(set(districts)),
         token_hash=_hash(token),
         created_by=actor.user_id,
-        created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        created_at=utc_naive_now(),
     )
     with kernel.store.transaction():
         kernel.store.insert(integration)

@@ -9,6 +9,7 @@ from mizan.accounts.models import District, User
 from mizan.accounts.passwords import hash_password, needs_rehash, password_problem, verify_password
 from mizan.accounts.roles import DISTRICT_ROLES, Capability, Role, capabilities_of
 from mizan.actor import Actor
+from mizan.clock import utc_naive_now
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
@@ -25,10 +26,6 @@ class PermissionDenied(PermissionError):
 
 class LoginRefused(Exception):
     """Sign-in failed; the message is safe to show (it never says which part was wrong)."""
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def actor_for(user: User, address: str | None = None, channel: str = "web") -> Actor:
@@ -97,7 +94,7 @@ def create_user(
         roles=sorted(set(roles)),
         district=district or None,
         language=language,
-        created_at=now(),
+        created_at=utc_naive_now(),
     )
     try:
         with kernel.store.transaction():
@@ -193,7 +190,7 @@ def authenticate(kernel: Kernel, username: str, password: str, address: str | No
         )
         raise refused
     actor = actor_for(user, address)
-    if user.locked_until and user.locked_until > now():
+    if user.locked_until and user.locked_until > utc_naive_now():
         kernel.emit(DomainEvent("auth.login_refused", actor, "user", user.id, {"reason": "locked"}))
         raise LoginRefused(
             _(
@@ -206,7 +203,9 @@ def authenticate(kernel: Kernel, username: str, password: str, address: str | No
         user.failed_logins += 1
         data: dict[str, object] = {"failures": user.failed_logins}
         if user.failed_logins >= settings.login_max_failures:
-            user.locked_until = now() + dt.timedelta(minutes=settings.login_lockout_minutes)
+            user.locked_until = utc_naive_now() + dt.timedelta(
+                minutes=settings.login_lockout_minutes
+            )
             user.failed_logins = 0
             data["locked_until"] = user.locked_until.isoformat()
         with kernel.store.transaction():
@@ -218,7 +217,7 @@ def authenticate(kernel: Kernel, username: str, password: str, address: str | No
             DomainEvent("auth.login_refused", actor, "user", user.id, {"reason": "inactive"})
         )
         raise LoginRefused(_("This account has been deactivated. Ask an administrator."))
-    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now()
+    user.failed_logins, user.locked_until, user.last_login_at = 0, None, utc_naive_now()
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     with kernel.store.transaction():

@@ -9,13 +9,14 @@ import pytest
 
 from casefiles.assignment import add_posting, remove_posting, suggest
 from casefiles.hearing_service import schedule_hearing
-from casefiles.hearings import NewHearing, local_moment, local_today
+from casefiles.hearings import NewHearing
 from casefiles.models import Case
 from casefiles.parties import PartyInput, add_party, set_offences
 from casefiles.service import CaseError, NewCase, assign, create_case
 from mizan.accounts.models import User
 from mizan.accounts.service import PermissionDenied, actor_for
 from mizan.actor import SYSTEM, Actor
+from mizan.clock import pakistan_moment, pakistan_today
 from mizan.kernel import Kernel
 
 ATC = "ATC-XII Karachi"
@@ -111,12 +112,12 @@ def test_a_possible_family_link_sinks_a_prosecutor(demo) -> None:  # type: ignor
 
 def test_hearing_clash_is_a_conflict(demo) -> None:  # type: ignore[no-untyped-def]
     case = new_case(demo, 900)
-    day = local_today() + dt.timedelta(days=5)
+    day = pakistan_today() + dt.timedelta(days=5)
     schedule_hearing(
         demo,
         SYSTEM,
         case.id,
-        NewHearing(local_moment(day, dt.time(10)), ATC, "evidence", prosecutor_ids=[]),
+        NewHearing(pakistan_moment(day, dt.time(10)), ATC, "evidence", prosecutor_ids=[]),
     )
     # Sana is due in the Sessions Court half an hour later (her own demo case).
     sana_case = demo.store.find_one(Case, {"fir.police_station": "Boat Basin"})
@@ -124,7 +125,7 @@ def test_hearing_clash_is_a_conflict(demo) -> None:  # type: ignore[no-untyped-d
         demo,
         SYSTEM,
         sana_case.id,
-        NewHearing(local_moment(day, dt.time(10, 30)), "Sessions Court South", "evidence"),
+        NewHearing(pakistan_moment(day, dt.time(10, 30)), "Sessions Court South", "evidence"),
     )
     why = reasons(demo, case, "pp.sana")
     assert "Sessions Court South" in why["clash"]

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from casefiles.calendar import CalendarError, WorkingCalendar, fixed_national_holidays
+from casefiles.calendar import fixed_national_holidays
+from mizan.clock import CalendarError, WorkingCalendar
 
 SAT_SUN = WorkingCalendar()
 FRIDAY = WorkingCalendar(weekend=["friday"])

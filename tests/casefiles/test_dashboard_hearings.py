@@ -6,16 +6,17 @@ import datetime as dt
 
 from casefiles import reports
 from casefiles.hearing_service import schedule_hearing
-from casefiles.hearings import NewHearing, local_moment, local_today
+from casefiles.hearings import NewHearing
 from casefiles.models import Case
 from mizan.accounts.models import User
 from mizan.accounts.service import actor_for
 from mizan.actor import SYSTEM
+from mizan.clock import pakistan_moment, pakistan_today
 
 
 def _list(kernel, station: str, days: int, clock: dt.time) -> None:  # type: ignore[no-untyped-def]
     case = kernel.store.find_one(Case, {"fir.police_station": station})
-    when = local_moment(local_today() + dt.timedelta(days=days), clock)
+    when = pakistan_moment(pakistan_today() + dt.timedelta(days=days), clock)
     schedule_hearing(kernel, SYSTEM, case.id, NewHearing(when, "Court A", "evidence"))
 
 
@@ -25,7 +26,7 @@ def test_hearings_this_week_by_pakistan_day(demo) -> None:  # type: ignore[no-un
     _list(demo, "Boat Basin", 6, dt.time(10, 0))
     _list(demo, "Boat Basin", 7, dt.time(10, 0))  # the eighth day: not this week
     _list(demo, "Market", 2, dt.time(10, 0))  # Hyderabad
-    today = local_today()
+    today = pakistan_today()
     pg = actor_for(demo.store.find_one(User, {"username": "pg.sindh"}))
     board = reports.dashboard(demo, pg, today)
     assert [b.value for b in board.hearings_week] == [0, 2, 1, 0, 0, 0, 1]

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from casefiles.calendar import WorkingCalendar, fixed_national_holidays
+from casefiles.calendar import fixed_national_holidays
 from casefiles.deadlines import (
     KINDS,
     ConfigError,
@@ -18,6 +18,7 @@ from casefiles.deadlines import (
     add_months,
     status,
 )
+from mizan.clock import WorkingCalendar
 
 RULES = RuleSet.load()
 #: Saturday/Sunday office with the fixed national holidays of 2024-2026.

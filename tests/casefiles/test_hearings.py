@@ -13,14 +13,7 @@ from casefiles.hearing_access import hearings_for_case
 from casefiles.hearing_calendars import calendar, cause_list, courts_on, reminders
 from casefiles.hearing_clashes import HearingClash
 from casefiles.hearing_service import record_outcome, schedule_hearing
-from casefiles.hearings import (
-    Hearing,
-    HearingError,
-    NewHearing,
-    local_moment,
-    local_today,
-    to_local,
-)
+from casefiles.hearings import Hearing, HearingError, NewHearing
 from casefiles.ical import escape_text, fold, hearings_calendar
 from casefiles.models import Case
 from casefiles.service import CaseNotFound, assign
@@ -28,6 +21,7 @@ from mizan.accounts.models import User
 from mizan.accounts.service import PermissionDenied, actor_for
 from mizan.actor import SYSTEM, Actor
 from mizan.audit import AuditEntry
+from mizan.clock import pakistan_moment, pakistan_today, pakistan_wall_time
 from mizan.kernel import Kernel
 from mizan.storage import StaleWriteError
 
@@ -45,7 +39,7 @@ def case(kernel: Kernel, station: str = "Artillery Maidan") -> Case:
 
 def at(days: int, clock: str = "10:00") -> dt.datetime:
     """A Pakistan-time moment ``days`` from today (aware)."""
-    return local_moment(local_today() + dt.timedelta(days=days), dt.time.fromisoformat(clock))
+    return pakistan_moment(pakistan_today() + dt.timedelta(days=days), dt.time.fromisoformat(clock))
 
 
 def schedule(
@@ -148,7 +142,7 @@ def test_clash_in_another_court_within_an_hour_is_refused_with_its_details(demo)
         schedule(demo, "pp.rahim", "Darakhshan", at(4, "10:45"), court=SESSIONS)
     message = str(refused.value)
     assert "Abdul Rahim Soomro" in message and ATC in message
-    assert f"{local_today() + dt.timedelta(days=4):%d.%m.%Y} 10:00" in message
+    assert f"{pakistan_today() + dt.timedelta(days=4):%d.%m.%Y} 10:00" in message
     assert case(demo).reference in message
     assert len(refused.value.clashes) == 1
     assert demo.store.count(Hearing) == 1
@@ -199,7 +193,7 @@ def test_a_newly_assigned_prosecutor_inherits_the_case_hearings(demo) -> None:  
     hearing = schedule(demo, "pp.rahim", "Artillery Maidan", at(3))
     give_case(demo, "Artillery Maidan", "pp.sana")
     sana, rahim = who(demo, "pp.sana"), who(demo, "pp.rahim")
-    start = local_today()
+    start = pakistan_today()
     assert [h.id for h in calendar(demo, sana, start=start, prosecutor_id=sana.user_id)] == [
         hearing.id
     ]
@@ -238,7 +232,7 @@ def test_adjournment_needs_a_reason_and_a_next_date(demo) -> None:  # type: igno
 
 def test_adjournment_lists_the_case_again_in_the_same_court_for_the_same_prosecutors(demo) -> None:  # type: ignore[no-untyped-def]
     hearing = _held_yesterday(demo)
-    next_day = local_today() + dt.timedelta(days=14)
+    next_day = pakistan_today() + dt.timedelta(days=14)
     done = record_outcome(
         demo,
         who(demo, "clerk.south"),
@@ -309,7 +303,7 @@ def test_adjournment_into_a_clash_needs_an_override(demo) -> None:  # type: igno
 
 def test_calendar_and_cause_list_show_only_cases_the_reader_may_see(demo) -> None:  # type: ignore[no-untyped-def]
     hearing = schedule(demo, "pp.rahim", "Artillery Maidan", at(3), court=ATC)
-    day = to_local(hearing.starts_at).date()
+    day = pakistan_wall_time(hearing.starts_at).date()
     expected = {
         "pp.rahim": True,
         "dpp.south": True,
@@ -323,11 +317,11 @@ def test_calendar_and_cause_list_show_only_cases_the_reader_may_see(demo) -> Non
     }
     for username, sees in expected.items():
         reader = who(demo, username)
-        found = [h.id for h in calendar(demo, reader, start=local_today(), days=7)]
+        found = [h.id for h in calendar(demo, reader, start=pakistan_today(), days=7)]
         assert found == ([hearing.id] if sees else []), username
         listed = [h.id for h in cause_list(demo, reader, ATC, day)]
         assert listed == ([hearing.id] if sees else []), username
-        mine = calendar(demo, reader, start=local_today(), prosecutor_id=rahim_id(demo))
+        mine = calendar(demo, reader, start=pakistan_today(), prosecutor_id=rahim_id(demo))
         assert bool(mine) == sees, username
         assert bool(courts_on(demo, reader, day)) == sees, username
     with pytest.raises(CaseNotFound):
@@ -343,9 +337,9 @@ def test_cause_list_is_in_calling_order_and_days_are_pakistan_days(demo) -> None
     early = schedule(demo, "pp.rahim", "Darakhshan", at(5, "09:00"))
     # 02:00 in Karachi is 21:00 UTC the evening before: it belongs to the Pakistan day.
     small_hours = schedule(demo, "pp.sana", "Boat Basin", at(5, "02:00"))
-    assert small_hours.starts_at.date() == (local_today() + dt.timedelta(days=4))
+    assert small_hours.starts_at.date() == (pakistan_today() + dt.timedelta(days=4))
     dpp = who(demo, "dpp.south")
-    day = local_today() + dt.timedelta(days=5)
+    day = pakistan_today() + dt.timedelta(days=5)
     assert [h.id for h in cause_list(demo, dpp, "atc-xii karachi", day)] == [
         small_hours.id,
         early.id,
@@ -368,7 +362,7 @@ def test_reminders_cover_the_next_24_hours_of_my_own_hearings(demo) -> None:  # 
 
 def test_calendar_refuses_an_absurd_span(demo) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(HearingError):
-        calendar(demo, who(demo, "pp.rahim"), start=local_today(), days=0)
+        calendar(demo, who(demo, "pp.rahim"), start=pakistan_today(), days=0)
 
 
 # -- calendar-feed tokens ------------------------------------------------------------------------

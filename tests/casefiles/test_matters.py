@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from casefiles.hearing_service import schedule_hearing
-from casefiles.hearings import NewHearing, local_moment, local_today
+from casefiles.hearings import NewHearing
 from casefiles.holidays import NewHoliday, add_holiday, working_calendar
 from casefiles.matters import (
     MatterError,
@@ -25,6 +25,7 @@ from mizan.accounts.models import User
 from mizan.accounts.service import PermissionDenied, actor_for
 from mizan.actor import Actor
 from mizan.audit import AuditEntry
+from mizan.clock import pakistan_moment, pakistan_today
 from mizan.storage import StaleWriteError
 from tests.casefiles.case_steps import decide, demo_case
 
@@ -198,7 +199,7 @@ def test_a_sessions_bail_order_prompts_revision(demo) -> None:  # type: ignore[n
 def test_hearings_link_to_the_matter_and_default_to_its_prosecutor(demo) -> None:  # type: ignore[no-untyped-def]
     sana = demo.store.find_one(User, {"username": "pp.sana"})
     matter = _bail(demo, lead_prosecutor=sana.id)
-    when = local_moment(local_today() + dt.timedelta(days=3), dt.time(10))
+    when = pakistan_moment(pakistan_today() + dt.timedelta(days=3), dt.time(10))
     hearing = schedule_hearing(
         demo,
         _actor(demo, "pp.rahim"),

@@ -22,16 +22,11 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from ingestion.extract import (
-    MAX_IMAGE_PIXELS,
-    PAGE_SEPARATOR,
-    Extraction,
-    ExtractionError,
-    PageText,
-    extract_file,
-    page_needs_ocr,
-)
+from ingestion.extract import extract_file
+from ingestion.image_pages import MAX_IMAGE_PIXELS
 from ingestion.ocr import OcrUnavailable, Word, ocr_image, ocr_status
+from ingestion.pages import PAGE_SEPARATOR, Extraction, ExtractionError, PageText
+from ingestion.pdf_pages import page_needs_ocr
 from ingestion.sniff import DOCX, UnsupportedFile
 
 SHARED_SCANS = Path(__file__).resolve().parents[3] / "shared" / "data" / "fir_india_samples"

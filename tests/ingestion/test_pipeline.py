@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from casefiles.models import Case, CaseDocument, DocumentPage
-from ingestion.extract import PageSource, PageText
+from ingestion.pages import PageSource, PageText
 from ingestion.service import UploadError, document_versions, retry_job, upload_document
 from ingestion.tasks import _read_one, _Retry, backoff, process_document, time_limit
 from mizan.accounts.models import User

@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 from casefiles.assignment import Posting
-from casefiles.hearings import Hearing, local_today, to_local
+from casefiles.hearings import Hearing
 from casefiles.holidays import Holiday
 from casefiles.matters import Matter
 from casefiles.models import Case
 from casefiles.scale_tables import COURT_STAGES
+from mizan.clock import pakistan_today, pakistan_wall_time
 from mizan.demo import seed_demo_details, seed_demo_matters, seed_province
 
 
@@ -20,11 +21,11 @@ def test_province_is_believable_and_idempotent(demo) -> None:  # type: ignore[no
     assert demo.store.count(Case) == 124  # the four hand-made demo cases are kept
     hearings = demo.store.find(Hearing)
     cases = {c.id: c for c in demo.store.find(Case)}
-    today = local_today()
+    today = pakistan_today()
     for h in hearings:
         case = cases[h.case_id]
         assert any(s.to_state == "FILED_IN_COURT" for s in case.history)
-        if to_local(h.starts_at).date() >= today:
+        if pakistan_wall_time(h.starts_at).date() >= today:
             assert h.outcome is None and case.state in COURT_STAGES
             assert set(h.prosecutor_ids) == set(case.prosecutors)
         else:

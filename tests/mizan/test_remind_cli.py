@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 from casefiles.hearing_service import schedule_hearing
-from casefiles.hearings import NewHearing, local_moment, local_today
+from casefiles.hearings import NewHearing
 from casefiles.models import Case
 from mizan.actor import SYSTEM
+from mizan.clock import pakistan_moment, pakistan_today
 from tests.mizan.test_cli import run
 
 
 def test_remind_sends_once_and_refuses_a_silly_period(demo) -> None:  # type: ignore[no-untyped-def]
     case = demo.store.find_one(Case, {"fir.police_station": "Artillery Maidan"})
-    when = local_moment(local_today() + dt.timedelta(days=1), dt.time(10))
+    when = pakistan_moment(pakistan_today() + dt.timedelta(days=1), dt.time(10))
     schedule_hearing(demo, SYSTEM, case.id, NewHearing(when, "Court A", "evidence"))
     first = run(demo.settings, "remind")
     assert first.returncode == 0, first.stderr

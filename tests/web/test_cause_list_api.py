@@ -8,14 +8,15 @@ import datetime as dt
 import pytest
 
 from casefiles.cause_lists import FIELDS
-from casefiles.hearings import Hearing, local_today, to_local
+from casefiles.hearings import Hearing
 from casefiles.models import Case
 from mizan.accounts.integrations import create_integration
 from mizan.actor import SYSTEM
 from mizan.audit import AuditEntry
+from mizan.clock import pakistan_today, pakistan_wall_time
 
 COURT = "Sessions Court Karachi South"
-DAY = (local_today() + dt.timedelta(days=3)).isoformat()
+DAY = (pakistan_today() + dt.timedelta(days=3)).isoformat()
 FIRST = {
     "court": COURT,
     "date": DAY,
@@ -46,7 +47,10 @@ def test_json_list_is_idempotent_and_remembers_the_court_number(app, demo, court
     assert body["summary"] == {"created": 1, "updated": 0, "unchanged": 0, "error": 0}
     case = demo.store.find_one(Case, {"fir.police_station": "Artillery Maidan"})
     hearing = demo.store.get(Hearing, body["rows"][0]["hearing_id"])
-    assert hearing.case_id == case.id and to_local(hearing.starts_at).strftime("%H:%M") == "10:30"
+    assert (
+        hearing.case_id == case.id
+        and pakistan_wall_time(hearing.starts_at).strftime("%H:%M") == "10:30"
+    )
     assert hearing.prosecutor_ids == case.prosecutors
     assert case.court_cases[0].number == "Sessions Case No. 338 of 2024"
     # The same list again changes nothing.

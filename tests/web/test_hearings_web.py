@@ -9,10 +9,11 @@ import re
 from flask import render_template
 
 from casefiles.hearing_service import schedule_hearing
-from casefiles.hearings import Hearing, NewHearing, local_moment, local_today
+from casefiles.hearings import Hearing, NewHearing
 from casefiles.models import Case
 from mizan.accounts.models import User
 from mizan.accounts.service import actor_for
+from mizan.clock import pakistan_moment, pakistan_today
 
 ATC = "ATC-XII Karachi"
 SESSIONS = "Sessions Court Karachi South"
@@ -23,14 +24,14 @@ def _case(kernel, station: str = "Artillery Maidan") -> Case:  # type: ignore[no
 
 
 def _day(days: int) -> dt.date:
-    return local_today() + dt.timedelta(days=days)
+    return pakistan_today() + dt.timedelta(days=days)
 
 
 def _schedule(
     kernel, days: int, clock: str, court: str = ATC, station: str = "Artillery Maidan", **kw
 ):  # type: ignore[no-untyped-def]
     user = kernel.store.find_one(User, {"username": kw.pop("username", "pp.rahim")})
-    when = local_moment(_day(days), dt.time.fromisoformat(clock))
+    when = pakistan_moment(_day(days), dt.time.fromisoformat(clock))
     return schedule_hearing(
         kernel,
         actor_for(user),

@@ -6,11 +6,12 @@ import datetime as dt
 import re
 
 from casefiles.hearing_service import schedule_hearing
-from casefiles.hearings import NewHearing, local_moment, local_today
+from casefiles.hearings import NewHearing
 from casefiles.holidays import working_calendar
 from casefiles.matters import MatterInput, create_matter, decide_matter, withdraw_matter
 from mizan.accounts.models import User
 from mizan.accounts.service import actor_for
+from mizan.clock import pakistan_moment, pakistan_today
 from tests.casefiles.case_steps import demo_case
 from web.cases import today
 
@@ -61,7 +62,7 @@ def test_own_matters_with_limitation_and_next_hearing_sorted_and_filtered(demo, 
     rahim = demo.store.find_one(User, {"username": "pp.rahim"})
     sana = demo.store.find_one(User, {"username": "pp.sana"})
     heard = _matter(demo, 1, rahim.id)
-    when = local_moment(local_today() + dt.timedelta(days=3), dt.time(10, 30))
+    when = pakistan_moment(pakistan_today() + dt.timedelta(days=3), dt.time(10, 30))
     schedule_hearing(
         demo, _actor(demo, "dpp.south"), demo_case(demo).id,
         NewHearing(starts_at=when, court="SHC Sukkur", purpose="bail", matter_id=heard.id),
