@@ -244,6 +244,21 @@ class RetryRefused(ValueError):
     """The job cannot be retried; the message says why."""
 
 
+def visible_job(kernel: Kernel, actor: Actor, job_id: str) -> Job:
+    """A job ``actor`` may follow: their own, or one on a case they may see.
+
+    Raises LookupError (CaseNotFound, itself audited, for a case they may not see) so a
+    job of someone else's case looks the same as one that does not exist.
+    """
+    try:
+        job = kernel.store.get(Job, job_id)
+    except NotFoundError:
+        raise LookupError(job_id) from None
+    if job.created_by != actor.user_id:
+        get_case(kernel, actor, job.case_id or "")
+    return job
+
+
 def retry_job(kernel: Kernel, actor: Actor, job: Job) -> Job:
     """Queue a failed job again, or re-read only the failed pages of a finished one.
 

@@ -44,9 +44,14 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def require_librarian(actor: Actor) -> None:
+def may_import(actor: Actor) -> bool:
     """Adding to the shared library is for administrators (and the system/CLI)."""
-    if not actor.has_role("system", Role.ADMIN):
+    return actor.has_role("system", Role.ADMIN)
+
+
+def require_librarian(actor: Actor) -> None:
+    """Refuse anyone who may not add to the shared library (see :func:`may_import`)."""
+    if not may_import(actor):
         raise PermissionDenied(_("Only an administrator can add acts and judgments."))
 
 

@@ -84,6 +84,14 @@ def create_integration(
     return integration, token
 
 
+def list_integrations(kernel: Kernel, actor: Actor) -> list[Integration]:
+    """Every integration by name, for the administrator."""
+    from mizan.accounts.service import require_user_admin
+
+    require_user_admin(actor)
+    return kernel.store.find(Integration, sort=[("name", 1)])
+
+
 def authenticate_token(kernel: Kernel, token: str) -> Integration | None:
     if not token or not token.startswith("mzn_"):
         return None
