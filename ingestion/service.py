@@ -14,6 +14,7 @@ from mizan.accounts.roles import Capability
 from mizan.accounts.service import require
 from mizan.actor import Actor
 from mizan.events import DomainEvent
+from mizan.health import HealthCheck
 from mizan.i18n import gettext as _
 from mizan.jobs import Job, JobState, update_job
 from mizan.kernel import Kernel
@@ -63,6 +64,14 @@ def _receive(kernel: Kernel, stream: BinaryIO, filename: str) -> tuple[str, int,
     except UnsupportedFile as exc:
         raise UploadError(str(exc)) from None
     return sha, size, media_type
+
+
+def health_checks() -> list[HealthCheck]:
+    """Ingestion's part of /healthz: OCR (not core: documents with a text layer still
+    come in without it)."""
+    from ingestion.ocr import ocr_status
+
+    return [HealthCheck("ocr", ocr_status, core=False)]
 
 
 def document_types() -> dict[str, object]:

@@ -35,9 +35,7 @@ def index():  # type: ignore[no-untyped-def]
     who = actor()
     page = page_arg()
     unread_only = request.args.get("show") == "unread"
-    notes, total = inbox(
-        kernel(), who, unread_only=unread_only, page=page, per_page=PER_PAGE
-    )
+    notes, total = inbox(kernel(), who, unread_only=unread_only, page=page, per_page=PER_PAGE)
     return render_template(
         "notifications/index.html",
         notes=notes,
