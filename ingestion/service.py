@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import BinaryIO
 
-from casefiles.models import CaseDocument
+from casefiles.models import CaseDocument, DocumentPage
 from casefiles.service import ensure_can_edit, get_case
 from ingestion.classify import DOCUMENT_TYPES
 from ingestion.sniff import UnsupportedFile, sniff_file
@@ -64,6 +64,12 @@ def _receive(kernel: Kernel, stream: BinaryIO, filename: str) -> tuple[str, int,
     except UnsupportedFile as exc:
         raise UploadError(str(exc)) from None
     return sha, size, media_type
+
+
+def require_uploader(actor: Actor) -> None:
+    """Adding documents (or new versions) to case files needs the upload capability;
+    checked before a page reads the upload form, so a refusal is a refusal."""
+    require(actor, Capability.UPLOAD_DOCUMENT)
 
 
 def health_checks() -> list[HealthCheck]:
@@ -127,7 +133,7 @@ def upload_document(
     :class:`UploadError` (with :class:`AlreadyUploaded` for identical content
     already in the case), PermissionDenied and CaseNotFound.
     """
-    require(actor, Capability.UPLOAD_DOCUMENT)
+    require_uploader(actor)
     case = get_case(kernel, actor, case_id)
     ensure_can_edit(actor, case)
     filename = Path(filename or "").name.strip()
@@ -199,6 +205,11 @@ def upload_document(
         kernel.emit(DomainEvent("document.uploaded", actor, "document", doc.id, data))
         kernel.store.on_commit(lambda: enqueue(PROCESS_TASK, job.id))
     return doc
+
+
+def document_pages(kernel: Kernel, doc: CaseDocument) -> list[DocumentPage]:
+    """The pages read from ``doc``, in order (the caller has checked access)."""
+    return kernel.store.find(DocumentPage, {"document_id": doc.id}, sort=[("number", 1)])
 
 
 def document_versions(kernel: Kernel, doc: CaseDocument) -> list[CaseDocument]:
@@ -273,7 +284,6 @@ def retry_job(kernel: Kernel, actor: Actor, job: Job) -> Job:
 
     Pages already read are kept, so a retry costs only what failed.
     """
-    from casefiles.models import DocumentPage
     from mizan.tasks import JOB_TASKS
 
     retryable = job.kind in JOB_TASKS and (

@@ -17,6 +17,12 @@ from search.port import SearchResult
 PER_PAGE = 20
 
 
+def require_searcher(actor: Actor) -> None:
+    """Searching (cases, documents, the library, precedents, saved searches) needs the
+    search capability; pages check it before reading their form."""
+    require(actor, Capability.SEARCH)
+
+
 def search_documents(
     kernel: Kernel,
     actor: Actor,
@@ -37,7 +43,7 @@ def search_documents(
     documents match by meaning); a pasted description gets no facets in hybrid
     mode.
     """
-    require(actor, Capability.SEARCH)
+    require_searcher(actor)
     check_mode(mode)
     query = query.strip()
     principals = search_principals(kernel.store, actor)
