@@ -99,6 +99,27 @@ def authenticate_token(kernel: Kernel, token: str) -> Integration | None:
     return found
 
 
+def authenticate_api(
+    kernel: Kernel, token: str, address: str | None, path: str
+) -> Integration | None:
+    """The integration a bearer token belongs to; a refused token is recorded (the
+    caller is anonymous, so the trail names the address and the path it tried)."""
+    integration = authenticate_token(kernel, token)
+    if integration is None:
+        caller = Actor(user_id="anonymous", username="api", address=address, channel="api")
+        kernel.emit(
+            DomainEvent(
+                "api.auth_failed",
+                caller,
+                "integration",
+                "unknown",
+                {"path": path},
+                changes_state=False,
+            )
+        )
+    return integration
+
+
 def actor_for_integration(integration: Integration, address: str | None) -> Actor:
     return Actor(
         user_id=f"integration:{integration.id}",

@@ -235,6 +235,20 @@ def sign_out(kernel: Kernel, actor: Actor) -> None:
     kernel.emit(DomainEvent("auth.logout", actor, "user", actor.user_id))
 
 
+def record_access_denied(kernel: Kernel, actor: Actor, path: str, method: str, reason: str) -> None:
+    """Record a refused request (the web's 403), once for every route."""
+    kernel.emit(
+        DomainEvent(
+            "access.denied",
+            actor,
+            "path",
+            path,
+            {"method": method, "reason": reason},
+            changes_state=False,
+        )
+    )
+
+
 def require_user_admin(actor: Actor) -> None:
     """Users, districts and integrations are managed by those who may manage users."""
     require(actor, Capability.MANAGE_USERS)

@@ -83,3 +83,22 @@ def test_sign_out_is_recorded(demo) -> None:  # type: ignore[no-untyped-def]
     sign_out(demo, who)
     entry = demo.store.find_one(AuditEntry, {"action": "auth.logout", "actor_id": who.user_id})
     assert entry is not None and entry.subject_id == who.user_id
+
+
+def test_refusals_and_bad_api_tokens_are_recorded(demo) -> None:  # type: ignore[no-untyped-def]
+    from mizan.accounts.integrations import authenticate_api
+    from mizan.accounts.service import record_access_denied
+
+    who = _actor(demo, "pp.rahim")
+    record_access_denied(demo, who, "/admin/users", "GET", "not allowed")
+    entry = demo.store.find_one(AuditEntry, {"action": "access.denied", "actor_id": who.user_id})
+    assert entry is not None and entry.subject_id == "/admin/users"
+    assert entry.data == {"method": "GET", "reason": "not allowed"}
+    assert authenticate_api(demo, "mzn_wrong", "10.0.0.9", "/api/v1/firs") is None
+    failed = demo.store.find_one(AuditEntry, {"action": "api.auth_failed"})
+    assert failed is not None and failed.data == {"path": "/api/v1/firs"}
+    _created, token = create_integration(
+        demo, _actor(demo, "admin"), name="Court", kind="court", districts=["KHI-S"]
+    )
+    integration = authenticate_api(demo, token, None, "/api/v1/firs")
+    assert integration is not None and integration.name == "Court"
