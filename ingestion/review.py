@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 import mongoengine as me
 
 from casefiles.fir_details import update_fir
 from casefiles.models import Case, CaseDocument
 from casefiles.parties import PartyInput, add_party, set_offences
+from casefiles.policy import can_edit_case
 from casefiles.service import CaseError, ensure_can_edit, get_case
 from ingestion.classify import DOCUMENT_TYPES, Agreement, agreement
 from ingestion.metadata import parse_date
@@ -291,6 +293,40 @@ def clerk_agreement(kernel: Kernel) -> Agreement:
         CaseDocument, {"doc_type_source": "clerk", "doc_type_auto": {"$exists": True}}
     )
     return agreement((d.doc_type_auto, d.doc_type) for d in docs if d.doc_type_auto)
+
+
+def visible_suggestion(kernel: Kernel, actor: Actor, suggestion_id: str) -> DocumentSuggestion:
+    """A suggestion on a case ``actor`` may see; LookupError otherwise (so nothing about
+    it leaks)."""
+    try:
+        suggestion = kernel.store.get(DocumentSuggestion, suggestion_id)
+    except NotFoundError:
+        raise LookupError(suggestion_id) from None
+    get_case(kernel, actor, suggestion.case_id)
+    return suggestion
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    """The review panel of a document for one user: its case, whether they may review,
+    the suggestions, and which of them the case already holds."""
+
+    case: Case
+    can_review: bool
+    suggestions: list[DocumentSuggestion]
+    in_case: set[str]
+
+
+def review_state(kernel: Kernel, actor: Actor, doc: CaseDocument) -> ReviewState:
+    """The review panel for a document ``actor`` may see (the caller has checked that)."""
+    case = kernel.store.get(Case, doc.case_id)
+    suggestions = suggestions_for(kernel, doc)
+    return ReviewState(
+        case=case,
+        can_review=can_edit_case(actor, case),
+        suggestions=suggestions,
+        in_case={s.id for s in suggestions if already_in_case(s, case)},
+    )
 
 
 def already_in_case(s: DocumentSuggestion, case: Case) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO
 
-from casefiles.models import CaseDocument
+from casefiles.models import CaseDocument, DocumentPage
 from casefiles.service import ensure_can_edit, get_case
 from ingestion.classify import DOCUMENT_TYPES
 from ingestion.sniff import UnsupportedFile, sniff_file
@@ -14,6 +14,7 @@ from mizan.accounts.service import require
 from mizan.actor import Actor
 from mizan.clock import utc_naive_now
 from mizan.events import DomainEvent
+from mizan.health import HealthCheck
 from mizan.i18n import gettext as _
 from mizan.jobs import Job, JobState, update_job
 from mizan.kernel import Kernel
@@ -59,6 +60,20 @@ def _receive(kernel: Kernel, stream: BinaryIO, filename: str) -> tuple[str, int,
     except UnsupportedFile as exc:
         raise UploadError(str(exc)) from None
     return sha, size, media_type
+
+
+def require_uploader(actor: Actor) -> None:
+    """Adding documents (or new versions) to case files needs the upload capability;
+    checked before a page reads the upload form, so a refusal is a refusal."""
+    require(actor, Capability.UPLOAD_DOCUMENT)
+
+
+def health_checks() -> list[HealthCheck]:
+    """Ingestion's part of /healthz: OCR (not core: documents with a text layer still
+    come in without it)."""
+    from ingestion.ocr import ocr_status
+
+    return [HealthCheck("ocr", ocr_status, core=False)]
 
 
 def document_types() -> dict[str, object]:
@@ -114,7 +129,7 @@ def upload_document(
     :class:`UploadError` (with :class:`AlreadyUploaded` for identical content
     already in the case), PermissionDenied and CaseNotFound.
     """
-    require(actor, Capability.UPLOAD_DOCUMENT)
+    require_uploader(actor)
     case = get_case(kernel, actor, case_id)
     ensure_can_edit(actor, case)
     filename = Path(filename or "").name.strip()
@@ -188,6 +203,11 @@ def upload_document(
     return doc
 
 
+def document_pages(kernel: Kernel, doc: CaseDocument) -> list[DocumentPage]:
+    """The pages read from ``doc``, in order (the caller has checked access)."""
+    return kernel.store.find(DocumentPage, {"document_id": doc.id}, sort=[("number", 1)])
+
+
 def document_versions(kernel: Kernel, doc: CaseDocument) -> list[CaseDocument]:
     """Every version of ``doc``'s document, newest first (a single upload is version 1)."""
     series = doc.series_id or doc.id
@@ -240,12 +260,26 @@ class RetryRefused(ValueError):
     """The job cannot be retried; the message says why."""
 
 
+def visible_job(kernel: Kernel, actor: Actor, job_id: str) -> Job:
+    """A job ``actor`` may follow: their own, or one on a case they may see.
+
+    Raises LookupError (CaseNotFound, itself audited, for a case they may not see) so a
+    job of someone else's case looks the same as one that does not exist.
+    """
+    try:
+        job = kernel.store.get(Job, job_id)
+    except NotFoundError:
+        raise LookupError(job_id) from None
+    if job.created_by != actor.user_id:
+        get_case(kernel, actor, job.case_id or "")
+    return job
+
+
 def retry_job(kernel: Kernel, actor: Actor, job: Job) -> Job:
     """Queue a failed job again, or re-read only the failed pages of a finished one.
 
     Pages already read are kept, so a retry costs only what failed.
     """
-    from casefiles.models import DocumentPage
     from mizan.tasks import JOB_TASKS
 
     retryable = job.kind in JOB_TASKS and (

@@ -21,6 +21,7 @@ from ingestion.image_pages import MAX_IMAGE_PIXELS
 from ingestion.layout import apply_layout
 from ingestion.ocr import Word
 from ingestion.wordboxes import unpack_words, word_spans
+from mizan.actor import Actor
 from mizan.kernel import Kernel
 from search.normalize import tokenize
 
@@ -139,3 +140,19 @@ def page_image(kernel: Kernel, doc: CaseDocument, page: DocumentPage) -> Path | 
         image.save(tmp, format="PNG", optimize=True)
     Path(tmp.name).replace(target)  # atomic: a concurrent reader never sees half a file
     return target
+
+
+def page_image_for(kernel: Kernel, actor: Actor, document_id: str, number: int) -> Path:
+    """The image of page ``number`` of a document ``actor`` may see; every look is
+    audited. LookupError for a document they may not see, a page that does not exist
+    or one that has no image."""
+    from ingestion.service import document_for
+
+    doc = document_for(kernel, actor, document_id, purpose="page_viewed")
+    page = kernel.store.find_one(DocumentPage, {"document_id": doc.id, "number": number})
+    if page is None:
+        raise LookupError(f"{document_id} page {number}")
+    path = page_image(kernel, doc, page)
+    if path is None:
+        raise LookupError(f"{document_id} page {number} has no image")
+    return path

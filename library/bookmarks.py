@@ -9,6 +9,8 @@ collection never reveals a case to someone who cannot open it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from casefiles.models import Case
 from casefiles.policy import can_view_case, visible_cases_filter
 from casefiles.service import CaseNotFound, get_case
@@ -217,3 +219,36 @@ def attachable_cases(kernel: Kernel, actor: Actor, limit: int = 200) -> list[Cas
     if flt is None:
         return []
     return kernel.store.find(Case, flt, sort=[("created_at", -1)], limit=limit)
+
+
+def user_names(kernel: Kernel, user_ids: set[str]) -> dict[str, str]:
+    """Full names of the given users (owners and colleagues a collection names), by id."""
+    if not user_ids:
+        return {}
+    users = kernel.store.find(User, {"_id": {"$in": sorted(user_ids)}})
+    return {u.id: u.full_name for u in users}
+
+
+@dataclass(frozen=True)
+class CollectionView:
+    """A collection as its page shows it to ``actor``."""
+
+    collection: Collection
+    cases: list[Case]
+    is_owner: bool
+    #: Names of the owner and the colleagues it is shared with, by user id.
+    names: dict[str, str]
+    #: Cases the owner could attach it to (None for anyone but the owner).
+    attachable: list[Case] | None
+
+
+def collection_view(kernel: Kernel, actor: Actor, collection_id: str) -> CollectionView:
+    """What the collection page shows; CollectionNotFound if ``actor`` may not read it."""
+    coll = get_collection(kernel, actor, collection_id)
+    cases = kernel.store.find(Case, {"_id": {"$in": list(coll.case_ids)}}) if coll.case_ids else []
+    is_owner = coll.owner_id == actor.user_id
+    attachable = None
+    if is_owner:
+        attachable = [c for c in attachable_cases(kernel, actor) if c.id not in coll.case_ids]
+    names = user_names(kernel, {coll.owner_id, *coll.shared_with})
+    return CollectionView(coll, cases, is_owner, names, attachable)

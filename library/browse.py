@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from library.models import Act, Judgment, Section
+from library.models import Act, Chapter, CitationEdge, Judgment, Section
+from library.refs import section_id
+from library.service import citations_of, cited_by
 from mizan.kernel import Kernel
+from mizan.storage import NotFoundError
 from search.port import PUBLIC, SearchResult
 
 SORTS = {
@@ -81,6 +84,79 @@ def acts(kernel: Kernel) -> list[Act]:
 
 def act_sections(kernel: Kernel, code: str) -> list[Section]:
     return kernel.store.find(Section, {"act_code": code}, sort=[("order", 1)])
+
+
+def act_by_code(kernel: Kernel, code: str) -> Act:
+    """The act with ``code`` (any case); NotFoundError if there is none."""
+    act = kernel.store.find_one(Act, {"code": code.lower()})
+    if act is None:
+        raise NotFoundError(f"act {code}")
+    return act
+
+
+@dataclass(frozen=True)
+class JudgmentView:
+    """A judgment with what its page shows: what it cites and, a page at a time, who
+    cites it."""
+
+    judgment: Judgment
+    edges: list[CitationEdge]
+    #: Titles of the cited judgments that are in the library, by id.
+    titles: dict[str, str]
+    citing: list[Judgment]
+    cited_total: int
+
+
+def judgment_view(kernel: Kernel, judgment_id: str, *, page: int, per_page: int) -> JudgmentView:
+    """Everything the judgment page shows (NotFoundError if there is no such judgment)."""
+    store = kernel.store
+    j = store.get(Judgment, judgment_id)
+    edges = citations_of(store, j.id)
+    titles = {}
+    cited_judgments = [e.target_id for e in edges if e.target_type == "judgment" and e.target_id]
+    if cited_judgments:
+        titles = {x.id: x.title for x in store.find(Judgment, {"_id": {"$in": cited_judgments}})}
+    total, citing = cited_by(
+        store, "judgment", j.id, skip=(max(page, 1) - 1) * per_page, limit=per_page
+    )
+    return JudgmentView(j, edges, titles, citing, total)
+
+
+@dataclass(frozen=True)
+class SectionView:
+    """A section of an act with its neighbours, the sections it refers to that exist,
+    and, a page at a time, the judgments citing it."""
+
+    act: Act
+    section: Section
+    chapter: Chapter | None
+    #: Ids of the sections it refers to that are in the library.
+    known: set[str]
+    prev: Section | None
+    next: Section | None
+    citing: list[Judgment]
+    cited_total: int
+
+
+def section_view(
+    kernel: Kernel, code: str, number: str, *, page: int, per_page: int
+) -> SectionView:
+    """Everything the section page shows (NotFoundError for an unknown act or section)."""
+    store = kernel.store
+    a = act_by_code(kernel, code)
+    s = store.get(Section, section_id(a.code, number.upper()))
+    targets = sorted({x.target for x in s.xrefs})
+    known = {x.id for x in store.find(Section, {"_id": {"$in": targets}})} if targets else set()
+    neighbours = store.find(
+        Section, {"act_code": a.code, "order": {"$in": [s.order - 1, s.order + 1]}}
+    )
+    prev = next((n for n in neighbours if n.order == s.order - 1), None)
+    nxt = next((n for n in neighbours if n.order == s.order + 1), None)
+    chapter = next((c for c in a.chapters if c.number == s.chapter), None)
+    total, citing = cited_by(
+        store, "section", s.id, skip=(max(page, 1) - 1) * per_page, limit=per_page
+    )
+    return SectionView(a, s, chapter, known, prev, nxt, citing, total)
 
 
 def search_library(

@@ -41,9 +41,14 @@ class LibraryError(ValueError):
     """Input the library cannot accept; the message says what to fix."""
 
 
-def require_librarian(actor: Actor) -> None:
+def may_import(actor: Actor) -> bool:
     """Adding to the shared library is for administrators (and the system/CLI)."""
-    if not actor.has_role("system", Role.ADMIN):
+    return actor.has_role("system", Role.ADMIN)
+
+
+def require_librarian(actor: Actor) -> None:
+    """Refuse anyone who may not add to the shared library (see :func:`may_import`)."""
+    if not may_import(actor):
         raise PermissionDenied(_("Only an administrator can add acts and judgments."))
 
 

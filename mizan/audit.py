@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import mongoengine as me
 
@@ -23,7 +23,12 @@ from mizan.events import DomainEvent
 from mizan.storage import DocumentStore, DuplicateKeyError, Model
 from mizan.storage.codec import date_text, to_bson_datetime
 
+if TYPE_CHECKING:
+    from mizan.kernel import Kernel
+
 GENESIS = "0" * 64
+#: The fields the administrator's audit page filters on.
+SEARCHABLE = ("actor_name", "action", "subject_id")
 
 
 class AuditEntry(Model):
@@ -130,6 +135,24 @@ def append(
 
 def record_event(store: DocumentStore, event: DomainEvent) -> None:
     append(store, event.actor, event.action, event.subject_type, event.subject_id, event.data)
+
+
+def search_entries(
+    kernel: Kernel, actor: Actor, filters: Mapping[str, str], *, page: int = 1, per_page: int = 50
+) -> tuple[list[AuditEntry], int]:
+    """One page of the trail, newest first, for those who may read it; ``filters`` match
+    ``actor_name``, ``action`` and ``subject_id`` exactly (other keys are ignored)."""
+    from mizan.accounts.roles import Capability
+    from mizan.accounts.service import require
+
+    require(actor, Capability.VIEW_AUDIT)
+    flt = {k: v for k, v in filters.items() if k in SEARCHABLE}
+    store = kernel.store
+    total = store.count(AuditEntry, flt)
+    entries = store.find(
+        AuditEntry, flt, sort=[("seq", -1)], skip=(max(page, 1) - 1) * per_page, limit=per_page
+    )
+    return entries, total
 
 
 @dataclass(frozen=True)

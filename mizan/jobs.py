@@ -10,11 +10,16 @@ import datetime as dt
 import os
 import socket
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import mongoengine as me
 
+from mizan.actor import Actor
 from mizan.clock import utc_naive_now
 from mizan.storage import DocumentStore, Model, StaleWriteError
+
+if TYPE_CHECKING:
+    from mizan.kernel import Kernel
 
 
 class JobState(StrEnum):
@@ -73,6 +78,25 @@ class Job(Model):
     @property
     def finished(self) -> bool:
         return self.state in FINISHED
+
+
+def jobs_of(
+    kernel: Kernel, actor: Actor, *, page: int = 1, per_page: int = 30
+) -> tuple[list[Job], int]:
+    """One page of the jobs ``actor`` started, newest first, and how many there are."""
+    flt = {"created_by": actor.user_id}
+    total = kernel.store.count(Job, flt)
+    rows = kernel.store.find(
+        Job, flt, sort=[("created_at", -1)], skip=(max(page, 1) - 1) * per_page, limit=per_page
+    )
+    return rows, total
+
+
+def recent_jobs(kernel: Kernel, actor: Actor, limit: int = 5) -> list[Job]:
+    """The last ``limit`` jobs ``actor`` started (the start page lists them)."""
+    return kernel.store.find(
+        Job, {"created_by": actor.user_id}, sort=[("created_at", -1)], limit=limit
+    )
 
 
 def update_job(store: DocumentStore, job_id: str, **changes: object) -> Job:

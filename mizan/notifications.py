@@ -24,27 +24,35 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import mongoengine as me
 
+from mizan.actor import Actor
 from mizan.clock import utc_naive_now
 from mizan.i18n import LazyString
 from mizan.i18n import gettext as _
 from mizan.i18n import lazy_gettext as _l
 from mizan.storage import DocumentStore, DuplicateKeyError, Model, NotFoundError
 
+if TYPE_CHECKING:
+    from mizan.kernel import Kernel
+
 __all__ = [
     "KINDS",
     "Notification",
     "NotificationError",
+    "inbox",
     "list_notifications",
     "mark_all_read",
     "mark_read",
+    "mark_read_for",
     "notify",
+    "open_notification",
     "render",
     "translated",
     "unread_count",
+    "unread_of",
 ]
 
 #: What a notification is about; the page shows the label and can filter by it.
@@ -243,3 +251,38 @@ def mark_all_read(store: DocumentStore, user_id: str) -> int:
         if not batch:
             return total
         total += mark_read(store, user_id, [n.id for n in batch])
+
+
+# --------------------------------------------------------------------------
+# The signed-in user's own notifications (what the pages call): each acts for
+# ``actor`` alone, so no page can reach another user's notifications.
+
+
+def unread_of(kernel: Kernel, actor: Actor) -> int:
+    """How many of ``actor``'s notifications are unread (the bell in the top bar)."""
+    return unread_count(kernel.store, actor.user_id)
+
+
+def inbox(
+    kernel: Kernel, actor: Actor, *, unread_only: bool = False, page: int = 1, per_page: int = 25
+) -> tuple[list[Notification], int]:
+    """One page of ``actor``'s notifications, newest first, and how many there are."""
+    return list_notifications(
+        kernel.store, actor.user_id, unread_only=unread_only, page=page, per_page=per_page
+    )
+
+
+def open_notification(kernel: Kernel, actor: Actor, note_id: str) -> Notification:
+    """``actor``'s notification, now marked read (someone else's: NotificationError)."""
+    note = get_own(kernel.store, actor.user_id, note_id)
+    mark_read(kernel.store, actor.user_id, [note.id])
+    return note
+
+
+def mark_read_for(
+    kernel: Kernel, actor: Actor, note_ids: Iterable[str] = (), *, every: bool = False
+) -> int:
+    """Mark ``note_ids`` (or, with ``every``, all) of ``actor``'s notifications read."""
+    if every:
+        return mark_all_read(kernel.store, actor.user_id)
+    return mark_read(kernel.store, actor.user_id, note_ids)

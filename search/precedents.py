@@ -25,12 +25,12 @@ from casefiles.policy import search_principals
 from casefiles.service import get_case
 from legaltext.person_names import name_key
 from legaltext.section_refs import SectionRef, find_section_refs
-from mizan.accounts.roles import Capability
-from mizan.accounts.service import require
 from mizan.actor import Actor
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
 from search.hybrid import Candidate, HybridQuery, passage_snippet
+from search.port import QueryError
+from search.service import require_searcher
 from search.statute_bridge import precedent_rankings
 
 __all__ = [
@@ -109,7 +109,7 @@ def find_for_case(
     kernel: Kernel, actor: Actor, case_id: str, *, per_kind: int = PER_KIND
 ) -> PrecedentResult:
     """Precedents for a case the actor may see (CaseNotFound otherwise)."""
-    require(actor, Capability.SEARCH)
+    require_searcher(actor)
     case = get_case(kernel, actor, case_id)
     query, sections = case_query(case)
     if len(query.split()) < MIN_FACTS_WORDS:
@@ -119,11 +119,34 @@ def find_for_case(
     return _find(kernel, actor, query, sections, per_kind)
 
 
+@dataclass(frozen=True)
+class CasePrecedents:
+    """A case's precedents as its page shows them: the error in words if there are none."""
+
+    case: Case
+    result: PrecedentResult | None
+    error: str | None
+
+
+def precedents_for_case(
+    kernel: Kernel, actor: Actor, case_id: str, *, per_kind: int = PER_KIND
+) -> CasePrecedents:
+    """The precedent page (or panel) of a case: PermissionDenied for anyone who may not
+    search, CaseNotFound for a case ``actor`` may not see; a search that cannot be made
+    (no narrative yet, a query the engine refuses) comes back as ``error``."""
+    require_searcher(actor)
+    case = get_case(kernel, actor, case_id)
+    try:
+        return CasePrecedents(case, find_for_case(kernel, actor, case.id, per_kind=per_kind), None)
+    except (PrecedentError, QueryError) as exc:
+        return CasePrecedents(case, None, str(exc))
+
+
 def find_for_facts(
     kernel: Kernel, actor: Actor, facts: str, *, per_kind: int = PER_KIND
 ) -> PrecedentResult:
     """Precedents for facts pasted by the user (e.g. an FIR narrative or a brief)."""
-    require(actor, Capability.SEARCH)
+    require_searcher(actor)
     facts = facts.strip()
     if len(facts) > MAX_FACTS_CHARS:
         raise PrecedentError(

@@ -26,8 +26,7 @@ import mongoengine as me
 
 from casefiles.policy import search_principals
 from mizan.accounts.models import User
-from mizan.accounts.roles import Capability
-from mizan.accounts.service import actor_for, require
+from mizan.accounts.service import actor_for
 from mizan.actor import Actor
 from mizan.clock import utc_naive_now
 from mizan.events import DomainEvent
@@ -38,6 +37,7 @@ from mizan.notifications import notify
 from mizan.storage import Model, NotFoundError
 from search.hybrid import DEFAULT_MODE, MODES, is_facts_query
 from search.port import FILTER_FIELDS, QueryError
+from search.service import require_searcher
 
 __all__ = [
     "MAX_SAVED",
@@ -107,7 +107,7 @@ def save_search(
     alert: bool = True,
 ) -> SavedSearch:
     """Keep a search under a name for `actor`; with `alert`, announce new matches."""
-    require(actor, Capability.SEARCH)
+    require_searcher(actor)
     name, query, filters = " ".join(name.split()), query.strip(), dict(filters or {})
     if not name:
         raise SavedSearchError(_("Give the search a name, e.g. “Kidnapping for ransom”."))
@@ -149,7 +149,7 @@ def save_search(
 
 def list_saved(kernel: Kernel, actor: Actor) -> list[SavedSearch]:
     """The actor's own saved searches, newest first."""
-    require(actor, Capability.SEARCH)
+    require_searcher(actor)
     return kernel.store.find(
         SavedSearch, {"owner_id": actor.user_id}, sort=[("created_at", -1), ("_id", -1)]
     )
@@ -157,7 +157,7 @@ def list_saved(kernel: Kernel, actor: Actor) -> list[SavedSearch]:
 
 def delete_saved(kernel: Kernel, actor: Actor, saved_id: str) -> None:
     """Delete one of the actor's saved searches (someone else's is "not found")."""
-    require(actor, Capability.SEARCH)
+    require_searcher(actor)
     try:
         saved = kernel.store.get(SavedSearch, saved_id)
     except NotFoundError:

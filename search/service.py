@@ -8,12 +8,19 @@ from casefiles.policy import search_principals
 from mizan.accounts.roles import Capability
 from mizan.accounts.service import require
 from mizan.actor import Actor
+from mizan.health import HealthCheck
 from mizan.kernel import Kernel
 from search import hybrid
 from search.hybrid import DEFAULT_MODE, HybridQuery, check_mode
 from search.port import SearchResult
 
 PER_PAGE = 20
+
+
+def require_searcher(actor: Actor) -> None:
+    """Searching (cases, documents, the library, precedents, saved searches) needs the
+    search capability; pages check it before reading their form."""
+    require(actor, Capability.SEARCH)
 
 
 def search_documents(
@@ -36,7 +43,7 @@ def search_documents(
     documents match by meaning); a pasted description gets no facets in hybrid
     mode.
     """
-    require(actor, Capability.SEARCH)
+    require_searcher(actor)
     check_mode(mode)
     query = query.strip()
     principals = search_principals(kernel.store, actor)
@@ -68,3 +75,26 @@ def search_documents(
             facets=facets,
         ),
     )
+
+
+def vector_status(kernel: Kernel) -> tuple[bool, str, dict[str, object]]:
+    """The vector index (reachable, vectors held) and whether the model is in memory.
+
+    The model loads on the first meaning search or the warm-up: "not loaded"
+    is not a fault, so it never makes the vector index "down".
+    """
+    loaded = kernel.embedder.loaded
+    model = "embedding model loaded" if loaded else "embedding model not loaded yet"
+    up, detail = kernel.vectors.ping()
+    facts: dict[str, object] = {"model_loaded": loaded}
+    if up:
+        facts["vectors"] = kernel.vectors.count()
+    return up, f"{detail}; {model}", facts
+
+
+def health_checks(kernel: Kernel) -> list[HealthCheck]:
+    """Search's part of /healthz: the keyword index and the vector index (both core)."""
+    return [
+        HealthCheck("index", lambda: kernel.index.ping()),
+        HealthCheck("vectors", lambda: vector_status(kernel)),
+    ]

@@ -18,9 +18,7 @@ from casefiles.cause_lists import (
     rows_from_json,
 )
 from casefiles.intake import IntakeError, IntakeResult, receive_challan, upsert_fir
-from mizan.accounts.integrations import actor_for_integration, authenticate_token
-from mizan.actor import Actor
-from mizan.events import DomainEvent
+from mizan.accounts.integrations import actor_for_integration, authenticate_api
 from web.app import csrf
 from web.support import client_address, kernel
 
@@ -42,21 +40,8 @@ def token_required(view: Callable):  # type: ignore[no-untyped-def]
     def wrapped(*args, **kwargs):  # type: ignore[no-untyped-def]
         header = request.headers.get("Authorization", "")
         token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
-        integration = authenticate_token(kernel(), token)
+        integration = authenticate_api(kernel(), token, client_address(), request.path)
         if integration is None:
-            caller = Actor(
-                user_id="anonymous", username="api", address=client_address(), channel="api"
-            )
-            kernel().emit(
-                DomainEvent(
-                    "api.auth_failed",
-                    caller,
-                    "integration",
-                    "unknown",
-                    {"path": request.path},
-                    changes_state=False,
-                )
-            )
             return _error(401, "A valid API token is required (Authorization: Bearer …).")
         g.integration = integration
         g.api_actor = actor_for_integration(integration, client_address())

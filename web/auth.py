@@ -11,8 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from mizan.accounts.service import LoginRefused, authenticate
-from mizan.events import DomainEvent
+from mizan.accounts.service import LoginRefused, authenticate, sign_out
 from mizan.i18n import lazy_gettext as _l
 from web.app import SessionUser
 from web.support import actor, client_address, kernel
@@ -56,8 +55,7 @@ def login():  # type: ignore[no-untyped-def]
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():  # type: ignore[no-untyped-def]
-    who = actor()
-    kernel().emit(DomainEvent("auth.logout", who, "user", who.user_id))
+    sign_out(kernel(), actor())
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")

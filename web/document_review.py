@@ -13,21 +13,19 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
-from casefiles.models import Case, CaseDocument, DocumentPage
-from casefiles.policy import can_edit_case
-from casefiles.service import CaseNotFound, get_case
+from casefiles.models import CaseDocument, DocumentPage
+from casefiles.service import CaseNotFound
 from ingestion.classify import DOCUMENT_TYPES
 from ingestion.review import (
     FIELD_LABELS,
     FILLS_CASE,
     ReviewError,
-    already_in_case,
     decide_suggestion,
+    review_state,
     set_document_type,
-    suggestions_for,
+    visible_suggestion,
 )
-from ingestion.service import document_for
-from ingestion.viewer import hit_boxes, page_image
+from ingestion.viewer import hit_boxes, page_image_for
 from mizan.accounts.service import PermissionDenied
 from mizan.storage import StaleWriteError
 from web.support import actor, flash_form_errors, kernel
@@ -87,14 +85,8 @@ def _attempt(action: Callable[[], T], stale_message: str) -> T | None:
 @login_required
 def page_image_view(document_id: str, number: int):  # type: ignore[no-untyped-def]
     try:
-        doc = document_for(kernel(), actor(), document_id, purpose="page_viewed")
+        path = page_image_for(kernel(), actor(), document_id, number)
     except LookupError:
-        abort(404)
-    page = kernel().store.find_one(DocumentPage, {"document_id": doc.id, "number": number})
-    if page is None:
-        abort(404)
-    path = page_image(kernel(), doc, page)
-    if path is None:
         abort(404)
     response = send_file(path, mimetype="image/png", max_age=0)
     # Every look at a page is audited, so the browser must ask again each time.
@@ -129,13 +121,9 @@ def set_type(document_id: str):  # type: ignore[no-untyped-def]
 @bp.route("/suggestions/<suggestion_id>", methods=["POST"])
 @login_required
 def decide(suggestion_id: str):  # type: ignore[no-untyped-def]
-    from ingestion.review import DocumentSuggestion
-    from mizan.storage import NotFoundError
-
     try:
-        suggestion = kernel().store.get(DocumentSuggestion, suggestion_id)
-        get_case(kernel(), actor(), suggestion.case_id)  # nothing about it leaks otherwise
-    except (NotFoundError, CaseNotFound):
+        suggestion = visible_suggestion(kernel(), actor(), suggestion_id)
+    except LookupError:
         abort(404)
     back = (
         redirect(url_for("documents.show", document_id=suggestion.document_id) + "#review"),
@@ -168,10 +156,8 @@ def decide(suggestion_id: str):  # type: ignore[no-untyped-def]
 
 def review_context(doc: CaseDocument, pages: list[DocumentPage], query: str) -> dict:
     """What the document page needs for the viewer and the review panel."""
-    case = kernel().store.get(Case, doc.case_id)
-    editable = can_edit_case(actor(), case)
+    state = review_state(kernel(), actor(), doc)
     type_form = DocTypeForm(formdata=None, doc_type=doc.doc_type, version=doc.version)
-    suggestions = suggestions_for(kernel(), doc)
     hits = {p.number: hit_boxes(p, query) for p in pages} if query else {}
     # Page images are fetched (and audited) one request each: a long file shows the first
     # few, the pages with hits and the one asked for; the others on request.
@@ -182,12 +168,12 @@ def review_context(doc: CaseDocument, pages: list[DocumentPage], query: str) -> 
         if p.number <= IMAGES_SHOWN or hits.get(p.number) or p.number == asked
     }
     return {
-        "case": case,
-        "can_review": editable,
+        "case": state.case,
+        "can_review": state.can_review,
         "type_form": type_form,
         "doc_types": DOCUMENT_TYPES,
-        "suggestions": suggestions,
-        "in_case": {s.id for s in suggestions if already_in_case(s, case)},
+        "suggestions": state.suggestions,
+        "in_case": state.in_case,
         "field_labels": FIELD_LABELS,
         "fills_case": FILLS_CASE,
         "suggestion_form": SuggestionForm,

@@ -11,22 +11,22 @@ from markupsafe import Markup, escape
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from casefiles.models import DocumentPage
 from casefiles.service import CaseNotFound
 from ingestion.batch import add_files, add_one
 from ingestion.searchable import request_searchable_pdf, searchable_status
 from ingestion.service import (
     UploadError,
     document_for,
+    document_pages,
     document_versions,
+    require_uploader,
     upload_document,
 )
 from ingestion.viewer import hit_spans
-from mizan.accounts.roles import Capability
 from mizan.accounts.service import PermissionDenied
 from mizan.i18n import lazy_gettext as _l
 from web.document_review import review_context
-from web.support import actor, kernel, requires
+from web.support import actor, kernel
 
 bp = Blueprint("documents", __name__)
 
@@ -53,8 +53,9 @@ class VersionForm(FlaskForm):
 
 
 @bp.route("/cases/<case_id>/documents", methods=["POST"])
-@requires(Capability.UPLOAD_DOCUMENT)
+@login_required
 def upload(case_id: str):  # type: ignore[no-untyped-def]
+    require_uploader(actor())  # PermissionDenied (a 403) before the form is read
     form = UploadForm()
     files = [f for f in (form.file.data or []) if f and f.filename]
     if not form.validate_on_submit() or not files:
@@ -117,9 +118,10 @@ def _upload_many(case_id: str, files: list, lang: str):  # type: ignore[no-untyp
 
 
 @bp.route("/documents/<document_id>/versions", methods=["POST"])
-@requires(Capability.UPLOAD_DOCUMENT)
+@login_required
 def add_version(document_id: str):  # type: ignore[no-untyped-def]
     """A new version of a document; the older ones stay, each downloadable."""
+    require_uploader(actor())  # PermissionDenied (a 403) before the form is read
     try:
         current = document_for(kernel(), actor(), document_id, purpose="viewed")
     except LookupError:
@@ -175,7 +177,7 @@ def show(document_id: str):  # type: ignore[no-untyped-def]
         doc = document_for(kernel(), actor(), document_id, purpose="viewed")
     except LookupError:
         abort(404)
-    pages = kernel().store.find(DocumentPage, {"document_id": doc.id}, sort=[("number", 1)])
+    pages = document_pages(kernel(), doc)
     query = request.args.get("q", "")
     version_form = VersionForm()
     version_form.lang.data = doc.language

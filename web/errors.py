@@ -16,24 +16,15 @@ def audit_denied(reason: str) -> None:
     (404s for records one may not see are recorded by the service that hid them)."""
     from flask_login import current_user
 
+    from mizan.accounts.service import record_access_denied
     from mizan.actor import Actor
-    from mizan.events import DomainEvent
     from web.support import actor, client_address, kernel
 
     if getattr(current_user, "is_authenticated", False):
         who = actor()
     else:
         who = Actor(user_id="anonymous", username="anonymous", address=client_address())
-    kernel().emit(
-        DomainEvent(
-            "access.denied",
-            who,
-            "path",
-            request.path,
-            {"method": request.method, "reason": reason},
-            changes_state=False,
-        )
-    )
+    record_access_denied(kernel(), who, request.path, request.method, reason)
 
 
 def register(app: Flask) -> None:

@@ -2,60 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask import Blueprint, jsonify
 
-from ingestion.ocr import ocr_status
-from mizan import worker
-from mizan.kernel import Kernel
+from ingestion.service import health_checks as ingestion_checks
+from mizan.health import health_report
+from search.service import health_checks as search_checks
 from web.app import csrf
 from web.support import kernel
 
 bp = Blueprint("health", __name__)
 
 
-def vector_status(k: Kernel) -> tuple[bool, str, dict[str, object]]:
-    """The vector index (reachable, vectors held) and whether the model is in memory.
-
-    The model loads on the first meaning search or the warm-up: "not loaded"
-    is not a fault, so it never makes the vector index "down".
-    """
-    loaded = k.embedder.loaded
-    model = "embedding model loaded" if loaded else "embedding model not loaded yet"
-    up, detail = k.vectors.ping()
-    facts: dict[str, object] = {"model_loaded": loaded}
-    if up:
-        facts["vectors"] = k.vectors.count()
-    return up, f"{detail}; {model}", facts
-
-
-def component_status() -> dict[str, dict[str, object]]:
-    k = kernel()
-    checks: dict[str, Callable[[], tuple]] = {
-        "store": k.store.ping,
-        "index": lambda: k.index.ping(),
-        "vectors": lambda: vector_status(k),
-        "broker": lambda: worker.broker_status(k.settings),
-        "ocr": ocr_status,
-    }
-    result: dict[str, dict[str, object]] = {}
-    for name, check in checks.items():
-        facts: dict[str, object] = {}
-        try:
-            up, detail, *more = check()  # some checks add figures after (up, detail)
-            facts = more[0] if more else {}
-        except Exception as exc:  # a failing check is a "down", never a 500
-            up, detail = False, str(exc)
-        result[name] = {"up": bool(up), "detail": detail, **facts}
-    return result
-
-
 @bp.route("/healthz")
 @csrf.exempt
 def healthz():  # type: ignore[no-untyped-def]
-    components = component_status()
-    core = ("store", "index", "vectors", "broker")
-    core_up = all(components[name]["up"] for name in core)
-    body = {"status": "ok" if core_up else "degraded", "components": components}
-    return jsonify(body), 200 if core_up else 503
+    k = kernel()
+    report = health_report(k, [*search_checks(k), *ingestion_checks()])
+    body = {"status": report.status, "components": report.components}
+    return jsonify(body), 200 if report.ok else 503

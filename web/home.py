@@ -6,7 +6,7 @@ from flask import Blueprint, render_template
 from flask_login import login_required
 
 from casefiles.service import list_cases
-from mizan.jobs import Job
+from mizan.jobs import recent_jobs
 from web.support import actor, kernel
 
 bp = Blueprint("home", __name__)
@@ -17,5 +17,5 @@ bp = Blueprint("home", __name__)
 def index():  # type: ignore[no-untyped-def]
     who = actor()
     cases, total = list_cases(kernel(), who, per_page=10)
-    jobs = kernel().store.find(Job, {"created_by": who.user_id}, sort=[("created_at", -1)], limit=5)
+    jobs = recent_jobs(kernel(), who, limit=5)
     return render_template("home.html", cases=cases, total=total, jobs=jobs)

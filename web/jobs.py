@@ -6,10 +6,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from casefiles.service import CaseNotFound, get_case
-from ingestion.service import RetryRefused, retry_job
-from mizan.jobs import Job
-from mizan.storage import NotFoundError
+from ingestion.service import RetryRefused, retry_job, visible_job
+from mizan.jobs import Job, jobs_of
 from web.support import Pagination, actor, kernel, page_arg
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
@@ -18,28 +16,16 @@ PER_PAGE = 30
 
 def _visible_job(job_id: str) -> Job:
     try:
-        job = kernel().store.get(Job, job_id)
-    except NotFoundError:
+        return visible_job(kernel(), actor(), job_id)
+    except LookupError:
         abort(404)
-    who = actor()
-    if job.created_by != who.user_id:
-        try:
-            get_case(kernel(), who, job.case_id or "")
-        except CaseNotFound:
-            abort(404)
-    return job
 
 
 @bp.route("/")
 @login_required
 def index():  # type: ignore[no-untyped-def]
-    who = actor()
     page = page_arg()
-    flt = {"created_by": who.user_id}
-    total = kernel().store.count(Job, flt)
-    rows = kernel().store.find(
-        Job, flt, sort=[("created_at", -1)], skip=(page - 1) * PER_PAGE, limit=PER_PAGE
-    )
+    rows, total = jobs_of(kernel(), actor(), page=page, per_page=PER_PAGE)
     return render_template(
         "jobs/index.html", jobs=rows, pagination=Pagination(page, PER_PAGE, total)
     )

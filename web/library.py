@@ -11,10 +11,8 @@ from flask_login import login_required
 from library import bookmarks, browse
 from library.indexing import entry_of
 from library.judgment_text import reading_blocks
-from library.models import Act, Judgment, Section
-from library.refs import section_id
-from library.service import citations_of, cited_by
-from mizan.accounts.roles import Role
+from library.models import Judgment, Section
+from library.service import may_import
 from mizan.storage import NotFoundError
 from search.port import QueryError
 from web.library_render import render_cited_text, render_section_text
@@ -112,30 +110,18 @@ def judgments():  # type: ignore[no-untyped-def]
 # Judgments
 
 
-def _judgment_or_404(judgment_id: str) -> Judgment:
-    try:
-        return kernel().store.get(Judgment, judgment_id)
-    except NotFoundError:
-        abort(404)
-
-
 @bp.route("/judgments/<judgment_id>")
 @login_required
 def judgment(judgment_id: str):  # type: ignore[no-untyped-def]
-    j = _judgment_or_404(judgment_id)
-    store = kernel().store
-    edges = citations_of(store, j.id)
+    page = page_arg()
+    try:
+        view = browse.judgment_view(kernel(), judgment_id, page=page, per_page=CITED_BY_PER_PAGE)
+    except NotFoundError:
+        abort(404)
+    j, edges, total = view.judgment, view.edges, view.cited_total
     targets = {e.canonical: (e.target_type, e.target_id) for e in edges}
-    titles = {}
-    cited_judgments = [e.target_id for e in edges if e.target_type == "judgment" and e.target_id]
-    if cited_judgments:
-        titles = {x.id: x.title for x in store.find(Judgment, {"_id": {"$in": cited_judgments}})}
     blocks = reading_blocks(j.text or "")
     rendered = [(b, render_cited_text(b.text, targets, j.citation_keys)) for b in blocks]
-    page = page_arg()
-    total, citing = cited_by(
-        store, "judgment", j.id, skip=(page - 1) * CITED_BY_PER_PAGE, limit=CITED_BY_PER_PAGE
-    )
     own, _shared = bookmarks.collections_of(kernel(), actor())
     return render_template(
         "library/judgment.html",
@@ -143,9 +129,9 @@ def judgment(judgment_id: str):  # type: ignore[no-untyped-def]
         blocks=rendered,
         toc=[b for b in blocks if b.kind in ("headnote", "paragraph")],
         edges=edges,
-        titles=titles,
+        titles=view.titles,
         resolved=sum(1 for e in edges if e.target_id),
-        citing=citing,
+        citing=view.citing,
         cited_total=total,
         pagination=Pagination(page, CITED_BY_PER_PAGE, total),
         collections=own,
@@ -162,17 +148,13 @@ def _copy_text(j: Judgment) -> str:
 # Acts and sections (last: their URLs are the most general)
 
 
-def _act_or_404(code: str) -> Act:
-    act = kernel().store.find_one(Act, {"code": code.lower()})
-    if act is None:
-        abort(404)
-    return act
-
-
 @bp.route("/<code>/")
 @login_required
 def act(code: str):  # type: ignore[no-untyped-def]
-    a = _act_or_404(code)
+    try:
+        a = browse.act_by_code(kernel(), code)
+    except NotFoundError:
+        abort(404)
     sections = browse.act_sections(kernel(), a.code)
     by_chapter: dict[str, list[Section]] = {}
     for s in sections:
@@ -188,41 +170,29 @@ def act(code: str):  # type: ignore[no-untyped-def]
 @bp.route("/<code>/<number>")
 @login_required
 def section(code: str, number: str):  # type: ignore[no-untyped-def]
-    a = _act_or_404(code)
-    store = kernel().store
+    page = page_arg()
     try:
-        s = store.get(Section, section_id(a.code, number.upper()))
+        view = browse.section_view(kernel(), code, number, page=page, per_page=CITED_BY_PER_PAGE)
     except NotFoundError:
         abort(404)
+    a, s, total = view.act, view.section, view.cited_total
     if number != s.number:
         return redirect(url_for("library.section", code=a.code, number=s.number))
-    targets = sorted({x.target for x in s.xrefs})
-    known = {x.id for x in store.find(Section, {"_id": {"$in": targets}})} if targets else set()
-    neighbours = store.find(
-        Section, {"act_code": a.code, "order": {"$in": [s.order - 1, s.order + 1]}}
-    )
-    prev = next((n for n in neighbours if n.order == s.order - 1), None)
-    nxt = next((n for n in neighbours if n.order == s.order + 1), None)
-    chapter = next((c for c in a.chapters if c.number == s.chapter), None)
-    page = page_arg()
-    total, citing = cited_by(
-        store, "section", s.id, skip=(page - 1) * CITED_BY_PER_PAGE, limit=CITED_BY_PER_PAGE
-    )
     own, _shared = bookmarks.collections_of(kernel(), actor())
     return render_template(
         "library/section.html",
         act=a,
         s=s,
-        chapter=chapter,
-        body=render_section_text(s, known),
-        prev=prev,
-        next=nxt,
-        citing=citing,
+        chapter=view.chapter,
+        body=render_section_text(s, view.known),
+        prev=view.prev,
+        next=view.next,
+        citing=view.citing,
         cited_total=total,
         pagination=Pagination(page, CITED_BY_PER_PAGE, total),
         collections=own,
         copy_text=f"Section {s.number}, {a.title}",
-        is_admin=actor().has_role(Role.ADMIN),
+        is_admin=may_import(actor()),
     )
 
 

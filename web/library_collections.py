@@ -11,7 +11,6 @@ from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from library import bookmarks
-from mizan.accounts.models import User
 from mizan.accounts.service import PermissionDenied
 from mizan.i18n import lazy_gettext as _l
 from mizan.storage import StaleWriteError
@@ -64,47 +63,30 @@ def collections():  # type: ignore[no-untyped-def]
         else:
             flash(_("Give the collection a name."), "error")
     own, shared = bookmarks.collections_of(kernel(), actor())
-    owners = _names({c.owner_id for c in shared})
+    owners = bookmarks.user_names(kernel(), {c.owner_id for c in shared})
     return render_template(
         "library/collections.html", own=own, shared=shared, owners=owners, form=form
     )
 
 
-def _names(user_ids: set[str]) -> dict[str, str]:
-    if not user_ids:
-        return {}
-    users = kernel().store.find(User, {"_id": {"$in": sorted(user_ids)}})
-    return {u.id: u.full_name for u in users}
-
-
 @bp.route("/collections/<collection_id>")
 @login_required
 def collection(collection_id: str):  # type: ignore[no-untyped-def]
-    who = actor()
     try:
-        coll = bookmarks.get_collection(kernel(), who, collection_id)
+        view = bookmarks.collection_view(kernel(), actor(), collection_id)
     except bookmarks.CollectionNotFound:
         abort(404)
-    from casefiles.models import Case
-
-    cases = (
-        kernel().store.find(Case, {"_id": {"$in": list(coll.case_ids)}}) if coll.case_ids else []
-    )
-    is_owner = coll.owner_id == who.user_id
+    coll = view.collection
     attach = None
-    if is_owner:
+    if view.attachable is not None:
         attach = AttachForm()
-        attach.case_id.choices = [
-            (c.id, f"{c.reference} — {c.title}")
-            for c in bookmarks.attachable_cases(kernel(), who)
-            if c.id not in coll.case_ids
-        ]
+        attach.case_id.choices = [(c.id, f"{c.reference} — {c.title}") for c in view.attachable]
     return render_template(
         "library/collection.html",
         coll=coll,
-        cases=cases,
-        is_owner=is_owner,
-        names=_names({coll.owner_id, *coll.shared_with}),
+        cases=view.cases,
+        is_owner=view.is_owner,
+        names=view.names,
         rename_form=NameForm(name=coll.name),
         share_form=ShareForm(),
         attach_form=attach,

@@ -9,12 +9,11 @@ from flask_login import current_user, login_required
 from mizan.notifications import (
     KINDS,
     NotificationError,
-    get_own,
-    list_notifications,
-    mark_all_read,
-    mark_read,
+    inbox,
+    mark_read_for,
+    open_notification,
     render,
-    unread_count,
+    unread_of,
 )
 from web.support import Pagination, actor, kernel, page_arg
 
@@ -27,7 +26,7 @@ def _bell() -> dict:
     """The unread count for the top bar, on every page of a signed-in user (one indexed count)."""
     if not getattr(current_user, "is_authenticated", False):
         return {"unread_notifications": 0}
-    return {"unread_notifications": unread_count(kernel().store, current_user.user.id)}
+    return {"unread_notifications": unread_of(kernel(), actor())}
 
 
 @bp.route("/")
@@ -36,9 +35,7 @@ def index():  # type: ignore[no-untyped-def]
     who = actor()
     page = page_arg()
     unread_only = request.args.get("show") == "unread"
-    notes, total = list_notifications(
-        kernel().store, who.user_id, unread_only=unread_only, page=page, per_page=PER_PAGE
-    )
+    notes, total = inbox(kernel(), who, unread_only=unread_only, page=page, per_page=PER_PAGE)
     return render_template(
         "notifications/index.html",
         notes=notes,
@@ -53,24 +50,20 @@ def index():  # type: ignore[no-untyped-def]
 @login_required
 def open_(note_id: str):  # type: ignore[no-untyped-def]
     """Mark read and follow the link (a POST, so a crafted link cannot mark things read)."""
-    who = actor()
     try:
-        note = get_own(kernel().store, who.user_id, note_id)
+        note = open_notification(kernel(), actor(), note_id)
     except NotificationError:
         abort(404)
-    mark_read(kernel().store, who.user_id, [note.id])
     return redirect(note.link or url_for("notifications.index"))
 
 
 @bp.route("/read", methods=["POST"])
 @login_required
 def read():  # type: ignore[no-untyped-def]
-    who = actor()
     ids = request.form.getlist("ids")
-    if request.form.get("all"):
-        n = mark_all_read(kernel().store, who.user_id)
-    elif ids:
-        n = mark_read(kernel().store, who.user_id, ids)
+    every = bool(request.form.get("all"))
+    if every or ids:
+        n = mark_read_for(kernel(), actor(), ids, every=every)
     else:
         flash(_("Choose the notifications to mark as read."), "error")
         return redirect(url_for("notifications.index"))

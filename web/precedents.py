@@ -4,22 +4,24 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, url_for
 from flask_babel import lazy_gettext as _l
+from flask_login import login_required
 from flask_wtf import FlaskForm
 from werkzeug.routing import BuildError
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from casefiles.service import CaseNotFound, get_case
-from mizan.accounts.roles import Capability
+from casefiles.service import CaseNotFound
 from search.port import QueryError
 from search.precedents import (
     MAX_FACTS_CHARS,
+    CasePrecedents,
     PrecedentError,
     PrecedentResult,
-    find_for_case,
     find_for_facts,
+    precedents_for_case,
 )
-from web.support import actor, kernel, requires
+from search.service import require_searcher
+from web.support import actor, kernel
 
 bp = Blueprint("precedents", __name__, url_prefix="/precedents")
 
@@ -46,8 +48,9 @@ def entry_link(doc_id: str) -> str | None:
 
 
 @bp.route("/", methods=["GET", "POST"])
-@requires(Capability.SEARCH)
+@login_required
 def index():  # type: ignore[no-untyped-def]
+    require_searcher(actor())  # PermissionDenied (a 403), even for the empty form
     form = FactsForm()
     result: PrecedentResult | None = None
     status = 200
@@ -64,32 +67,36 @@ def index():  # type: ignore[no-untyped-def]
     ), status
 
 
-def _for_case(case_id: str, per_kind: int | None = None):  # type: ignore[no-untyped-def]
-    try:
-        case = get_case(kernel(), actor(), case_id)
-    except CaseNotFound:
-        abort(404)
+def _for_case(case_id: str, per_kind: int | None = None) -> CasePrecedents:
     kw = {"per_kind": per_kind} if per_kind else {}
     try:
-        return case, find_for_case(kernel(), actor(), case.id, **kw), None
-    except (PrecedentError, QueryError) as exc:
-        return case, None, str(exc)
+        return precedents_for_case(kernel(), actor(), case_id, **kw)
+    except CaseNotFound:
+        abort(404)
 
 
 @bp.route("/case/<case_id>")
-@requires(Capability.SEARCH)
+@login_required
 def case(case_id: str):  # type: ignore[no-untyped-def]
-    case, result, error = _for_case(case_id)
+    found = _for_case(case_id)
     return render_template(
-        "precedents/case.html", case=case, result=result, error=error, entry_link=entry_link
+        "precedents/case.html",
+        case=found.case,
+        result=found.result,
+        error=found.error,
+        entry_link=entry_link,
     )
 
 
 @bp.route("/case/<case_id>/panel")
-@requires(Capability.SEARCH)
+@login_required
 def panel(case_id: str):  # type: ignore[no-untyped-def]
     """The case page loads this into its panel after the page itself has arrived."""
-    case, result, error = _for_case(case_id, PANEL_PER_KIND)
+    found = _for_case(case_id, PANEL_PER_KIND)
     return render_template(
-        "precedents/_panel.html", case=case, result=result, error=error, entry_link=entry_link
+        "precedents/_panel.html",
+        case=found.case,
+        result=found.result,
+        error=found.error,
+        entry_link=entry_link,
     )

@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_login import login_required
 
-from mizan.accounts.models import District
-from mizan.accounts.roles import Capability
+from mizan.accounts.service import list_districts
 from search.hybrid import DEFAULT_MODE, MODES
 from search.port import FACET_FIELDS, SORTS, Hit, QueryError, SearchResult
 from search.saved import SavedSearch, SavedSearchError, delete_saved, list_saved, save_search
-from search.service import PER_PAGE, search_documents
-from web.support import Pagination, actor, kernel, page_arg, requires
+from search.service import PER_PAGE, require_searcher, search_documents
+from web.support import Pagination, actor, kernel, page_arg
 
 bp = Blueprint("search", __name__, url_prefix="/search")
 
@@ -156,7 +156,7 @@ def hit_url(hit: Hit, query: str) -> str | None:
 
 
 def _labeller() -> Callable[[str, str], str]:
-    districts = {d.code: d for d in kernel().store.find(District)}
+    districts = {d.code: d for d in list_districts(kernel())}
     urdu = _is_urdu()
 
     def label(field: str, value: str) -> str:
@@ -176,8 +176,9 @@ def _is_urdu() -> bool:
 
 
 @bp.route("/")
-@requires(Capability.SEARCH)
+@login_required
 def index():  # type: ignore[no-untyped-def]
+    require_searcher(actor())  # PermissionDenied (a 403), even for the empty page
     args = read_args(request.args)
     result: SearchResult | None = None
     if args.active and not args.errors:
@@ -219,9 +220,10 @@ def saved_url(saved: SavedSearch) -> str:
 
 
 @bp.route("/saved", methods=["POST"])
-@requires(Capability.SEARCH)
+@login_required
 def save():  # type: ignore[no-untyped-def]
     """Save the search described by the posted fields (the page's hidden copy of its URL)."""
+    require_searcher(actor())  # PermissionDenied (a 403) before the fields are read
     args = read_args(request.form)
     back = url_for(
         "search.index", q=args.query or None, mode=args.mode, sort=args.sort, **args.filters
@@ -253,7 +255,7 @@ def save():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/saved")
-@requires(Capability.SEARCH)
+@login_required
 def saved_list():  # type: ignore[no-untyped-def]
     searches = list_saved(kernel(), actor())
     return render_template(
@@ -267,7 +269,7 @@ def saved_list():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/saved/<saved_id>/delete", methods=["POST"])
-@requires(Capability.SEARCH)
+@login_required
 def saved_delete(saved_id: str):  # type: ignore[no-untyped-def]
     try:
         delete_saved(kernel(), actor(), saved_id)

@@ -84,11 +84,40 @@ def create_integration(
     return integration, token
 
 
+def list_integrations(kernel: Kernel, actor: Actor) -> list[Integration]:
+    """Every integration by name, for the administrator."""
+    from mizan.accounts.service import require_user_admin
+
+    require_user_admin(actor)
+    return kernel.store.find(Integration, sort=[("name", 1)])
+
+
 def authenticate_token(kernel: Kernel, token: str) -> Integration | None:
     if not token or not token.startswith("mzn_"):
         return None
     found = kernel.store.find_one(Integration, {"token_hash": _hash(token), "active": True})
     return found
+
+
+def authenticate_api(
+    kernel: Kernel, token: str, address: str | None, path: str
+) -> Integration | None:
+    """The integration a bearer token belongs to; a refused token is recorded (the
+    caller is anonymous, so the trail names the address and the path it tried)."""
+    integration = authenticate_token(kernel, token)
+    if integration is None:
+        caller = Actor(user_id="anonymous", username="api", address=address, channel="api")
+        kernel.emit(
+            DomainEvent(
+                "api.auth_failed",
+                caller,
+                "integration",
+                "unknown",
+                {"path": path},
+                changes_state=False,
+            )
+        )
+    return integration
 
 
 def actor_for_integration(integration: Integration, address: str | None) -> Actor:

@@ -229,6 +229,61 @@ def authenticate(kernel: Kernel, username: str, password: str, address: str | No
 _DUMMY_HASH = hash_password("not-a-real-password-0")
 
 
+def sign_out(kernel: Kernel, actor: Actor) -> None:
+    """Record that ``actor`` signed out (the web ends the session itself)."""
+    kernel.emit(DomainEvent("auth.logout", actor, "user", actor.user_id))
+
+
+def record_access_denied(kernel: Kernel, actor: Actor, path: str, method: str, reason: str) -> None:
+    """Record a refused request (the web's 403), once for every route."""
+    kernel.emit(
+        DomainEvent(
+            "access.denied",
+            actor,
+            "path",
+            path,
+            {"method": method, "reason": reason},
+            changes_state=False,
+        )
+    )
+
+
+def require_user_admin(actor: Actor) -> None:
+    """Users, districts and integrations are managed by those who may manage users."""
+    require(actor, Capability.MANAGE_USERS)
+
+
+def list_users(
+    kernel: Kernel, actor: Actor, *, role: str | None = None, page: int = 1, per_page: int = 50
+) -> tuple[list[User], int]:
+    """One page of users by username, only those holding ``role`` if it is a known role;
+    and how many there are in all."""
+    require_user_admin(actor)
+    flt = {"roles": role} if role in Role._value2member_map_ else {}
+    total = kernel.store.count(User, flt)
+    rows = kernel.store.find(
+        User, flt, sort=[("username", 1)], skip=(max(page, 1) - 1) * per_page, limit=per_page
+    )
+    return rows, total
+
+
+def user_for_admin(kernel: Kernel, actor: Actor, user_id: str) -> User:
+    """A user's record for the administrator's form (``NotFoundError`` if there is none)."""
+    require_user_admin(actor)
+    return kernel.store.get(User, user_id)
+
+
+def list_districts(kernel: Kernel) -> list[District]:
+    """Every district by name (their names label search facets for every user)."""
+    return kernel.store.find(District, sort=[("name", 1)])
+
+
+def districts_for_admin(kernel: Kernel, actor: Actor) -> list[District]:
+    """The districts a user or an integration can be placed in, for the admin forms."""
+    require_user_admin(actor)
+    return list_districts(kernel)
+
+
 def get_user(kernel: Kernel, user_id: str) -> User | None:
     try:
         return kernel.store.get(User, user_id)
