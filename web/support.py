@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import wraps
 
 from flask import abort, current_app, request
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from mizan.accounts.roles import Capability, capabilities_of
 from mizan.accounts.service import actor_for
 from mizan.actor import Actor
 from mizan.kernel import Kernel
@@ -26,22 +24,6 @@ def client_address() -> str | None:
 
 def actor() -> Actor:
     return actor_for(current_user.user, client_address(), "web")
-
-
-def requires(capability: Capability):  # type: ignore[no-untyped-def]
-    """Signed in, and the user's roles grant ``capability`` (else 403)."""
-
-    def decorator(view):  # type: ignore[no-untyped-def]
-        @wraps(view)
-        @login_required
-        def wrapped(*args, **kwargs):  # type: ignore[no-untyped-def]
-            if capability not in capabilities_of(frozenset(current_user.user.roles)):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def page_arg() -> int:
