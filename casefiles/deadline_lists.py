@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 from casefiles.deadlines import RuleSet
 from casefiles.holidays import working_calendar
@@ -86,8 +85,8 @@ def candidate_filter(
                 "investigation_only": True,
             }
         )
-    charge_rules = [rule_filter(r) for r in rules.rules if r.trigger == "charge_framed"]
-    charge_rules = [f for f in charge_rules if f is not None]
+    charge_filters = [rule_filter(r) for r in rules.rules if r.trigger == "charge_framed"]
+    charge_rules = [f for f in charge_filters if f is not None]
     if charge_rules:
         open_trial = [
             s
@@ -153,7 +152,7 @@ def _scope_filter(
         raise PermissionDenied(
             _("District deadlines are for the district public prosecutor and supervisors.")
         )
-    flt: dict[str, Any] = {"district": chosen} if chosen else {}
+    flt: Filter = {"district": chosen} if chosen else {}
     if prosecutor:
         flt = _all(flt, {"$or": [{"lead_prosecutor": prosecutor}, {"assisting": prosecutor}]})
     return flt, chosen

@@ -97,9 +97,8 @@ def find_clashes(
         for pid in prosecutor_ids:
             if pid in attending:
                 visible = case is not None and can_view_case(actor, case)
-                clashes.append(
-                    Clash(pid, names.get(pid, pid), hearing, case.reference if visible else None)
-                )
+                shown = case.reference if visible and case is not None else None
+                clashes.append(Clash(pid, names.get(pid, pid), hearing, shown))
     return clashes
 
 

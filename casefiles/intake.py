@@ -222,7 +222,8 @@ def upsert_fir(
             return upsert_fir(kernel, actor, districts, record)
         return IntakeResult(case, created=True)
 
-    case, changed = existing, []
+    case = existing
+    changed: list[str] = []
     if registered and case.fir.registered_on != registered:
         case.fir.registered_on, changed = registered, [*changed, "registered_at"]
     if incident and case.fir.incident_at != incident:
@@ -268,7 +269,8 @@ def receive_challan(
         errors["kind"] = "must be 'interim' or 'final'"
     submitted = _datetime(record, "submitted_on", errors, required=True)
     io_name = _text(record, "io_name", errors, required=False, max_len=120)
-    if errors:
+    # Either test implies an error above; both narrow the types for what follows.
+    if errors or submitted is None or kind not in ("interim", "final"):
         raise IntakeError(errors)
     case = _find(kernel, district, station, number, year)
     if case is None:

@@ -11,7 +11,9 @@ then filtered, sorted and paged in memory.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from casefiles.approvals import limitation
 from casefiles.hearings import Hearing
@@ -65,7 +67,7 @@ class MatterList:
     total: int
 
 
-def _sort_key(sort: str):  # type: ignore[no-untyped-def]
+def _sort_key(sort: str) -> Callable[[MatterRow], tuple[Any, ...]]:
     def limitation_day(row: MatterRow) -> dt.date:
         return row.limitation.deadline.due if row.limitation else _FAR
 

@@ -14,7 +14,9 @@ alias) and no conflicting parentage. Only cases the searcher may see are used.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from casefiles.models import Case, Party
 from casefiles.policy import visible_cases_filter
@@ -135,7 +137,7 @@ def search_accused(
     return PersonResults(shown, len(people), truncated)
 
 
-def _add_by_cnic(kernel: Kernel, visible: dict, person: Person) -> None:
+def _add_by_cnic(kernel: Kernel, visible: Mapping[str, Any], person: Person) -> None:
     flt: dict = {"accused_keys": f"c:{person.cnic}"}
     if visible:
         flt = {"$and": [visible, flt]}

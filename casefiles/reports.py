@@ -306,21 +306,23 @@ def _condition_filter(cond: Condition) -> Filter | bool:
     values = list(value) if isinstance(value, tuple) else [value]
     if cond.fact == "labels":
         # ``equals``/``in`` compare the whole list with single values: never true.
-        return {
+        by_op: dict[str, Filter | bool] = {
             "contains": {"labels": value},
             "not_contains": {"labels": {"$ne": value}},
             "equals": False,
             "in": False,
-        }.get(op, True)
+        }
+        return by_op.get(op, True)
     if cond.fact == "outcome":
-        return {
+        outcome: dict[str, Filter] = {
             "equals": {"outcome": value},
             "contains": {"outcome": value},
             "in": {"outcome": {"$in": values}},
             "not_equals": {"outcome": {"$ne": value}},
             "not_contains": {"outcome": {"$ne": value}},
             "not_in": {"outcome": {"$nin": values}},
-        }[op]
+        }
+        return outcome[op]
     return op.startswith("not_")
 
 
@@ -332,7 +334,7 @@ def rule_filter(rule: Rule) -> Filter | None:
         if result is False:
             return None
         if result is not True:
-            parts.append(result)  # type: ignore[arg-type]
+            parts.append(result)
     return _all(*parts)
 
 

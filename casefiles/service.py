@@ -112,17 +112,17 @@ def insert_case(kernel: Kernel, actor: Actor, case: Case, **event_data: object) 
 
 def check_prosecutors(kernel: Kernel, ids: list[str | None]) -> list[str]:
     """The given user ids, each once and each an active prosecutor; else CaseError."""
-    ids = [i for i in ids if i]
-    if len(set(ids)) != len(ids):
+    chosen = [i for i in ids if i]
+    if len(set(chosen)) != len(chosen):
         raise CaseError(_("A prosecutor can only be listed once."))
-    for user_id in ids:
+    for user_id in chosen:
         try:
             user = kernel.store.get(User, user_id)
         except NotFoundError:
             raise CaseError(_("Unknown prosecutor.")) from None
         if Role.PROSECUTOR not in user.roles or not user.active:
             raise CaseError(_("%(name)s is not an active prosecutor.", name=user.full_name))
-    return ids
+    return chosen
 
 
 def get_case(kernel: Kernel, actor: Actor, case_id: str) -> Case:

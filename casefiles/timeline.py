@@ -62,12 +62,12 @@ def case_timeline(kernel: Kernel, actor: Actor, case: Case, today: dt.date) -> l
                 "to": str(CASE_STATES.get(change.to_state, change.to_state)),
             },
         )
-        detail = [str(OUTCOMES[change.outcome])] if change.outcome in OUTCOMES else []
+        notes = [str(OUTCOMES[change.outcome])] if change.outcome in OUTCOMES else []
         if change.cancellation_class:
-            detail.append(_("class %(c)s", c=change.cancellation_class))
-        detail += [change.reason] if change.reason else []
+            notes.append(_("class %(c)s", c=change.cancellation_class))
+        notes += [change.reason] if change.reason else []
         items.append(
-            TimelineItem(change.at, "stage", title, " · ".join(detail), change.by_name or "")
+            TimelineItem(change.at, "stage", title, " · ".join(notes), change.by_name or "")
         )
     for record in case.scrutinies:
         decision = (

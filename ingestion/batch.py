@@ -340,6 +340,8 @@ def add_zip(
             result.outcomes += problems
             listed: set[str] = set()
             for row in rows:
+                case_id: str | None
+                reason: str | None
                 if row.file in listed:
                     reason = _("“%(file)s” is listed twice", file=row.file)
                     case_id = None
@@ -356,8 +358,8 @@ def add_zip(
         else:
             unlisted = list(by_name.values())
         plan += [(m, None, default_case) for m in unlisted]
-        for info, row, case_id in plan:
-            result.outcomes.append(_add_member(kernel, actor, zf, info, row, case_id, lang))
+        for info, planned, case_id in plan:
+            result.outcomes.append(_add_member(kernel, actor, zf, info, planned, case_id, lang))
     return result
 
 

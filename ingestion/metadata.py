@@ -15,9 +15,10 @@ names are read from the labels FIR forms and police reports use, in English and 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ingestion.ocr import Word
 from ingestion.wordboxes import word_spans
@@ -76,7 +77,8 @@ class Found:
     end: int
     confidence: float
     ocr_confidence: float | None = None
-    extra: dict[str, str] = field(default_factory=dict)
+    # Qualified: in this class body `field` is also the name of an attribute.
+    extra: dict[str, str] = dataclasses.field(default_factory=dict)
 
     @property
     def flagged(self) -> bool:

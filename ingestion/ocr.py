@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
+from typing import cast
 
 import pytesseract
 from PIL import Image
@@ -179,7 +180,8 @@ def _prepare(image: Image.Image) -> Image.Image:
     if image.mode in ("1", "L", "RGB"):
         return image
     if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
-        lo, hi = image.getextrema()  # type: ignore[misc]
+        # One band here, so one (min, max) pair: the cast picks that arm of Pillow's union.
+        lo, hi = cast("tuple[float, float]", image.getextrema())
         span = (hi - lo) or 1
         return image.convert("F").point(lambda v: (v - lo) * 255.0 / span).convert("L")
     if image.mode in ("LA", "RGBA", "PA") or (image.mode == "P" and "transparency" in image.info):

@@ -17,11 +17,13 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytesseract
+from PIL import Image
 
 from casefiles.models import CaseDocument, DocumentPage, DocumentState
 from ingestion.extract import open_pages
+from ingestion.image_pages import ImagePages
 from ingestion.ocr import OcrUnavailable, validate_lang
-from ingestion.pages import ExtractionError
+from ingestion.pages import ExtractionError, PageSource
 from ingestion.tasks import WORKER
 from mizan.actor import Actor
 from mizan.clock import utc_naive_now
@@ -139,7 +141,9 @@ def build_searchable_pdf(
     return buffer.getvalue()
 
 
-def _page_image(source, original, number: int):  # type: ignore[no-untyped-def]
+def _page_image(
+    source: PageSource, original: pdfium.PdfDocument | None, number: int
+) -> tuple[Image.Image, int]:
     """(image, dpi) of one page: the frame of an image file, or a 300-dpi render of a PDF page."""
     if original is not None:
         page = original[number - 1]
@@ -147,7 +151,9 @@ def _page_image(source, original, number: int):  # type: ignore[no-untyped-def]
             return page.render(scale=RENDER_DPI / 72).to_pil(), RENDER_DPI
         finally:
             page.close()
-    image = source.image  # an image file: the original frame, unchanged
+    # Not a PDF, so an image file (only those have scanned pages): its original frame.
+    assert isinstance(source, ImagePages)
+    image = source.image
     image.seek(number - 1)
     frame = image.copy()
     dpi = frame.info.get("dpi", (RENDER_DPI, RENDER_DPI))[0] or RENDER_DPI

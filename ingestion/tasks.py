@@ -20,6 +20,8 @@ import threading
 import time
 from collections.abc import Iterator
 
+from celery import Task
+
 from casefiles.models import CaseDocument, DocumentPage, DocumentState
 from ingestion.extract import open_pages
 from ingestion.ocr import OcrUnavailable
@@ -50,7 +52,7 @@ TRANSIENT = (OSError, sqlite3.OperationalError, TimeoutError, ConnectionError)
 
 
 @app.task(name="ingestion.process_document", bind=True, max_retries=MAX_ATTEMPTS)
-def process_document_task(self, job_id: str) -> str:  # type: ignore[no-untyped-def]
+def process_document_task(self: Task, job_id: str) -> str:
     kernel = process_kernel()
     try:
         state = process_document(kernel, job_id)

@@ -31,7 +31,7 @@ BATCH = 50
 MAX_ERRORS = 100
 TEXT_SUFFIXES = (".md", ".markdown", ".txt")
 
-Progress = Callable[[int, int], None]
+Progress = Callable[[int, int], object]  # (done, total); what it returns is ignored
 
 
 @dataclass

@@ -13,6 +13,7 @@ counted exactly with one paged `composite` aggregation over `doc_id`
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 from typing import Any, TypeVar
 
 from search.elastic_schema import Json
@@ -137,7 +138,7 @@ class ElasticClient:
             agg: Json = {"composite": composite} | ({"aggs": sub} if sub else {})
             res = self.call(
                 "counting documents",
-                lambda a=agg: es.search(index=self.name, query=query, size=0, aggs={"docs": a}),
+                partial(es.search, index=self.name, query=query, size=0, aggs={"docs": agg}),
             )
             page = res["aggregations"]["docs"]
             yield from page["buckets"]

@@ -23,6 +23,7 @@ contract tests (`tests/search`) run it when `MIZAN_ELASTICSEARCH_URL` is set.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -273,7 +274,7 @@ class ElasticVectorIndex(_OnOneIndex, VectorIndex):
         for part in q:
             body = knn_body(part, where, k=k, num_candidates=max(self.num_candidates, k))
             res = self._ix.call(
-                "a similarity search", lambda b=body: es.search(index=self._ix.name, **b)
+                "a similarity search", partial(es.search, index=self._ix.name, **body)
             )
             candidates |= {h["_source"]["doc_id"] for h in res["hits"]["hits"]}
         total = sum(1 for _ in self._ix.documents({"bool": {"filter": where}}))
@@ -283,11 +284,11 @@ class ElasticVectorIndex(_OnOneIndex, VectorIndex):
         for j, part in enumerate(q):
             body = exact_body(part, where, sorted(candidates))
             res = self._ix.call(
-                "a similarity search", lambda b=body: es.search(index=self._ix.name, **b)
+                "a similarity search", partial(es.search, index=self._ix.name, **body)
             )
             for h in res["hits"]["hits"]:
-                _src, sims = scored.setdefault(h["_id"], (h["_source"], [0.0] * len(q)))
-                sims[j] = float(h["_score"]) - 1.0  # the script adds 1 (scores must be >= 0)
+                _src, row = scored.setdefault(h["_id"], (h["_source"], [0.0] * len(q)))
+                row[j] = float(h["_score"]) - 1.0  # the script adds 1 (scores must be >= 0)
         pids = list(scored)
         sims = np.array([scored[p][1] for p in pids], dtype=np.float32).reshape(len(pids), len(q))
         ranked, groups = rank_documents([scored[p][0]["doc_id"] for p in pids], sims)

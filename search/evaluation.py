@@ -28,9 +28,15 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from search.passages import windows
 from search.port import PUBLIC, Passage
+
+if TYPE_CHECKING:  # imported where used: they load Tantivy, SQLite and the model
+    from search.embeddings import Embedder
+    from search.tantivy_index import TantivyIndex
+    from search.vector_index import SqliteVectorIndex
 
 __all__ = [
     "EvalReport",
@@ -240,7 +246,9 @@ def default_cache_path() -> Path:
 
 
 @contextlib.contextmanager
-def _fresh_indexes(cache: Path) -> Iterator[tuple]:  # type: ignore[type-arg]
+def _fresh_indexes(
+    cache: Path,
+) -> Iterator[tuple[TantivyIndex, SqliteVectorIndex, Embedder]]:
     from search.embeddings import shared_embedder
     from search.tantivy_index import TantivyIndex
     from search.vector_index import SqliteVectorIndex

@@ -384,13 +384,14 @@ def matching_documents(
     if q.mode == "semantic":
         candidates = [Candidate(m.doc_id, m.score, None, m) for m in close]
         return Matches(len(close), candidates, tuple(m.doc_id for m in close))
-    where = {"principals": q.principals, "filters": q.filters}
     facts = is_facts_query(query)
     if facts:  # every keyword match is known: no need to ask
         head = facts_ranking(index, q.top(FUSION_DEPTH))
         kw_total = len(head)
     else:
-        kw_total, head = index.rank(query, depth=FUSION_DEPTH, **where)
+        kw_total, head = index.rank(
+            query, principals=q.principals, filters=q.filters, depth=FUSION_DEPTH
+        )
     by_keyword = {r.doc_id: r for r in head}
     by_semantic = {m.doc_id: m for m in matches}
     deeper = kw_total > len(head)  # keyword matches exist beyond those read
@@ -412,7 +413,9 @@ def matching_documents(
     ]
     if deeper and depth > len(candidates):  # the keyword matches below the fused part
         probed = len(in_keyword) - len(head)
-        _, ranked = index.rank(query, depth=depth + probed, **where)
+        _, ranked = index.rank(
+            query, principals=q.principals, filters=q.filters, depth=depth + probed
+        )
         shown = {c.doc_id for c in candidates}
         candidates += [
             Candidate(r.doc_id, 1.0 / (RRF_K + n), r, None)
@@ -451,7 +454,7 @@ def search(
     counted: dict[str, tuple[FacetValue, ...]] = {}
     total = found.total
     if facets and (mode == "semantic" or not facts):
-        keyword_facets: dict[str, tuple[FacetValue, ...]] = {}
+        keyword_facets: Mapping[str, tuple[FacetValue, ...]] = {}
         if mode == "hybrid":
             keyword = index.search(
                 query, principals=principals, filters=filters, limit=0, facets=True

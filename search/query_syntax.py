@@ -8,7 +8,7 @@ documented in `search.tantivy_index`'s module docstring (the help page).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -213,7 +213,7 @@ class _Parser:
         return Words(found, prefix=lexeme.prefix)
 
 
-def _combine(items: list[tuple[_Occur, Node | None]]) -> Node | None:
+def _combine(items: Sequence[tuple[_Occur, Node | None]]) -> Node | None:
     kept = [(occur, node) for occur, node in items if node is not None]
     if not kept:
         return None

@@ -7,11 +7,13 @@ are aggregated in the engine and the top ones counted in documents.
 
 from __future__ import annotations
 
+from typing import cast
+
 import tantivy
 
 from search.port import FACET_FIELDS, FACET_VALUES, FacetValue
 from search.statute_keys import is_act_key
-from search.tantivy_schema import HASHED_FACETS, SCHEMA
+from search.tantivy_schema import HASHED_FACETS, SCHEMA, fast_ints
 
 __all__ = ["SECTION_FACET_CANDIDATES", "facet_counts", "no_facets"]
 
@@ -37,13 +39,13 @@ def facet_counts(
     out = no_facets()
     if not addrs:
         return out
-    keys = searcher.fast_field_values("doc_key", addrs)
+    keys = fast_ints(searcher, "doc_key", addrs)
     first: dict[int, int] = {}
     for i, key in enumerate(keys):
         first.setdefault(key, i)
     reps = [addrs[i] for i in first.values()]
     for name in HASHED_FACETS:
-        codes = searcher.fast_field_values(f"fk_{name}", reps)
+        codes = fast_ints(searcher, f"fk_{name}", reps)
         counts: dict[int, int] = {}
         where: dict[int, tantivy.DocAddress] = {}
         for code, addr in zip(codes, reps, strict=True):
@@ -55,7 +57,9 @@ def facet_counts(
             FacetValue(str(searcher.doc(where[code]).get_first(name)), n) for code, n in top
         )
     years: dict[int, int] = {}
-    for year in searcher.fast_field_values("year", reps):
+    # An integer fast field, absent (None) on passages without a year: the cast narrows
+    # tantivy's stub, which types every fast field int | float | bool | None.
+    for year in cast("list[int | None]", searcher.fast_field_values("year", reps)):
         if year is not None:
             years[year] = years.get(year, 0) + 1
     newest = sorted(years.items(), reverse=True)[:FACET_VALUES]

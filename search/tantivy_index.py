@@ -59,7 +59,7 @@ from search.query_syntax import parse_query, positive_leaves
 from search.tantivy_facets import facet_counts, no_facets
 from search.tantivy_query import restricted, restrictions
 from search.tantivy_results import EXACT_TOTAL_MAX, more_passages, rank_documents, to_hit
-from search.tantivy_schema import SCHEMA, TERMS_TOKENIZER, to_document
+from search.tantivy_schema import SCHEMA, TERMS_TOKENIZER, stored, stored_text, to_document
 
 __all__ = ["TantivyIndex", "discard_stale_layout"]
 
@@ -239,7 +239,9 @@ class TantivyIndex(SearchIndex):
             n = self.count()
         except Exception as exc:
             return False, f"tantivy index at {self.path}: {exc}"
-        return True, f"tantivy {tantivy.__version__}: {n} passages at {self.path}"
+        # The stub has no __all__, so to mypy the star import drops __version__ (it is there).
+        version = tantivy.__version__  # type: ignore[attr-defined]
+        return True, f"tantivy {version}: {n} passages at {self.path}"
 
     def search(
         self,
@@ -274,7 +276,7 @@ class TantivyIndex(SearchIndex):
             to_hit(
                 doc,
                 0.0 if sort == "date" else score,
-                [doc.get_first("text").decode(), *more.get(key, [])],
+                [stored_text(doc, "text"), *more.get(key, [])],
                 leaves,
                 snippets_per_doc=self.snippets_per_doc,
                 snippet_chars=self.snippet_chars,
@@ -309,14 +311,14 @@ class TantivyIndex(SearchIndex):
             doc = searcher.doc(addr)
             out.append(
                 Ranked(
-                    doc_id=doc.get_first("doc_id"),
+                    doc_id=stored(doc, "doc_id"),
                     score=float(score),
-                    passage_id=doc.get_first("passage_id"),
-                    title=doc.get_first("title").decode(),
-                    kind=doc.get_first("kind"),
+                    passage_id=stored(doc, "passage_id"),
+                    title=stored_text(doc, "title"),
+                    kind=stored(doc, "kind"),
                     case_id=doc.get_first("case_id"),
                     page=doc.get_first("page"),
-                    text=doc.get_first("text").decode(),
+                    text=stored_text(doc, "text"),
                     query=query,
                 )
             )

@@ -75,7 +75,8 @@ def _leaf(field: str, w: Words) -> tantivy.Query:
     if pair_terms is not None and len(pair_terms) == 1:
         return tantivy.Query.term_query(SCHEMA, PAIR_FIELDS[field], pair_terms[0])
     if pair_terms is not None:
-        return tantivy.Query.phrase_query(SCHEMA, PAIR_FIELDS[field], pair_terms)
+        # A copy typed from the call: the stub's `words` is an invariant list of str | tuple.
+        return tantivy.Query.phrase_query(SCHEMA, PAIR_FIELDS[field], list(pair_terms))
     return tantivy.Query.phrase_query(SCHEMA, field, list(w.terms))
 
 

@@ -22,6 +22,7 @@ import tantivy
 from search.port import Hit
 from search.query_syntax import Section, Words
 from search.snippets import make_snippets
+from search.tantivy_schema import fast_ints, stored, stored_text
 
 __all__ = [
     "EXACT_TOTAL_MAX",
@@ -56,7 +57,7 @@ def _estimate_documents(searcher: tantivy.Searcher, q: tantivy.Query) -> int:
     res = searcher.search(
         q, limit=TOTAL_SAMPLE, count=True, order_by_field="doc_key", order=tantivy.Order.Asc
     )
-    keys, passages = [key for key, _ in res.hits], res.count
+    keys, passages = [key for key, _ in res.hits], _passages(res)
     if len(keys) < passages and keys:
         keys = [key for key in keys if key != keys[-1]]  # that document may be cut short
     if not keys:
@@ -64,6 +65,11 @@ def _estimate_documents(searcher: tantivy.Searcher, q: tantivy.Query) -> int:
     estimate = passages * len(set(keys)) / len(keys)
     digits = max(0, len(str(int(estimate))) - 3)
     return int(round(estimate, -digits))
+
+
+def _passages(res: tantivy.SearchResult) -> int:
+    """How many passages matched a `count=True` search (tantivy's stub omits `count`)."""
+    return res.count  # type: ignore[attr-defined]
 
 
 class _Total:
@@ -115,7 +121,7 @@ def rank_documents(
     above `exact_max` matching passages, estimated in the engine (then
     `matches` is only the window).
     """
-    order = {"order_by_field": "sort_day", "order": tantivy.Order.Desc} if by_date else {}
+    order_by = "sort_day" if by_date else None  # newest first; None ranks by score
     # Started at once on another thread (Tantivy releases the GIL): for a common word the
     # sample is a second pass over as many matches as the ranking; for a rare one it is
     # cheap and unused.
@@ -124,22 +130,30 @@ def rank_documents(
     )
     k = window
     while True:
-        res = searcher.search(q, limit=k, count=True, **order)
+        res = searcher.search(
+            q, limit=k, count=True, order_by_field=order_by, order=tantivy.Order.Desc
+        )
+        passages = _passages(res)
         addrs = [addr for _, addr in res.hits]
-        keys = searcher.fast_field_values("doc_key", addrs) if addrs else []
+        keys = fast_ints(searcher, "doc_key", addrs) if addrs else []
         best: dict[int, tuple[float, tantivy.DocAddress, int]] = {}
         for (score, addr), key in zip(res.hits, keys, strict=True):
             best.setdefault(key, (score, addr, key))  # hits come best first
-        if len(best) >= want or k >= res.count:
+        if len(best) >= want or k >= passages:
             break
-        k = min(res.count, k * 4)
+        k = min(passages, k * 4)
     ranked = list(best.values())[:want]
-    if k >= res.count:
+    if k >= passages:
         return Ranking(ranked, len(best), (addrs, keys), complete=True)
-    if estimate is not None and exact_max is not None and res.count > exact_max:
-        return Ranking(ranked, _Total(estimate, len(best), res.count), (addrs, keys), False)
-    everything = [a for _, a in searcher.search(q, limit=res.count, count=False, **order).hits]
-    all_keys = searcher.fast_field_values("doc_key", everything)
+    if estimate is not None and exact_max is not None and passages > exact_max:
+        return Ranking(ranked, _Total(estimate, len(best), passages), (addrs, keys), False)
+    everything = [
+        a
+        for _, a in searcher.search(
+            q, limit=passages, count=False, order_by_field=order_by, order=tantivy.Order.Desc
+        ).hits
+    ]
+    all_keys = fast_ints(searcher, "doc_key", everything)
     return Ranking(ranked, len(set(all_keys)), (everything, all_keys), complete=True)
 
 
@@ -168,7 +182,7 @@ def more_passages(
             continue
         texts = out.setdefault(key, [])
         if len(texts) < wanted:
-            texts.append(searcher.doc(addr).get_first("text").decode())
+            texts.append(stored_text(searcher.doc(addr), "text"))
             full += len(texts) == wanted
             if full == len(on_page):
                 break
@@ -186,11 +200,11 @@ def to_hit(
 ) -> Hit:
     """A document's hit from its best passage `doc`, with snippets from `texts`."""
     return Hit(
-        doc_id=doc.get_first("doc_id"),
-        passage_id=doc.get_first("passage_id"),
+        doc_id=stored(doc, "doc_id"),
+        passage_id=stored(doc, "passage_id"),
         score=float(score),
-        title=doc.get_first("title").decode(),
-        kind=doc.get_first("kind"),
+        title=stored_text(doc, "title"),
+        kind=stored(doc, "kind"),
         case_id=doc.get_first("case_id"),
         page=doc.get_first("page"),
         snippets=make_snippets(texts, leaves, snippets_per_doc, snippet_chars),

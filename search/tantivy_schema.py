@@ -21,6 +21,7 @@ import datetime
 import hashlib
 import itertools
 from functools import lru_cache
+from typing import Any, cast
 
 import tantivy
 
@@ -34,8 +35,11 @@ __all__ = [
     "PREFIX_FIELDS",
     "SCHEMA",
     "TERMS_TOKENIZER",
+    "fast_ints",
     "pairing",
     "pairs",
+    "stored",
+    "stored_text",
     "to_document",
 ]
 
@@ -177,3 +181,30 @@ def to_document(p: Passage) -> tantivy.Document:
     if p.date is not None:
         doc.add_date("date", datetime.datetime(p.date.year, p.date.month, p.date.day))
     return doc
+
+
+def stored(doc: tantivy.Document, field: str) -> Any:
+    """A field `to_document` stores on every passage (doc_id, passage_id, kind, text, title).
+
+    tantivy types `get_first` Optional because a field may be absent; here its
+    absence means a document of another layout, so it fails loudly.
+    """
+    value = doc.get_first(field)
+    if value is None:
+        raise KeyError(f"passage document without stored field {field!r}")
+    return value
+
+
+def stored_text(doc: tantivy.Document, field: str) -> str:
+    """A bytes field every passage stores (`text`, `title`), decoded."""
+    value: bytes = stored(doc, field)
+    return value.decode()
+
+
+def fast_ints(searcher: tantivy.Searcher, field: str, addrs: list[tantivy.DocAddress]) -> list[int]:
+    """An unsigned fast field every passage has (`doc_key`, `fk_*`) at each of `addrs`.
+
+    The cast is for tantivy's stub, which types `fast_field_values` for any field
+    (int | float | bool | None); these fields are unsigned and always written.
+    """
+    return cast("list[int]", searcher.fast_field_values(field, addrs))

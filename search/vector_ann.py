@@ -32,6 +32,7 @@ import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import faiss
 import numpy as np
@@ -70,7 +71,8 @@ class Graph:
         `allowed` is a bool per label, applied inside the graph walk.
         """
         bitmap = np.packbits(allowed, bitorder="little")
-        params = faiss.SearchParametersHNSW()
+        # faiss's stub lacks SearchParametersHNSW, which the library has.
+        params = faiss.SearchParametersHNSW()  # type: ignore[attr-defined]
         params.efSearch = max(ef, k)
         params.sel = faiss.IDSelectorBitmap(len(allowed), faiss.swig_ptr(bitmap))
         _, labels = self.index.search(np.ascontiguousarray(queries), k, params=params)
@@ -79,7 +81,10 @@ class Graph:
 
 def new_graph(dim: int, sample: np.ndarray, epoch: int) -> Graph:
     """An empty graph whose quantiser was trained on `sample` (unit vectors)."""
-    index = faiss.IndexHNSWSQ(dim, faiss.ScalarQuantizer.QT_8bit, M, faiss.METRIC_INNER_PRODUCT)
+    # The cast is for faiss's stub, which types this argument as a ScalarQuantizer: the
+    # constructor takes its quantizer type, an int such as QT_8bit.
+    qtype = cast(faiss.ScalarQuantizer, faiss.ScalarQuantizer.QT_8bit)
+    index = faiss.IndexHNSWSQ(dim, qtype, M, faiss.METRIC_INNER_PRODUCT)
     index.hnsw.efConstruction = EF_CONSTRUCTION
     index.train(np.ascontiguousarray(sample[:TRAIN_SAMPLE], dtype=np.float32))
     return Graph(index, [], [], epoch)

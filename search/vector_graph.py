@@ -76,7 +76,7 @@ class GraphCache:
         if len(missing):
             for i in range(0, len(missing), 50_000):
                 part = missing[i : i + 50_000]
-                graph.add(rows.matrix[part], [rows.pids[s] for s in part],  # type: ignore[misc]
+                graph.add(rows.matrix[part], [rows.pids[s] for s in part],
                           rows.row_seq[part].tolist())  # fmt: skip
             self.label_slot = np.concatenate([self.label_slot, missing])
             rows.covered[missing] = True

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -100,7 +100,8 @@ class SqliteVectorIndex(VectorIndex):
             self._local.conn = conn
         return conn
 
-    def _write(self, change) -> None:  # type: ignore[no-untyped-def]
+    def _write(self, change: Callable[[sqlite3.Connection, int], None]) -> None:
+        """Run `change(conn, seq)` in one write transaction at the next sequence number."""
         conn = self._conn()
         try:
             conn.execute("BEGIN IMMEDIATE")  # the cross-process writer lock

@@ -227,8 +227,8 @@ class Rows:
             groups.append([(key, value)])
         for group in groups:
             keep = np.zeros_like(mask)
-            for key in group:
-                keep[self._slots_of(key)] = True
+            for pair in group:
+                keep[self._slots_of(pair)] = True
             mask &= keep
         return mask
 
