@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from library.models import Act, Judgment, Section
 from mizan.kernel import Kernel
+from search.backends import search_index
 from search.port import PUBLIC, SearchResult
 
 SORTS = {
@@ -89,6 +90,6 @@ def search_library(
     """Keyword search over sections and judgments only (they are public to every user)."""
     filters = {"kind": kind} if kind in ("judgment", "statute") else None
     # Every library entry is public; without a kind filter any public passage matches.
-    return kernel.index.search(
+    return search_index(kernel).search(
         query, principals={PUBLIC}, filters=filters, limit=per_page, offset=(page - 1) * per_page
     )

@@ -15,7 +15,8 @@ from mizan.settings import Settings
 
 log = logging.getLogger(__name__)
 
-app = Celery("mizan", include=["ingestion.tasks", "mizan.tasks", "library.tasks"])
+#: Task modules are added by the composition root from the packages' registrations.
+app = Celery("mizan")
 _configured_for: str | None = None
 
 
@@ -78,9 +79,10 @@ def _sweep_on_start(**_: object) -> None:
 
 
 @signals.worker_process_init.connect
-def _warm_model_in_pool_process(**_: object) -> None:
-    """Each pool process embeds passages: load its model now, in the background."""
+def _start_pool_process(**_: object) -> None:
+    """Run what the packages asked for in each pool process (search warms its model)."""
     from mizan.kernel import process_kernel
-    from search.warmup import start_warm_up
 
-    start_warm_up(process_kernel(), read_vectors=False)  # it writes vectors, never searches
+    kernel = process_kernel()
+    for hook in kernel.registry.worker_process_start:
+        hook(kernel)

@@ -30,6 +30,7 @@ from mizan.accounts.service import require
 from mizan.actor import Actor
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
+from search.backends import embedder, search_index, vector_index
 from search.hybrid import Candidate, passage_snippet
 from search.statute_bridge import precedent_rankings
 
@@ -149,11 +150,11 @@ def _find(
     principals = search_principals(kernel.store, actor)
     depth = max(per_kind, DEPTH)
     statutes, judgments = precedent_rankings(
-        kernel.index, kernel.vectors, kernel.embedder, query, mode="hybrid",
+        search_index(kernel), vector_index(kernel), embedder(kernel), query, mode="hybrid",
         principals=principals, depth=depth,
     )  # fmt: skip
     found = {"judgment": judgments[:per_kind], "statute": statutes[:per_kind]}
-    texts = kernel.vectors.texts(c.doc_id for cands in found.values() for c in cands)
+    texts = vector_index(kernel).texts(c.doc_id for cands in found.values() for c in cands)
     by_kind = {
         kind: tuple(_precedent(c, sections, texts.get(c.doc_id, "")) for c in cands)
         for kind, cands in found.items()

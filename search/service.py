@@ -10,6 +10,7 @@ from mizan.accounts.service import require
 from mizan.actor import Actor
 from mizan.kernel import Kernel
 from search import hybrid
+from search.backends import embedder, search_index, vector_index
 from search.hybrid import DEFAULT_MODE, check_mode
 from search.port import SearchResult
 
@@ -45,7 +46,7 @@ def search_documents(
     if sort != "relevance" and not keyword_only:
         raise ValueError(f"sort {sort!r} needs keyword mode (and a query in the query language)")
     if keyword_only:
-        return kernel.index.search(
+        return search_index(kernel).search(
             query,
             principals=principals,
             limit=per_page,
@@ -55,9 +56,9 @@ def search_documents(
             facets=facets,
         )
     return hybrid.search(
-        kernel.index,
-        kernel.vectors,
-        kernel.embedder,
+        search_index(kernel),
+        vector_index(kernel),
+        embedder(kernel),
         query,
         mode=mode,
         principals=principals,

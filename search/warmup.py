@@ -16,6 +16,7 @@ import logging
 import threading
 
 from mizan.kernel import Kernel
+from search.backends import embedder, vector_index
 
 __all__ = ["start_warm_up", "warm_up"]
 
@@ -28,9 +29,9 @@ def warm_up(kernel: Kernel, *, read_vectors: bool = True) -> None:
     A web process searches the vectors (the embedded index keeps them in memory);
     a worker only writes them, so it reads none.
     """
-    kernel.embedder.warm()
+    embedder(kernel).warm()
     if read_vectors:
-        kernel.vectors.prepare()  # at a million passages: ~30 s of reading, plus the graph
+        vector_index(kernel).prepare()  # at a million passages: ~30 s of reading, plus the graph
 
 
 def _warm_quietly(kernel: Kernel, read_vectors: bool) -> None:

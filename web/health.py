@@ -9,6 +9,7 @@ from flask import Blueprint, jsonify
 from ingestion.ocr import ocr_status
 from mizan import worker
 from mizan.kernel import Kernel
+from search.backends import embedder, search_index, vector_index
 from web.app import csrf
 from web.support import kernel
 
@@ -21,12 +22,12 @@ def vector_status(k: Kernel) -> tuple[bool, str, dict[str, object]]:
     The model loads on the first meaning search or the warm-up: "not loaded"
     is not a fault, so it never makes the vector index "down".
     """
-    loaded = k.embedder.loaded
+    loaded = embedder(k).loaded
     model = "embedding model loaded" if loaded else "embedding model not loaded yet"
-    up, detail = k.vectors.ping()
+    up, detail = vector_index(k).ping()
     facts: dict[str, object] = {"model_loaded": loaded}
     if up:
-        facts["vectors"] = k.vectors.count()
+        facts["vectors"] = vector_index(k).count()
     return up, f"{detail}; {model}", facts
 
 
@@ -34,7 +35,7 @@ def component_status() -> dict[str, dict[str, object]]:
     k = kernel()
     checks: dict[str, Callable[[], tuple]] = {
         "store": k.store.ping,
-        "index": lambda: k.index.ping(),
+        "index": lambda: search_index(k).ping(),
         "vectors": lambda: vector_status(k),
         "broker": lambda: worker.broker_status(k.settings),
         "ocr": ocr_status,

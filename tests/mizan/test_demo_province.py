@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from app.demo import seed_demo_details, seed_demo_matters, seed_province
 from casefiles.assignment import Posting
 from casefiles.hearings import Hearing, local_today, to_local
 from casefiles.holidays import Holiday
 from casefiles.matters import Matter
 from casefiles.models import Case
 from casefiles.scale import COURT_STAGES
-from mizan.demo import seed_demo_details, seed_demo_matters, seed_province
 
 
 def test_province_is_believable_and_idempotent(demo) -> None:  # type: ignore[no-untyped-def]

@@ -6,6 +6,7 @@ import pytest
 
 from mizan.kernel import Kernel
 from search import hybrid
+from search.backends import embedder, search_index, vector_index
 from search.indexing import write_passages
 from search.port import Passage
 from search.statute_bridge import BRIDGE_STATUTES, bridged_ranking, matched_passage
@@ -46,21 +47,23 @@ def library(kernel: Kernel) -> Kernel:
         entry("judgment:other", "judgment",
               "A dispute about the lease of agricultural land between brothers."),
     ]  # fmt: skip
-    write_passages(kernel.index, kernel.vectors, kernel.embedder, passages, 0)  # keyword only
+    write_passages(
+        search_index(kernel), vector_index(kernel), embedder(kernel), passages, 0
+    )  # keyword only
     return kernel
 
 
 def ranked(kernel: Kernel, kind: str, query: str = FACTS) -> list[hybrid.Candidate]:
     return hybrid.ranked_documents(
-        kernel.index, kernel.vectors, kernel.embedder, query, mode="keyword", principals=None,
-        filters={"kind": kind}, depth=10,
+        search_index(kernel), vector_index(kernel), embedder(kernel), query, mode="keyword",
+        principals=None, filters={"kind": kind}, depth=10,
     )[1]  # fmt: skip
 
 
 def bridged(kernel: Kernel, statutes: list[hybrid.Candidate]) -> list[hybrid.Candidate]:
     return bridged_ranking(
-        kernel.index, kernel.vectors, kernel.embedder, FACTS, statutes, mode="keyword",
-        principals=None, filters={"kind": "judgment"}, depth=10,
+        search_index(kernel), vector_index(kernel), embedder(kernel), FACTS, statutes,
+        mode="keyword", principals=None, filters={"kind": "judgment"}, depth=10,
     )[1]  # fmt: skip
 
 

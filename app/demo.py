@@ -9,6 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from casefiles.assignment import Posting, add_posting
+from casefiles.fir_details import update_fir
+from casefiles.holidays import Holiday, NewHoliday, add_holiday, add_national_holidays
+from casefiles.matters import MatterInput, create_matter, matters_for_case
+from casefiles.models import Case
+from casefiles.parties import PartyInput, add_party, set_offences
+from casefiles.scale import COURTS, seed_scale
+from casefiles.service import NewCase, assign, create_case
 from mizan.accounts.models import District, User
 from mizan.accounts.service import create_district, create_user
 from mizan.actor import SYSTEM
@@ -59,8 +67,6 @@ CASES = [
 
 def seed(kernel: Kernel) -> list[tuple[str, str]]:
     """Create what is missing; returns (username, role list) of every demo account."""
-    from casefiles.models import Case
-    from casefiles.service import NewCase, assign, create_case
 
     store = kernel.store
     for code, name, name_ur in DISTRICTS:
@@ -186,9 +192,6 @@ DEMO_MATTERS = (
 def seed_demo_details(kernel: Kernel) -> int:
     """FIR narrative, place, incident time, sections and people of the demo cases that lack
     them."""
-    from casefiles.fir_details import update_fir
-    from casefiles.models import Case
-    from casefiles.parties import PartyInput, add_party, set_offences
 
     done = 0
     people = DEMO_PARTIES
@@ -215,8 +218,6 @@ def seed_demo_details(kernel: Kernel) -> int:
 
 def seed_demo_matters(kernel: Kernel) -> int:
     """Post-arrest bail applications in the demo cases that have none; returns how many."""
-    from casefiles.matters import MatterInput, create_matter, matters_for_case
-    from casefiles.models import Case
 
     made = 0
     for station, number, court, court_number, days_ago in DEMO_MATTERS:
@@ -270,11 +271,6 @@ def seed_province(kernel: Kernel, cases: int = PROVINCE_CASES) -> ProvinceResult
     """Add a province's worth of cases, hearings, court postings and holidays; None if the
     store already holds at least ``cases`` cases (so ``make run`` can repeat it)."""
     import time
-
-    from casefiles.assignment import Posting, add_posting
-    from casefiles.holidays import Holiday, NewHoliday, add_holiday, add_national_holidays
-    from casefiles.models import Case
-    from casefiles.scale import COURTS, seed_scale
 
     store = kernel.store
     if store.count(Case) >= cases:
