@@ -6,7 +6,7 @@ waits for it. A daemon thread does it instead: start-up is not delayed, a
 search that arrives first simply waits on the model's lock as it would
 have, and a failure is logged, never raised (searches then load the model
 as before). Web processes warm in `web.app.create_app`, worker pool
-processes in `mizan.worker` (they embed every indexed passage). Turned off
+processes through `search.registration` (they embed every indexed passage). Turned off
 with ``MIZAN_WARM_MODEL=false`` (and in the test suite's settings).
 """
 

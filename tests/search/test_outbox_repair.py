@@ -34,7 +34,7 @@ CHILD = textwrap.dedent(
     from app.bootstrap import build_kernel
     from mizan.kernel import set_process_kernel
     from mizan.settings import load_settings
-    import search.indexing  # registers the outbox handler
+    from search.backends import vector_index
 
     env = {{"MIZAN_DATA_DIR": {data!r}, "MIZAN_BROKER": {broker!r}}}
     kernel = build_kernel(load_settings(env, env_file=None))
