@@ -11,6 +11,7 @@ import logging
 
 from celery import Celery, signals
 
+from mizan.kernel import process_kernel
 from mizan.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -81,8 +82,6 @@ def _sweep_on_start(**_: object) -> None:
 @signals.worker_process_init.connect
 def _start_pool_process(**_: object) -> None:
     """Run what the packages asked for in each pool process (search warms its model)."""
-    from mizan.kernel import process_kernel
-
     kernel = process_kernel()
     for hook in kernel.registry.worker_process_start:
         hook(kernel)
