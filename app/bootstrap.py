@@ -42,13 +42,13 @@ def registry() -> Registry:
     return collected
 
 
-def install_tasks(registry: Registry) -> None:
+def install_tasks(registered: Registry) -> None:
     """Register every task and outbox handler with this process's worker app and outbox."""
-    for topic, handler in registry.outbox_handlers.items():
+    for topic, handler in registered.outbox_handlers.items():
         outbox.register(topic, handler)
-    for module in registry.task_modules:
+    for module in registered.task_modules:
         importlib.import_module(module)  # defining a task registers it with the app
-    worker.app.conf.include = tuple(registry.task_modules)
+    worker.app.conf.include = tuple(registered.task_modules)
 
 
 def build_kernel(settings: Settings | None = None) -> Kernel:
