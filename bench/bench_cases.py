@@ -41,6 +41,7 @@ from mizan.clock import pakistan_today
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from app.bootstrap import build_kernel
 from casefiles import reports
 from casefiles.deadlines import RuleSet
 from casefiles.holidays import working_calendar
@@ -50,7 +51,7 @@ from casefiles.service import list_cases
 from mizan.accounts.models import User
 from mizan.accounts.service import actor_for
 from mizan.actor import Actor
-from mizan.kernel import Kernel, build_kernel
+from mizan.kernel import Kernel
 from mizan.settings import load_settings
 from mizan.storage import codec
 
@@ -71,8 +72,8 @@ def open_kernel(data_dir: Path) -> Kernel:
 
 
 def build(data_dir: Path, cases: int, seed: int) -> None:
+    from app.demo import seed as seed_demo
     from casefiles.scale import seed_scale
-    from mizan.demo import seed as seed_demo
 
     kernel = open_kernel(data_dir)
     existing = kernel.store.count(Case)

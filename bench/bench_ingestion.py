@@ -51,6 +51,8 @@ import pypdfium2 as pdfium  # noqa: E402
 import pytesseract  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from app.bootstrap import build_kernel  # noqa: E402
+from app.demo import seed  # noqa: E402
 from casefiles.models import Case  # noqa: E402
 from ingestion.extract import extract_file  # noqa: E402
 from ingestion.ocr import MIN_LONG_SIDE, _enlarge_small  # noqa: E402
@@ -59,9 +61,8 @@ from ingestion.tasks import process_document  # noqa: E402
 from mizan import outbox  # noqa: E402
 from mizan.accounts.models import User  # noqa: E402
 from mizan.accounts.service import actor_for  # noqa: E402
-from mizan.demo import seed  # noqa: E402
 from mizan.jobs import Job  # noqa: E402
-from mizan.kernel import Kernel, build_kernel, set_process_kernel  # noqa: E402
+from mizan.kernel import Kernel, set_process_kernel  # noqa: E402
 from mizan.settings import load_settings  # noqa: E402
 from tests.ingestion.test_extract import make_pdf  # noqa: E402  (a small pure-Python PDF writer)
 
@@ -249,7 +250,7 @@ def bench_workers(tmp: Path, pages: int, concurrency: int) -> float:
         "OMP_THREAD_LIMIT": "1",
     }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "mizan.cli", "run-worker", "-c", str(concurrency)],
+        [sys.executable, "-m", "app.cli", "run-worker", "-c", str(concurrency)],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,

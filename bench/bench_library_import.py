@@ -17,6 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from search.backends import search_index
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -33,6 +35,7 @@ def main() -> int:
         return 0
     ppc, jsonl = data / "pakistan" / "ppc.md", data / "pakistan" / "bhc_judgments.jsonl"
 
+    from app.bootstrap import build_kernel
     from library.act_import import import_act_text
     from library.importers import import_judgments_jsonl
     from library.indexing import judgment_passages
@@ -40,7 +43,6 @@ def main() -> int:
     from library.service import graph_size
     from mizan import outbox
     from mizan.actor import SYSTEM
-    from mizan.kernel import build_kernel
     from mizan.settings import load_settings
     from search.tantivy_index import TantivyIndex
 
@@ -53,7 +55,7 @@ def main() -> int:
         )
         outbox.drain(kernel)
         t_act = time.perf_counter() - t0
-        section_passages = kernel.index.count()
+        section_passages = search_index(kernel).count()
 
         t0 = time.perf_counter()
         report = import_judgments_jsonl(kernel, SYSTEM, jsonl, limit=args.limit)
@@ -62,7 +64,7 @@ def main() -> int:
         while outbox.drain(kernel):
             pass
         t_index = time.perf_counter() - t0
-        passages = kernel.index.count() - section_passages
+        passages = search_index(kernel).count() - section_passages
         total = t_store + t_index
         graph = graph_size(kernel.store)
 

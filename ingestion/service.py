@@ -280,9 +280,9 @@ def retry_job(kernel: Kernel, actor: Actor, job: Job) -> Job:
 
     Pages already read are kept, so a retry costs only what failed.
     """
-    from mizan.tasks import JOB_TASKS
 
-    retryable = job.kind in JOB_TASKS and (
+    job_tasks = kernel.registry.job_tasks
+    retryable = job.kind in job_tasks and (
         job.state == JobState.FAILED or (job.state == JobState.SUCCEEDED and job.failed_pages)
     )
     if not retryable:
@@ -306,7 +306,7 @@ def retry_job(kernel: Kernel, actor: Actor, job: Job) -> Job:
             current_page_starts=0,
         )
         kernel.emit(DomainEvent("job.retried", actor, "job", job.id, {"kind": job.kind}))
-        kernel.store.on_commit(lambda: enqueue(JOB_TASKS[job.kind], job.id))
+        kernel.store.on_commit(lambda: enqueue(job_tasks[job.kind], job.id))
     return fresh
 
 

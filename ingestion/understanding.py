@@ -100,6 +100,3 @@ def understand_document(kernel: Kernel, payload: dict[str, Any]) -> None:
         else:
             kernel.emit(DomainEvent("document.classified", CLASSIFIER, "document", doc.id, data))
         store.on_commit(lambda: enqueue("mizan.drain_outbox"))
-
-
-outbox.register(TOPIC, understand_document)

@@ -10,6 +10,7 @@ from library.refs import section_id
 from library.service import citations_of, cited_by
 from mizan.kernel import Kernel
 from mizan.storage import NotFoundError
+from search.backends import search_index
 from search.port import PUBLIC, SearchResult
 
 SORTS = {
@@ -165,6 +166,6 @@ def search_library(
     """Keyword search over sections and judgments only (they are public to every user)."""
     filters = {"kind": kind} if kind in ("judgment", "statute") else None
     # Every library entry is public; without a kind filter any public passage matches.
-    return kernel.index.search(
+    return search_index(kernel).search(
         query, principals={PUBLIC}, filters=filters, limit=per_page, offset=(page - 1) * per_page
     )

@@ -158,9 +158,6 @@ def index_library(kernel: Kernel, payload: dict[str, Any]) -> None:
         delete_indexed(kernel, gone)
 
 
-outbox.register(TOPIC, index_library)
-
-
 def reindex_library(kernel: Kernel) -> int:
     """Index every section and judgment again (after the index was cleared)."""
     from library.models import Judgment, Section

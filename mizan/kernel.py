@@ -1,26 +1,26 @@
 """The kernel: settings plus the adapters they select, built once per process.
 
 Everything above the adapters (services, web, tasks, CLI) receives a Kernel and
-never asks which database, index or broker is behind it.
+never asks which database, index or broker is behind it. The kernel knows no
+domain package: the composition root (``app.bootstrap.build_kernel``) builds it
+with what every package registered, and domain packages keep their own adapters
+(e.g. the search index) in the kernel's per-kernel slots (``Kernel.extension``).
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TypeVar, cast
 
-from mizan import audit, worker
 from mizan.events import DomainEvent, EventBus
-from mizan.settings import Settings, load_settings
+from mizan.registry import Registry
+from mizan.settings import Settings
 from mizan.storage import DocumentStore
 from mizan.storage.blobs import BlobStore
 
-if TYPE_CHECKING:
-    from search.embeddings import Embedder
-    from search.port import SearchIndex
-    from search.vector_port import VectorIndex
+T = TypeVar("T")
 
 
 def open_store(settings: Settings) -> DocumentStore:
@@ -39,28 +39,23 @@ class Kernel:
     store: DocumentStore
     blobs: BlobStore
     events: EventBus = field(default_factory=EventBus)
+    #: What the packages registered (models, tasks, job kinds, hooks); set by the root.
+    registry: Registry = field(default_factory=Registry)
+    _extensions: dict[str, object] = field(default_factory=dict, init=False, repr=False)
+    _extensions_lock: threading.RLock = field(
+        default_factory=threading.RLock, init=False, repr=False
+    )
 
-    @cached_property
-    def index(self) -> SearchIndex:
-        """The search index (embedded Tantivy, or Elasticsearch by URL), opened on first use."""
-        from search.backends import open_index
+    def extension(self, key: str, factory: Callable[[Kernel], T]) -> T:
+        """The object kept under ``key`` for this kernel, made by ``factory`` on first use.
 
-        return open_index(self.settings)
-
-    @cached_property
-    def vectors(self) -> VectorIndex:
-        """The passage-vector index for semantic search, opened on first use."""
-        from search.backends import open_vector_index
-
-        return open_vector_index(self.settings)
-
-    @property
-    def embedder(self) -> Embedder:
-        """The process-wide embedding model with this installation's cache (lazy)."""
-        from search.backends import embedding_cache_path
-        from search.embeddings import shared_embedder
-
-        return shared_embedder(embedding_cache_path(self.settings))
+        Lets a domain package hang its own adapter (an index opened from the settings)
+        on the kernel without the kernel importing that package.
+        """
+        with self._extensions_lock:
+            if key not in self._extensions:
+                self._extensions[key] = factory(self)
+            return cast(T, self._extensions[key])
 
     def emit(self, event: DomainEvent) -> None:
         self.events.emit(event)
@@ -69,35 +64,29 @@ class Kernel:
         self.store.close()
 
 
-def build_kernel(settings: Settings | None = None) -> Kernel:
-    settings = settings or load_settings()
-    from search.backends import check_backend
+#: Builds a kernel from settings (None: from the environment); installed by the root.
+KernelFactory = Callable[[Settings | None], Kernel]
 
-    check_backend(settings)
-    kernel = Kernel(
-        settings=settings, store=open_store(settings), blobs=BlobStore(settings.blob_dir)
-    )
-    worker.configure(settings)
-    kernel.events.subscribe(lambda event: audit.record_event(kernel.store, event))
-    from search.indexing import subscribe_indexing
-
-    subscribe_indexing(kernel)
-    from ingestion.understanding import subscribe_understanding
-
-    subscribe_understanding(kernel)
-    from casefiles.notices import subscribe_notices
-
-    subscribe_notices(kernel)
-    from mizan.schema import ensure_schema
-
-    # Tables and indexes exist before any transaction touches them (MongoDB cannot
-    # create a collection inside a multi-document transaction on older servers).
-    ensure_schema(kernel)
-    return kernel
-
-
+_kernel_factory: KernelFactory | None = None
 _process_kernel: Kernel | None = None
 _process_lock = threading.Lock()
+
+
+def set_kernel_factory(factory: KernelFactory | None) -> None:
+    """The composition root installs how a kernel is built (the kernel cannot import it)."""
+    global _kernel_factory
+    _kernel_factory = factory
+
+
+def new_kernel(settings: Settings | None = None) -> Kernel:
+    """A kernel built by the installed factory, wired with every package's contributions."""
+    if _kernel_factory is None:
+        raise RuntimeError(
+            "No kernel factory is installed: start Mizan from its composition root "
+            "(the `mizan` command, `mizan run-worker`, or `import app`), which installs "
+            "app.bootstrap.build_kernel."
+        )
+    return _kernel_factory(settings)
 
 
 def process_kernel() -> Kernel:
@@ -105,7 +94,7 @@ def process_kernel() -> Kernel:
     global _process_kernel
     with _process_lock:
         if _process_kernel is None:
-            _process_kernel = build_kernel()
+            _process_kernel = new_kernel()
         return _process_kernel
 
 

@@ -11,14 +11,6 @@ from mizan.worker import app, enqueue
 
 log = logging.getLogger(__name__)
 
-#: Job kind -> task name that processes it (jobs are resumable by id).
-JOB_TASKS: dict[str, str] = {
-    "ingest.document": "ingestion.process_document",
-    "library.import": "library.import_judgments",
-    "searchable.pdf": "ingestion.make_searchable_pdf",
-}
-
-
 #: Seconds one drain task works before handing the rest to a fresh task; keeps a warm
 #: shutdown (Ctrl-C) short while the worker embeds a large library import.
 DRAIN_BUDGET = 20.0
@@ -42,7 +34,7 @@ def resume_unfinished() -> int:
         Job, {"state": {"$in": [JobState.QUEUED, JobState.RUNNING, JobState.RETRYING]}}
     )
     for job in unfinished:
-        task = JOB_TASKS.get(job.kind)
+        task = kernel.registry.job_tasks.get(job.kind)
         if task:
             enqueue(task, job.id)
     outbox.drain(kernel)

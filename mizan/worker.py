@@ -11,11 +11,13 @@ import logging
 
 from celery import Celery, signals
 
+from mizan.kernel import process_kernel
 from mizan.settings import Settings
 
 log = logging.getLogger(__name__)
 
-app = Celery("mizan", include=["ingestion.tasks", "mizan.tasks", "library.tasks"])
+#: Task modules are added by the composition root from the packages' registrations.
+app = Celery("mizan")
 _configured_for: str | None = None
 
 
@@ -78,9 +80,8 @@ def _sweep_on_start(**_: object) -> None:
 
 
 @signals.worker_process_init.connect
-def _warm_model_in_pool_process(**_: object) -> None:
-    """Each pool process embeds passages: load its model now, in the background."""
-    from mizan.kernel import process_kernel
-    from search.warmup import start_warm_up
-
-    start_warm_up(process_kernel(), read_vectors=False)  # it writes vectors, never searches
+def _start_pool_process(**_: object) -> None:
+    """Run what the packages asked for in each pool process (search warms its model)."""
+    kernel = process_kernel()
+    for hook in kernel.registry.worker_process_start:
+        hook(kernel)

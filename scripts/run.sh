@@ -144,7 +144,7 @@ fi
 if [ "$MODE" != worker ]; then
   say "Starting the web server (gunicorn on $BIND)"
   setsid "$VENV/bin/gunicorn" --bind "$BIND" --workers 2 --threads 4 --timeout 120 \
-    --access-logfile - web.wsgi:app &
+    --access-logfile - app.wsgi:app &
   WEB_PID=$!
 
   # Tell the person where to go once the server accepts connections.

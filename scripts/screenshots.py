@@ -73,13 +73,13 @@ def main() -> int:
     from playwright.sync_api import expect, sync_playwright
     from werkzeug.serving import make_server
 
+    from app.bootstrap import build_kernel
+    from app.demo import seed, seed_province
     from casefiles.models import Case, CaseDocument
     from ingestion.tasks import process_document
     from library.models import Judgment
     from library.seed import seed_library
     from mizan import outbox
-    from mizan.demo import seed, seed_province
-    from mizan.kernel import build_kernel
     from mizan.settings import load_settings
     from web import create_app
 

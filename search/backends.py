@@ -1,12 +1,39 @@
-"""Choose the search index adapters from settings: embedded, or Elasticsearch at a URL."""
+"""Choose the search index adapters from settings: embedded, or Elasticsearch at a URL.
+
+``search_index``, ``vector_index`` and ``embedder`` give a kernel's adapters; the
+indexes are opened on first use and kept on the kernel (``Kernel.extension``), so
+the kernel needs no knowledge of search.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mizan.settings import Settings, SettingsError
 from search.port import SearchIndex
 from search.vector_port import VectorIndex
+
+if TYPE_CHECKING:
+    from mizan.kernel import Kernel
+    from search.embeddings import Embedder
+
+
+def search_index(kernel: Kernel) -> SearchIndex:
+    """The kernel's search index (embedded Tantivy, or Elasticsearch by URL), opened once."""
+    return kernel.extension("search.index", lambda k: open_index(k.settings))
+
+
+def vector_index(kernel: Kernel) -> VectorIndex:
+    """The kernel's passage-vector index for semantic search, opened once."""
+    return kernel.extension("search.vectors", lambda k: open_vector_index(k.settings))
+
+
+def embedder(kernel: Kernel) -> Embedder:
+    """The process-wide embedding model with this installation's cache (lazy)."""
+    from search.embeddings import shared_embedder
+
+    return shared_embedder(embedding_cache_path(kernel.settings))
 
 
 def open_index(settings: Settings) -> SearchIndex:

@@ -20,6 +20,7 @@ from mizan import outbox
 from mizan.events import DomainEvent
 from mizan.kernel import Kernel
 from mizan.storage import NotFoundError
+from search.backends import embedder, search_index, vector_index
 from search.embeddings import Embedder
 from search.passages import windows
 from search.port import Passage, SearchIndex
@@ -90,16 +91,13 @@ def index_document(kernel: Kernel, payload: dict[str, Any]) -> None:
         delete_indexed(kernel, [doc_id])
 
 
-outbox.register(TOPIC, index_document)
-
-
 def reindex_all(kernel: Kernel) -> int:
     """Rebuild the index from the store; returns the number of documents indexed.
 
     Case records are indexed too (see `reindex_cases`); they are not counted.
     """
-    kernel.index.clear()
-    kernel.vectors.clear()
+    search_index(kernel).clear()
+    vector_index(kernel).clear()
     reindex_cases(kernel)
     count = 0
     for doc in kernel.store.iter_all(CaseDocument, {"state": DocumentState.READY}):
@@ -108,7 +106,7 @@ def reindex_all(kernel: Kernel) -> int:
             upsert_indexed(kernel, passages)
             count += 1
     count += reindex_library(kernel)
-    kernel.vectors.prepare()  # embedded: build the HNSW graph now, not in the first search
+    vector_index(kernel).prepare()  # embedded: build the HNSW graph now, not in the first search
     return count
 
 
@@ -228,9 +226,6 @@ def index_case(kernel: Kernel, payload: dict[str, Any]) -> None:
     )
 
 
-outbox.register(CASE_TOPIC, index_case)
-
-
 def _alert(kernel: Kernel, items: list[tuple[str, str, Any, str]]) -> None:
     alert_new_documents(
         kernel, [(i, title, at) for i, title, at, _ in items], link={i: u for i, _, _, u in items}
@@ -283,7 +278,9 @@ def upsert_indexed(
     idempotent, so an outbox entry retried after a crash between them
     converges.
     """
-    write_passages(kernel.index, kernel.vectors, kernel.embedder, passages, embed_per_document)
+    write_passages(
+        search_index(kernel), vector_index(kernel), embedder(kernel), passages, embed_per_document
+    )
 
 
 def write_passages(
@@ -304,5 +301,5 @@ def write_passages(
 
 def delete_indexed(kernel: Kernel, doc_ids: Sequence[str]) -> None:
     """Remove documents from both indexes."""
-    kernel.index.delete_documents(doc_ids)
-    kernel.vectors.delete_documents(doc_ids)
+    search_index(kernel).delete_documents(doc_ids)
+    vector_index(kernel).delete_documents(doc_ids)

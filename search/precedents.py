@@ -28,6 +28,7 @@ from legaltext.section_refs import SectionRef, find_section_refs
 from mizan.actor import Actor
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
+from search.backends import embedder, search_index, vector_index
 from search.hybrid import Candidate, HybridQuery, passage_snippet
 from search.port import QueryError
 from search.service import require_searcher
@@ -172,11 +173,11 @@ def _find(
     principals = search_principals(kernel.store, actor)
     depth = max(per_kind, DEPTH)
     statutes, judgments = precedent_rankings(
-        kernel.index, kernel.vectors, kernel.embedder,
+        search_index(kernel), vector_index(kernel), embedder(kernel),
         HybridQuery(query, mode="hybrid", principals=principals, limit=depth),
     )  # fmt: skip
     found = {"judgment": judgments[:per_kind], "statute": statutes[:per_kind]}
-    texts = kernel.vectors.texts(c.doc_id for cands in found.values() for c in cands)
+    texts = vector_index(kernel).texts(c.doc_id for cands in found.values() for c in cands)
     by_kind = {
         kind: tuple(_precedent(c, sections, texts.get(c.doc_id, "")) for c in cands)
         for kind, cands in found.items()

@@ -35,6 +35,7 @@ from mizan.i18n import lazy_gettext as _l
 from mizan.kernel import Kernel
 from mizan.notifications import notify
 from mizan.storage import Model, NotFoundError
+from search.backends import search_index
 from search.hybrid import DEFAULT_MODE, MODES, is_facts_query
 from search.port import FILTER_FIELDS, QueryError
 from search.service import require_searcher
@@ -91,7 +92,7 @@ def _check(kernel: Kernel, query: str, filters: Mapping[str, str], mode: str) ->
             _("This search is too long to save; save a few key words or sections instead.")
         )
     try:  # parse and check the filters exactly as a search would, seeing nothing
-        kernel.index.search(query, principals=set(), filters=dict(filters), limit=0)
+        search_index(kernel).search(query, principals=set(), filters=dict(filters), limit=0)
     except (QueryError, ValueError, TypeError) as exc:
         raise SavedSearchError(str(exc)) from exc
 
@@ -226,7 +227,9 @@ def alert_new_documents(
 def _matches(kernel: Kernel, saved: SavedSearch, doc_id: str, principals: Any) -> bool:
     filters = {**(saved.filters or {}), "doc_id": doc_id}
     try:
-        found = kernel.index.search(saved.query, principals=principals, filters=filters, limit=1)
+        found = search_index(kernel).search(
+            saved.query, principals=principals, filters=filters, limit=1
+        )
     except (QueryError, ValueError):
         return False  # a search saved under an older query language: never alerts wrongly
     return found.total > 0

@@ -11,6 +11,7 @@ from mizan.actor import Actor
 from mizan.health import HealthCheck
 from mizan.kernel import Kernel
 from search import hybrid
+from search.backends import embedder, search_index, vector_index
 from search.hybrid import DEFAULT_MODE, HybridQuery, check_mode
 from search.port import SearchResult
 
@@ -52,7 +53,7 @@ def search_documents(
     if sort != "relevance" and not keyword_only:
         raise ValueError(f"sort {sort!r} needs keyword mode (and a query in the query language)")
     if keyword_only:
-        return kernel.index.search(
+        return search_index(kernel).search(
             query,
             principals=principals,
             limit=per_page,
@@ -62,9 +63,9 @@ def search_documents(
             facets=facets,
         )
     return hybrid.search(
-        kernel.index,
-        kernel.vectors,
-        kernel.embedder,
+        search_index(kernel),
+        vector_index(kernel),
+        embedder(kernel),
         HybridQuery(
             query,
             mode=mode,
@@ -83,18 +84,18 @@ def vector_status(kernel: Kernel) -> tuple[bool, str, dict[str, object]]:
     The model loads on the first meaning search or the warm-up: "not loaded"
     is not a fault, so it never makes the vector index "down".
     """
-    loaded = kernel.embedder.loaded
+    loaded = embedder(kernel).loaded
     model = "embedding model loaded" if loaded else "embedding model not loaded yet"
-    up, detail = kernel.vectors.ping()
+    up, detail = vector_index(kernel).ping()
     facts: dict[str, object] = {"model_loaded": loaded}
     if up:
-        facts["vectors"] = kernel.vectors.count()
+        facts["vectors"] = vector_index(kernel).count()
     return up, f"{detail}; {model}", facts
 
 
 def health_checks(kernel: Kernel) -> list[HealthCheck]:
     """Search's part of /healthz: the keyword index and the vector index (both core)."""
     return [
-        HealthCheck("index", lambda: kernel.index.ping()),
+        HealthCheck("index", lambda: search_index(kernel).ping()),
         HealthCheck("vectors", lambda: vector_status(kernel)),
     ]

@@ -6,7 +6,7 @@ waits for it. A daemon thread does it instead: start-up is not delayed, a
 search that arrives first simply waits on the model's lock as it would
 have, and a failure is logged, never raised (searches then load the model
 as before). Web processes warm in `web.app.create_app`, worker pool
-processes in `mizan.worker` (they embed every indexed passage). Turned off
+processes through `search.registration` (they embed every indexed passage). Turned off
 with ``MIZAN_WARM_MODEL=false`` (and in the test suite's settings).
 """
 
@@ -16,6 +16,7 @@ import logging
 import threading
 
 from mizan.kernel import Kernel
+from search.backends import embedder, vector_index
 
 __all__ = ["start_warm_up", "warm_up"]
 
@@ -28,9 +29,9 @@ def warm_up(kernel: Kernel, *, read_vectors: bool = True) -> None:
     A web process searches the vectors (the embedded index keeps them in memory);
     a worker only writes them, so it reads none.
     """
-    kernel.embedder.warm()
+    embedder(kernel).warm()
     if read_vectors:
-        kernel.vectors.prepare()  # at a million passages: ~30 s of reading, plus the graph
+        vector_index(kernel).prepare()  # at a million passages: ~30 s of reading, plus the graph
 
 
 def _warm_quietly(kernel: Kernel, read_vectors: bool) -> None:

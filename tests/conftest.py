@@ -15,7 +15,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 # (tests that need the real data set read ../shared/data directly).
 os.environ["MIZAN_SHARED_DATA"] = os.devnull
 
-from mizan.kernel import Kernel, build_kernel, set_process_kernel
+from app.bootstrap import build_kernel
+from mizan.kernel import Kernel, set_process_kernel
 from mizan.settings import Settings, load_settings
 
 DEMO_PASSWORD = "mizan-demo-2026"
@@ -49,7 +50,7 @@ def kernel(settings: Settings) -> Iterator[Kernel]:
 @pytest.fixture
 def demo(kernel: Kernel) -> Kernel:
     """The kernel with the demo districts, accounts and cases."""
-    from mizan.demo import seed
+    from app.demo import seed
 
     seed(kernel)
     return kernel

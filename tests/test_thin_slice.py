@@ -15,6 +15,7 @@ import pytest
 from casefiles.models import Case, CaseDocument
 from mizan.audit import AuditEntry, verify
 from mizan.jobs import Job
+from search.backends import search_index
 from tests.conftest import render_scan, user_id
 
 pytestmark = pytest.mark.slow
@@ -81,7 +82,9 @@ def test_scanned_page_flows_from_clerk_to_assigned_prosecutor_only(
     assert state["state"] == "succeeded", state
     assert state["percent"] == 100 and state["total"] == 1
     only_documents = {"kind": "document"}  # the case record "State v. Rasheed" matches too
-    wait_for(lambda: demo.index.search("Rasheed", principals=None, filters=only_documents).total)
+    wait_for(
+        lambda: search_index(demo).search("Rasheed", principals=None, filters=only_documents).total
+    )
 
     # 4. The district public prosecutor assigns Abdul Rahim; Sana is not assigned.
     dpp = browser()

@@ -15,8 +15,8 @@ from mizan import i18n, worker
 from mizan.accounts.models import User
 from mizan.accounts.roles import ROLE_LABELS, capabilities_of
 from mizan.accounts.service import actor_for, get_user
-from mizan.kernel import Kernel, build_kernel, set_process_kernel
-from mizan.settings import Settings, load_settings
+from mizan.kernel import Kernel, set_process_kernel
+from mizan.settings import Settings
 from web.translations import compile_translations
 
 LANGUAGES = {"en": "English", "ur": "اردو"}
@@ -40,9 +40,10 @@ class SessionUser:
         return f"{self.user.id}:{self.user.session_epoch}"
 
 
-def create_app(settings: Settings | None = None, kernel: Kernel | None = None) -> Flask:
-    settings = settings or (kernel.settings if kernel else load_settings())
-    kernel = kernel or build_kernel(settings)
+def create_app(settings: Settings | None = None, *, kernel: Kernel) -> Flask:
+    """The Flask app over ``kernel`` (built by the root, ``app.web``); ``settings`` default to
+    the kernel's."""
+    settings = settings or kernel.settings
     set_process_kernel(kernel)
     worker.configure(settings)
 

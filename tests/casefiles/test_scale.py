@@ -12,14 +12,15 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
+from app.bootstrap import build_kernel
+from app.demo import seed as seed_demo
 from casefiles.models import Case
 from casefiles.scale import ScaleError, seed_scale
 from casefiles.scale_tables import DISTRICT_WEIGHTS
 from casefiles.workflow import check_transition
 from mizan.accounts.models import User
 from mizan.audit import AuditEntry, verify
-from mizan.demo import seed as seed_demo
-from mizan.kernel import Kernel, build_kernel
+from mizan.kernel import Kernel
 from tests.conftest import make_settings
 
 TODAY = dt.date(2025, 6, 30)
@@ -146,7 +147,7 @@ def test_cli_seeds_and_never_prints_a_password(settings) -> None:  # type: ignor
 
     def run(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [sys.executable, "-m", "mizan.cli", *args],
+            [sys.executable, "-m", "app.cli", *args],
             env=env,
             capture_output=True,
             text=True,

@@ -175,8 +175,9 @@ def test_nested_zips_and_escaping_paths_are_refused_one_by_one(demo, clerk) -> N
 
 @pytest.fixture
 def drop(tmp_path):  # type: ignore[no-untyped-def]
-    from mizan.demo import seed
-    from mizan.kernel import build_kernel, set_process_kernel
+    from app.bootstrap import build_kernel
+    from app.demo import seed
+    from mizan.kernel import set_process_kernel
 
     settings = make_settings(
         tmp_path / "data", MIZAN_DROP_DIR=str(tmp_path / "drop"), MIZAN_DROP_USER="clerk.south"

@@ -8,14 +8,15 @@ import zipfile
 
 import pytest
 
+from app.bootstrap import build_kernel
+from app.demo import seed
 from casefiles.models import Case, CaseDocument, DocumentPage
 from ingestion.batch import add_files
 from ingestion.tasks import process_document
 from mizan.accounts.models import User
 from mizan.accounts.service import actor_for
-from mizan.demo import seed
 from mizan.jobs import Job
-from mizan.kernel import build_kernel, set_process_kernel
+from mizan.kernel import set_process_kernel
 from tests.conftest import make_settings
 from tests.ingestion.test_extract import bomb_png, make_pdf
 

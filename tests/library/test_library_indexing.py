@@ -10,6 +10,7 @@ from library.importers import import_judgments_jsonl
 from library.seed import SAMPLE_DIR
 from mizan import outbox
 from mizan.actor import SYSTEM
+from search.backends import search_index
 from search.indexing import reindex_all
 from search.service import search_documents
 
@@ -25,13 +26,15 @@ def test_sections_and_judgments_are_found_by_keyword_after_the_outbox_drains(dem
     from mizan.accounts.service import actor_for
 
     load(demo)
-    assert demo.index.count() == 0  # queued, not yet applied
+    assert search_index(demo).count() == 0  # queued, not yet applied
     assert outbox.drain(demo) >= 2
     trainer = actor_for(demo.store.find_one(User, {"username": "trainer"}))
     hits = search_documents(demo, trainer, "cheque dishonoured").hits
     assert hits[0].doc_id == "statute:ppc:489-F"
     assert hits[0].kind == "statute" and hits[0].title.startswith("PPC s. 489-F")
-    judgment = demo.index.search("court", principals={"public"}, filters={"kind": "judgment"})
+    judgment = search_index(demo).search(
+        "court", principals={"public"}, filters={"kind": "judgment"}
+    )
     assert judgment.total == 4
     assert all(h.doc_id.startswith("judgment:") for h in judgment.hits)
 
@@ -39,10 +42,10 @@ def test_sections_and_judgments_are_found_by_keyword_after_the_outbox_drains(dem
 def test_reindex_rebuilds_library_entries_too(kernel) -> None:
     load(kernel)
     outbox.drain(kernel)
-    before = kernel.index.count()
-    kernel.index.clear()
+    before = search_index(kernel).count()
+    search_index(kernel).clear()
     assert reindex_all(kernel) == 8 + 4  # sections + judgments
-    assert kernel.index.count() == before
+    assert search_index(kernel).count() == before
 
 
 def test_judgment_passages_carry_date_and_readable_title(kernel) -> None:

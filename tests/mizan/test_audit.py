@@ -106,7 +106,7 @@ def test_cli_audit_verify_exits_nonzero_naming_the_entry(kernel, settings) -> No
         "MIZAN_DATA_DIR": str(settings.data_dir),
         "MIZAN_BROKER": settings.broker_url,
     }
-    cmd = [sys.executable, "-m", "mizan.cli", "audit-verify"]
+    cmd = [sys.executable, "-m", "app.cli", "audit-verify"]
     ok = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
     assert ok.returncode == 0, ok.stderr
     assert "3 entries" in ok.stdout

@@ -21,7 +21,7 @@ def run(settings, *args: str, timeout: float = 180, **extra: str) -> subprocess.
         **extra,
     }
     return subprocess.run(
-        [sys.executable, "-m", "mizan.cli", *args],
+        [sys.executable, "-m", "app.cli", *args],
         env=env,
         capture_output=True,
         text=True,
@@ -53,8 +53,8 @@ def test_init_and_seed_are_idempotent(settings) -> None:  # type: ignore[no-unty
     first = run(settings, "seed-demo")
     assert first.returncode == 0 and "mizan-demo-2026" in first.stdout
     assert run(settings, "seed-demo").returncode == 0
+    from app.bootstrap import build_kernel
     from mizan.accounts.models import User
-    from mizan.kernel import build_kernel
 
     kernel = build_kernel(settings)
     assert kernel.store.count(User, {"username": "admin"}) == 1
@@ -90,7 +90,7 @@ def test_create_user_validates(settings) -> None:  # type: ignore[no-untyped-def
 
 
 def test_backup_and_restore_round_trip(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from mizan.kernel import build_kernel
+    from app.bootstrap import build_kernel
     from mizan.settings import load_settings
 
     assert run(settings, "seed-demo").returncode == 0

@@ -19,7 +19,7 @@ TEXT = (
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     return subprocess.run(
-        [sys.executable, "-m", "mizan.cli", "citations", *args],
+        [sys.executable, "-m", "app.cli", "citations", *args],
         env=env,
         capture_output=True,
         text=True,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from app.bootstrap import build_kernel
 from casefiles.models import Case, CaseDocument, DocumentPage
 from mizan.jobs import Job
-from mizan.kernel import build_kernel
 from tests.conftest import render_scan
 from tests.mizan.test_cli import run
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from app.demo import seed_demo_details, seed_demo_matters, seed_province
 from casefiles.assignment import Posting
 from casefiles.hearings import Hearing
 from casefiles.holidays import Holiday
@@ -12,7 +13,6 @@ from casefiles.matters import Matter
 from casefiles.models import Case
 from casefiles.scale_tables import COURT_STAGES
 from mizan.clock import pakistan_today, pakistan_wall_time
-from mizan.demo import seed_demo_details, seed_demo_matters, seed_province
 
 
 def test_province_is_believable_and_idempotent(demo) -> None:  # type: ignore[no-untyped-def]

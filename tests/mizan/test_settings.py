@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mizan.settings import SettingsError, load_settings
+from search.backends import search_index, vector_index
 
 
 def _load(tmp_path, **env: str):  # type: ignore[no-untyped-def]
@@ -71,15 +72,15 @@ def test_dotenv_file_is_read_and_environment_wins(tmp_path) -> None:  # type: ig
 
 
 def test_elasticsearch_url_opens_the_elasticsearch_adapters(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from mizan.kernel import build_kernel
+    from app.bootstrap import build_kernel
     from search.elastic_index import ElasticIndex, ElasticVectorIndex
 
     settings = _load(tmp_path, MIZAN_SEARCH="http://localhost:9200", MIZAN_SEARCH_PREFIX="hyd")
     kernel = build_kernel(settings)  # the server is not contacted at start-up
     try:
-        assert isinstance(kernel.index, ElasticIndex)
-        assert isinstance(kernel.vectors, ElasticVectorIndex)
-        assert kernel.index._ix.name == "hyd-passages"
+        assert isinstance(search_index(kernel), ElasticIndex)
+        assert isinstance(vector_index(kernel), ElasticVectorIndex)
+        assert search_index(kernel)._ix.name == "hyd-passages"
     finally:
         kernel.close()
 

@@ -30,7 +30,7 @@ def start_worker(settings) -> subprocess.Popen:  # type: ignore[no-untyped-def]
         "MIZAN_WARM_MODEL": "true" if settings.warm_model else "false",
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "mizan.cli", "run-worker", "-c", "1"],
+        [sys.executable, "-m", "app.cli", "run-worker", "-c", "1"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

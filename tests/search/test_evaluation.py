@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from mizan.cli import main
+from app.cli import main
 from search.evaluation import (
     EvalInputError,
     average_precision,

@@ -7,6 +7,7 @@ import pytest
 from mizan.actor import SYSTEM
 from mizan.kernel import Kernel
 from search import hybrid
+from search.backends import embedder, search_index, vector_index
 from search.hybrid import HybridQuery, ModeError, facts_parts, fuse, is_facts_query
 from search.indexing import upsert_indexed
 from search.port import FACET_FIELDS, Passage
@@ -51,12 +52,12 @@ def test_a_long_description_scores_each_document_by_its_best_part(kernel: Kernel
     parts = facts_parts(facts)
     assert len(parts) == 2 and is_facts_query(facts)
     per_part = [
-        dict((r.doc_id, r.score) for r in kernel.index.rank(part, principals=None,
+        dict((r.doc_id, r.score) for r in search_index(kernel).rank(part, principals=None,
                                                       filters=None, depth=10)[1])
         for part in parts
     ]  # fmt: skip
     total, ranked = hybrid.keyword_ranking(
-        kernel.index, HybridQuery(facts, principals=None, filters=None, limit=10)
+        search_index(kernel), HybridQuery(facts, principals=None, filters=None, limit=10)
     )
     scores = {r.doc_id: r.score for r in ranked}
     assert total == 2 and set(scores) == {"both", "remarks"}
@@ -97,7 +98,7 @@ def library(kernel: Kernel) -> Kernel:
 
 def run(kernel: Kernel, query: str, mode: str, principals=frozenset({"public"}), **kw):  # type: ignore[no-untyped-def]
     return hybrid.search(
-        kernel.index, kernel.vectors, kernel.embedder,
+        search_index(kernel), vector_index(kernel), embedder(kernel),
         HybridQuery(query, mode=mode, principals=principals, **kw),
     )  # fmt: skip
 
@@ -207,7 +208,7 @@ def test_rankings_never_exceed_the_depth(library: Kernel) -> None:
     facts = "knife cheque motorcycle bail murder dishonoured market stabbed " * 12
     for mode in hybrid.MODES:
         _, ranked = hybrid.ranked_documents(
-            library.index, library.vectors, library.embedder,
+            search_index(library), vector_index(library), embedder(library),
             HybridQuery(facts, mode=mode, principals=None, limit=2),
         )  # fmt: skip
         assert len(ranked) == 2, mode
@@ -264,7 +265,7 @@ def test_pages_never_overlap_and_a_deep_keyword_match_counts_once(kernel: Kernel
     keyword = run(kernel, "murder", "keyword", principals=None, limit=200)
     assert keyword.total == 131 and [h.doc_id for h in keyword.hits].index("deep") >= 100
     found = hybrid.matching_documents(
-        kernel.index, kernel.vectors, kernel.embedder,
+        search_index(kernel), vector_index(kernel), embedder(kernel),
         HybridQuery("murder", mode="hybrid", principals=None, filters=None, limit=20),
     )  # fmt: skip
     assert "deep" in [c.doc_id for c in found.candidates[:100]]  # close in meaning: fused

@@ -10,6 +10,7 @@ from casefiles.parties import PartyInput, add_party, set_offences
 from mizan import outbox
 from mizan.actor import SYSTEM
 from mizan.kernel import Kernel
+from search.backends import search_index
 from search.indexing import case_doc_id, index_document
 
 SHA = "a" * 64
@@ -51,19 +52,21 @@ def test_case_record_is_found_by_charges_parties_and_court(demo: Kernel) -> None
     )  # fmt: skip
     outbox.drain(demo)
 
-    res = demo.index.search("302 PPC", principals=None, filters={"kind": "case"}, facets=True)
+    res = search_index(demo).search(
+        "302 PPC", principals=None, filters={"kind": "case"}, facets=True
+    )
     assert [h.doc_id for h in res.hits] == [case_doc_id(case.id)]
     assert res.hits[0].case_id == case.id
     assert {f.value for f in res.facets["court"]} == {"Sessions Court Karachi South"}
     assert {f.value for f in res.facets["district"]} == {"KHI-S"}
     assert {f.value: f.count for f in res.facets["year"]} == {"2024": 1}
     # name variants find the accused; the protected witness only by pseudonym
-    assert demo.index.search("Muhammad Aslam", principals=None).total == 1
-    assert demo.index.search('"PW-7"', principals=None).total == 1
-    assert demo.index.search("Hidden", principals=None).total == 0
+    assert search_index(demo).search("Muhammad Aslam", principals=None).total == 1
+    assert search_index(demo).search('"PW-7"', principals=None).total == 1
+    assert search_index(demo).search("Hidden", principals=None).total == 0
     # only those who may see the case find it
-    assert demo.index.search("Aslam", principals={"public", "district:HYD"}).total == 0
-    assert demo.index.search("Aslam", principals={"district:KHI-S"}).total == 1
+    assert search_index(demo).search("Aslam", principals={"public", "district:HYD"}).total == 0
+    assert search_index(demo).search("Aslam", principals={"district:KHI-S"}).total == 1
 
 
 def test_document_passages_carry_case_facts_and_text_references(demo: Kernel) -> None:
@@ -72,15 +75,17 @@ def test_document_passages_carry_case_facts_and_text_references(demo: Kernel) ->
     outbox.drain(demo)
     doc = add_page(demo, case, "Injuries consistent with a firearm; see also 337-A PPC.")
     for q, expected in [("302 PPC", 1), ("337-A PPC", 1), ("firearm", 1)]:
-        found = demo.index.search(q, principals=None, filters={"kind": "document"})
+        found = search_index(demo).search(q, principals=None, filters={"kind": "document"})
         assert [h.doc_id for h in found.hits] == [doc.id] * expected, q
-    res = demo.index.search("", principals=None, filters={"doc_type": "medical"}, facets=True)
+    res = search_index(demo).search(
+        "", principals=None, filters={"doc_type": "medical"}, facets=True
+    )
     assert {f.value for f in res.facets["section"]} >= {"302 PPC", "337-A PPC"}
-    assert demo.index.search("", principals=None, filters={"year": "2024",
+    assert search_index(demo).search("", principals=None, filters={"year": "2024",
                              "district": "KHI-S", "kind": "document"}).total == 1  # fmt: skip
     # a change to the case (new charge) re-indexes its documents too
     case = demo.store.get(Case, case.id)
     set_offences(demo, SYSTEM, case.id, version=case.version, text="302 PPC, 7 ATA")
     outbox.drain(demo)
-    found = demo.index.search("7 ATA", principals=None, filters={"kind": "document"})
+    found = search_index(demo).search("7 ATA", principals=None, filters={"kind": "document"})
     assert [h.doc_id for h in found.hits] == [doc.id]

@@ -20,6 +20,7 @@ from mizan import outbox
 from mizan.actor import SYSTEM
 from mizan.kernel import Kernel
 from search import hybrid
+from search.backends import embedder, search_index, vector_index
 
 pytestmark = pytest.mark.slow  # real worker-like processes and the real model
 
@@ -30,9 +31,10 @@ CHILD = textwrap.dedent(
     import sys, time
     sys.path.insert(0, {root!r})
     from mizan import outbox
-    from mizan.kernel import build_kernel, set_process_kernel
+    from app.bootstrap import build_kernel
+    from mizan.kernel import set_process_kernel
     from mizan.settings import load_settings
-    import search.indexing  # registers the outbox handler
+    from search.backends import vector_index
 
     env = {{"MIZAN_DATA_DIR": {data!r}, "MIZAN_BROKER": {broker!r}}}
     kernel = build_kernel(load_settings(env, env_file=None))
@@ -47,7 +49,7 @@ CHILD = textwrap.dedent(
         process_document(kernel, {job!r})  # the store write, with its outbox entry
         stop("written")
     else:
-        vectors = kernel.vectors
+        vectors = vector_index(kernel)
         upsert = vectors.upsert
         vectors.upsert = lambda *a, **kw: stop("text-indexed")  # die before the vectors
         outbox.drain(kernel)
@@ -77,7 +79,7 @@ def run_until(kernel: Kernel, stage: str, job_id: str, marker: str) -> None:
 
 def found(kernel: Kernel, query: str, mode: str) -> list[str]:
     result = hybrid.search(
-        kernel.index, kernel.vectors, kernel.embedder,
+        search_index(kernel), vector_index(kernel), embedder(kernel),
         hybrid.HybridQuery(query, mode=mode, principals=None),
     )  # fmt: skip
     return [h.doc_id for h in result.hits]
@@ -99,7 +101,7 @@ def test_kill_between_store_write_and_index_update(demo: Kernel) -> None:
     queued = outbox.pending(demo.store)
     assert queued >= 1  # ... with its index update queued
     assert found(demo, "motorcycle", "keyword") == []  # but never applied
-    assert doc.id not in demo.vectors.doc_ids()
+    assert doc.id not in vector_index(demo).doc_ids()
     assert outbox.drain(demo) == queued
     assert outbox.pending(demo.store) == 0
     assert found(demo, "motorcycle", "keyword") == [doc.id]
@@ -111,11 +113,11 @@ def test_kill_between_text_and_vector_index(demo: Kernel) -> None:
     run_until(demo, "after-write", doc.job_id, "written")
     run_until(demo, "drain", doc.job_id, "text-indexed")
     assert found(demo, "motorcycle", "keyword") == [doc.id]  # the text index has it
-    assert doc.id not in demo.vectors.doc_ids()  # the vector index does not
+    assert doc.id not in vector_index(demo).doc_ids()  # the vector index does not
     assert outbox.pending(demo.store) >= 1  # the entry was not consumed
     assert outbox.drain(demo) >= 1
     assert outbox.pending(demo.store) == 0
-    assert doc.id in demo.vectors.doc_ids()
+    assert doc.id in vector_index(demo).doc_ids()
     assert found(demo, "stolen motorbike", "semantic")[0] == doc.id
 
 
@@ -127,20 +129,20 @@ def test_reindex_rebuilds_both_indexes_from_the_store(
     doc = uploaded(demo)
     process_document(demo, doc.job_id)
     outbox.drain(demo)
-    demo.index.clear()
-    demo.vectors.clear()  # both indexes lost
+    search_index(demo).clear()
+    vector_index(demo).clear()  # both indexes lost
     assert found(demo, "motorcycle", "hybrid") == []
     monkeypatch.setenv("MIZAN_DATA_DIR", str(demo.settings.data_dir))
     monkeypatch.setenv("MIZAN_BROKER", demo.settings.broker_url)
     monkeypatch.setenv("MIZAN_VECTOR_ANN_MIN", "1")  # so the rebuild ends with an HNSW graph
-    result = CliRunner().invoke(__import__("mizan.cli").cli.main, ["reindex"])
+    result = CliRunner().invoke(__import__("app.cli").cli.main, ["reindex"])
     assert result.exit_code == 0, result.output
     assert "Reindexed 1 documents" in result.output
     assert (demo.settings.index_dir / "vectors" / "vectors.hnsw.json").is_file()
     assert found(demo, "motorcycle", "keyword") == [doc.id]  # this process sees the rebuild
     assert found(demo, "stolen motorbike", "semantic")[0] == doc.id
     # ... and so does a restarted process
-    from mizan.kernel import build_kernel
+    from app.bootstrap import build_kernel
 
     fresh = build_kernel(demo.settings)
     assert found(fresh, "stolen motorbike", "semantic")[0] == doc.id

@@ -15,6 +15,7 @@ from mizan.actor import SYSTEM, Actor
 from mizan.audit import AuditEntry
 from mizan.kernel import Kernel
 from mizan.notifications import Notification, render
+from search.backends import search_index
 from search.indexing import case_doc_id, index_document
 from search.saved import (
     MAX_SAVED,
@@ -134,8 +135,8 @@ def test_a_new_case_alerts_saved_searches_with_its_filters(demo: Kernel) -> None
     assert notes(demo, "pg.sindh") == []  # the district filter does not match
     assert demo.store.count(SavedSearch) == 2
     assert (
-        demo.index.search(
-            "Darakhshan", principals=None, filters={"doc_id": case_doc_id(case.id)}
-        ).total
+        search_index(demo)
+        .search("Darakhshan", principals=None, filters={"doc_id": case_doc_id(case.id)})
+        .total
         == 1
     )

@@ -6,6 +6,7 @@ import pytest
 
 from mizan.kernel import Kernel
 from search import hybrid
+from search.backends import embedder, search_index, vector_index
 from search.indexing import write_passages
 from search.port import Passage
 from search.statute_bridge import BRIDGE_STATUTES, bridged_ranking, matched_passage
@@ -46,20 +47,26 @@ def library(kernel: Kernel) -> Kernel:
         entry("judgment:other", "judgment",
               "A dispute about the lease of agricultural land between brothers."),
     ]  # fmt: skip
-    write_passages(kernel.index, kernel.vectors, kernel.embedder, passages, 0)  # keyword only
+    write_passages(
+        search_index(kernel), vector_index(kernel), embedder(kernel), passages, 0
+    )  # keyword only
     return kernel
 
 
 def ranked(kernel: Kernel, kind: str, query: str = FACTS) -> list[hybrid.Candidate]:
     q = hybrid.HybridQuery(query, mode="keyword", principals=None, filters={"kind": kind}, limit=10)
-    return hybrid.ranked_documents(kernel.index, kernel.vectors, kernel.embedder, q)[1]
+    return hybrid.ranked_documents(search_index(kernel), vector_index(kernel), embedder(kernel), q)[
+        1
+    ]
 
 
 def bridged(kernel: Kernel, statutes: list[hybrid.Candidate]) -> list[hybrid.Candidate]:
     judgments = hybrid.HybridQuery(
         FACTS, mode="keyword", principals=None, filters={"kind": "judgment"}, limit=10
     )
-    return bridged_ranking(kernel.index, kernel.vectors, kernel.embedder, judgments, statutes)[1]
+    return bridged_ranking(
+        search_index(kernel), vector_index(kernel), embedder(kernel), judgments, statutes
+    )[1]
 
 
 def test_the_statutes_legal_vocabulary_reaches_a_judgment_on_the_same_point(

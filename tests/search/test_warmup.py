@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from mizan.kernel import Kernel, build_kernel, set_process_kernel
+from app.bootstrap import build_kernel
+from mizan.kernel import Kernel, set_process_kernel
+from search.backends import embedder
 from tests.conftest import make_settings
 
 
@@ -35,7 +37,7 @@ def test_turned_off_no_thread_starts(kernel: Kernel) -> None:
 
     assert kernel.settings.warm_model is False
     assert create_app(kernel.settings, kernel=kernel).extensions["mizan_warm_up"] is None
-    assert kernel.embedder.warmed is False
+    assert embedder(kernel).warmed is False
 
 
 @pytest.mark.slow  # loads the embedding model
@@ -46,8 +48,8 @@ def test_the_web_app_warms_the_model_without_waiting_for_it(warming: Kernel) -> 
     thread = app.extensions["mizan_warm_up"]
     assert thread is not None and thread.daemon  # start-up did not wait for it
     thread.join(timeout=300)
-    assert warming.embedder.warmed and warming.embedder.loaded
-    assert warming.embedder.encoded == 0  # the warm-up is not counted as passage work
+    assert embedder(warming).warmed and embedder(warming).loaded
+    assert embedder(warming).encoded == 0  # the warm-up is not counted as passage work
 
 
 @pytest.mark.slow  # loads the embedding model
@@ -58,6 +60,6 @@ def test_a_worker_pool_process_warms_the_model_on_start(warming: Kernel) -> None
 
     signals.worker_process_init.send(sender=None)
     deadline = time.monotonic() + 300
-    while not warming.embedder.warmed and time.monotonic() < deadline:
+    while not embedder(warming).warmed and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert warming.embedder.warmed and warming.embedder.loaded
+    assert embedder(warming).warmed and embedder(warming).loaded

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from app.bootstrap import build_kernel
 from casefiles.approvals import OPEN_STATES, AppealApproval, decide, propose_appeal
 from casefiles.matters import MatterInput, create_matter
 from casefiles.models import CaseDocument
@@ -33,7 +34,7 @@ from mizan.accounts.models import User
 from mizan.accounts.service import actor_for, create_user
 from mizan.actor import SYSTEM
 from mizan.audit import AuditEntry
-from mizan.kernel import Kernel, build_kernel, set_process_kernel
+from mizan.kernel import Kernel, set_process_kernel
 from tests.casefiles.case_steps import decide as decide_case
 from tests.casefiles.case_steps import demo_case
 from tests.conftest import DEMO_PASSWORD, Browser, make_settings
@@ -116,7 +117,7 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory) -> Iterator[World]:  # type: ignore[no-untyped-def]
-    from mizan.demo import seed
+    from app.demo import seed
     from web import create_app
 
     kernel = build_kernel(make_settings(tmp_path_factory.mktemp("matrix") / "data"))

@@ -38,9 +38,9 @@ PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[#0 +-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[d
 
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator:  # type: ignore[type-arg]
+    from app.web import create_web_app
     from mizan.kernel import set_process_kernel
     from mizan.settings import load_settings
-    from web import create_app
 
     settings = load_settings(
         {
@@ -49,7 +49,7 @@ def app(tmp_path: Path) -> Iterator:  # type: ignore[type-arg]
         },
         env_file=None,
     )
-    app = create_app(settings)
+    app = create_web_app(settings)
     app.config["TESTING"] = True
     yield app
     set_process_kernel(None)

@@ -16,6 +16,7 @@ from library.seed import SAMPLE_DIR
 from mizan import outbox
 from mizan.actor import SYSTEM
 from mizan.jobs import Job
+from search.backends import search_index
 from tests.conftest import SHARED_DATA
 
 PPC = SHARED_DATA / "pakistan" / "ppc.md"
@@ -266,7 +267,7 @@ def test_uploaded_judgments_are_imported_and_indexed_by_the_worker(
 
     def judgments_found() -> int:
         filters = {"kind": "judgment"}
-        return demo.index.search("court", principals={"public"}, filters=filters).total
+        return search_index(demo).search("court", principals={"public"}, filters=filters).total
 
     while time.monotonic() < deadline:
         state = admin.get(f"/jobs/{job.id}.json").get_json()
@@ -288,11 +289,11 @@ def test_library_search_says_about_when_the_total_is_estimated(  # type: ignore[
     b = signed_in(browser, "trainer")
     exact = b.get("/library/?q=court").get_data(as_text=True)
     assert re.search(r"\d+ entr(y|ies) found", exact) and "About" not in exact
-    search = library.index.search  # an estimate needs >5,000 matches: flag this one as one
+    search = search_index(library).search  # an estimate needs >5,000 matches: flag this one as one
 
     def estimated_search(*args, **kw):  # type: ignore[no-untyped-def]
         return dataclasses.replace(search(*args, **kw), total_exact=False)
 
-    monkeypatch.setattr(library.index, "search", estimated_search)
+    monkeypatch.setattr(search_index(library), "search", estimated_search)
     estimated = b.get("/library/?q=court").get_data(as_text=True)
     assert re.search(r"About \d+ entr(y|ies) found", estimated)

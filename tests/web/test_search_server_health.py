@@ -16,7 +16,8 @@ def _dead_url() -> str:
 
 def test_healthz_reports_the_search_server_down(tmp_path: Path) -> None:
     dead_url = _dead_url()
-    from mizan.kernel import build_kernel, set_process_kernel
+    from app.bootstrap import build_kernel
+    from mizan.kernel import set_process_kernel
     from tests.conftest import make_settings
     from web import create_app
 
@@ -40,8 +41,9 @@ def test_healthz_reports_the_search_server_down(tmp_path: Path) -> None:
 
 
 def test_a_search_with_the_server_down_explains_itself(tmp_path: Path) -> None:
-    from mizan.demo import seed
-    from mizan.kernel import build_kernel, set_process_kernel
+    from app.bootstrap import build_kernel
+    from app.demo import seed
+    from mizan.kernel import set_process_kernel
     from tests.conftest import Browser, make_settings
     from web import create_app
 

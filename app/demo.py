@@ -9,9 +9,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from casefiles.assignment import Posting, add_posting
+from casefiles.fir_details import update_fir
+from casefiles.holidays import Holiday, NewHoliday, add_holiday, add_national_holidays
+from casefiles.matters import MatterInput, create_matter, matters_for_case
+from casefiles.models import Case
+from casefiles.parties import PartyInput, add_party, set_offences
+from casefiles.scale import seed_scale
+from casefiles.scale_tables import COURTS
+from casefiles.service import NewCase, assign, create_case
 from mizan.accounts.models import District, User
 from mizan.accounts.service import create_district, create_user
 from mizan.actor import SYSTEM
+from mizan.clock import pakistan_today
 from mizan.kernel import Kernel
 
 DEMO_PASSWORD = "mizan-demo-2026"
@@ -59,8 +69,6 @@ CASES = [
 
 def seed(kernel: Kernel) -> list[tuple[str, str]]:
     """Create what is missing; returns (username, role list) of every demo account."""
-    from casefiles.models import Case
-    from casefiles.service import NewCase, assign, create_case
 
     store = kernel.store
     for code, name, name_ur in DISTRICTS:
@@ -186,9 +194,6 @@ DEMO_MATTERS = (
 def seed_demo_details(kernel: Kernel) -> int:
     """FIR narrative, place, incident time, sections and people of the demo cases that lack
     them."""
-    from casefiles.fir_details import update_fir
-    from casefiles.models import Case
-    from casefiles.parties import PartyInput, add_party, set_offences
 
     done = 0
     people = DEMO_PARTIES
@@ -215,8 +220,6 @@ def seed_demo_details(kernel: Kernel) -> int:
 
 def seed_demo_matters(kernel: Kernel) -> int:
     """Post-arrest bail applications in the demo cases that have none; returns how many."""
-    from casefiles.matters import MatterInput, create_matter, matters_for_case
-    from casefiles.models import Case
 
     made = 0
     for station, number, court, court_number, days_ago in DEMO_MATTERS:
@@ -232,7 +235,7 @@ def seed_demo_matters(kernel: Kernel) -> int:
                 forum="sessions_court",
                 court=court,
                 number=court_number,
-                filed_on=dt.date.today() - dt.timedelta(days=days_ago),
+                filed_on=pakistan_today() - dt.timedelta(days=days_ago),
                 lead_prosecutor=case.lead_prosecutor,
                 note="demo data",
             ),
@@ -271,12 +274,6 @@ def seed_province(kernel: Kernel, cases: int = PROVINCE_CASES) -> ProvinceResult
     store already holds at least ``cases`` cases (so ``make run`` can repeat it)."""
     import time
 
-    from casefiles.assignment import Posting, add_posting
-    from casefiles.holidays import Holiday, NewHoliday, add_holiday, add_national_holidays
-    from casefiles.models import Case
-    from casefiles.scale import seed_scale
-    from casefiles.scale_tables import COURTS
-
     store = kernel.store
     if store.count(Case) >= cases:
         return None
@@ -294,7 +291,7 @@ def seed_province(kernel: Kernel, cases: int = PROVINCE_CASES) -> ProvinceResult
             if store.find_one(Posting, {"user_id": user.id}) is None:
                 add_posting(kernel, SYSTEM, user.id, court, atc=is_atc)
                 posted += 1
-    this_year = dt.date.today().year
+    this_year = pakistan_today().year
     for year in (this_year, this_year + 1):
         add_national_holidays(kernel, SYSTEM, year)
         for day, name in EXPECTED_ISLAMIC.get(year, ()):

@@ -1,0 +1,22 @@
+"""What ingestion contributes to Mizan: understanding documents, its tasks and commands."""
+
+from __future__ import annotations
+
+from ingestion import cli
+from ingestion.review import DocumentSuggestion
+from ingestion.understanding import TOPIC, subscribe_understanding, understand_document
+from mizan.registry import Registry
+
+
+def register(registry: Registry) -> None:
+    registry.models.append(DocumentSuggestion)
+    registry.subscribers.append(subscribe_understanding)
+    registry.outbox_handlers[TOPIC] = understand_document
+    registry.task_modules.append("ingestion.tasks")
+    registry.job_tasks.update(
+        {
+            "ingest.document": "ingestion.process_document",
+            "searchable.pdf": "ingestion.make_searchable_pdf",
+        }
+    )
+    registry.commands += [cli.extract, cli.classifier_report, cli.ingest, cli.watch_drop]

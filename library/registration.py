@@ -1,0 +1,16 @@
+"""What the library contributes to Mizan: its stored models, index handler, tasks, commands."""
+
+from __future__ import annotations
+
+from library import cli
+from library.indexing import TOPIC, index_library
+from library.models import Act, CitationEdge, Collection, Judgment, Section
+from mizan.registry import Registry
+
+
+def register(registry: Registry) -> None:
+    registry.models += [Act, Section, Judgment, CitationEdge, Collection]
+    registry.outbox_handlers[TOPIC] = index_library
+    registry.task_modules.append("library.tasks")
+    registry.job_tasks["library.import"] = "library.import_judgments"
+    registry.commands += [cli.import_statute_cmd, cli.import_judgments_cmd, cli.citations]

@@ -1,0 +1,45 @@
+"""What each package contributes to a running Mizan, collected by the composition root.
+
+The kernel knows no domain package: each package (the kernel's own included) fills a
+``Registry`` through one ``register(registry)`` function, and the root (``app``) builds
+the kernel from what they registered. Listing it here, in the kernel, lets every
+package name the type without importing the root.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from mizan.storage import Model
+
+if TYPE_CHECKING:
+    from mizan.kernel import Kernel
+
+#: Called with the new kernel, e.g. to subscribe to its events.
+KernelHook = Callable[["Kernel"], None]
+#: An outbox handler: the kernel and the entry's payload (see ``mizan.outbox``).
+OutboxHandler = Callable[["Kernel", dict[str, Any]], None]
+
+
+@dataclass
+class Registry:
+    """Lists the packages append to; order is kept (subscribers run in registration order)."""
+
+    #: Stored models: ``mizan init`` creates their tables and indexes up front.
+    models: list[type[Model]] = field(default_factory=list)
+    #: Run once per kernel as it is built (event subscribers).
+    subscribers: list[KernelHook] = field(default_factory=list)
+    #: Outbox topic -> handler that applies its entries.
+    outbox_handlers: dict[str, OutboxHandler] = field(default_factory=dict)
+    #: Modules defining Celery tasks; a worker imports them all.
+    task_modules: list[str] = field(default_factory=list)
+    #: Job kind -> name of the task that processes it (jobs are resumable by id).
+    job_tasks: dict[str, str] = field(default_factory=dict)
+    #: Top-level ``mizan`` commands.
+    commands: list[click.Command] = field(default_factory=list)
+    #: Run in each worker pool process as it starts, with the process's kernel.
+    worker_process_start: list[KernelHook] = field(default_factory=list)
