@@ -3,7 +3,7 @@
 The image is rendered from the original file (never from a copy that could drift), turned
 and straightened exactly as it was before OCR (:func:`ingestion.layout.apply_layout`), so the
 stored word boxes fit it; renders are cached in the data directory by content hash. Search
-terms are matched with the search index's own normalisation (``search.normalize``), so a
+terms are matched with the search index's own normalisation (``legaltext.search_terms``), so a
 hit in the results is a hit highlighted on the page, in Urdu as in English.
 """
 
@@ -21,9 +21,9 @@ from ingestion.image_pages import MAX_IMAGE_PIXELS
 from ingestion.layout import apply_layout
 from ingestion.ocr import Word
 from ingestion.wordboxes import unpack_words, word_spans
+from legaltext.search_terms import tokenize
 from mizan.actor import Actor
 from mizan.kernel import Kernel
-from search.normalize import tokenize
 
 __all__ = ["VIEW_WIDTH", "hit_boxes", "hit_spans", "page_image", "query_terms"]
 

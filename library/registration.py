@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from library import cli
-from library.indexing import TOPIC, index_library
+from library.indexing import TOPIC, index_library, reindex_library
 from library.models import Act, CitationEdge, Collection, Judgment, Section
 from mizan.registry import Registry
 
@@ -11,6 +11,7 @@ from mizan.registry import Registry
 def register(registry: Registry) -> None:
     registry.models += [Act, Section, Judgment, CitationEdge, Collection]
     registry.outbox_handlers[TOPIC] = index_library
+    registry.reindexers.append(reindex_library)
     registry.task_modules.append("library.tasks")
     registry.job_tasks["library.import"] = "library.import_judgments"
     registry.commands += [cli.import_statute_cmd, cli.import_judgments_cmd, cli.citations]

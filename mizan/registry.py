@@ -41,5 +41,9 @@ class Registry:
     job_tasks: dict[str, str] = field(default_factory=dict)
     #: Top-level ``mizan`` commands.
     commands: list[click.Command] = field(default_factory=list)
+    #: Rebuild the search index's share of a package's records (``mizan reindex``); each
+    #: returns how many documents it indexed. Search calls them, so it imports no package
+    #: above it.
+    reindexers: list[Callable[[Kernel], int]] = field(default_factory=list)
     #: Run in each worker pool process as it starts, with the process's kernel.
     worker_process_start: list[KernelHook] = field(default_factory=list)

@@ -3,7 +3,7 @@
 Why they look the way they do:
 
 * **Same tokenisation, same query language, same snippets as Tantivy.** Text
-  is folded by `search.normalize.terms` in Python and indexed as terms joined
+  is folded by `legaltext.search_terms.terms` in Python and indexed as terms joined
   by spaces (`search.elastic_schema`), so Elasticsearch never re-tokenises
   Urdu differently. Queries are parsed by `search.query_syntax.parse_query`
   and the AST compiled to query DSL in `search.elastic_query`; snippets come
@@ -28,11 +28,11 @@ from typing import Any
 
 import numpy as np
 
+from legaltext.search_terms import terms
 from search.elastic_client import ElasticClient
 from search.elastic_facets import count_facets, facet_sub
 from search.elastic_query import exact_body, knn_body, restrictions, search_body
 from search.elastic_schema import TEXT_MAPPING, VECTOR_MAPPING, Json, from_source, to_source
-from search.normalize import terms
 from search.port import (
     FACET_FIELDS,
     Hit,

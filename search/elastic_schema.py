@@ -1,6 +1,6 @@
 """The Elasticsearch indexes' mappings, and a passage's stored form in them (both ways).
 
-Text is folded by `search.normalize.terms` in Python and indexed as terms
+Text is folded by `legaltext.search_terms.terms` in Python and indexed as terms
 joined by spaces in fields analysed by a `whitespace` tokenizer only, so
 Elasticsearch never re-tokenises Urdu differently from the embedded index.
 """

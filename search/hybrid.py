@@ -46,9 +46,9 @@ from dataclasses import KW_ONLY, dataclass, replace
 
 import numpy as np
 
+from legaltext.search_terms import terms
 from mizan.i18n import gettext as _
 from search.embeddings import Embedder
-from search.normalize import terms
 from search.passages import windows
 from search.port import (
     FACET_FIELDS,

@@ -15,7 +15,6 @@ from casefiles.hearings import Hearing
 from casefiles.models import Case, CaseDocument, DocumentPage, DocumentState
 from casefiles.policy import document_acl
 from legaltext.section_refs import SectionRef
-from library.indexing import reindex_library
 from mizan import outbox
 from mizan.events import DomainEvent
 from mizan.kernel import Kernel
@@ -105,7 +104,8 @@ def reindex_all(kernel: Kernel) -> int:
         if passages:
             upsert_indexed(kernel, passages)
             count += 1
-    count += reindex_library(kernel)
+    for reindex in kernel.registry.reindexers:  # e.g. the library's acts and judgments
+        count += reindex(kernel)
     vector_index(kernel).prepare()  # embedded: build the HNSW graph now, not in the first search
     return count
 

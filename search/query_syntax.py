@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from search.normalize import terms
+from legaltext.search_terms import terms
 from search.port import QueryError
 from search.statute_keys import QueryRef, find_query_refs
 

@@ -1,7 +1,7 @@
 """Snippets: the matched words marked on the original text, for any engine.
 
 Engine-neutral (both text-index adapters and the fused ranking use it): the
-highlighter tokenises with `search.normalize`, as indexing does, so it marks
+highlighter tokenises with `legaltext.search_terms`, as indexing does, so it marks
 exactly the words that matched, diacritics and all; everything else is
 HTML-escaped.
 """
@@ -14,8 +14,8 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from legaltext.search_terms import Token, folded_from, terms, tokenize
 from legaltext.section_refs import find_section_refs
-from search.normalize import Token, folded_from, terms, tokenize
 from search.query_syntax import Section, Words
 from search.statute_keys import section_keys
 

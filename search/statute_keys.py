@@ -16,13 +16,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from legaltext.act_names import act_regex
+from legaltext.search_terms import terms
 from legaltext.section_refs import (
     SectionRef,
     SectionRefError,
     find_section_refs,
     parse_section_refs,
 )
-from search.normalize import terms
 
 __all__ = ["QueryRef", "find_query_refs", "is_act_key", "passage_sections", "section_keys"]
 

@@ -1,7 +1,7 @@
 """The Tantivy index's layout: its fields, and how a passage becomes a Tantivy document.
 
 **Our own tokenisation.** Text is split and folded in Python by
-`search.normalize.tokenize`; the folded terms, joined by spaces, go into
+`legaltext.search_terms.tokenize`; the folded terms, joined by spaces, go into
 separate unstored search fields (`body`, `title_terms`) that Tantivy only
 splits on whitespace. The original text is stored untouched for display.
 Query words go through the same function (see `search.tantivy_query`), so
@@ -25,7 +25,7 @@ from typing import Any, cast
 
 import tantivy
 
-from search.normalize import terms
+from legaltext.search_terms import terms
 from search.port import Passage, passage_year, sort_day
 
 __all__ = [
@@ -122,7 +122,7 @@ def pairs(found: list[str]) -> list[str]:
     passage, so checking their positions made references the slowest queries
     (20-30 ms at a million passages). A pair is a rare term instead (as
     Elasticsearch's `index_phrases`, for these pairs only). Terms never hold
-    "_" (see search.normalize), so a pair cannot be mistaken for a word.
+    "_" (see legaltext.search_terms), so a pair cannot be mistaken for a word.
     """
     return [f"{a}_{b}" for a, b in itertools.pairwise(found) if pairing(a) or pairing(b)]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from search.normalize import tokenize
+from legaltext.search_terms import tokenize
 from search.query_syntax import Words, parse_query, positive_leaves
 from search.snippets import _match_spans, make_snippets
 

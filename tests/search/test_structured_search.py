@@ -6,8 +6,8 @@ import datetime
 
 import pytest
 
+from legaltext.search_terms import terms
 from legaltext.section_refs import SectionRef
-from search.normalize import terms
 from search.port import FACET_FIELDS, Passage, SearchIndex, SearchResult
 from search.query_syntax import Bool, Section, Words, parse_query
 from search.statute_keys import find_query_refs, passage_sections, section_keys

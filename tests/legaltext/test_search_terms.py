@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from search.normalize import MAX_TOKEN_CHARS, normalize_text, terms, tokenize
+from legaltext.search_terms import MAX_TOKEN_CHARS, normalize_text, terms, tokenize
 
 
 @pytest.mark.parametrize(
