@@ -123,7 +123,7 @@ def measure(fn: Callable[[], Any], runs: int, warmup: int = 3) -> tuple[float, f
 
 def explain(kernel: Kernel, label: str, fn: Callable[[], Any], top: int = 4) -> None:
     """The slowest statements ``fn`` runs, each timed alone, with SQLite's plan."""
-    conn = kernel.store.connection()  # type: ignore[attr-defined]
+    conn = kernel.store.connection()
     statements: list[str] = []
     conn.set_trace_callback(statements.append)
     try:
@@ -151,7 +151,7 @@ class Scan:
     """All cases as plain documents, loaded once; each question is a loop over them."""
 
     def __init__(self, kernel: Kernel) -> None:
-        conn = kernel.store.connection()  # type: ignore[attr-defined]
+        conn = kernel.store.connection()
         start = time.perf_counter()
         self.docs = [
             {**codec.loads(doc), "version": version}

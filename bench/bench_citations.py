@@ -138,15 +138,15 @@ def _report(name: str, result: dict[str, object]) -> None:
         f"{counts['unresolvable']} garbled (not scored)"
     )
     print(f"{'kind':<28}{'P':>7}{'R':>7}{'F1':>7}{'tp':>5}{'fp':>5}{'fn':>5}")
-    for kind, s in result["scores"].items():  # type: ignore[attr-defined]
+    for kind, s in result["scores"].items():
         if s.tp + s.fp + s.fn == 0:
             continue
         print(
             f"{kind:<28}{s.precision:>7.3f}{s.recall:>7.3f}{s.f1:>7.3f}{s.tp:>5}{s.fp:>5}{s.fn:>5}"
         )
-    for raw, got, want in result["wrong"]:  # type: ignore[attr-defined]
+    for raw, got, want in result["wrong"]:
         print(f"  misread: {raw!r} -> {got!r}, annotated {want!r}")
-    print(f"Look-alikes taken as citations: {len(result['negatives_hit'])}")  # type: ignore[arg-type]
+    print(f"Look-alikes taken as citations: {len(result['negatives_hit'])}")
 
 
 def load_texts(path: Path = BHC, limit: int | None = None) -> dict[str, str]:

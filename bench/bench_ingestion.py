@@ -100,19 +100,19 @@ def fresh_kernel(root: Path) -> Kernel:
     return kernel
 
 
-def clerk_and_case(kernel: Kernel):  # type: ignore[no-untyped-def]
+def clerk_and_case(kernel: Kernel):
     clerk = actor_for(kernel.store.find_one(User, {"username": "clerk.south"}))
     case = kernel.store.find_one(Case, {"district": "KHI-S"})
     return clerk, case
 
 
-def timed(fn):  # type: ignore[no-untyped-def]
+def timed(fn):
     start = time.perf_counter()
     value = fn()
     return value, time.perf_counter() - start
 
 
-def best_of(repeat: int, *contenders):  # type: ignore[no-untyped-def]
+def best_of(repeat: int, *contenders):
     """(result, best seconds) per contender, run in turn ``repeat`` times (A B A B ...), so
     a burst of load from other programs on a shared machine hits both alike."""
     best: list[tuple[int, float]] = [(0, float("inf"))] * len(contenders)

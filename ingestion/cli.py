@@ -160,11 +160,11 @@ def ingest(
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between looks.")
 def watch_drop(once: bool, interval: float) -> None:
     """Add files a scanner saves into MIZAN_DROP_DIR to their cases (see README)."""
-    from ingestion.dropfolder import DropFolderError, drop_dir, scan_once, watch
+    from ingestion.dropfolder import DropFolderError, Dropped, drop_dir, scan_once, watch
 
     kernel = command_kernel()
 
-    def report(dropped) -> None:  # type: ignore[no-untyped-def]
+    def report(dropped: Dropped) -> None:
         click.echo(f"{'added ' if dropped.ok else 'failed'}  {dropped.path}")
         for o in dropped.outcomes:
             if o.status == "refused":

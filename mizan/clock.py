@@ -226,7 +226,7 @@ class WorkingCalendar:
             else:
                 day, name = _as_date(entry, "holiday"), ""
             holidays[day] = name or holidays.get(day, "")
-        return cls(weekend=weekend, holidays=holidays)  # type: ignore[arg-type]
+        return cls(weekend=weekend, holidays=holidays)
 
     def to_dict(self) -> dict[str, object]:
         """The record `from_dict` reads back: weekday names, holidays sorted by date."""

@@ -26,10 +26,12 @@ def configure(settings: Settings) -> Celery:
     global _configured_for
     if _configured_for == settings.broker_url:
         return app
-    if app._pool is not None:  # a new broker: close connections to the old one first
-        app._pool.force_close_all()
-    app._pool = None
-    app.amqp._producer_pool = None
+    # Celery has no public way to drop its connection pools; its private attributes are
+    # not in celery-types, hence the ignores.
+    if app._pool is not None:  # type: ignore[attr-defined]  # a new broker: close the old
+        app._pool.force_close_all()  # type: ignore[attr-defined]
+    app._pool = None  # type: ignore[attr-defined]
+    app.amqp._producer_pool = None  # type: ignore[attr-defined]
     # kombu's SQLAlchemy transport hands every transport option to create_engine,
     # so only Redis gets them (it re-delivers unacknowledged tasks after an hour).
     options: dict = {"visibility_timeout": 3600} if settings.broker_kind == "redis" else {}

@@ -112,7 +112,7 @@ def main() -> int:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
-                def session(username: str | None, lang: str = "en"):  # type: ignore[no-untyped-def]
+                def session(username: str | None, lang: str = "en"):
                     context = browser.new_context(
                         base_url=base,
                         viewport=VIEWPORT,
@@ -127,7 +127,7 @@ def main() -> int:
                         page.wait_for_url(f"{base}/")
                     return page
 
-                def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+                def shot(page, name: str) -> None:
                     page.wait_for_load_state("networkidle")
                     page.evaluate("document.activeElement && document.activeElement.blur()")
                     page.screenshot(path=str(out / name))

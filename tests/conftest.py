@@ -57,7 +57,7 @@ def demo(kernel: Kernel) -> Kernel:
 
 
 @pytest.fixture
-def app(demo: Kernel):  # type: ignore[no-untyped-def]
+def app(demo: Kernel):
     from web import create_app
 
     app = create_app(demo.settings, kernel=demo)
@@ -75,10 +75,10 @@ def csrf_token(html: bytes | str) -> str:
 class Browser:
     """A test client that signs in and carries CSRF tokens like a person's browser would."""
 
-    def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, app) -> None:
         self.client = app.test_client()
 
-    def login(self, username: str, password: str = DEMO_PASSWORD):  # type: ignore[no-untyped-def]
+    def login(self, username: str, password: str = DEMO_PASSWORD):
         page = self.client.get("/login")
         return self.client.post(
             "/login",
@@ -88,16 +88,16 @@ class Browser:
     def token(self, url: str) -> str:
         return csrf_token(self.client.get(url).data)
 
-    def get(self, url: str, **kw):  # type: ignore[no-untyped-def]
+    def get(self, url: str, **kw):
         return self.client.get(url, **kw)
 
-    def post(self, url: str, data: dict, form_url: str | None = None, **kw):  # type: ignore[no-untyped-def]
+    def post(self, url: str, data: dict, form_url: str | None = None, **kw):
         data = {**data, "csrf_token": self.token(form_url or url)}
         return self.client.post(url, data=data, **kw)
 
 
 @pytest.fixture
-def browser(app):  # type: ignore[no-untyped-def]
+def browser(app):
     return lambda: Browser(app)
 
 
@@ -124,7 +124,7 @@ def render_scan(text: str, path: Path, dpi: int = 300) -> Path:
 
 
 @pytest.fixture
-def celery_worker(kernel: Kernel):  # type: ignore[no-untyped-def]
+def celery_worker(kernel: Kernel):
     """A real Celery worker (solo pool, in a thread) consuming the real SQLite broker."""
     from celery.contrib.testing.worker import start_worker
 
@@ -138,7 +138,7 @@ def celery_worker(kernel: Kernel):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def frozen_clock():  # type: ignore[no-untyped-def]
+def frozen_clock():
     """Mizan's one clock stopped at 2025-03-03 05:00 UTC (10:00 in Pakistan, a Monday).
 
     The only way tests stop time: `mizan.clock.now()` and everything built on it report

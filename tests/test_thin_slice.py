@@ -21,7 +21,7 @@ from tests.conftest import render_scan, user_id
 pytestmark = pytest.mark.slow
 
 
-def wait_for(predicate, timeout: float = 120.0, interval: float = 0.25):  # type: ignore[no-untyped-def]
+def wait_for(predicate, timeout: float = 120.0, interval: float = 0.25):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
@@ -33,7 +33,7 @@ def wait_for(predicate, timeout: float = 120.0, interval: float = 0.25):  # type
 
 def test_scanned_page_flows_from_clerk_to_assigned_prosecutor_only(
     app, demo, browser, celery_worker, tmp_path
-):  # type: ignore[no-untyped-def]
+):
     clerk = browser()
     assert clerk.login("clerk.south").status_code == 302
 
@@ -74,7 +74,7 @@ def test_scanned_page_flows_from_clerk_to_assigned_prosecutor_only(
     assert doc is not None and doc.media_type == "image/png"
 
     # 3. The worker OCRs and indexes it; the clerk's progress endpoint reports success.
-    def finished():  # type: ignore[no-untyped-def]
+    def finished():
         state = clerk.get(f"/jobs/{doc.job_id}.json").get_json()
         return state if state["state"] in ("succeeded", "failed") else None
 

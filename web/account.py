@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_login import current_user, login_required, login_user
@@ -40,13 +41,15 @@ class OwnPasswordForm(FlaskForm):
     )
 
 
-def _page(lang_form: LanguageForm, pw_form: OwnPasswordForm, status: int = 200):  # type: ignore[no-untyped-def]
+def _page(
+    lang_form: LanguageForm, pw_form: OwnPasswordForm, status: int = 200
+) -> ResponseReturnValue:
     return render_template("account/settings.html", lang_form=lang_form, pw_form=pw_form), status
 
 
 @bp.route("/")
 @login_required
-def settings():  # type: ignore[no-untyped-def]
+def settings() -> ResponseReturnValue:
     lang_form = LanguageForm(prefix="lang")
     lang_form.language.data = session.get("lang") or current_user.user.language
     return _page(lang_form, OwnPasswordForm(prefix="pw"))
@@ -54,7 +57,7 @@ def settings():  # type: ignore[no-untyped-def]
 
 @bp.route("/language", methods=["POST"])
 @login_required
-def language():  # type: ignore[no-untyped-def]
+def language() -> ResponseReturnValue:
     form = LanguageForm(prefix="lang")
     if not form.validate_on_submit():
         return _page(form, OwnPasswordForm(prefix="pw"), 400)
@@ -70,7 +73,7 @@ def language():  # type: ignore[no-untyped-def]
 
 @bp.route("/password", methods=["POST"])
 @login_required
-def password():  # type: ignore[no-untyped-def]
+def password() -> ResponseReturnValue:
     form = OwnPasswordForm(prefix="pw")
     if form.validate_on_submit():
         try:

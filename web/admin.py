@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
@@ -77,7 +78,7 @@ def _prepare(form: UserForm) -> UserForm:
 
 @bp.route("/users")
 @login_required
-def users():  # type: ignore[no-untyped-def]
+def users() -> ResponseReturnValue:
     page, per_page = page_arg(), 50
     role = request.args.get("role") or None
     rows, total = list_users(kernel(), actor(), role=role, page=page, per_page=per_page)
@@ -88,7 +89,7 @@ def users():  # type: ignore[no-untyped-def]
 
 @bp.route("/users/new", methods=["GET", "POST"])
 @login_required
-def new_user():  # type: ignore[no-untyped-def]
+def new_user() -> ResponseReturnValue:
     form = _prepare(NewUserForm())
     if form.validate_on_submit():
         try:
@@ -113,7 +114,7 @@ def new_user():  # type: ignore[no-untyped-def]
 
 @bp.route("/users/<user_id>", methods=["GET", "POST"])
 @login_required
-def edit_user(user_id: str):  # type: ignore[no-untyped-def]
+def edit_user(user_id: str) -> ResponseReturnValue:
     try:
         user = user_for_admin(kernel(), actor(), user_id)
     except NotFoundError:
@@ -147,7 +148,7 @@ def edit_user(user_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/users/<user_id>/password", methods=["POST"])
 @login_required
-def reset_password(user_id: str):  # type: ignore[no-untyped-def]
+def reset_password(user_id: str) -> ResponseReturnValue:
     require_user_admin(actor())  # before the form is read: a refusal is a 403, never a hint
     form = PasswordForm(prefix="pw")
     if not form.validate_on_submit():
@@ -166,7 +167,7 @@ def reset_password(user_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/audit")
 @login_required
-def audit_log():  # type: ignore[no-untyped-def]
+def audit_log() -> ResponseReturnValue:
     page, per_page = page_arg(), 50
     flt: dict = {}
     for key in audit.SEARCHABLE:
@@ -189,7 +190,7 @@ class IntegrationForm(FlaskForm):
 
 @bp.route("/integrations", methods=["GET", "POST"])
 @login_required
-def integrations():  # type: ignore[no-untyped-def]
+def integrations() -> ResponseReturnValue:
     form = IntegrationForm()
     form.districts.choices = [c for c in _district_choices() if c[0]]
     token = None

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from flask import Blueprint, g, jsonify, request
+from flask.typing import ResponseReturnValue
 
 from casefiles.cause_lists import (
     CauseListError,
@@ -35,9 +37,9 @@ def _error(status: int, message: str, errors: dict[str, str] | None = None):  # 
     return jsonify(body), status
 
 
-def token_required(view: Callable):  # type: ignore[no-untyped-def]
+def token_required(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
     @wraps(view)
-    def wrapped(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def wrapped(*args: Any, **kwargs: Any) -> ResponseReturnValue:
         header = request.headers.get("Authorization", "")
         token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
         integration = authenticate_api(kernel(), token, client_address(), request.path)
@@ -50,7 +52,7 @@ def token_required(view: Callable):  # type: ignore[no-untyped-def]
     return wrapped
 
 
-def _json_body():  # type: ignore[no-untyped-def]
+def _json_body() -> Any:
     if request.content_length and request.content_length > MAX_JSON_BYTES:
         raise IntakeError({"record": "is larger than 2 MB"})
     data = request.get_json(silent=True)
@@ -59,7 +61,7 @@ def _json_body():  # type: ignore[no-untyped-def]
     return data
 
 
-def _result(result: IntakeResult):  # type: ignore[no-untyped-def]
+def _result(result: IntakeResult) -> ResponseReturnValue:
     case = result.case
     body = {
         "case_id": case.id,
@@ -74,7 +76,7 @@ def _result(result: IntakeResult):  # type: ignore[no-untyped-def]
 
 @bp.route("/firs", methods=["POST"])
 @token_required
-def firs():  # type: ignore[no-untyped-def]
+def firs() -> ResponseReturnValue:
     try:
         return _result(
             upsert_fir(kernel(), g.api_actor, list(g.integration.districts), _json_body())
@@ -85,7 +87,7 @@ def firs():  # type: ignore[no-untyped-def]
 
 @bp.route("/challans", methods=["POST"])
 @token_required
-def challans():  # type: ignore[no-untyped-def]
+def challans() -> ResponseReturnValue:
     if g.integration.kind != "police":
         return _error(403, "Only police integrations send challans.")
     try:
@@ -98,7 +100,7 @@ def challans():  # type: ignore[no-untyped-def]
 
 @bp.route("/cause-lists", methods=["POST"])
 @token_required
-def cause_lists():  # type: ignore[no-untyped-def]
+def cause_lists() -> ResponseReturnValue:
     """A court's cause list as CSV (``text/csv``) or JSON; one result per row."""
     if g.integration.kind != "court":
         return _error(403, "Only court integrations send cause lists.")
@@ -122,7 +124,7 @@ def cause_lists():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/openapi.json")
-def openapi():  # type: ignore[no-untyped-def]
+def openapi() -> ResponseReturnValue:
     return jsonify(OPENAPI)
 
 

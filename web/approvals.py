@@ -4,6 +4,7 @@ decision on the approval's own page (who must act next, the limitation date, eve
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
@@ -14,12 +15,14 @@ from casefiles.approvals import (
     ACTION_LABELS,
     APPROVAL_STATES,
     STEPS,
+    AppealApproval,
     ApprovalNotFound,
     decide,
     get_approval,
     propose_appeal,
 )
 from casefiles.matters import FORUMS
+from casefiles.models import Case
 from casefiles.pages import appeal_limitation
 from casefiles.policy import may_act_on_step
 from casefiles.service import CaseError, CaseNotFound
@@ -53,7 +56,7 @@ def decision_form(state: str, **kwargs: object) -> DecisionForm:
 
 @bp.route("/cases/<case_id>/appeal-approval", methods=["POST"])
 @login_required
-def propose(case_id: str):  # type: ignore[no-untyped-def]
+def propose(case_id: str) -> ResponseReturnValue:
     form = propose_form()
     if not form.validate_on_submit():
         flash_form_errors(form)
@@ -68,7 +71,7 @@ def propose(case_id: str):  # type: ignore[no-untyped-def]
     )
 
 
-def _load(approval_id: str):  # type: ignore[no-untyped-def]
+def _load(approval_id: str) -> tuple[AppealApproval, Case]:
     try:
         return get_approval(kernel(), actor(), approval_id)
     except (ApprovalNotFound, CaseNotFound):
@@ -77,7 +80,7 @@ def _load(approval_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/approvals/<approval_id>")
 @login_required
-def show(approval_id: str):  # type: ignore[no-untyped-def]
+def show(approval_id: str) -> ResponseReturnValue:
     approval, case = _load(approval_id)
     who = actor()
     form = None
@@ -97,7 +100,7 @@ def show(approval_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/approvals/<approval_id>/decide", methods=["POST"])
 @login_required
-def decide_view(approval_id: str):  # type: ignore[no-untyped-def]
+def decide_view(approval_id: str) -> ResponseReturnValue:
     approval, _case = _load(approval_id)
     form = DecisionForm()
     form.action.choices = [(a, str(ACTION_LABELS[a])) for a in STEPS]

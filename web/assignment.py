@@ -4,6 +4,7 @@ assignment suggestions on the case page."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_login import login_required
@@ -56,7 +57,7 @@ def _check() -> None:
 
 @bp.route("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     _check()
     district = _district()
     staff = _staff(district)
@@ -75,7 +76,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/add", methods=["POST"])
 @login_required
-def add():  # type: ignore[no-untyped-def]
+def add() -> ResponseReturnValue:
     _check()
     form = PostingForm()
     form.user_id.choices = [(u.id, u.full_name) for u in _staff(None)]
@@ -95,7 +96,7 @@ def add():  # type: ignore[no-untyped-def]
 
 @bp.route("/<posting_id>/remove", methods=["POST"])
 @login_required
-def remove(posting_id: str):  # type: ignore[no-untyped-def]
+def remove(posting_id: str) -> ResponseReturnValue:
     _check()
     form = RemoveForm()
     if not form.validate_on_submit():

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from flask import Blueprint, jsonify
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from casefiles.matters import Matter, MatterNotFound, get_matter, matters_for_case
@@ -23,9 +25,9 @@ from web.support import actor, kernel
 bp = Blueprint("case_api", __name__, url_prefix="/api/v1")
 
 
-def signed_in(view: Callable):  # type: ignore[no-untyped-def]
+def signed_in(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
     @wraps(view)
-    def wrapped(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def wrapped(*args: Any, **kwargs: Any) -> ResponseReturnValue:
         if not current_user.is_authenticated:
             return jsonify({"error": "Sign in first (these endpoints use the web session)."}), 401
         return view(*args, **kwargs)
@@ -33,7 +35,7 @@ def signed_in(view: Callable):  # type: ignore[no-untyped-def]
     return wrapped
 
 
-def _not_found():  # type: ignore[no-untyped-def]
+def _not_found() -> ResponseReturnValue:
     return jsonify({"error": "Not found, or you do not have access to it."}), 404
 
 
@@ -91,7 +93,7 @@ def _case(case: Case) -> dict:
 
 @bp.route("/cases/<case_id>")
 @signed_in
-def case(case_id: str):  # type: ignore[no-untyped-def]
+def case(case_id: str) -> ResponseReturnValue:
     try:
         found = get_case(kernel(), actor(), case_id)
     except CaseNotFound:
@@ -101,7 +103,7 @@ def case(case_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/cases/<case_id>/notes")
 @signed_in
-def notes(case_id: str):  # type: ignore[no-untyped-def]
+def notes(case_id: str) -> ResponseReturnValue:
     try:
         found = get_case(kernel(), actor(), case_id)
     except CaseNotFound:
@@ -111,7 +113,7 @@ def notes(case_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/matters/<matter_id>")
 @signed_in
-def matter(matter_id: str):  # type: ignore[no-untyped-def]
+def matter(matter_id: str) -> ResponseReturnValue:
     try:
         found = get_matter(kernel(), actor(), matter_id)[0]
     except MatterNotFound:

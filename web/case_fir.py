@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_login import login_required
@@ -72,7 +73,7 @@ def _incident(form: FirForm) -> dt.datetime | None:
 
 @bp.route("/<case_id>/fir", methods=["GET", "POST"])
 @login_required
-def edit(case_id: str):  # type: ignore[no-untyped-def]
+def edit(case_id: str) -> ResponseReturnValue:
     case = _load(case_id)
     form = FirForm()
     status = 200

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_login import login_required
@@ -66,13 +67,13 @@ def prepare_party_form(form: PartyForm) -> PartyForm:
     return form
 
 
-def _back(case_id: str):  # type: ignore[no-untyped-def]
+def _back(case_id: str) -> ResponseReturnValue:
     return redirect(url_for("cases.show", case_id=case_id) + "#people")
 
 
 @bp.route("/<case_id>/offences", methods=["POST"])
 @login_required
-def offences(case_id: str):  # type: ignore[no-untyped-def]
+def offences(case_id: str) -> ResponseReturnValue:
     form = OffencesForm()
     if not form.validate_on_submit():
         flash_form_errors(form)
@@ -89,7 +90,7 @@ def offences(case_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/<case_id>/parties", methods=["POST"])
 @login_required
-def add(case_id: str):  # type: ignore[no-untyped-def]
+def add(case_id: str) -> ResponseReturnValue:
     form = prepare_party_form(PartyForm())
     if not form.validate_on_submit():
         flash_form_errors(form)
@@ -120,7 +121,7 @@ class RemovePartyForm(FlaskForm):
 
 @bp.route("/<case_id>/parties/<party_id>/remove", methods=["POST"])
 @login_required
-def remove(case_id: str, party_id: str):  # type: ignore[no-untyped-def]
+def remove(case_id: str, party_id: str) -> ResponseReturnValue:
     form = RemovePartyForm()
     if not form.validate_on_submit():
         flash_form_errors(form)
@@ -137,7 +138,7 @@ def remove(case_id: str, party_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/<case_id>/break-glass", methods=["POST"])
 @login_required
-def reveal(case_id: str):  # type: ignore[no-untyped-def]
+def reveal(case_id: str) -> ResponseReturnValue:
     form = BreakGlassForm()
     if not form.validate_on_submit():
         flash_form_errors(form)

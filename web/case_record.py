@@ -3,6 +3,8 @@ approval chain and the one timeline (included from ``cases/show.html``)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import request
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -88,7 +90,7 @@ def timeline_limit() -> int:
         return TIMELINE_STEP
 
 
-def case_record_context(case: Case, today) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def case_record_context(case: Case, today: dt.date) -> dict[str, object]:
     """Everything the included partials need; privileged notes only for their readers."""
     record = case_record(kernel(), actor(), case, today)
     limit = timeline_limit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
@@ -22,7 +23,7 @@ class ScrutinyForm(FlaskForm):
 
 @bp.route("/<case_id>/scrutiny", methods=["POST"])
 @login_required
-def decide(case_id: str):  # type: ignore[no-untyped-def]
+def decide(case_id: str) -> ResponseReturnValue:
     form = ScrutinyForm()
     if not form.validate_on_submit():
         abort(400)

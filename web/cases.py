@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_login import login_required
@@ -131,7 +132,7 @@ def _stage_form(case: Case) -> StageForm:
 
 @bp.route("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     page = page_arg()
     cases, total = list_cases(kernel(), actor(), page=page, per_page=PER_PAGE)
     return render_template(
@@ -141,7 +142,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
-def new():  # type: ignore[no-untyped-def]
+def new() -> ResponseReturnValue:
     who = actor()
     if not may_create_cases(who):
         abort(403)
@@ -172,7 +173,7 @@ def new():  # type: ignore[no-untyped-def]
     return render_template("cases/new.html", form=form), status
 
 
-def _assign_form(case) -> AssignForm:  # type: ignore[no-untyped-def]
+def _assign_form(case: Case) -> AssignForm:
     from casefiles.assignment import candidates
 
     form = AssignForm()
@@ -185,11 +186,11 @@ def _assign_form(case) -> AssignForm:  # type: ignore[no-untyped-def]
 
 @bp.route("/<case_id>")
 @login_required
-def show(case_id: str):  # type: ignore[no-untyped-def]
+def show(case_id: str) -> ResponseReturnValue:
     return render_case(case_id)
 
 
-def render_case(case_id: str, *, reveal: bool = False):  # type: ignore[no-untyped-def]
+def render_case(case_id: str, *, reveal: bool = False) -> ResponseReturnValue:
     """The case page; ``reveal`` shows protected identities after an audited break-glass."""
     from library.bookmarks import collections_for_case
     from web.case_parties import OffencesForm, PartyForm, prepare_party_form
@@ -248,7 +249,7 @@ def render_case(case_id: str, *, reveal: bool = False):  # type: ignore[no-untyp
 
 @bp.route("/<case_id>/assign", methods=["POST"])
 @login_required
-def assign_view(case_id: str):  # type: ignore[no-untyped-def]
+def assign_view(case_id: str) -> ResponseReturnValue:
     who = actor()
     if not may_assign_cases(who):
         abort(403)
@@ -277,7 +278,7 @@ def assign_view(case_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/<case_id>/stage", methods=["POST"])
 @login_required
-def stage(case_id: str):  # type: ignore[no-untyped-def]
+def stage(case_id: str) -> ResponseReturnValue:
     who = actor()
     try:
         case = get_case(kernel(), who, case_id)

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import format_date, format_number, format_percent, get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -243,7 +244,7 @@ def _charts(board: Dashboard, rtl: bool) -> dict[str, object]:
 
 @bp.route("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     who = actor()
     if not can_view_dashboard(who):
         abort(403)

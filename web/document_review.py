@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_login import login_required
@@ -43,7 +44,7 @@ class DocTypeForm(FlaskForm):
     )
     version = HiddenField()
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.doc_type.choices = [(k, str(v)) for k, v in DOCUMENT_TYPES.items()]
 
@@ -83,7 +84,7 @@ def _attempt(action: Callable[[], T], stale_message: str) -> T | None:
 
 @bp.route("/documents/<document_id>/pages/<int:number>/image")
 @login_required
-def page_image_view(document_id: str, number: int):  # type: ignore[no-untyped-def]
+def page_image_view(document_id: str, number: int) -> ResponseReturnValue:
     try:
         path = page_image_for(kernel(), actor(), document_id, number)
     except LookupError:
@@ -96,7 +97,7 @@ def page_image_view(document_id: str, number: int):  # type: ignore[no-untyped-d
 
 @bp.route("/documents/<document_id>/type", methods=["POST"])
 @login_required
-def set_type(document_id: str):  # type: ignore[no-untyped-def]
+def set_type(document_id: str) -> ResponseReturnValue:
     form = DocTypeForm()
     back = redirect(url_for("documents.show", document_id=document_id) + "#review"), 303
     if not form.validate_on_submit():
@@ -120,7 +121,7 @@ def set_type(document_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/suggestions/<suggestion_id>", methods=["POST"])
 @login_required
-def decide(suggestion_id: str):  # type: ignore[no-untyped-def]
+def decide(suggestion_id: str) -> ResponseReturnValue:
     try:
         suggestion = visible_suggestion(kernel(), actor(), suggestion_id)
     except LookupError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
@@ -54,7 +55,7 @@ class VersionForm(FlaskForm):
 
 @bp.route("/cases/<case_id>/documents", methods=["POST"])
 @login_required
-def upload(case_id: str):  # type: ignore[no-untyped-def]
+def upload(case_id: str) -> ResponseReturnValue:
     require_uploader(actor())  # PermissionDenied (a 403) before the form is read
     form = UploadForm()
     files = [f for f in (form.file.data or []) if f and f.filename]
@@ -89,7 +90,7 @@ def upload(case_id: str):  # type: ignore[no-untyped-def]
     return redirect(url_for("cases.show", case_id=case_id)), 303
 
 
-def _upload_many(case_id: str, files: list, lang: str):  # type: ignore[no-untyped-def]
+def _upload_many(case_id: str, files: list, lang: str) -> ResponseReturnValue:
     """Several files or a ZIP: each file has its own outcome, shown one line each."""
     try:
         result = add_files(
@@ -119,7 +120,7 @@ def _upload_many(case_id: str, files: list, lang: str):  # type: ignore[no-untyp
 
 @bp.route("/documents/<document_id>/versions", methods=["POST"])
 @login_required
-def add_version(document_id: str):  # type: ignore[no-untyped-def]
+def add_version(document_id: str) -> ResponseReturnValue:
     """A new version of a document; the older ones stay, each downloadable."""
     require_uploader(actor())  # PermissionDenied (a 403) before the form is read
     try:
@@ -172,7 +173,7 @@ def highlight(text: str, query: str) -> Markup:
 
 @bp.route("/documents/<document_id>")
 @login_required
-def show(document_id: str):  # type: ignore[no-untyped-def]
+def show(document_id: str) -> ResponseReturnValue:
     try:
         doc = document_for(kernel(), actor(), document_id, purpose="viewed")
     except LookupError:
@@ -196,7 +197,7 @@ def show(document_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/documents/<document_id>/download")
 @login_required
-def download(document_id: str):  # type: ignore[no-untyped-def]
+def download(document_id: str) -> ResponseReturnValue:
     try:
         doc = document_for(kernel(), actor(), document_id, purpose="downloaded")
     except LookupError:
@@ -211,7 +212,7 @@ def download(document_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/documents/<document_id>/searchable", methods=["POST"])
 @login_required
-def request_searchable(document_id: str):  # type: ignore[no-untyped-def]
+def request_searchable(document_id: str) -> ResponseReturnValue:
     """Queue a searchable PDF (page images with an invisible text layer) of a scan."""
     try:
         doc = document_for(kernel(), actor(), document_id, purpose="viewed")
@@ -228,7 +229,7 @@ def request_searchable(document_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/documents/<document_id>/searchable.pdf")
 @login_required
-def download_searchable(document_id: str):  # type: ignore[no-untyped-def]
+def download_searchable(document_id: str) -> ResponseReturnValue:
     try:
         doc = document_for(kernel(), actor(), document_id, purpose="downloaded_searchable")
     except LookupError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import Forbidden
@@ -28,12 +29,12 @@ def audit_denied(reason: str) -> None:
 
 
 def register(app: Flask) -> None:
-    def page(status: int, title: str, message: str):  # type: ignore[no-untyped-def]
+    def page(status: int, title: str, message: str) -> ResponseReturnValue:
         if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
             return {"error": title, "message": message}, status
         return render_template("error.html", title=title, message=message), status
 
-    def forbidden(exc: Exception):  # type: ignore[no-untyped-def]
+    def forbidden(exc: Exception) -> ResponseReturnValue:
         """A 403 from ``abort(403)`` or a service's PermissionDenied (its message is shown)."""
         given = str(exc) if isinstance(exc, PermissionDenied) else ""
         if isinstance(exc, Forbidden) and exc.description != Forbidden.description:
@@ -74,7 +75,7 @@ def register(app: Flask) -> None:
         ),
     )
 
-    def search_unavailable(exc: SearchUnavailableError):  # type: ignore[no-untyped-def]
+    def search_unavailable(exc: SearchUnavailableError) -> ResponseReturnValue:
         """The search server is down or the index busy: a clear 503, the detail in the log."""
         app.logger.warning("search unavailable: %s", exc)
         return page(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
+from flask.typing import ResponseReturnValue
 
 from ingestion.service import health_checks as ingestion_checks
 from mizan.health import health_report
@@ -15,7 +16,7 @@ bp = Blueprint("health", __name__)
 
 @bp.route("/healthz")
 @csrf.exempt
-def healthz():  # type: ignore[no-untyped-def]
+def healthz() -> ResponseReturnValue:
     k = kernel()
     report = health_report(k, [*search_checks(k), *ingestion_checks()])
     body = {"status": report.status, "components": report.components}

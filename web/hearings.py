@@ -20,6 +20,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -181,7 +182,7 @@ def _prosecutor_choices(who: Actor) -> list[tuple[str, str]]:
     return [(u.id, u.full_name) for u in prosecutors_for(kernel(), who)]
 
 
-def _back_to(case: Case, back: str | None, anchor: str = "hearings"):  # type: ignore[no-untyped-def]
+def _back_to(case: Case, back: str | None, anchor: str = "hearings") -> ResponseReturnValue:
     """Back to the case page (when the form was on it) or to the case's hearings page."""
     if back == "case":
         return redirect(url_for("cases.show", case_id=case.id) + f"#{anchor}")
@@ -202,7 +203,7 @@ def _case_or_404(case_id: str) -> Case:
 
 @bp.route("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     """My week (or month): hearings grouped by Pakistan day, with the next 24 hours on top."""
     who = actor()
     today = pakistan_today()
@@ -253,7 +254,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/court")
 @login_required
-def court_list():  # type: ignore[no-untyped-def]
+def court_list() -> ResponseReturnValue:
     """The printable cause list of one court for one day (or the courts sitting that day)."""
     who = actor()
     day = _date_arg("day", pakistan_today())
@@ -273,7 +274,7 @@ def court_list():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/hearings.css")
-def stylesheet():  # type: ignore[no-untyped-def]
+def stylesheet() -> ResponseReturnValue:
     """Calendar grid and print rules (served from here: inline styles are blocked by the CSP)."""
     response = Response(render_template("hearings/hearings.css"), mimetype="text/css")
     response.headers["Cache-Control"] = "public, max-age=3600"
@@ -285,7 +286,7 @@ def stylesheet():  # type: ignore[no-untyped-def]
 
 @bp.route("/case/<case_id>")
 @login_required
-def for_case(case_id: str):  # type: ignore[no-untyped-def]
+def for_case(case_id: str) -> ResponseReturnValue:
     case = _case_or_404(case_id)
     panel = case_hearings(kernel(), actor(), case)
     form = schedule_form(formdata=None) if panel.can_schedule else None
@@ -300,7 +301,7 @@ def for_case(case_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/case/<case_id>/new", methods=["GET", "POST"])
 @login_required
-def schedule(case_id: str):  # type: ignore[no-untyped-def]
+def schedule(case_id: str) -> ResponseReturnValue:
     """Schedule a hearing; errors and clashes come back on this page with what was typed."""
     who = actor()
     case = _case_or_404(case_id)
@@ -359,7 +360,13 @@ def _hearing_or_404(hearing_id: str) -> tuple[Hearing, Case]:
         abort(404)
 
 
-def _render_hearing(hearing: Hearing, case: Case, form: OutcomeForm | None, clash=None, status=200):  # type: ignore[no-untyped-def]
+def _render_hearing(
+    hearing: Hearing,
+    case: Case,
+    form: OutcomeForm | None,
+    clash: HearingClash | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
     previous, following = hearing_neighbours(kernel(), hearing)
     return render_template(
         "hearings/show.html",
@@ -375,7 +382,7 @@ def _render_hearing(hearing: Hearing, case: Case, form: OutcomeForm | None, clas
 
 @bp.route("/<hearing_id>")
 @login_required
-def show(hearing_id: str):  # type: ignore[no-untyped-def]
+def show(hearing_id: str) -> ResponseReturnValue:
     hearing, case = _hearing_or_404(hearing_id)
     form = None
     if hearing.awaiting_outcome and can_edit_case(actor(), case):
@@ -385,7 +392,7 @@ def show(hearing_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/<hearing_id>/outcome", methods=["POST"])
 @login_required
-def outcome(hearing_id: str):  # type: ignore[no-untyped-def]
+def outcome(hearing_id: str) -> ResponseReturnValue:
     who = actor()
     hearing, case = _hearing_or_404(hearing_id)
     if not can_edit_case(who, case):
@@ -431,7 +438,7 @@ def outcome(hearing_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/ical", methods=["GET", "POST"])
 @login_required
-def ical():  # type: ignore[no-untyped-def]
+def ical() -> ResponseReturnValue:
     """The feed link: made (or replaced) on POST and shown once; only its hash is kept."""
     who = actor()
     url = None
@@ -443,7 +450,7 @@ def ical():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/ical/<token>.ics")
-def feed(token: str):  # type: ignore[no-untyped-def]
+def feed(token: str) -> ResponseReturnValue:
     """The user's hearings as iCalendar, for calendar programs (no sign-in: the URL is the key)."""
     user = user_for_token(kernel(), token)
     if user is None:

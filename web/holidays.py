@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_login import login_required
@@ -81,7 +82,7 @@ def _year() -> int:
 
 @bp.route("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     _check()
     year = _year()
     form = _holiday_form()
@@ -104,7 +105,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/add", methods=["POST"])
 @login_required
-def add():  # type: ignore[no-untyped-def]
+def add() -> ResponseReturnValue:
     _check()
     form = _holiday_form()
     year = form.day.data.year if form.day.data else today().year
@@ -128,7 +129,7 @@ def add():  # type: ignore[no-untyped-def]
 
 @bp.route("/national", methods=["POST"])
 @login_required
-def national():  # type: ignore[no-untyped-def]
+def national() -> ResponseReturnValue:
     _check()
     form = YearForm(prefix="national")
     if not form.validate_on_submit():
@@ -145,7 +146,7 @@ def national():  # type: ignore[no-untyped-def]
 
 @bp.route("/<holiday_id>/remove", methods=["POST"])
 @login_required
-def remove(holiday_id: str):  # type: ignore[no-untyped-def]
+def remove(holiday_id: str) -> ResponseReturnValue:
     _check()
     form = RemoveForm()
     year = _year()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
+from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from casefiles.service import list_cases
@@ -14,7 +15,7 @@ bp = Blueprint("home", __name__)
 
 @bp.route("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     who = actor()
     cases, total = list_cases(kernel(), who, per_page=10)
     jobs = recent_jobs(kernel(), who, limit=5)

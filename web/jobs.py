@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -23,7 +24,7 @@ def _visible_job(job_id: str) -> Job:
 
 @bp.route("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     page = page_arg()
     rows, total = jobs_of(kernel(), actor(), page=page, per_page=PER_PAGE)
     return render_template(
@@ -33,14 +34,14 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/<job_id>/progress")
 @login_required
-def progress(job_id: str):  # type: ignore[no-untyped-def]
+def progress(job_id: str) -> ResponseReturnValue:
     """The progress bar alone; the page script swaps it in until the job has finished."""
     return render_template("jobs/_progress.html", job=_visible_job(job_id))
 
 
 @bp.route("/<job_id>.json")
 @login_required
-def as_json(job_id: str):  # type: ignore[no-untyped-def]
+def as_json(job_id: str) -> ResponseReturnValue:
     job = _visible_job(job_id)
     return {
         "id": job.id,
@@ -57,7 +58,7 @@ def as_json(job_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/<job_id>/retry", methods=["POST"])
 @login_required
-def retry(job_id: str):  # type: ignore[no-untyped-def]
+def retry(job_id: str) -> ResponseReturnValue:
     job = _visible_job(job_id)
     try:
         retry_job(kernel(), actor(), job)

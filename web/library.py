@@ -5,6 +5,7 @@ routes to this blueprint from ``web.library_collections`` and ``web.library_impo
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -29,7 +30,7 @@ CITED_BY_PER_PAGE = 20
 
 @bp.route("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     query = request.args.get("q", "").strip()
     kind = request.args.get("kind") or ""
     page = page_arg()
@@ -68,7 +69,7 @@ def entry_url(doc_id: str) -> str:
 
 @bp.route("/entry/<path:doc_id>")
 @login_required
-def entry(doc_id: str):  # type: ignore[no-untyped-def]
+def entry(doc_id: str) -> ResponseReturnValue:
     """Search results link here for any library entry; it forwards to the entry's page."""
     if entry_of(doc_id) is None:
         abort(404)
@@ -77,13 +78,13 @@ def entry(doc_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/browse")
 @login_required
-def browse_page():  # type: ignore[no-untyped-def]
+def browse_page() -> ResponseReturnValue:
     return render_template("library/browse.html", facets=browse.facets(kernel(), section_limit=200))
 
 
 @bp.route("/judgments/")
 @login_required
-def judgments():  # type: ignore[no-untyped-def]
+def judgments() -> ResponseReturnValue:
     args = {k: request.args.get(k, "").strip() for k in browse.FILTERS}
     sort = request.args.get("sort", "newest")
     if sort not in browse.SORTS:
@@ -112,7 +113,7 @@ def judgments():  # type: ignore[no-untyped-def]
 
 @bp.route("/judgments/<judgment_id>")
 @login_required
-def judgment(judgment_id: str):  # type: ignore[no-untyped-def]
+def judgment(judgment_id: str) -> ResponseReturnValue:
     page = page_arg()
     try:
         view = browse.judgment_view(kernel(), judgment_id, page=page, per_page=CITED_BY_PER_PAGE)
@@ -150,7 +151,7 @@ def _copy_text(j: Judgment) -> str:
 
 @bp.route("/<code>/")
 @login_required
-def act(code: str):  # type: ignore[no-untyped-def]
+def act(code: str) -> ResponseReturnValue:
     try:
         a = browse.act_by_code(kernel(), code)
     except NotFoundError:
@@ -169,7 +170,7 @@ def act(code: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/<code>/<number>")
 @login_required
-def section(code: str, number: str):  # type: ignore[no-untyped-def]
+def section(code: str, number: str) -> ResponseReturnValue:
     page = page_arg()
     try:
         view = browse.section_view(kernel(), code, number, page=page, per_page=CITED_BY_PER_PAGE)

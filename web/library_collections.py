@@ -3,14 +3,19 @@ Routes of the ``library`` blueprint; permissions are decided in ``library.bookma
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from library import bookmarks
+from library.models import CollectionItem
 from mizan.accounts.service import PermissionDenied
 from mizan.i18n import lazy_gettext as _l
 from mizan.storage import StaleWriteError
@@ -30,7 +35,7 @@ class AttachForm(FlaskForm):
     case_id = SelectField(_l("Case"), validators=[DataRequired()])
 
 
-def _collection_action(collection_id: str, action, success: str):  # type: ignore[no-untyped-def]
+def _collection_action(collection_id: str, action: Callable[[], object], success: str) -> Response:
     try:
         action()
     except bookmarks.CollectionNotFound:
@@ -49,7 +54,7 @@ def _collection_action(collection_id: str, action, success: str):  # type: ignor
 
 @bp.route("/collections/", methods=["GET", "POST"])
 @login_required
-def collections():  # type: ignore[no-untyped-def]
+def collections() -> ResponseReturnValue:
     form = NameForm()
     if request.method == "POST":
         if form.validate_on_submit():
@@ -71,7 +76,7 @@ def collections():  # type: ignore[no-untyped-def]
 
 @bp.route("/collections/<collection_id>")
 @login_required
-def collection(collection_id: str):  # type: ignore[no-untyped-def]
+def collection(collection_id: str) -> ResponseReturnValue:
     try:
         view = bookmarks.collection_view(kernel(), actor(), collection_id)
     except bookmarks.CollectionNotFound:
@@ -94,7 +99,7 @@ def collection(collection_id: str):  # type: ignore[no-untyped-def]
     )
 
 
-def _item_url(item) -> str:  # type: ignore[no-untyped-def]
+def _item_url(item: CollectionItem) -> str:
     if item.kind == "judgment":
         return url_for("library.judgment", judgment_id=item.target_id)
     code, _sep, number = item.target_id.partition(":")
@@ -111,7 +116,7 @@ def _form_ok() -> bool:
 
 @bp.route("/collections/<collection_id>/items", methods=["POST"])
 @login_required
-def add_item(collection_id: str):  # type: ignore[no-untyped-def]
+def add_item(collection_id: str) -> ResponseReturnValue:
     if not _form_ok():
         return redirect(url_for("library.collections"))
     kind = request.form.get("kind", "")
@@ -127,7 +132,7 @@ def add_item(collection_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/items/add", methods=["POST"])
 @login_required
-def add_to_collection():  # type: ignore[no-untyped-def]
+def add_to_collection() -> ResponseReturnValue:
     """The bookmark form on section and judgment pages names the collection in a field."""
     collection_id = request.form.get("collection_id", "")
     if not collection_id:
@@ -136,7 +141,9 @@ def add_to_collection():  # type: ignore[no-untyped-def]
     return add_item(collection_id)
 
 
-def _post_action(collection_id: str, service, success: str, *fields: str):  # type: ignore[no-untyped-def]
+def _post_action(
+    collection_id: str, service: Callable[..., object], success: str, *fields: str
+) -> Response:
     """A form post that calls ``service(kernel, actor, collection_id, *form fields)``."""
     if not _form_ok():
         return redirect(url_for("library.collection", collection_id=collection_id))
@@ -148,7 +155,7 @@ def _post_action(collection_id: str, service, success: str, *fields: str):  # ty
 
 @bp.route("/collections/<collection_id>/items/remove", methods=["POST"])
 @login_required
-def remove_item(collection_id: str):  # type: ignore[no-untyped-def]
+def remove_item(collection_id: str) -> ResponseReturnValue:
     return _post_action(
         collection_id,
         bookmarks.remove_item,
@@ -160,7 +167,7 @@ def remove_item(collection_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/collections/<collection_id>/rename", methods=["POST"])
 @login_required
-def rename(collection_id: str):  # type: ignore[no-untyped-def]
+def rename(collection_id: str) -> ResponseReturnValue:
     form = NameForm()
     if not form.validate_on_submit():
         flash(_("Give the collection a name."), "error")
@@ -174,7 +181,7 @@ def rename(collection_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/collections/<collection_id>/delete", methods=["POST"])
 @login_required
-def delete(collection_id: str):  # type: ignore[no-untyped-def]
+def delete(collection_id: str) -> ResponseReturnValue:
     if not _form_ok():
         return redirect(url_for("library.collection", collection_id=collection_id))
     try:
@@ -190,7 +197,7 @@ def delete(collection_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/collections/<collection_id>/share", methods=["POST"])
 @login_required
-def share(collection_id: str):  # type: ignore[no-untyped-def]
+def share(collection_id: str) -> ResponseReturnValue:
     form = ShareForm()
     if not form.validate_on_submit():
         flash(_("Enter the colleague's username."), "error")
@@ -204,7 +211,7 @@ def share(collection_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/collections/<collection_id>/unshare", methods=["POST"])
 @login_required
-def unshare(collection_id: str):  # type: ignore[no-untyped-def]
+def unshare(collection_id: str) -> ResponseReturnValue:
     return _post_action(
         collection_id, bookmarks.unshare, _("No longer shared with that colleague."), "user_id"
     )
@@ -212,13 +219,13 @@ def unshare(collection_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/collections/<collection_id>/cases", methods=["POST"])
 @login_required
-def attach(collection_id: str):  # type: ignore[no-untyped-def]
+def attach(collection_id: str) -> ResponseReturnValue:
     return _post_action(collection_id, bookmarks.attach_case, _("Attached to the case."), "case_id")
 
 
 @bp.route("/collections/<collection_id>/cases/remove", methods=["POST"])
 @login_required
-def detach(collection_id: str):  # type: ignore[no-untyped-def]
+def detach(collection_id: str) -> ResponseReturnValue:
     return _post_action(
         collection_id, bookmarks.detach_case, _("Detached from the case."), "case_id"
     )

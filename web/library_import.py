@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
@@ -41,7 +42,7 @@ class ImportForm(FlaskForm):
 
 @bp.route("/import", methods=["GET", "POST"])
 @login_required
-def import_page():  # type: ignore[no-untyped-def]
+def import_page() -> ResponseReturnValue:
     require_librarian(actor())  # PermissionDenied: a 403 page (web/errors.py)
     form = ImportForm()
     job = None

@@ -3,10 +3,14 @@ case page, and each matter's own page with its number, prosecutor, hearings and 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
@@ -79,7 +83,7 @@ def _decide_form(kind: str, **kwargs: object) -> DecideForm:
 
 @bp.route("/cases/<case_id>/matters", methods=["POST"])
 @login_required
-def create(case_id: str):  # type: ignore[no-untyped-def]
+def create(case_id: str) -> ResponseReturnValue:
     try:
         case = get_case(kernel(), actor(), case_id)
     except CaseNotFound:
@@ -105,7 +109,7 @@ def create(case_id: str):  # type: ignore[no-untyped-def]
     )
 
 
-def _load(matter_id: str):  # type: ignore[no-untyped-def]
+def _load(matter_id: str) -> tuple[Matter, Case]:
     try:
         return get_matter(kernel(), actor(), matter_id)
     except MatterNotFound:
@@ -117,24 +121,25 @@ MINE_PER_PAGE = 25
 
 @bp.route("/matters/mine")
 @login_required
-def mine():  # type: ignore[no-untyped-def]
+def mine() -> ResponseReturnValue:
     """The matters whose prosecutor is the signed-in prosecutor, soonest limitation first."""
     show = request.args.get("show", "live")
     sort = request.args.get("sort", "limitation")
-    args = {
-        "show": show if show in SHOWS else "live",
-        "sort": sort if sort in SORTS else "limitation",
-        "page": page_arg(),
-    }
+    show = show if show in SHOWS else "live"
+    sort = sort if sort in SORTS else "limitation"
+    page = page_arg()
+    args = {"show": show, "sort": sort, "page": page}
     try:
-        result = my_matters(kernel(), actor(), today(), per_page=MINE_PER_PAGE, **args)
+        result = my_matters(
+            kernel(), actor(), today(), per_page=MINE_PER_PAGE, show=show, sort=sort, page=page
+        )
     except PermissionDenied:
         abort(403)
     return render_template(
         "matters/mine.html",
         result=result,
         args=args,
-        pagination=Pagination(args["page"], MINE_PER_PAGE, result.total),
+        pagination=Pagination(page, MINE_PER_PAGE, result.total),
         matter_kinds=MATTER_KINDS,
         matter_states=MATTER_STATES,
         forums=FORUMS,
@@ -143,7 +148,7 @@ def mine():  # type: ignore[no-untyped-def]
 
 @bp.route("/matters/<matter_id>")
 @login_required
-def show(matter_id: str):  # type: ignore[no-untyped-def]
+def show(matter_id: str) -> ResponseReturnValue:
     matter, case = _load(matter_id)
     who = actor()
     editable = can_edit_matter(who, case, matter.lead_prosecutor)
@@ -185,7 +190,7 @@ def _deadlines(matter: Matter, case: Case, siblings: list[Matter]) -> list[CaseD
     return matter_deadlines(kernel(), matter, case, siblings, today())
 
 
-def _matter_action(matter_id: str, action, success: str):  # type: ignore[no-untyped-def]
+def _matter_action(matter_id: str, action: Callable[[], object], success: str) -> Response:
     """Run a change to a matter from a form post and go back to the matter page."""
     _load(matter_id)
     try:
@@ -206,7 +211,7 @@ def _version(form: FlaskForm) -> int:
 
 @bp.route("/matters/<matter_id>/file", methods=["POST"])
 @login_required
-def file(matter_id: str):  # type: ignore[no-untyped-def]
+def file(matter_id: str) -> ResponseReturnValue:
     form = FileForm()
     if not form.validate_on_submit():
         flash_form_errors(form)
@@ -228,7 +233,7 @@ def file(matter_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/matters/<matter_id>/decide", methods=["POST"])
 @login_required
-def decide(matter_id: str):  # type: ignore[no-untyped-def]
+def decide(matter_id: str) -> ResponseReturnValue:
     matter, _case = _load(matter_id)
     form = _decide_form(matter.kind)
     if not form.validate_on_submit():
@@ -251,7 +256,7 @@ def decide(matter_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/matters/<matter_id>/withdraw", methods=["POST"])
 @login_required
-def withdraw(matter_id: str):  # type: ignore[no-untyped-def]
+def withdraw(matter_id: str) -> ResponseReturnValue:
     form = WithdrawForm()
     if not form.validate_on_submit():
         flash_form_errors(form)
@@ -267,7 +272,7 @@ def withdraw(matter_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/matters/<matter_id>/assign", methods=["POST"])
 @login_required
-def assign(matter_id: str):  # type: ignore[no-untyped-def]
+def assign(matter_id: str) -> ResponseReturnValue:
     _matter, case = _load(matter_id)
     form = AssignMatterForm()
     form.lead.choices = prosecutor_choices(case.district)

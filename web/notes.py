@@ -7,12 +7,14 @@ text still in the box and the saved text beside it, so nothing is lost.
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
-from casefiles.notes import NoteNotFound, add_note, edit_note, get_note
+from casefiles.models import Case
+from casefiles.notes import CaseNote, NoteNotFound, add_note, edit_note, get_note
 from casefiles.policy import can_edit_case
 from casefiles.service import CaseError, CaseNotFound
 from mizan.storage import StaleWriteError
@@ -29,7 +31,7 @@ class EditNoteForm(FlaskForm):
 
 @bp.route("/cases/<case_id>/notes", methods=["POST"])
 @login_required
-def add(case_id: str):  # type: ignore[no-untyped-def]
+def add(case_id: str) -> ResponseReturnValue:
     form = NoteForm(prefix="note")
     if not form.validate_on_submit():
         flash_form_errors(form)
@@ -44,7 +46,7 @@ def add(case_id: str):  # type: ignore[no-untyped-def]
     )
 
 
-def _load(note_id: str):  # type: ignore[no-untyped-def]
+def _load(note_id: str) -> tuple[CaseNote, Case]:
     try:
         return get_note(kernel(), actor(), note_id)
     except (NoteNotFound, CaseNotFound):
@@ -53,7 +55,7 @@ def _load(note_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/notes/<note_id>", methods=["GET", "POST"])
 @login_required
-def show(note_id: str):  # type: ignore[no-untyped-def]
+def show(note_id: str) -> ResponseReturnValue:
     note, case = _load(note_id)
     editable = can_edit_case(actor(), case)
     form = EditNoteForm(text=note.text, version=note.version) if editable else None

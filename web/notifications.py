@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -31,7 +32,7 @@ def _bell() -> dict:
 
 @bp.route("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     who = actor()
     page = page_arg()
     unread_only = request.args.get("show") == "unread"
@@ -48,7 +49,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/<note_id>/open", methods=["POST"])
 @login_required
-def open_(note_id: str):  # type: ignore[no-untyped-def]
+def open_(note_id: str) -> ResponseReturnValue:
     """Mark read and follow the link (a POST, so a crafted link cannot mark things read)."""
     try:
         note = open_notification(kernel(), actor(), note_id)
@@ -59,7 +60,7 @@ def open_(note_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/read", methods=["POST"])
 @login_required
-def read():  # type: ignore[no-untyped-def]
+def read() -> ResponseReturnValue:
     ids = request.form.getlist("ids")
     every = bool(request.form.get("all"))
     if every or ids:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from casefiles.persons import PersonSearchError, search_accused
@@ -14,7 +15,7 @@ PER_PAGE = 20
 
 @bp.route("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     query = (request.args.get("q") or "").strip()
     page = page_arg()
     results, error = None, None

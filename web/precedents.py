@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
@@ -49,7 +50,7 @@ def entry_link(doc_id: str) -> str | None:
 
 @bp.route("/", methods=["GET", "POST"])
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     require_searcher(actor())  # PermissionDenied (a 403), even for the empty form
     form = FactsForm()
     result: PrecedentResult | None = None
@@ -77,7 +78,7 @@ def _for_case(case_id: str, per_kind: int | None = None) -> CasePrecedents:
 
 @bp.route("/case/<case_id>")
 @login_required
-def case(case_id: str):  # type: ignore[no-untyped-def]
+def case(case_id: str) -> ResponseReturnValue:
     found = _for_case(case_id)
     return render_template(
         "precedents/case.html",
@@ -90,7 +91,7 @@ def case(case_id: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/case/<case_id>/panel")
 @login_required
-def panel(case_id: str):  # type: ignore[no-untyped-def]
+def panel(case_id: str) -> ResponseReturnValue:
     """The case page loads this into its panel after the page itself has arrived."""
     found = _for_case(case_id, PANEL_PER_KIND)
     return render_template(

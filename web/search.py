@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
@@ -129,7 +131,7 @@ def read_args(args: Mapping[str, str]) -> SearchArgs:
 
 def search_url(**changes: object) -> str:
     """This search with some arguments changed (None removes one); back to page 1."""
-    args = {k: v for k, v in request.args.items() if v != ""}
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if v != ""}
     args.pop("page", None)
     for key, value in changes.items():
         if value is None:
@@ -177,7 +179,7 @@ def _is_urdu() -> bool:
 
 @bp.route("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     require_searcher(actor())  # PermissionDenied (a 403), even for the empty page
     args = read_args(request.args)
     result: SearchResult | None = None
@@ -221,13 +223,12 @@ def saved_url(saved: SavedSearch) -> str:
 
 @bp.route("/saved", methods=["POST"])
 @login_required
-def save():  # type: ignore[no-untyped-def]
+def save() -> ResponseReturnValue:
     """Save the search described by the posted fields (the page's hidden copy of its URL)."""
     require_searcher(actor())  # PermissionDenied (a 403) before the fields are read
     args = read_args(request.form)
-    back = url_for(
-        "search.index", q=args.query or None, mode=args.mode, sort=args.sort, **args.filters
-    )
+    filters: dict[str, Any] = dict(args.filters)
+    back = url_for("search.index", q=args.query or None, mode=args.mode, sort=args.sort, **filters)
     if args.errors:
         for error in args.errors:
             flash(error, "error")
@@ -256,7 +257,7 @@ def save():  # type: ignore[no-untyped-def]
 
 @bp.route("/saved")
 @login_required
-def saved_list():  # type: ignore[no-untyped-def]
+def saved_list() -> ResponseReturnValue:
     searches = list_saved(kernel(), actor())
     return render_template(
         "search/saved.html",
@@ -270,7 +271,7 @@ def saved_list():  # type: ignore[no-untyped-def]
 
 @bp.route("/saved/<saved_id>/delete", methods=["POST"])
 @login_required
-def saved_delete(saved_id: str):  # type: ignore[no-untyped-def]
+def saved_delete(saved_id: str) -> ResponseReturnValue:
     try:
         delete_saved(kernel(), actor(), saved_id)
     except SavedSearchError as exc:

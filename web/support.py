@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import abort, current_app, request
 from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 
 from mizan.accounts.service import actor_for
 from mizan.actor import Actor
@@ -52,7 +55,9 @@ class Pagination:
         return self.page < self.pages
 
 
-def case_action(case_id: str, action, success: str, anchor: str = ""):  # type: ignore[no-untyped-def]
+def case_action(
+    case_id: str, action: Callable[[], object], success: str, anchor: str = ""
+) -> Response:
     """Run a change to a case from a form post: 404 if it cannot be seen, the service's
     refusal as an error message, ``success`` otherwise; then back to the case page."""
     from flask import flash, redirect, url_for
@@ -75,7 +80,7 @@ def case_action(case_id: str, action, success: str, anchor: str = ""):  # type: 
     return redirect(url_for("cases.show", case_id=case_id) + anchor)
 
 
-def flash_form_errors(form) -> None:  # type: ignore[no-untyped-def]
+def flash_form_errors(form: FlaskForm) -> None:
     from flask import flash
 
     for errors in form.errors.values():

@@ -29,7 +29,7 @@ VIEWPORT = {"width": 1280, "height": 800}
 
 
 @pytest.fixture
-def live_server(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def live_server(app) -> Iterator[str]:
     """The test app on 127.0.0.1 at a free port; yields its base URL."""
     requests_log = logging.getLogger("werkzeug")
     level = requests_log.level
@@ -47,7 +47,7 @@ def live_server(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def chromium():  # type: ignore[no-untyped-def]
+def chromium():
     """One headless Chromium for the session; each test gets its own context."""
     if not CHROMIUM.exists():
         pytest.skip(
@@ -64,7 +64,7 @@ def chromium():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def page(chromium, live_server):  # type: ignore[no-untyped-def]
+def page(chromium, live_server):
     """A fresh page (own cookies) whose relative URLs go to the live server."""
     from playwright.sync_api import expect
 

@@ -26,7 +26,7 @@ def sign_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
 
 
-def field(page: Page, name: str):  # type: ignore[no-untyped-def]
+def field(page: Page, name: str):
     """The .field wrapper around the input named ``name`` (label, input and its errors)."""
     return page.locator(".field", has=page.locator(f"[name='{name}']"))
 

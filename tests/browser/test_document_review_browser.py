@@ -31,7 +31,7 @@ FIR = (
 
 def test_clerk_sees_hits_on_the_page_image_and_confirms_a_suggestion(
     page: Page, demo, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     clerk = demo.store.find_one(User, {"username": "clerk.south"})
     actor = Actor(clerk.id, clerk.username, frozenset(clerk.roles), clerk.district)
     case = demo.store.find_one(Case, {"fir.police_station": "Artillery Maidan"})

@@ -17,7 +17,7 @@ from tests.browser.test_browser_flows import sign_in
 pytestmark = pytest.mark.browser
 
 
-def test_find_in_judgment_and_copy_citation(page: Page, live_server: str, demo) -> None:  # type: ignore[no-untyped-def]
+def test_find_in_judgment_and_copy_citation(page: Page, live_server: str, demo) -> None:
     text = (SAMPLE_DIR / "ppc_sample.md").read_text()
     import_act_text(demo, SYSTEM, text, code="ppc", title="Pakistan Penal Code")
     import_judgments_jsonl(demo, SYSTEM, SAMPLE_DIR / "judgments_sample.jsonl")

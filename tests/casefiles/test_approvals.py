@@ -19,11 +19,11 @@ from tests.casefiles.case_steps import demo_case
 GROUNDS = "The trial court ignored the recovery memo and the ocular account of PW-1."
 
 
-def _actor(kernel, username: str):  # type: ignore[no-untyped-def]
+def _actor(kernel, username: str):
     return actor_for(kernel.store.find_one(User, {"username": username}))
 
 
-def _propose(kernel, username: str = "pp.rahim", **kw):  # type: ignore[no-untyped-def]
+def _propose(kernel, username: str = "pp.rahim", **kw):
     return propose_appeal(
         kernel,
         _actor(kernel, username),
@@ -33,7 +33,7 @@ def _propose(kernel, username: str = "pp.rahim", **kw):  # type: ignore[no-untyp
     )
 
 
-def test_full_chain_opens_the_appeal_with_who_when_why(demo) -> None:  # type: ignore[no-untyped-def]
+def test_full_chain_opens_the_appeal_with_who_when_why(demo) -> None:
     case = decide_case(demo, demo_case(demo))
     decided_on = case.history[-1].at.date()
     due = limitation(case, decided_on, working_calendar(demo.store, decided_on))
@@ -73,7 +73,7 @@ def test_full_chain_opens_the_appeal_with_who_when_why(demo) -> None:  # type: i
     assert actions == ["approval.proposed", "approval.recommended", "approval.approved"]
 
 
-def test_only_after_an_acquittal_and_with_grounds(demo) -> None:  # type: ignore[no-untyped-def]
+def test_only_after_an_acquittal_and_with_grounds(demo) -> None:
     with pytest.raises(ApprovalRefused, match="decided as an acquittal"):
         _propose(demo)
     decide_case(demo, demo_case(demo))
@@ -86,13 +86,13 @@ def test_only_after_an_acquittal_and_with_grounds(demo) -> None:  # type: ignore
         _propose(demo)
 
 
-def test_pp_sana_cannot_see_the_case_at_all(demo) -> None:  # type: ignore[no-untyped-def]
+def test_pp_sana_cannot_see_the_case_at_all(demo) -> None:
     decide_case(demo, demo_case(demo))
     with pytest.raises(CaseNotFound):
         propose_appeal(demo, _actor(demo, "pp.hyd"), demo_case(demo).id, grounds=GROUNDS)
 
 
-def test_steps_out_of_turn_or_by_the_wrong_role_are_explained(demo) -> None:  # type: ignore[no-untyped-def]
+def test_steps_out_of_turn_or_by_the_wrong_role_are_explained(demo) -> None:
     decide_case(demo, demo_case(demo))
     approval = _propose(demo)
     with pytest.raises(ApprovalRefused, match="must recommend or decline it before"):
@@ -152,7 +152,7 @@ def test_steps_out_of_turn_or_by_the_wrong_role_are_explained(demo) -> None:  # 
     assert _propose(demo).state == "proposed"
 
 
-def test_limitation_follows_the_administrators_holiday_calendar(demo) -> None:  # type: ignore[no-untyped-def]
+def test_limitation_follows_the_administrators_holiday_calendar(demo) -> None:
     """A holiday entered on the last day moves it on, in the date shown and the one audited."""
     case = decide_case(demo, demo_case(demo))
     decided_on = case.history[-1].at.date()

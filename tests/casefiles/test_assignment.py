@@ -30,7 +30,7 @@ def uid(kernel: Kernel, username: str) -> str:
     return kernel.store.find_one(User, {"username": username}).id
 
 
-def new_case(kernel: Kernel, number: int, sections: str = "", labels=()) -> Case:  # type: ignore[no-untyped-def]
+def new_case(kernel: Kernel, number: int, sections: str = "", labels=()) -> Case:
     case = create_case(
         kernel,
         who(kernel, "dpp.south"),
@@ -53,7 +53,7 @@ def reasons(kernel: Kernel, case: Case, username: str) -> dict[str, str]:
     raise AssertionError(f"{username} not suggested")
 
 
-def test_district_prosecutors_ranked_by_workload(demo) -> None:  # type: ignore[no-untyped-def]
+def test_district_prosecutors_ranked_by_workload(demo) -> None:
     case = new_case(demo, 500)
     # Both demo prosecutors lead one case; give Rahim two more.
     for n in (501, 502):
@@ -66,7 +66,7 @@ def test_district_prosecutors_ranked_by_workload(demo) -> None:  # type: ignore[
     assert "3 open cases as lead" in reasons(demo, case, "pp.rahim")["workload"]
 
 
-def test_offence_experience_counts(demo) -> None:  # type: ignore[no-untyped-def]
+def test_offence_experience_counts(demo) -> None:
     for n in (601, 602, 603):
         done = new_case(demo, n, "302/34 PPC")
         assign(
@@ -79,7 +79,7 @@ def test_offence_experience_counts(demo) -> None:  # type: ignore[no-untyped-def
     assert ranked(demo, case)[0] == "pp.rahim"
 
 
-def test_ata_case_needs_an_atc_prosecutor(demo) -> None:  # type: ignore[no-untyped-def]
+def test_ata_case_needs_an_atc_prosecutor(demo) -> None:
     dpp = who(demo, "dpp.south")
     case = new_case(demo, 700, "365-A PPC, 7(1)(e) ATA", labels=["ATA"])
     add_posting(demo, dpp, uid(demo, "pp.rahim"), ATC, atc=True)
@@ -95,7 +95,7 @@ def test_ata_case_needs_an_atc_prosecutor(demo) -> None:  # type: ignore[no-unty
     assert hyd.eligible and "another district" in " ".join(r.text for r in hyd.reasons)
 
 
-def test_a_possible_family_link_sinks_a_prosecutor(demo) -> None:  # type: ignore[no-untyped-def]
+def test_a_possible_family_link_sinks_a_prosecutor(demo) -> None:
     case = new_case(demo, 800)
     assert ranked(demo, case)[0] == "pp.rahim"  # names tie-break: Abdul before Sana
     add_party(
@@ -110,7 +110,7 @@ def test_a_possible_family_link_sinks_a_prosecutor(demo) -> None:  # type: ignor
     assert "family link" in reasons(demo, case, "pp.rahim")["party"]
 
 
-def test_hearing_clash_is_a_conflict(demo) -> None:  # type: ignore[no-untyped-def]
+def test_hearing_clash_is_a_conflict(demo) -> None:
     case = new_case(demo, 900)
     day = pakistan_today() + dt.timedelta(days=5)
     schedule_hearing(
@@ -132,7 +132,7 @@ def test_hearing_clash_is_a_conflict(demo) -> None:  # type: ignore[no-untyped-d
     assert ranked(demo, case) == ["pp.rahim", "pp.sana"]
 
 
-def test_reassignment_needs_a_reason_and_keeps_history(demo) -> None:  # type: ignore[no-untyped-def]
+def test_reassignment_needs_a_reason_and_keeps_history(demo) -> None:
     dpp = who(demo, "dpp.south")
     case = new_case(demo, 1000)
     case = assign(
@@ -158,7 +158,7 @@ def test_reassignment_needs_a_reason_and_keeps_history(demo) -> None:  # type: i
     assert stored.assignments[-1].by_name == "dpp.south"
 
 
-def test_postings_are_district_bound_and_refuse_duplicates(demo) -> None:  # type: ignore[no-untyped-def]
+def test_postings_are_district_bound_and_refuse_duplicates(demo) -> None:
     dpp = who(demo, "dpp.south")
     with pytest.raises(PermissionDenied):
         add_posting(demo, dpp, uid(demo, "pp.hyd"), ATC, atc=True)

@@ -14,13 +14,13 @@ from mizan.actor import SYSTEM
 from mizan.clock import pakistan_moment, pakistan_today
 
 
-def _list(kernel, station: str, days: int, clock: dt.time) -> None:  # type: ignore[no-untyped-def]
+def _list(kernel, station: str, days: int, clock: dt.time) -> None:
     case = kernel.store.find_one(Case, {"fir.police_station": station})
     when = pakistan_moment(pakistan_today() + dt.timedelta(days=days), clock)
     schedule_hearing(kernel, SYSTEM, case.id, NewHearing(when, "Court A", "evidence"))
 
 
-def test_hearings_this_week_by_pakistan_day(demo) -> None:  # type: ignore[no-untyped-def]
+def test_hearings_this_week_by_pakistan_day(demo) -> None:
     _list(demo, "Artillery Maidan", 1, dt.time(2, 30))  # 21:30 UTC the day before
     _list(demo, "Artillery Maidan", 1, dt.time(11, 0))
     _list(demo, "Boat Basin", 6, dt.time(10, 0))

@@ -126,7 +126,7 @@ def world(kernel: Kernel) -> World:
     return w
 
 
-def _keys(world: World, items) -> list[str]:  # type: ignore[no-untyped-def]
+def _keys(world: World, items) -> list[str]:
     by_id = {c.id: k for k, c in world.cases.items()}
     return [by_id[i.case.id] for i in items]
 

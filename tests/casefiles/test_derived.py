@@ -8,14 +8,14 @@ from casefiles.service import apply_stage
 from mizan.actor import SYSTEM
 
 
-def test_saves_keep_stages_and_open_assisting(demo) -> None:  # type: ignore[no-untyped-def]
+def test_saves_keep_stages_and_open_assisting(demo) -> None:
     case = demo.store.find_one(Case, {"fir.police_station": "Artillery Maidan"})
     assert case.stages == ["FIR_REGISTERED"]
     case = apply_stage(demo, SYSTEM, case, version=case.version, target="UNDER_INVESTIGATION")
     assert demo.store.get(Case, case.id).stages == ["FIR_REGISTERED", "UNDER_INVESTIGATION"]
 
 
-def test_older_records_are_refreshed_once(demo) -> None:  # type: ignore[no-untyped-def]
+def test_older_records_are_refreshed_once(demo) -> None:
     conn = demo.store.connection()
     # As a case written before the fields existed would be stored:
     conn.execute(

@@ -44,7 +44,7 @@ def at(days: int, clock: str = "10:00") -> dt.datetime:
 
 def schedule(
     kernel: Kernel, username: str, station: str, when: dt.datetime, court: str = ATC, **kw
-):  # type: ignore[no-untyped-def]
+):
     override = kw.pop("override_clash", False)
     data = NewHearing(starts_at=when, court=court, purpose=kw.pop("purpose", "evidence"), **kw)
     return schedule_hearing(
@@ -73,7 +73,7 @@ def rahim_id(kernel: Kernel) -> str:
 # -- scheduling --------------------------------------------------------------------------------
 
 
-def test_schedule_stores_utc_defaults_to_the_case_prosecutors_and_is_audited(demo) -> None:  # type: ignore[no-untyped-def]
+def test_schedule_stores_utc_defaults_to_the_case_prosecutors_and_is_audited(demo) -> None:
     when = at(3, "10:00")
     hearing = schedule(demo, "clerk.south", "Artillery Maidan", when, court="  ATC-XII   Karachi ")
     stored = demo.store.get(Hearing, hearing.id)
@@ -100,7 +100,7 @@ def test_schedule_stores_utc_defaults_to_the_case_prosecutors_and_is_audited(dem
         ({"prosecutor_ids": ("rahim", "rahim")}, "only be listed once"),
     ],
 )
-def test_schedule_validation(demo, changes, message) -> None:  # type: ignore[no-untyped-def]
+def test_schedule_validation(demo, changes, message) -> None:
     data = {"starts_at": at(2), "court": ATC, "purpose": "evidence", **changes}
     if data["starts_at"] == "past":
         data["starts_at"] = at(-1)
@@ -118,13 +118,13 @@ def test_schedule_validation(demo, changes, message) -> None:  # type: ignore[no
     assert demo.store.count(Hearing) == 0
 
 
-def test_past_hearing_is_accepted_when_recording_history(demo) -> None:  # type: ignore[no-untyped-def]
+def test_past_hearing_is_accepted_when_recording_history(demo) -> None:
     hearing = schedule(demo, "pp.rahim", "Artillery Maidan", at(-20), history=True)
     assert hearing.recorded_as_history
     assert demo.store.count(Hearing) == 1
 
 
-def test_only_editors_of_the_case_schedule(demo) -> None:  # type: ignore[no-untyped-def]
+def test_only_editors_of_the_case_schedule(demo) -> None:
     with pytest.raises(CaseNotFound):
         schedule(demo, "pp.sana", "Artillery Maidan", at(2))  # not assigned: cannot even see it
     with pytest.raises(PermissionDenied):
@@ -135,7 +135,7 @@ def test_only_editors_of_the_case_schedule(demo) -> None:  # type: ignore[no-unt
 # -- double booking ----------------------------------------------------------------------------
 
 
-def test_clash_in_another_court_within_an_hour_is_refused_with_its_details(demo) -> None:  # type: ignore[no-untyped-def]
+def test_clash_in_another_court_within_an_hour_is_refused_with_its_details(demo) -> None:
     give_case(demo, "Darakhshan", "pp.rahim")
     schedule(demo, "pp.rahim", "Artillery Maidan", at(4, "10:00"), court=ATC)
     with pytest.raises(HearingClash) as refused:
@@ -157,14 +157,14 @@ def test_clash_in_another_court_within_an_hour_is_refused_with_its_details(demo)
         (5, "10:00", SESSIONS),  # another day
     ],
 )
-def test_no_clash(demo, days, clock, court) -> None:  # type: ignore[no-untyped-def]
+def test_no_clash(demo, days, clock, court) -> None:
     give_case(demo, "Darakhshan", "pp.rahim")
     schedule(demo, "pp.rahim", "Artillery Maidan", at(4, "10:00"), court=ATC)
     schedule(demo, "pp.rahim", "Darakhshan", at(days, clock), court=court)
     assert demo.store.count(Hearing) == 2
 
 
-def test_clash_override_is_saved_and_recorded_in_the_audit_trail(demo) -> None:  # type: ignore[no-untyped-def]
+def test_clash_override_is_saved_and_recorded_in_the_audit_trail(demo) -> None:
     give_case(demo, "Darakhshan", "pp.rahim")
     first = schedule(demo, "pp.rahim", "Artillery Maidan", at(4, "10:00"), court=ATC)
     second = schedule(
@@ -179,7 +179,7 @@ def test_clash_override_is_saved_and_recorded_in_the_audit_trail(demo) -> None: 
     ]
 
 
-def test_clash_with_a_case_the_scheduler_cannot_see_does_not_name_it(demo) -> None:  # type: ignore[no-untyped-def]
+def test_clash_with_a_case_the_scheduler_cannot_see_does_not_name_it(demo) -> None:
     give_case(demo, "Market", "pp.hyd", ("pp.rahim",))  # Rahim assists in a Hyderabad case
     schedule(demo, "pp.hyd", "Market", at(6, "11:00"), court="ATC-I Hyderabad")
     with pytest.raises(HearingClash) as refused:
@@ -189,7 +189,7 @@ def test_clash_with_a_case_the_scheduler_cannot_see_does_not_name_it(demo) -> No
     assert case(demo, "Market").reference not in message
 
 
-def test_a_newly_assigned_prosecutor_inherits_the_case_hearings(demo) -> None:  # type: ignore[no-untyped-def]
+def test_a_newly_assigned_prosecutor_inherits_the_case_hearings(demo) -> None:
     hearing = schedule(demo, "pp.rahim", "Artillery Maidan", at(3))
     give_case(demo, "Artillery Maidan", "pp.sana")
     sana, rahim = who(demo, "pp.sana"), who(demo, "pp.rahim")
@@ -206,12 +206,12 @@ def test_a_newly_assigned_prosecutor_inherits_the_case_hearings(demo) -> None:  
 # -- outcomes ------------------------------------------------------------------------------------
 
 
-def _held_yesterday(demo) -> Hearing:  # type: ignore[no-untyped-def]
+def _held_yesterday(demo) -> Hearing:
     give_case(demo, "Artillery Maidan", "pp.rahim", ("pp.sana",))
     return schedule(demo, "pp.rahim", "Artillery Maidan", at(-1, "09:30"), history=True)
 
 
-def test_adjournment_needs_a_reason_and_a_next_date(demo) -> None:  # type: ignore[no-untyped-def]
+def test_adjournment_needs_a_reason_and_a_next_date(demo) -> None:
     hearing = _held_yesterday(demo)
     rahim = who(demo, "pp.rahim")
     with pytest.raises(HearingError, match="why the hearing was adjourned"):
@@ -230,7 +230,7 @@ def test_adjournment_needs_a_reason_and_a_next_date(demo) -> None:  # type: igno
     assert demo.store.count(Hearing) == 1
 
 
-def test_adjournment_lists_the_case_again_in_the_same_court_for_the_same_prosecutors(demo) -> None:  # type: ignore[no-untyped-def]
+def test_adjournment_lists_the_case_again_in_the_same_court_for_the_same_prosecutors(demo) -> None:
     hearing = _held_yesterday(demo)
     next_day = pakistan_today() + dt.timedelta(days=14)
     done = record_outcome(
@@ -256,13 +256,13 @@ def test_adjournment_lists_the_case_again_in_the_same_court_for_the_same_prosecu
         record_outcome(demo, who(demo, "pp.rahim"), hearing.id, done.version, "held")
 
 
-def test_outcome_of_a_future_hearing_is_refused(demo) -> None:  # type: ignore[no-untyped-def]
+def test_outcome_of_a_future_hearing_is_refused(demo) -> None:
     hearing = schedule(demo, "pp.rahim", "Artillery Maidan", at(2))
     with pytest.raises(HearingError, match="not taken place"):
         record_outcome(demo, who(demo, "pp.rahim"), hearing.id, hearing.version, "held")
 
 
-def test_stale_outcome_is_refused_not_merged(demo) -> None:  # type: ignore[no-untyped-def]
+def test_stale_outcome_is_refused_not_merged(demo) -> None:
     hearing = _held_yesterday(demo)
     seen = hearing.version
     record_outcome(demo, who(demo, "pp.sana"), hearing.id, seen, "held", next_date=at(7))
@@ -274,7 +274,7 @@ def test_stale_outcome_is_refused_not_merged(demo) -> None:  # type: ignore[no-u
     assert stored.outcome == "held" and demo.store.count(Hearing) == 2
 
 
-def test_adjournment_into_a_clash_needs_an_override(demo) -> None:  # type: ignore[no-untyped-def]
+def test_adjournment_into_a_clash_needs_an_override(demo) -> None:
     hearing = _held_yesterday(demo)
     schedule(demo, "pp.sana", "Boat Basin", at(8, "09:30"), court=SESSIONS)
     rahim = who(demo, "pp.rahim")
@@ -301,7 +301,7 @@ def test_adjournment_into_a_clash_needs_an_override(demo) -> None:  # type: igno
 # -- calendars and access ------------------------------------------------------------------------
 
 
-def test_calendar_and_cause_list_show_only_cases_the_reader_may_see(demo) -> None:  # type: ignore[no-untyped-def]
+def test_calendar_and_cause_list_show_only_cases_the_reader_may_see(demo) -> None:
     hearing = schedule(demo, "pp.rahim", "Artillery Maidan", at(3), court=ATC)
     day = pakistan_wall_time(hearing.starts_at).date()
     expected = {
@@ -331,7 +331,7 @@ def test_calendar_and_cause_list_show_only_cases_the_reader_may_see(demo) -> Non
     ]
 
 
-def test_cause_list_is_in_calling_order_and_days_are_pakistan_days(demo) -> None:  # type: ignore[no-untyped-def]
+def test_cause_list_is_in_calling_order_and_days_are_pakistan_days(demo) -> None:
     give_case(demo, "Darakhshan", "pp.rahim")
     late = schedule(demo, "pp.rahim", "Artillery Maidan", at(5, "12:00"))
     early = schedule(demo, "pp.rahim", "Darakhshan", at(5, "09:00"))
@@ -350,7 +350,7 @@ def test_cause_list_is_in_calling_order_and_days_are_pakistan_days(demo) -> None
         cause_list(demo, dpp, " ", day)
 
 
-def test_reminders_cover_the_next_24_hours_of_my_own_hearings(demo) -> None:  # type: ignore[no-untyped-def]
+def test_reminders_cover_the_next_24_hours_of_my_own_hearings(demo) -> None:
     mine = schedule(demo, "pp.rahim", "Artillery Maidan", at(3, "10:00"))
     schedule(demo, "pp.rahim", "Artillery Maidan", at(4, "15:00"), court=SESSIONS)  # 29 h later
     schedule(demo, "pp.sana", "Boat Basin", at(3, "11:00"), court=SESSIONS)  # not mine
@@ -360,7 +360,7 @@ def test_reminders_cover_the_next_24_hours_of_my_own_hearings(demo) -> None:  # 
     assert reminders(demo, who(demo, "pp.rahim"), mine.starts_at + dt.timedelta(minutes=1)) == []
 
 
-def test_calendar_refuses_an_absurd_span(demo) -> None:  # type: ignore[no-untyped-def]
+def test_calendar_refuses_an_absurd_span(demo) -> None:
     with pytest.raises(HearingError):
         calendar(demo, who(demo, "pp.rahim"), start=pakistan_today(), days=0)
 
@@ -368,7 +368,7 @@ def test_calendar_refuses_an_absurd_span(demo) -> None:  # type: ignore[no-untyp
 # -- calendar-feed tokens ------------------------------------------------------------------------
 
 
-def test_feed_token_is_stored_hashed_and_a_new_one_replaces_the_old(demo) -> None:  # type: ignore[no-untyped-def]
+def test_feed_token_is_stored_hashed_and_a_new_one_replaces_the_old(demo) -> None:
     rahim = who(demo, "pp.rahim")
     first = issue_calendar_token(demo, rahim)
     assert user_for_token(demo, first).username == "pp.rahim"
@@ -415,7 +415,7 @@ def test_text_escaping() -> None:
         "SHORT:ok",
     ],
 )
-def test_folding_keeps_lines_within_75_octets_and_characters_whole(line) -> None:  # type: ignore[no-untyped-def]
+def test_folding_keeps_lines_within_75_octets_and_characters_whole(line) -> None:
     folded = fold(line)
     pieces = folded.split("\r\n")
     for n, piece in enumerate(pieces):
@@ -426,7 +426,7 @@ def test_folding_keeps_lines_within_75_octets_and_characters_whole(line) -> None
     assert len(pieces) > 1 or len(line.encode()) <= 75
 
 
-def test_calendar_parses_back(demo) -> None:  # type: ignore[no-untyped-def]
+def test_calendar_parses_back(demo) -> None:
     court = "Court of Sessions, Karachi; South (انسداد دہشت گردی)"
     first = schedule(demo, "pp.rahim", "Artillery Maidan", at(3, "10:00"), court=court)
     second = schedule(demo, "pp.rahim", "Artillery Maidan", at(9, "11:30"), purpose="arguments")

@@ -27,7 +27,7 @@ CLERK = Actor("c1", "clerk", frozenset({"clerk"}), district="KHI-S")
 TODAY = dt.date(2025, 6, 30)
 
 
-def test_fixed_national_holidays_stand_in_until_a_year_is_entered(kernel) -> None:  # type: ignore[no-untyped-def]
+def test_fixed_national_holidays_stand_in_until_a_year_is_entered(kernel) -> None:
     calendar = working_calendar(kernel.store, TODAY)
     assert not calendar.is_working_day(dt.date(2025, 8, 14))
     add_holiday(kernel, ADMIN, NewHoliday(dt.date(2025, 3, 31), "Eid ul-Fitr", "islamic"))
@@ -42,7 +42,7 @@ def test_fixed_national_holidays_stand_in_until_a_year_is_entered(kernel) -> Non
     assert not working_calendar(kernel.store, TODAY).is_working_day(dt.date(2026, 8, 14))
 
 
-def test_validation_and_permission(kernel) -> None:  # type: ignore[no-untyped-def]
+def test_validation_and_permission(kernel) -> None:
     add_holiday(kernel, ADMIN, NewHoliday(dt.date(2025, 6, 7), "Eid ul-Adha", "islamic"))
     with pytest.raises(HolidayError, match="already a holiday"):
         add_holiday(kernel, ADMIN, NewHoliday(dt.date(2025, 6, 7), "Again", "islamic"))
@@ -56,7 +56,7 @@ def test_validation_and_permission(kernel) -> None:  # type: ignore[no-untyped-d
         add_holiday(kernel, CLERK, NewHoliday(dt.date(2025, 6, 9), "X", "local"))
 
 
-def test_changes_are_audited_and_stale_removal_refused(kernel) -> None:  # type: ignore[no-untyped-def]
+def test_changes_are_audited_and_stale_removal_refused(kernel) -> None:
     holiday = add_holiday(kernel, ADMIN, NewHoliday(dt.date(2025, 7, 6), "Ashura", "islamic"))
     with pytest.raises(StaleWriteError):
         remove_holiday(kernel, ADMIN, holiday.id, holiday.version + 1)
@@ -67,7 +67,7 @@ def test_changes_are_audited_and_stale_removal_refused(kernel) -> None:  # type:
         remove_holiday(kernel, ADMIN, holiday.id, holiday.version)
 
 
-def test_a_new_holiday_moves_a_working_day_deadline(kernel) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_holiday_moves_a_working_day_deadline(kernel) -> None:
     case = Case(
         title="ATA",
         district="KHI-S",

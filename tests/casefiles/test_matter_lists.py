@@ -15,16 +15,16 @@ from tests.casefiles.case_steps import demo_case
 TODAY = dt.date(2025, 9, 1)
 
 
-def _actor(kernel, username: str):  # type: ignore[no-untyped-def]
+def _actor(kernel, username: str):
     return actor_for(kernel.store.find_one(User, {"username": username}))
 
 
-def test_only_prosecutors_have_a_list(demo) -> None:  # type: ignore[no-untyped-def]
+def test_only_prosecutors_have_a_list(demo) -> None:
     with pytest.raises(PermissionDenied):
         my_matters(demo, _actor(demo, "clerk.south"), TODAY)
 
 
-def test_a_decided_matter_stays_while_its_clock_runs(demo) -> None:  # type: ignore[no-untyped-def]
+def test_a_decided_matter_stays_while_its_clock_runs(demo) -> None:
     rahim = _actor(demo, "pp.rahim")
     dpp = _actor(demo, "dpp.south")
     made = {}

@@ -32,16 +32,16 @@ from tests.casefiles.case_steps import decide, demo_case
 BAIL = "Crl. Bail Application No. S-24 of 2025"
 
 
-def _actor(kernel, username: str):  # type: ignore[no-untyped-def]
+def _actor(kernel, username: str):
     return actor_for(kernel.store.find_one(User, {"username": username}))
 
 
-def calendar(kernel):  # type: ignore[no-untyped-def]
+def calendar(kernel):
     """The administrator's working calendar, as the matter pages use it."""
     return working_calendar(kernel.store, dt.date(2025, 3, 1))
 
 
-def _bail(kernel, username: str = "pp.rahim", **kw):  # type: ignore[no-untyped-def]
+def _bail(kernel, username: str = "pp.rahim", **kw):
     data = {
         "kind": "bail_post_arrest",
         "forum": "high_court",
@@ -55,7 +55,7 @@ def _bail(kernel, username: str = "pp.rahim", **kw):  # type: ignore[no-untyped-
     )
 
 
-def test_bail_application_keeps_raw_and_normalised_number(demo) -> None:  # type: ignore[no-untyped-def]
+def test_bail_application_keeps_raw_and_normalised_number(demo) -> None:
     matter = _bail(demo, number="Cr. B.A. No. S-24/2025")
     assert matter.number.raw == "Cr. B.A. No. S-24/2025"
     assert matter.number.canonical == BAIL.replace("Crl.", "Criminal")
@@ -75,13 +75,13 @@ def test_bail_application_keeps_raw_and_normalised_number(demo) -> None:  # type
         ("FIR No. 189/2024", "Unknown case type"),
     ],
 )
-def test_malformed_numbers_are_reported_not_guessed(demo, number, message) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_numbers_are_reported_not_guessed(demo, number, message) -> None:
     with pytest.raises(MatterError, match=message):
         _bail(demo, number=number)
     assert matters_for_case(demo, demo_case(demo)) == []
 
 
-def test_kind_must_fit_the_case(demo) -> None:  # type: ignore[no-untyped-def]
+def test_kind_must_fit_the_case(demo) -> None:
     with pytest.raises(MatterError, match="needs a decided case"):
         _bail(demo, kind="appeal_conviction", number="Criminal Appeal No. 5 of 2025")
     with pytest.raises(MatterError, match="approval chain"):
@@ -91,7 +91,7 @@ def test_kind_must_fit_the_case(demo) -> None:  # type: ignore[no-untyped-def]
         _bail(demo, kind="confirmation_reference", number="Murder Reference No. 1 of 2025")
 
 
-def test_prosecutor_is_checked_and_duplicates_refused(demo) -> None:  # type: ignore[no-untyped-def]
+def test_prosecutor_is_checked_and_duplicates_refused(demo) -> None:
     clerk_id = demo.store.find_one(User, {"username": "clerk.south"}).id
     with pytest.raises(CaseError, match="not an active prosecutor"):
         _bail(demo, lead_prosecutor=clerk_id)
@@ -100,7 +100,7 @@ def test_prosecutor_is_checked_and_duplicates_refused(demo) -> None:  # type: ig
         _bail(demo, number="Criminal Bail Application No. S-24/2025")
 
 
-def test_matter_prosecutor_sees_the_matter_but_outsiders_are_refused_and_audited(demo) -> None:  # type: ignore[no-untyped-def]
+def test_matter_prosecutor_sees_the_matter_but_outsiders_are_refused_and_audited(demo) -> None:
     hyd = demo.store.find_one(User, {"username": "pp.hyd"})
     # Sana is not on the trial but argues the bail application.
     sana = demo.store.find_one(User, {"username": "pp.sana"})
@@ -113,7 +113,7 @@ def test_matter_prosecutor_sees_the_matter_but_outsiders_are_refused_and_audited
         _bail(demo, username="supervisor", number="Crl. Bail Application No. 9 of 2025")
 
 
-def test_decision_starts_the_supreme_court_clock_and_a_stale_write_is_refused(demo) -> None:  # type: ignore[no-untyped-def]
+def test_decision_starts_the_supreme_court_clock_and_a_stale_write_is_refused(demo) -> None:
     rahim = _actor(demo, "pp.rahim")
     matter = _bail(demo)
     with pytest.raises(MatterError, match="Choose the outcome: Granted, Refused"):
@@ -143,7 +143,7 @@ def test_decision_starts_the_supreme_court_clock_and_a_stale_write_is_refused(de
     ]
 
 
-def test_matter_limitation_follows_the_administrators_holidays(demo) -> None:  # type: ignore[no-untyped-def]
+def test_matter_limitation_follows_the_administrators_holidays(demo) -> None:
     """The 30-day leave petition that ends on a holiday the admin entered runs to the next
     working day, as case deadlines do (the fixed national holidays alone would miss it)."""
     rahim = _actor(demo, "pp.rahim")
@@ -163,7 +163,7 @@ def test_matter_limitation_follows_the_administrators_holidays(demo) -> None:  #
     )
 
 
-def test_a_sessions_bail_order_prompts_revision(demo) -> None:  # type: ignore[no-untyped-def]
+def test_a_sessions_bail_order_prompts_revision(demo) -> None:
     rahim = _actor(demo, "pp.rahim")
     matter = _bail(
         demo,
@@ -196,7 +196,7 @@ def test_a_sessions_bail_order_prompts_revision(demo) -> None:  # type: ignore[n
     assert met.state == "met"
 
 
-def test_hearings_link_to_the_matter_and_default_to_its_prosecutor(demo) -> None:  # type: ignore[no-untyped-def]
+def test_hearings_link_to_the_matter_and_default_to_its_prosecutor(demo) -> None:
     sana = demo.store.find_one(User, {"username": "pp.sana"})
     matter = _bail(demo, lead_prosecutor=sana.id)
     when = pakistan_moment(pakistan_today() + dt.timedelta(days=3), dt.time(10))

@@ -15,11 +15,11 @@ from tests.casefiles.case_steps import demo_case
 SECRET = "Strategy: do not call PW-3, his statement conflicts with the memo."
 
 
-def _actor(kernel, username: str):  # type: ignore[no-untyped-def]
+def _actor(kernel, username: str):
     return actor_for(kernel.store.find_one(User, {"username": username}))
 
 
-def test_privileged_notes_are_for_prosecutors_only(demo) -> None:  # type: ignore[no-untyped-def]
+def test_privileged_notes_are_for_prosecutors_only(demo) -> None:
     case = demo_case(demo)
     secret = add_note(demo, _actor(demo, "pp.rahim"), case.id, text=SECRET, privileged=True)
     plain = add_note(
@@ -41,7 +41,7 @@ def test_privileged_notes_are_for_prosecutors_only(demo) -> None:  # type: ignor
     assert not any(SECRET in str(e.data) for e in demo.store.find(AuditEntry, {}))
 
 
-def test_stale_edit_is_refused_and_nothing_is_lost(demo) -> None:  # type: ignore[no-untyped-def]
+def test_stale_edit_is_refused_and_nothing_is_lost(demo) -> None:
     case = demo_case(demo)
     rahim, dpp = _actor(demo, "pp.rahim"), _actor(demo, "dpp.south")
     note = add_note(demo, rahim, case.id, text="First draft", privileged=True)

@@ -21,15 +21,15 @@ from mizan.actor import SYSTEM
 from mizan.audit import AuditEntry
 
 
-def _actor(kernel, username: str):  # type: ignore[no-untyped-def]
+def _actor(kernel, username: str):
     return actor_for(kernel.store.find_one(User, {"username": username}))
 
 
-def _case(kernel, station: str = "Artillery Maidan") -> Case:  # type: ignore[no-untyped-def]
+def _case(kernel, station: str = "Artillery Maidan") -> Case:
     return kernel.store.find_one(Case, {"fir.police_station": station})
 
 
-def test_offences_are_parsed_strictly(demo) -> None:  # type: ignore[no-untyped-def]
+def test_offences_are_parsed_strictly(demo) -> None:
     case = _case(demo)
     rahim = _actor(demo, "pp.rahim")
     case = set_offences(demo, rahim, case.id, version=case.version, text="u/s 302(b)/34 PPC")
@@ -51,13 +51,13 @@ def test_offences_are_parsed_strictly(demo) -> None:  # type: ignore[no-untyped-
         (PartyInput(role="witness", name="W", protected=True), "pseudonym"),
     ],
 )
-def test_bad_party_input_is_refused(demo, data, message) -> None:  # type: ignore[no-untyped-def]
+def test_bad_party_input_is_refused(demo, data, message) -> None:
     case = _case(demo)
     with pytest.raises(CaseError, match=message):
         add_party(demo, _actor(demo, "clerk.south"), case.id, version=case.version, data=data)
 
 
-def test_party_is_added_with_alias_parentage_and_keys(demo) -> None:  # type: ignore[no-untyped-def]
+def test_party_is_added_with_alias_parentage_and_keys(demo) -> None:
     case = _case(demo)
     case = add_party(
         demo,
@@ -87,7 +87,7 @@ def test_party_is_added_with_alias_parentage_and_keys(demo) -> None:  # type: ig
     assert case.parties == []
 
 
-def test_repeat_accused_matches_variants_and_respects_access(demo) -> None:  # type: ignore[no-untyped-def]
+def test_repeat_accused_matches_variants_and_respects_access(demo) -> None:
     first, second = _case(demo), _case(demo, "Boat Basin")
     clerk = _actor(demo, "clerk.south")
     add_party(
@@ -124,7 +124,7 @@ def test_repeat_accused_matches_variants_and_respects_access(demo) -> None:  # t
     assert repeat_accused(demo, _actor(demo, "pp.rahim"), first) == {}
 
 
-def test_protected_witness_identity_and_break_glass(demo) -> None:  # type: ignore[no-untyped-def]
+def test_protected_witness_identity_and_break_glass(demo) -> None:
     case = _case(demo)
     dpp, rahim = _actor(demo, "dpp.south"), _actor(demo, "pp.rahim")
     case = add_party(

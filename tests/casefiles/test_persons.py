@@ -32,7 +32,7 @@ def accused(kernel: Kernel, number: int, name: str, parentage: str = "", cnic: s
     )
 
 
-def test_spellings_and_cnic_make_one_person(demo) -> None:  # type: ignore[no-untyped-def]
+def test_spellings_and_cnic_make_one_person(demo) -> None:
     a = accused(demo, 1, "Muhammad Hussain @ Kala", "s/o Ghulam Nabi", "42101-1234567-1")
     b = accused(demo, 2, "Mohd. Husain", "s/o Ghulam Nabi")
     c = accused(demo, 3, "Muhammad Hussain", "s/o Abdul Karim")  # another father: another man
@@ -50,7 +50,7 @@ def test_spellings_and_cnic_make_one_person(demo) -> None:  # type: ignore[no-un
     assert search_accused(demo, dpp, "Kala").total == 1  # aliases are names too
 
 
-def test_only_visible_cases_and_index_follows_edits(demo) -> None:  # type: ignore[no-untyped-def]
+def test_only_visible_cases_and_index_follows_edits(demo) -> None:
     case = accused(demo, 5, "Zulfikar Ali Brohi")
     assert search_accused(demo, who(demo, "pp.hyd"), "Zulfiqar Brohi").total == 0
     assert search_accused(demo, who(demo, "dpp.south"), "Zulfiqar Brohi").total == 1
@@ -60,7 +60,7 @@ def test_only_visible_cases_and_index_follows_edits(demo) -> None:  # type: igno
     assert demo.store.get(Case, case.id).accused_keys == []
 
 
-def test_repeat_accused_uses_the_index(demo) -> None:  # type: ignore[no-untyped-def]
+def test_repeat_accused_uses_the_index(demo) -> None:
     first = accused(demo, 6, "Muhammad Shahid @ Shoda", "s/o Karim Bux")
     second = accused(demo, 7, "Muhammad Shahid", "s/o Kareem Bakhsh Soomro")
     third = accused(demo, 8, "Mohd. Shahid", "s/o Karim Bux")
@@ -71,6 +71,6 @@ def test_repeat_accused_uses_the_index(demo) -> None:  # type: ignore[no-untyped
 
 
 @pytest.mark.parametrize("query", ["", "   ", "@", "x" * 130])
-def test_refuses_empty_or_silly_queries(demo, query) -> None:  # type: ignore[no-untyped-def]
+def test_refuses_empty_or_silly_queries(demo, query) -> None:
     with pytest.raises(PersonSearchError):
         search_accused(demo, who(demo, "dpp.south"), query)

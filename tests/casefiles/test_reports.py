@@ -306,7 +306,7 @@ def test_empty_province_has_no_rate(kernel: Kernel) -> None:
         ("contains", "convicted"),
     ],
 )
-def test_rule_conditions_select_what_they_hold_for(kernel: Kernel, fact, op, value) -> None:  # type: ignore[no-untyped-def]
+def test_rule_conditions_select_what_they_hold_for(kernel: Kernel, fact, op, value) -> None:
     """A rule's store filter picks exactly the cases ``Condition.holds`` says it applies to."""
     from casefiles.deadlines import Condition, Rule
 

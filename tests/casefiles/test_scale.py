@@ -138,7 +138,7 @@ def test_needs_the_districts_first(kernel: Kernel) -> None:
         seed_scale(kernel, 10)
 
 
-def test_cli_seeds_and_never_prints_a_password(settings) -> None:  # type: ignore[no-untyped-def]
+def test_cli_seeds_and_never_prints_a_password(settings) -> None:
     env = {
         **os.environ,
         "MIZAN_DATA_DIR": str(settings.data_dir),

@@ -8,7 +8,7 @@ from casefiles.models import Case, FirRef, StageChange
 from casefiles.schedule import case_deadlines
 
 
-def _case(registered: dt.date | None, labels=(), history=()) -> Case:  # type: ignore[no-untyped-def]
+def _case(registered: dt.date | None, labels=(), history=()) -> Case:
     return Case(
         title="t",
         district="KHI-S",
@@ -24,7 +24,7 @@ def _case(registered: dt.date | None, labels=(), history=()) -> Case:  # type: i
     )
 
 
-def _by_rule(deadlines) -> dict:  # type: ignore[no-untyped-def]
+def _by_rule(deadlines) -> dict:
     return {d.deadline.rule_id: d for d in deadlines}
 
 

@@ -12,12 +12,12 @@ from mizan.accounts.service import PermissionDenied, actor_for
 from mizan.audit import AuditEntry
 
 
-def _actor(kernel, username: str):  # type: ignore[no-untyped-def]
+def _actor(kernel, username: str):
     return actor_for(kernel.store.find_one(User, {"username": username}))
 
 
 @pytest.fixture
-def under_scrutiny(demo) -> Case:  # type: ignore[no-untyped-def]
+def under_scrutiny(demo) -> Case:
     case = demo.store.find_one(Case, {"fir.police_station": "Artillery Maidan"})
     return change_stage(
         demo,
@@ -33,7 +33,7 @@ def test_checklist_is_configured() -> None:
     assert "statements_161" in keys and len(keys) == len(set(keys))
 
 
-def test_return_to_io_needs_defects_and_records_them(demo, under_scrutiny) -> None:  # type: ignore[no-untyped-def]
+def test_return_to_io_needs_defects_and_records_them(demo, under_scrutiny) -> None:
     rahim = _actor(demo, "pp.rahim")
     with pytest.raises(CaseError, match="defects"):
         record_scrutiny(
@@ -68,7 +68,7 @@ def test_return_to_io_needs_defects_and_records_them(demo, under_scrutiny) -> No
     assert event is not None and event.data["to"] == "RETURNED_TO_IO"
 
 
-def test_resubmission_then_fit_for_trial(demo, under_scrutiny) -> None:  # type: ignore[no-untyped-def]
+def test_resubmission_then_fit_for_trial(demo, under_scrutiny) -> None:
     rahim = _actor(demo, "pp.rahim")
     case = record_scrutiny(
         demo,
@@ -106,7 +106,7 @@ def test_resubmission_then_fit_for_trial(demo, under_scrutiny) -> None:  # type:
     assert case.scrutinies[-1].missing == []
 
 
-def test_only_prosecutors_scrutinise_and_only_reports_under_scrutiny(demo, under_scrutiny) -> None:  # type: ignore[no-untyped-def]
+def test_only_prosecutors_scrutinise_and_only_reports_under_scrutiny(demo, under_scrutiny) -> None:
     with pytest.raises(PermissionDenied):
         record_scrutiny(
             demo,

@@ -23,7 +23,7 @@ from mizan.storage import StaleWriteError
 ALLOWED = {(t.source, t.target): t for t in TRANSITIONS}
 
 
-def _guards(t) -> dict:  # type: ignore[no-untyped-def]
+def _guards(t) -> dict:
     return {
         "reason": "recorded reason" if t.needs_reason else "",
         "outcome": "acquitted" if t.needs_outcome else None,
@@ -32,7 +32,7 @@ def _guards(t) -> dict:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("transition", TRANSITIONS, ids=lambda t: f"{t.source}->{t.target}")
-def test_each_allowed_transition_passes_with_its_guards(transition) -> None:  # type: ignore[no-untyped-def]
+def test_each_allowed_transition_passes_with_its_guards(transition) -> None:
     assert (
         check_transition(transition.source, transition.target, **_guards(transition)) == transition
     )
@@ -43,7 +43,7 @@ def test_each_allowed_transition_passes_with_its_guards(transition) -> None:  # 
     [t for t in TRANSITIONS if t.needs_reason or t.needs_outcome or t.needs_cancellation_class],
     ids=lambda t: f"{t.source}->{t.target}",
 )
-def test_guards_refuse_missing_reason_outcome_or_class(transition) -> None:  # type: ignore[no-untyped-def]
+def test_guards_refuse_missing_reason_outcome_or_class(transition) -> None:
     with pytest.raises(TransitionRefused):
         check_transition(transition.source, transition.target)
 
@@ -52,7 +52,7 @@ DISALLOWED = [pair for pair in itertools.product(CASE_STATES, CASE_STATES) if pa
 
 
 @pytest.mark.parametrize(("source", "target"), DISALLOWED, ids=lambda s: s)
-def test_every_other_move_is_refused_naming_the_allowed_ones(source, target) -> None:  # type: ignore[no-untyped-def]
+def test_every_other_move_is_refused_naming_the_allowed_ones(source, target) -> None:
     with pytest.raises(TransitionRefused, match="cannot move") as refused:
         check_transition(source, target, reason="x", outcome="convicted", cancellation_class="A")
     for allowed in allowed_from(source):
@@ -75,11 +75,11 @@ def test_outcome_only_when_decided() -> None:
         check_transition("FIR_REGISTERED", "UNDER_INVESTIGATION", outcome="convicted")
 
 
-def _actor(kernel, username: str):  # type: ignore[no-untyped-def]
+def _actor(kernel, username: str):
     return actor_for(kernel.store.find_one(User, {"username": username}))
 
 
-def test_change_stage_records_history_and_audit(demo) -> None:  # type: ignore[no-untyped-def]
+def test_change_stage_records_history_and_audit(demo) -> None:
     case = demo.store.find_one(Case, {"fir.police_station": "Artillery Maidan"})
     rahim = _actor(demo, "pp.rahim")
     case = change_stage(demo, rahim, case.id, version=case.version, target="UNDER_INVESTIGATION")
@@ -107,7 +107,7 @@ def test_change_stage_records_history_and_audit(demo) -> None:  # type: ignore[n
     assert [e.data["to"] for e in entries] == [h.to_state for h in stored.history]
 
 
-def test_change_stage_refuses_stale_and_unauthorised(demo) -> None:  # type: ignore[no-untyped-def]
+def test_change_stage_refuses_stale_and_unauthorised(demo) -> None:
     case = demo.store.find_one(Case, {"fir.police_station": "Artillery Maidan"})
     rahim = _actor(demo, "pp.rahim")
     change_stage(demo, rahim, case.id, version=case.version, target="UNDER_INVESTIGATION")

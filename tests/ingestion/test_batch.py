@@ -25,11 +25,11 @@ from tests.conftest import make_settings
 
 
 @pytest.fixture
-def clerk(demo):  # type: ignore[no-untyped-def]
+def clerk(demo):
     return actor_for(demo.store.find_one(User, {"username": "clerk.south"}))
 
 
-def case_at(kernel, station: str) -> Case:  # type: ignore[no-untyped-def]
+def case_at(kernel, station: str) -> Case:
     return kernel.store.find_one(Case, {"fir.police_station": station})
 
 
@@ -41,11 +41,11 @@ def make_zip(members: dict[str, bytes], *, compression: int = zipfile.ZIP_DEFLAT
     return buf.getvalue()
 
 
-def refusals(kernel) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def refusals(kernel) -> dict[str, str]:
     return {j.title: j.error for j in kernel.store.find(Job, {"kind": "ingest.refused"})}
 
 
-def test_case_references_resolve_in_the_ways_people_write_them(demo, clerk) -> None:  # type: ignore[no-untyped-def]
+def test_case_references_resolve_in_the_ways_people_write_them(demo, clerk) -> None:
     case = case_at(demo, "Artillery Maidan")
     for ref in (
         case.reference,
@@ -62,7 +62,7 @@ def test_case_references_resolve_in_the_ways_people_write_them(demo, clerk) -> N
         resolve_case(demo, clerk, hyd.reference)  # exists, but not in the clerk's district
 
 
-def test_several_files_each_get_their_own_outcome(demo, clerk) -> None:  # type: ignore[no-untyped-def]
+def test_several_files_each_get_their_own_outcome(demo, clerk) -> None:
     case = case_at(demo, "Artillery Maidan")
     files = [
         ("one.txt", io.BytesIO(b"Statement of the first witness.")),
@@ -77,7 +77,7 @@ def test_several_files_each_get_their_own_outcome(demo, clerk) -> None:  # type:
     assert "cannot be added" in refusals(demo)["photo.gif"]
 
 
-def test_a_zip_with_a_manifest_files_each_row_or_says_what_is_wrong(demo, clerk) -> None:  # type: ignore[no-untyped-def]
+def test_a_zip_with_a_manifest_files_each_row_or_says_what_is_wrong(demo, clerk) -> None:
     here, there = case_at(demo, "Artillery Maidan"), case_at(demo, "Boat Basin")
     manifest = (
         "file,case,doc_type,title\n"
@@ -120,7 +120,7 @@ def test_a_zip_with_a_manifest_files_each_row_or_says_what_is_wrong(demo, clerk)
     assert len(refusals(demo)) == 4
 
 
-def test_manifest_without_a_file_column_is_reported(demo, clerk) -> None:  # type: ignore[no-untyped-def]
+def test_manifest_without_a_file_column_is_reported(demo, clerk) -> None:
     case = case_at(demo, "Artillery Maidan")
     data = make_zip({"manifest.csv": b"name,case\na.txt,x\n", "a.txt": b"text"})
     result = add_zip(demo, clerk, io.BytesIO(data), case.id)
@@ -128,7 +128,7 @@ def test_manifest_without_a_file_column_is_reported(demo, clerk) -> None:  # typ
     assert "“file” column" in result.outcomes[0].message
 
 
-def test_zip_bombs_are_refused_unread(demo, clerk) -> None:  # type: ignore[no-untyped-def]
+def test_zip_bombs_are_refused_unread(demo, clerk) -> None:
     case = case_at(demo, "Artillery Maidan")
     # 50 MB of zeros compresses about a thousand times.
     bomb = make_zip({"report.txt": b"0" * (50 * 1024 * 1024)})
@@ -143,7 +143,7 @@ def test_zip_bombs_are_refused_unread(demo, clerk) -> None:  # type: ignore[no-u
     assert demo.store.count(CaseDocument, {"case_id": case.id}) == 0
 
 
-def test_zip_total_size_limit(demo, clerk, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_zip_total_size_limit(demo, clerk, monkeypatch) -> None:
     from ingestion import batch
 
     monkeypatch.setattr(batch, "MAX_TOTAL_UNCOMPRESSED", 1024**3 // 1024)  # 1 MB for the test
@@ -153,7 +153,7 @@ def test_zip_total_size_limit(demo, clerk, monkeypatch) -> None:  # type: ignore
         add_zip(demo, clerk, io.BytesIO(data), case.id)
 
 
-def test_nested_zips_and_escaping_paths_are_refused_one_by_one(demo, clerk) -> None:  # type: ignore[no-untyped-def]
+def test_nested_zips_and_escaping_paths_are_refused_one_by_one(demo, clerk) -> None:
     case = case_at(demo, "Artillery Maidan")
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
@@ -174,7 +174,7 @@ def test_nested_zips_and_escaping_paths_are_refused_one_by_one(demo, clerk) -> N
 
 
 @pytest.fixture
-def drop(tmp_path):  # type: ignore[no-untyped-def]
+def drop(tmp_path):
     from app.bootstrap import build_kernel
     from app.demo import seed
     from mizan.kernel import set_process_kernel
@@ -190,7 +190,7 @@ def drop(tmp_path):  # type: ignore[no-untyped-def]
     kernel.close()
 
 
-def test_drop_folder_files_go_to_the_case_their_folder_or_name_gives(drop) -> None:  # type: ignore[no-untyped-def]
+def test_drop_folder_files_go_to_the_case_their_folder_or_name_gives(drop) -> None:
     from ingestion.dropfolder import case_key, scan_once
 
     assert case_key(Path("12-2025-Artillery_Maidan/scan1.pdf")) == "FIR 12/2025 PS Artillery Maidan"
@@ -229,7 +229,7 @@ def test_drop_folder_files_go_to_the_case_their_folder_or_name_gives(drop) -> No
     assert scan_once(drop, settle=0) == []
 
 
-def test_drop_folder_file_left_by_a_crashed_watcher_is_taken_again(drop) -> None:  # type: ignore[no-untyped-def]
+def test_drop_folder_file_left_by_a_crashed_watcher_is_taken_again(drop) -> None:
     from ingestion.dropfolder import drop_dir, scan_once
 
     case = case_at(drop, "Artillery Maidan")

@@ -21,12 +21,12 @@ from mizan.accounts.service import PermissionDenied, actor_for
 from mizan.jobs import Job
 
 
-def _actor(demo, username: str):  # type: ignore[no-untyped-def]
+def _actor(demo, username: str):
     return actor_for(demo.store.find_one(User, {"username": username}))
 
 
 @pytest.fixture
-def uploaded(demo):  # type: ignore[no-untyped-def]
+def uploaded(demo):
     case = demo.store.find_one(Case, {"fir.police_station": "Artillery Maidan"})
     clerk = _actor(demo, "clerk.south")
     doc = upload_document(
@@ -35,14 +35,14 @@ def uploaded(demo):  # type: ignore[no-untyped-def]
     return doc
 
 
-def test_uploading_needs_the_upload_capability(demo) -> None:  # type: ignore[no-untyped-def]
+def test_uploading_needs_the_upload_capability(demo) -> None:
     require_uploader(_actor(demo, "clerk.south"))
     for username in ("admin", "supervisor"):
         with pytest.raises(PermissionDenied):
             require_uploader(_actor(demo, username))
 
 
-def test_a_job_is_visible_to_its_starter_and_to_those_who_see_its_case(demo, uploaded) -> None:  # type: ignore[no-untyped-def]
+def test_a_job_is_visible_to_its_starter_and_to_those_who_see_its_case(demo, uploaded) -> None:
     job = demo.store.get(Job, uploaded.job_id)
     assert visible_job(demo, _actor(demo, "clerk.south"), job.id).id == job.id
     assert visible_job(demo, _actor(demo, "dpp.south"), job.id).id == job.id
@@ -52,7 +52,7 @@ def test_a_job_is_visible_to_its_starter_and_to_those_who_see_its_case(demo, upl
         visible_job(demo, _actor(demo, "clerk.south"), "no-such-job")
 
 
-def test_page_images_and_suggestions_are_hidden_outside_the_case(demo, uploaded) -> None:  # type: ignore[no-untyped-def]
+def test_page_images_and_suggestions_are_hidden_outside_the_case(demo, uploaded) -> None:
     outsider = _actor(demo, "pp.hyd")
     with pytest.raises(LookupError):
         page_image_for(demo, outsider, uploaded.id, 1)
@@ -62,7 +62,7 @@ def test_page_images_and_suggestions_are_hidden_outside_the_case(demo, uploaded)
         visible_suggestion(demo, outsider, "no-such-suggestion")
 
 
-def test_review_state_says_who_may_review(demo, uploaded) -> None:  # type: ignore[no-untyped-def]
+def test_review_state_says_who_may_review(demo, uploaded) -> None:
     state = review_state(demo, _actor(demo, "clerk.south"), uploaded)
     assert state.case.id == uploaded.case_id and state.can_review is True
     assert review_state(demo, _actor(demo, "supervisor"), uploaded).can_review is False

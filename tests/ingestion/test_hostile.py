@@ -53,7 +53,7 @@ HOSTILE = {
 
 
 @pytest.fixture
-def small_limit(tmp_path):  # type: ignore[no-untyped-def]
+def small_limit(tmp_path):
     kernel = build_kernel(make_settings(tmp_path / "data", MIZAN_MAX_UPLOAD_MB="1"))
     set_process_kernel(kernel)
     seed(kernel)
@@ -62,7 +62,7 @@ def small_limit(tmp_path):  # type: ignore[no-untyped-def]
     kernel.close()
 
 
-def _snapshot(kernel, doc_id: str):  # type: ignore[no-untyped-def]
+def _snapshot(kernel, doc_id: str):
     doc = kernel.store.get(CaseDocument, doc_id)
     pages = kernel.store.find(DocumentPage, {"document_id": doc_id})
     blob = kernel.blobs.path(doc.sha256).read_bytes()
@@ -105,7 +105,7 @@ def test_hostile_input_fails_alone_and_touches_nothing(small_limit, kind: str) -
 
 
 @pytest.mark.slow
-def test_a_real_worker_carries_on_after_hostile_files(demo, celery_worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_real_worker_carries_on_after_hostile_files(demo, celery_worker, tmp_path) -> None:
     import time
 
     clerk = actor_for(demo.store.find_one(User, {"username": "clerk.south"}))

@@ -21,7 +21,7 @@ The case was later tried as Sessions Case No. 338 of 2024; on 02.05.2024 the IO 
 """
 
 
-def _by_field(found):  # type: ignore[no-untyped-def]
+def _by_field(found):
     out: dict[str, list] = {}
     for f in found:
         out.setdefault(f.field, []).append(f)

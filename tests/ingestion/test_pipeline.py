@@ -22,12 +22,12 @@ from tests.ingestion.test_extract import make_pdf
 
 
 @pytest.fixture
-def clerk(demo):  # type: ignore[no-untyped-def]
+def clerk(demo):
     return actor_for(demo.store.find_one(User, {"username": "clerk.south"}))
 
 
 @pytest.fixture
-def case(demo) -> Case:  # type: ignore[no-untyped-def]
+def case(demo) -> Case:
     return demo.store.find_one(Case, {"fir.police_station": "Artillery Maidan"})
 
 
@@ -40,15 +40,15 @@ def pdf_pages(count: int) -> bytes:
     )
 
 
-def upload(kernel, actor, case, name: str, data: bytes, **kw) -> CaseDocument:  # type: ignore[no-untyped-def]
+def upload(kernel, actor, case, name: str, data: bytes, **kw) -> CaseDocument:
     return upload_document(kernel, actor, case.id, filename=name, stream=io.BytesIO(data), **kw)
 
 
-def pages_of(kernel, doc) -> dict[int, DocumentPage]:  # type: ignore[no-untyped-def]
+def pages_of(kernel, doc) -> dict[int, DocumentPage]:
     return {p.number: p for p in kernel.store.find(DocumentPage, {"document_id": doc.id})}
 
 
-def test_each_page_is_stored_with_progress_and_the_document_is_ready(demo, clerk, case) -> None:  # type: ignore[no-untyped-def]
+def test_each_page_is_stored_with_progress_and_the_document_is_ready(demo, clerk, case) -> None:
     doc = upload(demo, clerk, case, "challan.pdf", pdf_pages(3))
     assert demo.store.get(Job, doc.job_id).state == "queued"
     assert process_document(demo, doc.job_id) == "succeeded"
@@ -66,7 +66,7 @@ def test_each_page_is_stored_with_progress_and_the_document_is_ready(demo, clerk
     assert demo.store.get(Job, doc.job_id).attempts == 1
 
 
-def test_a_resumed_job_reads_only_the_missing_pages(demo, clerk, case) -> None:  # type: ignore[no-untyped-def]
+def test_a_resumed_job_reads_only_the_missing_pages(demo, clerk, case) -> None:
     doc = upload(demo, clerk, case, "challan.pdf", pdf_pages(4))
     process_document(demo, doc.job_id)
     # As a killed worker leaves it: pages 1-2 stored, the job still running.
@@ -83,7 +83,7 @@ def test_a_resumed_job_reads_only_the_missing_pages(demo, clerk, case) -> None: 
     assert (job.done, job.total, job.attempts) == (4, 4, 2)
 
 
-def test_a_page_that_stopped_the_worker_twice_is_skipped_with_a_reason(demo, clerk, case) -> None:  # type: ignore[no-untyped-def]
+def test_a_page_that_stopped_the_worker_twice_is_skipped_with_a_reason(demo, clerk, case) -> None:
     doc = upload(demo, clerk, case, "challan.pdf", pdf_pages(3))
     process_document(demo, doc.job_id)
     for number in (2, 3):
@@ -121,7 +121,7 @@ class SlowPage(PageSource):
         return PageText(number, "quick page", "text-layer")
 
 
-def test_a_page_over_its_time_limit_fails_alone(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_page_over_its_time_limit_fails_alone(monkeypatch) -> None:
     from ingestion import tasks
 
     monkeypatch.setattr(tasks, "ALARM_GRACE", 0)  # no grace: keep the test short
@@ -135,7 +135,7 @@ def test_a_page_over_its_time_limit_fails_alone(monkeypatch) -> None:  # type: i
     time.sleep(0.01)
 
 
-def test_transient_errors_are_retried_with_backoff_then_resume(demo, clerk, case) -> None:  # type: ignore[no-untyped-def]
+def test_transient_errors_are_retried_with_backoff_then_resume(demo, clerk, case) -> None:
     doc = upload(demo, clerk, case, "challan.pdf", pdf_pages(2))
     blob = demo.blobs.path(doc.sha256)
     hidden = blob.with_name("away")
@@ -153,7 +153,7 @@ def test_transient_errors_are_retried_with_backoff_then_resume(demo, clerk, case
     assert demo.store.get(Job, doc.job_id).attempts == 2
 
 
-def test_a_file_that_cannot_be_read_fails_its_job_without_retrying(demo, clerk, case) -> None:  # type: ignore[no-untyped-def]
+def test_a_file_that_cannot_be_read_fails_its_job_without_retrying(demo, clerk, case) -> None:
     doc = upload(demo, clerk, case, "locked.pdf", make_pdf([{"lines": ["x"]}], user_password="s"))
     assert process_document(demo, doc.job_id) == "failed"
     job = demo.store.get(Job, doc.job_id)
@@ -162,7 +162,7 @@ def test_a_file_that_cannot_be_read_fails_its_job_without_retrying(demo, clerk, 
 
 def test_a_job_held_by_a_live_worker_is_left_alone_and_a_dead_ones_is_taken_over(
     demo, clerk, case
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     import socket
 
     doc = upload(demo, clerk, case, "challan.pdf", pdf_pages(1))
@@ -179,7 +179,7 @@ def test_a_job_held_by_a_live_worker_is_left_alone_and_a_dead_ones_is_taken_over
     assert process_document(demo, doc.job_id) == "succeeded"
 
 
-def test_identical_content_is_linked_not_read_again(demo, clerk, case) -> None:  # type: ignore[no-untyped-def]
+def test_identical_content_is_linked_not_read_again(demo, clerk, case) -> None:
     other = demo.store.find_one(Case, {"fir.police_station": "Boat Basin"})
     data = pdf_pages(2)
     first = upload(demo, clerk, case, "a.pdf", data)
@@ -195,7 +195,7 @@ def test_identical_content_is_linked_not_read_again(demo, clerk, case) -> None: 
         upload(demo, clerk, case, "again.pdf", data)
 
 
-def test_a_new_version_keeps_the_old_ones(demo, clerk, case) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_version_keeps_the_old_ones(demo, clerk, case) -> None:
     v1 = upload(demo, clerk, case, "challan.txt", b"Interim challan, first draft.", title="Challan")
     process_document(demo, v1.job_id)
     v2 = upload(demo, clerk, case, "challan-v2.txt", b"Interim challan, corrected.", replaces=v1.id)
@@ -212,7 +212,7 @@ def test_a_new_version_keeps_the_old_ones(demo, clerk, case) -> None:  # type: i
     assert [v.version_no for v in document_versions(demo, v2)] == [3, 2, 1]
 
 
-def test_unknown_document_type_is_refused(demo, clerk, case) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_document_type_is_refused(demo, clerk, case) -> None:
     with pytest.raises(UploadError, match="Unknown document type"):
         upload(demo, clerk, case, "a.txt", b"text", doc_type="banana")
 

@@ -30,7 +30,7 @@ def pdf_texts(data: bytes) -> list[str]:
         pdf.close()
 
 
-def test_mixed_pdf_keeps_text_pages_and_gives_scans_a_text_layer(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_mixed_pdf_keeps_text_pages_and_gives_scans_a_text_layer(tmp_path) -> None:
     scan = Image.open(render_scan("Recovery memo of the pistol", tmp_path / "s.png"))
     path = tmp_path / "mixed.pdf"
     path.write_bytes(
@@ -50,7 +50,7 @@ def test_mixed_pdf_keeps_text_pages_and_gives_scans_a_text_layer(tmp_path) -> No
     assert pdfium.raw.FPDF_PAGEOBJ_IMAGE in kinds  # the scanned image is kept
 
 
-def test_searchable_pdf_job_for_an_uploaded_scan(demo, browser, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_searchable_pdf_job_for_an_uploaded_scan(demo, browser, tmp_path) -> None:
     clerk = actor_for(demo.store.find_one(User, {"username": "clerk.south"}))
     case = demo.store.find_one(Case, {"fir.police_station": "Artillery Maidan"})
     scan = render_scan("Statement of the eye witness Rasheed", tmp_path / "scan.png")

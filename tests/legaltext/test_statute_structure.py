@@ -63,8 +63,8 @@ def test_ppc_chapters_titles_and_groups(ppc: Act) -> None:
     assert s302.title == "Punishment of qatl-i-amd"
     assert s302.chapter == "XVI" and s302.group == "Of Offences Affecting Life"
     assert ppc.section("489 f") is ppc.section("489-F")
-    assert ppc.section("489-F").title == "Dishonestly issuing a cheque"  # type: ignore[union-attr]
-    assert ppc.section("337-B").title == "Jurh"  # type: ignore[union-attr]
+    assert ppc.section("489-F").title == "Dishonestly issuing a cheque"
+    assert ppc.section("337-B").title == "Jurh"
 
 
 def test_ppc_section_body_and_provisions(ppc: Act) -> None:

@@ -14,7 +14,7 @@ from mizan.actor import SYSTEM
 from mizan.audit import AuditEntry
 
 
-def act_as(kernel, username: str):  # type: ignore[no-untyped-def]
+def act_as(kernel, username: str):
     return actor_for(kernel.store.find_one(User, {"username": username}))
 
 
@@ -23,7 +23,7 @@ def case_of(kernel, title_part: str) -> Case:
 
 
 @pytest.fixture
-def library(demo):  # type: ignore[no-untyped-def]
+def library(demo):
     text = (SAMPLE_DIR / "ppc_sample.md").read_text()
     import_act_text(demo, SYSTEM, text, code="ppc", title="Pakistan Penal Code")
     return demo

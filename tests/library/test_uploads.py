@@ -24,7 +24,7 @@ def _upload(kind: str, name: str, content: bytes, **fields: str) -> Upload:
     return Upload(kind=kind, filename=name, stream=io.BytesIO(content), **fields)
 
 
-def test_only_administrators_and_the_system_may_import(kernel) -> None:  # type: ignore[no-untyped-def]
+def test_only_administrators_and_the_system_may_import(kernel) -> None:
     assert may_import(ADMIN) and may_import(SYSTEM) and not may_import(CLERK)
     with pytest.raises(PermissionDenied):
         import_upload(kernel, CLERK, _upload("judgments", "j.jsonl", b"{}\n"))
@@ -33,7 +33,7 @@ def test_only_administrators_and_the_system_may_import(kernel) -> None:  # type:
     assert kernel.store.count(Job) == 0
 
 
-def test_input_problems_are_refused_in_words(kernel) -> None:  # type: ignore[no-untyped-def]
+def test_input_problems_are_refused_in_words(kernel) -> None:
     with pytest.raises(LibraryError, match="Choose a file"):
         import_upload(kernel, ADMIN, _upload("act", "", b"x"))
     with pytest.raises(LibraryError, match="code and title"):
@@ -47,13 +47,13 @@ def test_input_problems_are_refused_in_words(kernel) -> None:  # type: ignore[no
     assert kernel.store.count(Job) == 0
 
 
-def test_an_act_is_imported_at_once(kernel) -> None:  # type: ignore[no-untyped-def]
+def test_an_act_is_imported_at_once(kernel) -> None:
     act = (SAMPLE_DIR / "ppc_sample.md").read_bytes()
     message = import_upload(kernel, ADMIN, _upload("act", "ppc.md", act, code="ppc", title="PPC"))
     assert message == "Imported PPC: 8 sections."
 
 
-def test_bulk_judgments_queue_a_job_with_its_event(kernel) -> None:  # type: ignore[no-untyped-def]
+def test_bulk_judgments_queue_a_job_with_its_event(kernel) -> None:
     sample = (SAMPLE_DIR / "judgments_sample.jsonl").read_bytes()
     job = import_upload(kernel, ADMIN, _upload("judgments", "bhc.jsonl", sample))
     assert isinstance(job, Job)
@@ -65,7 +65,7 @@ def test_bulk_judgments_queue_a_job_with_its_event(kernel) -> None:  # type: ign
     assert entry.data["filename"] == "bhc.jsonl"
 
 
-def test_a_rolled_back_transaction_leaves_no_job(kernel) -> None:  # type: ignore[no-untyped-def]
+def test_a_rolled_back_transaction_leaves_no_job(kernel) -> None:
     class Boom(Exception):
         pass
 
@@ -76,7 +76,7 @@ def test_a_rolled_back_transaction_leaves_no_job(kernel) -> None:  # type: ignor
     assert kernel.store.find_one(AuditEntry, {"action": "library.import_queued"}) is None
 
 
-def test_the_queued_job_imports(demo) -> None:  # type: ignore[no-untyped-def]
+def test_the_queued_job_imports(demo) -> None:
     from mizan.accounts.models import User
     from mizan.accounts.service import actor_for
 

@@ -22,11 +22,11 @@ from mizan.audit import AuditEntry
 from mizan.storage import NotFoundError
 
 
-def _actor(kernel, username: str):  # type: ignore[no-untyped-def]
+def _actor(kernel, username: str):
     return actor_for(kernel.store.find_one(User, {"username": username}))
 
 
-def test_user_administration_is_refused_to_others(demo) -> None:  # type: ignore[no-untyped-def]
+def test_user_administration_is_refused_to_others(demo) -> None:
     clerk, admin = _actor(demo, "clerk.south"), _actor(demo, "admin")
     some_user = demo.store.find_one(User, {"username": "pp.rahim"})
     for call in (
@@ -47,7 +47,7 @@ def test_user_administration_is_refused_to_others(demo) -> None:  # type: ignore
     ]
 
 
-def test_list_users_filters_by_known_role_and_pages(demo) -> None:  # type: ignore[no-untyped-def]
+def test_list_users_filters_by_known_role_and_pages(demo) -> None:
     admin = _actor(demo, "admin")
     everyone, total = list_users(demo, admin, per_page=1000)
     assert total == len(everyone) == demo.store.count(User)
@@ -60,14 +60,14 @@ def test_list_users_filters_by_known_role_and_pages(demo) -> None:  # type: igno
     assert len(first) == 2 and not {u.id for u in first} & {u.id for u in second}
 
 
-def test_integrations_are_listed_for_the_administrator(demo) -> None:  # type: ignore[no-untyped-def]
+def test_integrations_are_listed_for_the_administrator(demo) -> None:
     admin = _actor(demo, "admin")
     district = list_districts(demo)[0].code
     create_integration(demo, admin, name="Police", kind="police", districts=[district])
     assert [i.name for i in list_integrations(demo, admin)] == ["Police"]
 
 
-def test_the_audit_trail_is_read_only_by_those_allowed(demo) -> None:  # type: ignore[no-untyped-def]
+def test_the_audit_trail_is_read_only_by_those_allowed(demo) -> None:
     with pytest.raises(PermissionDenied):
         audit.search_entries(demo, _actor(demo, "pp.rahim"), {})
     admin = _actor(demo, "admin")
@@ -78,14 +78,14 @@ def test_the_audit_trail_is_read_only_by_those_allowed(demo) -> None:  # type: i
     assert n > 0 and {e.action for e in created} == {"user.created"}
 
 
-def test_sign_out_is_recorded(demo) -> None:  # type: ignore[no-untyped-def]
+def test_sign_out_is_recorded(demo) -> None:
     who = _actor(demo, "pp.rahim")
     sign_out(demo, who)
     entry = demo.store.find_one(AuditEntry, {"action": "auth.logout", "actor_id": who.user_id})
     assert entry is not None and entry.subject_id == who.user_id
 
 
-def test_refusals_and_bad_api_tokens_are_recorded(demo) -> None:  # type: ignore[no-untyped-def]
+def test_refusals_and_bad_api_tokens_are_recorded(demo) -> None:
     from mizan.accounts.integrations import authenticate_api
     from mizan.accounts.service import record_access_denied
 

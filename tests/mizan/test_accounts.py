@@ -20,7 +20,7 @@ from mizan.storage import StaleWriteError
 from tests.conftest import DEMO_PASSWORD
 
 
-def test_passwords_are_argon2_hashes(demo) -> None:  # type: ignore[no-untyped-def]
+def test_passwords_are_argon2_hashes(demo) -> None:
     user = demo.store.find_one(User, {"username": "pp.rahim"})
     assert user.password_hash.startswith("$argon2id$")
     assert DEMO_PASSWORD not in user.password_hash
@@ -39,7 +39,7 @@ def test_passwords_are_argon2_hashes(demo) -> None:  # type: ignore[no-untyped-d
         ({"username": "pp.rahim"}, "already taken"),
     ],
 )
-def test_create_user_rejects_bad_input_clearly(demo, changes, message) -> None:  # type: ignore[no-untyped-def]
+def test_create_user_rejects_bad_input_clearly(demo, changes, message) -> None:
     data = {
         "username": "new.clerk",
         "full_name": "New Clerk",
@@ -52,7 +52,7 @@ def test_create_user_rejects_bad_input_clearly(demo, changes, message) -> None: 
         create_user(demo, SYSTEM, **data)
 
 
-def test_only_admins_create_users(demo) -> None:  # type: ignore[no-untyped-def]
+def test_only_admins_create_users(demo) -> None:
     dpp = actor_for(demo.store.find_one(User, {"username": "dpp.south"}))
     with pytest.raises(PermissionDenied):
         create_user(
@@ -60,7 +60,7 @@ def test_only_admins_create_users(demo) -> None:  # type: ignore[no-untyped-def]
         )
 
 
-def test_lockout_after_repeated_failures(demo) -> None:  # type: ignore[no-untyped-def]
+def test_lockout_after_repeated_failures(demo) -> None:
     limit = demo.settings.login_max_failures
     for _ in range(limit):
         with pytest.raises(LoginRefused, match="not correct"):
@@ -74,19 +74,19 @@ def test_lockout_after_repeated_failures(demo) -> None:  # type: ignore[no-untyp
     assert demo.store.count(AuditEntry, {"action": "auth.login_refused"}) == 1
 
 
-def test_successful_login_resets_failures(demo) -> None:  # type: ignore[no-untyped-def]
+def test_successful_login_resets_failures(demo) -> None:
     with pytest.raises(LoginRefused):
         authenticate(demo, "pp.sana", "wrong-password", None)
     user = authenticate(demo, "PP.Sana ", DEMO_PASSWORD, None)
     assert user.failed_logins == 0 and user.last_login_at is not None
 
 
-def test_unknown_user_gets_the_same_message(demo) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_user_gets_the_same_message(demo) -> None:
     with pytest.raises(LoginRefused, match="username or password is not correct"):
         authenticate(demo, "nobody", "whatever-123", None)
 
 
-def test_role_change_ends_sessions_and_stale_form_is_refused(demo) -> None:  # type: ignore[no-untyped-def]
+def test_role_change_ends_sessions_and_stale_form_is_refused(demo) -> None:
     admin = actor_for(demo.store.find_one(User, {"username": "admin"}))
     user = demo.store.find_one(User, {"username": "pp.hyd"})
     epoch = user.session_epoch
@@ -116,7 +116,7 @@ def test_role_change_ends_sessions_and_stale_form_is_refused(demo) -> None:  # t
     assert demo.store.get(User, user.id).full_name == user.full_name
 
 
-def test_admin_cannot_lock_themselves_out(demo) -> None:  # type: ignore[no-untyped-def]
+def test_admin_cannot_lock_themselves_out(demo) -> None:
     admin_user = demo.store.find_one(User, {"username": "admin"})
     with pytest.raises(AccountError, match="own administrator"):
         update_user(

@@ -13,19 +13,19 @@ from mizan.actor import Actor
 ALICE = Actor(user_id="u1", username="alice", address="10.0.0.5")
 
 
-def _append(kernel, n: int) -> list[audit.AuditEntry]:  # type: ignore[no-untyped-def]
+def _append(kernel, n: int) -> list[audit.AuditEntry]:
     return [
         audit.append(kernel.store, ALICE, "case.viewed", "case", f"c{i}", {"i": i})
         for i in range(n)
     ]
 
 
-def _sql(kernel, statement: str, *params: object) -> None:  # type: ignore[no-untyped-def]
+def _sql(kernel, statement: str, *params: object) -> None:
     conn = kernel.store.connection()
     conn.execute(statement, params)
 
 
-def test_entries_chain_by_hash(kernel) -> None:  # type: ignore[no-untyped-def]
+def test_entries_chain_by_hash(kernel) -> None:
     entries = _append(kernel, 3)
     assert [e.seq for e in entries] == [1, 2, 3]
     assert entries[0].prev_hash == audit.GENESIS
@@ -34,7 +34,7 @@ def test_entries_chain_by_hash(kernel) -> None:  # type: ignore[no-untyped-def]
     assert audit.verify(kernel.store) == audit.VerifyResult(ok=True, checked=3)
 
 
-def test_altered_entry_is_named(kernel) -> None:  # type: ignore[no-untyped-def]
+def test_altered_entry_is_named(kernel) -> None:
     entries = _append(kernel, 5)
     victim = entries[2]
     doc = json.loads(
@@ -50,14 +50,14 @@ def test_altered_entry_is_named(kernel) -> None:  # type: ignore[no-untyped-def]
     assert "#3" in result.problem and "altered" in result.problem
 
 
-def test_removed_entry_is_detected(kernel) -> None:  # type: ignore[no-untyped-def]
+def test_removed_entry_is_detected(kernel) -> None:
     entries = _append(kernel, 4)
     _sql(kernel, "DELETE FROM c_audit_log WHERE id = ?", entries[1].id)
     result = audit.verify(kernel.store)
     assert not result.ok and result.bad_seq == 2 and "missing" in result.problem
 
 
-def test_rewritten_chain_after_an_entry_is_detected(kernel) -> None:  # type: ignore[no-untyped-def]
+def test_rewritten_chain_after_an_entry_is_detected(kernel) -> None:
     """Recomputing an altered entry's own hash still breaks the link to the next one."""
     entries = _append(kernel, 3)
     victim = entries[1]
@@ -70,14 +70,14 @@ def test_rewritten_chain_after_an_entry_is_detected(kernel) -> None:  # type: ig
     assert not result.ok and result.bad_seq == 3
 
 
-def test_truncated_tail_is_detected(kernel) -> None:  # type: ignore[no-untyped-def]
+def test_truncated_tail_is_detected(kernel) -> None:
     entries = _append(kernel, 4)
     _sql(kernel, "DELETE FROM c_audit_log WHERE id = ?", entries[-1].id)
     result = audit.verify(kernel.store)
     assert not result.ok and "#4" in result.problem
 
 
-def test_domain_events_are_audited_with_actor_and_address(kernel) -> None:  # type: ignore[no-untyped-def]
+def test_domain_events_are_audited_with_actor_and_address(kernel) -> None:
     from mizan.events import DomainEvent
 
     kernel.emit(DomainEvent("document.viewed", ALICE, "document", "d1", {"case_id": "c1"}))
@@ -86,7 +86,7 @@ def test_domain_events_are_audited_with_actor_and_address(kernel) -> None:  # ty
     assert entry.data == {"case_id": "c1"}
 
 
-def test_failed_change_leaves_no_audit_entry(kernel) -> None:  # type: ignore[no-untyped-def]
+def test_failed_change_leaves_no_audit_entry(kernel) -> None:
     """The audit entry is written in the change's transaction: no change, no entry."""
     from mizan.events import DomainEvent
 
@@ -99,7 +99,7 @@ def test_failed_change_leaves_no_audit_entry(kernel) -> None:  # type: ignore[no
     assert kernel.store.count(audit.AuditEntry) == 0
 
 
-def test_cli_audit_verify_exits_nonzero_naming_the_entry(kernel, settings) -> None:  # type: ignore[no-untyped-def]
+def test_cli_audit_verify_exits_nonzero_naming_the_entry(kernel, settings) -> None:
     entries = _append(kernel, 3)
     env = {
         **os.environ,

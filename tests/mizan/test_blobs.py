@@ -10,7 +10,7 @@ import pytest
 from mizan.storage.blobs import BlobStore, BlobTooLarge
 
 
-def test_put_is_keyed_by_sha256_and_deduplicated(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_put_is_keyed_by_sha256_and_deduplicated(tmp_path) -> None:
     store = BlobStore(tmp_path)
     data = b"scanned FIR page"
     sha = store.put_bytes(data)
@@ -21,7 +21,7 @@ def test_put_is_keyed_by_sha256_and_deduplicated(tmp_path) -> None:  # type: ign
     assert store.path(sha).stat().st_mode & 0o222 == 0  # read-only on disk
 
 
-def test_too_large_upload_keeps_nothing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_too_large_upload_keeps_nothing(tmp_path) -> None:
     store = BlobStore(tmp_path)
     with pytest.raises(BlobTooLarge, match="upload limit of 1 MB"):
         store.put_stream(io.BytesIO(b"x" * (1024 * 1024 + 1)), max_bytes=1024 * 1024)
@@ -29,12 +29,12 @@ def test_too_large_upload_keeps_nothing(tmp_path) -> None:  # type: ignore[no-un
     assert [p.name for p in tmp_path.iterdir() if p.is_file()] == []
 
 
-def test_bad_digest_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_bad_digest_is_refused(tmp_path) -> None:
     with pytest.raises(ValueError, match="SHA-256"):
         BlobStore(tmp_path).path("../../etc/passwd")
 
 
-def test_copy_to_mirrors_layout(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_copy_to_mirrors_layout(tmp_path) -> None:
     store = BlobStore(tmp_path / "a")
     shas = {store.put_bytes(bytes([n]) * 10) for n in range(3)}
     assert store.copy_to(tmp_path / "b") == 3

@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import render_scan
 
 
-def run(settings, *args: str, timeout: float = 180, **extra: str) -> subprocess.CompletedProcess:  # type: ignore[no-untyped-def]
+def run(settings, *args: str, timeout: float = 180, **extra: str) -> subprocess.CompletedProcess:
     """``extra`` adds environment variables (e.g. ``MIZAN_DROP_DIR``)."""
     env = {
         **os.environ,
@@ -30,7 +30,7 @@ def run(settings, *args: str, timeout: float = 180, **extra: str) -> subprocess.
 
 
 @pytest.mark.slow
-def test_extract_prints_the_text_of_a_300_dpi_scan(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_extract_prints_the_text_of_a_300_dpi_scan(settings, tmp_path) -> None:
     text = "In the Court of Sessions Judge Karachi South\nThe bail application is dismissed"
     scan = render_scan(text, tmp_path / "order.png")
     result = run(settings, "extract", str(scan))
@@ -40,7 +40,7 @@ def test_extract_prints_the_text_of_a_300_dpi_scan(settings, tmp_path) -> None: 
     assert "bail application is dismissed" in out
 
 
-def test_extract_reports_a_bad_file_clearly(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_extract_reports_a_bad_file_clearly(settings, tmp_path) -> None:
     bad = tmp_path / "scan.pdf"
     bad.write_bytes(b"")
     result = run(settings, "extract", str(bad))
@@ -48,7 +48,7 @@ def test_extract_reports_a_bad_file_clearly(settings, tmp_path) -> None:  # type
     assert "empty" in result.stderr
 
 
-def test_init_and_seed_are_idempotent(settings) -> None:  # type: ignore[no-untyped-def]
+def test_init_and_seed_are_idempotent(settings) -> None:
     assert run(settings, "init").returncode == 0
     first = run(settings, "seed-demo")
     assert first.returncode == 0 and "mizan-demo-2026" in first.stdout
@@ -61,7 +61,7 @@ def test_init_and_seed_are_idempotent(settings) -> None:  # type: ignore[no-unty
     assert run(settings, "audit-verify").returncode == 0
 
 
-def test_create_user_validates(settings) -> None:  # type: ignore[no-untyped-def]
+def test_create_user_validates(settings) -> None:
     run(settings, "seed-demo")
     bad = run(
         settings,
@@ -89,7 +89,7 @@ def test_create_user_validates(settings) -> None:  # type: ignore[no-untyped-def
     assert good.returncode == 0, good.stderr
 
 
-def test_backup_and_restore_round_trip(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_backup_and_restore_round_trip(settings, tmp_path) -> None:
     from app.bootstrap import build_kernel
     from mizan.settings import load_settings
 
@@ -115,13 +115,13 @@ def test_backup_and_restore_round_trip(settings, tmp_path) -> None:  # type: ign
     assert run(target, "audit-verify").returncode == 0
 
 
-def test_reindex_rebuilds_the_index_from_the_store(settings) -> None:  # type: ignore[no-untyped-def]
+def test_reindex_rebuilds_the_index_from_the_store(settings) -> None:
     result = run(settings, "reindex")
     assert result.returncode == 0, result.stderr
     assert "Reindexed 0 documents" in result.stdout
 
 
-def test_reindex_replaces_an_index_of_an_older_layout(settings) -> None:  # type: ignore[no-untyped-def]
+def test_reindex_replaces_an_index_of_an_older_layout(settings) -> None:
     import tantivy
 
     sb = tantivy.SchemaBuilder()
@@ -136,7 +136,7 @@ def test_reindex_replaces_an_index_of_an_older_layout(settings) -> None:  # type
     assert again.returncode == 0 and "another version" not in again.stdout
 
 
-def test_init_rebuilds_an_index_of_an_older_layout(settings) -> None:  # type: ignore[no-untyped-def]
+def test_init_rebuilds_an_index_of_an_older_layout(settings) -> None:
     import tantivy
 
     sb = tantivy.SchemaBuilder()
@@ -150,7 +150,7 @@ def test_init_rebuilds_an_index_of_an_older_layout(settings) -> None:  # type: i
     assert "Search index: tantivy" in result.stdout
 
 
-def test_help_lists_the_stable_commands(settings) -> None:  # type: ignore[no-untyped-def]
+def test_help_lists_the_stable_commands(settings) -> None:
     out = run(settings, "--help").stdout
     for command in (
         "init",

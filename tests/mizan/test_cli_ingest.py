@@ -12,13 +12,13 @@ from tests.mizan.test_cli import run
 
 
 @pytest.fixture
-def seeded(settings):  # type: ignore[no-untyped-def]
+def seeded(settings):
     assert run(settings, "seed-demo").returncode == 0
     return settings
 
 
 @pytest.mark.slow
-def test_ingest_adds_and_reads_files_into_a_case(seeded, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_ingest_adds_and_reads_files_into_a_case(seeded, tmp_path) -> None:
     folder = tmp_path / "bundle"
     folder.mkdir()
     render_scan("Statement of the witness Rasheed", folder / "scan.png")
@@ -42,14 +42,14 @@ def test_ingest_adds_and_reads_files_into_a_case(seeded, tmp_path) -> None:  # t
     assert kernel.store.count(Job, {"kind": "ingest.document"}) == 2
 
 
-def test_ingest_reports_an_unknown_case(seeded, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_ingest_reports_an_unknown_case(seeded, tmp_path) -> None:
     (tmp_path / "a.txt").write_text("x")
     result = run(seeded, "ingest", str(tmp_path / "a.txt"), "--case", "FIR 1/1990 PS Nowhere")
     assert result.returncode != 0
     assert "No case “FIR 1/1990 PS Nowhere”" in result.stderr
 
 
-def test_watch_drop_once(seeded, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_watch_drop_once(seeded, tmp_path) -> None:
     drop = tmp_path / "drop"
     kernel = build_kernel(seeded)
     case = kernel.store.find_one(Case, {"fir.police_station": "Artillery Maidan"})

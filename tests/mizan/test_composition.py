@@ -36,7 +36,7 @@ def test_without_the_root_a_process_kernel_cannot_be_built() -> None:
         set_kernel_factory(build_kernel)
 
 
-def test_every_package_contributes_through_its_registration(kernel) -> None:  # type: ignore[no-untyped-def]
+def test_every_package_contributes_through_its_registration(kernel) -> None:
     from app.cli import main
     from casefiles.models import Case
     from ingestion.review import DocumentSuggestion

@@ -15,7 +15,7 @@ from casefiles.scale_tables import COURT_STAGES
 from mizan.clock import pakistan_today, pakistan_wall_time
 
 
-def test_province_is_believable_and_idempotent(demo) -> None:  # type: ignore[no-untyped-def]
+def test_province_is_believable_and_idempotent(demo) -> None:
     result = seed_province(demo, cases=120)
     assert result is not None and result.cases == 120 and result.hearings > 0
     assert demo.store.count(Case) == 124  # the four hand-made demo cases are kept

@@ -13,7 +13,7 @@ def test_a_failing_check_is_a_down_never_an_error() -> None:
     assert run_check(lambda: (True, "fine", {"n": 3})) == {"up": True, "detail": "fine", "n": 3}
 
 
-def test_core_parts_decide_the_status(kernel) -> None:  # type: ignore[no-untyped-def]
+def test_core_parts_decide_the_status(kernel) -> None:
     up = HealthCheck("index", lambda: (True, "index up"))
     optional_down = HealthCheck("ocr", lambda: (False, "no tesseract"), core=False)
     report = health_report(kernel, [up, optional_down])

@@ -21,7 +21,7 @@ from mizan.notifications import (
 )
 
 
-def test_stores_key_and_params_not_the_sentence(kernel) -> None:  # type: ignore[no-untyped-def]
+def test_stores_key_and_params_not_the_sentence(kernel) -> None:
     note = notify(kernel.store, "u1", _l("Case %(ref)s opened."), {"ref": "FIR 1/2025"}, link="/x")
     stored = kernel.store.get(Notification, note.id)
     assert stored.key == "Case %(ref)s opened."
@@ -30,7 +30,7 @@ def test_stores_key_and_params_not_the_sentence(kernel) -> None:  # type: ignore
     assert render(stored) == "Case FIR 1/2025 opened."
 
 
-def test_renders_in_the_readers_language(kernel) -> None:  # type: ignore[no-untyped-def]
+def test_renders_in_the_readers_language(kernel) -> None:
     note = notify(
         kernel.store,
         "u1",
@@ -45,7 +45,7 @@ def test_renders_in_the_readers_language(kernel) -> None:  # type: ignore[no-unt
     assert render(note) == "Hearings: FIR 1/2025"
 
 
-def test_dedupe_key_announces_a_fact_once_per_user(kernel) -> None:  # type: ignore[no-untyped-def]
+def test_dedupe_key_announces_a_fact_once_per_user(kernel) -> None:
     first = notify(kernel.store, "u1", text="Hello", dedupe="deadline:c1:rule:2025-01-01")
     again = notify(kernel.store, "u1", text="Hello", dedupe="deadline:c1:rule:2025-01-01")
     other = notify(kernel.store, "u2", text="Hello", dedupe="deadline:c1:rule:2025-01-01")
@@ -53,7 +53,7 @@ def test_dedupe_key_announces_a_fact_once_per_user(kernel) -> None:  # type: ign
     assert unread_count(kernel.store, "u1") == 1
 
 
-def test_unread_count_mark_read_and_pages(kernel) -> None:  # type: ignore[no-untyped-def]
+def test_unread_count_mark_read_and_pages(kernel) -> None:
     start = dt.datetime(2026, 1, 1, 9)
     ids = [
         notify(kernel.store, "u1", text=f"n{i}", at=start + dt.timedelta(minutes=i)).id
@@ -86,6 +86,6 @@ def test_unread_count_mark_read_and_pages(kernel) -> None:  # type: ignore[no-un
         {"key": "Case %(ref)s opened.", "params": {}},
     ],
 )
-def test_refuses_bad_notifications(kernel, kwargs) -> None:  # type: ignore[no-untyped-def]
+def test_refuses_bad_notifications(kernel, kwargs) -> None:
     with pytest.raises(NotificationError):
         notify(kernel.store, "u1", **kwargs)

@@ -9,14 +9,14 @@ TOPIC = "test.outbox.count"
 APPLIED: list[int] = []
 
 
-def _record(kernel, payload) -> None:  # type: ignore[no-untyped-def]
+def _record(kernel, payload) -> None:
     APPLIED.append(payload["n"])
 
 
 outbox.register(TOPIC, _record)
 
 
-def test_a_spent_budget_stops_after_one_entry_and_keeps_the_rest(kernel) -> None:  # type: ignore[no-untyped-def]
+def test_a_spent_budget_stops_after_one_entry_and_keeps_the_rest(kernel) -> None:
     APPLIED.clear()
     with kernel.store.transaction():
         for n in range(3):
@@ -28,7 +28,7 @@ def test_a_spent_budget_stops_after_one_entry_and_keeps_the_rest(kernel) -> None
     assert sorted(APPLIED) == [0, 1, 2] and outbox.pending(kernel.store) == 0
 
 
-def test_library_imports_are_queued_in_small_entries(kernel) -> None:  # type: ignore[no-untyped-def]
+def test_library_imports_are_queued_in_small_entries(kernel) -> None:
     from library.indexing import ENTRY_JUDGMENTS, enqueue_judgments
     from library.indexing import TOPIC as LIBRARY
     from mizan.outbox import OutboxEntry

@@ -21,7 +21,7 @@ ALICE = Actor("u1", "alice", frozenset({"prosecutor"}))
 BOB = Actor("u2", "bob", frozenset({"prosecutor"}))
 
 
-def test_jobs_of_and_recent_jobs_list_only_ones_own(kernel) -> None:  # type: ignore[no-untyped-def]
+def test_jobs_of_and_recent_jobs_list_only_ones_own(kernel) -> None:
     start = dt.datetime(2024, 1, 1)
     for i in range(7):
         who = ALICE if i % 2 == 0 else BOB
@@ -35,7 +35,7 @@ def test_jobs_of_and_recent_jobs_list_only_ones_own(kernel) -> None:  # type: ig
     assert [j.title for j in recent_jobs(kernel, BOB, limit=2)] == ["j5", "j3"]
 
 
-def test_notifications_are_read_and_opened_only_by_their_user(kernel) -> None:  # type: ignore[no-untyped-def]
+def test_notifications_are_read_and_opened_only_by_their_user(kernel) -> None:
     sent = [notify(kernel.store, ALICE.user_id, text=f"n{i}") for i in range(3)]
     ids = [n.id for n in sent if n is not None]
     notify(kernel.store, BOB.user_id, text="bob's")

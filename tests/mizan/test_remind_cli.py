@@ -12,7 +12,7 @@ from mizan.clock import pakistan_moment, pakistan_today
 from tests.mizan.test_cli import run
 
 
-def test_remind_sends_once_and_refuses_a_silly_period(demo) -> None:  # type: ignore[no-untyped-def]
+def test_remind_sends_once_and_refuses_a_silly_period(demo) -> None:
     case = demo.store.find_one(Case, {"fir.police_station": "Artillery Maidan"})
     when = pakistan_moment(pakistan_today() + dt.timedelta(days=1), dt.time(10))
     schedule_hearing(demo, SYSTEM, case.id, NewHearing(when, "Court A", "evidence"))

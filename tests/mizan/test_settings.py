@@ -8,11 +8,11 @@ from mizan.settings import SettingsError, load_settings
 from search.backends import search_index, vector_index
 
 
-def _load(tmp_path, **env: str):  # type: ignore[no-untyped-def]
+def _load(tmp_path, **env: str):
     return load_settings({"MIZAN_DATA_DIR": str(tmp_path), **env}, env_file=None)
 
 
-def test_embedded_defaults(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_embedded_defaults(tmp_path) -> None:
     s = _load(tmp_path)
     assert s.store_kind == "sqlite" and s.sqlite_path == tmp_path / "mizan.sqlite3"
     assert s.search_kind == "embedded" and s.index_dir == tmp_path / "index"
@@ -21,7 +21,7 @@ def test_embedded_defaults(tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert s.bind == "127.0.0.1:8000"
 
 
-def test_servers_by_configuration(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_servers_by_configuration(tmp_path) -> None:
     s = _load(
         tmp_path,
         MIZAN_STORE="mongodb://db.example:27017/mizan",
@@ -33,7 +33,7 @@ def test_servers_by_configuration(tmp_path) -> None:  # type: ignore[no-untyped-
     assert s.broker_kind == "redis"
 
 
-def test_secret_key_is_generated_once_and_kept(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_secret_key_is_generated_once_and_kept(tmp_path) -> None:
     first = _load(tmp_path).secret_key
     assert len(first) >= 32
     assert _load(tmp_path).secret_key == first
@@ -57,12 +57,12 @@ def test_secret_key_is_generated_once_and_kept(tmp_path) -> None:  # type: ignor
         ("MIZAN_VECTOR_ANN_MIN", "0"),
     ],
 )
-def test_wrong_values_stop_start_up_naming_the_variable(tmp_path, variable, value) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_values_stop_start_up_naming_the_variable(tmp_path, variable, value) -> None:
     with pytest.raises(SettingsError, match=variable):
         _load(tmp_path, **{variable: value})
 
 
-def test_dotenv_file_is_read_and_environment_wins(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_dotenv_file_is_read_and_environment_wins(tmp_path) -> None:
     env_file = tmp_path / ".env"
     env_file.write_text("MIZAN_BIND=0.0.0.0:9000\nMIZAN_MAX_UPLOAD_MB=50\n")
     s = load_settings(
@@ -71,7 +71,7 @@ def test_dotenv_file_is_read_and_environment_wins(tmp_path) -> None:  # type: ig
     assert s.bind == "0.0.0.0:9000" and s.max_upload_mb == 70
 
 
-def test_elasticsearch_url_opens_the_elasticsearch_adapters(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_elasticsearch_url_opens_the_elasticsearch_adapters(tmp_path) -> None:
     from app.bootstrap import build_kernel
     from search.elastic_index import ElasticIndex, ElasticVectorIndex
 
@@ -85,22 +85,22 @@ def test_elasticsearch_url_opens_the_elasticsearch_adapters(tmp_path) -> None:  
         kernel.close()
 
 
-def test_search_prefix_is_checked(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_search_prefix_is_checked(tmp_path) -> None:
     assert _load(tmp_path).search_prefix == "mizan"
     for bad in ("Mizan", "-x", "a b", "a/b"):
         with pytest.raises(SettingsError, match="MIZAN_SEARCH_PREFIX"):
             _load(tmp_path, MIZAN_SEARCH_PREFIX=bad)
 
 
-def test_ocr_language_is_checked(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_ocr_language_is_checked(tmp_path) -> None:
     assert _load(tmp_path, MIZAN_OCR_LANG="eng+urd").default_ocr_lang == "eng+urd"
     with pytest.raises(SettingsError, match="MIZAN_OCR_LANG"):
         _load(tmp_path, MIZAN_OCR_LANG="french")
 
 
-def test_vector_ann_threshold_reaches_the_embedded_vector_index(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_vector_ann_threshold_reaches_the_embedded_vector_index(tmp_path) -> None:
     from search.backends import open_vector_index
 
     assert _load(tmp_path).vector_ann_min == 100_000
     settings = _load(tmp_path, MIZAN_VECTOR_ANN_MIN="5000")
-    assert open_vector_index(settings).ann_min == 5000  # type: ignore[attr-defined]
+    assert open_vector_index(settings).ann_min == 5000

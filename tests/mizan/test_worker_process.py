@@ -21,7 +21,7 @@ from tests.conftest import render_scan
 pytestmark = pytest.mark.slow
 
 
-def start_worker(settings) -> subprocess.Popen:  # type: ignore[no-untyped-def]
+def start_worker(settings) -> subprocess.Popen:
     env = {
         **os.environ,
         "MIZAN_DATA_DIR": str(settings.data_dir),
@@ -52,7 +52,7 @@ def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
         proc.wait(timeout=60)
 
 
-def wait_job(kernel, job_id: str, predicate, timeout: float = 180) -> Job:  # type: ignore[no-untyped-def]
+def wait_job(kernel, job_id: str, predicate, timeout: float = 180) -> Job:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         job = kernel.store.get(Job, job_id)
@@ -62,7 +62,7 @@ def wait_job(kernel, job_id: str, predicate, timeout: float = 180) -> Job:  # ty
     raise AssertionError(f"job never reached the expected state: {kernel.store.get(Job, job_id)}")
 
 
-def test_killed_worker_job_is_resumed_by_the_next_worker(demo, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_killed_worker_job_is_resumed_by_the_next_worker(demo, tmp_path) -> None:
     """SIGKILL mid-file: the next worker keeps the finished pages and reads only the rest."""
     count = 6
     pages = [

@@ -74,7 +74,7 @@ def test_unknown_mode_is_refused(kernel: Kernel) -> None:
 def judgment(doc_id: str, text: str, **kw: object) -> Passage:
     fields: dict[str, object] = {"kind": "judgment", "title": doc_id, "acl": ("public",)}
     fields.update(kw)
-    return Passage(id=f"{doc_id}:1:0", doc_id=doc_id, text=text, **fields)  # type: ignore[arg-type]
+    return Passage(id=f"{doc_id}:1:0", doc_id=doc_id, text=text, **fields)
 
 
 @pytest.fixture
@@ -96,14 +96,14 @@ def library(kernel: Kernel) -> Kernel:
     return kernel
 
 
-def run(kernel: Kernel, query: str, mode: str, principals=frozenset({"public"}), **kw):  # type: ignore[no-untyped-def]
+def run(kernel: Kernel, query: str, mode: str, principals=frozenset({"public"}), **kw):
     return hybrid.search(
         search_index(kernel), vector_index(kernel), embedder(kernel),
         HybridQuery(query, mode=mode, principals=principals, **kw),
     )  # fmt: skip
 
 
-def ids(result) -> list[str]:  # type: ignore[no-untyped-def]
+def ids(result) -> list[str]:
     return [h.doc_id for h in result.hits]
 
 
@@ -175,7 +175,7 @@ def test_service_passes_the_mode(library: Kernel) -> None:
     assert blank.total == 4  # a blank query lists everything visible, in every mode
 
 
-def test_ranking_without_snippets_matches_the_keyword_engine(text_index) -> None:  # type: ignore[no-untyped-def]
+def test_ranking_without_snippets_matches_the_keyword_engine(text_index) -> None:
     """On every backend (`text_index`): rank() agrees with search() without making snippets."""
     from search.ranking import to_hit
 
@@ -214,7 +214,7 @@ def test_rankings_never_exceed_the_depth(library: Kernel) -> None:
         assert len(ranked) == 2, mode
 
 
-def facet_sums(result) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def facet_sums(result) -> dict[str, int]:
     return {name: sum(f.count for f in result.facets.get(name, ())) for name in ("kind",)}
 
 

@@ -70,8 +70,8 @@ def run_until(kernel: Kernel, stage: str, job_id: str, marker: str) -> None:
         text=True, env=env,
     )  # fmt: skip
     try:
-        line = proc.stdout.readline().strip()  # type: ignore[union-attr]
-        assert line == marker, (line, proc.stderr.read() if proc.poll() is not None else "")  # type: ignore[union-attr]
+        line = proc.stdout.readline().strip()
+        assert line == marker, (line, proc.stderr.read() if proc.poll() is not None else "")
     finally:
         proc.kill()
         proc.wait(60)

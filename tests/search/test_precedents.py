@@ -26,7 +26,7 @@ def entry(doc_id: str, kind: str, text: str, title: str | None = None, **kw: obj
     fields: dict[str, object] = {"acl": ("public",)}
     fields.update(kw)
     return Passage(id=f"{doc_id}:0", doc_id=doc_id, kind=kind, title=title or doc_id,
-                   text=text, **fields)  # type: ignore[arg-type]  # fmt: skip
+                   text=text, **fields)  # fmt: skip
 
 
 @pytest.fixture
@@ -60,7 +60,7 @@ def murder_case(kernel: Kernel, narrative: str = NARRATIVE) -> Case:
     return kernel.store.replace(case)
 
 
-def who(kernel: Kernel, username: str):  # type: ignore[no-untyped-def]
+def who(kernel: Kernel, username: str):
     return actor_for(kernel.store.find_one(User, {"username": username}), None, "test")
 
 
@@ -125,7 +125,7 @@ def test_case_without_facts_and_cases_one_may_not_see(library: Kernel) -> None:
         find_for_case(library, who(library, "pp.hyd"), case.id)  # another district
 
 
-def test_precedent_pages(library: Kernel, browser) -> None:  # type: ignore[no-untyped-def]
+def test_precedent_pages(library: Kernel, browser) -> None:
     case = murder_case(library)
     b = browser()
     b.login("pp.rahim")

@@ -12,11 +12,11 @@ from search.saved import list_saved
 from search.service import require_searcher, search_documents
 
 
-def _actor(demo, username: str):  # type: ignore[no-untyped-def]
+def _actor(demo, username: str):
     return actor_for(demo.store.find_one(User, {"username": username}))
 
 
-def test_searching_needs_the_search_capability(demo) -> None:  # type: ignore[no-untyped-def]
+def test_searching_needs_the_search_capability(demo) -> None:
     require_searcher(_actor(demo, "pp.rahim"))
     admin = _actor(demo, "admin")  # administrators manage users; they do not search
     for call in (
@@ -28,7 +28,7 @@ def test_searching_needs_the_search_capability(demo) -> None:  # type: ignore[no
             call()
 
 
-def test_case_precedents_refuse_before_looking_at_the_case(demo) -> None:  # type: ignore[no-untyped-def]
+def test_case_precedents_refuse_before_looking_at_the_case(demo) -> None:
     from casefiles.service import CaseNotFound
 
     case = demo.store.find_one(Case, {"fir.police_station": "Artillery Maidan"})

@@ -18,7 +18,7 @@ def p(doc_id: str, n: int, text: str, **kw: object) -> Passage:
     fields.update(kw)
     if "sections" not in kw:
         fields["sections"] = passage_sections(text)
-    return Passage(id=f"{doc_id}:{n}", doc_id=doc_id, text=text, **fields)  # type: ignore[arg-type]
+    return Passage(id=f"{doc_id}:{n}", doc_id=doc_id, text=text, **fields)
 
 
 def ids(res: SearchResult) -> list[str]:

@@ -22,11 +22,11 @@ def passage(doc_id: str, n: int, text: str, **kw: object) -> Passage:
         "acl": ("public",),
     }
     fields.update(kw)
-    return Passage(id=f"{doc_id}:{n}", doc_id=doc_id, text=text, **fields)  # type: ignore[arg-type]
+    return Passage(id=f"{doc_id}:{n}", doc_id=doc_id, text=text, **fields)
 
 
 def ids(result: object) -> list[str]:
-    return [h.doc_id for h in result.hits]  # type: ignore[attr-defined]
+    return [h.doc_id for h in result.hits]
 
 
 @pytest.fixture

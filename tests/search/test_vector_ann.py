@@ -39,7 +39,7 @@ def corpus(seed: int = 1) -> tuple[list[Passage], np.ndarray]:
 
 
 def top(index: SqliteVectorIndex, q: np.ndarray, **kw: object) -> list[str]:
-    return [d.doc_id for d in index.search(q, **kw).documents]  # type: ignore[arg-type]
+    return [d.doc_id for d in index.search(q, **kw).documents]
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def queries(vecs: np.ndarray, n: int = 20) -> list[np.ndarray]:
     return [(v / np.linalg.norm(v)).astype(np.float32) for v in noisy]
 
 
-def test_hnsw_finds_what_exact_search_finds(stores) -> None:  # type: ignore[no-untyped-def]
+def test_hnsw_finds_what_exact_search_finds(stores) -> None:
     exact, ann, vecs = stores
     found = wanted = 0
     for q in queries(vecs):
@@ -75,7 +75,7 @@ def test_hnsw_finds_what_exact_search_finds(stores) -> None:  # type: ignore[no-
     assert found / wanted >= 0.9
 
 
-def test_permissions_and_filters_stay_exact_in_the_graph(stores) -> None:  # type: ignore[no-untyped-def]
+def test_permissions_and_filters_stay_exact_in_the_graph(stores) -> None:
     exact, ann, vecs = stores
     for q in queries(vecs, 10):
         for principals, filters in [
@@ -92,7 +92,7 @@ def test_permissions_and_filters_stay_exact_in_the_graph(stores) -> None:  # typ
                         assert pm.passage.kind == "judgment"
 
 
-def test_a_small_permitted_set_is_searched_exactly(stores, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_small_permitted_set_is_searched_exactly(stores, monkeypatch) -> None:
     exact, _, vecs = stores
     ann = SqliteVectorIndex(exact.path, ann_min=100)
     q = queries(vecs, 1)[0]
@@ -108,14 +108,14 @@ def _refuse(*args: object, **kw: object) -> None:
     raise AssertionError("the graph must not be searched here")
 
 
-def test_falls_back_to_exact_when_the_window_is_short(stores, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_falls_back_to_exact_when_the_window_is_short(stores, monkeypatch) -> None:
     exact, ann, vecs = stores
     monkeypatch.setattr(vector_graph, "ANN_MAX_K", 8)  # 8 passages cannot cover 10 documents
     for q in queries(vecs, 5):
         assert top(ann, q, principals=None, limit=10) == top(exact, q, principals=None, limit=10)
 
 
-def test_graph_is_saved_and_reused_and_caught_up(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_graph_is_saved_and_reused_and_caught_up(tmp_path: Path, monkeypatch) -> None:
     passages, vecs = corpus()
     path = tmp_path / "v.sqlite3"
     first = SqliteVectorIndex(path, ann_min=50)

@@ -25,7 +25,7 @@ def unit(*axes: float) -> np.ndarray:
 def passage(doc_id: str, n: int, **kw: object) -> Passage:
     fields: dict[str, object] = {"kind": "judgment", "title": f"Title {doc_id}", "acl": ("public",)}
     fields.update(kw)
-    return Passage(id=f"{doc_id}:{n}", doc_id=doc_id, text=f"text of {doc_id} #{n}", **fields)  # type: ignore[arg-type]
+    return Passage(id=f"{doc_id}:{n}", doc_id=doc_id, text=f"text of {doc_id} #{n}", **fields)
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def index(vector_store: VectorIndex) -> VectorIndex:
     return idx
 
 
-def ids(result) -> list[str]:  # type: ignore[no-untyped-def]
+def ids(result) -> list[str]:
     return [d.doc_id for d in result.documents]
 
 

@@ -111,12 +111,12 @@ class World:
         assert b.login(username, DEMO_PASSWORD).status_code == 302
         return b
 
-    def actor(self, username: str):  # type: ignore[no-untyped-def]
+    def actor(self, username: str):
         return actor_for(self.kernel.store.find_one(User, {"username": username}))
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory) -> Iterator[World]:  # type: ignore[no-untyped-def]
+def world(tmp_path_factory) -> Iterator[World]:
     from app.demo import seed
     from web import create_app
 
@@ -178,23 +178,23 @@ def world(tmp_path_factory) -> Iterator[World]:  # type: ignore[no-untyped-def]
 # -- how each resource is tried -------------------------------------------------------------
 
 
-def _text(response) -> str:  # type: ignore[no-untyped-def]
+def _text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
 def _get(path: str) -> Callable:
-    def run(w: World, b: Browser, username: str):  # type: ignore[no-untyped-def]
+    def run(w: World, b: Browser, username: str):
         return b.get(path.format(w=w)).status_code, None
 
     return run
 
 
-def _case_list(w: World, b: Browser, username: str):  # type: ignore[no-untyped-def]
+def _case_list(w: World, b: Browser, username: str):
     response = b.get("/cases/")
     return response.status_code, w.reference in _text(response)
 
 
-def _privileged_note(w: World, b: Browser, username: str):  # type: ignore[no-untyped-def]
+def _privileged_note(w: World, b: Browser, username: str):
     status = b.get(f"/notes/{w.note_id}").status_code
     page = b.get(f"/cases/{w.case_id}")
     if page.status_code == 200:  # withheld from the case page and its timeline too
@@ -202,7 +202,7 @@ def _privileged_note(w: World, b: Browser, username: str):  # type: ignore[no-un
     return status, None
 
 
-def _protected_identity(w: World, b: Browser, username: str):  # type: ignore[no-untyped-def]
+def _protected_identity(w: World, b: Browser, username: str):
     response = b.get(f"/cases/{w.case_id}")
     if response.status_code != 200:
         return response.status_code, None
@@ -213,7 +213,7 @@ def _protected_identity(w: World, b: Browser, username: str):  # type: ignore[no
     return 200, WITNESS in page
 
 
-def _break_glass(w: World, b: Browser, username: str):  # type: ignore[no-untyped-def]
+def _break_glass(w: World, b: Browser, username: str):
     response = b.client.post(
         f"/cases/{w.case_id}/break-glass",
         data={
@@ -232,7 +232,7 @@ def _break_glass(w: World, b: Browser, username: str):  # type: ignore[no-untype
     return response.status_code, None
 
 
-def _child_matter(w: World, b: Browser, username: str):  # type: ignore[no-untyped-def]
+def _child_matter(w: World, b: Browser, username: str):
     return b.get(f"/matters/{w.matter_id}").status_code, None
 
 
@@ -259,7 +259,7 @@ def _proposal(w: World, *, recommended: bool) -> AppealApproval:
     return approval
 
 
-def _approval_propose(w: World, b: Browser, username: str):  # type: ignore[no-untyped-def]
+def _approval_propose(w: World, b: Browser, username: str):
     _close_open_approvals(w)
     before = w.kernel.store.count(AppealApproval, {})
     response = b.client.post(
@@ -276,7 +276,7 @@ def _approval_propose(w: World, b: Browser, username: str):  # type: ignore[no-u
 
 
 def _decision(action: str, recommended: bool) -> Callable:
-    def run(w: World, b: Browser, username: str):  # type: ignore[no-untyped-def]
+    def run(w: World, b: Browser, username: str):
         approval = _proposal(w, recommended=recommended)
         response = b.client.post(
             f"/approvals/{approval.id}/decide",
@@ -294,14 +294,14 @@ def _decision(action: str, recommended: bool) -> Callable:
     return run
 
 
-def _api_notes(w: World, b: Browser, username: str):  # type: ignore[no-untyped-def]
+def _api_notes(w: World, b: Browser, username: str):
     response = b.get(f"/api/v1/cases/{w.case_id}/notes")
     if response.status_code != 200:
         return response.status_code, None
     return 200, SECRET in response.get_data(as_text=True)
 
 
-def _search(w: World, b: Browser, username: str):  # type: ignore[no-untyped-def]
+def _search(w: World, b: Browser, username: str):
     response = b.get("/search/?q=motorcycle")
     if response.status_code != 200:
         return response.status_code, None

@@ -34,21 +34,21 @@ FIR = {
 
 
 @pytest.fixture
-def police(demo):  # type: ignore[no-untyped-def]
+def police(demo):
     _integration, token = create_integration(
         demo, SYSTEM, name="Sindh Police PSRMS", kind="police", districts=["KHI-S"]
     )
     return {"Authorization": f"Bearer {token}"}
 
 
-def test_token_is_required(app) -> None:  # type: ignore[no-untyped-def]
+def test_token_is_required(app) -> None:
     client = app.test_client()
     assert client.post("/api/v1/firs", json=FIR).status_code == 401
     bad = client.post("/api/v1/firs", json=FIR, headers={"Authorization": "Bearer mzn_nope"})
     assert bad.status_code == 401 and "token" in bad.get_json()["error"]
 
 
-def test_fir_creates_a_case_once(app, demo, police) -> None:  # type: ignore[no-untyped-def]
+def test_fir_creates_a_case_once(app, demo, police) -> None:
     client = app.test_client()
     first = client.post("/api/v1/firs", json=FIR, headers=police)
     assert first.status_code == 201, first.get_json()
@@ -72,7 +72,7 @@ def test_fir_creates_a_case_once(app, demo, police) -> None:  # type: ignore[no-
     assert created.actor_name == "Sindh Police PSRMS" and created.channel == "api"
 
 
-def test_corrected_record_updates_the_case(app, demo, police) -> None:  # type: ignore[no-untyped-def]
+def test_corrected_record_updates_the_case(app, demo, police) -> None:
     client = app.test_client()
     case_id = client.post("/api/v1/firs", json=FIR, headers=police).get_json()["case_id"]
     fixed = {**FIR, "sections": "324/34 PPC; 7(1)(a) ATA", "labels": ["ATA"]}
@@ -97,18 +97,18 @@ def test_corrected_record_updates_the_case(app, demo, police) -> None:  # type: 
         ({"accused": [{"name": "X", "cnic": "123"}]}, "accused[0]"),
     ],
 )
-def test_bad_records_get_an_error_per_field(app, police, changes, field) -> None:  # type: ignore[no-untyped-def]
+def test_bad_records_get_an_error_per_field(app, police, changes, field) -> None:
     response = app.test_client().post("/api/v1/firs", json={**FIR, **changes}, headers=police)
     assert response.status_code == 422
     assert field in response.get_json()["errors"]
 
 
-def test_non_json_body_is_refused(app, police) -> None:  # type: ignore[no-untyped-def]
+def test_non_json_body_is_refused(app, police) -> None:
     response = app.test_client().post("/api/v1/firs", data="not json", headers=police)
     assert response.status_code == 422 and "JSON" in response.get_json()["errors"]["record"]
 
 
-def test_challan_moves_the_case_to_scrutiny_once(app, demo, police) -> None:  # type: ignore[no-untyped-def]
+def test_challan_moves_the_case_to_scrutiny_once(app, demo, police) -> None:
     client = app.test_client()
     case_id = client.post("/api/v1/firs", json=FIR, headers=police).get_json()["case_id"]
     challan = {key: FIR[key] for key in ("district", "police_station", "fir_number", "fir_year")}
@@ -126,7 +126,7 @@ def test_challan_moves_the_case_to_scrutiny_once(app, demo, police) -> None:  # 
     )
 
 
-def test_court_integration_cannot_send_challans(app, demo) -> None:  # type: ignore[no-untyped-def]
+def test_court_integration_cannot_send_challans(app, demo) -> None:
     _i, token = create_integration(demo, SYSTEM, name="CFMS", kind="court", districts=["KHI-S"])
     response = app.test_client().post(
         "/api/v1/challans", json={}, headers={"Authorization": f"Bearer {token}"}
@@ -134,13 +134,13 @@ def test_court_integration_cannot_send_challans(app, demo) -> None:  # type: ign
     assert response.status_code == 403
 
 
-def test_openapi_document_describes_the_endpoints(app) -> None:  # type: ignore[no-untyped-def]
+def test_openapi_document_describes_the_endpoints(app) -> None:
     doc = app.test_client().get("/api/v1/openapi.json").get_json()
     assert doc["openapi"].startswith("3.")
     assert {"/api/v1/firs", "/api/v1/challans"} <= set(doc["paths"])
 
 
-def test_admin_creates_an_integration_and_sees_the_token_once(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_admin_creates_an_integration_and_sees_the_token_once(browser, demo) -> None:
     admin = browser()
     admin.login("admin")
     page = admin.post(
@@ -150,7 +150,7 @@ def test_admin_creates_an_integration_and_sees_the_token_once(browser, demo) -> 
     assert "mzn_" not in admin.get("/admin/integrations").data.decode()
 
 
-def test_an_early_morning_fir_keeps_its_day_for_the_deadlines(app, demo, police) -> None:  # type: ignore[no-untyped-def]
+def test_an_early_morning_fir_keeps_its_day_for_the_deadlines(app, demo, police) -> None:
     from casefiles.schedule import case_deadlines
 
     # 02:00 on 15 March in Karachi is still 14 March in UTC; the challan clock starts

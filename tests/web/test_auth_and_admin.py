@@ -7,21 +7,21 @@ from mizan.audit import AuditEntry
 from tests.conftest import csrf_token
 
 
-def test_pages_need_sign_in(app) -> None:  # type: ignore[no-untyped-def]
+def test_pages_need_sign_in(app) -> None:
     client = app.test_client()
     for url in ("/", "/cases/", "/search/?q=x", "/jobs/", "/admin/users"):
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_login_form_requires_csrf_token(app) -> None:  # type: ignore[no-untyped-def]
+def test_login_form_requires_csrf_token(app) -> None:
     client = app.test_client()
     response = client.post("/login", data={"username": "admin", "password": "mizan-demo-2026"})
     assert response.status_code == 400
     assert b"Form expired" in response.data
 
 
-def test_login_sets_hardened_session_cookie_and_headers(app) -> None:  # type: ignore[no-untyped-def]
+def test_login_sets_hardened_session_cookie_and_headers(app) -> None:
     client = app.test_client()
     page = client.get("/login")
     assert page.headers["X-Frame-Options"] == "DENY"
@@ -40,13 +40,13 @@ def test_login_sets_hardened_session_cookie_and_headers(app) -> None:  # type: i
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_wrong_password_is_refused_with_a_message(browser) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_password_is_refused_with_a_message(browser) -> None:
     response = browser().login("admin", "not-the-password")
     assert response.status_code == 401
     assert b"The username or password is not correct." in response.data
 
 
-def test_logout_needs_post_and_ends_the_session(browser) -> None:  # type: ignore[no-untyped-def]
+def test_logout_needs_post_and_ends_the_session(browser) -> None:
     b = browser()
     b.login("admin")
     assert b.get("/logout").status_code == 405
@@ -54,7 +54,7 @@ def test_logout_needs_post_and_ends_the_session(browser) -> None:  # type: ignor
     assert b.get("/").status_code == 302
 
 
-def test_only_admins_reach_user_management(browser) -> None:  # type: ignore[no-untyped-def]
+def test_only_admins_reach_user_management(browser) -> None:
     for username in ("pg.sindh", "dpp.south", "pp.rahim", "clerk.south", "trainer"):
         b = browser()
         b.login(username)
@@ -64,7 +64,7 @@ def test_only_admins_reach_user_management(browser) -> None:  # type: ignore[no-
     assert b.get("/admin/users").status_code == 200
 
 
-def test_admin_creates_user_who_can_then_sign_in(app, browser) -> None:  # type: ignore[no-untyped-def]
+def test_admin_creates_user_who_can_then_sign_in(app, browser) -> None:
     admin = browser()
     admin.login("admin")
     response = admin.post(
@@ -90,7 +90,7 @@ def test_admin_creates_user_who_can_then_sign_in(app, browser) -> None:  # type:
     assert browser().login("clerk.east", "clerk-pass-2026").status_code == 302
 
 
-def test_admin_form_errors_are_shown_not_lost(browser) -> None:  # type: ignore[no-untyped-def]
+def test_admin_form_errors_are_shown_not_lost(browser) -> None:
     admin = browser()
     admin.login("admin")
     response = admin.post(
@@ -107,7 +107,7 @@ def test_admin_form_errors_are_shown_not_lost(browser) -> None:  # type: ignore[
     assert b"already taken" in response.data and b"Someone Else" in response.data
 
 
-def test_stale_user_edit_is_refused_with_a_message(app, browser) -> None:  # type: ignore[no-untyped-def]
+def test_stale_user_edit_is_refused_with_a_message(app, browser) -> None:
     kernel = app.extensions["mizan"]
     user = kernel.store.find_one(User, {"username": "pp.hyd"})
     admin = browser()
@@ -127,7 +127,7 @@ def test_stale_user_edit_is_refused_with_a_message(app, browser) -> None:  # typ
     assert kernel.store.get(User, user.id).full_name == "First Edit"
 
 
-def test_role_change_signs_the_user_out(app, browser) -> None:  # type: ignore[no-untyped-def]
+def test_role_change_signs_the_user_out(app, browser) -> None:
     kernel = app.extensions["mizan"]
     victim = browser()
     victim.login("pp.hyd")
@@ -148,7 +148,7 @@ def test_role_change_signs_the_user_out(app, browser) -> None:  # type: ignore[n
     assert victim.get("/cases/").status_code == 302
 
 
-def test_audit_page_for_admin_and_prosecutor_general_only(browser) -> None:  # type: ignore[no-untyped-def]
+def test_audit_page_for_admin_and_prosecutor_general_only(browser) -> None:
     pg = browser()
     pg.login("pg.sindh")
     page = pg.get("/admin/audit?action=auth.login")
@@ -158,7 +158,7 @@ def test_audit_page_for_admin_and_prosecutor_general_only(browser) -> None:  # t
     assert clerk.get("/admin/audit").status_code == 403
 
 
-def test_healthz_reports_each_component(app) -> None:  # type: ignore[no-untyped-def]
+def test_healthz_reports_each_component(app) -> None:
     body = app.test_client().get("/healthz").get_json()
     assert set(body["components"]) == {"store", "index", "vectors", "broker", "ocr"}
     assert body["components"]["store"]["up"] is True
@@ -170,7 +170,7 @@ def test_healthz_reports_each_component(app) -> None:  # type: ignore[no-untyped
     assert body["status"] == "ok"
 
 
-def test_client_address_from_trusted_proxy_is_audited(demo) -> None:  # type: ignore[no-untyped-def]
+def test_client_address_from_trusted_proxy_is_audited(demo) -> None:
     from dataclasses import replace
 
     from web import create_app
@@ -191,7 +191,7 @@ def test_client_address_from_trusted_proxy_is_audited(demo) -> None:  # type: ig
     assert entry.address == "203.0.113.7"
 
 
-def test_user_sets_language_and_changes_password(app, browser) -> None:  # type: ignore[no-untyped-def]
+def test_user_sets_language_and_changes_password(app, browser) -> None:
     b = browser()
     b.login("pp.sana")
     assert (

@@ -15,7 +15,7 @@ NARRATIVE = (
 )
 
 
-def _text(response) -> str:  # type: ignore[no-untyped-def]
+def _text(response) -> str:
     return html.unescape(response.data.decode())
 
 
@@ -32,7 +32,7 @@ def _form(case: Case, **over: object) -> dict[str, object]:
     return data
 
 
-def test_clerk_records_the_fir_details_and_the_case_page_shows_them(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_clerk_records_the_fir_details_and_the_case_page_shows_them(browser, demo) -> None:
     case = demo_case(demo)
     clerk = browser()
     clerk.login("clerk.south")
@@ -53,7 +53,7 @@ def test_clerk_records_the_fir_details_and_the_case_page_shows_them(browser, dem
     assert changed["place"]["to"] == "Near Empress Market"
 
 
-def test_impossible_dates_are_explained_and_the_typing_is_kept(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_impossible_dates_are_explained_and_the_typing_is_kept(browser, demo) -> None:
     case = demo_case(demo)
     clerk = browser()
     clerk.login("clerk.south")
@@ -70,7 +70,7 @@ def test_impossible_dates_are_explained_and_the_typing_is_kept(browser, demo) ->
     assert demo.store.get(Case, case.id).fir.narrative is None  # nothing half-saved
 
 
-def test_a_stale_save_is_refused_with_the_text_kept(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_a_stale_save_is_refused_with_the_text_kept(browser, demo) -> None:
     case = demo_case(demo)
     rahim, clerk = browser(), browser()
     rahim.login("pp.rahim")
@@ -87,7 +87,7 @@ def test_a_stale_save_is_refused_with_the_text_kept(browser, demo) -> None:  # t
     assert demo.store.get(Case, case.id).fir.narrative == NARRATIVE
 
 
-def test_only_editors_reach_the_form(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_only_editors_reach_the_form(browser, demo) -> None:
     case = demo_case(demo)
     supervisor = browser()
     supervisor.login("supervisor")

@@ -16,17 +16,17 @@ from tests.casefiles.case_steps import decide, demo_case
 SECRET = "Privileged: the eyewitness may turn hostile."
 
 
-def _text(response) -> str:  # type: ignore[no-untyped-def]
+def _text(response) -> str:
     return html.unescape(response.data.decode())
 
 
-def _login(browser, username: str):  # type: ignore[no-untyped-def]
+def _login(browser, username: str):
     b = browser()
     b.login(username)
     return b
 
 
-def test_privileged_note_never_reaches_the_clerk(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_privileged_note_never_reaches_the_clerk(browser, demo) -> None:
     case = demo_case(demo)
     rahim = _login(browser, "pp.rahim")
     url = f"/cases/{case.id}"
@@ -45,7 +45,7 @@ def test_privileged_note_never_reaches_the_clerk(browser, demo) -> None:  # type
     assert demo.store.count(CaseNote, {}) == 2
 
 
-def test_empty_note_is_reported(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_empty_note_is_reported(browser, demo) -> None:
     case = demo_case(demo)
     clerk = _login(browser, "clerk.south")
     url = f"/cases/{case.id}"
@@ -53,7 +53,7 @@ def test_empty_note_is_reported(browser, demo) -> None:  # type: ignore[no-untyp
     assert "Write the note." in _text(page)
 
 
-def test_concurrent_note_edit_keeps_both_texts(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_concurrent_note_edit_keeps_both_texts(browser, demo) -> None:
     case = demo_case(demo)
     rahim_user = demo.store.find_one(User, {"username": "pp.rahim"})
     note = add_note(demo, actor_for(rahim_user), case.id, text="Draft opinion", privileged=True)
@@ -84,7 +84,7 @@ def test_concurrent_note_edit_keeps_both_texts(browser, demo) -> None:  # type: 
     assert demo.store.get(CaseNote, note.id).text == "Rahim: appeal is weak"
 
 
-def test_matter_form_reports_bad_numbers_and_records_good_ones(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_matter_form_reports_bad_numbers_and_records_good_ones(browser, demo) -> None:
     case = demo_case(demo)
     rahim = _login(browser, "pp.rahim")
     url = f"/cases/{case.id}"
@@ -123,7 +123,7 @@ def test_matter_form_reports_bad_numbers_and_records_good_ones(browser, demo) ->
     assert "Choose the outcome: Granted, Refused." in _text(decided)
 
 
-def test_approval_chain_through_the_pages(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_approval_chain_through_the_pages(browser, demo) -> None:
     case = decide(demo, demo_case(demo))
     url = f"/cases/{case.id}"
     rahim = _login(browser, "pp.rahim")
@@ -173,7 +173,7 @@ def test_approval_chain_through_the_pages(browser, demo) -> None:  # type: ignor
     assert "Last day for the State's appeal against acquittal (s.417(1))" in matter_page
     matter_url = f"/matters/{approval.matter_id}"
 
-    def file(number: str, day: str):  # type: ignore[no-untyped-def]
+    def file(number: str, day: str):
         version = demo.store.get(Matter, approval.matter_id).version
         data = {"number": number, "filed_on": day, "court": "", "version": version}
         return _text(
@@ -190,7 +190,7 @@ def test_approval_chain_through_the_pages(browser, demo) -> None:  # type: ignor
     assert "Appeal against acquittal: Approved" in case_page  # on the timeline
 
 
-def test_timeline_merges_everything_and_shows_more_on_request(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_timeline_merges_everything_and_shows_more_on_request(browser, demo) -> None:
     case = demo_case(demo)
     rahim_user = demo.store.find_one(User, {"username": "pp.rahim"})
     for n in range(35):
@@ -209,7 +209,7 @@ def test_timeline_merges_everything_and_shows_more_on_request(browser, demo) -> 
     assert "Show more" not in timeline
 
 
-def test_matter_prosecutor_sees_the_matter_not_the_case(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_matter_prosecutor_sees_the_matter_not_the_case(browser, demo) -> None:
     from casefiles.matters import MatterInput, create_matter
 
     case = demo_case(demo)
@@ -235,7 +235,7 @@ def test_matter_prosecutor_sees_the_matter_not_the_case(browser, demo) -> None: 
     assert sana.get(f"/api/v1/matters/{matter.id}").get_json()["number"].endswith("12 of 2025")
 
 
-def test_json_api_needs_a_session_and_hides_unknown_ids(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_json_api_needs_a_session_and_hides_unknown_ids(browser, demo) -> None:
     anonymous = browser()
     response = anonymous.get(f"/api/v1/cases/{demo_case(demo).id}")
     assert response.status_code == 401 and "Sign in" in response.get_json()["error"]

@@ -14,11 +14,11 @@ from mizan.jobs import Job
 from tests.conftest import render_scan
 
 
-def _case(kernel, station: str = "Artillery Maidan") -> Case:  # type: ignore[no-untyped-def]
+def _case(kernel, station: str = "Artillery Maidan") -> Case:
     return kernel.store.find_one(Case, {"fir.police_station": station})
 
 
-def _upload(b, case_id: str, name: str, data: bytes):  # type: ignore[no-untyped-def]
+def _upload(b, case_id: str, name: str, data: bytes):
     return b.client.post(
         f"/cases/{case_id}/documents",
         data={
@@ -42,7 +42,7 @@ def _upload(b, case_id: str, name: str, data: bytes):  # type: ignore[no-untyped
         ({"district": "HYD"}, b"Not a valid choice"),
     ],
 )
-def test_new_case_form_reports_bad_input(browser, form, message) -> None:  # type: ignore[no-untyped-def]
+def test_new_case_form_reports_bad_input(browser, form, message) -> None:
     clerk = browser()
     clerk.login("clerk.south")
     data = {
@@ -57,7 +57,7 @@ def test_new_case_form_reports_bad_input(browser, form, message) -> None:  # typ
     assert message in response.data
 
 
-def test_duplicate_fir_is_refused(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_duplicate_fir_is_refused(browser, demo) -> None:
     clerk = browser()
     clerk.login("clerk.south")
     response = clerk.post(
@@ -82,7 +82,7 @@ def test_duplicate_fir_is_refused(browser, demo) -> None:  # type: ignore[no-unt
         ("scan.pdf", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, b"PNG"),
     ],
 )
-def test_bad_uploads_are_refused_with_a_clear_message(browser, demo, name, data, message) -> None:  # type: ignore[no-untyped-def]
+def test_bad_uploads_are_refused_with_a_clear_message(browser, demo, name, data, message) -> None:
     clerk = browser()
     clerk.login("clerk.south")
     case = _case(demo)
@@ -91,7 +91,7 @@ def test_bad_uploads_are_refused_with_a_clear_message(browser, demo, name, data,
     assert demo.store.count(CaseDocument, {"case_id": case.id}) == 0
 
 
-def test_same_file_twice_is_linked_not_duplicated(browser, demo, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_same_file_twice_is_linked_not_duplicated(browser, demo, tmp_path) -> None:
     clerk = browser()
     clerk.login("clerk.south")
     case = _case(demo)
@@ -102,7 +102,7 @@ def test_same_file_twice_is_linked_not_duplicated(browser, demo, tmp_path) -> No
     assert demo.store.count(CaseDocument, {"case_id": case.id}) == 1
 
 
-def test_identical_file_in_another_case_reuses_extracted_pages(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_identical_file_in_another_case_reuses_extracted_pages(browser, demo) -> None:
     dpp = browser()
     dpp.login("dpp.south")
     first, second = _case(demo), _case(demo, "Boat Basin")
@@ -117,7 +117,7 @@ def test_identical_file_in_another_case_reuses_extracted_pages(browser, demo) ->
     assert len(list(demo.blobs.iter_digests())) == 1
 
 
-def test_corrupt_pdf_fails_its_own_job_with_a_reason(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_corrupt_pdf_fails_its_own_job_with_a_reason(browser, demo) -> None:
     clerk = browser()
     clerk.login("clerk.south")
     case = _case(demo)
@@ -148,7 +148,7 @@ CASE_ACCESS = {
 
 
 @pytest.mark.parametrize("username", sorted(CASE_ACCESS))
-def test_case_page_access_by_assignment_and_district(browser, demo, username) -> None:  # type: ignore[no-untyped-def]
+def test_case_page_access_by_assignment_and_district(browser, demo, username) -> None:
     south, hyd = _case(demo), _case(demo, "Market")
     b = browser()
     b.login(username)
@@ -165,7 +165,7 @@ def test_case_page_access_by_assignment_and_district(browser, demo, username) ->
         assert denied >= 1
 
 
-def test_search_respects_case_access(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_search_respects_case_access(browser, demo) -> None:
     dpp = browser()
     dpp.login("dpp.south")
     case = _case(demo)
@@ -189,7 +189,7 @@ def test_search_respects_case_access(browser, demo) -> None:  # type: ignore[no-
         assert found in page, username
 
 
-def test_bad_query_shows_a_message(browser) -> None:  # type: ignore[no-untyped-def]
+def test_bad_query_shows_a_message(browser) -> None:
     b = browser()
     b.login("pp.rahim")
     response = b.get("/search/?q=(murder AND bail")
@@ -197,7 +197,7 @@ def test_bad_query_shows_a_message(browser) -> None:  # type: ignore[no-untyped-
     assert b"flash-error" in response.data and b"is not closed" in response.data
 
 
-def test_scan_upload_text_is_shown_beside_the_page(browser, demo, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_scan_upload_text_is_shown_beside_the_page(browser, demo, tmp_path) -> None:
     clerk = browser()
     clerk.login("clerk.south")
     case = _case(demo)
@@ -209,7 +209,7 @@ def test_scan_upload_text_is_shown_beside_the_page(browser, demo, tmp_path) -> N
     assert "<mark>pistol</mark>" in page and "read by OCR" in page
 
 
-def test_upload_form_says_when_ocr_is_unavailable(app, browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_upload_form_says_when_ocr_is_unavailable(app, browser, demo) -> None:
     case = _case(demo)
     clerk = browser()
     clerk.login("clerk.south")
@@ -220,13 +220,13 @@ def test_upload_form_says_when_ocr_is_unavailable(app, browser, demo) -> None:  
     assert b"Tesseract is not installed" in page
 
 
-def test_stage_change_through_the_case_page(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_stage_change_through_the_case_page(browser, demo) -> None:
     case = _case(demo)
     rahim = browser()
     rahim.login("pp.rahim")
     url = f"/cases/{case.id}"
 
-    def step(target: str, reason: str = ""):  # type: ignore[no-untyped-def]
+    def step(target: str, reason: str = ""):
         version = demo.store.get(Case, case.id).version
         return rahim.post(
             f"{url}/stage",
@@ -251,7 +251,7 @@ def test_stage_change_through_the_case_page(browser, demo) -> None:  # type: ign
     assert demo.store.get(Case, case.id).state == "RETURNED_TO_IO"
 
 
-def test_case_page_shows_deadlines_with_status(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_case_page_shows_deadlines_with_status(browser, demo) -> None:
     case = _case(demo)  # FIR registered 14.03.2024: the interim challan is long overdue
     rahim = browser()
     rahim.login("pp.rahim")
@@ -260,7 +260,7 @@ def test_case_page_shows_deadlines_with_status(browser, demo) -> None:  # type: 
     assert "31.03.2024" in page and "status-overdue" in page
 
 
-def test_ata_label_on_a_new_case_switches_the_challan_clock(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_ata_label_on_a_new_case_switches_the_challan_clock(browser, demo) -> None:
     clerk = browser()
     clerk.login("clerk.south")
     response = clerk.post(
@@ -292,7 +292,7 @@ def test_ata_label_on_a_new_case_switches_the_challan_clock(browser, demo) -> No
     assert bad.status_code == 400 and b"is not a valid choice" in bad.data
 
 
-def test_people_and_offences_on_the_case_page(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_people_and_offences_on_the_case_page(browser, demo) -> None:
     case = _case(demo)
     url = f"/cases/{case.id}"
     clerk = browser()
@@ -355,7 +355,7 @@ def test_people_and_offences_on_the_case_page(browser, demo) -> None:  # type: i
     assert "Secret Person" not in dpp.get(url).data.decode()  # only for that one view
 
 
-def test_scrutiny_from_the_case_page(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_scrutiny_from_the_case_page(browser, demo) -> None:
     from casefiles.service import change_stage
     from mizan.accounts.models import User
     from mizan.accounts.service import actor_for

@@ -31,16 +31,16 @@ FIRST = {
 
 
 @pytest.fixture
-def court(demo):  # type: ignore[no-untyped-def]
+def court(demo):
     _i, token = create_integration(demo, SYSTEM, name="CFMS", kind="court", districts=["KHI-S"])
     return {"Authorization": f"Bearer {token}"}
 
 
-def _post(app, headers, rows):  # type: ignore[no-untyped-def]
+def _post(app, headers, rows):
     return app.test_client().post("/api/v1/cause-lists", json={"rows": rows}, headers=headers)
 
 
-def test_json_list_is_idempotent_and_remembers_the_court_number(app, demo, court) -> None:  # type: ignore[no-untyped-def]
+def test_json_list_is_idempotent_and_remembers_the_court_number(app, demo, court) -> None:
     first = _post(app, court, [FIRST])
     assert first.status_code == 200, first.get_json()
     body = first.get_json()
@@ -72,7 +72,7 @@ def test_json_list_is_idempotent_and_remembers_the_court_number(app, demo, court
     assert demo.store.count(AuditEntry, {"action": "hearing.updated"}) == 1
 
 
-def test_csv_with_row_level_errors(app, demo, court) -> None:  # type: ignore[no-untyped-def]
+def test_csv_with_row_level_errors(app, demo, court) -> None:
     csv_text = (
         "court,date,time,case_number,purpose,district,police_station,fir_number,fir_year\n"
         f"{COURT},{DAY},09:30,Sessions Case No. 12 of 2025,charge,KHI-S,Boat Basin,77,2025\n"
@@ -103,21 +103,21 @@ def test_csv_with_row_level_errors(app, demo, court) -> None:  # type: ignore[no
         ('{"rows": 5}', "application/json", "list of rows"),
     ],
 )
-def test_unreadable_lists_are_refused_whole(app, court, body, content_type, message) -> None:  # type: ignore[no-untyped-def]
+def test_unreadable_lists_are_refused_whole(app, court, body, content_type, message) -> None:
     response = app.test_client().post(
         "/api/v1/cause-lists", data=body, content_type=content_type, headers=court
     )
     assert response.status_code == 422 and message in response.get_json()["error"]
 
 
-def test_only_court_integrations(app, demo) -> None:  # type: ignore[no-untyped-def]
+def test_only_court_integrations(app, demo) -> None:
     _i, token = create_integration(demo, SYSTEM, name="PSRMS", kind="police", districts=["KHI-S"])
     response = _post(app, {"Authorization": f"Bearer {token}"}, [FIRST])
     assert response.status_code == 403
     assert app.test_client().post("/api/v1/cause-lists", json=[FIRST]).status_code == 401
 
 
-def test_clash_is_a_warning_not_a_refusal(app, demo, court) -> None:  # type: ignore[no-untyped-def]
+def test_clash_is_a_warning_not_a_refusal(app, demo, court) -> None:
     _post(app, court, [FIRST])
     other = {
         **FIRST,
@@ -137,7 +137,7 @@ def test_clash_is_a_warning_not_a_refusal(app, demo, court) -> None:  # type: ig
     assert row["status"] == "created" and "already has a hearing" in row["warnings"][0]
 
 
-def test_openapi_describes_cause_lists(app) -> None:  # type: ignore[no-untyped-def]
+def test_openapi_describes_cause_lists(app) -> None:
     spec = app.test_client().get("/api/v1/openapi.json").get_json()
     post = spec["paths"]["/api/v1/cause-lists"]["post"]
     assert "text/csv" in post["requestBody"]["content"]

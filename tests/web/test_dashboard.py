@@ -10,7 +10,7 @@ from casefiles.models import Case
 from mizan.kernel import Kernel
 
 
-def _html(response) -> str:  # type: ignore[no-untyped-def]
+def _html(response) -> str:
     return response.get_data(as_text=True)
 
 
@@ -27,7 +27,7 @@ def labelled(demo: Kernel) -> Kernel:
     return demo
 
 
-def test_dpp_sees_charts_with_the_numbers(browser, labelled) -> None:  # type: ignore[no-untyped-def]
+def test_dpp_sees_charts_with_the_numbers(browser, labelled) -> None:
     b = browser()
     b.login("dpp.south")
     response = b.get("/dashboard/")
@@ -55,7 +55,7 @@ def test_dpp_sees_charts_with_the_numbers(browser, labelled) -> None:  # type: i
     assert 'id="districts"' not in html
 
 
-def test_page_obeys_the_content_security_policy(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_page_obeys_the_content_security_policy(browser, demo) -> None:
     b = browser()
     b.login("pg.sindh")
     html = _html(b.get("/dashboard/"))
@@ -63,7 +63,7 @@ def test_page_obeys_the_content_security_policy(browser, demo) -> None:  # type:
     assert " style=" not in html  # inline styles are blocked by style-src 'self'
 
 
-def test_pg_sees_the_province_and_can_pick_a_district(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_pg_sees_the_province_and_can_pick_a_district(browser, demo) -> None:
     b = browser()
     b.login("pg.sindh")
     html = _html(b.get("/dashboard/"))
@@ -78,7 +78,7 @@ def test_pg_sees_the_province_and_can_pick_a_district(browser, demo) -> None:  #
     assert "Imran Qureshi" in one and "Sana Memon" not in one
 
 
-def test_supervisor_sees_own_district(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_supervisor_sees_own_district(browser, demo) -> None:
     b = browser()
     b.login("supervisor")
     response = b.get("/dashboard/")
@@ -87,26 +87,26 @@ def test_supervisor_sees_own_district(browser, demo) -> None:  # type: ignore[no
 
 
 @pytest.mark.parametrize("username", ["pp.rahim", "clerk.south", "trainer", "admin"])
-def test_other_roles_get_403_and_no_link(browser, demo, username: str) -> None:  # type: ignore[no-untyped-def]
+def test_other_roles_get_403_and_no_link(browser, demo, username: str) -> None:
     b = browser()
     b.login(username)
     assert b.get("/dashboard/").status_code == 403
     assert 'href="/dashboard/"' not in _html(b.get("/"))
 
 
-def test_dpp_cannot_open_another_district(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_dpp_cannot_open_another_district(browser, demo) -> None:
     b = browser()
     b.login("dpp.south")
     assert 'href="/dashboard/"' in _html(b.get("/"))
     assert b.get("/dashboard/?district=HYD").status_code == 403
 
 
-def test_signed_out_visitors_are_sent_to_sign_in(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_signed_out_visitors_are_sent_to_sign_in(browser, demo) -> None:
     response = browser().get("/dashboard/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_urdu_charts_grow_from_the_right(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_urdu_charts_grow_from_the_right(browser, demo) -> None:
     b = browser()
     b.login("dpp.south")
     html = _html(b.get("/dashboard/?lang=ur"))

@@ -6,7 +6,7 @@ from casefiles.holidays import Holiday
 from mizan.audit import AuditEntry
 
 
-def test_prosecutor_sees_own_overdue_challan(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_prosecutor_sees_own_overdue_challan(browser, demo) -> None:
     b = browser()
     b.login("pp.rahim")
     assert b.get("/deadlines/").headers["Location"].endswith("/deadlines/mine")
@@ -17,7 +17,7 @@ def test_prosecutor_sees_own_overdue_challan(browser, demo) -> None:  # type: ig
     assert b.get("/deadlines/mine?status=bogus&sort=nonsense").status_code == 200
 
 
-def test_district_list_for_the_dpp(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_district_list_for_the_dpp(browser, demo) -> None:
     b = browser()
     b.login("dpp.south")
     page = b.get("/deadlines/district?status=overdue").get_data(as_text=True)
@@ -26,7 +26,7 @@ def test_district_list_for_the_dpp(browser, demo) -> None:  # type: ignore[no-un
     assert b.get("/deadlines/district?district=HYD").status_code == 403
 
 
-def test_admin_keeps_the_holiday_calendar(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_admin_keeps_the_holiday_calendar(browser, demo) -> None:
     b = browser()
     b.login("admin")
     page = b.get("/admin/holidays/?year=2026")
@@ -69,7 +69,7 @@ def test_admin_keeps_the_holiday_calendar(browser, demo) -> None:  # type: ignor
     assert clerk.get("/admin/holidays/").status_code == 403
 
 
-def test_case_page_ranks_prosecutors_and_keeps_assignment_history(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_case_page_ranks_prosecutors_and_keeps_assignment_history(browser, demo) -> None:
     from casefiles.models import Case
     from tests.conftest import user_id
 
@@ -98,7 +98,7 @@ def test_case_page_ranks_prosecutors_and_keeps_assignment_history(browser, demo)
     assert postings.status_code == 200 and "Abdul Rahim Soomro" in postings.get_data(as_text=True)
 
 
-def test_person_index_page(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_person_index_page(browser, demo) -> None:
     from casefiles.models import Case
     from casefiles.parties import PartyInput, add_party
     from mizan.actor import SYSTEM

@@ -27,11 +27,11 @@ FIR = (
 )
 
 
-def _case(kernel, station: str = "Artillery Maidan") -> Case:  # type: ignore[no-untyped-def]
+def _case(kernel, station: str = "Artillery Maidan") -> Case:
     return kernel.store.find_one(Case, {"fir.police_station": station})
 
 
-def _add(b, kernel, case: Case, name: str, data: bytes) -> CaseDocument:  # type: ignore[no-untyped-def]
+def _add(b, kernel, case: Case, name: str, data: bytes) -> CaseDocument:
     b.client.post(
         f"/cases/{case.id}/documents",
         data={
@@ -49,22 +49,22 @@ def _add(b, kernel, case: Case, name: str, data: bytes) -> CaseDocument:  # type
     return kernel.store.get(CaseDocument, doc.id)
 
 
-def _suggestion(kernel, doc: CaseDocument, field: str) -> DocumentSuggestion:  # type: ignore[no-untyped-def]
+def _suggestion(kernel, doc: CaseDocument, field: str) -> DocumentSuggestion:
     return kernel.store.find_one(DocumentSuggestion, {"document_id": doc.id, "field": field})
 
 
-def _decide(b, s: DocumentSuggestion, **data):  # type: ignore[no-untyped-def]
+def _decide(b, s: DocumentSuggestion, **data):
     return b.post(
         f"/suggestions/{s.id}", data, form_url=f"/documents/{s.document_id}", follow_redirects=True
     )
 
 
-def _actions(kernel, doc_id: str) -> list[str]:  # type: ignore[no-untyped-def]
+def _actions(kernel, doc_id: str) -> list[str]:
     entries = kernel.store.find(AuditEntry, {"subject_id": doc_id}, sort=[("seq", 1)])
     return [e.action for e in entries]
 
 
-def test_a_text_fir_is_classified_and_its_details_suggested(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_a_text_fir_is_classified_and_its_details_suggested(browser, demo) -> None:
     clerk = browser()
     clerk.login("clerk.south")
     doc = _add(clerk, demo, _case(demo), "fir.txt", FIR.encode())
@@ -81,7 +81,7 @@ def test_a_text_fir_is_classified_and_its_details_suggested(browser, demo) -> No
     assert retyped.data["by"] == "classifier" and retyped.data["to"] == "fir"
 
 
-def test_confirmed_suggestions_fill_the_case_and_are_audited(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_confirmed_suggestions_fill_the_case_and_are_audited(browser, demo) -> None:
     clerk = browser()
     clerk.login("clerk.south")
     case = _case(demo)
@@ -120,7 +120,7 @@ def test_confirmed_suggestions_fill_the_case_and_are_audited(browser, demo) -> N
     assert demo.store.count(DocumentSuggestion, {"document_id": doc.id, "field": "accused"}) == 1
 
 
-def test_bad_values_are_refused_with_a_clear_message(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_bad_values_are_refused_with_a_clear_message(browser, demo) -> None:
     clerk = browser()
     clerk.login("clerk.south")
     case = _case(demo)
@@ -141,7 +141,7 @@ def test_bad_values_are_refused_with_a_clear_message(browser, demo) -> None:  # 
     assert demo.store.get(Case, case.id).reference == "FIR 189/2024 PS Artillery Maidan"
 
 
-def test_a_stale_case_version_is_refused(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_a_stale_case_version_is_refused(browser, demo) -> None:
     clerk = browser()
     clerk.login("clerk.south")
     case = _case(demo)
@@ -152,7 +152,7 @@ def test_a_stale_case_version_is_refused(browser, demo) -> None:  # type: ignore
     assert demo.store.get(DocumentSuggestion, s.id).status == "pending"
 
 
-def test_low_confidence_values_need_the_page_checked(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_low_confidence_values_need_the_page_checked(browser, demo) -> None:
     clerk = browser()
     clerk.login("clerk.south")
     doc = _add(clerk, demo, _case(demo), "fir.txt", FIR.encode())
@@ -168,7 +168,7 @@ def test_low_confidence_values_need_the_page_checked(browser, demo) -> None:  # 
     assert demo.store.get(DocumentSuggestion, s.id).status == "confirmed"
 
 
-def test_clerk_type_correction_is_kept_and_measures_the_classifier(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_clerk_type_correction_is_kept_and_measures_the_classifier(browser, demo) -> None:
     clerk = browser()
     clerk.login("clerk.south")
     doc = _add(clerk, demo, _case(demo), "fir.txt", FIR.encode())
@@ -204,7 +204,7 @@ def test_clerk_type_correction_is_kept_and_measures_the_classifier(browser, demo
     assert b"Not a valid choice" in bad.data
 
 
-def test_read_only_users_see_suggestions_but_cannot_decide(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_read_only_users_see_suggestions_but_cannot_decide(browser, demo) -> None:
     clerk, supervisor = browser(), browser()
     clerk.login("clerk.south")
     supervisor.login("supervisor")
@@ -217,7 +217,7 @@ def test_read_only_users_see_suggestions_but_cannot_decide(browser, demo) -> Non
 
 
 @pytest.mark.slow
-def test_scan_viewer_highlights_hits_on_the_image_and_audits_every_look(  # type: ignore[no-untyped-def]
+def test_scan_viewer_highlights_hits_on_the_image_and_audits_every_look(
     browser, demo, tmp_path
 ) -> None:
     clerk = browser()
@@ -247,7 +247,7 @@ def test_scan_viewer_highlights_hits_on_the_image_and_audits_every_look(  # type
     assert "document.viewed" in actions and "document.downloaded" in actions
 
 
-def test_unauthorised_users_get_404_everywhere_and_no_search_hits(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_unauthorised_users_get_404_everywhere_and_no_search_hits(browser, demo) -> None:
     dpp = browser()
     dpp.login("dpp.south")
     doc = _add(dpp, demo, _case(demo), "fir.txt", (FIR + "zarghunite\n").encode())
@@ -282,9 +282,7 @@ def test_unauthorised_users_get_404_everywhere_and_no_search_hits(browser, demo)
     assert f"/documents/{doc.id}" in rahim.get("/search/?q=zarghunite").data.decode()
 
 
-def test_a_long_file_shows_the_first_images_the_hits_and_the_page_asked_for(  # type: ignore[no-untyped-def]
-    browser, demo
-) -> None:
+def test_a_long_file_shows_the_first_images_the_hits_and_the_page_asked_for(browser, demo) -> None:
     clerk = browser()
     clerk.login("clerk.south")
     doc = _add(clerk, demo, _case(demo), "bundle.txt", b"a bundle of pages")
@@ -313,7 +311,7 @@ def test_a_long_file_shows_the_first_images_the_hits_and_the_page_asked_for(  # 
     assert 'x="216" y="6" width="158" height="48"' in html  # the word's box, with a margin
 
 
-def test_a_value_already_in_the_case_is_confirmed_without_a_change(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_a_value_already_in_the_case_is_confirmed_without_a_change(browser, demo) -> None:
     clerk = browser()
     clerk.login("clerk.south")
     case = _case(demo)

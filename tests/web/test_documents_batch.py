@@ -11,11 +11,11 @@ from mizan.audit import AuditEntry
 from mizan.jobs import Job, update_job
 
 
-def _case(kernel) -> Case:  # type: ignore[no-untyped-def]
+def _case(kernel) -> Case:
     return kernel.store.find_one(Case, {"fir.police_station": "Artillery Maidan"})
 
 
-def _post_files(b, case_id: str, files: list[tuple[str, bytes]]):  # type: ignore[no-untyped-def]
+def _post_files(b, case_id: str, files: list[tuple[str, bytes]]):
     return b.client.post(
         f"/cases/{case_id}/documents",
         data={
@@ -29,7 +29,7 @@ def _post_files(b, case_id: str, files: list[tuple[str, bytes]]):  # type: ignor
     )
 
 
-def test_many_files_at_once_each_with_its_outcome(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_many_files_at_once_each_with_its_outcome(browser, demo) -> None:
     clerk = browser()
     clerk.login("clerk.south")
     case = _case(demo)
@@ -52,7 +52,7 @@ def test_many_files_at_once_each_with_its_outcome(browser, demo) -> None:  # typ
     assert "bad.pdf" in jobs and "Refused" in jobs
 
 
-def test_zip_upload_with_manifest(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_zip_upload_with_manifest(browser, demo) -> None:
     clerk = browser()
     clerk.login("clerk.south")
     case = _case(demo)
@@ -67,7 +67,7 @@ def test_zip_upload_with_manifest(browser, demo) -> None:  # type: ignore[no-unt
     assert doc.title == "Seizure memo"
 
 
-def test_new_version_keeps_the_old_one_downloadable(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_new_version_keeps_the_old_one_downloadable(browser, demo) -> None:
     clerk = browser()
     clerk.login("clerk.south")
     case = _case(demo)
@@ -102,7 +102,7 @@ def test_new_version_keeps_the_old_one_downloadable(browser, demo) -> None:  # t
     assert sana.get(f"/documents/{v1.id}/download").status_code == 404
 
 
-def test_searchable_pdf_is_offered_only_for_scans(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_searchable_pdf_is_offered_only_for_scans(browser, demo) -> None:
     clerk = browser()
     clerk.login("clerk.south")
     case = _case(demo)
@@ -124,7 +124,7 @@ def test_searchable_pdf_is_offered_only_for_scans(browser, demo) -> None:  # typ
     assert f"/jobs/{job.id}/progress" in page and "Make a searchable PDF" not in page
 
 
-def test_retry_button_for_failed_pages(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_retry_button_for_failed_pages(browser, demo) -> None:
     clerk = browser()
     clerk.login("clerk.south")
     case = _case(demo)
@@ -144,7 +144,7 @@ def test_retry_button_for_failed_pages(browser, demo) -> None:  # type: ignore[n
     assert demo.store.find_one(DocumentPage, {"document_id": doc.id}).text == "Typed note."
 
 
-def test_a_single_refused_upload_also_ends_its_own_job(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_a_single_refused_upload_also_ends_its_own_job(browser, demo) -> None:
     clerk = browser()
     clerk.login("clerk.south")
     case = _case(demo)

@@ -10,7 +10,7 @@ from search.port import Passage
 
 
 @pytest.mark.slow  # loads the embedding model
-def test_healthz_counts_vectors_and_sees_the_model(demo: Kernel, app) -> None:  # type: ignore[no-untyped-def]
+def test_healthz_counts_vectors_and_sees_the_model(demo: Kernel, app) -> None:
     upsert_indexed(
         demo,
         [

@@ -19,7 +19,7 @@ ATC = "ATC-XII Karachi"
 SESSIONS = "Sessions Court Karachi South"
 
 
-def _case(kernel, station: str = "Artillery Maidan") -> Case:  # type: ignore[no-untyped-def]
+def _case(kernel, station: str = "Artillery Maidan") -> Case:
     return kernel.store.find_one(Case, {"fir.police_station": station})
 
 
@@ -29,7 +29,7 @@ def _day(days: int) -> dt.date:
 
 def _schedule(
     kernel, days: int, clock: str, court: str = ATC, station: str = "Artillery Maidan", **kw
-):  # type: ignore[no-untyped-def]
+):
     user = kernel.store.find_one(User, {"username": kw.pop("username", "pp.rahim")})
     when = pakistan_moment(_day(days), dt.time.fromisoformat(clock))
     return schedule_hearing(
@@ -51,7 +51,7 @@ def _form(day: dt.date, clock: str, court: str = ATC, **extra: str) -> dict[str,
     }
 
 
-def test_week_view_groups_by_pakistan_day_with_reminders_on_top(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_week_view_groups_by_pakistan_day_with_reminders_on_top(browser, demo) -> None:
     hearing = _schedule(demo, 1, "02:30")  # 21:30 UTC the day before: shown on its Karachi day
     rahim = browser()
     rahim.login("pp.rahim")
@@ -76,7 +76,7 @@ def test_week_view_groups_by_pakistan_day_with_reminders_on_top(browser, demo) -
     assert "No hearings in the next 24 hours." in page
 
 
-def test_month_view_is_a_grid(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_month_view_is_a_grid(browser, demo) -> None:
     hearing = _schedule(demo, 10, "11:15")
     dpp = browser()
     dpp.login("dpp.south")
@@ -90,7 +90,7 @@ def test_month_view_is_a_grid(browser, demo) -> None:  # type: ignore[no-untyped
     assert dpp.get("/hearings/?view=month&month=garbage").status_code == 200
 
 
-def test_cause_list_is_printable_and_in_calling_order(browser, demo, app) -> None:  # type: ignore[no-untyped-def]
+def test_cause_list_is_printable_and_in_calling_order(browser, demo, app) -> None:
     _schedule(demo, 2, "12:00", court=ATC)
     _schedule(
         demo, 2, "09:00", court="atc-xii  karachi", station="Darakhshan", username="dpp.south"
@@ -118,7 +118,7 @@ def test_cause_list_is_printable_and_in_calling_order(browser, demo, app) -> Non
     assert "Artillery Maidan" not in page
 
 
-def test_schedule_form_shows_errors_and_asks_before_a_double_booking(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_schedule_form_shows_errors_and_asks_before_a_double_booking(browser, demo) -> None:
     case = _case(demo)
     url = f"/hearings/case/{case.id}/new"
     rahim = browser()
@@ -156,11 +156,11 @@ def test_schedule_form_shows_errors_and_asks_before_a_double_booking(browser, de
     assert demo.store.count(Hearing) == 3
 
 
-def rahim_id(kernel) -> str:  # type: ignore[no-untyped-def]
+def rahim_id(kernel) -> str:
     return kernel.store.find_one(User, {"username": "pp.rahim"}).id
 
 
-def test_scheduling_needs_edit_rights(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_scheduling_needs_edit_rights(browser, demo) -> None:
     case = _case(demo)
     url = f"/hearings/case/{case.id}/new"
     supervisor = browser()
@@ -174,7 +174,7 @@ def test_scheduling_needs_edit_rights(browser, demo) -> None:  # type: ignore[no
     assert sana.get(f"/hearings/case/{case.id}").status_code == 404
 
 
-def test_outcome_form_adjourns_and_lists_the_next_date(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_outcome_form_adjourns_and_lists_the_next_date(browser, demo) -> None:
     hearing = _schedule(demo, -1, "09:30", history=True)
     url = f"/hearings/{hearing.id}"
     rahim = browser()
@@ -209,7 +209,7 @@ def test_outcome_form_adjourns_and_lists_the_next_date(browser, demo) -> None:  
     assert stale.status_code == 400 and "changed by someone else" in stale.data.decode()
 
 
-def test_case_panel_renders_with_only_its_three_variables(app, demo) -> None:  # type: ignore[no-untyped-def]
+def test_case_panel_renders_with_only_its_three_variables(app, demo) -> None:
     past = _schedule(demo, -1, "09:30", history=True)
     _schedule(demo, 4, "10:00")
     case = _case(demo)
@@ -234,7 +234,7 @@ def test_case_panel_renders_with_only_its_three_variables(app, demo) -> None:  #
     assert readonly.count("<tr>") == 3
 
 
-def test_calendar_feed_link_is_secret_regenerable_and_needs_no_login(browser, demo, app) -> None:  # type: ignore[no-untyped-def]
+def test_calendar_feed_link_is_secret_regenerable_and_needs_no_login(browser, demo, app) -> None:
     _schedule(demo, 2, "10:00", court="Court of Sessions, Karachi; South")
     _schedule(demo, 5, "11:00", purpose="arguments")
     rahim = browser()
@@ -268,7 +268,7 @@ def test_calendar_feed_link_is_secret_regenerable_and_needs_no_login(browser, de
     assert "BEGIN:VEVENT" not in outsider.get(url.removeprefix("http://localhost")).data.decode()
 
 
-def test_hearing_page_follows_case_access(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_hearing_page_follows_case_access(browser, demo) -> None:
     hearing = _schedule(demo, 3, "10:00")
     for username, status in {
         "pp.rahim": 200,

@@ -37,7 +37,7 @@ PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[#0 +-]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[d
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator:  # type: ignore[type-arg]
+def app(tmp_path: Path) -> Iterator:
     from app.web import create_web_app
     from mizan.kernel import set_process_kernel
     from mizan.settings import load_settings
@@ -57,7 +57,7 @@ def app(tmp_path: Path) -> Iterator:  # type: ignore[type-arg]
 
 
 @pytest.fixture
-def user(app) -> str:  # type: ignore[no-untyped-def]
+def user(app) -> str:
     """One clerk in one district; returns the username."""
     from mizan.accounts.service import create_district, create_user
     from mizan.actor import SYSTEM
@@ -76,7 +76,7 @@ def user(app) -> str:  # type: ignore[no-untyped-def]
     return "clerk.south"
 
 
-def page(response) -> str:  # type: ignore[no-untyped-def]
+def page(response) -> str:
     return response.get_data(as_text=True)
 
 
@@ -111,19 +111,19 @@ def assert_english_login(text: str) -> None:
 # --- choosing the language ----------------------------------------------------
 
 
-def test_lang_ur_renders_urdu_right_to_left(app) -> None:  # type: ignore[no-untyped-def]
+def test_lang_ur_renders_urdu_right_to_left(app) -> None:
     response = app.test_client().get("/login?lang=ur")
     assert response.status_code == 200
     assert_urdu_login(page(response))
 
 
-def test_default_is_english_left_to_right(app) -> None:  # type: ignore[no-untyped-def]
+def test_default_is_english_left_to_right(app) -> None:
     client = app.test_client()
     assert_english_login(page(client.get("/login")))
     assert_english_login(page(client.get("/login", headers={"Accept-Language": "en-GB,en"})))
 
 
-def test_choice_sticks_in_the_session_until_changed(app) -> None:  # type: ignore[no-untyped-def]
+def test_choice_sticks_in_the_session_until_changed(app) -> None:
     client = app.test_client()
     client.get("/login?lang=ur")
     with client.session_transaction() as session:
@@ -135,16 +135,16 @@ def test_choice_sticks_in_the_session_until_changed(app) -> None:  # type: ignor
     assert_english_login(page(client.get("/login")))
 
 
-def test_unknown_lang_is_ignored(app) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_lang_is_ignored(app) -> None:
     assert_english_login(page(app.test_client().get("/login?lang=xx")))
 
 
 @pytest.mark.parametrize("header", ["ur", "ur-PK,ur;q=0.9,en;q=0.5", "ur;q=0.9,fr;q=0.8"])
-def test_accept_language_urdu(app, header: str) -> None:  # type: ignore[no-untyped-def]
+def test_accept_language_urdu(app, header: str) -> None:
     assert_urdu_login(page(app.test_client().get("/login", headers={"Accept-Language": header})))
 
 
-def test_session_choice_beats_accept_language(app) -> None:  # type: ignore[no-untyped-def]
+def test_session_choice_beats_accept_language(app) -> None:
     client = app.test_client()
     client.get("/login?lang=en")
     assert_english_login(page(client.get("/login", headers={"Accept-Language": "ur"})))
@@ -153,7 +153,7 @@ def test_session_choice_beats_accept_language(app) -> None:  # type: ignore[no-u
 # --- domain messages follow the reader ----------------------------------------
 
 
-def test_failed_login_message_from_the_domain_is_urdu(app, user: str) -> None:  # type: ignore[no-untyped-def]
+def test_failed_login_message_from_the_domain_is_urdu(app, user: str) -> None:
     client = app.test_client()
     token = csrf_token(page(client.get("/login?lang=ur")))
     response = client.post(
@@ -167,7 +167,7 @@ def test_failed_login_message_from_the_domain_is_urdu(app, user: str) -> None:  
     assert html_tag(text) == '<html lang="ur" dir="rtl">'
 
 
-def test_failed_login_message_is_english_for_english_readers(app, user: str) -> None:  # type: ignore[no-untyped-def]
+def test_failed_login_message_is_english_for_english_readers(app, user: str) -> None:
     client = app.test_client()
     token = csrf_token(page(client.get("/login")))
     response = client.post(
@@ -177,7 +177,7 @@ def test_failed_login_message_is_english_for_english_readers(app, user: str) -> 
     assert EN_BAD_LOGIN in page(response)
 
 
-def test_domain_gettext_outside_a_request_is_english(app) -> None:  # type: ignore[no-untyped-def]
+def test_domain_gettext_outside_a_request_is_english(app) -> None:
     from mizan import i18n
     from mizan.accounts.roles import ROLE_LABELS, Role
 
@@ -197,7 +197,7 @@ def _read(path: Path) -> Catalog:
         return read_po(fh)
 
 
-def _messages(catalog: Catalog) -> list:  # type: ignore[type-arg]
+def _messages(catalog: Catalog) -> list:
     return [m for m in catalog if m.id]
 
 
@@ -205,11 +205,11 @@ def _placeholders(text: str) -> Counter[str]:
     return Counter(PLACEHOLDER.findall(text))
 
 
-def _ids(message) -> list[str]:  # type: ignore[no-untyped-def]
+def _ids(message) -> list[str]:
     return list(message.id) if isinstance(message.id, tuple | list) else [message.id]
 
 
-def _strings(message) -> list[str]:  # type: ignore[no-untyped-def]
+def _strings(message) -> list[str]:
     return list(message.string) if isinstance(message.string, tuple | list) else [message.string]
 
 

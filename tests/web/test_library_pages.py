@@ -23,7 +23,7 @@ PPC = SHARED_DATA / "pakistan" / "ppc.md"
 
 
 @pytest.fixture
-def library(demo):  # type: ignore[no-untyped-def]
+def library(demo):
     """Demo data plus the sample PPC excerpt and the four sample judgments, indexed."""
     text = (SAMPLE_DIR / "ppc_sample.md").read_text()
     import_act_text(demo, SYSTEM, text, code="ppc", title="Pakistan Penal Code")
@@ -32,7 +32,7 @@ def library(demo):  # type: ignore[no-untyped-def]
     return demo
 
 
-def signed_in(browser, username: str):  # type: ignore[no-untyped-def]
+def signed_in(browser, username: str):
     b = browser()
     b.login(username)
     return b
@@ -43,7 +43,7 @@ def _case(kernel, title_part: str) -> Case:
 
 
 @pytest.mark.skipif(not PPC.is_file(), reason="shared data ppc.md is not on this machine")
-def test_every_section_of_the_real_ppc_has_a_url(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_every_section_of_the_real_ppc_has_a_url(browser, demo) -> None:
     import_act_text(demo, SYSTEM, PPC.read_text(encoding="utf-8"), code="ppc", title="PPC")
     b = signed_in(browser, "pp.rahim")
     page = b.get("/library/ppc/302")
@@ -62,7 +62,7 @@ def test_every_section_of_the_real_ppc_has_a_url(browser, demo) -> None:  # type
     assert "Chapter XVI" in toc and 'href="/library/ppc/489-F"' in toc
 
 
-def test_library_needs_sign_in_and_is_open_to_every_role(browser, library) -> None:  # type: ignore[no-untyped-def]
+def test_library_needs_sign_in_and_is_open_to_every_role(browser, library) -> None:
     assert b"/login" in browser().get("/library/ppc/302").headers["Location"].encode()
     for user in ("trainer", "clerk.south", "admin"):
         assert signed_in(browser, user).get("/library/ppc/302").status_code == 200
@@ -73,7 +73,7 @@ def test_library_needs_sign_in_and_is_open_to_every_role(browser, library) -> No
         assert page.status_code == 200 and 'dir="rtl"' in page.get_data(as_text=True)
 
 
-def test_judgment_reading_view_links_citations_and_shows_cited_by(browser, library) -> None:  # type: ignore[no-untyped-def]
+def test_judgment_reading_view_links_citations_and_shows_cited_by(browser, library) -> None:
     citing = library.store.find_one(Judgment, {"key": "pcrlj-2012-288"})
     cited = library.store.find_one(Judgment, {"key": "pcrlj-2012-281"})
     b = signed_in(browser, "pp.sana")
@@ -89,7 +89,7 @@ def test_judgment_reading_view_links_citations_and_shows_cited_by(browser, libra
     assert b.get("/library/judgments/nope").status_code == 404
 
 
-def test_browse_and_lists_with_counts_filters_and_sorting(browser, library) -> None:  # type: ignore[no-untyped-def]
+def test_browse_and_lists_with_counts_filters_and_sorting(browser, library) -> None:
     b = signed_in(browser, "trainer")
     html = b.get("/library/browse").get_data(as_text=True)
     assert re.search(r"Balochistan High Court</a> <span class=\"count\">4</span>", html)
@@ -103,7 +103,7 @@ def test_browse_and_lists_with_counts_filters_and_sorting(browser, library) -> N
     assert b.get("/library/judgments/?sort=bogus&page=x").status_code == 200
 
 
-def test_library_search_and_global_search_reach_library_pages(browser, library) -> None:  # type: ignore[no-untyped-def]
+def test_library_search_and_global_search_reach_library_pages(browser, library) -> None:
     b = signed_in(browser, "trainer")
     html = b.get("/library/?q=cheque&kind=statute").get_data(as_text=True)
     assert 'href="/library/ppc/489-F"' in html
@@ -115,13 +115,13 @@ def test_library_search_and_global_search_reach_library_pages(browser, library) 
     assert b.get("/library/entry/document:x").status_code == 404
 
 
-def _create(b, name: str) -> str:  # type: ignore[no-untyped-def]
+def _create(b, name: str) -> str:
     page = b.post("/library/collections/", {"name": name}, form_url="/library/collections/")
     assert page.status_code == 302, page.data
     return page.headers["Location"].rsplit("/", 1)[1]
 
 
-def test_collection_permissions_owner_shared_user_and_others(browser, library) -> None:  # type: ignore[no-untyped-def]
+def test_collection_permissions_owner_shared_user_and_others(browser, library) -> None:
     rahim = signed_in(browser, "pp.rahim")
     coll_id = _create(rahim, "Murder appeal")
     rahim.post(
@@ -174,7 +174,7 @@ def test_collection_permissions_owner_shared_user_and_others(browser, library) -
     assert [i.target_id for i in library.store.get(Collection, coll_id).items] == [judgment.id]
 
 
-def test_attach_to_a_case_only_if_the_user_can_see_it(browser, library) -> None:  # type: ignore[no-untyped-def]
+def test_attach_to_a_case_only_if_the_user_can_see_it(browser, library) -> None:
     rahim = signed_in(browser, "pp.rahim")
     coll_id = _create(rahim, "Aslam trial")
     own, other = _case(library, "Aslam"), _case(library, "Ali Raza")
@@ -208,7 +208,7 @@ def test_attach_to_a_case_only_if_the_user_can_see_it(browser, library) -> None:
     assert dpp.get(f"/library/collections/{coll_id}").status_code == 404
 
 
-def _import(b, data: dict, name: str, content: bytes):  # type: ignore[no-untyped-def]
+def _import(b, data: dict, name: str, content: bytes):
     return b.client.post(
         "/library/import",
         data={
@@ -221,7 +221,7 @@ def _import(b, data: dict, name: str, content: bytes):  # type: ignore[no-untype
     )
 
 
-def test_import_page_is_for_administrators_and_validates(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_import_page_is_for_administrators_and_validates(browser, demo) -> None:
     assert signed_in(browser, "pp.rahim").get("/library/import").status_code == 403
     admin = signed_in(browser, "admin")
     act = (SAMPLE_DIR / "ppc_sample.md").read_bytes()
@@ -256,7 +256,7 @@ def test_import_page_is_for_administrators_and_validates(browser, demo) -> None:
 @pytest.mark.slow
 def test_uploaded_judgments_are_imported_and_indexed_by_the_worker(
     browser, demo, celery_worker
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     import time
 
     admin = signed_in(browser, "admin")
@@ -281,7 +281,7 @@ def test_uploaded_judgments_are_imported_and_indexed_by_the_worker(
     assert judgments_found() == 4
 
 
-def test_library_search_says_about_when_the_total_is_estimated(  # type: ignore[no-untyped-def]
+def test_library_search_says_about_when_the_total_is_estimated(
     browser, library, monkeypatch
 ) -> None:
     import dataclasses
@@ -291,7 +291,7 @@ def test_library_search_says_about_when_the_total_is_estimated(  # type: ignore[
     assert re.search(r"\d+ entr(y|ies) found", exact) and "About" not in exact
     search = search_index(library).search  # an estimate needs >5,000 matches: flag this one as one
 
-    def estimated_search(*args, **kw):  # type: ignore[no-untyped-def]
+    def estimated_search(*args, **kw):
         return dataclasses.replace(search(*args, **kw), total_exact=False)
 
     monkeypatch.setattr(search_index(library), "search", estimated_search)

@@ -16,11 +16,11 @@ from tests.casefiles.case_steps import demo_case
 from web.cases import today
 
 
-def _actor(kernel, username: str):  # type: ignore[no-untyped-def]
+def _actor(kernel, username: str):
     return actor_for(kernel.store.find_one(User, {"username": username}))
 
 
-def _matter(kernel, n: int, lead: str, **kw):  # type: ignore[no-untyped-def]
+def _matter(kernel, n: int, lead: str, **kw):
     data = {
         "kind": "bail_post_arrest",
         "forum": "high_court",
@@ -32,7 +32,7 @@ def _matter(kernel, n: int, lead: str, **kw):  # type: ignore[no-untyped-def]
     }
     return create_matter(
         kernel, _actor(kernel, "dpp.south"), demo_case(kernel).id, MatterInput(**data)
-    )  # type: ignore[arg-type]
+    )
 
 
 def numbers(page: str) -> list[str]:
@@ -40,7 +40,7 @@ def numbers(page: str) -> list[str]:
     return re.findall(r"Criminal Bail Application No\. S-(\d+) of 2025", page)
 
 
-def test_a_prosecutor_without_matters_sees_an_empty_list(browser) -> None:  # type: ignore[no-untyped-def]
+def test_a_prosecutor_without_matters_sees_an_empty_list(browser) -> None:
     b = browser()
     b.login("pp.sana")
     home = b.get("/").get_data(as_text=True)
@@ -51,14 +51,14 @@ def test_a_prosecutor_without_matters_sees_an_empty_list(browser) -> None:  # ty
     assert "has you as its prosecutor yet" in page
 
 
-def test_only_prosecutors_have_the_page(browser) -> None:  # type: ignore[no-untyped-def]
+def test_only_prosecutors_have_the_page(browser) -> None:
     b = browser()
     b.login("clerk.south")
     assert b.get("/matters/mine").status_code == 403
     assert 'href="/matters/mine"' not in b.get("/").get_data(as_text=True)
 
 
-def test_own_matters_with_limitation_and_next_hearing_sorted_and_filtered(demo, browser) -> None:  # type: ignore[no-untyped-def]
+def test_own_matters_with_limitation_and_next_hearing_sorted_and_filtered(demo, browser) -> None:
     rahim = demo.store.find_one(User, {"username": "pp.rahim"})
     sana = demo.store.find_one(User, {"username": "pp.sana"})
     heard = _matter(demo, 1, rahim.id)
@@ -95,7 +95,7 @@ def test_own_matters_with_limitation_and_next_hearing_sorted_and_filtered(demo, 
     assert b.get("/matters/mine?sort=nonsense&show=nonsense").status_code == 200
 
 
-def test_the_list_is_paginated(demo, browser) -> None:  # type: ignore[no-untyped-def]
+def test_the_list_is_paginated(demo, browser) -> None:
     rahim = demo.store.find_one(User, {"username": "pp.rahim"})
     for n in range(1, 28):
         _matter(demo, n, rahim.id)

@@ -15,7 +15,7 @@ def _bell(html: str) -> str:
     return match.group(1)
 
 
-def test_bell_page_open_and_mark_all(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_bell_page_open_and_mark_all(browser, demo) -> None:
     sana = user_id(demo, "pp.sana")
     base = unread_count(demo.store, sana)
     note = notify(
@@ -36,7 +36,7 @@ def test_bell_page_open_and_mark_all(browser, demo) -> None:  # type: ignore[no-
     assert unread_count(demo.store, sana) == 0
 
 
-def test_urdu_reader_sees_urdu(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_urdu_reader_sees_urdu(browser, demo) -> None:
     sana = user_id(demo, "pp.sana")
     notify(demo.store, sana, _l("Case %(ref)s opened."), {"ref": "FIR 9/2025"})
     b = browser()
@@ -45,7 +45,7 @@ def test_urdu_reader_sees_urdu(browser, demo) -> None:  # type: ignore[no-untype
     assert "کی فائل کھول دی گئی ہے" in page
 
 
-def test_someone_elses_notification_cannot_be_opened(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_someone_elses_notification_cannot_be_opened(browser, demo) -> None:
     note = notify(demo.store, user_id(demo, "pp.rahim"), text="private", link="/cases/")
     b = browser()
     b.login("pp.sana")
@@ -55,7 +55,7 @@ def test_someone_elses_notification_cannot_be_opened(browser, demo) -> None:  # 
     assert demo.store.get(Notification, note.id).read_at is None
 
 
-def test_assignment_notifies_the_new_prosecutors(browser, demo) -> None:  # type: ignore[no-untyped-def]
+def test_assignment_notifies_the_new_prosecutors(browser, demo) -> None:
     from casefiles.models import Case
     from casefiles.service import assign
     from mizan.actor import SYSTEM

@@ -16,7 +16,7 @@ from search.indexing import upsert_indexed
 from search.port import Passage
 
 
-def html(resp) -> str:  # type: ignore[no-untyped-def]
+def html(resp) -> str:
     return resp.get_data(as_text=True)
 
 
@@ -39,7 +39,7 @@ def indexed(demo: Kernel) -> Kernel:
     return demo
 
 
-def test_blank_page_explains_the_query_language(app, browser) -> None:  # type: ignore[no-untyped-def]
+def test_blank_page_explains_the_query_language(app, browser) -> None:
     b = browser()
     b.login("pp.rahim")
     page = html(b.get("/search/"))
@@ -47,7 +47,7 @@ def test_blank_page_explains_the_query_language(app, browser) -> None:  # type: 
     assert 'name="q"' in page and "autofocus" in page
 
 
-def test_results_facets_and_links_kept_in_the_url(indexed, browser) -> None:  # type: ignore[no-untyped-def]
+def test_results_facets_and_links_kept_in_the_url(indexed, browser) -> None:
     b = browser()
     b.login("pg.sindh")
     resp = b.get("/search/?q=302+PPC&mode=keyword")
@@ -66,7 +66,7 @@ def test_results_facets_and_links_kept_in_the_url(indexed, browser) -> None:  # 
     assert f'href="/cases/{case.id}"' in page
 
 
-def test_year_range_sort_and_pagination(indexed, browser) -> None:  # type: ignore[no-untyped-def]
+def test_year_range_sort_and_pagination(indexed, browser) -> None:
     b = browser()
     b.login("pg.sindh")
     page = html(b.get("/search/?q=murder&kind=judgment&year_from=2020&sort=date&mode=hybrid"))
@@ -82,7 +82,7 @@ def test_year_range_sort_and_pagination(indexed, browser) -> None:  # type: igno
     assert "sort=date" in prev and "kind=judgment" in prev
 
 
-def test_permissions_hold_on_the_page_and_in_the_counts(indexed, browser) -> None:  # type: ignore[no-untyped-def]
+def test_permissions_hold_on_the_page_and_in_the_counts(indexed, browser) -> None:
     b = browser()
     b.login("pp.hyd")  # a Hyderabad prosecutor: no Karachi case
     page = html(b.get("/search/?q=302+PPC&mode=keyword"))
@@ -93,7 +93,7 @@ def test_permissions_hold_on_the_page_and_in_the_counts(indexed, browser) -> Non
     assert "Aslam" not in page and "Unknown" not in page
 
 
-def test_bad_input_is_explained(indexed, browser) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_is_explained(indexed, browser) -> None:
     b = browser()
     b.login("pg.sindh")
     resp = b.get("/search/?q=%22open+phrase")
@@ -106,7 +106,7 @@ def test_bad_input_is_explained(indexed, browser) -> None:  # type: ignore[no-un
     assert resp.status_code == 400
 
 
-def test_nothing_found_offers_a_way_out(indexed, browser) -> None:  # type: ignore[no-untyped-def]
+def test_nothing_found_offers_a_way_out(indexed, browser) -> None:
     b = browser()
     b.login("pg.sindh")
     page = html(b.get("/search/?q=zebra&court=High+Court&mode=keyword"))
@@ -120,7 +120,7 @@ def kind_facet_total(page: str) -> int:
 
 
 @pytest.mark.slow  # loads the embedding model
-def test_mode_is_kept_in_the_url(indexed, browser) -> None:  # type: ignore[no-untyped-def]
+def test_mode_is_kept_in_the_url(indexed, browser) -> None:
     b = browser()
     b.login("pg.sindh")
     page = html(b.get("/search/?q=killing+of+a+person&mode=semantic"))
@@ -139,14 +139,14 @@ def test_mode_is_kept_in_the_url(indexed, browser) -> None:  # type: ignore[no-u
     assert b.get("/search/?q=murder&mode=telepathy").status_code == 400
 
 
-def test_urdu_page_is_right_to_left(indexed, browser) -> None:  # type: ignore[no-untyped-def]
+def test_urdu_page_is_right_to_left(indexed, browser) -> None:
     b = browser()
     b.login("pg.sindh")
     page = html(b.get("/search/?q=302+PPC&lang=ur&mode=keyword"))
     assert 'dir="rtl"' in page and 'class="snippet" dir="auto"' in page
 
 
-def test_save_a_search_list_and_delete_it(indexed, browser) -> None:  # type: ignore[no-untyped-def]
+def test_save_a_search_list_and_delete_it(indexed, browser) -> None:
     b = browser()
     b.login("pp.rahim")
     url = "/search/?q=302+PPC&mode=keyword&kind=judgment&year_from=2015"
