@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from casefiles.hearings import NewHearing, schedule_hearing
+from casefiles.hearing_service import schedule_hearing
+from casefiles.hearings import NewHearing
 from casefiles.models import Case, CaseDocument, DocumentPage, DocumentState
 from casefiles.parties import PartyInput, add_party, set_offences
 from mizan import outbox
