@@ -127,7 +127,7 @@ class MongoStore:
     def _state(self) -> threading.local:
         local = self._local
         if not hasattr(local, "depth"):
-            local.depth, local.after, local.session = 0, [], None
+            local.depth, local.after, local.session = 0, {}, None
         return local
 
     def _session(self) -> ClientSession | None:
@@ -165,11 +165,11 @@ class MongoStore:
         if self.supports_transactions:
             session = self.client.start_session()
             session.start_transaction()
-        local.depth, local.after, local.session = 1, [], session
+        local.depth, local.after, local.session = 1, {}, session
         try:
             yield
         except BaseException:
-            local.depth, local.after, local.session = 0, [], None
+            local.depth, local.after, local.session = 0, {}, None
             if session is not None:
                 try:
                     if session.in_transaction:
@@ -177,7 +177,7 @@ class MongoStore:
                 finally:
                     session.end_session()
             raise
-        callbacks, local.depth, local.after, local.session = local.after, 0, [], None
+        callbacks, local.depth, local.after, local.session = local.after, 0, {}, None
         if session is not None:
             try:
                 session.commit_transaction()
@@ -189,7 +189,7 @@ class MongoStore:
     def on_commit(self, callback: Callable[[], None]) -> None:
         local = self._state()
         if local.depth:
-            local.after.append(callback)
+            local.after[callback] = None  # once per transaction
         else:
             callback()
 

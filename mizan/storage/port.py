@@ -67,7 +67,11 @@ class DocumentStore(Protocol):
         """All writes inside commit together or not at all. Nesting joins the outer one."""
 
     def on_commit(self, callback: Callable[[], None]) -> None:
-        """Run ``callback`` after the current transaction commits (now, if there is none)."""
+        """Run ``callback`` after the current transaction commits (now, if there is none).
+
+        The same (hashable) callback registered again in one transaction runs once, so a
+        writer of many records can ask for one follow-up (e.g. one outbox drain) per commit.
+        """
 
     def ping(self) -> tuple[bool, str]: ...
 

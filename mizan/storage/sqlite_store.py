@@ -62,7 +62,7 @@ class SQLiteStore:
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")
             conn.execute("PRAGMA foreign_keys=ON")
-            local.conn, local.pid, local.depth, local.after = conn, os.getpid(), 0, []
+            local.conn, local.pid, local.depth, local.after = conn, os.getpid(), 0, {}
         return local.conn
 
     @contextmanager
@@ -77,23 +77,23 @@ class SQLiteStore:
                 local.depth -= 1
             return
         conn.execute("BEGIN IMMEDIATE")
-        local.depth, local.after = 1, []
+        local.depth, local.after = 1, {}
         try:
             yield
         except BaseException:
-            local.depth, local.after = 0, []
+            local.depth, local.after = 0, {}
             conn.execute("ROLLBACK")
             raise
         local.depth = 0
         conn.execute("COMMIT")
-        callbacks, local.after = local.after, []
+        callbacks, local.after = local.after, {}
         for callback in callbacks:
             callback()
 
     def on_commit(self, callback: Callable[[], None]) -> None:
         self.connection()
         if self._local.depth:
-            self._local.after.append(callback)
+            self._local.after[callback] = None  # once per transaction
         else:
             callback()
 

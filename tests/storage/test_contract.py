@@ -508,6 +508,25 @@ def test_on_commit_does_not_run_after_rollback(store: DocumentStore) -> None:
     assert events == []
 
 
+def test_the_same_on_commit_callback_runs_once_per_transaction(store: DocumentStore) -> None:
+    """Many writers asking for the same follow-up (an outbox drain) get one run, in order."""
+    events: list[str] = []
+
+    def follow_up() -> None:
+        events.append("follow-up")
+
+    with store.transaction():
+        store.on_commit(follow_up)
+        store.on_commit(lambda: events.append("other"))
+        with store.transaction():
+            store.on_commit(follow_up)
+        store.on_commit(follow_up)
+    assert events == ["follow-up", "other"]
+    with store.transaction():  # the next transaction asks afresh
+        store.on_commit(follow_up)
+    assert events == ["follow-up", "other", "follow-up"]
+
+
 def test_on_commit_outside_a_transaction_runs_now(store: DocumentStore) -> None:
     events: list[str] = []
     store.on_commit(lambda: events.append("now"))
