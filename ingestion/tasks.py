@@ -397,7 +397,6 @@ def _finish(kernel: Kernel, job_id: str, doc_id: str) -> str:
                 {"pages": len(pages), "failed_pages": len(failed)},
             )
         )
-        store.on_commit(lambda: enqueue("mizan.drain_outbox"))
     return JobState.SUCCEEDED
 
 

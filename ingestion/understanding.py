@@ -23,7 +23,6 @@ from mizan.clock import utc_naive_now
 from mizan.events import DomainEvent
 from mizan.kernel import Kernel
 from mizan.storage import NotFoundError
-from mizan.worker import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -99,4 +98,3 @@ def understand_document(kernel: Kernel, payload: dict[str, Any]) -> None:
             kernel.emit(DomainEvent("document.retyped", CLASSIFIER, "document", doc.id, data))
         else:
             kernel.emit(DomainEvent("document.classified", CLASSIFIER, "document", doc.id, data))
-        store.on_commit(lambda: enqueue("mizan.drain_outbox"))

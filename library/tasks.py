@@ -10,7 +10,7 @@ from mizan.accounts.service import actor_for
 from mizan.i18n import gettext as _
 from mizan.jobs import Job, JobState, update_job
 from mizan.kernel import Kernel, process_kernel
-from mizan.worker import app, enqueue
+from mizan.worker import app
 
 log = logging.getLogger(__name__)
 
@@ -57,5 +57,4 @@ def run_import(kernel: Kernel, job_id: str) -> str:
         stage=summary,
         error=problems or None,
     )
-    enqueue("mizan.drain_outbox")
     return JobState.SUCCEEDED

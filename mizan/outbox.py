@@ -3,6 +3,10 @@
 If a process dies between committing a change and updating the search index,
 the entry is still there and the next drain applies it, so store and index
 never drift for long. Handlers must be idempotent (re-indexing is).
+
+Writing an entry is what asks the worker for a drain (once per transaction, on
+commit), so no caller has to remember to: a case saved on the web or through
+the intake API is searchable as soon as the worker gets to it.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import mongoengine as me
 
+from mizan import worker
 from mizan.clock import utc_naive_now
 from mizan.storage import DocumentStore, Model, NotFoundError, StaleWriteError
 
@@ -43,9 +48,24 @@ def register(topic: str, handler: Handler) -> None:
     _handlers[topic] = handler
 
 
+#: The worker task that drains the outbox (``mizan.tasks.drain_outbox``).
+DRAIN_TASK = "mizan.drain_outbox"
+
+
+def schedule_drain() -> None:
+    """Ask the worker for a drain; one function, so a transaction's store asks once."""
+    worker.enqueue(DRAIN_TASK)
+
+
 def enqueue(store: DocumentStore, topic: str, payload: dict[str, Any]) -> OutboxEntry:
-    """Record work to do; call inside the transaction of the change it follows."""
-    return store.insert(OutboxEntry(topic=topic, payload=payload, created_at=utc_naive_now()))
+    """Record work to do; call inside the transaction of the change it follows.
+
+    The drain is scheduled on commit (not at all on rollback), once per transaction
+    however many entries it writes.
+    """
+    entry = store.insert(OutboxEntry(topic=topic, payload=payload, created_at=utc_naive_now()))
+    store.on_commit(schedule_drain)
+    return entry
 
 
 def drain(

@@ -16,12 +16,12 @@ log = logging.getLogger(__name__)
 DRAIN_BUDGET = 20.0
 
 
-@app.task(name="mizan.drain_outbox")
+@app.task(name=outbox.DRAIN_TASK)
 def drain_outbox() -> int:
     kernel = process_kernel()
     applied = outbox.drain(kernel, budget=DRAIN_BUDGET)
     if outbox.pending(kernel.store) and applied:
-        enqueue("mizan.drain_outbox")  # more to do; failing-only entries wait for a new event
+        enqueue(outbox.DRAIN_TASK)  # more to do; failing-only entries wait for a new event
     return applied
 
 

@@ -1,9 +1,12 @@
-"""The outbox drain: a time budget hands the rest to the next drain instead of holding a
-stopping worker (large library imports embed for minutes)."""
+"""The outbox drain: writing an entry schedules one drain on commit (so a new case is
+searchable without waiting for some other job), and a time budget hands the rest to the
+next drain instead of holding a stopping worker (large library imports embed for minutes)."""
 
 from __future__ import annotations
 
-from mizan import outbox
+import pytest
+
+from mizan import outbox, worker
 
 TOPIC = "test.outbox.count"
 APPLIED: list[int] = []
@@ -40,3 +43,37 @@ def test_library_imports_are_queued_in_small_entries(kernel) -> None:
     sizes = sorted(len(e.payload["judgments"]) for e in entries)
     assert sizes == [1, ENTRY_JUDGMENTS, ENTRY_JUDGMENTS]
     assert sorted(j for e in entries for j in e.payload["judgments"]) == sorted(ids)
+
+
+class Boom(Exception):
+    pass
+
+
+@pytest.fixture
+def sent(kernel, monkeypatch) -> list[str]:
+    """The names of the tasks sent to the broker (instead of sending them)."""
+    names: list[str] = []
+    monkeypatch.setattr(worker.app, "send_task", lambda name, *a, **kw: names.append(name))
+    return names
+
+
+def test_writing_entries_schedules_one_drain_on_commit(kernel, sent) -> None:
+    with kernel.store.transaction():
+        for n in range(3):
+            outbox.enqueue(kernel.store, TOPIC, {"n": n})
+        with kernel.store.transaction():  # a nested writer joins the same transaction
+            outbox.enqueue(kernel.store, TOPIC, {"n": 3})
+        assert sent == []  # not before the commit: the worker would not see the entries
+    assert sent == ["mizan.drain_outbox"]
+    with kernel.store.transaction():  # the next transaction asks for its own drain
+        outbox.enqueue(kernel.store, TOPIC, {"n": 4})
+    assert sent == ["mizan.drain_outbox"] * 2
+    outbox.enqueue(kernel.store, TOPIC, {"n": 5})  # outside a transaction: at once
+    assert sent == ["mizan.drain_outbox"] * 3
+
+
+def test_a_rolled_back_entry_schedules_no_drain(kernel, sent) -> None:
+    with pytest.raises(Boom), kernel.store.transaction():
+        outbox.enqueue(kernel.store, TOPIC, {"n": 0})
+        raise Boom
+    assert sent == [] and outbox.pending(kernel.store) == 0
