@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
+from collections.abc import Callable
 
 from mizan.accounts.models import District, User
 from mizan.accounts.passwords import hash_password, needs_rehash, password_problem, verify_password
@@ -13,7 +15,7 @@ from mizan.clock import utc_naive_now
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
-from mizan.storage import DuplicateKeyError, NotFoundError
+from mizan.storage import DuplicateKeyError, NotFoundError, StaleWriteError
 
 
 class AccountError(ValueError):
@@ -176,7 +178,11 @@ def set_password(kernel: Kernel, actor: Actor, user_id: str, new_password: str) 
 
 
 def authenticate(kernel: Kernel, username: str, password: str, address: str | None) -> User:
-    """Check credentials; after repeated failures the account is locked for a while."""
+    """Check credentials; after repeated failures the account is locked for a while.
+
+    A try is reserved on the account (a compare-and-set on its counter) before the password
+    is compared, so parallel guesses cannot compare more than the limit allows.
+    """
     settings = kernel.settings
     refused = LoginRefused(_("The username or password is not correct."))
     user = kernel.store.find_one(User, {"username": username.strip().lower()})
@@ -190,7 +196,8 @@ def authenticate(kernel: Kernel, username: str, password: str, address: str | No
         )
         raise refused
     actor = actor_for(user, address)
-    if user.locked_until and user.locked_until > utc_naive_now():
+    reserved = _reserve_try(kernel, user.id)
+    if reserved is None:
         kernel.emit(DomainEvent("auth.login_refused", actor, "user", user.id, {"reason": "locked"}))
         raise LoginRefused(
             _(
@@ -199,31 +206,88 @@ def authenticate(kernel: Kernel, username: str, password: str, address: str | No
                 minutes=settings.login_lockout_minutes,
             )
         )
+    user, tries, locks = reserved
     if not verify_password(user.password_hash, password):
-        user.failed_logins += 1
-        data: dict[str, object] = {"failures": user.failed_logins}
-        if user.failed_logins >= settings.login_max_failures:
-            user.locked_until = utc_naive_now() + dt.timedelta(
-                minutes=settings.login_lockout_minutes
-            )
-            user.failed_logins = 0
-            data["locked_until"] = user.locked_until.isoformat()
-        with kernel.store.transaction():
-            kernel.store.replace(user)
-            kernel.emit(DomainEvent("auth.login_failed", actor, "user", user.id, data))
+        data: dict[str, object] = {"failures": tries}
+        if locks:
+            data["locked_until"] = locks.isoformat()
+        kernel.emit(DomainEvent("auth.login_failed", actor, "user", user.id, data))
         raise refused
     if not user.active:
         kernel.emit(
             DomainEvent("auth.login_refused", actor, "user", user.id, {"reason": "inactive"})
         )
         raise LoginRefused(_("This account has been deactivated. Ask an administrator."))
-    user.failed_logins, user.locked_until, user.last_login_at = 0, None, utc_naive_now()
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    with kernel.store.transaction():
-        kernel.store.replace(user)
-        kernel.emit(DomainEvent("auth.login", actor, "user", user.id))
-    return user
+    verified_hash = user.password_hash
+
+    def signed_in(fresh: User) -> bool:
+        fresh.failed_logins, fresh.locked_until = 0, None
+        fresh.last_login_at = utc_naive_now()
+        if fresh.password_hash == verified_hash and needs_rehash(fresh.password_hash):
+            fresh.password_hash = hash_password(password)
+        return True
+
+    return _save_user(kernel, user.id, signed_in, DomainEvent("auth.login", actor, "user", user.id))
+
+
+#: Compare-and-set rounds before giving up on a user record many sign-ins write at once.
+_CAS_ROUNDS = 50
+
+
+def _save_user(
+    kernel: Kernel,
+    user_id: str,
+    change: Callable[[User], bool],
+    event: DomainEvent | None = None,
+) -> User:
+    """Apply ``change`` to a fresh read of the user and save it, re-reading and retrying when
+    another request saved the user first (no lost update, no StaleWriteError for the user).
+
+    ``change`` returns False when there is nothing to save.
+    """
+    for attempt in range(_CAS_ROUNDS):
+        user = kernel.store.get(User, user_id)
+        if not change(user):
+            return user
+        try:
+            with kernel.store.transaction():
+                kernel.store.replace(user)
+                if event is not None:
+                    kernel.emit(event)
+        except StaleWriteError:
+            time.sleep(0.001 * attempt)  # let the writer that won finish
+            continue
+        return user
+    raise LoginRefused(_("Too many sign-ins at the same moment; try again."))
+
+
+def _reserve_try(kernel: Kernel, user_id: str) -> tuple[User, int, dt.datetime | None] | None:
+    """Count one more try on the account before its password is compared; None if locked.
+
+    The try that reaches the limit locks the account at once (a success unlocks it), so
+    tries still in flight cannot let more guesses through; the lock expires on its own.
+    Returns the user, the tries so far and the lock's end if this try set it.
+    """
+    settings = kernel.settings
+    outcome: list[tuple[int, dt.datetime | None]] = []
+
+    def reserve(user: User) -> bool:
+        outcome.clear()
+        now = utc_naive_now()
+        if user.locked_until and user.locked_until > now:
+            return False
+        tries, locks = user.failed_logins + 1, None
+        user.failed_logins = tries
+        if tries >= settings.login_max_failures:
+            locks = now + dt.timedelta(minutes=settings.login_lockout_minutes)
+            user.failed_logins, user.locked_until = 0, locks
+        outcome.append((tries, locks))
+        return True
+
+    user = _save_user(kernel, user_id, reserve)
+    if not outcome:
+        return None
+    return user, *outcome[0]
 
 
 _DUMMY_HASH = hash_password("not-a-real-password-0")
