@@ -183,6 +183,13 @@ def authenticate(kernel: Kernel, username: str, password: str, address: str | No
     A try is reserved on the account (a compare-and-set on its counter) before the password
     is compared, so parallel guesses cannot compare more than the limit allows.
     """
+    try:
+        return _authenticate(kernel, username, password, address)
+    except StaleWriteError:  # still contended after every compare-and-set round
+        raise LoginRefused(_("Too many sign-ins at the same moment; try again.")) from None
+
+
+def _authenticate(kernel: Kernel, username: str, password: str, address: str | None) -> User:
     settings = kernel.settings
     refused = LoginRefused(_("The username or password is not correct."))
     user = kernel.store.find_one(User, {"username": username.strip().lower()})
@@ -243,7 +250,8 @@ def _save_user(
     """Apply ``change`` to a fresh read of the user and save it, re-reading and retrying when
     another request saved the user first (no lost update, no StaleWriteError for the user).
 
-    ``change`` returns False when there is nothing to save.
+    ``change`` returns False when there is nothing to save. StaleWriteError only if the
+    user was still being written by others after every round.
     """
     for attempt in range(_CAS_ROUNDS):
         user = kernel.store.get(User, user_id)
@@ -255,10 +263,12 @@ def _save_user(
                 if event is not None:
                     kernel.emit(event)
         except StaleWriteError:
+            if attempt == _CAS_ROUNDS - 1:
+                raise
             time.sleep(0.001 * attempt)  # let the writer that won finish
             continue
         return user
-    raise LoginRefused(_("Too many sign-ins at the same moment; try again."))
+    raise AssertionError("unreachable")
 
 
 def _reserve_try(kernel: Kernel, user_id: str) -> tuple[User, int, dt.datetime | None] | None:
@@ -294,8 +304,26 @@ _DUMMY_HASH = hash_password("not-a-real-password-0")
 
 
 def sign_out(kernel: Kernel, actor: Actor) -> None:
-    """Record that ``actor`` signed out (the web ends the session itself)."""
-    kernel.emit(DomainEvent("auth.logout", actor, "user", actor.user_id))
+    """End ``actor``'s sessions: the session epoch moves on, as on a password change, so a
+    copy of the session cookie kept from before (a shared computer, a thief) opens nothing.
+
+    Every session of the user ends, not only this browser's: the cookie is signed, not
+    stored, so one session cannot be told from another.
+    """
+
+    def next_epoch(user: User) -> bool:
+        user.session_epoch += 1
+        return True
+
+    try:
+        _save_user(
+            kernel,
+            actor.user_id,
+            next_epoch,
+            DomainEvent("auth.logout", actor, "user", actor.user_id),
+        )
+    except NotFoundError:
+        kernel.emit(DomainEvent("auth.logout", actor, "user", actor.user_id))
 
 
 def record_access_denied(kernel: Kernel, actor: Actor, path: str, method: str, reason: str) -> None:
