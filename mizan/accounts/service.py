@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import time
 from collections.abc import Callable
+from typing import NoReturn, TypeVar
 
-from mizan.accounts.models import District, User
+from mizan.accounts.models import District, SignInAddress, User
 from mizan.accounts.passwords import hash_password, needs_rehash, password_problem, verify_password
 from mizan.accounts.roles import DISTRICT_ROLES, Capability, Role, capabilities_of
 from mizan.actor import Actor
@@ -15,7 +17,9 @@ from mizan.clock import utc_naive_now
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
-from mizan.storage import DuplicateKeyError, NotFoundError, StaleWriteError
+from mizan.storage import DuplicateKeyError, Model, NotFoundError, StaleWriteError
+
+M = TypeVar("M", bound=Model)
 
 
 class AccountError(ValueError):
@@ -177,49 +181,60 @@ def set_password(kernel: Kernel, actor: Actor, user_id: str, new_password: str) 
     return user
 
 
-def authenticate(kernel: Kernel, username: str, password: str, address: str | None) -> User:
-    """Check credentials; after repeated failures the account is locked for a while.
+class SignInThrottled(LoginRefused):
+    """Too many failed sign-ins from one address; the message says how long to wait."""
 
-    A try is reserved on the account (a compare-and-set on its counter) before the password
-    is compared, so parallel guesses cannot compare more than the limit allows.
+
+def authenticate(kernel: Kernel, username: str, password: str, address: str | None) -> User:
+    """Check credentials; after repeated failures the account, or the address, waits a while.
+
+    A try is reserved on the address and on the account (compare-and-set on their counters)
+    before the password is compared, so parallel guesses cannot compare more than the limits
+    allow. Unknown user, wrong password and locked account get the same answer, so the
+    answer does not tell which accounts exist; the lock is in the audit trail
+    (``auth.locked``) for an administrator.
     """
     try:
         return _authenticate(kernel, username, password, address)
-    except StaleWriteError:  # still contended after every compare-and-set round
+    except (StaleWriteError, DuplicateKeyError):  # contended after every compare-and-set round
         raise LoginRefused(_("Too many sign-ins at the same moment; try again.")) from None
 
 
 def _authenticate(kernel: Kernel, username: str, password: str, address: str | None) -> User:
-    settings = kernel.settings
-    refused = LoginRefused(_("The username or password is not correct."))
-    user = kernel.store.find_one(User, {"username": username.strip().lower()})
-    anonymous = Actor(user_id="anonymous", username=username.strip().lower()[:40], address=address)
+    name = username.strip().lower()
+    anonymous = Actor(user_id="anonymous", username=name[:40], address=address)
+    window, address_blocks = _reserve_address_try(kernel, anonymous)
+    failed: list[DomainEvent] = []
+    if address_blocks and address:
+        minutes = kernel.settings.login_address_window_minutes
+        failed.append(
+            DomainEvent("auth.address_blocked", anonymous, "address", address, {"minutes": minutes})
+        )
+    user = kernel.store.find_one(User, {"username": name})
     if user is None:
         verify_password(_DUMMY_HASH, password)  # same work either way: no user enumeration
-        kernel.emit(
-            DomainEvent(
-                "auth.login_failed", anonymous, "user", "unknown", {"reason": "unknown user"}
-            )
-        )
-        raise refused
+        reason = {"reason": "unknown user"}
+        failed.insert(0, DomainEvent("auth.login_failed", anonymous, "user", "unknown", reason))
+        _refuse(kernel, failed)
     actor = actor_for(user, address)
     reserved = _reserve_try(kernel, user.id)
     if reserved is None:
-        kernel.emit(DomainEvent("auth.login_refused", actor, "user", user.id, {"reason": "locked"}))
-        raise LoginRefused(
-            _(
-                "This account is locked after too many failed sign-ins. "
-                "Try again in %(minutes)d minutes or ask an administrator.",
-                minutes=settings.login_lockout_minutes,
-            )
+        verify_password(_DUMMY_HASH, password)  # as long as a real check: timing says nothing
+        failed.insert(
+            0, DomainEvent("auth.login_refused", actor, "user", user.id, {"reason": "locked"})
         )
+        _refuse(kernel, failed)
     user, tries, locks = reserved
     if not verify_password(user.password_hash, password):
         data: dict[str, object] = {"failures": tries}
         if locks:
             data["locked_until"] = locks.isoformat()
-        kernel.emit(DomainEvent("auth.login_failed", actor, "user", user.id, data))
-        raise refused
+            failed.append(
+                DomainEvent("auth.locked", actor, "user", user.id, {"until": locks.isoformat()})
+            )
+        failed.insert(0, DomainEvent("auth.login_failed", actor, "user", user.id, data))
+        _refuse(kernel, failed)
+    _release_address_try(kernel, address, window)
     if not user.active:
         kernel.emit(
             DomainEvent("auth.login_refused", actor, "user", user.id, {"reason": "inactive"})
@@ -237,8 +252,49 @@ def _authenticate(kernel: Kernel, username: str, password: str, address: str | N
     return _save_user(kernel, user.id, signed_in, DomainEvent("auth.login", actor, "user", user.id))
 
 
-#: Compare-and-set rounds before giving up on a user record many sign-ins write at once.
+def _refuse(kernel: Kernel, events: list[DomainEvent]) -> NoReturn:
+    """Audit a failed sign-in and answer with the one message every failure gets."""
+    with kernel.store.transaction():
+        for event in events:
+            kernel.emit(event)
+    raise LoginRefused(_("The username or password is not correct."))
+
+
+#: Compare-and-set rounds before giving up on a record many sign-ins write at once.
 _CAS_ROUNDS = 50
+
+
+def _compare_and_set(
+    kernel: Kernel,
+    load: Callable[[], M],
+    change: Callable[[M], bool],
+    event: DomainEvent | None = None,
+) -> M:
+    """Apply ``change`` to a fresh ``load()`` and save it (insert if new), re-reading and
+    retrying when another request saved first: no lost update, no StaleWriteError while
+    rounds remain.
+
+    ``change`` returns False when there is nothing to save.
+    """
+    for attempt in range(_CAS_ROUNDS):
+        doc = load()
+        if not change(doc):
+            return doc
+        try:
+            with kernel.store.transaction():
+                if doc.version:
+                    kernel.store.replace(doc)
+                else:
+                    kernel.store.insert(doc)
+                if event is not None:
+                    kernel.emit(event)
+        except (StaleWriteError, DuplicateKeyError):
+            if attempt == _CAS_ROUNDS - 1:
+                raise
+            time.sleep(0.001 * attempt)  # let the writer that won finish
+            continue
+        return doc
+    raise AssertionError("unreachable")
 
 
 def _save_user(
@@ -247,28 +303,8 @@ def _save_user(
     change: Callable[[User], bool],
     event: DomainEvent | None = None,
 ) -> User:
-    """Apply ``change`` to a fresh read of the user and save it, re-reading and retrying when
-    another request saved the user first (no lost update, no StaleWriteError for the user).
-
-    ``change`` returns False when there is nothing to save. StaleWriteError only if the
-    user was still being written by others after every round.
-    """
-    for attempt in range(_CAS_ROUNDS):
-        user = kernel.store.get(User, user_id)
-        if not change(user):
-            return user
-        try:
-            with kernel.store.transaction():
-                kernel.store.replace(user)
-                if event is not None:
-                    kernel.emit(event)
-        except StaleWriteError:
-            if attempt == _CAS_ROUNDS - 1:
-                raise
-            time.sleep(0.001 * attempt)  # let the writer that won finish
-            continue
-        return user
-    raise AssertionError("unreachable")
+    """``_compare_and_set`` on one user (sign-in counters, session epoch)."""
+    return _compare_and_set(kernel, lambda: kernel.store.get(User, user_id), change, event)
 
 
 def _reserve_try(kernel: Kernel, user_id: str) -> tuple[User, int, dt.datetime | None] | None:
@@ -298,6 +334,84 @@ def _reserve_try(kernel: Kernel, user_id: str) -> tuple[User, int, dt.datetime |
     if not outcome:
         return None
     return user, *outcome[0]
+
+
+def _address_record(kernel: Kernel, address: str) -> SignInAddress:
+    """The address's record, or a new one (version 0) to insert."""
+    found = kernel.store.find_one(SignInAddress, {"address": address})
+    return found or SignInAddress(address=address, failures=0, window_started=_now_ms())
+
+
+def _now_ms() -> dt.datetime:
+    """Now to the millisecond: what both stores keep, so a re-read compares equal."""
+    now = utc_naive_now()
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def _reserve_address_try(kernel: Kernel, actor: Actor) -> tuple[dt.datetime | None, bool]:
+    """Count a try from ``actor.address`` before anything is compared; SignInThrottled if that
+    address failed too often in the window (over any accounts: password spraying).
+
+    As on the account, the try that reaches the limit blocks the address at once and a
+    success gives its try back. Returns the window the try counts in (None: no address)
+    and whether this try set the block.
+    """
+    address = actor.address
+    if not address:
+        return None, False
+    settings = kernel.settings
+    window = dt.timedelta(minutes=settings.login_address_window_minutes)
+    outcome: list[bool] = []
+
+    def reserve(record: SignInAddress) -> bool:
+        outcome.clear()
+        now = _now_ms()
+        if record.blocked_until and record.blocked_until > now:
+            return False
+        if record.window_started + window <= now:
+            record.failures, record.window_started, record.blocked_until = 0, now, None
+        record.failures += 1
+        blocks = record.failures >= settings.login_address_max_failures
+        if blocks:
+            record.blocked_until = now + window
+        outcome.append(blocks)
+        return True
+
+    record = _compare_and_set(kernel, lambda: _address_record(kernel, address), reserve)
+    if not outcome:
+        assert record.blocked_until is not None
+        wait = record.blocked_until - utc_naive_now()
+        minutes = max(1, math.ceil(wait.total_seconds() / 60))
+        kernel.emit(
+            DomainEvent(
+                "auth.login_refused", actor, "address", address, {"reason": "address blocked"}
+            )
+        )
+        raise SignInThrottled(
+            _(
+                "Too many failed sign-ins from this computer; try again in %(minutes)d minutes.",
+                minutes=minutes,
+            )
+        )
+    return record.window_started, outcome[0]
+
+
+def _release_address_try(kernel: Kernel, address: str | None, window: dt.datetime | None) -> None:
+    """Give back the try a successful sign-in reserved, if its window is still the current
+    one: people of one office behind one address do not use up its allowance."""
+    if not address or window is None:
+        return
+    limit = kernel.settings.login_address_max_failures
+
+    def release(record: SignInAddress) -> bool:
+        if not record.version or record.window_started != window or record.failures <= 0:
+            return False
+        record.failures -= 1
+        if record.failures < limit:
+            record.blocked_until = None
+        return True
+
+    _compare_and_set(kernel, lambda: _address_record(kernel, address), release)
 
 
 _DUMMY_HASH = hash_password("not-a-real-password-0")
