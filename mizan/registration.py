@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mizan import audit
 from mizan.accounts.integrations import Integration
-from mizan.accounts.models import District, User
+from mizan.accounts.models import District, SignInAddress, User
 from mizan.audit import AuditEntry, AuditHead
 from mizan.jobs import Job
 from mizan.kernel import Kernel
@@ -22,6 +22,7 @@ def register(registry: Registry) -> None:
     registry.models += [
         District,
         User,
+        SignInAddress,
         Integration,
         AuditEntry,
         AuditHead,

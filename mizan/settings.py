@@ -35,6 +35,10 @@ class Settings:
     max_upload_mb: int = 200
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
+    #: Failed sign-ins from one address (over any accounts) within the window below before
+    #: that address is refused for the length of the window: password spraying.
+    login_address_max_failures: int = 30
+    login_address_window_minutes: int = 15
     default_ocr_lang: str = "eng"
     #: Reverse proxies in front of Mizan whose X-Forwarded-* headers are trusted (0 = none).
     trusted_proxies: int = 0
@@ -210,6 +214,15 @@ def load_settings(
         login_max_failures=_int("MIZAN_LOGIN_MAX_FAILURES", get("LOGIN_MAX_FAILURES", "5"), 1, 100),
         login_lockout_minutes=_int(
             "MIZAN_LOGIN_LOCKOUT_MINUTES", get("LOGIN_LOCKOUT_MINUTES", "15"), 1, 24 * 60
+        ),
+        login_address_max_failures=_int(
+            "MIZAN_LOGIN_ADDRESS_MAX_FAILURES", get("LOGIN_ADDRESS_MAX_FAILURES", "30"), 1, 10_000
+        ),
+        login_address_window_minutes=_int(
+            "MIZAN_LOGIN_ADDRESS_WINDOW_MINUTES",
+            get("LOGIN_ADDRESS_WINDOW_MINUTES", "15"),
+            1,
+            24 * 60,
         ),
         default_ocr_lang=_check_ocr_lang(get("OCR_LANG", "eng")),
         trusted_proxies=_int("MIZAN_TRUSTED_PROXIES", get("TRUSTED_PROXIES", "0"), 0, 5),

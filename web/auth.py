@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from mizan.accounts.service import LoginRefused, authenticate, sign_out
+from mizan.accounts.service import LoginRefused, SignInThrottled, authenticate, sign_out
 from mizan.i18n import lazy_gettext as _l
 from web.app import SessionUser
 from web.support import actor, client_address, kernel
@@ -37,19 +37,20 @@ def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
-    error = None
+    error, status = None, 200
     if form.validate_on_submit():
         try:
             user = authenticate(kernel(), form.username.data, form.password.data, client_address())
+        except SignInThrottled as exc:
+            error, status = str(exc), 429
         except LoginRefused as exc:
-            error = str(exc)
+            error, status = str(exc), 401
         else:
             chosen = session.get("lang")
             session.clear()
             session["lang"] = chosen or user.language
             login_user(SessionUser(user))
             return redirect(_safe_next(request.args.get("next")))
-    status = 401 if error else 200
     return render_template("auth/login.html", form=form, error=error), status
 
 

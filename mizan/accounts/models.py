@@ -33,3 +33,17 @@ class User(Model):
     session_epoch = me.IntField(default=0)
 
     meta = {"collection": "users", "indexes": ["district", "roles"]}
+
+
+class SignInAddress(Model):
+    """Failed sign-ins from one client address in the current window, shared by every web
+    process through the store, so spraying one password over many accounts is throttled."""
+
+    label = "sign-in address"
+    address = me.StringField(required=True, unique=True)
+    #: Failed tries, plus tries whose password is still being compared.
+    failures = me.IntField(default=0)
+    window_started = me.DateTimeField(required=True)
+    blocked_until = me.DateTimeField()
+
+    meta = {"collection": "sign_in_addresses"}

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+import time
+from collections.abc import Callable
+from typing import NoReturn, TypeVar
 
-from mizan.accounts.models import District, User
+from mizan.accounts.models import District, SignInAddress, User
 from mizan.accounts.passwords import hash_password, needs_rehash, password_problem, verify_password
 from mizan.accounts.roles import DISTRICT_ROLES, Capability, Role, capabilities_of
 from mizan.actor import Actor
@@ -13,7 +17,9 @@ from mizan.clock import utc_naive_now
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
-from mizan.storage import DuplicateKeyError, NotFoundError
+from mizan.storage import DuplicateKeyError, Model, NotFoundError, StaleWriteError
+
+M = TypeVar("M", bound=Model)
 
 
 class AccountError(ValueError):
@@ -175,63 +181,263 @@ def set_password(kernel: Kernel, actor: Actor, user_id: str, new_password: str) 
     return user
 
 
+class SignInThrottled(LoginRefused):
+    """Too many failed sign-ins from one address; the message says how long to wait."""
+
+
 def authenticate(kernel: Kernel, username: str, password: str, address: str | None) -> User:
-    """Check credentials; after repeated failures the account is locked for a while."""
-    settings = kernel.settings
-    refused = LoginRefused(_("The username or password is not correct."))
-    user = kernel.store.find_one(User, {"username": username.strip().lower()})
-    anonymous = Actor(user_id="anonymous", username=username.strip().lower()[:40], address=address)
+    """Check credentials; after repeated failures the account, or the address, waits a while.
+
+    A try is reserved on the address and on the account (compare-and-set on their counters)
+    before the password is compared, so parallel guesses cannot compare more than the limits
+    allow. Unknown user, wrong password and locked account get the same answer, so the
+    answer does not tell which accounts exist; the lock is in the audit trail
+    (``auth.locked``) for an administrator.
+    """
+    try:
+        return _authenticate(kernel, username, password, address)
+    except (StaleWriteError, DuplicateKeyError):  # contended after every compare-and-set round
+        raise LoginRefused(_("Too many sign-ins at the same moment; try again.")) from None
+
+
+def _authenticate(kernel: Kernel, username: str, password: str, address: str | None) -> User:
+    name = username.strip().lower()
+    anonymous = Actor(user_id="anonymous", username=name[:40], address=address)
+    window, address_blocks = _reserve_address_try(kernel, anonymous)
+    failed: list[DomainEvent] = []
+    if address_blocks and address:
+        minutes = kernel.settings.login_address_window_minutes
+        failed.append(
+            DomainEvent("auth.address_blocked", anonymous, "address", address, {"minutes": minutes})
+        )
+    user = kernel.store.find_one(User, {"username": name})
     if user is None:
         verify_password(_DUMMY_HASH, password)  # same work either way: no user enumeration
-        kernel.emit(
-            DomainEvent(
-                "auth.login_failed", anonymous, "user", "unknown", {"reason": "unknown user"}
-            )
-        )
-        raise refused
+        reason = {"reason": "unknown user"}
+        failed.insert(0, DomainEvent("auth.login_failed", anonymous, "user", "unknown", reason))
+        _refuse(kernel, failed)
     actor = actor_for(user, address)
-    if user.locked_until and user.locked_until > utc_naive_now():
-        kernel.emit(DomainEvent("auth.login_refused", actor, "user", user.id, {"reason": "locked"}))
-        raise LoginRefused(
-            _(
-                "This account is locked after too many failed sign-ins. "
-                "Try again in %(minutes)d minutes or ask an administrator.",
-                minutes=settings.login_lockout_minutes,
-            )
+    reserved = _reserve_try(kernel, user.id)
+    if reserved is None:
+        verify_password(_DUMMY_HASH, password)  # as long as a real check: timing says nothing
+        failed.insert(
+            0, DomainEvent("auth.login_refused", actor, "user", user.id, {"reason": "locked"})
         )
+        _refuse(kernel, failed)
+    user, tries, locks = reserved
     if not verify_password(user.password_hash, password):
-        user.failed_logins += 1
-        data: dict[str, object] = {"failures": user.failed_logins}
-        if user.failed_logins >= settings.login_max_failures:
-            user.locked_until = utc_naive_now() + dt.timedelta(
-                minutes=settings.login_lockout_minutes
+        data: dict[str, object] = {"failures": tries}
+        if locks:
+            data["locked_until"] = locks.isoformat()
+            failed.append(
+                DomainEvent("auth.locked", actor, "user", user.id, {"until": locks.isoformat()})
             )
-            user.failed_logins = 0
-            data["locked_until"] = user.locked_until.isoformat()
-        with kernel.store.transaction():
-            kernel.store.replace(user)
-            kernel.emit(DomainEvent("auth.login_failed", actor, "user", user.id, data))
-        raise refused
+        failed.insert(0, DomainEvent("auth.login_failed", actor, "user", user.id, data))
+        _refuse(kernel, failed)
+    _release_address_try(kernel, address, window)
     if not user.active:
         kernel.emit(
             DomainEvent("auth.login_refused", actor, "user", user.id, {"reason": "inactive"})
         )
         raise LoginRefused(_("This account has been deactivated. Ask an administrator."))
-    user.failed_logins, user.locked_until, user.last_login_at = 0, None, utc_naive_now()
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+    verified_hash = user.password_hash
+
+    def signed_in(fresh: User) -> bool:
+        fresh.failed_logins, fresh.locked_until = 0, None
+        fresh.last_login_at = utc_naive_now()
+        if fresh.password_hash == verified_hash and needs_rehash(fresh.password_hash):
+            fresh.password_hash = hash_password(password)
+        return True
+
+    return _save_user(kernel, user.id, signed_in, DomainEvent("auth.login", actor, "user", user.id))
+
+
+def _refuse(kernel: Kernel, events: list[DomainEvent]) -> NoReturn:
+    """Audit a failed sign-in and answer with the one message every failure gets."""
     with kernel.store.transaction():
-        kernel.store.replace(user)
-        kernel.emit(DomainEvent("auth.login", actor, "user", user.id))
-    return user
+        for event in events:
+            kernel.emit(event)
+    raise LoginRefused(_("The username or password is not correct."))
+
+
+#: Compare-and-set rounds before giving up on a record many sign-ins write at once.
+_CAS_ROUNDS = 50
+
+
+def _compare_and_set(
+    kernel: Kernel,
+    load: Callable[[], M],
+    change: Callable[[M], bool],
+    event: DomainEvent | None = None,
+) -> M:
+    """Apply ``change`` to a fresh ``load()`` and save it (insert if new), re-reading and
+    retrying when another request saved first: no lost update, no StaleWriteError while
+    rounds remain.
+
+    ``change`` returns False when there is nothing to save.
+    """
+    for attempt in range(_CAS_ROUNDS):
+        doc = load()
+        if not change(doc):
+            return doc
+        try:
+            with kernel.store.transaction():
+                if doc.version:
+                    kernel.store.replace(doc)
+                else:
+                    kernel.store.insert(doc)
+                if event is not None:
+                    kernel.emit(event)
+        except (StaleWriteError, DuplicateKeyError):
+            if attempt == _CAS_ROUNDS - 1:
+                raise
+            time.sleep(0.001 * attempt)  # let the writer that won finish
+            continue
+        return doc
+    raise AssertionError("unreachable")
+
+
+def _save_user(
+    kernel: Kernel,
+    user_id: str,
+    change: Callable[[User], bool],
+    event: DomainEvent | None = None,
+) -> User:
+    """``_compare_and_set`` on one user (sign-in counters, session epoch)."""
+    return _compare_and_set(kernel, lambda: kernel.store.get(User, user_id), change, event)
+
+
+def _reserve_try(kernel: Kernel, user_id: str) -> tuple[User, int, dt.datetime | None] | None:
+    """Count one more try on the account before its password is compared; None if locked.
+
+    The try that reaches the limit locks the account at once (a success unlocks it), so
+    tries still in flight cannot let more guesses through; the lock expires on its own.
+    Returns the user, the tries so far and the lock's end if this try set it.
+    """
+    settings = kernel.settings
+    outcome: list[tuple[int, dt.datetime | None]] = []
+
+    def reserve(user: User) -> bool:
+        outcome.clear()
+        now = utc_naive_now()
+        if user.locked_until and user.locked_until > now:
+            return False
+        tries, locks = user.failed_logins + 1, None
+        user.failed_logins = tries
+        if tries >= settings.login_max_failures:
+            locks = now + dt.timedelta(minutes=settings.login_lockout_minutes)
+            user.failed_logins, user.locked_until = 0, locks
+        outcome.append((tries, locks))
+        return True
+
+    user = _save_user(kernel, user_id, reserve)
+    if not outcome:
+        return None
+    return user, *outcome[0]
+
+
+def _address_record(kernel: Kernel, address: str) -> SignInAddress:
+    """The address's record, or a new one (version 0) to insert."""
+    found = kernel.store.find_one(SignInAddress, {"address": address})
+    return found or SignInAddress(address=address, failures=0, window_started=_now_ms())
+
+
+def _now_ms() -> dt.datetime:
+    """Now to the millisecond: what both stores keep, so a re-read compares equal."""
+    now = utc_naive_now()
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def _reserve_address_try(kernel: Kernel, actor: Actor) -> tuple[dt.datetime | None, bool]:
+    """Count a try from ``actor.address`` before anything is compared; SignInThrottled if that
+    address failed too often in the window (over any accounts: password spraying).
+
+    As on the account, the try that reaches the limit blocks the address at once and a
+    success gives its try back. Returns the window the try counts in (None: no address)
+    and whether this try set the block.
+    """
+    address = actor.address
+    if not address:
+        return None, False
+    settings = kernel.settings
+    window = dt.timedelta(minutes=settings.login_address_window_minutes)
+    outcome: list[bool] = []
+
+    def reserve(record: SignInAddress) -> bool:
+        outcome.clear()
+        now = _now_ms()
+        if record.blocked_until and record.blocked_until > now:
+            return False
+        if record.window_started + window <= now:
+            record.failures, record.window_started, record.blocked_until = 0, now, None
+        record.failures += 1
+        blocks = record.failures >= settings.login_address_max_failures
+        if blocks:
+            record.blocked_until = now + window
+        outcome.append(blocks)
+        return True
+
+    record = _compare_and_set(kernel, lambda: _address_record(kernel, address), reserve)
+    if not outcome:
+        assert record.blocked_until is not None
+        wait = record.blocked_until - utc_naive_now()
+        minutes = max(1, math.ceil(wait.total_seconds() / 60))
+        kernel.emit(
+            DomainEvent(
+                "auth.login_refused", actor, "address", address, {"reason": "address blocked"}
+            )
+        )
+        raise SignInThrottled(
+            _(
+                "Too many failed sign-ins from this computer; try again in %(minutes)d minutes.",
+                minutes=minutes,
+            )
+        )
+    return record.window_started, outcome[0]
+
+
+def _release_address_try(kernel: Kernel, address: str | None, window: dt.datetime | None) -> None:
+    """Give back the try a successful sign-in reserved, if its window is still the current
+    one: people of one office behind one address do not use up its allowance."""
+    if not address or window is None:
+        return
+    limit = kernel.settings.login_address_max_failures
+
+    def release(record: SignInAddress) -> bool:
+        if not record.version or record.window_started != window or record.failures <= 0:
+            return False
+        record.failures -= 1
+        if record.failures < limit:
+            record.blocked_until = None
+        return True
+
+    _compare_and_set(kernel, lambda: _address_record(kernel, address), release)
 
 
 _DUMMY_HASH = hash_password("not-a-real-password-0")
 
 
 def sign_out(kernel: Kernel, actor: Actor) -> None:
-    """Record that ``actor`` signed out (the web ends the session itself)."""
-    kernel.emit(DomainEvent("auth.logout", actor, "user", actor.user_id))
+    """End ``actor``'s sessions: the session epoch moves on, as on a password change, so a
+    copy of the session cookie kept from before (a shared computer, a thief) opens nothing.
+
+    Every session of the user ends, not only this browser's: the cookie is signed, not
+    stored, so one session cannot be told from another.
+    """
+
+    def next_epoch(user: User) -> bool:
+        user.session_epoch += 1
+        return True
+
+    try:
+        _save_user(
+            kernel,
+            actor.user_id,
+            next_epoch,
+            DomainEvent("auth.logout", actor, "user", actor.user_id),
+        )
+    except NotFoundError:
+        kernel.emit(DomainEvent("auth.logout", actor, "user", actor.user_id))
 
 
 def record_access_denied(kernel: Kernel, actor: Actor, path: str, method: str, reason: str) -> None:

@@ -55,6 +55,8 @@ def test_secret_key_is_generated_once_and_kept(tmp_path) -> None:
         ("MIZAN_SECRET_KEY", "short"),
         ("MIZAN_VECTOR_ANN_MIN", "many"),
         ("MIZAN_VECTOR_ANN_MIN", "0"),
+        ("MIZAN_LOGIN_ADDRESS_MAX_FAILURES", "0"),
+        ("MIZAN_LOGIN_ADDRESS_WINDOW_MINUTES", "soon"),
     ],
 )
 def test_wrong_values_stop_start_up_naming_the_variable(tmp_path, variable, value) -> None:
@@ -104,3 +106,12 @@ def test_vector_ann_threshold_reaches_the_embedded_vector_index(tmp_path) -> Non
     assert _load(tmp_path).vector_ann_min == 100_000
     settings = _load(tmp_path, MIZAN_VECTOR_ANN_MIN="5000")
     assert open_vector_index(settings).ann_min == 5000
+
+
+def test_sign_in_throttle_per_address_is_configured(tmp_path) -> None:
+    defaults = _load(tmp_path)
+    assert (defaults.login_address_max_failures, defaults.login_address_window_minutes) == (30, 15)
+    s = _load(
+        tmp_path, MIZAN_LOGIN_ADDRESS_MAX_FAILURES="12", MIZAN_LOGIN_ADDRESS_WINDOW_MINUTES="60"
+    )
+    assert (s.login_address_max_failures, s.login_address_window_minutes) == (12, 60)
