@@ -53,7 +53,9 @@ class Outcome:
     """What happened to one file (or one manifest row)."""
 
     name: str
-    status: str  # "added" | "already" | "refused"
+    #: "added" | "already" | "refused"; "failed" once an added file could not be read (it
+    #: is in the case, but holds no text), so a summary never counts it as added.
+    status: str
     message: str = ""
     document: CaseDocument | None = None
 

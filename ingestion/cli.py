@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from mizan.commands import command_kernel
 from mizan.settings import SettingsError, load_settings
+
+if TYPE_CHECKING:  # the commands import their modules when run, so the CLI starts fast
+    from ingestion.batch import BatchResult
 
 file_argument = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 lang_option = click.option(
@@ -139,6 +143,7 @@ def ingest(
             job = kernel.store.get(Job, doc.job_id)
             if state == "failed":
                 failed += 1
+                outcome.status, outcome.message = "failed", job.error or ""
                 click.echo(f"failed   {outcome.name}: {job.error}", err=True)
             else:
                 extra = f" ({job.error})" if job.error else ""
@@ -147,12 +152,20 @@ def ingest(
         from mizan import outbox
 
         outbox.drain(kernel)  # the search index learns of the new pages now
-    click.echo(
-        f"{result.count('added')} added, {result.count('already')} already there, "
-        f"{result.count('refused')} refused; case {case.reference}."
-    )
+    click.echo(summary(result, case.reference))
     if failed:
         sys.exit(1)
+
+
+def summary(result: BatchResult, reference: str) -> str:
+    """The last line of ``mizan ingest``: a file that could not be read is not "added"."""
+    line = (
+        f"{result.count('added')} added, {result.count('already')} already there, "
+        f"{result.count('refused')} refused"
+    )
+    if result.count("failed"):
+        line += f", {result.count('failed')} could not be read"
+    return f"{line}; case {reference}."
 
 
 @click.command("watch-drop")

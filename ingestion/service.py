@@ -127,7 +127,8 @@ def upload_document(
     ``replaces`` names the current version of a document this file is a new
     version of; the old versions stay, each downloadable. Raises
     :class:`UploadError` (with :class:`AlreadyUploaded` for identical content
-    already in the case), PermissionDenied and CaseNotFound.
+    already in the case), PermissionDenied and CaseNotFound. Identical content whose
+    reading failed is not refused: that document is read again and returned.
     """
     require_uploader(actor)
     case = get_case(kernel, actor, case_id)
@@ -150,6 +151,8 @@ def upload_document(
                     n=existing.version_no or 1,
                 )
             )
+        if previous is None and _reading_failed(kernel, existing):
+            return _read_again(kernel, actor, existing, lang)
         raise AlreadyUploaded(existing)
     doc = CaseDocument(
         case_id=case.id,
@@ -201,6 +204,35 @@ def upload_document(
         kernel.emit(DomainEvent("document.uploaded", actor, "document", doc.id, data))
         kernel.store.on_commit(lambda: enqueue(PROCESS_TASK, job.id))
     return doc
+
+
+def _reading_failed(kernel: Kernel, doc: CaseDocument) -> bool:
+    if not doc.job_id:
+        return False
+    try:
+        job = kernel.store.get(Job, doc.job_id)
+    except NotFoundError:
+        return False
+    return job.state == JobState.FAILED and job.kind in kernel.registry.job_tasks
+
+
+def _read_again(kernel: Kernel, actor: Actor, doc: CaseDocument, lang: str) -> CaseDocument:
+    """The same bytes as a document whose reading failed: read that document again.
+
+    A second copy would leave two documents of one content in the case (one of them
+    failed) and break "identical files are linked"; the bytes are the same, so the
+    failed document is the one to read (with the language chosen this time).
+    """
+    job = kernel.store.get(Job, doc.job_id or "")
+    try:
+        with kernel.store.transaction():
+            if doc.language != lang:
+                doc.language = lang
+                kernel.store.replace(doc)
+            retry_job(kernel, actor, job)
+    except RetryRefused:  # someone else has just queued it again
+        raise AlreadyUploaded(doc) from None
+    return kernel.store.get(CaseDocument, doc.id)
 
 
 def document_pages(kernel: Kernel, doc: CaseDocument) -> list[DocumentPage]:

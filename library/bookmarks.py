@@ -234,21 +234,29 @@ class CollectionView:
     """A collection as its page shows it to ``actor``."""
 
     collection: Collection
+    #: The attached cases ``actor`` may open; the others are only counted in ``hidden_cases``.
     cases: list[Case]
     is_owner: bool
     #: Names of the owner and the colleagues it is shared with, by user id.
     names: dict[str, str]
     #: Cases the owner could attach it to (None for anyone but the owner).
     attachable: list[Case] | None
+    #: Attached cases ``actor`` may not open: counted, never named, so sharing a collection
+    #: (or attaching it to one case) does not reveal the titles of the others.
+    hidden_cases: int = 0
 
 
 def collection_view(kernel: Kernel, actor: Actor, collection_id: str) -> CollectionView:
     """What the collection page shows; CollectionNotFound if ``actor`` may not read it."""
     coll = get_collection(kernel, actor, collection_id)
-    cases = kernel.store.find(Case, {"_id": {"$in": list(coll.case_ids)}}) if coll.case_ids else []
+    attached = (
+        kernel.store.find(Case, {"_id": {"$in": list(coll.case_ids)}}) if coll.case_ids else []
+    )
+    cases = [case for case in attached if can_view_case(actor, case)]
     is_owner = coll.owner_id == actor.user_id
     attachable = None
     if is_owner:
         attachable = [c for c in attachable_cases(kernel, actor) if c.id not in coll.case_ids]
     names = user_names(kernel, {coll.owner_id, *coll.shared_with})
-    return CollectionView(coll, cases, is_owner, names, attachable)
+    hidden = len(attached) - len(cases)
+    return CollectionView(coll, cases, is_owner, names, attachable, hidden_cases=hidden)

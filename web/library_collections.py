@@ -90,6 +90,7 @@ def collection(collection_id: str) -> ResponseReturnValue:
         "library/collection.html",
         coll=coll,
         cases=view.cases,
+        hidden_cases=view.hidden_cases,
         is_owner=view.is_owner,
         names=view.names,
         rename_form=NameForm(name=coll.name),

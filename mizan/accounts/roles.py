@@ -46,10 +46,18 @@ class Capability(StrEnum):
     UPLOAD_DOCUMENT = "documents.upload"
     SEARCH = "search.use"
     VIEW_JOBS = "jobs.view"
+    VIEW_HEALTH = "health.view"
 
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
-    Role.ADMIN: frozenset({Capability.MANAGE_USERS, Capability.VIEW_AUDIT, Capability.VIEW_JOBS}),
+    Role.ADMIN: frozenset(
+        {
+            Capability.MANAGE_USERS,
+            Capability.VIEW_AUDIT,
+            Capability.VIEW_JOBS,
+            Capability.VIEW_HEALTH,
+        }
+    ),
     Role.PROSECUTOR_GENERAL: frozenset(
         {Capability.VIEW_AUDIT, Capability.ASSIGN_CASE, Capability.SEARCH, Capability.VIEW_JOBS}
     ),

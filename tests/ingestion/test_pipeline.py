@@ -225,3 +225,33 @@ def test_page_time_limit_setting_is_validated(tmp_path: Path) -> None:
     assert make_settings(tmp_path / "b", MIZAN_PAGE_TIME_LIMIT="60").page_time_limit == 60
     with pytest.raises(SettingsError, match="MIZAN_PAGE_TIME_LIMIT"):
         make_settings(tmp_path / "c", MIZAN_PAGE_TIME_LIMIT="1")
+
+
+def test_the_same_bytes_after_a_failed_reading_are_read_again(
+    demo, clerk, case, monkeypatch
+) -> None:
+    """A failed document does not block the same file: it is read again, not refused as
+    "already in this case", and the case keeps one document of that content."""
+    import ingestion.tasks
+    from ingestion.ocr import OcrUnavailable
+
+    data = pdf_pages(1)
+    doc = upload(demo, clerk, case, "challan.pdf", data)
+
+    def no_reader(*args, **kw):
+        raise OcrUnavailable("Tesseract is not installed.")
+
+    monkeypatch.setattr(ingestion.tasks, "open_pages", no_reader)
+    assert process_document(demo, doc.job_id) == "failed"
+    monkeypatch.undo()  # the reader is back (installed, or the worker restarted)
+
+    again = upload(demo, clerk, case, "challan-again.pdf", data, lang="urd")
+    assert again.id == doc.id and again.language == "urd"
+    job = demo.store.get(Job, doc.job_id)
+    assert job.state == "queued" and not job.error
+    assert demo.store.count(CaseDocument, {"case_id": case.id, "sha256": doc.sha256}) == 1
+    assert process_document(demo, doc.job_id) == "succeeded"
+    assert "Witness number 1" in pages_of(demo, doc)[1].text
+    # Once read, the same bytes are "already in this case" as before.
+    with pytest.raises(UploadError, match="already in this case"):
+        upload(demo, clerk, case, "third.pdf", data)

@@ -92,3 +92,26 @@ def test_attach_only_to_a_case_the_owner_can_see(library) -> None:
         bookmarks.detach_case(library, dpp, coll.id, own_case.id)
     bookmarks.detach_case(library, rahim, coll.id, own_case.id)
     assert bookmarks.collections_for_case(library, rahim, own_case) == []
+
+
+def test_collection_view_shows_only_cases_the_reader_may_open(library) -> None:
+    """A shared collection lists only the attached cases its reader may open; the others are
+    counted, never named."""
+    dpp = act_as(library, "dpp.south")
+    aslam, shahid = case_of(library, "Aslam"), case_of(library, "Shahid")
+    coll = bookmarks.create_collection(library, dpp, "Karachi South murders")
+    bookmarks.attach_case(library, dpp, coll.id, aslam.id)
+    bookmarks.attach_case(library, dpp, coll.id, shahid.id)
+    bookmarks.share(library, dpp, coll.id, "pp.hyd")
+
+    owner_view = bookmarks.collection_view(library, dpp, coll.id)
+    assert {c.id for c in owner_view.cases} == {aslam.id, shahid.id}
+    assert owner_view.hidden_cases == 0
+
+    hyd_view = bookmarks.collection_view(library, act_as(library, "pp.hyd"), coll.id)
+    assert hyd_view.cases == [] and hyd_view.hidden_cases == 2
+
+    # pp.sana reads it through the case she is assigned to, and sees only that one.
+    sana_view = bookmarks.collection_view(library, act_as(library, "pp.sana"), coll.id)
+    assert [c.id for c in sana_view.cases] == [shahid.id]
+    assert sana_view.hidden_cases == 1

@@ -64,3 +64,23 @@ def test_watch_drop_once(seeded, tmp_path) -> None:
     assert kernel.store.count(CaseDocument, {"case_id": case.id}) == 1
     unset = run(seeded, "watch-drop", "--once")
     assert unset.returncode != 0 and "Set MIZAN_DROP_DIR" in unset.stderr
+
+
+def test_ingest_does_not_count_files_it_could_not_read_as_added(seeded, tmp_path) -> None:
+    """Three damaged PDFs are accepted, then fail to open: the summary must say so."""
+    folder = tmp_path / "damaged"
+    folder.mkdir()
+    for n in (1, 2, 3):
+        (folder / f"broken{n}.pdf").write_bytes(
+            b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ntruncated " + str(n).encode()
+        )
+    kernel = build_kernel(seeded)
+    case = kernel.store.find_one(Case, {"fir.police_station": "Artillery Maidan"})
+    result = run(seeded, "ingest", str(folder), "--case", case.reference, "--lang", "eng")
+    assert result.returncode == 1
+    assert result.stderr.count("failed   broken") == 3
+    assert (
+        f"0 added, 0 already there, 0 refused, 3 could not be read; case {case.reference}."
+        in result.stdout
+    ), result.stdout
+    assert "3 added" not in result.stdout

@@ -297,3 +297,35 @@ def test_library_search_says_about_when_the_total_is_estimated(
     monkeypatch.setattr(search_index(library), "search", estimated_search)
     estimated = b.get("/library/?q=court").get_data(as_text=True)
     assert re.search(r"About \d+ entr(y|ies) found", estimated)
+
+
+def test_shared_collection_page_hides_cases_the_reader_may_not_open(browser, library) -> None:
+    """A colleague of another district reads a shared collection without learning the title,
+    FIR or link of the cases it is attached to."""
+    dpp = signed_in(browser, "dpp.south")
+    coll_id = _create(dpp, "Karachi South murders")
+    aslam, shahid = _case(library, "Aslam"), _case(library, "Shahid")
+    for case in (aslam, shahid):
+        dpp.post(
+            f"/library/collections/{coll_id}/cases",
+            {"case_id": case.id},
+            form_url=f"/library/collections/{coll_id}",
+        )
+    dpp.post(
+        f"/library/collections/{coll_id}/share",
+        {"username": "pp.hyd"},
+        form_url=f"/library/collections/{coll_id}",
+    )
+    assert aslam.title in dpp.get(f"/library/collections/{coll_id}").get_data(as_text=True)
+
+    hyd = signed_in(browser, "pp.hyd")
+    page = hyd.get(f"/library/collections/{coll_id}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Karachi South murders" in html
+    for case in (aslam, shahid):
+        assert case.title not in html
+        assert case.reference not in html
+        assert case.id not in html
+    assert "2 attached cases are not shown: you do not have access to them." in html
+    assert "Not attached to any case." not in html
