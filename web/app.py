@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 from flask import Flask, request, session
@@ -17,9 +18,10 @@ from ingestion.ocr import ocr_status
 from mizan import i18n, worker
 from mizan.accounts.models import User
 from mizan.accounts.roles import ROLE_LABELS, capabilities_of
-from mizan.accounts.service import actor_for, get_user
+from mizan.accounts.service import AccountError, actor_for, get_user, set_language
 from mizan.kernel import Kernel, set_process_kernel
 from mizan.settings import Settings
+from mizan.storage import StaleWriteError
 from web.translations import compile_translations
 
 LANGUAGES = {"en": "English", "ur": "اردو"}
@@ -145,6 +147,7 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel) -> Flask:
         app.register_blueprint(module.bp)
     errors.register(app)
 
+    app.before_request(_remember_language)
     app.after_request(_security_headers)
     app.context_processor(_template_globals)
     # Macros imported without context (the pager) need it as a true global.
@@ -172,6 +175,23 @@ def _select_locale() -> str:
     if current_user and getattr(current_user, "is_authenticated", False):
         return current_user.user.language
     return request.accept_languages.best_match(list(LANGUAGES)) or "en"
+
+
+def _remember_language() -> None:
+    """The top bar's language switch (``?lang=``) lasts: for the session, and for a signed-in
+    user also as their stored preference (the account page's setting), so the next sign-in
+    keeps it."""
+    chosen = request.args.get("lang")
+    if chosen not in LANGUAGES:
+        return
+    session["lang"] = chosen
+    if not getattr(current_user, "is_authenticated", False) or current_user.user.language == chosen:
+        return
+    from web.support import actor, kernel
+
+    # If saving fails, the session still holds the choice; the account page can save it again.
+    with suppress(AccountError, StaleWriteError):
+        set_language(kernel(), actor(), chosen)
 
 
 def _load_user(session_id: str) -> SessionUser | None:

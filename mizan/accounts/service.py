@@ -532,6 +532,7 @@ def change_own_password(kernel: Kernel, actor: Actor, current: str, new_password
 
 
 def set_language(kernel: Kernel, actor: Actor, language: str) -> User:
+    """Save the actor's interface language, which each sign-in starts with."""
     if language not in ("en", "ur"):
         raise AccountError(_("Choose English or Urdu."))
     user = kernel.store.get(User, actor.user_id)
