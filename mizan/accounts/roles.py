@@ -39,8 +39,19 @@ DISTRICT_ROLES = frozenset(
 
 
 class Capability(StrEnum):
+    """What a kind of user may do; the menu and the start page show only what these allow.
+
+    ``cases.view``, ``deadlines.view``, ``matters.own`` and ``dashboard.view`` mirror the
+    rules in ``casefiles`` (policy, deadline scope, own matters, dashboard scope) so pages
+    that would be empty for a role are not offered; a test keeps the two in step.
+    """
+
     MANAGE_USERS = "users.manage"
     VIEW_AUDIT = "audit.view"
+    VIEW_CASES = "cases.view"
+    VIEW_DEADLINES = "deadlines.view"
+    OWN_MATTERS = "matters.own"
+    VIEW_DASHBOARD = "dashboard.view"
     CREATE_CASE = "cases.create"
     ASSIGN_CASE = "cases.assign"
     UPLOAD_DOCUMENT = "documents.upload"
@@ -59,10 +70,21 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
         }
     ),
     Role.PROSECUTOR_GENERAL: frozenset(
-        {Capability.VIEW_AUDIT, Capability.ASSIGN_CASE, Capability.SEARCH, Capability.VIEW_JOBS}
+        {
+            Capability.VIEW_AUDIT,
+            Capability.VIEW_CASES,
+            Capability.VIEW_DEADLINES,
+            Capability.VIEW_DASHBOARD,
+            Capability.ASSIGN_CASE,
+            Capability.SEARCH,
+            Capability.VIEW_JOBS,
+        }
     ),
     Role.DISTRICT_PUBLIC_PROSECUTOR: frozenset(
         {
+            Capability.VIEW_CASES,
+            Capability.VIEW_DEADLINES,
+            Capability.VIEW_DASHBOARD,
             Capability.CREATE_CASE,
             Capability.ASSIGN_CASE,
             Capability.UPLOAD_DOCUMENT,
@@ -71,17 +93,36 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
         }
     ),
     Role.PROSECUTOR: frozenset(
-        {Capability.CREATE_CASE, Capability.UPLOAD_DOCUMENT, Capability.SEARCH}
+        {
+            Capability.VIEW_CASES,
+            Capability.VIEW_DEADLINES,
+            Capability.OWN_MATTERS,
+            Capability.CREATE_CASE,
+            Capability.UPLOAD_DOCUMENT,
+            Capability.SEARCH,
+            # Their uploads and searchable-PDF requests are jobs they follow.
+            Capability.VIEW_JOBS,
+        }
     ),
     Role.CLERK: frozenset(
         {
+            Capability.VIEW_CASES,
             Capability.CREATE_CASE,
             Capability.UPLOAD_DOCUMENT,
             Capability.SEARCH,
             Capability.VIEW_JOBS,
         }
     ),
-    Role.SUPERVISOR: frozenset({Capability.SEARCH}),
+    Role.SUPERVISOR: frozenset(
+        {
+            Capability.VIEW_CASES,
+            Capability.VIEW_DEADLINES,
+            Capability.VIEW_DASHBOARD,
+            Capability.SEARCH,
+            # A supervisor may ask for a searchable PDF of a document they read: a job.
+            Capability.VIEW_JOBS,
+        }
+    ),
     Role.TRAINER: frozenset({Capability.SEARCH}),
 }
 
