@@ -39,6 +39,9 @@ class TimelineItem:
     #: What the item links to: ("document" | "hearing" | "matter" | "note" | "approval", id).
     ref: tuple[str, str] | None = None
     privileged: bool = False
+    #: A day, not an instant (a deadline, a filing or decision date): stored as written,
+    #: at midnight, so pages show the date alone and do not convert it to Pakistan time.
+    all_day: bool = False
 
 
 def _day(value: dt.date) -> dt.datetime:
@@ -112,6 +115,7 @@ def case_timeline(kernel: Kernel, actor: Actor, case: Case, today: dt.date) -> l
                 {"met": _("Met"), "overdue": _("Overdue"), "due_soon": _("Due soon")}.get(
                     item.state, _("Pending")
                 ),
+                all_day=True,
             )
         )
     for note in notes_for_case(kernel, actor, case):
@@ -158,6 +162,7 @@ def _matter_items(matters: list[Matter]) -> list[TimelineItem]:
                     _("Filed: %(kind)s", kind=kind),
                     matter.title,
                     ref=ref,
+                    all_day=True,
                 )
             )
         elif matter.created_at:
@@ -182,6 +187,7 @@ def _matter_items(matters: list[Matter]) -> list[TimelineItem]:
                     ),
                     matter.title,
                     ref=ref,
+                    all_day=True,
                 )
             )
     return items

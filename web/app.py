@@ -22,6 +22,7 @@ from mizan.accounts.service import AccountError, actor_for, get_user, set_langua
 from mizan.kernel import Kernel, set_process_kernel
 from mizan.settings import Settings
 from mizan.storage import StaleWriteError
+from web import formatting
 from web.translations import compile_translations
 
 LANGUAGES = {"en": "English", "ur": "اردو"}
@@ -152,6 +153,7 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel) -> Flask:
     app.context_processor(_template_globals)
     # Macros imported without context (the pager) need it as a true global.
     app.jinja_env.globals["url_with"] = _url_with
+    formatting.register(app)
     from search.warmup import start_warm_up
 
     # The embedding model loads in the background, not on the first user's search.
