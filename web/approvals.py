@@ -26,10 +26,10 @@ from casefiles.models import Case
 from casefiles.pages import appeal_limitation
 from casefiles.policy import may_act_on_step
 from casefiles.service import CaseError, CaseNotFound
+from mizan.clock import pakistan_today
 from mizan.i18n import lazy_gettext as _l
 from mizan.storage import StaleWriteError
 from web.case_record import propose_form
-from web.cases import today
 from web.support import actor, case_action, flash_form_errors, kernel
 
 bp = Blueprint("approvals", __name__)
@@ -94,7 +94,7 @@ def show(approval_id: str) -> ResponseReturnValue:
         states=APPROVAL_STATES,
         action_labels=ACTION_LABELS,
         forums=FORUMS,
-        due=appeal_limitation(kernel(), case, today()),
+        due=appeal_limitation(kernel(), case, pakistan_today()),
     )
 
 

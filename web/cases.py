@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -51,11 +49,6 @@ from web.support import (
 )
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
-
-
-def today() -> dt.date:
-    """Today in Pakistan, where every deadline is counted."""
-    return pakistan_today()
 
 
 PER_PAGE = 25
@@ -202,7 +195,7 @@ def render_case(case_id: str, *, reveal: bool = False) -> ResponseReturnValue:
         case = get_case(kernel(), who, case_id)
     except CaseNotFound:
         abort(404)
-    page = case_page(kernel(), who, case, today())
+    page = case_page(kernel(), who, case, pakistan_today())
     assign_form = None
     if page.may_assign:
         assign_form = _assign_form(case)
@@ -241,7 +234,7 @@ def render_case(case_id: str, *, reveal: bool = False) -> ResponseReturnValue:
         repeat=page.repeat,
         checklist=checklist(),
         **case_panel_context(case),
-        **case_record_context(case, today()),
+        **case_record_context(case, pakistan_today()),
         can_scrutinise=page.may_scrutinise,
         library_collections=collections_for_case(kernel(), who, case),
     )

@@ -21,7 +21,7 @@ from flask_login import login_required
 from casefiles.pages import filter_districts
 from casefiles.reports import Dashboard, can_view_dashboard, dashboard
 from mizan.accounts.service import PermissionDenied
-from web.cases import today
+from mizan.clock import pakistan_today
 from web.support import actor, kernel
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -250,7 +250,7 @@ def index() -> ResponseReturnValue:
         abort(403)
     district = (request.args.get("district") or "").strip().upper() or None
     try:
-        board = dashboard(kernel(), who, today(), district=district)
+        board = dashboard(kernel(), who, pakistan_today(), district=district)
     except PermissionDenied:
         abort(403)
     locale = get_locale()

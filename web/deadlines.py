@@ -12,7 +12,7 @@ from casefiles.pages import filter_districts, postings_district
 from casefiles.pages import prosecutors as staff
 from casefiles.policy import deadline_scope
 from mizan.accounts.service import PermissionDenied
-from web.cases import today
+from mizan.clock import pakistan_today
 from web.support import Pagination, actor, kernel, page_arg
 
 bp = Blueprint("deadlines", __name__, url_prefix="/deadlines")
@@ -45,7 +45,9 @@ def index() -> ResponseReturnValue:
 def mine() -> ResponseReturnValue:
     args = _args()
     try:
-        result = deadline_list(kernel(), actor(), today(), scope="mine", per_page=PER_PAGE, **args)
+        result = deadline_list(
+            kernel(), actor(), pakistan_today(), scope="mine", per_page=PER_PAGE, **args
+        )
     except PermissionDenied:
         abort(403)
     return render_template(
@@ -70,7 +72,7 @@ def district() -> ResponseReturnValue:
         result = deadline_list(
             kernel(),
             who,
-            today(),
+            pakistan_today(),
             scope="district",
             district=chosen,
             prosecutor=prosecutor,

@@ -26,9 +26,9 @@ from casefiles.holidays import (
 from casefiles.pages import holiday_year
 from casefiles.policy import may_manage_holidays
 from mizan.accounts.service import PermissionDenied
+from mizan.clock import pakistan_today
 from mizan.i18n import lazy_gettext as _l
 from mizan.storage import StaleWriteError
-from web.cases import today
 from web.support import actor, flash_form_errors, kernel
 
 bp = Blueprint("holidays", __name__, url_prefix="/admin/holidays")
@@ -76,8 +76,8 @@ def _year() -> int:
     try:
         year = int(request.args.get("year", ""))
     except ValueError:
-        return today().year
-    return year if FIRST_YEAR <= year <= LAST_YEAR else today().year
+        return pakistan_today().year
+    return year if FIRST_YEAR <= year <= LAST_YEAR else pakistan_today().year
 
 
 @bp.route("/")
@@ -87,8 +87,8 @@ def index() -> ResponseReturnValue:
     year = _year()
     form = _holiday_form()
     if not form.day.data:
-        form.day.data = today() if year == today().year else dt.date(year, 1, 1)
-    page = holiday_year(kernel(), year, today())
+        form.day.data = pakistan_today() if year == pakistan_today().year else dt.date(year, 1, 1)
+    page = holiday_year(kernel(), year, pakistan_today())
     effective = page.calendar.holidays_in(dt.date(year, 1, 1), dt.date(year, 12, 31))
     return render_template(
         "admin/holidays.html",
@@ -108,7 +108,7 @@ def index() -> ResponseReturnValue:
 def add() -> ResponseReturnValue:
     _check()
     form = _holiday_form()
-    year = form.day.data.year if form.day.data else today().year
+    year = form.day.data.year if form.day.data else pakistan_today().year
     if not form.validate_on_submit():
         flash_form_errors(form)
         return redirect(url_for("holidays.index", year=year))

@@ -40,10 +40,10 @@ from casefiles.policy import can_edit_case, can_edit_matter, can_view_case
 from casefiles.schedule import CaseDeadline
 from casefiles.service import CaseError, CaseNotFound, get_case
 from mizan.accounts.service import PermissionDenied
+from mizan.clock import pakistan_today
 from mizan.i18n import lazy_gettext as _l
 from mizan.storage import StaleWriteError
 from web.case_record import matter_form, prosecutor_choices
-from web.cases import today
 from web.hearings import schedule_form
 from web.support import Pagination, actor, case_action, flash_form_errors, kernel, page_arg
 
@@ -131,7 +131,13 @@ def mine() -> ResponseReturnValue:
     args = {"show": show, "sort": sort, "page": page}
     try:
         result = my_matters(
-            kernel(), actor(), today(), per_page=MINE_PER_PAGE, show=show, sort=sort, page=page
+            kernel(),
+            actor(),
+            pakistan_today(),
+            per_page=MINE_PER_PAGE,
+            show=show,
+            sort=sort,
+            page=page,
         )
     except PermissionDenied:
         abort(403)
@@ -187,7 +193,7 @@ def show(matter_id: str) -> ResponseReturnValue:
 
 
 def _deadlines(matter: Matter, case: Case, siblings: list[Matter]) -> list[CaseDeadline]:
-    return matter_deadlines(kernel(), matter, case, siblings, today())
+    return matter_deadlines(kernel(), matter, case, siblings, pakistan_today())
 
 
 def _matter_action(matter_id: str, action: Callable[[], object], success: str) -> Response:

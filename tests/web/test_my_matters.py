@@ -13,7 +13,6 @@ from mizan.accounts.models import User
 from mizan.accounts.service import actor_for
 from mizan.clock import pakistan_moment, pakistan_today
 from tests.casefiles.case_steps import demo_case
-from web.cases import today
 
 
 def _actor(kernel, username: str):
@@ -25,7 +24,7 @@ def _matter(kernel, n: int, lead: str, **kw):
         "kind": "bail_post_arrest",
         "forum": "high_court",
         "number": f"Cr. B.A. No. S-{n}/2025",
-        "filed_on": today() - dt.timedelta(days=40),
+        "filed_on": pakistan_today() - dt.timedelta(days=40),
         "court": "High Court of Sindh, Sukkur Bench",
         "lead_prosecutor": lead,
         **kw,
@@ -68,8 +67,8 @@ def test_own_matters_with_limitation_and_next_hearing_sorted_and_filtered(demo, 
         NewHearing(starts_at=when, court="SHC Sukkur", purpose="bail", matter_id=heard.id),
     )  # fmt: skip
     decided = _matter(demo, 2, rahim.id)
-    decided_on = today() - dt.timedelta(days=5)
-    calendar = working_calendar(demo.store, today())
+    decided_on = pakistan_today() - dt.timedelta(days=5)
+    calendar = working_calendar(demo.store, pakistan_today())
     decide_matter(
         demo, _actor(demo, "dpp.south"), decided.id, version=decided.version,
         outcome="refused", decided_on=decided_on,
