@@ -13,6 +13,7 @@ from functools import cache
 
 import casefiles.registration
 import ingestion.registration
+import learning.registration
 import library.registration
 import mizan.registration
 import search.registration
@@ -30,6 +31,7 @@ _REGISTRATIONS = (
     ingestion.registration.register,
     casefiles.registration.register,
     library.registration.register,
+    learning.registration.register,
 )
 
 

@@ -68,6 +68,8 @@ apt_install() {
 APT_PACKAGES=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-urd tesseract-ocr-snd)
 # A Naskh face for the Urdu OCR benchmark (bench/bench_ocr_accuracy.py).
 APT_PACKAGES+=(fonts-hosny-amiri)
+# Latin faces for the PDFs Mizan writes (mizan/pdf.py; Amiri sets their Urdu).
+APT_PACKAGES+=(fonts-dejavu-core)
 if [ "$WITH_BROWSER" -eq 1 ]; then
   APT_PACKAGES+=(chromium)
 fi

@@ -58,6 +58,14 @@ class Capability(StrEnum):
     SEARCH = "search.use"
     VIEW_JOBS = "jobs.view"
     VIEW_HEALTH = "health.view"
+    #: Take courses published for them (the learning platform).
+    LEARN = "learning.take"
+    #: Write, publish and archive courses, question banks and case studies (trainers).
+    AUTHOR_COURSES = "learning.author"
+    #: Assign courses to people or groups with a due date, within one's scope.
+    ASSIGN_COURSES = "learning.assign"
+    #: See the training progress of others, within one's scope.
+    VIEW_TRAINING = "learning.progress"
 
 
 CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -78,6 +86,9 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.ASSIGN_CASE,
             Capability.SEARCH,
             Capability.VIEW_JOBS,
+            Capability.LEARN,
+            Capability.ASSIGN_COURSES,
+            Capability.VIEW_TRAINING,
         }
     ),
     Role.DISTRICT_PUBLIC_PROSECUTOR: frozenset(
@@ -90,6 +101,9 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.UPLOAD_DOCUMENT,
             Capability.SEARCH,
             Capability.VIEW_JOBS,
+            Capability.LEARN,
+            Capability.ASSIGN_COURSES,
+            Capability.VIEW_TRAINING,
         }
     ),
     Role.PROSECUTOR: frozenset(
@@ -102,6 +116,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.SEARCH,
             # Their uploads and searchable-PDF requests are jobs they follow.
             Capability.VIEW_JOBS,
+            Capability.LEARN,
         }
     ),
     Role.CLERK: frozenset(
@@ -111,6 +126,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.UPLOAD_DOCUMENT,
             Capability.SEARCH,
             Capability.VIEW_JOBS,
+            Capability.LEARN,
         }
     ),
     Role.SUPERVISOR: frozenset(
@@ -121,9 +137,19 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.SEARCH,
             # A supervisor may ask for a searchable PDF of a document they read: a job.
             Capability.VIEW_JOBS,
+            Capability.LEARN,
+            Capability.ASSIGN_COURSES,
+            Capability.VIEW_TRAINING,
         }
     ),
-    Role.TRAINER: frozenset({Capability.SEARCH}),
+    Role.TRAINER: frozenset(
+        {
+            Capability.SEARCH,
+            Capability.AUTHOR_COURSES,
+            Capability.ASSIGN_COURSES,
+            Capability.VIEW_TRAINING,
+        }
+    ),
 }
 
 
