@@ -111,3 +111,13 @@ def eval_retrieval(
     )
     for name in ("map", "P_10", "bpref", "recip_rank"):
         click.echo(f"{name:<12}all\t{report.measures[name]:.4f}")
+    if report.skipped:
+        click.echo(f"Skipped {len(report.skipped)} documents (not indexed):", err=True)
+        for name, reason in report.skipped:
+            click.echo(f"  {name}: {reason}", err=True)
+    if report.missing_judged:
+        click.echo(
+            f"{len(report.missing_judged)} documents judged relevant are not in the "
+            f"collection (they count as not found): {', '.join(report.missing_judged[:20])}",
+            err=True,
+        )

@@ -160,6 +160,10 @@ class EvalReport:
     documents: int = 0
     passages: int = 0
     embedded: int = 0  # passages run through the model (cache misses)
+    #: Documents left out of the index, with the reason (empty, unreadable, no text).
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    #: Documents judged relevant in the qrels that are not in the collection.
+    missing_judged: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -169,6 +173,8 @@ class EvalReport:
             "documents": self.documents,
             "passages": self.passages,
             "embedded_now": self.embedded,
+            "skipped": [{"file": name, "reason": why} for name, why in self.skipped],
+            "missing_judged": self.missing_judged,
             "seconds": {k: round(v, 1) for k, v in self.seconds.items()},
             "per_query": {
                 q: {k: round(v, 4) for k, v in m.items()} for q, m in self.per_query.items()
@@ -283,6 +289,8 @@ def run_corpus(
     Embeddings are cached by content hash in `cache` (default
     ~/.cache/mizan/embeddings.sqlite3), so a second run embeds nothing.
     """
+    from ingestion.pages import ExtractionError
+    from ingestion.sniff import UnsupportedFile
     from search import hybrid
     from search.indexing import EMBED_PASSAGES_PER_DOCUMENT, write_passages
     from search.statute_bridge import precedent_rankings
@@ -305,8 +313,17 @@ def run_corpus(
         before = embedder.encoded
         batch: list[Passage] = []
         for i, (path, kind) in enumerate(kinds, start=1):
-            batch.extend(corpus_passages(path, kind))
-            report.documents += 1
+            try:
+                passages = corpus_passages(path, kind)
+            except (UnsupportedFile, ExtractionError) as exc:
+                passages, reason = [], str(exc)
+            else:
+                reason = "No text in this file." if not passages else ""
+            if reason:  # a real collection has a few empty files: skip them, say so
+                report.skipped.append((path.name, reason))
+            else:
+                batch.extend(passages)
+                report.documents += 1
             if len(batch) >= 512 or i == len(kinds):
                 # A keyword-only run embeds nothing: the text index is all it reads.
                 write_passages(index, vectors, embedder, batch, 0 if mode == "keyword" else per_doc)
@@ -328,6 +345,10 @@ def run_corpus(
             run[qid] = [(c.doc_id, c.score) for c in ranked]
         report.seconds["search"] = time.perf_counter() - started
     ids = [qid for qid, _ in queries]
+    present = {path.stem for path in files} - {name.rsplit(".", 1)[0] for name, _ in report.skipped}
+    report.missing_judged = sorted(
+        {doc for qid in ids for doc, grade in qrels.get(qid, {}).items() if grade > 0} - present
+    )
     report.measures, report.per_query = evaluate(run, qrels, ids)
     report.queries = len(report.per_query)
     if run_out is not None:

@@ -133,6 +133,31 @@ def test_eval_retrieval_command_text_output_and_errors(
     assert result.exit_code != 0 and "ID||query text" in result.output
 
 
+def test_eval_retrieval_skips_empty_files_and_reports_missing_judged(
+    collection: dict[str, Path],
+) -> None:
+    """A public collection with a few empty files is scored, not refused (issue 17)."""
+    (collection["corpus"] / "EMPTY1.txt").write_text("")
+    (collection["corpus"] / "BLANK2.txt").write_text("   \n\n")
+    with collection["qrels"].open("a") as qrels:
+        qrels.write("Q1 Q0 GONE9 1\nQ2 Q0 EMPTY1 1\n")
+    args = ["eval-retrieval", "--corpus", str(collection["corpus"]), "--queries",
+            str(collection["queries"]), "--qrels", str(collection["qrels"]),
+            "--mode", "keyword"]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "Skipped 2 documents (not indexed):" in result.output
+    assert "EMPTY1.txt: This file is empty." in result.output
+    assert "BLANK2.txt" in result.output
+    assert "2 documents judged relevant are not in the collection" in result.output
+    assert "EMPTY1, GONE9" in result.output
+    report = json.loads(CliRunner().invoke(main, [*args, "--json"]).output)
+    assert report["documents"] == 3 and len(report["skipped"]) == 2
+    assert report["missing_judged"] == ["EMPTY1", "GONE9"]
+    # Q1 has C1 first and GONE9 never: AP = 1/2; Q2 has C2 first and EMPTY1 never: 1/2.
+    assert report["map"] == 0.5
+
+
 @pytest.mark.slow
 def test_eval_retrieval_command_semantic_and_hybrid(
     collection: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
