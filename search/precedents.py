@@ -29,7 +29,7 @@ from mizan.actor import Actor
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
 from search.backends import embedder, search_index, vector_index
-from search.hybrid import Candidate, HybridQuery, passage_snippet
+from search.hybrid import Candidate, HybridQuery, passage_snippet, ranked_documents
 from search.port import QueryError
 from search.service import require_searcher
 from search.statute_bridge import precedent_rankings
@@ -176,6 +176,7 @@ def _find(
         search_index(kernel), vector_index(kernel), embedder(kernel),
         HybridQuery(query, mode="hybrid", principals=principals, limit=depth),
     )  # fmt: skip
+    statutes = _own_sections_first(kernel, principals, query, sections, statutes)
     found = {"judgment": judgments[:per_kind], "statute": statutes[:per_kind]}
     texts = vector_index(kernel).texts(c.doc_id for cands in found.values() for c in cands)
     by_kind = {
@@ -187,6 +188,32 @@ def _find(
         judgments=by_kind["judgment"],
         statutes=by_kind["statute"],
     )
+
+
+def _own_sections_first(
+    kernel: Kernel,
+    principals: set[str] | None,
+    query: str,
+    sections: list[SectionRef],
+    ranked: list[Candidate],
+) -> list[Candidate]:
+    """The sections the case is registered under lead its statutes, then the ranking.
+
+    A case under s. 302 PPC must list s. 302 even when its story reads closer to other
+    sections (issue 17: a 302/34 case listed ss. 148, 458, 398 and 106 but never 302).
+    Each section is found by the index's exact section key (a statute passage carries
+    its own section's keys), ranked by the same query so its best passage is shown.
+    """
+    own: list[Candidate] = []
+    for key in dict.fromkeys(f"{ref.section} {ref.act}" for ref in sections):
+        q = HybridQuery(
+            query, mode="hybrid", principals=principals, limit=1,
+            filters={"kind": "statute", "section": key},
+        )  # fmt: skip
+        _, found = ranked_documents(search_index(kernel), vector_index(kernel), embedder(kernel), q)
+        own += [c for c in found[:1] if c.doc_id not in {o.doc_id for o in own}]
+    first = {c.doc_id for c in own}
+    return own + [c for c in ranked if c.doc_id not in first]
 
 
 _TAG = re.compile(r"</?mark>")

@@ -80,6 +80,36 @@ def test_precedents_for_a_case(library: Kernel) -> None:
     assert all(p.kind in ("judgment", "statute") for p in result.judgments + result.statutes)
 
 
+def test_the_cases_own_sections_lead_its_statutes(library: Kernel) -> None:
+    """A 302/34 case whose story reads like other sections still lists 302 and 34 first."""
+    upsert_indexed(
+        library,
+        [
+            entry("statute:ppc:34", "statute",
+                  "PPC s. 34 — Acts done by several persons in furtherance of common "
+                  "intention.", "PPC s. 34 — Common intention", sections=("34 PPC", "34")),
+            entry("statute:ppc:458", "statute",
+                  "PPC s. 458 — Lurking house-trespass or house-breaking by night with a "
+                  "knife, quarrel over money in the house.", "PPC s. 458 — House-breaking",
+                  sections=("458 PPC", "458")),
+            entry("statute:ppc:302", "statute",
+                  "PPC s. 302 — Punishment of qatl-i-amd.", "PPC s. 302 — Qatl-i-amd",
+                  sections=("302 PPC", "302")),
+        ],
+    )  # fmt: skip
+    case = murder_case(library)
+    case.offences = [
+        Offence(act="PPC", section="302", subsections=["b"]),
+        Offence(act="PPC", section="34"),
+    ]
+    library.store.replace(case)
+    result = find_for_case(library, who(library, "pp.rahim"), case.id)
+    ids = [p.doc_id for p in result.statutes]
+    assert ids[:2] == ["statute:ppc:302", "statute:ppc:34"]
+    assert "statute:ppc:458" in ids[2:]  # the ranking follows, without repeats
+    assert len(ids) == len(set(ids))
+
+
 def test_precedents_for_pasted_facts(library: Kernel) -> None:
     result = find_for_facts(
         library,
