@@ -154,6 +154,19 @@ def audit_verify() -> None:
 
 
 @main.command()
+def reseal() -> None:
+    """Seal stored secrets with the newest key of MIZAN_ENCRYPTION_KEYS (key rotation)."""
+    from mizan.accounts.two_factor import reseal as reseal_secrets
+    from mizan.sealing import SealError
+
+    try:
+        changed = reseal_secrets(command_kernel())
+    except SealError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Re-sealed the authenticator secrets of {changed} accounts with the newest key.")
+
+
+@main.command()
 @click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
 def backup(dest: Path) -> None:
     """Write a consistent snapshot (database, files, search index) to DEST."""

@@ -7,6 +7,7 @@ code. A wrong value stops start-up with a message naming the variable.
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import secrets
@@ -15,6 +16,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from dotenv import dotenv_values
+
+from mizan.accounts.roles import Role
 
 ENV_PREFIX = "MIZAN_"
 
@@ -56,6 +59,13 @@ class Settings:
     #: Load the embedding model in the background when a web or worker process starts,
     #: so the first meaning search does not wait for it (``MIZAN_WARM_MODEL=false``: don't).
     warm_model: bool = True
+    #: Roles whose members must use an authenticator app (TOTP) to sign in; "all" for every
+    #: role (``MIZAN_TWO_FACTOR_ROLES``, comma-separated; "none" for nobody).
+    two_factor_roles: frozenset[str] = frozenset(
+        {"admin", "district_public_prosecutor", "prosecutor_general"}
+    )
+    #: Keys (Fernet, newest first) sealing values at rest; empty: derived from the secret key.
+    encryption_keys: tuple[str, ...] = ()
 
     @property
     def store_kind(self) -> str:
@@ -167,6 +177,40 @@ def _check_bind(bind: str) -> str:
     return bind
 
 
+_ROLES = frozenset(role.value for role in Role)
+
+
+def _two_factor_roles(value: str) -> frozenset[str]:
+    names = {part.strip() for part in value.split(",") if part.strip()}
+    if names in ({"none"}, set()):
+        return frozenset()
+    if names == {"all"}:
+        return _ROLES
+    unknown = sorted(names - _ROLES)
+    if unknown:
+        raise SettingsError(
+            f"MIZAN_TWO_FACTOR_ROLES: unknown role {', '.join(unknown)}; use role names "
+            f"({', '.join(sorted(_ROLES))}), all or none."
+        )
+    return frozenset(names)
+
+
+def _encryption_keys(value: str) -> tuple[str, ...]:
+    keys = tuple(part.strip() for part in value.split(",") if part.strip())
+    for n, key in enumerate(keys, start=1):
+        try:
+            raw = base64.urlsafe_b64decode(key.encode("ascii"))
+        except (ValueError, UnicodeEncodeError):
+            raw = b""
+        if len(raw) != 32:
+            raise SettingsError(
+                f"MIZAN_ENCRYPTION_KEYS: key {n} is not a Fernet key (32 bytes, url-safe "
+                "base64); make one with: python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())'"
+            )
+    return keys
+
+
 def _secret_key(data_dir: Path, configured: str | None) -> str:
     """Use the configured key, or generate one on first run and keep it in the data dir."""
     if configured:
@@ -236,4 +280,8 @@ def load_settings(
             "MIZAN_VECTOR_ANN_MIN", get("VECTOR_ANN_MIN", "100000"), 1, 1_000_000_000
         ),
         warm_model=_bool("MIZAN_WARM_MODEL", get("WARM_MODEL", "true")),
+        two_factor_roles=_two_factor_roles(
+            get("TWO_FACTOR_ROLES", "admin,district_public_prosecutor,prosecutor_general")
+        ),
+        encryption_keys=_encryption_keys(get("ENCRYPTION_KEYS")),
     )

@@ -28,6 +28,9 @@ def make_settings(data_dir: Path, **extra: str) -> Settings:
         "MIZAN_DATA_DIR": str(data_dir),
         "MIZAN_BROKER": f"sqla+sqlite:///{data_dir / 'broker.sqlite3'}",
         "MIZAN_WARM_MODEL": "false",  # tests that want the warm-up ask for it
+        # Demo roles sign in with a password alone in tests; tests/web/test_two_factor.py
+        # turns the second factor on (it is on for admin, DPP and PG by default).
+        "MIZAN_TWO_FACTOR_ROLES": "none",
         **extra,
     }
     return load_settings(env, env_file=None)

@@ -1,4 +1,4 @@
-"""The signed-in user's own settings: interface language and password."""
+"""The signed-in user's own settings: interface language, password, two-step sign-in."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField
 from wtforms.validators import InputRequired, Length
 
+from mizan.accounts import two_factor
 from mizan.accounts.service import AccountError, change_own_password, set_language
 from mizan.storage import StaleWriteError
 from web.app import SessionUser
-from web.support import actor, kernel
+from web.auth import CodeForm, qr_svg
+from web.support import actor, client_address, kernel
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -86,3 +88,45 @@ def password() -> ResponseReturnValue:
             flash(_("Your password was changed; other sessions have been signed out."), "success")
             return redirect(url_for("account.settings"))
     return _page(LanguageForm(prefix="lang"), form, 400)
+
+
+@bp.route("/two-factor", methods=["GET", "POST"])
+@login_required
+def two_factor_setup() -> ResponseReturnValue:
+    """Set up the authenticator by choice (roles that must use it do so at sign-in)."""
+    if current_user.user.totp_secret:
+        return redirect(url_for("account.settings"))
+    setup = two_factor.start_setup(kernel(), current_user.id)
+    form, error, status = CodeForm(), None, 200
+    if form.validate_on_submit():
+        try:
+            codes = two_factor.confirm_setup(
+                kernel(), current_user.id, form.code.data, client_address()
+            )
+        except AccountError as exc:
+            error, status = str(exc), 400
+        else:
+            return render_template(
+                "auth/recovery_codes.html", codes=codes, next=url_for("account.settings")
+            )
+    return render_template(
+        "auth/setup.html", form=form, setup=setup, qr=qr_svg(setup.uri), error=error
+    ), status
+
+
+@bp.route("/recovery-codes", methods=["POST"])
+@login_required
+def recovery_codes() -> ResponseReturnValue:
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            codes = two_factor.new_recovery_codes(kernel(), actor(), form.code.data)
+        except AccountError as exc:
+            flash(str(exc), "error")
+        else:
+            return render_template(
+                "auth/recovery_codes.html", codes=codes, next=url_for("account.settings")
+            )
+    else:
+        flash(_("Type the code the app shows now."), "error")
+    return redirect(url_for("account.settings"))

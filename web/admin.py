@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from mizan import audit
+from mizan.accounts import two_factor
 from mizan.accounts.integrations import IntegrationError, create_integration, list_integrations
 from mizan.accounts.roles import ROLE_LABELS
 from mizan.accounts.service import (
@@ -162,6 +163,22 @@ def reset_password(user_id: str) -> ResponseReturnValue:
             abort(404)
         else:
             flash(_("Password changed; the user's other sessions have ended."), "success")
+    return redirect(url_for("admin.edit_user", user_id=user_id))
+
+
+@bp.route("/users/<user_id>/two-factor/reset", methods=["POST"])
+@login_required
+def reset_two_factor(user_id: str) -> ResponseReturnValue:
+    """A lost phone: the user sets up the authenticator again at their next sign-in."""
+    require_user_admin(actor())
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        user = two_factor.reset(kernel(), actor(), user_id)
+    except NotFoundError:
+        abort(404)
+    flash(_("Two-step sign-in of %(name)s was reset; their sessions have ended.",
+            name=user.username), "success")  # fmt: skip
     return redirect(url_for("admin.edit_user", user_id=user_id))
 
 

@@ -31,6 +31,14 @@ class User(Model):
     created_at = me.DateTimeField()
     #: Changes on password or role change so other sessions of this user end.
     session_epoch = me.IntField(default=0)
+    #: Second factor (``mizan.accounts.two_factor``): the authenticator secret, sealed
+    #: (``mizan.sealing``); one being set up; the last time step used (no code works twice);
+    #: SHA-256 hashes of the unused recovery codes.
+    totp_secret = me.StringField()
+    totp_pending = me.StringField()
+    totp_enabled_at = me.DateTimeField()
+    totp_last_step = me.IntField(default=0)
+    recovery_hashes = me.ListField(me.StringField())
 
     meta = {"collection": "users", "indexes": ["district", "roles"]}
 

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from typing import NoReturn, TypeVar
 
+from mizan.accounts import factor_policy
 from mizan.accounts.models import District, SignInAddress, User
 from mizan.accounts.passwords import hash_password, needs_rehash, password_problem, verify_password
 from mizan.accounts.roles import DISTRICT_ROLES, Capability, Role, capabilities_of
@@ -241,15 +242,25 @@ def _authenticate(kernel: Kernel, username: str, password: str, address: str | N
         )
         raise LoginRefused(_("This account has been deactivated. Ask an administrator."))
     verified_hash = user.password_hash
+    second_step = factor_policy.needed(kernel.settings, user)
 
     def signed_in(fresh: User) -> bool:
-        fresh.failed_logins, fresh.locked_until = 0, None
-        fresh.last_login_at = utc_naive_now()
+        if not second_step:
+            fresh.failed_logins, fresh.locked_until = 0, None
+            fresh.last_login_at = utc_naive_now()
+        elif locks is not None and fresh.locked_until == locks:
+            # The right password gives back the try it reserved, but earlier failures stay
+            # counted until the code is right: wrong codes lock the account like wrong
+            # passwords, and re-entering the password buys no fresh guesses.
+            fresh.failed_logins, fresh.locked_until = tries - 1, None
+        else:
+            fresh.failed_logins = max(fresh.failed_logins - 1, 0)
         if fresh.password_hash == verified_hash and needs_rehash(fresh.password_hash):
             fresh.password_hash = hash_password(password)
         return True
 
-    return _save_user(kernel, user.id, signed_in, DomainEvent("auth.login", actor, "user", user.id))
+    action = "auth.password_accepted" if second_step else "auth.login"
+    return _save_user(kernel, user.id, signed_in, DomainEvent(action, actor, "user", user.id))
 
 
 def _refuse(kernel: Kernel, events: list[DomainEvent]) -> NoReturn:
