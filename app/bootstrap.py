@@ -47,10 +47,11 @@ def registry() -> Registry:
 def install_tasks(registered: Registry) -> None:
     """Register every task and outbox handler with this process's worker app and outbox."""
     for topic, handler in registered.outbox_handlers.items():
-        outbox.register(topic, handler)
+        outbox.register(topic, handler, bulk=topic in registered.bulk_topics)
     for module in registered.task_modules:
         importlib.import_module(module)  # defining a task registers it with the app
     worker.app.conf.include = tuple(registered.task_modules)
+    worker.route_bulk(registered.bulk_tasks)
 
 
 def build_kernel(settings: Settings | None = None) -> Kernel:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -122,18 +123,34 @@ def seed_demo(province: bool) -> None:
 
 @main.command("run-worker")
 @click.option("--concurrency", "-c", default=2, show_default=True, help="Worker processes.")
-def run_worker(concurrency: int) -> None:
+@click.option(
+    "--queues",
+    "-Q",
+    type=click.Choice(["all", "interactive", "bulk"]),
+    default="all",
+    show_default=True,
+    help="Which work to take: interactive (uploads, index updates after an edit), bulk "
+    "(library imports, searchable PDFs) or both. `make run` starts one interactive worker "
+    "and one for all, so an upload never waits behind an import.",
+)
+def run_worker(concurrency: int, queues: str) -> None:
     """Run a background worker (OCR, extraction, indexing)."""
     from mizan import worker
 
     kernel = command_kernel()
     worker.configure(kernel.settings)
+    names = {
+        "all": worker.QUEUES,
+        "interactive": (worker.INTERACTIVE_QUEUE,),
+        "bulk": (worker.BULK_QUEUE,),
+    }[queues]
     worker.app.worker_main(
         [
             "worker",
             "--loglevel=INFO",
             f"--concurrency={concurrency}",
-            "--queues=mizan",
+            f"--queues={','.join(names)}",
+            f"--hostname={queues}-%h-{os.getpid()}",
             "--without-gossip",
             "--without-mingle",
         ]

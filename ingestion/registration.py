@@ -19,4 +19,5 @@ def register(registry: Registry) -> None:
             "searchable.pdf": "ingestion.make_searchable_pdf",
         }
     )
+    registry.bulk_tasks.add("ingestion.make_searchable_pdf")  # every page through Tesseract
     registry.commands += [cli.extract, cli.classifier_report, cli.ingest, cli.watch_drop]

@@ -11,6 +11,9 @@ from mizan.registry import Registry
 def register(registry: Registry) -> None:
     registry.models += [Act, Section, Judgment, CitationEdge, Collection]
     registry.outbox_handlers[TOPIC] = index_library
+    # An import indexes (and embeds) thousands of judgments: bulk work, on its own queue.
+    registry.bulk_topics.add(TOPIC)
+    registry.bulk_tasks.add("library.import_judgments")
     registry.reindexers.append(reindex_library)
     registry.task_modules.append("library.tasks")
     registry.job_tasks["library.import"] = "library.import_judgments"

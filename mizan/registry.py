@@ -39,6 +39,11 @@ class Registry:
     task_modules: list[str] = field(default_factory=list)
     #: Job kind -> name of the task that processes it (jobs are resumable by id).
     job_tasks: dict[str, str] = field(default_factory=dict)
+    #: Tasks that are bulk work (library imports, searchable PDFs): they go to the bulk
+    #: queue, so a clerk's upload never waits behind them (``mizan.worker``).
+    bulk_tasks: set[str] = field(default_factory=set)
+    #: Outbox topics whose entries are bulk work, drained on the bulk queue.
+    bulk_topics: set[str] = field(default_factory=set)
     #: Top-level ``mizan`` commands.
     commands: list[click.Command] = field(default_factory=list)
     #: Rebuild the search index's share of a package's records (``mizan reindex``); each

@@ -17,11 +17,12 @@ DRAIN_BUDGET = 20.0
 
 
 @app.task(name=outbox.DRAIN_TASK)
-def drain_outbox() -> int:
+def drain_outbox(lane: str = outbox.INTERACTIVE) -> int:
+    """Drain one lane's entries (interactive ones on the interactive queue, bulk on bulk)."""
     kernel = process_kernel()
-    applied = outbox.drain(kernel, budget=DRAIN_BUDGET)
-    if outbox.pending(kernel.store) and applied:
-        enqueue(outbox.DRAIN_TASK)  # more to do; failing-only entries wait for a new event
+    applied = outbox.drain(kernel, budget=DRAIN_BUDGET, lane=lane)
+    if outbox.pending(kernel.store, lane) and applied:
+        outbox.schedule(lane)  # more to do; failing-only entries wait for a new event
     return applied
 
 
@@ -37,6 +38,7 @@ def resume_unfinished() -> int:
         task = kernel.registry.job_tasks.get(job.kind)
         if task:
             enqueue(task, job.id)
-    outbox.drain(kernel)
+    outbox.schedule(outbox.INTERACTIVE)
+    outbox.schedule(outbox.BULK)
     log.info("Resumed %d unfinished jobs", len(unfinished))
     return len(unfinished)

@@ -3,6 +3,12 @@
 The app is configured from settings when a kernel is built for the process, so
 the web process, the CLI and workers always agree on the broker. Messages carry
 only ids; the durable state is in the job record (``mizan.jobs``).
+
+Two queues: interactive work (a clerk's upload, the index update after an edit)
+on ``mizan``, bulk work (library imports and their indexing, searchable PDFs) on
+``mizan.bulk``. Packages name their bulk tasks in the registry; ``make run``
+starts one worker for interactive work only and one for both, so an upload is
+read at once however much bulk work is queued.
 """
 
 from __future__ import annotations
@@ -19,6 +25,11 @@ log = logging.getLogger(__name__)
 #: Task modules are added by the composition root from the packages' registrations.
 app = Celery("mizan")
 _configured_for: str | None = None
+
+#: The queue of interactive work (also the default), and the queue of bulk work.
+INTERACTIVE_QUEUE = "mizan"
+BULK_QUEUE = "mizan.bulk"
+QUEUES = (INTERACTIVE_QUEUE, BULK_QUEUE)
 
 
 def configure(settings: Settings) -> Celery:
@@ -39,7 +50,7 @@ def configure(settings: Settings) -> Celery:
         broker_url=settings.broker_url,
         broker_transport_options=options,
         broker_connection_retry_on_startup=True,
-        task_default_queue="mizan",
+        task_default_queue=INTERACTIVE_QUEUE,
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         task_ignore_result=True,
@@ -53,14 +64,25 @@ def configure(settings: Settings) -> Celery:
     return app
 
 
-def enqueue(task_name: str, *args: object, countdown: float | None = None) -> None:
-    """Send a task by name; failures to reach the broker are logged, not raised.
+def route_bulk(task_names: set[str]) -> None:
+    """Send these tasks to the bulk queue (the rest go to the interactive one)."""
+    app.conf.task_routes = {name: {"queue": BULK_QUEUE} for name in sorted(task_names)}
+
+
+def enqueue(
+    task_name: str, *args: object, countdown: float | None = None, queue: str | None = None
+) -> None:
+    """Send a task by name (to ``queue``, else where it is routed); failures to reach the
+    broker are logged, not raised.
 
     The job record stays ``queued``, and the worker's start-up sweep picks up
     queued jobs, so a broker hiccup delays work but never loses it.
     """
     try:
-        app.send_task(task_name, args=list(args), countdown=countdown)
+        if queue:
+            app.send_task(task_name, args=list(args), countdown=countdown, queue=queue)
+        else:  # routed by name (``route_bulk``), else the default (interactive) queue
+            app.send_task(task_name, args=list(args), countdown=countdown)
     except Exception:
         log.exception("Could not queue %s%r; the worker will pick it up on start", task_name, args)
 

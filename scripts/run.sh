@@ -58,6 +58,7 @@ fi
 
 # --- Start, and stop by PID ----------------------------------------------------
 WORKER_PID=""
+BULK_PID=""
 WEB_PID=""
 WATCH_PID=""
 REMIND_PID=""
@@ -90,20 +91,23 @@ cleanup() {
   # so a signal to the process group reaches this script twice).
   STOPPING=1
   trap '' HUP INT TERM
-  [ -n "$WEB_PID$WORKER_PID$WATCH_PID$REMIND_PID" ] || return 0
+  [ -n "$WEB_PID$WORKER_PID$BULK_PID$WATCH_PID$REMIND_PID" ] || return 0
   say "Stopping${WEB_PID:+ the web server}${WEB_PID:+${WORKER_PID:+ and}}${WORKER_PID:+ the worker (it takes a few seconds)}"
   # Ask both at once (SIGTERM: finish current work, then exit), then wait for each.
   [ -z "$WEB_PID" ] || kill -TERM "$WEB_PID" 2>/dev/null || true
   [ -z "$WORKER_PID" ] || kill -TERM "$WORKER_PID" 2>/dev/null || true
+  [ -z "$BULK_PID" ] || kill -TERM "$BULK_PID" 2>/dev/null || true
   [ -z "$WATCH_PID" ] || kill -TERM "$WATCH_PID" 2>/dev/null || true
   [ -z "$REMIND_PID" ] || kill -TERM "$REMIND_PID" 2>/dev/null || true
   stop "$WEB_PID" "web server"
   stop "$WORKER_PID" worker
+  stop "$BULK_PID" "second worker"
   stop "$WATCH_PID" "drop-folder watcher"
   stop "$REMIND_PID" "reminder loop"
   REMIND_PID=""
   WEB_PID=""
   WORKER_PID=""
+  BULK_PID=""
   WATCH_PID=""
   say "Stopped"
 }
@@ -125,9 +129,14 @@ trap 'on_signal 143' TERM
 # through its main PID, by cleanup above. (This script has no job control, so
 # setsid execs in place and $! is the PID of the program itself.)
 if [ "$MODE" != web ]; then
-  say "Starting a worker (mizan run-worker)"
-  setsid "$MIZAN" run-worker &
+  # Two workers of one process each: one takes only interactive work (uploads, index
+  # updates after an edit), the other takes everything, bulk imports included; so a
+  # clerk's upload is read at once even while the demo library is being indexed.
+  say "Starting the workers (mizan run-worker -Q interactive, and -Q all)"
+  setsid "$MIZAN" run-worker -c 1 -Q interactive &
   WORKER_PID=$!
+  setsid "$MIZAN" run-worker -c 1 -Q all &
+  BULK_PID=$!
   # Deadline and hearing reminders (notifications), hourly; see casefiles/reminders.py
   # for why this is a plain command on a timer rather than Celery beat.
   say "Starting the reminder loop (mizan remind --every ${MIZAN_REMIND_EVERY:-3600})"
@@ -180,14 +189,18 @@ fi
 
 # Run until one of them exits (or a signal comes); then stop the other.
 status=0
-# shellcheck disable=SC2086 # one to three PIDs
-wait -n $WEB_PID $WORKER_PID $WATCH_PID || status=$?
+# shellcheck disable=SC2086 # one to four PIDs
+wait -n $WEB_PID $WORKER_PID $BULK_PID $WATCH_PID || status=$?
 if [ -n "$WEB_PID" ] && ! alive "$WEB_PID"; then
   warn "The web server exited (status $status)."
   WEB_PID=""
 elif [ -n "$WATCH_PID" ] && ! alive "$WATCH_PID"; then
   warn "The drop-folder watcher exited (status $status)."
   WATCH_PID=""
+  [ "$status" -ne 0 ] || status=1
+elif [ -n "$BULK_PID" ] && ! alive "$BULK_PID"; then
+  warn "The second worker exited (status $status)."
+  BULK_PID=""
   [ "$status" -ne 0 ] || status=1
 else
   warn "The worker exited (status $status)."
