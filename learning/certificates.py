@@ -32,7 +32,9 @@ from mizan.actor import Actor
 from mizan.clock import pakistan_today, utc_naive_now
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
+from mizan.i18n import lazy_gettext as _l
 from mizan.kernel import Kernel
+from mizan.notifications import notify
 from mizan.pdf import PdfDocument
 from mizan.storage import DuplicateKeyError, Filter, Model, NotFoundError, StaleWriteError
 
@@ -47,6 +49,7 @@ MAX_REASON = 500
 #: Lookups one address may make per window on the public verification page.
 VERIFY_BUDGET = 30
 VERIFY_WINDOW = dt.timedelta(minutes=10)
+ISSUED = _l("Your certificate for “%(course)s” is ready to download.")
 _MONTHS = [
     "January",
     "February",
@@ -225,6 +228,14 @@ def issue_for_enrolment(kernel: Kernel, actor: Actor, enrolment_id: str) -> Cert
                 },
             )
         )
+        notify(
+            store,
+            user.id,
+            ISSUED,
+            {"course": course.title_en},
+            link=f"/learning/certificates/{certificate.id}",
+            dedupe=f"certificate:{certificate.id}",
+        )
     return certificate
 
 
@@ -318,29 +329,15 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
-def certificate_pdf(
-    kernel: Kernel, actor: Actor, certificate_id: str, *, verify_url: str
-) -> tuple[Certificate, bytes]:
-    """The printable certificate, for its holder or someone who may follow their progress.
-
-    ``verify_url`` is the public verification page's address for this code (the web layer
-    knows the site's address). Refused for a revoked certificate: it certifies nothing.
-    """
-    certificate = get_certificate(kernel, actor, certificate_id)
-    if certificate.revoked:
-        raise LearningError(
-            _(
-                "This certificate was revoked on %(date)s, so it cannot be downloaded.",
-                date=long_date(pakistan_today(certificate.revoked_at)),
-            )
-        )
+def render_certificate(certificate: Certificate, verify_base: str) -> bytes:
+    """The certificate as a one-page PDF (English wording; the Urdu title right to left)."""
     pdf = PdfDocument(
         f"Certificate {certificate.code}", footer="Mizan · Sindh Prosecution Department"
     )
     pdf.space(20)
     pdf.paragraph("Sindh Prosecution Department", size=12, align="C")
     pdf.space(6)
-    pdf.heading("Certificate of Completion", size=26)
+    pdf.paragraph("Certificate of Completion", size=26, bold=True, align="C")
     pdf.space(10)
     pdf.paragraph("This certifies that", size=12, align="C")
     pdf.space(4)
@@ -357,8 +354,28 @@ def certificate_pdf(
         pdf.paragraph(f"Course version {certificate.release}", size=10, align="C")
     pdf.space(20)
     pdf.paragraph(f"Verification code: {certificate.code}", size=12, bold=True, align="C")
-    pdf.paragraph(f"Check it at {verify_url}", size=10, align="C")
-    data = pdf.output()
+    pdf.paragraph(f"Check it at {verify_base.rstrip('/')}/{certificate.code}", size=10, align="C")
+    return pdf.output()
+
+
+def certificate_pdf(
+    kernel: Kernel, actor: Actor, certificate_id: str, *, verify_base: str
+) -> tuple[Certificate, bytes]:
+    """The printable certificate, for its holder or someone who may follow their progress.
+
+    ``verify_base`` is the public verification page's address (the web layer knows the
+    site's); the PDF prints it with the code appended, so it opens the answer directly.
+    Refused for a revoked certificate: it certifies nothing.
+    """
+    certificate = get_certificate(kernel, actor, certificate_id)
+    if certificate.revoked:
+        raise LearningError(
+            _(
+                "This certificate was revoked on %(date)s, so it cannot be downloaded.",
+                date=long_date(pakistan_today(certificate.revoked_at)),
+            )
+        )
+    data = render_certificate(certificate, verify_base)
     kernel.emit(
         DomainEvent(
             "learning.certificate.downloaded",

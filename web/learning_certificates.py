@@ -110,7 +110,7 @@ def download(certificate_id: str) -> ResponseReturnValue:
             kernel(),
             actor(),
             certificate_id,
-            verify_url=url_for("learning_certificates.verify", _external=True),
+            verify_base=url_for("learning_certificates.verify", _external=True),
         )
     except CertificateNotFound:
         abort(404)

@@ -40,7 +40,7 @@ from tests.learning.cert_steps import (
     user,
 )
 
-URL = "https://mizan.example/verify/CODE"
+URL = "https://mizan.example/verify"
 
 
 @pytest.fixture
@@ -71,6 +71,10 @@ def test_issued_once_even_if_the_completion_is_handled_twice(demo, frozen_clock)
     certificates = demo.store.find(Certificate, {"enrolment_id": enrolment.id})
     assert len(certificates) == 1
     assert demo.store.count(AuditEntry, {"action": "learning.certificate.issued"}) == 1
+    from mizan.notifications import Notification
+
+    bell = {"user_id": enrolment.user_id, "link": f"/learning/certificates/{certificates[0].id}"}
+    assert demo.store.count(Notification, bell) == 1
 
 
 def test_certificate_keeps_name_course_and_day_as_they_were(demo, issued) -> None:
@@ -249,13 +253,13 @@ def test_a_stale_revocation_is_refused(demo, issued) -> None:
 
 def test_pdf_has_the_name_course_code_and_address(demo, issued) -> None:
     sana = actor_of(demo, "pp.sana")
-    _certificate, data = certificate_pdf(demo, sana, issued.id, verify_url=URL)
+    _certificate, data = certificate_pdf(demo, sana, issued.id, verify_base=URL)
     assert data.startswith(b"%PDF")
     text = _pdf_text(data)
     assert "Sana Memon" in text
     assert "The Anti-Terrorism Act for ATC prosecutors" in text
     assert issued.code in text
-    assert "mizan.example/verify" in text
+    assert f"https://mizan.example/verify/{issued.code}" in text
     assert "3 March 2025" in text
     assert demo.store.count(AuditEntry, {"action": "learning.certificate.downloaded"}) == 1
 
@@ -263,10 +267,10 @@ def test_pdf_has_the_name_course_code_and_address(demo, issued) -> None:
 def test_who_may_download(demo, issued) -> None:
     for username in ("pp.rahim", "pp.hyd", "clerk.south"):
         with pytest.raises(CertificateNotFound):
-            certificate_pdf(demo, actor_of(demo, username), issued.id, verify_url=URL)
+            certificate_pdf(demo, actor_of(demo, username), issued.id, verify_base=URL)
     assert demo.store.count(AuditEntry, {"action": "learning.certificate.access_denied"}) == 3
     for username in ("dpp.south", "supervisor", "pg.sindh", "trainer"):
-        certificate_pdf(demo, actor_of(demo, username), issued.id, verify_url=URL)
+        certificate_pdf(demo, actor_of(demo, username), issued.id, verify_base=URL)
 
 
 def test_a_dpp_of_another_district_may_not_download(demo, issued) -> None:
@@ -283,7 +287,7 @@ def test_a_dpp_of_another_district_may_not_download(demo, issued) -> None:
         district="HYD",
     )
     with pytest.raises(CertificateNotFound):
-        certificate_pdf(demo, actor_of(demo, "dpp.hyd"), issued.id, verify_url=URL)
+        certificate_pdf(demo, actor_of(demo, "dpp.hyd"), issued.id, verify_base=URL)
     assert list_certificates(demo, actor_of(demo, "dpp.hyd")) == []
     assert [c.id for c in list_certificates(demo, actor_of(demo, "dpp.south"))] == [issued.id]
 
@@ -291,7 +295,7 @@ def test_a_dpp_of_another_district_may_not_download(demo, issued) -> None:
 def test_a_revoked_certificate_cannot_be_downloaded(demo, issued) -> None:
     revoke_certificate(demo, TRAINER, issued.id, reason="Withdrawn", version=issued.version)
     with pytest.raises(LearningError, match="revoked"):
-        certificate_pdf(demo, actor_of(demo, "pp.sana"), issued.id, verify_url=URL)
+        certificate_pdf(demo, actor_of(demo, "pp.sana"), issued.id, verify_base=URL)
 
 
 def test_my_certificates_and_the_course_page_lookup(demo, issued) -> None:
