@@ -141,3 +141,8 @@ def test_people_without_learning_see_no_paths(demo, courses) -> None:
     create_path(demo, TRAINER, _fields(courses[0].id))
     with pytest.raises(PermissionDenied):
         list_paths(demo, actor_of(demo, "admin"))
+
+
+def test_an_unknown_path_is_not_found(demo) -> None:
+    with pytest.raises(PathNotFound):
+        path_page(demo, actor_of(demo, "pp.sana"), "no-such-path")

@@ -97,3 +97,19 @@ def test_learners_cannot_write_paths(app, courses) -> None:
     sana.login("pp.sana")
     assert sana.get("/learning/paths/new").status_code == 403
     assert "New learning path" not in sana.get("/learning/paths").get_data(as_text=True)
+
+
+def test_paths_read_right_to_left_in_urdu(app, demo, courses) -> None:
+    from learning.paths import PathFields, create_path
+    from tests.learning.cert_steps import TRAINER
+
+    evidence, _hyderabad = courses
+    path = create_path(
+        demo, TRAINER, PathFields("New prosecutor", "نئے پراسیکیوٹر", course_ids=(evidence.id,))
+    )
+    sana = Browser(app)
+    sana.login("pp.sana")
+    html = sana.get(f"/learning/paths/{path.id}?lang=ur").get_data(as_text=True)
+    assert '<html lang="ur" dir="rtl">' in html
+    assert "نئے پراسیکیوٹر" in html and "شروع نہیں کیا" in html
+    assert sana.get("/learning/paths/no-such-path").status_code == 404
