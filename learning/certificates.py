@@ -208,12 +208,16 @@ def issue_for_enrolment(kernel: Kernel, actor: Actor, enrolment_id: str) -> Cert
         )
         for _attempt in range(5):
             certificate.code = new_code()
-            if store.count(Certificate, {"code": certificate.code}) == 0:
+            try:
+                store.insert(certificate)
                 break
-        try:
-            store.insert(certificate)
-        except DuplicateKeyError:  # issued meanwhile by a replay of the same event
-            return store.find_one(Certificate, {"enrolment_id": enrolment_id})
+            except DuplicateKeyError:
+                # Issued meanwhile by a replay of the same event, or (2**-55) a code taken.
+                issued = store.find_one(Certificate, {"enrolment_id": enrolment_id})
+                if issued is not None:
+                    return issued
+        else:
+            raise LearningError(_("No free certificate code was found; try again."))
         kernel.emit(
             DomainEvent(
                 "learning.certificate.issued",

@@ -27,6 +27,7 @@ from learning.certificates import (
     verify_code,
 )
 from learning.errors import LearningError
+from learning.models import Course
 from mizan.accounts.service import PermissionDenied
 from mizan.audit import AuditEntry
 from mizan.storage import StaleWriteError
@@ -99,6 +100,17 @@ def test_each_enrolment_gets_its_own_code(demo, frozen_clock) -> None:
     for certificate in demo.store.find(Certificate, {"course_id": course.id}):
         codes.add(certificate.code)
     assert len(codes) == 3
+
+
+def test_a_code_already_taken_is_drawn_again(demo, issued, monkeypatch) -> None:
+    from learning import certificates
+
+    fresh = new_code()
+    draws = iter([issued.code, fresh])
+    monkeypatch.setattr(certificates, "new_code", lambda: next(draws))
+    course = demo.store.get(Course, issued.course_id)
+    second = issue_for_enrolment(demo, TRAINER, enrol(demo, course, "pp.rahim").id)
+    assert second is not None and second.code == fresh
 
 
 def test_completion_of_a_vanished_enrolment_issues_nothing(demo, frozen_clock) -> None:
