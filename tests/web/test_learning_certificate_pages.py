@@ -138,3 +138,26 @@ def test_course_page_partial_offers_the_download(app, demo, issued) -> None:
     assert "Download certificate" in html
     assert f"/learning/certificates/{issued.id}/certificate.pdf" in html
     assert "Download certificate" not in _partial(app, demo, "pp.rahim", issued.course_id)
+
+
+def test_too_many_lookups_from_one_address_are_refused(app, issued) -> None:
+    from learning.certificates import VERIFY_BUDGET
+
+    client = app.test_client()
+    for _ in range(VERIFY_BUDGET):
+        assert client.get("/verify?code=guess").status_code == 200
+    response = client.get(f"/verify/{issued.code}")
+    assert response.status_code == 429
+    assert "Too many codes were checked" in _text(response)
+    assert "Sana Memon" not in _text(response)
+
+
+def test_a_completed_course_in_a_path_offers_the_certificate(app, demo, issued) -> None:
+    from learning.paths import PathFields, create_path
+    from tests.learning.cert_steps import TRAINER
+
+    path = create_path(demo, TRAINER, PathFields("ATA", course_ids=(issued.course_id,)))
+    sana = Browser(app)
+    sana.login("pp.sana")
+    html = _text(sana.get(f"/learning/paths/{path.id}"))
+    assert f"/learning/certificates/{issued.id}/certificate.pdf" in html
