@@ -155,6 +155,8 @@ class LearningPath(Model):
     course_ids = me.ListField(me.StringField())
     created_by = me.StringField(required=True)
     created_at = me.DateTimeField(required=True)
+    updated_by = me.StringField()
+    updated_at = me.DateTimeField()
     meta = {"collection": "learning_paths"}
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from learning.certificates import Certificate, VerifyWindow, subscribe_certificates
 from learning.models import Course, CourseRelease, Enrolment, LearningPath, Lesson, LessonProgress
 from mizan.registry import Registry
 
 
 def register(registry: Registry) -> None:
     registry.models += [Course, Lesson, CourseRelease, LearningPath, Enrolment, LessonProgress]
+    registry.models += [Certificate, VerifyWindow]
+    registry.subscribers.append(subscribe_certificates)

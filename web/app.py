@@ -107,6 +107,8 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel) -> Flask:
         holidays,
         home,
         jobs,
+        learning_certificates,
+        learning_paths,
         library,
         matters,
         notes,
@@ -144,6 +146,8 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel) -> Flask:
         assignment,
         persons,
         library,
+        learning_certificates,
+        learning_paths,
     ):
         app.register_blueprint(module.bp)
     errors.register(app)
