@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from learning.models import Course, CourseRelease, Enrolment, LearningPath, Lesson, LessonProgress
+from learning.quiz_models import Attempt, Question, Quiz
 from mizan.registry import Registry
 
 
 def register(registry: Registry) -> None:
     registry.models += [Course, Lesson, CourseRelease, LearningPath, Enrolment, LessonProgress]
+    registry.models += [Question, Quiz, Attempt]  # quizzes
