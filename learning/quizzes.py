@@ -41,6 +41,7 @@ from learning.quiz_models import (
     QuestionOption,
     Quiz,
 )
+from mizan.accounts.models import User
 from mizan.accounts.service import PermissionDenied
 from mizan.actor import Actor
 from mizan.clock import pakistan_today, utc_naive_now
@@ -639,16 +640,15 @@ def get_attempt(kernel: Kernel, actor: Actor, course_id: str, attempt_id: str) -
         if attempt.course_id != course_id:
             raise AttemptNotFound(attempt_id)
         return attempt
-    _learning(kernel, actor, course_id)
     return _own_attempt(kernel, actor, course_id, attempt_id)
 
 
 def attempt_sheet(kernel: Kernel, actor: Actor, course_id: str, attempt_id: str) -> Sheet | None:
     """The learner's open attempt as a page may show it; None once it is finished."""
-    course, _enrol = _learning(kernel, actor, course_id)
-    attempt = _own_attempt(kernel, actor, course_id, attempt_id)
+    attempt = _own_attempt(kernel, actor, course_id, attempt_id)  # others': not found
     if attempt.status != AttemptStatus.IN_PROGRESS:
         return None
+    course = _course(kernel, course_id)
     questions = [
         SheetQuestion(
             question_id=q.question_id,
@@ -808,7 +808,8 @@ def my_attempts(kernel: Kernel, actor: Actor, course_id: str) -> list[Attempt]:
 
 
 def quiz_summary(kernel: Kernel, actor: Actor, course_id: str) -> QuizSummary:
-    """The quiz as the course page shows it to ``actor`` (author, learner or neither)."""
+    """The quiz as the course page shows it to ``actor``: an author's tools, or a learner's
+    standing. CourseNotFound (or PermissionDenied) for someone the course is not for."""
     course = _course(kernel, course_id)
     quiz = _quiz(kernel, course.id)
     size = _bank_size(kernel, course.id)
@@ -825,13 +826,11 @@ def quiz_summary(kernel: Kernel, actor: Actor, course_id: str) -> QuizSummary:
             Attempt, {"course_id": course.id, "status": AttemptStatus.AWAITING_GRADING}
         )
         return QuizSummary(**base, can_edit=True, awaiting_grading=waiting)
-    if not has_quiz or quiz is None:
-        return QuizSummary(**base)
     try:
         _found, enrolment = _learning(kernel, actor, course.id)
-    except LearningError as exc:
-        return QuizSummary(**base, blocked=str(exc))
-    except (CourseNotFound, PermissionDenied):
+    except LearningError as exc:  # may see the course, has not joined it
+        return QuizSummary(**base, blocked=str(exc) if has_quiz else None)
+    if not has_quiz or quiz is None:
         return QuizSummary(**base)
     attempts = _attempts(kernel, course.id, actor.user_id)
     now = utc_naive_now()
@@ -855,17 +854,76 @@ def quiz_summary(kernel: Kernel, actor: Actor, course_id: str) -> QuizSummary:
     )
 
 
+@dataclass(frozen=True)
+class Result:
+    """A finished (or lapsed) attempt and its course, for the result page."""
+
+    course: Course
+    attempt: Attempt
+
+
+def open_attempt(kernel: Kernel, actor: Actor, course_id: str, attempt_id: str) -> Sheet | Result:
+    """The learner's sheet while the attempt is open; its result (also for authors) after."""
+    if not can_author(actor):
+        sheet = attempt_sheet(kernel, actor, course_id, attempt_id)
+        if sheet is not None:
+            return sheet
+    attempt = get_attempt(kernel, actor, course_id, attempt_id)
+    if attempt.status == AttemptStatus.IN_PROGRESS and _expired(attempt, utc_naive_now()):
+        attempt.status = AttemptStatus.EXPIRED  # shown as lapsed; closed on the next start
+    return Result(_course(kernel, course_id), attempt)
+
+
 # -- grading -------------------------------------------------------------------------
 
 
-def grading_queue(kernel: Kernel, actor: Actor, course_id: str | None = None) -> list[Attempt]:
+@dataclass(frozen=True)
+class QueueItem:
+    attempt: Attempt
+    course: Course | None
+    learner_name: str
+    written: int  # written answers to grade
+
+
+def grading_queue(kernel: Kernel, actor: Actor, course_id: str | None = None) -> list[QueueItem]:
     """Attempts waiting for a trainer to grade their written answers, oldest first."""
     if not can_author(actor):
         raise PermissionDenied(_("Only trainers grade quizzes."))
     flt: dict[str, object] = {"status": AttemptStatus.AWAITING_GRADING}
     if course_id:
         flt["course_id"] = course_id
-    return kernel.store.find(Attempt, flt, sort=[("submitted_at", 1)])
+    attempts = kernel.store.find(Attempt, flt, sort=[("submitted_at", 1)])
+    courses = {
+        c.id: c
+        for c in kernel.store.find(Course, {"_id": {"$in": [a.course_id for a in attempts]}})
+    }
+    users = {
+        u.id: u for u in kernel.store.find(User, {"_id": {"$in": [a.user_id for a in attempts]}})
+    }
+    return [
+        QueueItem(
+            attempt=a,
+            course=courses.get(a.course_id),
+            learner_name=users[a.user_id].full_name if a.user_id in users else a.user_id,
+            written=sum(q.kind == QuestionKind.SHORT for q in a.questions),
+        )
+        for a in attempts
+    ]
+
+
+def attempt_for_grading(kernel: Kernel, actor: Actor, course_id: str, attempt_id: str) -> QueueItem:
+    """One attempt of the queue with everything the grading page shows."""
+    if not can_author(actor):
+        raise PermissionDenied(_("Only trainers grade quizzes."))
+    attempt = get_attempt(kernel, actor, course_id, attempt_id)
+    course = _course(kernel, course_id)
+    user = kernel.store.find_one(User, {"_id": attempt.user_id})
+    return QueueItem(
+        attempt=attempt,
+        course=course,
+        learner_name=user.full_name if user else attempt.user_id,
+        written=sum(q.kind == QuestionKind.SHORT for q in attempt.questions),
+    )
 
 
 def grade_attempt(

@@ -277,7 +277,7 @@ def test_settings_rules(kernel) -> None:
 def test_a_learner_must_enrol_first(kernel) -> None:
     course = _course(kernel)
     add_question(kernel, TRAINER, course.id, _single())
-    with pytest.raises(LearningError, match="Enrol in the course first."):
+    with pytest.raises(LearningError, match=r"Enrol in the course first\."):
         start_attempt(kernel, SANA, course.id)
     assert quiz_summary(kernel, SANA, course.id).blocked == "Enrol in the course first."
     assert kernel.store.count(Attempt) == 0
@@ -526,7 +526,7 @@ def test_short_answers_wait_for_the_trainer(kernel, events) -> None:
     done = submit_attempt(kernel, SANA, course.id, attempt.id, answers)
     assert done.status == AttemptStatus.AWAITING_GRADING and done.score is None
     assert kernel.store.get(Enrolment, enrolment.id).best_score is None
-    assert [a.id for a in grading_queue(kernel, TRAINER)] == [attempt.id]
+    assert [i.attempt.id for i in grading_queue(kernel, TRAINER)] == [attempt.id]
 
     with pytest.raises(LearningError, match="from 0 to 4"):
         grade_attempt(

@@ -14,6 +14,7 @@ DEADLINES, MATTERS, DASHBOARD = "/deadlines/", "/matters/mine", "/dashboard/"
 SEARCH, LIBRARY, PRECEDENTS, JOBS = "/search/", "/library/", "/precedents/", "/jobs/"
 USERS, INTEGRATIONS, HOLIDAYS = "/admin/users", "/admin/integrations", "/admin/holidays/"
 AUDIT, HEALTH = "/admin/audit", "/admin/health"
+QUIZ_GRADING = "/learning/quiz/grading"
 
 CASE_WORK = {CASES, HEARINGS, PEOPLE, SEARCH, LIBRARY, PRECEDENTS, JOBS}
 MENUS = {
@@ -23,7 +24,7 @@ MENUS = {
     "district_public_prosecutor": ("dpp.south", CASE_WORK | {DEADLINES, DASHBOARD}),
     "prosecutor": ("pp.rahim", CASE_WORK | {DEADLINES, MATTERS}),
     "clerk": ("clerk.south", CASE_WORK),
-    "trainer": ("trainer", {SEARCH, LIBRARY, PRECEDENTS}),
+    "trainer": ("trainer", {SEARCH, LIBRARY, PRECEDENTS, QUIZ_GRADING}),
     "supervisor": ("supervisor", CASE_WORK | {DEADLINES, DASHBOARD}),
 }
 
