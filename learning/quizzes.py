@@ -176,14 +176,13 @@ class QuizSummary:
 # -- helpers -------------------------------------------------------------------------
 
 
-def _clean(value: str | None, limit: int, what: str, *, required: bool = False) -> str:
+def _clean(value: str | None, limit: int, too_long: str, missing: str | None = None) -> str:
+    """``value`` trimmed; LearningError(``missing``) if empty and required, else if too long."""
     text = (value or "").strip()
-    if required and not text:
-        raise LearningError(_("Write %(what)s.", what=what))
+    if missing is not None and not text:
+        raise LearningError(missing)
     if len(text) > limit:
-        raise LearningError(
-            _("%(what)s is too long (%(n)d characters at most).", what=what.capitalize(), n=limit)
-        )
+        raise LearningError(too_long)
     return text
 
 
@@ -262,15 +261,17 @@ def _options(data: QuestionInput, old: Sequence[QuestionOption]) -> list[Questio
     old_keys = {o.key for o in old}
     options = []
     for option in given:
-        text = _clean(option.text_en, MAX_OPTION, _("every answer in English"), required=True)
+        answer_long = _("An answer is too long (%(n)d characters at most).", n=MAX_OPTION)
+        feedback_long = _("Feedback is too long (%(n)d characters at most).", n=MAX_FEEDBACK)
+        text = _clean(option.text_en, MAX_OPTION, answer_long, _("Write every answer in English."))
         options.append(
             QuestionOption(
                 key=option.key if option.key in old_keys else secrets.token_hex(4),
                 text_en=text,
-                text_ur=_clean(option.text_ur, MAX_OPTION, _("an answer in Urdu")),
+                text_ur=_clean(option.text_ur, MAX_OPTION, answer_long),
                 correct=bool(option.correct),
-                feedback_en=_clean(option.feedback_en, MAX_FEEDBACK, _("an answer's feedback")),
-                feedback_ur=_clean(option.feedback_ur, MAX_FEEDBACK, _("an answer's feedback")),
+                feedback_en=_clean(option.feedback_en, MAX_FEEDBACK, feedback_long),
+                feedback_ur=_clean(option.feedback_ur, MAX_FEEDBACK, feedback_long),
             )
         )
     if len({o.text_en.casefold() for o in options}) < len(options):
@@ -293,16 +294,24 @@ def _fill(question: Question, data: QuestionInput) -> None:
     """Validate ``data`` into ``question``; raises LearningError before changing anything."""
     if data.kind not in QuestionKind._value2member_map_:
         raise LearningError(_("Choose the kind of question."))
-    text_en = _clean(data.text_en, MAX_QUESTION, _("the question in English"), required=True)
-    text_ur = _clean(data.text_ur, MAX_QUESTION, _("the question in Urdu"))
+    question_long = _("The question is too long (%(n)d characters at most).", n=MAX_QUESTION)
+    text_en = _clean(data.text_en, MAX_QUESTION, question_long, _("Write the question in English."))
+    text_ur = _clean(data.text_ur, MAX_QUESTION, question_long)
     if not isinstance(data.points, int) or not 1 <= data.points <= MAX_POINTS:
         raise LearningError(_("Points must be a whole number from 1 to %(n)d.", n=MAX_POINTS))
     rubric_en = rubric_ur = ""
     if data.kind == QuestionKind.SHORT:
-        rubric_en = _clean(data.rubric_en, MAX_RUBRIC, _("the rubric"), required=True)
-        rubric_ur = _clean(data.rubric_ur, MAX_RUBRIC, _("the rubric in Urdu"))
-    feedback_en = _clean(data.feedback_en, MAX_FEEDBACK, _("the feedback"))
-    feedback_ur = _clean(data.feedback_ur, MAX_FEEDBACK, _("the feedback in Urdu"))
+        rubric_long = _("The rubric is too long (%(n)d characters at most).", n=MAX_RUBRIC)
+        rubric_en = _clean(
+            data.rubric_en,
+            MAX_RUBRIC,
+            rubric_long,
+            _("Write the rubric the trainer grades against."),
+        )
+        rubric_ur = _clean(data.rubric_ur, MAX_RUBRIC, rubric_long)
+    feedback_long = _("Feedback is too long (%(n)d characters at most).", n=MAX_FEEDBACK)
+    feedback_en = _clean(data.feedback_en, MAX_FEEDBACK, feedback_long)
+    feedback_ur = _clean(data.feedback_ur, MAX_FEEDBACK, feedback_long)
     old = list(question.options) if question.kind == data.kind else []
     options = _options(data, old)
     question.kind, question.text_en, question.text_ur = data.kind, text_en, text_ur
@@ -956,7 +965,11 @@ def grade_attempt(
                     n=q.points,
                 )
             )
-        _clean(grade.comment, MAX_FEEDBACK, _("the comment"))
+        _clean(
+            grade.comment,
+            MAX_FEEDBACK,
+            _("The comment is too long (%(n)d characters at most).", n=MAX_FEEDBACK),
+        )
     now = utc_naive_now()
     for question_id, grade in grades.items():
         short[question_id].awarded = float(grade.points)
