@@ -596,3 +596,35 @@ def test_a_later_pass_raises_the_best_score_without_a_second_event(kernel, event
     assert saved.best_score == 100.0 and saved.quiz_passed_at == passed_at
     assert _actions(events).count("learning.quiz.passed") == 1
     assert _actions(events).count("learning.quiz.attempted") == 2
+
+
+def test_two_simultaneous_submits_count_once(kernel, events) -> None:
+    """Two requests sending the same attempt at the same moment: one grades, one is refused."""
+    import threading
+
+    course = _course(kernel)
+    add_question(kernel, TRAINER, course.id, _single())
+    enrolment = _enrol(kernel, course, SANA)
+    attempt = start_attempt(kernel, SANA, course.id)
+    answers = _all_right(attempt)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def send() -> None:
+        barrier.wait()
+        try:
+            submit_attempt(kernel, SANA, course.id, attempt.id, answers)
+        except LearningError as exc:
+            outcomes.append(str(exc))
+        else:
+            outcomes.append("graded")
+
+    threads = [threading.Thread(target=send) for _n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["This attempt was already submitted; it counts once.", "graded"]
+    assert _actions(events).count("learning.quiz.attempted") == 1
+    assert _actions(events).count("learning.quiz.passed") == 1
+    assert kernel.store.get(Enrolment, enrolment.id).best_score == 100.0
