@@ -11,7 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
@@ -21,6 +30,7 @@ from wtforms import HiddenField, IntegerField, RadioField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from learning.errors import CourseNotFound, LearningError
+from learning.quiz_export import results_workbook
 from learning.quiz_models import (
     KIND_LABELS,
     MAX_OPTIONS,
@@ -368,6 +378,17 @@ def remove_question(course_id: str, question_id: str) -> ResponseReturnValue:
     else:
         flash_form_errors(form)
     return redirect(url_for(".bank", course_id=course_id))
+
+
+@bp.route("/courses/<course_id>/quiz/results.xlsx")
+@login_required
+def results(course_id: str) -> ResponseReturnValue:
+    data = _found(lambda: results_workbook(kernel(), actor(), course_id))
+    return Response(
+        data,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="quiz-results-{course_id}.xlsx"'},
+    )
 
 
 # -- taking (learners) ---------------------------------------------------------------

@@ -628,3 +628,46 @@ def test_two_simultaneous_submits_count_once(kernel, events) -> None:
     assert _actions(events).count("learning.quiz.attempted") == 1
     assert _actions(events).count("learning.quiz.passed") == 1
     assert kernel.store.get(Enrolment, enrolment.id).best_score == 100.0
+
+
+def test_results_export_for_trainers(kernel, events) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from learning.quiz_export import results_workbook
+    from mizan.accounts.models import User
+
+    kernel.store.insert(
+        User(
+            id=SANA.user_id,
+            username="pp.sana",
+            full_name='=HYPERLINK("http://evil")',
+            password_hash="x",
+            roles=["prosecutor"],
+            district="KHI-S",
+        )
+    )
+    course = _course(kernel)
+    add_question(kernel, TRAINER, course.id, _single())
+    _enrol(kernel, course, SANA)
+    attempt = start_attempt(kernel, SANA, course.id)
+    submit_attempt(kernel, SANA, course.id, attempt.id, _all_right(attempt))
+    with pytest.raises(PermissionDenied):
+        results_workbook(kernel, SANA, course.id)
+    with pytest.raises(CourseNotFound):
+        results_workbook(kernel, TRAINER, "nope")
+    sheet = load_workbook(io.BytesIO(results_workbook(kernel, TRAINER, course.id))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Learner" and len(rows) == 2
+    name, username, district, number, status, _started, _sent, score, passed = rows[1]
+    assert name == '\'=HYPERLINK("http://evil")'  # text, not a formula
+    assert (username, district, number, status, score, passed) == (
+        "pp.sana",
+        "KHI-S",
+        1,
+        "Graded",
+        100.0,
+        "Yes",
+    )
+    assert "learning.quiz.results_exported" in _actions(events)

@@ -203,6 +203,7 @@ def test_learners_cannot_open_the_bank_or_the_grading_queue(browser, course) -> 
     sana = _signed_in(browser, "pp.sana")
     assert sana.get(f"/learning/courses/{course.id}/quiz/questions").status_code == 403
     assert sana.get("/learning/quiz/grading").status_code == 403
+    assert sana.get(f"/learning/courses/{course.id}/quiz/results.xlsx").status_code == 403
 
 
 # -- authoring and grading -----------------------------------------------------------
@@ -247,6 +248,9 @@ def test_the_trainer_keeps_the_bank_through_the_pages(browser, demo, course) -> 
     stale = b.post(settings, {**ok, "pass_percent": "60"}, form_url=bank, follow_redirects=True)
     assert "changed by someone else" in stale.get_data(as_text=True)
     assert demo.store.get(Quiz, quiz.id).pass_percent == 80
+    download = b.get(f"/learning/courses/{course.id}/quiz/results.xlsx")
+    assert download.status_code == 200 and download.data.startswith(b"PK")
+    assert "attachment" in download.headers["Content-Disposition"]
 
 
 def test_a_stale_question_edit_keeps_the_writers_text(browser, demo, course) -> None:
