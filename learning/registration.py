@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from learning.models import Course, CourseRelease, Enrolment, LearningPath, Lesson, LessonProgress
 from learning.quiz_models import Attempt, Question, Quiz
+from learning.quiz_notices import subscribe_quiz_notices
 from mizan.registry import Registry
 
 
 def register(registry: Registry) -> None:
     registry.models += [Course, Lesson, CourseRelease, LearningPath, Enrolment, LessonProgress]
     registry.models += [Question, Quiz, Attempt]  # quizzes
+    registry.subscribers.append(subscribe_quiz_notices)

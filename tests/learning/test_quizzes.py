@@ -31,6 +31,7 @@ from learning.quizzes import (
 from mizan.accounts.service import PermissionDenied
 from mizan.actor import Actor
 from mizan.clock import utc_naive_now
+from mizan.notifications import Notification, render
 from mizan.storage import StaleWriteError
 
 TRAINER = Actor("t1", "trainer", frozenset({"trainer"}))
@@ -563,6 +564,12 @@ def test_short_answers_wait_for_the_trainer(kernel, events) -> None:
         grades={short.id: Grade(3, "Name the rank: DSP.")},
     )
     assert graded.status == AttemptStatus.GRADED and graded.score == 80.0 and graded.passed
+    # The learner hears of it on the bell, with a link to the result.
+    notes = kernel.store.find(Notification, {"user_id": SANA.user_id})
+    assert [render(n) for n in notes] == [
+        "Your quiz answers in The Anti-Terrorism Act for ATC prosecutors were graded: 80%."
+    ]
+    assert notes[0].link == f"/learning/courses/{course.id}/quiz/attempts/{attempt.id}"
     assert kernel.store.get(Enrolment, enrolment.id).best_score == 80.0
     assert grading_queue(kernel, TRAINER) == []
     assert _actions(events).count("learning.quiz.passed") == 1
