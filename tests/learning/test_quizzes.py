@@ -678,3 +678,20 @@ def test_results_export_for_trainers(kernel, events) -> None:
         "Yes",
     )
     assert "learning.quiz.results_exported" in _actions(events)
+
+
+def test_the_demo_quiz_obeys_the_bank_rules_and_seeds_once(kernel) -> None:
+    from app.demo_quiz import seed_demo_quiz
+
+    course = _course(kernel)
+    assert seed_demo_quiz(kernel, course.id, TRAINER) == 10
+    assert seed_demo_quiz(kernel, course.id, TRAINER) == 0
+    assert kernel.store.count(Question, {"course_id": course.id}) == 10
+    quiz = kernel.store.find_one(Quiz, {"course_id": course.id})
+    assert (quiz.pass_percent, quiz.attempt_limit) == (60, 3)
+    assert {q.kind for q in kernel.store.find(Question)} == {
+        "single",
+        "multiple",
+        "true_false",
+        "short",
+    }
