@@ -150,6 +150,8 @@ class Sheet:
     number: int
     deadline_at: dt.datetime | None
     questions: list[SheetQuestion]
+    #: Seconds until the time limit (by the server's clock), for the page's countdown.
+    seconds_left: int | None = None
 
 
 @dataclass(frozen=True)
@@ -669,7 +671,10 @@ def attempt_sheet(kernel: Kernel, actor: Actor, course_id: str, attempt_id: str)
         )
         for q in attempt.questions
     ]
-    return Sheet(attempt.id, course, attempt.number, attempt.deadline_at, questions)
+    left = None
+    if attempt.deadline_at is not None:
+        left = max(int((attempt.deadline_at - utc_naive_now()).total_seconds()), 0)
+    return Sheet(attempt.id, course, attempt.number, attempt.deadline_at, questions, left)
 
 
 def _tampered() -> LearningError:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from learning.models import Audience, Course, CourseStatus, Enrolment
-from learning.quizzes import OptionInput, QuestionInput, add_question
+from learning.quiz_models import Quiz
+from learning.quizzes import OptionInput, QuestionInput, SettingsInput, add_question, save_settings
 from mizan.actor import Actor
 from mizan.clock import utc_naive_now
 from tests.browser.test_browser_flows import sign_in
@@ -82,12 +84,16 @@ def _fits(page: Page, what: str) -> None:
 
 def test_a_quiz_on_a_phone_by_keyboard_in_urdu(page: Page, demo) -> None:
     course = _course(demo)
+    quiz = demo.store.find_one(Quiz, {"course_id": course.id})
+    limit = SettingsInput(time_limit_minutes=10)
+    save_settings(demo, TRAINER, course.id, version=quiz.version, data=limit)
     page.set_viewport_size(PHONE)
     sign_in(page, "pp.sana")
     page.goto(f"/learning/courses/{course.id}/quiz?lang=ur")
     _fits(page, "overview-ur")
     page.get_by_role("button", name="کوشش شروع کریں").press("Enter")
     expect(page.locator("fieldset.question").first).to_be_visible()
+    expect(page.locator(".countdown")).to_contain_text(re.compile(r"باقی وقت: (10:00|9:\d\d)"))
     _fits(page, "take-ur")
     # The draw's order is random: find each question by its text.
     first = page.locator("fieldset.question", has_text="دہشت گردی کی تعریف")

@@ -459,7 +459,9 @@ def test_the_time_limit_has_a_grace_of_thirty_seconds(kernel, frozen_clock) -> N
     )
     _enrol(kernel, course, SANA)
     on_time = start_attempt(kernel, SANA, course.id)
+    assert attempt_sheet(kernel, SANA, course.id, on_time.id).seconds_left == 600
     frozen_clock.advance(dt.timedelta(minutes=10, seconds=29))
+    assert attempt_sheet(kernel, SANA, course.id, on_time.id).seconds_left == 0
     assert submit_attempt(kernel, SANA, course.id, on_time.id, _all_right(on_time)).passed
 
     late = start_attempt(kernel, SANA, course.id)
