@@ -240,6 +240,15 @@ def get_question(kernel: Kernel, actor: Actor, course_id: str, question_id: str)
     return question
 
 
+def _keep(key: str, free: set[str]) -> str:
+    """The option's saved key if it is still free, else a new one (a forged or repeated key
+    from the form never makes two options share a key)."""
+    if key in free:
+        free.discard(key)
+        return key
+    return secrets.token_hex(4)
+
+
 def _options(data: QuestionInput, old: Sequence[QuestionOption]) -> list[QuestionOption]:
     """Validated options; an edited option keeps its key, so the bank's ids stay stable."""
     kind = data.kind
@@ -260,7 +269,7 @@ def _options(data: QuestionInput, old: Sequence[QuestionOption]) -> list[Questio
         raise LearningError(_("Give at least two answers to choose from."))
     if len(given) > MAX_OPTIONS:
         raise LearningError(_("Give at most %(n)d answers to choose from.", n=MAX_OPTIONS))
-    old_keys = {o.key for o in old}
+    free_keys = {o.key for o in old}  # each saved key may be kept once, by one option
     options = []
     for option in given:
         answer_long = _("An answer is too long (%(n)d characters at most).", n=MAX_OPTION)
@@ -268,7 +277,7 @@ def _options(data: QuestionInput, old: Sequence[QuestionOption]) -> list[Questio
         text = _clean(option.text_en, MAX_OPTION, answer_long, _("Write every answer in English."))
         options.append(
             QuestionOption(
-                key=option.key if option.key in old_keys else secrets.token_hex(4),
+                key=_keep(option.key, free_keys),
                 text_en=text,
                 text_ur=_clean(option.text_ur, MAX_OPTION, answer_long),
                 correct=bool(option.correct),

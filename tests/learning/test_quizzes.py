@@ -697,3 +697,17 @@ def test_the_demo_quiz_obeys_the_bank_rules_and_seeds_once(kernel) -> None:
         "true_false",
         "short",
     }
+
+
+def test_a_repeated_option_key_from_the_form_gets_a_new_key(kernel) -> None:
+    course = _course(kernel)
+    q = add_question(kernel, TRAINER, course.id, _single())
+    same = q.options[0].key
+    data = QuestionInput(
+        kind="single",
+        text_en="Reworded?",
+        options=[OptionInput("a", correct=True, key=same), OptionInput("b", key=same)],
+    )
+    edited = edit_question(kernel, TRAINER, course.id, q.id, version=q.version, data=data)
+    keys = [o.key for o in edited.options]
+    assert keys[0] == same and len(set(keys)) == 2
