@@ -574,13 +574,16 @@ def _draw(
     return sheet
 
 
-def _close_expired(kernel: Kernel, attempt: Attempt) -> None:
+def _close_expired(kernel: Kernel, actor: Actor, attempt: Attempt) -> None:
     """An attempt whose time ran out unsubmitted counts as an attempt scoring 0."""
     attempt.status = AttemptStatus.EXPIRED
     attempt.score, attempt.passed = 0.0, False
+    attempt.graded_at = utc_naive_now()
     for q in attempt.questions:
         q.awarded = 0.0
     kernel.store.replace(attempt)
+    _attempted(kernel, actor, attempt)
+    _record(kernel, actor, attempt)
 
 
 def start_attempt(
@@ -599,43 +602,54 @@ def start_attempt(
             if attempt.status == AttemptStatus.IN_PROGRESS:
                 if not _expired(attempt, now):
                     return attempt
-                _close_expired(kernel, attempt)
-                _attempted(kernel, actor, attempt)
+                _close_expired(kernel, actor, attempt)
+        # Lapsed attempts are closed (committed) even when no new one may start.
         refused = _limit_reached(quiz, len(attempts))
-        if refused:
-            raise LearningError(refused)
-        bank = kernel.store.find(Question, {"course_id": course.id}, sort=[("_id", 1)])
-        attempt = Attempt(
-            course_id=course.id,
-            user_id=actor.user_id,
-            district=actor.district,
-            number=len(attempts) + 1,
-            questions=_draw(bank, quiz.draw_count, rng or random.SystemRandom()),
-            pass_percent=quiz.pass_percent,
-            started_at=now,
-            deadline_at=(
-                now + dt.timedelta(minutes=quiz.time_limit_minutes)
-                if quiz.time_limit_minutes
-                else None
-            ),
-        )
-        try:
-            kernel.store.insert(attempt)
-        except DuplicateKeyError:
-            raise LearningError(
-                _("Another attempt was started at the same moment. Reload the page.")
-            ) from None
-        _event(
-            kernel,
-            "learning.quiz.started",
-            actor,
-            "course",
-            course.id,
-            course_id=course.id,
-            user_id=actor.user_id,
-            attempt_id=attempt.id,
-            questions=len(attempt.questions),
-        )
+        if refused is None:
+            attempt = _new_attempt(kernel, actor, quiz, len(attempts) + 1, now, rng)
+    if refused is not None:
+        raise LearningError(refused)
+    return attempt
+
+
+def _new_attempt(
+    kernel: Kernel,
+    actor: Actor,
+    quiz: Quiz,
+    number: int,
+    now: dt.datetime,
+    rng: random.Random | None,
+) -> Attempt:
+    bank = kernel.store.find(Question, {"course_id": quiz.course_id}, sort=[("_id", 1)])
+    attempt = Attempt(
+        course_id=quiz.course_id,
+        user_id=actor.user_id,
+        district=actor.district,
+        number=number,
+        questions=_draw(bank, quiz.draw_count, rng or random.SystemRandom()),
+        pass_percent=quiz.pass_percent,
+        started_at=now,
+        deadline_at=(
+            now + dt.timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+        ),
+    )
+    try:
+        kernel.store.insert(attempt)
+    except DuplicateKeyError:
+        raise LearningError(
+            _("Another attempt was started at the same moment. Reload the page.")
+        ) from None
+    _event(
+        kernel,
+        "learning.quiz.started",
+        actor,
+        "course",
+        quiz.course_id,
+        course_id=quiz.course_id,
+        user_id=actor.user_id,
+        attempt_id=attempt.id,
+        questions=len(attempt.questions),
+    )
     return attempt
 
 

@@ -711,3 +711,23 @@ def test_a_repeated_option_key_from_the_form_gets_a_new_key(kernel) -> None:
     edited = edit_question(kernel, TRAINER, course.id, q.id, version=q.version, data=data)
     keys = [o.key for o in edited.options]
     assert keys[0] == same and len(set(keys)) == 2
+
+
+def test_a_lapsed_last_attempt_is_closed_even_when_no_new_one_may_start(
+    kernel, frozen_clock, events
+) -> None:
+    course = _course(kernel)
+    add_question(kernel, TRAINER, course.id, _single())
+    quiz = kernel.store.find_one(Quiz, {"course_id": course.id})
+    settings = SettingsInput(time_limit_minutes=5, attempt_limit=1)
+    save_settings(kernel, TRAINER, course.id, version=quiz.version, data=settings)
+    enrolment = _enrol(kernel, course, SANA)
+    attempt = start_attempt(kernel, SANA, course.id)
+    frozen_clock.advance(dt.timedelta(minutes=6))
+    with pytest.raises(LearningError, match="You have used all 1 attempts"):
+        start_attempt(kernel, SANA, course.id)
+    lapsed = kernel.store.get(Attempt, attempt.id)
+    assert lapsed.status == AttemptStatus.EXPIRED and lapsed.score == 0.0
+    assert kernel.store.get(Enrolment, enrolment.id).best_score == 0.0
+    assert _actions(events).count("learning.quiz.attempted") == 1
+    assert kernel.store.count(Attempt) == 1
