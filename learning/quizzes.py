@@ -160,6 +160,8 @@ class QuizSummary:
 
     course_id: str
     has_quiz: bool
+    course_title_en: str = ""
+    course_title_ur: str = ""
     questions_per_attempt: int = 0
     pass_percent: int = 0
     time_limit_minutes: int | None = None
@@ -854,6 +856,8 @@ def quiz_summary(kernel: Kernel, actor: Actor, course_id: str) -> QuizSummary:
     base = {
         "course_id": course.id,
         "has_quiz": has_quiz,
+        "course_title_en": course.title_en,
+        "course_title_ur": course.title_ur or "",
         "questions_per_attempt": min(quiz.draw_count or size, size) if quiz else 0,
         "pass_percent": quiz.pass_percent if quiz else DEFAULT_PASS_PERCENT,
         "time_limit_minutes": quiz.time_limit_minutes if quiz else None,
