@@ -443,8 +443,8 @@ def save_settings(
             )
         )
     now = utc_naive_now()
-    quiz = _quiz(kernel, course.id)
     with kernel.store.transaction():
+        quiz = _quiz(kernel, course.id)
         if quiz is None:
             quiz = Quiz(course_id=course.id)
             _apply(quiz, data, actor, now)
