@@ -185,7 +185,23 @@ def test_a_learner_of_another_district_cannot_open_the_quiz(browser, demo, cours
     assert demo.store.count(Attempt, {"user_id": user_id(demo, "pp.hyd")}) == 0
 
 
-def test_a_learner_not_enrolled_in_the_course_cannot_take_it(browser, demo, course) -> None:
+def test_a_learner_of_another_course_cannot_take_it(browser, demo, course) -> None:
+    other = demo.store.insert(
+        Course(
+            title_en="Bail in scheduled offences",
+            status=CourseStatus.PUBLISHED,
+            created_by=user_id(demo, "trainer"),
+            created_at=utc_naive_now(),
+        )
+    )
+    demo.store.insert(
+        Enrolment(
+            course_id=other.id,
+            user_id=user_id(demo, "pp.rahim"),
+            district="KHI-S",
+            enrolled_at=utc_naive_now(),
+        )
+    )
     sana = _signed_in(browser, "pp.sana")
     url = _attempt_url(_start(sana, course))
     rahim = _signed_in(browser, "pp.rahim")
@@ -196,6 +212,9 @@ def test_a_learner_not_enrolled_in_the_course_cannot_take_it(browser, demo, cour
     followed = rahim.get(refused.headers["Location"]).get_data(as_text=True)
     assert "Enrol in the course first." in followed
     assert rahim.get(url).status_code == 404  # Sana's attempt
+    # Nor through his own course's address: the attempt belongs to another course.
+    attempt_id = url.rsplit("/", 1)[1]
+    assert rahim.get(f"/learning/courses/{other.id}/quiz/attempts/{attempt_id}").status_code == 404
     assert demo.store.count(Attempt, {"user_id": user_id(demo, "pp.rahim")}) == 0
 
 
