@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import secrets
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -116,10 +117,24 @@ class Grade:
 
 
 @dataclass(frozen=True)
+class QuestionStats:
+    """How a question fared in graded attempts: a question almost nobody gets right may
+    be unclear, one everybody gets right may teach nothing."""
+
+    asked: int = 0
+    right: int = 0  # full points
+
+    @property
+    def percent_right(self) -> int | None:
+        return round(self.right * 100 / self.asked) if self.asked else None
+
+
+@dataclass(frozen=True)
 class Bank:
     course: Course
     quiz: Quiz | None
     questions: list[Question]
+    stats: dict[str, QuestionStats] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -226,9 +241,18 @@ def _event(
 
 
 def quiz_bank(kernel: Kernel, actor: Actor, course_id: str) -> Bank:
+    """The course's questions, its settings, and how each question fared so far."""
     course = _authoring(kernel, actor, course_id)
     questions = kernel.store.find(Question, {"course_id": course_id}, sort=[("_id", 1)])
-    return Bank(course, _quiz(kernel, course_id), questions)
+    asked: Counter[str] = Counter()
+    right: Counter[str] = Counter()
+    graded = {"course_id": course_id, "status": AttemptStatus.GRADED}
+    for attempt in kernel.store.iter_all(Attempt, graded):
+        for q in attempt.questions:
+            asked[q.question_id] += 1
+            right[q.question_id] += grading.is_right(q)
+    stats = {qid: QuestionStats(asked[qid], right[qid]) for qid in asked}
+    return Bank(course, _quiz(kernel, course_id), questions, stats)
 
 
 def get_question(kernel: Kernel, actor: Actor, course_id: str, question_id: str) -> Question:

@@ -731,3 +731,25 @@ def test_a_lapsed_last_attempt_is_closed_even_when_no_new_one_may_start(
     assert kernel.store.get(Enrolment, enrolment.id).best_score == 0.0
     assert _actions(events).count("learning.quiz.attempted") == 1
     assert kernel.store.count(Attempt) == 1
+
+
+def test_the_bank_shows_how_each_question_fared(kernel) -> None:
+    from learning.quizzes import quiz_bank
+
+    course = _course(kernel)
+    first = add_question(kernel, TRAINER, course.id, _single("First?"))
+    second = add_question(kernel, TRAINER, course.id, _single("Second?"))
+    for who in (SANA, RAHIM):
+        _enrol(kernel, course, who)
+        attempt = start_attempt(kernel, who, course.id)
+        answers = {first.id: _correct_keys(attempt, first.id)}
+        if who is SANA:
+            answers[second.id] = _correct_keys(attempt, second.id)
+        submit_attempt(kernel, who, course.id, attempt.id, answers)
+    stats = quiz_bank(kernel, TRAINER, course.id).stats
+    assert (stats[first.id].asked, stats[first.id].right) == (2, 2)
+    assert (stats[second.id].asked, stats[second.id].right, stats[second.id].percent_right) == (
+        2,
+        1,
+        50,
+    )
