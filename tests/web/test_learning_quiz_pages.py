@@ -336,3 +336,6 @@ def test_short_answers_are_graded_from_the_queue(browser, demo, course) -> None:
     assert graded.status == AttemptStatus.GRADED and graded.score == 80.0
     result = sana.get(url).get_data(as_text=True)
     assert "Say which rank." in result and "Passed" in result
+    bank = trainer.get(f"/learning/courses/{course.id}/quiz/questions").get_data(as_text=True)
+    assert "answered right in 1 of 1 graded attempts (100%)" in bank
+    assert "answered right in 0 of 1 graded attempts (0%)" in bank  # 3 of 4 is not right
