@@ -109,6 +109,7 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel) -> Flask:
         jobs,
         learning_certificates,
         learning_paths,
+        learning_quiz,
         library,
         matters,
         notes,
@@ -148,6 +149,7 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel) -> Flask:
         library,
         learning_certificates,
         learning_paths,
+        learning_quiz,
     ):
         app.register_blueprint(module.bp)
     errors.register(app)

@@ -15,6 +15,7 @@ SEARCH, LIBRARY, PRECEDENTS, JOBS = "/search/", "/library/", "/precedents/", "/j
 USERS, INTEGRATIONS, HOLIDAYS = "/admin/users", "/admin/integrations", "/admin/holidays/"
 AUDIT, HEALTH = "/admin/audit", "/admin/health"
 PATHS = "/learning/paths"
+QUIZ_GRADING = "/learning/quiz/grading"
 
 CASE_WORK = {CASES, HEARINGS, PEOPLE, SEARCH, LIBRARY, PRECEDENTS, JOBS, PATHS}
 MENUS = {
@@ -24,7 +25,7 @@ MENUS = {
     "district_public_prosecutor": ("dpp.south", CASE_WORK | {DEADLINES, DASHBOARD}),
     "prosecutor": ("pp.rahim", CASE_WORK | {DEADLINES, MATTERS}),
     "clerk": ("clerk.south", CASE_WORK),
-    "trainer": ("trainer", {SEARCH, LIBRARY, PRECEDENTS, PATHS}),
+    "trainer": ("trainer", {SEARCH, LIBRARY, PRECEDENTS, PATHS, QUIZ_GRADING}),
     "supervisor": ("supervisor", CASE_WORK | {DEADLINES, DASHBOARD}),
 }
 

@@ -115,3 +115,28 @@
     document.querySelectorAll("form[data-find-in]").forEach(setupFind);
   });
 })();
+
+// Quiz time limit: counts down from the seconds the server said were left (so a wrong
+// clock on the phone does not matter); at zero it says to submit now.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-countdown]").forEach(function (el) {
+      var end = Date.now() + parseInt(el.getAttribute("data-countdown"), 10) * 1000;
+      var label = el.getAttribute("data-label");
+      function tick() {
+        var left = Math.max(Math.round((end - Date.now()) / 1000), 0);
+        if (left === 0) {
+          el.textContent = el.getAttribute("data-over");
+          el.classList.add("over");
+          el.setAttribute("role", "alert");
+          return;
+        }
+        var m = Math.floor(left / 60), s = left % 60;
+        el.textContent = label + ": " + m + ":" + (s < 10 ? "0" : "") + s;
+        setTimeout(tick, 1000);
+      }
+      tick();
+    });
+  });
+})();
