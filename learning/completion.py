@@ -61,9 +61,7 @@ def is_done(kernel: Kernel, enrolment: Enrolment) -> bool:
     }
     if not set(lesson_ids) <= read:
         return False
-    return enrolment.quiz_passed_at is not None or not course_has_quiz(
-        kernel, enrolment.course_id
-    )
+    return enrolment.quiz_passed_at is not None or not course_has_quiz(kernel, enrolment.course_id)
 
 
 def check_completion(kernel: Kernel, actor: Actor, course_id: str, user_id: str) -> bool:
@@ -97,7 +95,9 @@ def check_completion(kernel: Kernel, actor: Actor, course_id: str, user_id: str)
         except StaleWriteError:
             continue  # re-read: completed by the other writer, or changed for another reason
         return True
-    log.warning("completion of course %s for %s gave up after %d tries", course_id, user_id, _RETRIES)
+    log.warning(
+        "completion of course %s for %s gave up after %d tries", course_id, user_id, _RETRIES
+    )
     return False
 
 
@@ -105,7 +105,9 @@ def _on_event(kernel: Kernel, event: DomainEvent) -> None:
     if event.action not in TRIGGERS:
         return
     data = event.data or {}
-    course_id = data.get("course_id") or (event.subject_id if event.subject_type == "course" else None)
+    course_id = data.get("course_id") or (
+        event.subject_id if event.subject_type == "course" else None
+    )
     user_id = data.get("user_id") or event.actor.user_id
     if course_id and user_id:
         check_completion(kernel, event.actor, str(course_id), str(user_id))

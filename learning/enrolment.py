@@ -136,9 +136,7 @@ def _missing_prerequisites(
     return missing
 
 
-def _event(
-    kernel: Kernel, action: str, actor: Actor, enrolment: Enrolment, **data: object
-) -> None:
+def _event(kernel: Kernel, action: str, actor: Actor, enrolment: Enrolment, **data: object) -> None:
     kernel.emit(
         DomainEvent(
             action,
@@ -251,7 +249,9 @@ def _group_members(kernel: Kernel, actor: Actor, group: Group) -> list[User]:
         if not _in_scope(scope, group.district):
             raise PermissionDenied(_("You can only assign courses within your own district."))
         if store.find_one(District, {"code": group.district}) is None:
-            raise LearningError(_("There is no district with the code %(code)s.", code=group.district))
+            raise LearningError(
+                _("There is no district with the code %(code)s.", code=group.district)
+            )
         return store.find(
             User,
             {"roles": Role.PROSECUTOR, "district": group.district, "active": True},
@@ -301,7 +301,8 @@ def assign_course(
     ids = [u.id for u in members]
     atc_ids = {p.user_id for p in store.find(Posting, {"atc": True, "user_id": {"$in": ids}})}
     existing = {
-        e.user_id: e for e in store.find(Enrolment, {"course_id": course.id, "user_id": {"$in": ids}})
+        e.user_id: e
+        for e in store.find(Enrolment, {"course_id": course.id, "user_id": {"$in": ids}})
     }
     assigner = store.find_one(User, {"_id": actor.user_id})
     by = assigner.full_name if assigner else actor.username
@@ -310,7 +311,9 @@ def assign_course(
     already = outside = dated = 0
     with store.transaction():
         for user in members:
-            if not _may_learn(user) or not audience_admits(release.audience, _learner(user, atc_ids)):
+            if not _may_learn(user) or not audience_admits(
+                release.audience, _learner(user, atc_ids)
+            ):
                 outside += 1
                 continue
             enrolment = existing.get(user.id)
@@ -325,7 +328,11 @@ def assign_course(
                 continue
             enrolment = enrolment or Enrolment(course_id=course.id, user_id=user.id)
             enrolment.withdrawn = False
-            enrolment.source, enrolment.assigned_by, enrolment.due_on = "assigned", actor.user_id, due
+            enrolment.source, enrolment.assigned_by, enrolment.due_on = (
+                "assigned",
+                actor.user_id,
+                due,
+            )
             enrolment.district = user.district
             enrolment.enrolled_at = at
             enrolment.release_at_enrolment = release.number

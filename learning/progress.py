@@ -199,9 +199,9 @@ class GroupProgress:
     districts: list[District]
 
 
-def _filter(kernel: Kernel, actor: Actor, course_id: str | None, district: str | None) -> tuple[
-    dict[str, Any], Course | None, str | None, str | None
-]:
+def _filter(
+    kernel: Kernel, actor: Actor, course_id: str | None, district: str | None
+) -> tuple[dict[str, Any], Course | None, str | None, str | None]:
     """The enrolment filter for the viewer's scope and the chosen course and district."""
     if not can_follow_progress(actor):
         raise PermissionDenied(_("You do not have permission to see others' training progress."))
@@ -314,7 +314,9 @@ def group_progress(
     )
 
 
-def progress_csv(kernel: Kernel, actor: Actor, *, course_id: str | None, district: str | None) -> str:
+def progress_csv(
+    kernel: Kernel, actor: Actor, *, course_id: str | None, district: str | None
+) -> str:
     """The learner table as CSV (UTF-8, one row per enrolment) for a spreadsheet."""
     rows = progress_rows(kernel, actor, course_id=course_id, district=district)
     out = io.StringIO()

@@ -64,7 +64,9 @@ def publish_course(
         released.append(
             ReleasedLesson(lesson_id=lesson.id, module_key="m1", title_en=lesson.title_en)
         )
-    course.modules = [Module(key="m1", title_en="Part 1", lesson_ids=[x.lesson_id for x in released])]
+    course.modules = [
+        Module(key="m1", title_en="Part 1", lesson_ids=[x.lesson_id for x in released])
+    ]
     store.replace(course)
     if status != CourseStatus.DRAFT:
         add_release(kernel, course, released)
@@ -104,7 +106,9 @@ def read_lesson(
     store = kernel.store
     now = utc_naive_now()
     with store.transaction():
-        progress = store.find_one(LessonProgress, {"user_id": learner.user_id, "lesson_id": lesson_id})
+        progress = store.find_one(
+            LessonProgress, {"user_id": learner.user_id, "lesson_id": lesson_id}
+        )
         if progress is None:
             progress = LessonProgress(
                 course_id=course.id,
@@ -124,7 +128,9 @@ def read_lesson(
         )
 
 
-def open_lesson(kernel: Kernel, learner: Actor, course: Course, lesson_id: str, seconds: int) -> None:
+def open_lesson(
+    kernel: Kernel, learner: Actor, course: Course, lesson_id: str, seconds: int
+) -> None:
     """Opened (time spent) but not marked read."""
     kernel.store.insert(
         LessonProgress(

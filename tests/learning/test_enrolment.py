@@ -121,7 +121,9 @@ def test_assigning_to_a_district_enrols_its_prosecutors_and_notifies_them(world)
     assert all(e.source == "assigned" and e.due_on == TODAY + days(14) for e in enrolments)
     notes = world.store.find(Notification, {"kind": "assignment"})
     assert len(notes) == 2
-    assert all(n.kind == "assignment" and n.link == f"/learning/enrolment/{course.id}" for n in notes)
+    assert all(
+        n.kind == "assignment" and n.link == f"/learning/enrolment/{course.id}" for n in notes
+    )
     assert notes[0].key == "%(by)s assigned you the course “%(course)s”, due on %(date)s."
     assert notes[0].params["date"] == "17.03.2025"
     assert notes[0].params["by"] == "Dr. Nadia Jatoi (Trainer)"
@@ -150,7 +152,9 @@ def test_people_outside_the_audience_are_counted_not_enrolled(world) -> None:
     course = publish_course(world, audience=Audience(atc_only=True))
     add_posting(world, SYSTEM, user(world, "pp.sana").id, "ATC-III Karachi", atc=True)
     chosen = tuple(user(world, u).id for u in ("pp.rahim", "pp.sana", "clerk.south"))
-    summary = assign_course(world, person(world, "trainer"), course.id, Group("users", None, chosen), TODAY)
+    summary = assign_course(
+        world, person(world, "trainer"), course.id, Group("users", None, chosen), TODAY
+    )
     assert (summary.added, summary.already_enrolled, summary.outside_audience) == (1, 0, 2)
     assert [e.user_id for e in _enrolments(world, course)] == [user(world, "pp.sana").id]
 
@@ -177,7 +181,9 @@ def test_a_dpp_cannot_assign_in_another_district(world) -> None:
     with pytest.raises(PermissionDenied):
         assign_course(world, dpp, course.id, Group("atc", "HYD"), TODAY)
     with pytest.raises(PermissionDenied):
-        assign_course(world, dpp, course.id, Group("users", None, (user(world, "pp.hyd").id,)), TODAY)
+        assign_course(
+            world, dpp, course.id, Group("users", None, (user(world, "pp.hyd").id,)), TODAY
+        )
     assert _enrolments(world, course) == []
     assert world.store.count(Notification, {"kind": "assignment"}) == 0
 
