@@ -427,6 +427,8 @@ class EnrolPanel:
     """What the course page says about the reader's enrolment (partial ``_course_enrol``)."""
 
     course_id: str
+    #: The release the learner reads (its title and summary head the learner's course page).
+    release: CourseRelease
     enrolment: Enrolment | None
     can_enrol: bool
     #: Why the reader cannot enrol (already shown as a sentence), if they cannot.
@@ -481,6 +483,7 @@ def enrol_panel(kernel: Kernel, actor: Actor, course_id: str) -> EnrolPanel | No
         by = assigner.full_name if assigner else None
     return EnrolPanel(
         course_id=course_id,
+        release=release,
         enrolment=enrolment,
         can_enrol=can,
         reason=reason,

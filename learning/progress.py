@@ -329,7 +329,7 @@ def progress_csv(
             _("Status"),
             _("Lessons read"),
             _("Lessons"),
-            _("Best quiz score (%)"),
+            _("Best quiz score, percent"),
             _("Minutes spent"),
             _("Due on"),
             _("Completed on"),
