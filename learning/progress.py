@@ -35,6 +35,7 @@ __all__ = [
     "ProgressRow",
     "group_progress",
     "progress_csv",
+    "progress_xlsx",
     "training_completed",
     "training_record",
 ]
@@ -314,14 +315,9 @@ def group_progress(
     )
 
 
-def progress_csv(
-    kernel: Kernel, actor: Actor, *, course_id: str | None, district: str | None
-) -> str:
-    """The learner table as CSV (UTF-8, one row per enrolment) for a spreadsheet."""
-    rows = progress_rows(kernel, actor, course_id=course_id, district=district)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+def _table(rows: Sequence[ProgressRow]) -> list[list[object]]:
+    """The learner table as plain cells, heading first (for the CSV and XLSX downloads)."""
+    table: list[list[object]] = [
         [
             _("Learner"),
             _("District"),
@@ -334,10 +330,10 @@ def progress_csv(
             _("Due on"),
             _("Completed on"),
         ]
-    )
+    ]
     for r in rows:
         e = r.enrolment
-        writer.writerow(
+        table.append(
             [
                 _safe(r.learner_name),
                 e.district or "",
@@ -345,12 +341,40 @@ def progress_csv(
                 r.status_label,
                 r.lessons_read,
                 r.lessons_total,
-                "" if e.best_score is None else f"{e.best_score:.0f}",
+                "" if e.best_score is None else round(e.best_score),
                 r.seconds // 60,
                 e.due_on.isoformat() if e.due_on else "",
                 pakistan_today(e.completed_at).isoformat() if e.completed_at else "",
             ]
         )
+    return table
+
+
+def progress_csv(
+    kernel: Kernel, actor: Actor, *, course_id: str | None, district: str | None
+) -> str:
+    """The learner table as CSV (one row per enrolment) for a spreadsheet."""
+    out = io.StringIO()
+    csv.writer(out).writerows(
+        _table(progress_rows(kernel, actor, course_id=course_id, district=district))
+    )
+    return out.getvalue()
+
+
+def progress_xlsx(
+    kernel: Kernel, actor: Actor, *, course_id: str | None, district: str | None
+) -> bytes:
+    """The learner table as an Excel workbook (Urdu names need no encoding choice there)."""
+    from openpyxl import Workbook  # type: ignore[import-untyped,unused-ignore]
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None  # a new workbook always has one sheet
+    sheet.title = _("Training progress")[:31]
+    for line in _table(progress_rows(kernel, actor, course_id=course_id, district=district)):
+        sheet.append(line)
+    out = io.BytesIO()
+    book.save(out)
     return out.getvalue()
 
 

@@ -31,7 +31,13 @@ from learning.enrolment import (
 )
 from learning.errors import CourseNotFound, LearningError
 from learning.models import Course
-from learning.progress import GroupProgress, group_progress, progress_csv, training_record
+from learning.progress import (
+    GroupProgress,
+    group_progress,
+    progress_csv,
+    progress_xlsx,
+    training_record,
+)
 from mizan.storage import StaleWriteError
 from web.dashboard import ACCENT, LIGHT, BarChart, bar_chart
 from web.support import Pagination, actor, kernel, page_arg
@@ -300,4 +306,22 @@ def progress_download() -> ResponseReturnValue:
         "\ufeff" + text,  # a byte-order mark, so spreadsheets read Urdu names as UTF-8
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="training-progress.csv"'},
+    )
+
+
+@bp.route("/progress.xlsx")
+@login_required
+def progress_workbook() -> ResponseReturnValue:
+    course_id, district = _filters()
+    try:
+        data = progress_xlsx(kernel(), actor(), course_id=course_id, district=district)
+    except CourseNotFound:
+        abort(404)
+    except LearningError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("learning_progress.progress"))
+    return Response(
+        data,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": 'attachment; filename="training-progress.xlsx"'},
     )

@@ -4,9 +4,11 @@ course page's enrolment panel."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 from flask import render_template
 from flask_login import login_user
+from openpyxl import load_workbook
 
 from learning.enrolment import Group, assign_course
 from learning.models import Audience, Enrolment
@@ -144,6 +146,10 @@ def test_record_progress_chart_and_csv(browser, demo) -> None:
     download = pg.get(f"/learning/progress.csv?course={course.id}")
     assert download.mimetype == "text/csv"
     assert len(_text(download).strip().splitlines()) == 4
+    workbook = pg.get(f"/learning/progress.xlsx?course={course.id}")
+    sheet = load_workbook(io.BytesIO(workbook.data)).active
+    assert [c.value for c in sheet[1]][:2] == ["Learner", "District"] and sheet.max_row == 4
+    assert dpp.get("/learning/progress.xlsx?district=HYD").status_code == 403
     assert pg.get("/learning/progress?course=nope").status_code == 404
     unknown = pg.get("/learning/progress?district=MARS", follow_redirects=True)
     assert "There is no district with the code MARS." in _text(unknown)
