@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from learning.models import Enrolment, LessonProgress
+from learning.models import Enrolment, Lesson, LessonProgress
 from mizan.actor import Actor
 from mizan.clock import utc_naive_now
 from mizan.events import DomainEvent
@@ -108,6 +108,9 @@ def _on_event(kernel: Kernel, event: DomainEvent) -> None:
     course_id = data.get("course_id") or (
         event.subject_id if event.subject_type == "course" else None
     )
+    if not course_id and event.subject_type == "lesson":
+        lesson = kernel.store.find_one(Lesson, {"_id": event.subject_id})
+        course_id = lesson.course_id if lesson else None
     user_id = data.get("user_id") or event.actor.user_id
     if course_id and user_id:
         check_completion(kernel, event.actor, str(course_id), str(user_id))

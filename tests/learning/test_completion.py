@@ -13,9 +13,11 @@ from learning.completion import check_completion
 from learning.enrolment import self_enrol
 from learning.models import Enrolment, ReleasedLesson
 from mizan.audit import AuditEntry
+from mizan.events import DomainEvent
 from tests.learning.enrol_steps import (
     add_release,
     lesson_ids,
+    mark_read_quietly,
     pass_quiz,
     person,
     publish_course,
@@ -138,18 +140,7 @@ def test_a_writer_that_loses_the_race_does_not_complete_twice(world, monkeypatch
     rahim = person(world, "pp.rahim")
     self_enrol(world, rahim, course.id)
     read_lesson_quietly = lesson_ids(world, course)[0]
-    from learning.models import LessonProgress
-    from mizan.clock import utc_naive_now
-
-    world.store.insert(
-        LessonProgress(
-            course_id=course.id,
-            lesson_id=read_lesson_quietly,
-            user_id=rahim.user_id,
-            first_opened_at=utc_naive_now(),
-            read_at=utc_naive_now(),
-        )
-    )
+    mark_read_quietly(world, rahim, course, read_lesson_quietly)
     real_is_done = completion.is_done
     raced = []
 
@@ -168,18 +159,7 @@ def test_two_concurrent_events_complete_once(world) -> None:
     course = publish_course(world, lessons=1)
     rahim = person(world, "pp.rahim")
     self_enrol(world, rahim, course.id)
-    from learning.models import LessonProgress
-    from mizan.clock import utc_naive_now
-
-    world.store.insert(
-        LessonProgress(
-            course_id=course.id,
-            lesson_id=lesson_ids(world, course)[0],
-            user_id=rahim.user_id,
-            first_opened_at=utc_naive_now(),
-            read_at=utc_naive_now(),
-        )
-    )
+    mark_read_quietly(world, rahim, course, lesson_ids(world, course)[0])
     start = threading.Barrier(2)
     results: list[bool] = []
 
@@ -205,3 +185,24 @@ def test_a_withdrawn_enrolment_is_not_completed(world) -> None:
     withdraw(world, rahim, enrolment.id, version=enrolment.version)
     read_lesson(world, rahim, course, lesson_ids(world, course)[0])
     assert _completed(world) == []
+
+
+def test_a_lesson_event_without_the_course_id_is_understood(world) -> None:
+    course = publish_course(world, lessons=1)
+    rahim = person(world, "pp.rahim")
+    self_enrol(world, rahim, course.id)
+    lesson = lesson_ids(world, course)[0]
+    mark_read_quietly(world, rahim, course, lesson)
+    world.emit(DomainEvent("learning.lesson.read", rahim, "lesson", lesson, {}))
+    assert _enrolment(world, course, rahim).completed_at is not None
+
+
+def test_other_learning_events_are_ignored(world) -> None:
+    course = publish_course(world, lessons=1)
+    rahim = person(world, "pp.rahim")
+    self_enrol(world, rahim, course.id)
+    mark_read_quietly(world, rahim, course, lesson_ids(world, course)[0])
+    world.emit(
+        DomainEvent("learning.lesson.opened", rahim, "lesson", "x", {"course_id": course.id})
+    )
+    assert _enrolment(world, course, rahim).completed_at is None

@@ -138,12 +138,15 @@ def test_people_already_enrolled_keep_their_enrolment_and_gain_a_due_date(world)
         world, person(world, "dpp.south"), course.id, Group("district", "KHI-S"), TODAY
     )
     assert (summary.added, summary.already_enrolled, summary.due_date_set) == (1, 1, 1)
+    # Both hear of the assignment: the newcomer and the one whose enrolment gained a due date.
+    assert world.store.count(Notification, {"kind": "assignment"}) == 2
     kept = world.store.get(Enrolment, own.id)
     assert kept.source == "self" and kept.due_on == TODAY
     again = assign_course(
         world, person(world, "dpp.south"), course.id, Group("district", "KHI-S"), TODAY + days(3)
     )
     assert (again.added, again.already_enrolled, again.due_date_set) == (0, 2, 0)
+    assert world.store.count(Notification, {"kind": "assignment"}) == 2  # nothing new to say
     assert world.store.get(Enrolment, own.id).due_on == TODAY  # not moved by a later assignment
     assert len(_enrolments(world, course)) == 2
 
