@@ -128,7 +128,8 @@ if [ "$MODE" != web ]; then
   say "Starting a worker (mizan run-worker)"
   setsid "$MIZAN" run-worker &
   WORKER_PID=$!
-  # Deadline and hearing reminders (notifications), hourly; see casefiles/reminders.py
+  # Deadline, hearing and training reminders (notifications), hourly; see casefiles/reminders.py
+  # and learning/reminders.py (registered in Registry.reminders)
   # for why this is a plain command on a timer rather than Celery beat.
   say "Starting the reminder loop (mizan remind --every ${MIZAN_REMIND_EVERY:-3600})"
   setsid "$MIZAN" remind --every "${MIZAN_REMIND_EVERY:-3600}" &
