@@ -129,8 +129,8 @@ if [ "$MODE" != web ]; then
   setsid "$MIZAN" run-worker &
   WORKER_PID=$!
   # Deadline, hearing and training reminders (notifications), hourly; see casefiles/reminders.py
-  # and learning/reminders.py (registered in Registry.reminders)
-  # for why this is a plain command on a timer rather than Celery beat.
+  # for why this is a plain command on a timer rather than Celery beat (training reminders:
+  # learning/reminders.py, joined through Registry.reminders).
   say "Starting the reminder loop (mizan remind --every ${MIZAN_REMIND_EVERY:-3600})"
   setsid "$MIZAN" remind --every "${MIZAN_REMIND_EVERY:-3600}" &
   REMIND_PID=$!
