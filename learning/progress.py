@@ -168,6 +168,7 @@ def training_record(kernel: Kernel, actor: Actor) -> list[ProgressRow]:
 class DistrictCount:
     code: str
     name: str
+    name_ur: str | None
     enrolled: int
     completed: int
 
@@ -278,7 +279,7 @@ def group_progress(
         reverse=descending,
     )
     districts = store.find(District, {} if scope is None else {"code": scope}, sort=[("code", 1)])
-    names = {d.code: d.name for d in districts}
+    names = {d.code: (d.name, d.name_ur) for d in districts}
     enrolled: dict[str, int] = defaultdict(int)
     completed: dict[str, int] = defaultdict(int)
     for row in rows:
@@ -286,7 +287,13 @@ def group_progress(
         enrolled[code] += 1
         completed[code] += row.status == "completed"
     by_district = [
-        DistrictCount(code, names.get(code, code or _("No district")), n, completed[code])
+        DistrictCount(
+            code,
+            names.get(code, (code or _("No district"), None))[0],
+            names.get(code, ("", None))[1],
+            n,
+            completed[code],
+        )
         for code, n in sorted(enrolled.items())
     ]
     scope_flt: dict[str, Any] = {"withdrawn": False}

@@ -228,32 +228,29 @@ def assign() -> ResponseReturnValue:
 
 
 def _chart(board: GroupProgress) -> BarChart | None:
+    """Completed and not completed per district; the share completed is the number shown."""
     if not board.by_district:
         return None
+    rtl = _rtl()
     done, left = _("Completed"), _("Not completed")
-    return bar_chart(
-        [
+    rows: list[tuple[str, list[tuple[float, str, str]], str]] = []
+    for d in board.by_district:
+        name = d.name_ur if rtl and d.name_ur else d.name
+        rows.append(
             (
-                d.name,
+                name,
                 [
-                    (d.completed, ACCENT, f"{d.name} — {done}: {d.completed}"),
+                    (d.completed, ACCENT, f"{name} — {done}: {format_number(d.completed)}"),
                     (
                         d.enrolled - d.completed,
                         LIGHT,
-                        f"{d.name} — {left}: {d.enrolled - d.completed}",
+                        f"{name} — {left}: {format_number(d.enrolled - d.completed)}",
                     ),
                 ],
-                _(
-                    "%(done)s of %(all)s (%(percent)s)",
-                    done=format_number(d.completed),
-                    all=format_number(d.enrolled),
-                    percent=f"{d.percent}%",
-                ),
+                f"{d.percent}%",
             )
-            for d in board.by_district
-        ],
-        rtl=_rtl(),
-    )
+        )
+    return bar_chart(rows, rtl=rtl)
 
 
 def _filters() -> tuple[str | None, str | None]:
