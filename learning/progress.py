@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from casefiles.assignment import Posting
 from learning.access import can_follow_progress, group_scope
 from learning.errors import CourseNotFound, LearningError
 from learning.models import Course, CourseRelease, Enrolment, LessonProgress
@@ -183,6 +184,7 @@ class GroupProgress:
 
     course: Course | None
     district: str | None
+    atc_only: bool
     #: The district the viewer is limited to (None: the whole province).
     scope: str | None
     enrolled: int
@@ -202,9 +204,14 @@ class GroupProgress:
 
 
 def _filter(
-    kernel: Kernel, actor: Actor, course_id: str | None, district: str | None
+    kernel: Kernel,
+    actor: Actor,
+    course_id: str | None,
+    district: str | None,
+    atc_only: bool = False,
 ) -> tuple[dict[str, Any], Course | None, str | None, str | None]:
-    """The enrolment filter for the viewer's scope and the chosen course and district."""
+    """The enrolment filter for the viewer's scope and the chosen course, district and group
+    (``atc_only``: prosecutors posted to an Anti-Terrorism Court)."""
     if not can_follow_progress(actor):
         raise PermissionDenied(_("You do not have permission to see others' training progress."))
     scope = group_scope(actor)
@@ -223,6 +230,9 @@ def _filter(
         flt["course_id"] = course.id
     if district is not None or scope is not None:
         flt["district"] = district if district is not None else scope
+    if atc_only:
+        posted = {p.user_id for p in kernel.store.find(Posting, {"atc": True})}
+        flt["user_id"] = {"$in": sorted(posted)}
     return flt, course, district, scope
 
 
@@ -233,7 +243,10 @@ def _sort_key(sort: str) -> Any:
         "course": lambda r: (r.course_title_en.casefold(), r.learner_name.casefold()),
         "status": lambda r: (list(STATUS_LABELS).index(r.status), r.learner_name.casefold()),
         "progress": lambda r: (r.percent, r.learner_name.casefold()),
-        "score": lambda r: (r.enrolment.best_score or -1.0, r.learner_name.casefold()),
+        "score": lambda r: (
+            -1.0 if r.enrolment.best_score is None else r.enrolment.best_score,
+            r.learner_name.casefold(),
+        ),
         "due": lambda r: (r.enrolment.due_on or dt.date.max, r.learner_name.casefold()),
         "completed": lambda r: (
             r.enrolment.completed_at or dt.datetime.max,
@@ -249,11 +262,12 @@ def progress_rows(
     *,
     course_id: str | None = None,
     district: str | None = None,
+    atc_only: bool = False,
     sort: str = "name",
     descending: bool = False,
 ) -> list[ProgressRow]:
     """Every enrolment in the viewer's scope matching the filters, sorted (for the CSV too)."""
-    flt, _course, _district, _scope = _filter(kernel, actor, course_id, district)
+    flt, _course, _district, _scope = _filter(kernel, actor, course_id, district, atc_only)
     rows = _rows(kernel, kernel.store.find(Enrolment, flt), pakistan_today())
     return sorted(rows, key=_sort_key(sort), reverse=descending)
 
@@ -264,13 +278,15 @@ def group_progress(
     *,
     course_id: str | None = None,
     district: str | None = None,
+    atc_only: bool = False,
     sort: str = "name",
     descending: bool = False,
     page: int = 1,
     per_page: int = PER_PAGE,
 ) -> GroupProgress:
-    """Progress of everyone in scope on one course (or all), optionally in one district."""
-    flt, course, district, scope = _filter(kernel, actor, course_id, district)
+    """Progress of everyone in scope on one course (or all), optionally in one district or
+    only of ATC prosecutors."""
+    flt, course, district, scope = _filter(kernel, actor, course_id, district, atc_only)
     store = kernel.store
     sort = sort if sort in SORTS else "name"
     rows = sorted(
@@ -305,6 +321,7 @@ def group_progress(
     return GroupProgress(
         course=course,
         district=district,
+        atc_only=atc_only,
         scope=scope,
         enrolled=len(rows),
         started=sum(r.started for r in rows),
@@ -358,18 +375,30 @@ def _table(rows: Sequence[ProgressRow]) -> list[list[object]]:
 
 
 def progress_csv(
-    kernel: Kernel, actor: Actor, *, course_id: str | None, district: str | None
+    kernel: Kernel,
+    actor: Actor,
+    *,
+    course_id: str | None,
+    district: str | None,
+    atc_only: bool = False,
 ) -> str:
     """The learner table as CSV (one row per enrolment) for a spreadsheet."""
     out = io.StringIO()
     csv.writer(out).writerows(
-        _table(progress_rows(kernel, actor, course_id=course_id, district=district))
+        _table(
+            progress_rows(kernel, actor, course_id=course_id, district=district, atc_only=atc_only)
+        )
     )
     return out.getvalue()
 
 
 def progress_xlsx(
-    kernel: Kernel, actor: Actor, *, course_id: str | None, district: str | None
+    kernel: Kernel,
+    actor: Actor,
+    *,
+    course_id: str | None,
+    district: str | None,
+    atc_only: bool = False,
 ) -> bytes:
     """The learner table as an Excel workbook (Urdu names need no encoding choice there)."""
     from openpyxl import Workbook  # type: ignore[import-untyped,unused-ignore]
@@ -378,7 +407,9 @@ def progress_xlsx(
     sheet = book.active
     assert sheet is not None  # a new workbook always has one sheet
     sheet.title = _("Training progress")[:31]
-    for line in _table(progress_rows(kernel, actor, course_id=course_id, district=district)):
+    for line in _table(
+        progress_rows(kernel, actor, course_id=course_id, district=district, atc_only=atc_only)
+    ):
         sheet.append(line)
     out = io.BytesIO()
     book.save(out)

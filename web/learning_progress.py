@@ -253,9 +253,13 @@ def _chart(board: GroupProgress) -> BarChart | None:
     return bar_chart(rows, rtl=rtl)
 
 
-def _filters() -> tuple[str | None, str | None]:
-    """The chosen course id and district code from the query string."""
-    return request.args.get("course") or None, request.args.get("district") or None
+def _filters() -> tuple[str | None, str | None, bool]:
+    """The chosen course id, district code and group ("atc") from the query string."""
+    return (
+        request.args.get("course") or None,
+        request.args.get("district") or None,
+        request.args.get("group") == "atc",
+    )
 
 
 @bp.route("/progress")
@@ -263,13 +267,14 @@ def _filters() -> tuple[str | None, str | None]:
 def progress() -> ResponseReturnValue:
     sort = request.args.get("sort") or "name"
     descending = sort.startswith("-")
-    course_id, district = _filters()
+    course_id, district, atc_only = _filters()
     try:
         board = group_progress(
             kernel(),
             actor(),
             course_id=course_id,
             district=district,
+            atc_only=atc_only,
             sort=sort.lstrip("-"),
             descending=descending,
             page=page_arg(),
@@ -291,9 +296,11 @@ def progress() -> ResponseReturnValue:
 @bp.route("/progress.csv")
 @login_required
 def progress_download() -> ResponseReturnValue:
-    course_id, district = _filters()
+    course_id, district, atc_only = _filters()
     try:
-        text = progress_csv(kernel(), actor(), course_id=course_id, district=district)
+        text = progress_csv(
+            kernel(), actor(), course_id=course_id, district=district, atc_only=atc_only
+        )
     except CourseNotFound:
         abort(404)
     except LearningError as exc:
@@ -309,9 +316,11 @@ def progress_download() -> ResponseReturnValue:
 @bp.route("/progress.xlsx")
 @login_required
 def progress_workbook() -> ResponseReturnValue:
-    course_id, district = _filters()
+    course_id, district, atc_only = _filters()
     try:
-        data = progress_xlsx(kernel(), actor(), course_id=course_id, district=district)
+        data = progress_xlsx(
+            kernel(), actor(), course_id=course_id, district=district, atc_only=atc_only
+        )
     except CourseNotFound:
         abort(404)
     except LearningError as exc:

@@ -175,3 +175,30 @@ def test_training_completed_counts_per_user_within_the_dates(world, training, fr
     read_lesson(world, hyd_actor, other, lesson_ids(world, other)[0])
     assert training_completed(world, [hyd], TODAY + days(2), TODAY + days(2)) == {hyd: 1}
     assert training_completed(world, [hyd], TODAY + days(1), TODAY + days(1)) == {hyd: 0}
+
+
+def test_the_atc_group_is_the_prosecutors_posted_to_an_atc(world, training) -> None:
+    from casefiles.assignment import add_posting
+    from mizan.actor import SYSTEM
+
+    add_posting(world, SYSTEM, user(world, "pp.sana").id, "ATC-III Karachi", atc=True)
+    board = group_progress(world, person(world, "trainer"), atc_only=True)
+    assert [r.learner_name for r in board.rows] == ["Sana Memon"] and board.atc_only
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                progress_csv(
+                    world, person(world, "trainer"), course_id=None, district=None, atc_only=True
+                )
+            )
+        )
+    )
+    assert [r[0] for r in rows[1:]] == ["Sana Memon"]
+
+
+def test_sorting_by_score_puts_a_zero_above_no_attempt(world, training) -> None:
+    sana = world.store.find_one(Enrolment, {"user_id": user(world, "pp.sana").id})
+    sana.best_score = 0.0
+    world.store.replace(sana)
+    rows = group_progress(world, person(world, "trainer"), sort="score", descending=True).rows
+    assert [r.learner_name for r in rows][:1] == ["Sana Memon"]

@@ -203,3 +203,32 @@ def test_the_course_page_partial_shows_the_panel(app, demo) -> None:
         assert "Your enrolment" not in render_template(
             "learning/_course_enrol.html", course=course, release=None
         )
+
+
+def test_an_assigner_withdraws_a_learner_from_the_progress_page(browser, demo) -> None:
+    course = publish_course(demo)
+    due = pakistan_today() + dt.timedelta(days=5)
+    assign_course(demo, person(demo, "trainer"), course.id, Group("district", "KHI-S"), due)
+    sana = demo.store.find_one(Enrolment, {"user_id": user_id(demo, "pp.sana")})
+    b = browser()
+    b.login("supervisor")
+    board = f"/learning/progress?course={course.id}"
+    assert ">Withdraw</button>" in _text(b.get(board))
+    back = b.post(
+        f"/learning/enrolments/{sana.id}/withdraw",
+        {"version": str(sana.version), "next": board},
+        form_url=board,
+    )
+    assert back.status_code == 302 and back.headers["Location"].endswith(board)
+    assert demo.store.get(Enrolment, sana.id).withdrawn
+    assert "Sana Memon" not in _text(b.get(board))
+    learner = browser()
+    learner.login("pp.rahim")  # a learner has no withdraw buttons for others
+    rahim = demo.store.find_one(Enrolment, {"user_id": user_id(demo, "pp.rahim")})
+    refused = learner.post(
+        f"/learning/enrolments/{rahim.id}/withdraw",
+        {"version": str(rahim.version)},
+        form_url="/learning/record",
+    )
+    assert refused.status_code == 403
+    assert not demo.store.get(Enrolment, rahim.id).withdrawn
