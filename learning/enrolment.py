@@ -41,7 +41,7 @@ from mizan.i18n import gettext as _
 from mizan.i18n import lazy_gettext as _l
 from mizan.kernel import Kernel
 from mizan.notifications import notify
-from mizan.storage import DuplicateKeyError, NotFoundError
+from mizan.storage import DuplicateKeyError, NotFoundError, StaleWriteError
 
 __all__ = [
     "ASSIGNED",
@@ -309,59 +309,69 @@ def assign_course(
     at = utc_naive_now()
     added: list[str] = []
     already = outside = dated = 0
-    with store.transaction():
-        for user in members:
-            if not _may_learn(user) or not audience_admits(
-                release.audience, _learner(user, atc_ids)
-            ):
-                outside += 1
-                continue
-            enrolment = existing.get(user.id)
-            if enrolment is not None and not enrolment.withdrawn:
-                already += 1
-                if enrolment.due_on is None and enrolment.completed_at is None:
-                    enrolment.due_on = due
-                    enrolment.assigned_by = enrolment.assigned_by or actor.user_id
+    try:
+        with store.transaction():
+            for user in members:
+                if not _may_learn(user) or not audience_admits(
+                    release.audience, _learner(user, atc_ids)
+                ):
+                    outside += 1
+                    continue
+                enrolment = existing.get(user.id)
+                if enrolment is not None and not enrolment.withdrawn:
+                    already += 1
+                    if enrolment.due_on is None and enrolment.completed_at is None:
+                        enrolment.due_on = due
+                        enrolment.assigned_by = enrolment.assigned_by or actor.user_id
+                        store.replace(enrolment)
+                        dated += 1
+                        _notify_assigned(kernel, user, course, enrolment, by)
+                    continue
+                enrolment = enrolment or Enrolment(course_id=course.id, user_id=user.id)
+                enrolment.withdrawn = False
+                enrolment.source, enrolment.assigned_by, enrolment.due_on = (
+                    "assigned",
+                    actor.user_id,
+                    due,
+                )
+                enrolment.district = user.district
+                enrolment.enrolled_at = at
+                enrolment.release_at_enrolment = release.number
+                if enrolment.version:
                     store.replace(enrolment)
-                    dated += 1
-                    _notify_assigned(kernel, user, course, enrolment, by)
-                continue
-            enrolment = enrolment or Enrolment(course_id=course.id, user_id=user.id)
-            enrolment.withdrawn = False
-            enrolment.source, enrolment.assigned_by, enrolment.due_on = (
-                "assigned",
-                actor.user_id,
-                due,
+                else:
+                    store.insert(enrolment)
+                added.append(user.id)
+                _event(kernel, "learning.enrolment.created", actor, enrolment, source="assigned")
+                _notify_assigned(kernel, user, course, enrolment, by)
+                _complete_if_done(kernel, actor, enrolment)
+            kernel.emit(
+                DomainEvent(
+                    "learning.course.assigned",
+                    actor,
+                    "course",
+                    course.id,
+                    {
+                        "course_id": course.id,
+                        "group": group.kind,
+                        "district": group.district,
+                        "due_on": due.isoformat(),
+                        "added": len(added),
+                        "already_enrolled": already,
+                        "outside_audience": outside,
+                        "user_ids": added,
+                    },
+                )
             )
-            enrolment.district = user.district
-            enrolment.enrolled_at = at
-            enrolment.release_at_enrolment = release.number
-            if enrolment.version:
-                store.replace(enrolment)
-            else:
-                store.insert(enrolment)
-            added.append(user.id)
-            _event(kernel, "learning.enrolment.created", actor, enrolment, source="assigned")
-            _notify_assigned(kernel, user, course, enrolment, by)
-            _complete_if_done(kernel, actor, enrolment)
-        kernel.emit(
-            DomainEvent(
-                "learning.course.assigned",
-                actor,
-                "course",
-                course.id,
-                {
-                    "course_id": course.id,
-                    "group": group.kind,
-                    "district": group.district,
-                    "due_on": due.isoformat(),
-                    "added": len(added),
-                    "already_enrolled": already,
-                    "outside_audience": outside,
-                    "user_ids": added,
-                },
+    except (DuplicateKeyError, StaleWriteError):
+        # Someone enrolled or changed one of these people at the same moment: nothing was
+        # written (one transaction), and assigning again now counts them correctly.
+        raise LearningError(
+            _(
+                "Someone changed these enrolments at the same moment; nothing was assigned. "
+                "Please assign again."
             )
-        )
+        ) from None
     return AssignmentSummary(len(added), already, outside, dated, tuple(added))
 
 

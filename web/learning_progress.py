@@ -138,7 +138,7 @@ def enrol(course_id: str) -> ResponseReturnValue:
         self_enrol(kernel(), actor(), course_id)
     except CourseNotFound:
         abort(404)
-    except LearningError as exc:
+    except (LearningError, StaleWriteError) as exc:
         flash(str(exc), "error")
     else:
         flash(_("You are enrolled. Start with the first lesson."), "success")

@@ -295,3 +295,23 @@ def test_the_panel_says_enrol_assigned_or_why_not(world) -> None:
     hidden = publish_course(world, audience=Audience(districts=["HYD"]))
     assert enrol_panel(world, rahim, hidden.id) is None
     assert enrol_panel(world, person(world, "trainer"), course.id) is None
+
+
+def test_an_assignment_racing_a_self_enrolment_writes_nothing(world, monkeypatch) -> None:
+    import learning.enrolment as enrolment_module
+
+    course = publish_course(world)
+    rahim = person(world, "pp.rahim")
+    real_now = enrolment_module.utc_naive_now
+
+    def enrol_meanwhile():
+        monkeypatch.setattr(enrolment_module, "utc_naive_now", real_now)
+        self_enrol(world, rahim, course.id)  # lands between the assigner's read and write
+        return real_now()
+
+    monkeypatch.setattr(enrolment_module, "utc_naive_now", enrol_meanwhile)
+    with pytest.raises(LearningError, match="at the same moment"):
+        assign_course(world, person(world, "trainer"), course.id, Group("district", "KHI-S"), TODAY)
+    assert [e.user_id for e in _enrolments(world, course)] == [rahim.user_id]
+    assert world.store.count(Notification, {"kind": "assignment"}) == 0
+    assert world.store.count(AuditEntry, {"action": "learning.course.assigned"}) == 0
