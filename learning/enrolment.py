@@ -397,6 +397,11 @@ def _notify_assigned(
 # -- withdrawal ---------------------------------------------------------------------------
 
 
+def _is_assigned(enrolment: Enrolment) -> bool:
+    """Assigned, or self-enrolled and later given a due date by an assignment."""
+    return enrolment.source == "assigned" or bool(enrolment.assigned_by)
+
+
 def withdraw(kernel: Kernel, actor: Actor, enrolment_id: str, *, version: int) -> Enrolment:
     """End an enrolment: the learner their own self-enrolment, an assigner any in their scope.
 
@@ -411,7 +416,7 @@ def withdraw(kernel: Kernel, actor: Actor, enrolment_id: str, *, version: int) -
     assigner = can_assign(actor) and _in_scope(group_scope(actor), enrolment.district)
     if not own and not assigner:
         raise PermissionDenied(_("You cannot withdraw someone else from a course."))
-    if own and not assigner and enrolment.source != "self":
+    if own and not assigner and _is_assigned(enrolment):
         raise PermissionDenied(
             _("This course was assigned to you; ask the person who assigned it to withdraw you.")
         )
@@ -501,7 +506,7 @@ def enrol_panel(kernel: Kernel, actor: Actor, course_id: str) -> EnrolPanel | No
         lessons_read=lessons_read(kernel, actor.user_id, lesson_ids) if enrolment else 0,
         lessons_total=len(lesson_ids),
         may_withdraw=bool(
-            enrolment and enrolment.source == "self" and enrolment.completed_at is None
+            enrolment and not _is_assigned(enrolment) and enrolment.completed_at is None
         ),
     )
 

@@ -1,5 +1,8 @@
 """Training reminders: assigned courses due within a few days, and overdue ones.
 
+"Assigned" includes a learner who had enrolled themselves before the course was assigned
+to their group: their enrolment gained the assignment's due date and its reminders.
+
 Run by the same reminder loop as deadlines and hearings (``mizan remind``; the learning
 package registers :func:`send_learning_reminders` in ``Registry.reminders``). Each
 enrolment is reminded once per kind and due date (the notification's dedupe key names
@@ -34,7 +37,8 @@ def send_learning_reminders(kernel: Kernel, now: dt.datetime | None = None) -> i
     due = store.find(
         Enrolment,
         {
-            "source": "assigned",
+            # Assigned, or self-enrolled and then given a due date by an assignment.
+            "assigned_by": {"$ne": None},
             "withdrawn": False,
             "completed_at": None,
             "due_on": {"$ne": None, "$lte": horizon},

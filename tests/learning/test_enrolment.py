@@ -142,6 +142,9 @@ def test_people_already_enrolled_keep_their_enrolment_and_gain_a_due_date(world)
     assert world.store.count(Notification, {"kind": "assignment"}) == 2
     kept = world.store.get(Enrolment, own.id)
     assert kept.source == "self" and kept.due_on == TODAY
+    # Now it is an assignment for them too: only an assigner may withdraw it.
+    with pytest.raises(PermissionDenied, match="assigned to you"):
+        withdraw(world, person(world, "pp.rahim"), own.id, version=kept.version)
     again = assign_course(
         world, person(world, "dpp.south"), course.id, Group("district", "KHI-S"), TODAY + days(3)
     )

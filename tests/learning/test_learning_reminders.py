@@ -110,3 +110,12 @@ def test_the_remind_command_sends_course_reminders(world, frozen_clock) -> None:
     assert "1 about courses" in result.output
     again = CliRunner().invoke(remind, [], env=env)
     assert "0 about courses" in again.output
+
+
+def test_a_self_enrolment_given_a_due_date_by_an_assignment_is_reminded(
+    world, frozen_clock
+) -> None:
+    course = publish_course(world)
+    self_enrol(world, person(world, "pp.hyd"), course.id)
+    _assign(world, course, TODAY + days(1))
+    assert send_learning_reminders(world) == 1
