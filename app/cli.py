@@ -116,6 +116,12 @@ def seed_demo(province: bool) -> None:
                 f"in {result.seconds:.1f} s.",
                 err=True,
             )
+    from learning.demo_training import seed_demo_training
+
+    # After every course is seeded: the demo course is assigned in Karachi South.
+    enrolled = seed_demo_training(kernel)
+    if enrolled:
+        click.echo(f"Training: the demo course assigned to {enrolled} prosecutors.")
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for username, roles in accounts:
         click.echo(f"  {username:<14} {roles}")

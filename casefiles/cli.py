@@ -39,7 +39,8 @@ def seed_scale_cmd(count: int, seed: int) -> None:
     help="Keep running, once every this many seconds (e.g. 3600); without it, run once.",
 )
 def remind(every: int | None) -> None:
-    """Notify prosecutors of deadlines due soon or just missed and of tomorrow's hearings.
+    """Notify prosecutors of deadlines due soon or just missed and of tomorrow's hearings
+    (and whatever other packages registered, e.g. courses due).
 
     Safe to repeat and to run on several machines: nothing is announced twice.
     """
@@ -50,8 +51,12 @@ def remind(every: int | None) -> None:
     kernel = command_kernel()
     while True:
         run = send_reminders(kernel)
+        more = "".join(
+            f", {send(kernel)} about {topic}" for topic, send in kernel.registry.reminders.items()
+        )
         click.echo(
-            f"Reminders sent: {run.deadlines} about deadlines, {run.hearings} about hearings.",
+            f"Reminders sent: {run.deadlines} about deadlines, {run.hearings} about hearings"
+            f"{more}.",
         )
         if every is None:
             return

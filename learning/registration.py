@@ -1,17 +1,23 @@
-"""What the learning platform contributes to Mizan: its stored models (more as it grows)."""
+"""What the learning platform contributes to Mizan: its stored models, subscribers, reminders."""
 
 from __future__ import annotations
 
 from learning.certificates import Certificate, VerifyWindow, subscribe_certificates
+from learning.completion import subscribe_completion
 from learning.models import Course, CourseRelease, Enrolment, LearningPath, Lesson, LessonProgress
 from learning.quiz_models import Attempt, Question, Quiz
 from learning.quiz_notices import subscribe_quiz_notices
+from learning.reminders import send_learning_reminders
 from mizan.registry import Registry
 
 
 def register(registry: Registry) -> None:
     registry.models += [Course, Lesson, CourseRelease, LearningPath, Enrolment, LessonProgress]
     registry.models += [Certificate, VerifyWindow]
+    registry.models += [Question, Quiz, Attempt]
+    # Completion follows lesson reads and quiz passes; certificates follow completion.
+    registry.subscribers.append(subscribe_completion)
     registry.subscribers.append(subscribe_certificates)
-    registry.models += [Question, Quiz, Attempt]  # quizzes
     registry.subscribers.append(subscribe_quiz_notices)
+    # Assigned courses due soon or overdue are announced by the reminder loop (`mizan remind`).
+    registry.reminders["courses"] = send_learning_reminders

@@ -52,3 +52,7 @@ class Registry:
     reindexers: list[Callable[[Kernel], int]] = field(default_factory=list)
     #: Run in each worker pool process as it starts, with the process's kernel.
     worker_process_start: list[KernelHook] = field(default_factory=list)
+    #: More reminders for the reminder run (``mizan remind``): what they are about ("courses")
+    #: -> a function that sends them once and returns how many it sent. Lets a package above
+    #: case files join the one reminder loop without case files importing it.
+    reminders: dict[str, Callable[[Kernel], int]] = field(default_factory=dict)

@@ -137,8 +137,9 @@ if [ "$MODE" != web ]; then
   WORKER_PID=$!
   setsid "$MIZAN" run-worker -c 1 -Q all &
   BULK_PID=$!
-  # Deadline and hearing reminders (notifications), hourly; see casefiles/reminders.py
-  # for why this is a plain command on a timer rather than Celery beat.
+  # Deadline, hearing and training reminders (notifications), hourly; see casefiles/reminders.py
+  # for why this is a plain command on a timer rather than Celery beat (training reminders:
+  # learning/reminders.py, joined through Registry.reminders).
   say "Starting the reminder loop (mizan remind --every ${MIZAN_REMIND_EVERY:-3600})"
   setsid "$MIZAN" remind --every "${MIZAN_REMIND_EVERY:-3600}" &
   REMIND_PID=$!

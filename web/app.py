@@ -109,6 +109,7 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel) -> Flask:
         jobs,
         learning_certificates,
         learning_paths,
+        learning_progress,
         learning_quiz,
         library,
         matters,
@@ -150,6 +151,7 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel) -> Flask:
         learning_certificates,
         learning_paths,
         learning_quiz,
+        learning_progress,
     ):
         app.register_blueprint(module.bp)
     errors.register(app)

@@ -17,16 +17,18 @@ AUDIT, HEALTH = "/admin/audit", "/admin/health"
 PATHS = "/learning/paths"
 QUIZ_GRADING = "/learning/quiz/grading"
 
-CASE_WORK = {CASES, HEARINGS, PEOPLE, SEARCH, LIBRARY, PRECEDENTS, JOBS, PATHS}
+MY_TRAINING, TRAINING = "/learning/record", "/learning/progress"
+
+CASE_WORK = {CASES, HEARINGS, PEOPLE, SEARCH, LIBRARY, PRECEDENTS, JOBS, MY_TRAINING, PATHS}
 MENUS = {
     # role → (demo username, the menu's links)
     "admin": ("admin", {LIBRARY, JOBS, USERS, INTEGRATIONS, HOLIDAYS, AUDIT, HEALTH}),
-    "prosecutor_general": ("pg.sindh", CASE_WORK | {DEADLINES, DASHBOARD, AUDIT}),
-    "district_public_prosecutor": ("dpp.south", CASE_WORK | {DEADLINES, DASHBOARD}),
+    "prosecutor_general": ("pg.sindh", CASE_WORK | {DEADLINES, DASHBOARD, AUDIT, TRAINING}),
+    "district_public_prosecutor": ("dpp.south", CASE_WORK | {DEADLINES, DASHBOARD, TRAINING}),
     "prosecutor": ("pp.rahim", CASE_WORK | {DEADLINES, MATTERS}),
     "clerk": ("clerk.south", CASE_WORK),
-    "trainer": ("trainer", {SEARCH, LIBRARY, PRECEDENTS, PATHS, QUIZ_GRADING}),
-    "supervisor": ("supervisor", CASE_WORK | {DEADLINES, DASHBOARD}),
+    "trainer": ("trainer", {SEARCH, LIBRARY, PRECEDENTS, PATHS, QUIZ_GRADING, TRAINING}),
+    "supervisor": ("supervisor", CASE_WORK | {DEADLINES, DASHBOARD, TRAINING}),
 }
 
 
