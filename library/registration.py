@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from library import cli
+from library.browse import section_texts
 from library.indexing import TOPIC, index_library, reindex_library
 from library.models import Act, CitationEdge, Collection, Judgment, Section
 from mizan.registry import Registry
@@ -12,6 +13,7 @@ def register(registry: Registry) -> None:
     registry.models += [Act, Section, Judgment, CitationEdge, Collection]
     registry.outbox_handlers[TOPIC] = index_library
     registry.reindexers.append(reindex_library)
+    registry.section_texts.append(section_texts)
     registry.task_modules.append("library.tasks")
     registry.job_tasks["library.import"] = "library.import_judgments"
     registry.commands += [cli.import_statute_cmd, cli.import_judgments_cmd, cli.citations]
