@@ -135,8 +135,11 @@ def check_body(body: str) -> list[str]:
     rest = _MARK.sub(lambda m: " " * len(m.group(0)), body)
     stray = re.search(r"[{}]", rest)
     if stray:
-        start = max(stray.start() - 15, 0)
-        snippet = body[start : stray.end() + 15].replace("\n", " ").strip()
+        line_start = body.rfind("\n", 0, stray.start()) + 1
+        line_end = body.find("\n", stray.start())
+        line = body[line_start : line_end if line_end >= 0 else len(body)]
+        at = stray.start() - line_start
+        snippet = line[max(at - 20, 0) : at + 20].strip()
         raise LetterError(
             _(
                 "Unbalanced brace on line %(line)d near “%(near)s”: a placeholder is written "
