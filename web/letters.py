@@ -172,7 +172,7 @@ def upload(case_id: str) -> ResponseReturnValue:
 # -- templates (administrators) ----------------------------------------------------------------
 
 
-@bp.route("/letter-templates")
+@bp.route("/admin/letter-templates")
 @login_required
 def templates() -> ResponseReturnValue:
     try:
@@ -184,7 +184,7 @@ def templates() -> ResponseReturnValue:
     )
 
 
-@bp.route("/letter-templates/<template_id>", methods=["GET", "POST"])
+@bp.route("/admin/letter-templates/<template_id>", methods=["GET", "POST"])
 @login_required
 def edit(template_id: str) -> ResponseReturnValue:
     try:

@@ -76,11 +76,11 @@ def test_clerk_sees_the_case_but_writes_no_letters_and_edits_no_templates(app, b
     b = _signed_in(browser, "clerk.south")
     assert "Write a letter" not in b.get(f"/cases/{case_id}").get_data(as_text=True)
     assert b.get(f"/cases/{case_id}/letters/{template_id}").status_code == 403
-    assert b.get("/letter-templates").status_code == 403
-    assert b.get(f"/letter-templates/{template_id}").status_code == 403
+    assert b.get("/admin/letter-templates").status_code == 403
+    assert b.get(f"/admin/letter-templates/{template_id}").status_code == 403
     token = b.token("/")
     response = b.client.post(
-        f"/letter-templates/{template_id}",
+        f"/admin/letter-templates/{template_id}",
         data={"title": "Mine", "body": "Hello", "version": "0", "csrf_token": token},
     )
     assert response.status_code == 403
@@ -93,9 +93,9 @@ def test_admin_edits_a_template_unknown_placeholder_named_stale_edit_kept(app, b
     kernel = app.extensions["mizan"]
     b = _signed_in(browser, "admin")
     assert "Letter templates" in b.get("/").get_data(as_text=True)  # in the menu
-    listing = b.get("/letter-templates").get_data(as_text=True)
-    assert f"/letter-templates/{template_id}" in listing
-    url = f"/letter-templates/{template_id}"
+    listing = b.get("/admin/letter-templates").get_data(as_text=True)
+    assert f"/admin/letter-templates/{template_id}" in listing
+    url = f"/admin/letter-templates/{template_id}"
     version = str(kernel.store.get(LetterTemplate, template_id).version)
     bad = b.post(url, {"title": "Adjournment", "body": "FIR {{fir_no}}", "version": version})
     assert bad.status_code == 400

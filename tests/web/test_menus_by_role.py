@@ -14,11 +14,15 @@ DEADLINES, MATTERS, DASHBOARD = "/deadlines/", "/matters/mine", "/dashboard/"
 SEARCH, LIBRARY, PRECEDENTS, JOBS = "/search/", "/library/", "/precedents/", "/jobs/"
 USERS, INTEGRATIONS, HOLIDAYS = "/admin/users", "/admin/integrations", "/admin/holidays/"
 AUDIT, HEALTH = "/admin/audit", "/admin/health"
+LETTER_TEMPLATES = "/admin/letter-templates"
 
 CASE_WORK = {CASES, HEARINGS, PEOPLE, SEARCH, LIBRARY, PRECEDENTS, JOBS}
 MENUS = {
     # role → (demo username, the menu's links)
-    "admin": ("admin", {LIBRARY, JOBS, USERS, INTEGRATIONS, HOLIDAYS, AUDIT, HEALTH}),
+    "admin": (
+        "admin",
+        {LIBRARY, JOBS, USERS, INTEGRATIONS, HOLIDAYS, LETTER_TEMPLATES, AUDIT, HEALTH},
+    ),
     "prosecutor_general": ("pg.sindh", CASE_WORK | {DEADLINES, DASHBOARD, AUDIT}),
     "district_public_prosecutor": ("dpp.south", CASE_WORK | {DEADLINES, DASHBOARD}),
     "prosecutor": ("pp.rahim", CASE_WORK | {DEADLINES, MATTERS}),
