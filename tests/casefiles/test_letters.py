@@ -140,7 +140,11 @@ def test_urdu_bail_note_runs_right_to_left(lettered) -> None:
 def test_english_letter_is_left_to_right(lettered) -> None:
     case = demo_case(lettered)
     made = draft_letter(
-        lettered, _actor(lettered, "pp.rahim"), case.id, _template(lettered, "adjournment").id, "docx"
+        lettered,
+        _actor(lettered, "pp.rahim"),
+        case.id,
+        _template(lettered, "adjournment").id,
+        "docx",
     )
     document = docx.Document(io.BytesIO(made.data))
     assert all(p._p.pPr is None or p._p.pPr.find(f"{W}bidi") is None for p in document.paragraphs)
@@ -149,7 +153,11 @@ def test_english_letter_is_left_to_right(lettered) -> None:
 def test_pdf_is_printable_and_says_the_same(lettered) -> None:
     case = demo_case(lettered)
     made = draft_letter(
-        lettered, _actor(lettered, "pp.rahim"), case.id, _template(lettered, "bail_opposition").id, "pdf"
+        lettered,
+        _actor(lettered, "pp.rahim"),
+        case.id,
+        _template(lettered, "bail_opposition").id,
+        "pdf",
     )
     assert made.data.startswith(b"%PDF") and made.media_type == "application/pdf"
     pdf = pdfium.PdfDocument(made.data)
@@ -176,7 +184,11 @@ def test_bad_format_is_refused_and_nothing_recorded(lettered) -> None:
     case = demo_case(lettered)
     with pytest.raises(LetterError, match="Word"):
         draft_letter(
-            lettered, _actor(lettered, "pp.rahim"), case.id, _template(lettered, "adjournment").id, "rtf"
+            lettered,
+            _actor(lettered, "pp.rahim"),
+            case.id,
+            _template(lettered, "adjournment").id,
+            "rtf",
         )
     assert lettered.store.count(LetterDraft, {}) == 0
 

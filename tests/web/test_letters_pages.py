@@ -16,9 +16,7 @@ from tests.casefiles.case_steps import demo_case
 
 def _ids(app, key: str = "bail_opposition", language: str = "en") -> tuple[str, str]:
     kernel = app.extensions["mizan"]
-    template = next(
-        t for t in list_templates(kernel) if (t.key, t.language) == (key, language)
-    )
+    template = next(t for t in list_templates(kernel) if (t.key, t.language) == (key, language))
     return demo_case(kernel).id, template.id
 
 
@@ -54,7 +52,9 @@ def test_prosecutor_picks_previews_and_downloads_a_docx(app, browser) -> None:
 def test_urdu_preview_is_right_to_left(app, browser) -> None:
     case_id, template_id = _ids(app, language="ur")
     page = _signed_in(browser, "pp.rahim").get(f"/cases/{case_id}/letters/{template_id}")
-    assert re.search(r'class="card letter-preview" lang="ur" dir="rtl"', page.get_data(as_text=True))
+    assert re.search(
+        r'class="card letter-preview" lang="ur" dir="rtl"', page.get_data(as_text=True)
+    )
 
 
 def test_case_you_may_not_see_is_not_found(app, browser) -> None:
