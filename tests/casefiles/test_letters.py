@@ -313,3 +313,20 @@ def test_stale_template_edit_is_refused(demo) -> None:
     with pytest.raises(StaleWriteError, match="changed by someone else"):
         edit_template(demo, admin, template.id, version=opened, title="B", body="Second")
     assert demo.store.get(LetterTemplate, template.id).body == "First {{today}}"
+
+
+def test_sections_come_through_the_registry_hook_not_an_import(lettered) -> None:
+    """Case files reach the library only through ``Registry.section_texts``: without a
+    registered lookup the letter still names each section, without heading or text."""
+    import dataclasses
+
+    from mizan.registry import Registry
+
+    case = demo_case(lettered)
+    rahim = _actor(lettered, "pp.rahim")
+    assert lettered.registry.section_texts, "the library registers its lookup"
+    bare = dataclasses.replace(lettered, registry=Registry())
+    facts = case_facts(bare, rahim, case)
+    assert facts["section_headings"].splitlines() == ["302 PPC", "34 PPC"]
+    assert "qatl" not in facts["section_texts"]
+    assert "Punishment of qatl-i-amd" in case_facts(lettered, rahim, case)["section_headings"]
