@@ -30,7 +30,7 @@ from casefiles.letter_templates import (
     clean_template,
     fill,
 )
-from casefiles.models import Case
+from casefiles.models import Case, CaseDocument
 from casefiles.policy import can_edit_case
 from casefiles.service import get_case
 from mizan.accounts.roles import Capability, Role, capabilities_of
@@ -213,6 +213,8 @@ class LetterPage:
     case: Case
     templates: list[LetterTemplate]
     drafts: list[LetterDraft]
+    #: The latest version of each letter uploaded back to the case.
+    uploaded: list[CaseDocument]
 
 
 def letters_page(kernel: Kernel, actor: Actor, case_id: str) -> LetterPage:
@@ -220,7 +222,13 @@ def letters_page(kernel: Kernel, actor: Actor, case_id: str) -> LetterPage:
     drafts = kernel.store.find(
         LetterDraft, {"case_id": case.id}, sort=[("drafted_at", -1)], limit=20
     )
-    return LetterPage(case, list_templates(kernel), drafts)
+    documents = kernel.store.find(
+        CaseDocument,
+        {"case_id": case.id, "doc_type": {"$in": list(LETTER_KINDS)}},
+        sort=[("uploaded_at", -1)],
+    )
+    uploaded = [d for d in documents if not d.superseded_by]
+    return LetterPage(case, list_templates(kernel), drafts, uploaded)
 
 
 def preview_letter(kernel: Kernel, actor: Actor, case_id: str, template_id: str) -> Letter:

@@ -134,6 +134,8 @@ def test_edited_letter_uploaded_back_becomes_a_case_document(app, browser) -> No
     doc = app.extensions["mizan"].store.find_one(CaseDocument, {"doc_type": "bail_opposition"})
     assert doc is not None and doc.case_id == case_id
     assert response.headers["Location"].endswith(f"/documents/{doc.id}")
+    listed = b.get(f"/cases/{case_id}/letters").get_data(as_text=True)
+    assert "Letters in the case file" in listed and f"/documents/{doc.id}" in listed
     refused = b.client.post(
         url,
         data={
