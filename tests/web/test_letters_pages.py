@@ -44,6 +44,14 @@ def test_prosecutor_picks_previews_and_downloads_a_docx(app, browser) -> None:
     assert response.status_code == 200
     assert response.mimetype.endswith("wordprocessingml.document")
     assert "bail_opposition-FIR-189-2024.docx" in response.headers["Content-Disposition"]
+    assert b.get(f"/cases/{case_id}/letters/no-such-template").status_code == 404
+    odd = b.post(
+        f"/cases/{case_id}/letters/{template_id}/download",
+        {"format": "rtf"},
+        form_url=f"/cases/{case_id}/letters/{template_id}",
+        follow_redirects=True,
+    )
+    assert "Choose Word (DOCX) or PDF." in odd.get_data(as_text=True)
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.data)).paragraphs)
     assert "189/2024" in text and "Artillery Maidan" in text
     assert app.extensions["mizan"].store.count(LetterDraft, {"format": "docx"}) == 1
