@@ -39,6 +39,7 @@ from mizan.actor import SYSTEM, Actor
 from mizan.clock import utc_naive_now
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
+from mizan.i18n import in_language
 from mizan.kernel import Kernel
 from mizan.storage import DuplicateKeyError, Model, NotFoundError
 
@@ -235,7 +236,9 @@ def preview_letter(kernel: Kernel, actor: Actor, case_id: str, template_id: str)
     """The template filled from the case (nothing is recorded: looking is not drafting)."""
     case = writable_case(kernel, actor, case_id)
     template = get_template(kernel, template_id)
-    text = fill(template.body, case_facts(kernel, actor, case))
+    with in_language(template.language):  # labels (custody, purpose…) in the letter's language
+        facts = case_facts(kernel, actor, case)
+    text = fill(template.body, facts)
     return Letter(case, template, text, blocks(text))
 
 

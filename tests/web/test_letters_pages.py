@@ -57,12 +57,19 @@ def test_prosecutor_picks_previews_and_downloads_a_docx(app, browser) -> None:
     assert app.extensions["mizan"].store.count(LetterDraft, {"format": "docx"}) == 1
 
 
-def test_urdu_preview_is_right_to_left(app, browser) -> None:
+def test_urdu_preview_is_right_to_left_and_in_urdu_from_an_english_page(app, browser) -> None:
+    from app.demo import seed_demo_details
+
+    seed_demo_details(app.extensions["mizan"])
     case_id, template_id = _ids(app, language="ur")
     page = _signed_in(browser, "pp.rahim").get(f"/cases/{case_id}/letters/{template_id}")
-    assert re.search(
-        r'class="card letter-preview" lang="ur" dir="rtl"', page.get_data(as_text=True)
-    )
+    html = page.get_data(as_text=True)
+    assert re.search(r'class="card letter-preview" lang="ur" dir="rtl"', html)
+    assert '<html lang="en" dir="ltr">' in html  # the reader's page stays English
+    assert "Muhammad Aslam s/o Muhammad Akram (زیرِ حراست)" in html  # the letter's: Urdu
+    english = _ids(app, language="en")[1]
+    page = _signed_in(browser, "pp.rahim").get(f"/cases/{case_id}/letters/{english}")
+    assert "Muhammad Aslam s/o Muhammad Akram (In custody)" in page.get_data(as_text=True)
 
 
 def test_case_you_may_not_see_is_not_found(app, browser) -> None:
