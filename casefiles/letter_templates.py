@@ -416,3 +416,98 @@ Investigating officer: {{io_name}}"""
 مورخہ: {{today}}""",
     ),
 )
+
+_SIGNATURE_UR = """
+
+{{prosecutor_name}}
+پراسیکیوٹر، ضلع {{district}}
+مورخہ: {{today}}"""
+
+DEFAULT_TEMPLATES += (
+    (
+        "adjournment",
+        "ur",
+        "درخواست برائے التوا",
+        """# بعدالت {{court}}
+
+## {{court_case_number}} — سرکار بنام {{accused_names}}
+ایف آئی آر نمبر {{fir_number}}/{{fir_year}}، تھانہ {{police_station}}، زیر دفعات {{sections}}
+
+## سرکار کی جانب سے درخواست برائے التوا
+
+مقدمہ ہٰذا {{next_hearing_date}} کو {{next_hearing_purpose}} کے لیے مقرر ہے۔ استغاثہ درج ذیل وجہ \
+سے اس تاریخ پر کارروائی سے قاصر ہے: [وجہ تحریر کریں]۔
+
+اب تک کی پیشیاں:
+
+{{hearing_history}}
+
+استدعا ہے کہ مقدمہ کی سماعت مختصر تاریخ تک ملتوی کی جائے۔"""
+        + _SIGNATURE_UR,
+    ),
+    (
+        "witness_summons",
+        "ur",
+        "گواہان کی طلبی کی درخواست",
+        """# بعدالت {{court}}
+
+## {{court_case_number}} — سرکار بنام {{accused_names}}
+ایف آئی آر نمبر {{fir_number}}/{{fir_year}}، تھانہ {{police_station}}، زیر دفعات {{sections}}
+
+## سرکار کی جانب سے استغاثہ کے گواہان کی طلبی کی درخواست
+
+مقدمہ {{next_hearing_date}} کو {{next_hearing_purpose}} کے لیے مقرر ہے۔ استدعا ہے کہ ایس ایچ او \
+تھانہ {{police_station}} کی معرفت درج ذیل گواہان کو اس تاریخ کے لیے سمن جاری کیے جائیں:
+
+{{witness_names}}"""
+        + _SIGNATURE_UR,
+    ),
+    (
+        "case_property",
+        "ur",
+        "مال مقدمہ کے لیے پولیس کے نام خط",
+        """# دفتر ڈسٹرکٹ پبلک پراسیکیوٹر، {{district}}
+
+بخدمت جناب ایس ایچ او صاحب،
+تھانہ {{police_station}}
+
+## موضوع: ایف آئی آر نمبر {{fir_number}}/{{fir_year}} زیر دفعات {{sections}} میں مال مقدمہ کی پیشی
+
+مقدمہ ہٰذا ({{court_case_number}}) {{court}} میں {{next_hearing_date}} کو {{next_hearing_purpose}} \
+کے لیے مقرر ہے۔ آپ سے گزارش ہے کہ اس تاریخ پر مال مقدمہ، برآمدگی کے وقت کی مہروں کے ساتھ، \
+انچارج مال خانہ کی معرفت رجسٹر نمبر 19 کے اندراجات سمیت عدالت میں پیش کیا جائے۔
+
+ملزمان: {{accused_names}}
+تفتیشی افسر: {{io_name}}"""
+        + _SIGNATURE_UR,
+    ),
+    (
+        "appeal_proposal",
+        "ur",
+        "بریت کے خلاف اپیل کی تجویز",
+        """# دفتر ڈسٹرکٹ پبلک پراسیکیوٹر، {{district}}
+
+بخدمت جناب پراسیکیوٹر جنرل سندھ، کراچی
+
+## موضوع: بریت کے خلاف اپیل کی تجویز — {{case_reference}}
+
+ملزمان {{accused_names}} کے خلاف {{court}} میں مقدمہ {{court_case_number}} زیر دفعات {{sections}} \
+کی سماعت {{decision_date}} کو اس نتیجے پر ختم ہوئی: {{outcome}}۔
+
+دفعات:
+
+{{section_headings}}
+
+مدعی: {{complainant_names}}
+گواہان: {{witness_names}}
+
+سماعت کی پیشیاں:
+
+{{hearing_history}}
+
+اپیل کی بنیادیں: [تحریر کریں کہ فیصلے میں شہادت یا قانون کو کہاں غلط سمجھا گیا]۔
+
+تجویز ہے کہ میعاد کے اندر بریت کے خلاف اپیل دائر کی جائے۔"""
+        + _SIGNATURE_UR,
+    ),
+)
