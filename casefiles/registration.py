@@ -8,6 +8,8 @@ from casefiles.assignment import Posting
 from casefiles.calendar_tokens import CalendarToken
 from casefiles.hearings import Hearing
 from casefiles.holidays import Holiday
+from casefiles.letter_templates import LetterTemplate
+from casefiles.letters import LetterDraft
 from casefiles.matters import Matter
 from casefiles.models import Case, CaseDocument, DocumentPage
 from casefiles.notes import CaseNote
@@ -27,6 +29,8 @@ def register(registry: Registry) -> None:
         CaseNote,
         Holiday,
         Posting,
+        LetterTemplate,
+        LetterDraft,
     ]
     registry.subscribers.append(subscribe_notices)
     registry.commands += [cli.seed_scale_cmd, cli.remind]

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from casefiles.letter_templates import LETTER_KINDS
 from mizan.i18n import lazy_gettext as _l
 
 __all__ = [
@@ -37,6 +38,9 @@ DOCUMENT_TYPES = {
     "forensic": _l("Forensic report"),
     "order": _l("Order"),
     "judgment": _l("Judgment"),
+    # Letters Mizan writes, uploaded back once edited (the classifier never picks these:
+    # they have no cues; the upload sets them, see ingestion.letters).
+    **LETTER_KINDS,
     "other": _l("Other"),
 }
 

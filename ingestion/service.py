@@ -121,11 +121,14 @@ def upload_document(
     lang: str = "eng",
     doc_type: str = "other",
     replaces: str | None = None,
+    type_is_known: bool = False,
 ) -> CaseDocument:
     """Keep the original, then queue extraction. Nothing is lost if any later step fails.
 
     ``replaces`` names the current version of a document this file is a new
-    version of; the old versions stay, each downloadable. Raises
+    version of; the old versions stay, each downloadable. ``type_is_known`` keeps
+    ``doc_type`` as given (a person chose it, e.g. the letter kind of an uploaded letter),
+    so the classifier does not overwrite it. Raises
     :class:`UploadError` (with :class:`AlreadyUploaded` for identical content
     already in the case), PermissionDenied and CaseNotFound. Identical content whose
     reading failed is not refused: that document is read again and returned.
@@ -163,6 +166,7 @@ def upload_document(
         sha256=sha,
         size=size,
         doc_type=doc_type if previous is None or doc_type != "other" else previous.doc_type,
+        doc_type_source="clerk" if type_is_known else "auto",
         language=lang,
         uploaded_by=actor.user_id,
         uploaded_at=utc_naive_now(),

@@ -9,6 +9,7 @@ from library.models import Act, Chapter, CitationEdge, Judgment, Section
 from library.refs import section_id
 from library.service import citations_of, cited_by
 from mizan.kernel import Kernel
+from mizan.registry import SectionText
 from mizan.storage import NotFoundError
 from search.backends import search_index
 from search.port import PUBLIC, SearchResult
@@ -169,3 +170,26 @@ def search_library(
     return search_index(kernel).search(
         query, principals={PUBLIC}, filters=filters, limit=per_page, offset=(page - 1) * per_page
     )
+
+
+def section_texts(kernel: Kernel, keys: list[str]) -> dict[str, SectionText]:
+    """Sections by id ("ppc:302") with their act's title, for letters written from a case
+    (registered as ``Registry.section_texts``, since case files may not import the library).
+    Ids not in the library are left out; the letter then names the section without its text.
+    """
+    wanted = list(dict.fromkeys(k for k in keys if k))
+    if not wanted:
+        return {}
+    sections = kernel.store.find(Section, {"_id": {"$in": wanted}})
+    codes = sorted({s.act_code for s in sections})
+    acts = {a.code: a for a in kernel.store.find(Act, {"code": {"$in": codes}})} if codes else {}
+    return {
+        s.id: SectionText(
+            key=s.id,
+            act_title=acts[s.act_code].title if s.act_code in acts else s.act_code.upper(),
+            number=s.number,
+            heading=s.heading or "",
+            text=s.text or "",
+        )
+        for s in sections
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from library import cli
+from library.browse import section_texts
 from library.indexing import TOPIC, index_library, reindex_library
 from library.models import Act, CitationEdge, Collection, Judgment, Section
 from mizan.registry import Registry
@@ -15,6 +16,7 @@ def register(registry: Registry) -> None:
     registry.bulk_topics.add(TOPIC)
     registry.bulk_tasks.add("library.import_judgments")
     registry.reindexers.append(reindex_library)
+    registry.section_texts.append(section_texts)
     registry.task_modules.append("library.tasks")
     registry.job_tasks["library.import"] = "library.import_judgments"
     registry.commands += [cli.import_statute_cmd, cli.import_judgments_cmd, cli.citations]

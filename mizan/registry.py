@@ -19,6 +19,21 @@ from mizan.storage import Model
 if TYPE_CHECKING:
     from mizan.kernel import Kernel
 
+
+@dataclass(frozen=True)
+class SectionText:
+    """A section of law as a letter quotes it: which act, its number, heading and text."""
+
+    key: str  # "ppc:302": the library's section id
+    act_title: str
+    number: str
+    heading: str
+    text: str
+
+
+#: Looks up sections by the library's ids ("ppc:302"); unknown ids are left out.
+SectionLookup = Callable[["Kernel", list[str]], dict[str, SectionText]]
+
 #: Called with the new kernel, e.g. to subscribe to its events.
 KernelHook = Callable[["Kernel"], None]
 #: An outbox handler: the kernel and the entry's payload (see ``mizan.outbox``).
@@ -50,6 +65,9 @@ class Registry:
     #: returns how many documents it indexed. Search calls them, so it imports no package
     #: above it.
     reindexers: list[Callable[[Kernel], int]] = field(default_factory=list)
+    #: Headings and texts of sections of law (the library fills it), for packages below the
+    #: library that quote the law, e.g. letters written from a case (``casefiles.letters``).
+    section_texts: list[SectionLookup] = field(default_factory=list)
     #: Run in each worker pool process as it starts, with the process's kernel.
     worker_process_start: list[KernelHook] = field(default_factory=list)
     #: More reminders for the reminder run (``mizan remind``): what they are about ("courses")

@@ -6,7 +6,7 @@ from contextlib import suppress
 from typing import Any
 
 from flask import Flask, request, session
-from flask_babel import Babel
+from flask_babel import Babel, force_locale
 from flask_babel import gettext as babel_gettext
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
@@ -79,6 +79,7 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel) -> Flask:
 
     Babel(app, locale_selector=_select_locale)
     i18n.install_translator(lambda text: babel_gettext(text) if _in_request() else text)
+    i18n.install_language_switch(force_locale)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel) -> Flask:
         learning_paths,
         learning_progress,
         learning_quiz,
+        letters,
         library,
         matters,
         notes,
@@ -152,6 +154,7 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel) -> Flask:
         learning_paths,
         learning_quiz,
         learning_progress,
+        letters,
     ):
         app.register_blueprint(module.bp)
     errors.register(app)

@@ -16,13 +16,17 @@ USERS, INTEGRATIONS, HOLIDAYS = "/admin/users", "/admin/integrations", "/admin/h
 AUDIT, HEALTH = "/admin/audit", "/admin/health"
 PATHS = "/learning/paths"
 QUIZ_GRADING = "/learning/quiz/grading"
+LETTER_TEMPLATES = "/admin/letter-templates"
 
 MY_TRAINING, TRAINING = "/learning/record", "/learning/progress"
 
 CASE_WORK = {CASES, HEARINGS, PEOPLE, SEARCH, LIBRARY, PRECEDENTS, JOBS, MY_TRAINING, PATHS}
 MENUS = {
     # role → (demo username, the menu's links)
-    "admin": ("admin", {LIBRARY, JOBS, USERS, INTEGRATIONS, HOLIDAYS, AUDIT, HEALTH}),
+    "admin": (
+        "admin",
+        {LIBRARY, JOBS, USERS, INTEGRATIONS, HOLIDAYS, LETTER_TEMPLATES, AUDIT, HEALTH},
+    ),
     "prosecutor_general": ("pg.sindh", CASE_WORK | {DEADLINES, DASHBOARD, AUDIT, TRAINING}),
     "district_public_prosecutor": ("dpp.south", CASE_WORK | {DEADLINES, DASHBOARD, TRAINING}),
     "prosecutor": ("pp.rahim", CASE_WORK | {DEADLINES, MATTERS}),
