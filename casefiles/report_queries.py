@@ -443,3 +443,45 @@ def filter_for(scope: Scope) -> Filter:
     if scope.prosecutor:
         flt["lead_prosecutor"] = scope.prosecutor
     return flt
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ReportPage:
+    """What the report page shows: the report, or why it could not be made, and the
+    districts and prosecutors the viewer may choose from."""
+
+    report: Report | None
+    error: str | None
+    districts: list[Choice]
+    prosecutors: list[Choice]
+
+
+def report_page(kernel: Kernel, actor: Actor, request: ReportRequest, today: dt.date) -> ReportPage:
+    """The page's report; bad input becomes a message beside the form (PermissionDenied
+    still refuses the page)."""
+    if not can_view_reports(actor):
+        raise PermissionDenied(
+            _("Reports are for prosecutors, supervisors and the Prosecutor General.")
+        )
+    store = kernel.store
+    districts: list[Choice] = []
+    staff: dict[str, object] = {"roles": Role.PROSECUTOR.value}
+    if actor.has_role(*_PROVINCE_ROLES):
+        districts = [Choice(d.code, d.name) for d in store.find(District, {}, sort=[("name", 1)])]
+    elif actor.has_role(*_DISTRICT_ROLES) and actor.district:
+        staff["district"] = actor.district
+    else:
+        staff = {}
+    people = store.find(User, staff, sort=[("full_name", 1)]) if staff else []
+    prosecutors = [Choice(u.id, u.full_name) for u in people]
+    try:
+        report = build_report(kernel, actor, request, today)
+    except ReportError as exc:
+        return ReportPage(None, str(exc), districts, prosecutors)
+    return ReportPage(report, None, districts, prosecutors)

@@ -113,6 +113,7 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel) -> Flask:
         notifications,
         persons,
         precedents,
+        reports,
         search,
     )
 
@@ -144,6 +145,7 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel) -> Flask:
         assignment,
         persons,
         library,
+        reports,
     ):
         app.register_blueprint(module.bp)
     errors.register(app)
