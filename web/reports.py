@@ -184,7 +184,8 @@ def export(fmt: str) -> ResponseReturnValue:
 
 
 def cell_url(query: dict[str, str], table: str, row: str, column: str) -> str:
-    return url_for("reports.cases", **query, table=table, cell=f"{row}|{column}")
+    args: dict[str, str] = {**query, "table": table, "cell": f"{row}|{column}"}
+    return url_for("reports.cases", **args)
 
 
 bp.add_app_template_global(cell_url, "report_cell_url")
