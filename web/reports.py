@@ -184,7 +184,7 @@ def export(fmt: str) -> ResponseReturnValue:
 
 
 def cell_url(query: dict[str, str], table: str, row: str, column: str) -> str:
-    args: dict[str, str] = {**query, "table": table, "cell": f"{row}|{column}"}
+    args: dict[str, object] = {**query, "table": table, "cell": f"{row}|{column}"}
     return url_for("reports.cases", **args)
 
 
