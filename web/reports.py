@@ -9,6 +9,7 @@ SVG drawn from geometry computed here, mirrored in Urdu like the dashboard's.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Blueprint, Response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -184,7 +185,7 @@ def export(fmt: str) -> ResponseReturnValue:
 
 
 def cell_url(query: dict[str, str], table: str, row: str, column: str) -> str:
-    args: dict[str, object] = {**query, "table": table, "cell": f"{row}|{column}"}
+    args: dict[str, Any] = {**query, "table": table, "cell": f"{row}|{column}"}
     return url_for("reports.cases", **args)
 
 
