@@ -248,7 +248,7 @@ def _pendency(records: Records, period: Period, _variant: str | None) -> Iterato
             continue
         start = instituted_on(case)
         assert start is not None  # state_on returned a stage
-        yield Fact(case, ("pending", _band(start, end + dt.timedelta(days=1))))
+        yield Fact(case, ("pending", _band(start, end)))
 
 
 def _stage_time(records: Records, period: Period, variant: str | None) -> Iterator[Fact]:
