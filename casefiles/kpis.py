@@ -414,8 +414,8 @@ KPIS: tuple[Kpi, ...] = (
             "Instituted: cases whose FIR is dated in the period (the day the file was opened "
             "where no FIR date was entered). Disposed: cases that left the trial court in the "
             "period, by a decision or by closing without one (e.g. an accepted cancellation "
-            "report). Clearance rate: disposed divided by instituted; above 100% the backlog "
-            "shrinks."
+            "report). Clearance rate: disposed divided by instituted; above 100 per cent the "
+            "backlog shrinks."
         ),
         (
             Column("instituted", _l("Instituted")),
