@@ -14,17 +14,18 @@ DEADLINES, MATTERS, DASHBOARD = "/deadlines/", "/matters/mine", "/dashboard/"
 SEARCH, LIBRARY, PRECEDENTS, JOBS = "/search/", "/library/", "/precedents/", "/jobs/"
 USERS, INTEGRATIONS, HOLIDAYS = "/admin/users", "/admin/integrations", "/admin/holidays/"
 AUDIT, HEALTH = "/admin/audit", "/admin/health"
+REPORTS = "/reports/"
 
 CASE_WORK = {CASES, HEARINGS, PEOPLE, SEARCH, LIBRARY, PRECEDENTS, JOBS}
 MENUS = {
     # role → (demo username, the menu's links)
     "admin": ("admin", {LIBRARY, JOBS, USERS, INTEGRATIONS, HOLIDAYS, AUDIT, HEALTH}),
-    "prosecutor_general": ("pg.sindh", CASE_WORK | {DEADLINES, DASHBOARD, AUDIT}),
-    "district_public_prosecutor": ("dpp.south", CASE_WORK | {DEADLINES, DASHBOARD}),
-    "prosecutor": ("pp.rahim", CASE_WORK | {DEADLINES, MATTERS}),
+    "prosecutor_general": ("pg.sindh", CASE_WORK | {DEADLINES, DASHBOARD, REPORTS, AUDIT}),
+    "district_public_prosecutor": ("dpp.south", CASE_WORK | {DEADLINES, DASHBOARD, REPORTS}),
+    "prosecutor": ("pp.rahim", CASE_WORK | {DEADLINES, MATTERS, REPORTS}),
     "clerk": ("clerk.south", CASE_WORK),
     "trainer": ("trainer", {SEARCH, LIBRARY, PRECEDENTS}),
-    "supervisor": ("supervisor", CASE_WORK | {DEADLINES, DASHBOARD}),
+    "supervisor": ("supervisor", CASE_WORK | {DEADLINES, DASHBOARD, REPORTS}),
 }
 
 
