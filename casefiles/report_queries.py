@@ -219,7 +219,7 @@ class _Group:
             self.days[fact.item_id] = fact.days
 
 
-class _Slicer:
+class Slicer:
     """The row(s) a fact belongs to under one slice, with readable labels."""
 
     def __init__(self, kernel: Kernel, slice_: str, scope: Scope) -> None:
@@ -276,7 +276,7 @@ def build_table(
     records: Records,
     period: Period,
     variant: str | None,
-    slicer: _Slicer,
+    slicer: Slicer,
     name: str = "current",
 ) -> Table:
     facts = list(kpi.compute(records, period, variant))
@@ -365,7 +365,7 @@ def build_report(
     kpi, slice_, period, variant = _checked(request, today)
     scope = report_scope(kernel, actor, request.district, request.prosecutor)
     records = load_records(kernel, actor, scope, today)
-    slicer = _Slicer(kernel, slice_, scope)
+    slicer = Slicer(kernel, slice_, scope)
     periods = {"current": period}
     if not kpi.timeless:
         periods |= {"previous": period.previous(), "last_year": period.last_year()}
@@ -374,7 +374,7 @@ def build_report(
     }
     points: list[TrendPoint] = []
     if trend and not kpi.timeless:
-        flat = _Slicer(kernel, "district", Scope(scope.district, scope.prosecutor, scope.label))
+        flat = Slicer(kernel, "district", Scope(scope.district, scope.prosecutor, scope.label))
         for p in period.trend():
             table = (
                 tables["current"] if p == period else build_table(kpi, records, p, variant, flat)

@@ -8,7 +8,7 @@ SVG drawn from geometry computed here, mirrored in Urdu like the dashboard's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request, url_for
@@ -27,6 +27,7 @@ from casefiles.report_queries import (
     drill_down,
     report_page,
 )
+from casefiles.scorecard import scorecard
 from mizan.clock import pakistan_today
 from web.support import actor, kernel
 
@@ -190,3 +191,18 @@ def cell_url(query: dict[str, str], table: str, row: str, column: str) -> str:
 
 
 bp.add_app_template_global(cell_url, "report_cell_url")
+
+
+@bp.route("/prosecutors/<user_id>")
+@login_required
+def prosecutor(user_id: str) -> ResponseReturnValue:
+    """One prosecutor's scorecard (themself, their district's supervisors, the PG)."""
+    req = _request()
+    try:
+        card = scorecard(kernel(), actor(), user_id, req, pakistan_today())
+    except ReportError as exc:
+        return render_template("reports/cases.html", error=str(exc), query=_query(req)), 400
+    query = {**_query(replace(req, kpi="", slice="offence", district="")), "prosecutor": user_id}
+    return render_template(
+        "reports/scorecard.html", card=card, query=query, req=req, periods=PERIOD_KINDS
+    )

@@ -37,6 +37,10 @@ import datetime as dt
 
 from casefiles.hearings import Hearing, court_key
 from casefiles.models import Case, FirRef, Offence, StageChange
+from casefiles.report_queries import Report, ReportRequest, build_report
+from mizan.accounts.models import User
+from mizan.accounts.service import actor_for, create_district
+from mizan.actor import SYSTEM, Actor
 from mizan.kernel import Kernel
 
 TODAY = dt.date(2025, 6, 30)
@@ -316,3 +320,44 @@ def build(kernel: Kernel, users: dict[str, str]) -> ReportProvince:
     p.hearing("H6", "C9", "2025-05-20", ("p3",), "held")
     p.hearing("H7", "C7", "2025-07-03", ("p2",))
     return p
+
+
+class World:
+    """The province with its staff by short name (users stored directly: reports read names
+    and roles, never passwords)."""
+
+    province: ReportProvince
+
+    def __init__(self, kernel: Kernel) -> None:
+        self.kernel = kernel
+        self.actors: dict[str, Actor] = {}
+
+    def user(self, key: str, role: str, district: str | None) -> None:
+        user = User(
+            username=f"user.{key}",
+            full_name=f"Name {key}",
+            password_hash="-",
+            roles=[role],
+            district=district,
+        )
+        self.actors[key] = actor_for(self.kernel.store.insert(user))
+
+    def report(self, who: str = "pg", **args: str) -> Report:
+        args = {"period": "month", "start": "2025-06-01", **args}
+        return build_report(self.kernel, self.actors[who], ReportRequest(**args), TODAY)
+
+
+def make_world(kernel: Kernel) -> World:
+    """Districts KHI-S and HYD, their staff, and the province's cases and hearings."""
+    create_district(kernel, SYSTEM, "KHI-S", "Karachi South")
+    create_district(kernel, SYSTEM, "HYD", "Hyderabad")
+    w = World(kernel)
+    w.user("pg", "prosecutor_general", None)
+    w.user("dpp", "district_public_prosecutor", "KHI-S")
+    w.user("sup", "supervisor", "KHI-S")
+    w.user("clerk", "clerk", "KHI-S")
+    w.user("p1", "prosecutor", "KHI-S")
+    w.user("p2", "prosecutor", "KHI-S")
+    w.user("p3", "prosecutor", "HYD")
+    w.province = build(kernel, {k: w.actors[k].user_id for k in ("p1", "p2", "p3")})
+    return w

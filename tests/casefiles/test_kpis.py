@@ -15,52 +15,19 @@ from casefiles.report_queries import (
     TOTAL,
     Report,
     ReportRequest,
-    build_report,
     can_view_reports,
     drill_down,
 )
-from mizan.accounts.models import User
 from mizan.accounts.roles import Capability, Role, capabilities_of
-from mizan.accounts.service import PermissionDenied, actor_for, create_district
-from mizan.actor import SYSTEM, Actor
+from mizan.accounts.service import PermissionDenied
+from mizan.actor import Actor
 from mizan.kernel import Kernel
-from tests.casefiles.report_province import TODAY, ReportProvince, build
-
-
-class World:
-    def __init__(self, kernel: Kernel) -> None:
-        self.kernel = kernel
-        self.actors: dict[str, Actor] = {}
-
-    def user(self, key: str, role: str, district: str | None) -> None:
-        user = User(
-            username=f"user.{key}",
-            full_name=f"Name {key}",
-            password_hash="-",
-            roles=[role],
-            district=district,
-        )
-        self.actors[key] = actor_for(self.kernel.store.insert(user))
-
-    def report(self, who: str = "pg", **args: str) -> Report:
-        args = {"period": "month", "start": "2025-06-01", **args}
-        return build_report(self.kernel, self.actors[who], ReportRequest(**args), TODAY)
+from tests.casefiles.report_province import TODAY, ReportProvince, World, make_world
 
 
 @pytest.fixture
 def world(kernel: Kernel) -> World:
-    create_district(kernel, SYSTEM, "KHI-S", "Karachi South")
-    create_district(kernel, SYSTEM, "HYD", "Hyderabad")
-    w = World(kernel)
-    w.user("pg", "prosecutor_general", None)
-    w.user("dpp", "district_public_prosecutor", "KHI-S")
-    w.user("sup", "supervisor", "KHI-S")
-    w.user("clerk", "clerk", "KHI-S")
-    w.user("p1", "prosecutor", "KHI-S")
-    w.user("p2", "prosecutor", "KHI-S")
-    w.user("p3", "prosecutor", "HYD")
-    w.province = build(kernel, {k: w.actors[k].user_id for k in ("p1", "p2", "p3")})  # type: ignore[attr-defined]
-    return w
+    return make_world(kernel)
 
 
 def figures(report: Report, table: str = "current", row: str = TOTAL) -> dict:
@@ -271,7 +238,7 @@ def test_adjournments_by_reason(world: World) -> None:
     assert figures(r, "previous")["with_outcome"] == 1  # H6 held on 20 May
     assert r.current.columns[0].item == "hearing"
     ids = r.current.total.cells["adjourned"].items
-    assert ids == {world.province.hearings[h].id for h in ("H1", "H2", "H4")}  # type: ignore[attr-defined]
+    assert ids == {world.province.hearings[h].id for h in ("H1", "H2", "H4")}
 
 
 def test_hearings_attended_per_prosecutor(world: World) -> None:
@@ -460,5 +427,5 @@ def test_every_kpi_is_defined_in_words() -> None:
 
 
 def test_province_helper_is_what_the_tests_assume(world: World) -> None:
-    province: ReportProvince = world.province  # type: ignore[attr-defined]
+    province: ReportProvince = world.province
     assert len(province.cases) == 15 and len(province.hearings) == 7
