@@ -200,3 +200,25 @@ def test_urdu_report_page_is_right_to_left_with_a_trend_chart(reports, browser) 
     page = pg.get(f"/reports/?kpi=caseflow&{JUNE}&lang=ur").get_data(as_text=True)
     assert 'dir="rtl"' in page
     assert 'id="chart-trend-t"' in page
+
+
+def test_scorecard_figures_drill_down_and_colleagues_are_refused(reports, browser, demo) -> None:
+    sana = user_id(demo, "pp.sana")
+    pg = _signed_in(browser, "pg.sindh")
+    page = pg.get(f"/reports/prosecutors/{sana}?{JUNE}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Sana Memon" in text
+    figures = re.findall(r'data-figure="([^"]+)" href="([^"]+)">(\d+)<', text)
+    assert figures
+    for name, link, shown in figures:
+        drill = pg.get(html.unescape(link)).get_data(as_text=True)
+        count = re.search(r'id="drill-count">(\d+)<', drill)
+        assert count and count.group(1) == shown, name
+    rahim = _signed_in(browser, "pp.rahim")
+    refused = rahim.get(f"/reports/prosecutors/{sana}?{JUNE}")
+    assert refused.status_code == 403 and "your own figures" in refused.get_data(as_text=True)
+    assert rahim.get(f"/reports/prosecutors/{user_id(demo, 'pp.rahim')}?{JUNE}").status_code == 200
+    dpp = _signed_in(browser, "dpp.south")
+    assert dpp.get(f"/reports/prosecutors/{user_id(demo, 'pp.hyd')}").status_code == 403
+    assert pg.get("/reports/prosecutors/nobody").status_code == 400
