@@ -198,6 +198,18 @@ class Records:
 
 
 Compute = Callable[[Records, Period, str | None], Iterable[Fact]]
+#: A store filter selecting (a superset of) the cases that can count from ``start`` on:
+#: loading every case of a province is the slow part of a report, so each KPI names the
+#: indexed fields that rule most cases out. None: every case in scope.
+Prefilter = Callable[[dt.date], dict[str, Any]]
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day)
+
+
+def _since(path: str, start: dt.date, margin_days: int = 1) -> dict[str, Any]:
+    return {path: {"$gte": _midnight(start - dt.timedelta(days=margin_days))}}
 
 
 @dataclass(frozen=True)
@@ -215,6 +227,10 @@ class Kpi:
     timeless: bool = False
     #: What the records cannot tell, said beside the figures.
     caveat: LazyString | None = None
+    #: Which cases to load (see ``Prefilter``); None: all of them.
+    prefilter: Prefilter | None = None
+    #: What it reads: "cases", "hearings" (and only the cases of those) or "both".
+    reads: str = "cases"
 
 
 # -- the indicators ----------------------------------------------------------------------
@@ -424,6 +440,15 @@ KPIS: tuple[Kpi, ...] = (
         ),
         _caseflow,
         headline="disposed",
+        # Instituted since the start (FIR date, or the file's creation: both stored no later
+        # than the Pakistan day), or disposed at some time.
+        prefilter=lambda start: {
+            "$or": [
+                _since("fir.registered_on", start),
+                _since("created_at", start),
+                {"stages": {"$in": ["DECIDED", "CLOSED"]}},
+            ]
+        },
     ),
     Kpi(
         "pendency",
@@ -481,6 +506,10 @@ KPIS: tuple[Kpi, ...] = (
         ),
         _outcomes,
         headline="conviction_rate",
+        prefilter=lambda _start: {
+            "state": {"$in": list(DECIDED_STATES)},
+            "outcome": {"$ne": None},
+        },
         caveat=_l(
             "Withdrawals (s.494 CrPC) are not an outcome the case records hold, so no "
             "withdrawal share is shown."
@@ -498,6 +527,7 @@ KPIS: tuple[Kpi, ...] = (
         (*_DEADLINE_COLUMNS, _rate("compliance", _l("Compliance"), "met", "settled")),
         _ata_trial,
         headline="compliance",
+        prefilter=lambda _start: {"labels": "ATA", "stages": "CHARGE_FRAMED"},
     ),
     Kpi(
         "challans",
@@ -511,6 +541,8 @@ KPIS: tuple[Kpi, ...] = (
         (*_DEADLINE_COLUMNS, _rate("compliance", _l("Compliance"), "met", "settled")),
         _challans,
         headline="compliance",
+        # No challan period is longer than 30 working days + 3: four months is a safe margin.
+        prefilter=lambda start: _since("fir.registered_on", start, 120),
         caveat=_l(
             "The deadline rules have no period for the final challan, so final challan "
             "deadlines cannot be reported."
@@ -535,6 +567,7 @@ KPIS: tuple[Kpi, ...] = (
         ),
         _adjournments,
         headline="adjourned",
+        reads="hearings",
         caveat=_l(
             "Who sought an adjournment (prosecution, defence or court) is not recorded with "
             "the hearing, so adjournments are shown by reason only."
@@ -558,6 +591,7 @@ KPIS: tuple[Kpi, ...] = (
         ),
         _attendance,
         headline="attended",
+        reads="hearings",
     ),
     Kpi(
         "data_quality",
@@ -578,6 +612,7 @@ KPIS: tuple[Kpi, ...] = (
         _data_quality,
         headline="hearing_no_outcome",
         timeless=True,
+        reads="both",
     ),
 )
 KPI_BY_ID = {k.id: k for k in KPIS}

@@ -58,6 +58,7 @@ _PROVINCE_ROLES = ("system", Role.PROSECUTOR_GENERAL)
 _DISTRICT_ROLES = (Role.DISTRICT_PUBLIC_PROSECUTOR, Role.SUPERVISOR)
 #: SQLite turns ``$in`` into an OR chain with a depth limit: fetch in batches.
 _BATCH = 400
+_DAY = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -149,8 +150,16 @@ def _fetch_cases(kernel: Kernel, ids: list[str]) -> list[Case]:
     return found
 
 
-def load_records(kernel: Kernel, actor: Actor, scope: Scope, today: dt.date) -> Records:
-    """The cases and hearings of ``scope`` that ``actor`` may see."""
+def load_records(
+    kernel: Kernel,
+    actor: Actor,
+    scope: Scope,
+    today: dt.date,
+    kpi: Kpi | None = None,
+    since: dt.date | None = None,
+) -> Records:
+    """The cases and hearings of ``scope`` that ``actor`` may see and ``kpi`` can count
+    from ``since`` on (all of them without a KPI)."""
     store = kernel.store
     case_f: dict[str, object] = {}
     hearing_f: dict[str, object] = {}
@@ -159,12 +168,22 @@ def load_records(kernel: Kernel, actor: Actor, scope: Scope, today: dt.date) -> 
     if scope.prosecutor:
         case_f["lead_prosecutor"] = scope.prosecutor
         hearing_f["prosecutor_ids"] = scope.prosecutor
-    cases = [c for c in store.find(Case, case_f) if can_view_case(actor, c)]
+    reads = kpi.reads if kpi else "both"
+    cases: list[Case] = []
+    if reads != "hearings":
+        flt: Filter = case_f
+        if kpi and kpi.prefilter and since:
+            flt = {"$and": [case_f, kpi.prefilter(since)]} if case_f else kpi.prefilter(since)
+        cases = [c for c in store.find(Case, flt) if can_view_case(actor, c)]
     by_id = {c.id: c for c in cases}
-    hearings = store.find(Hearing, hearing_f)
-    missing = sorted({h.case_id for h in hearings} - set(by_id))
-    by_id.update({c.id: c for c in _fetch_cases(kernel, missing) if can_view_case(actor, c)})
-    hearings = [h for h in hearings if h.case_id in by_id]
+    hearings: list[Hearing] = []
+    if reads != "cases":
+        if since and not (kpi and kpi.timeless):
+            hearing_f["starts_at"] = {"$gte": dt.datetime.combine(since, dt.time()) - _DAY}
+        hearings = store.find(Hearing, hearing_f)
+        missing = sorted({h.case_id for h in hearings} - set(by_id))
+        by_id.update({c.id: c for c in _fetch_cases(kernel, missing) if can_view_case(actor, c)})
+        hearings = [h for h in hearings if h.case_id in by_id]
     return Records(
         cases=cases,
         hearings=hearings,
@@ -364,11 +383,14 @@ def build_report(
     """Every table of one report page for ``actor`` (checked scope, checked input)."""
     kpi, slice_, period, variant = _checked(request, today)
     scope = report_scope(kernel, actor, request.district, request.prosecutor)
-    records = load_records(kernel, actor, scope, today)
     slicer = Slicer(kernel, slice_, scope)
     periods = {"current": period}
     if not kpi.timeless:
         periods |= {"previous": period.previous(), "last_year": period.last_year()}
+    starts = [p.start for p in periods.values()]
+    if trend and not kpi.timeless:
+        starts += [p.start for p in period.trend()]
+    records = load_records(kernel, actor, scope, today, kpi, min(starts))
     tables = {
         name: build_table(kpi, records, p, variant, slicer, name) for name, p in periods.items()
     }

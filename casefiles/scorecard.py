@@ -142,10 +142,9 @@ def _district_rates(
     if not district:
         return {}
     scope = Scope(district, None, district)
-    records = load_records(kernel, SYSTEM, scope, today)
-    table = build_table(
-        KPI_BY_ID["outcomes"], records, period, None, Slicer(kernel, "offence", scope)
-    )
+    kpi = KPI_BY_ID["outcomes"]
+    records = load_records(kernel, SYSTEM, scope, today, kpi, period.start)
+    table = build_table(kpi, records, period, None, Slicer(kernel, "offence", scope))
     return {row.key: row.cells["conviction_rate"].value for row in table.rows} | {
         TOTAL: table.total.cells["conviction_rate"].value
     }
