@@ -212,6 +212,13 @@ def _since(path: str, start: dt.date, margin_days: int = 1) -> dict[str, Any]:
     return {path: {"$gte": _midnight(start - dt.timedelta(days=margin_days))}}
 
 
+def _changed_since(start: dt.date) -> list[dict[str, Any]]:
+    """Cases that may have changed stage since ``start``: every stage change also sets
+    ``updated_at`` (``casefiles.service.apply_stage``), so an older one rules it out;
+    records without it are kept."""
+    return [_since("updated_at", start), {"updated_at": None}]
+
+
 @dataclass(frozen=True)
 class Kpi:
     id: str
@@ -446,7 +453,7 @@ KPIS: tuple[Kpi, ...] = (
             "$or": [
                 _since("fir.registered_on", start),
                 _since("created_at", start),
-                {"stages": {"$in": ["DECIDED", "CLOSED"]}},
+                *_changed_since(start),
             ]
         },
     ),
@@ -464,6 +471,10 @@ KPIS: tuple[Kpi, ...] = (
         ),
         _pendency,
         headline="pending",
+        # Pending now, or disposed (a stage change) since the start.
+        prefilter=lambda start: {
+            "$or": [{"state": {"$nin": list(DISPOSED_STATES)}}, *_changed_since(start)]
+        },
     ),
     Kpi(
         "stage_time",
@@ -482,6 +493,7 @@ KPIS: tuple[Kpi, ...] = (
         ),
         _stage_time,
         headline="median",
+        prefilter=lambda start: {"$or": _changed_since(start)},
         variants={s: label for s, label in CASE_STATES.items() if s not in ("DECIDED", "CLOSED")},
     ),
     Kpi(
@@ -506,9 +518,10 @@ KPIS: tuple[Kpi, ...] = (
         ),
         _outcomes,
         headline="conviction_rate",
-        prefilter=lambda _start: {
+        prefilter=lambda start: {
             "state": {"$in": list(DECIDED_STATES)},
             "outcome": {"$ne": None},
+            "$or": _changed_since(start),
         },
         caveat=_l(
             "Withdrawals (s.494 CrPC) are not an outcome the case records hold, so no "

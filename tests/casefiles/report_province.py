@@ -23,6 +23,8 @@ p3 in HYD.
  C13   KHI-S     Saddar   302 PPC      p1    2025-06-13  FIR registered only
  C14   HYD       City     302 PPC      p3    2025-04-01  decided 2025-03-15 (before its FIR!)
  C15   KHI-S     Clifton  302 PPC      p2    2024-12-01  decided 2025-04-10 with no outcome
+ C16   KHI-S     Clifton  302 PPC      p2    2022-01-10  decided 2022-06-01 convicted (long done:
+                                                         no report period reaches it)
 
 C7 has p1 assisting. Hearings (Pakistan days, prosecutors listed):
  H1 C3 06-02 [p1] adjourned, witness absent        H2 C3 06-09 [p1] adjourned, defence absent
@@ -110,6 +112,8 @@ class ReportProvince:
             lead_prosecutor=self.users[lead] if lead else None,
             assisting=[self.users[a] for a in assisting],
             created_at=_at(fir or created),
+            # As the case service leaves it: the time of the last stage change.
+            updated_at=history[-1].at if history else None,
         )
         self.cases[key] = self.kernel.store.insert(case)
 
@@ -311,6 +315,16 @@ def build(kernel: Kernel, users: dict[str, str]) -> ReportProvince:
         "p2",
         "2024-12-01",
         [*_trial_from("2024-12-01"), ("DECIDED", "2025-04-10")],
+    )
+    p.case(
+        "C16",
+        "KHI-S",
+        "Clifton",
+        ("302", ppc),
+        "p2",
+        "2022-01-10",
+        [*_trial_from("2022-01-10"), ("DECIDED", "2022-06-01")],
+        outcome="convicted",
     )
     p.hearing("H1", "C3", "2025-06-02", ("p1",), "adjourned", "witness_absent")
     p.hearing("H2", "C3", "2025-06-09", ("p1",), "adjourned", "defence_counsel_absent")
