@@ -119,6 +119,7 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel) -> Flask:
         notifications,
         persons,
         precedents,
+        reports,
         search,
     )
 
@@ -155,6 +156,7 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel) -> Flask:
         learning_quiz,
         learning_progress,
         letters,
+        reports,
     ):
         app.register_blueprint(module.bp)
     errors.register(app)

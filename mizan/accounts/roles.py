@@ -52,6 +52,8 @@ class Capability(StrEnum):
     VIEW_DEADLINES = "deadlines.view"
     OWN_MATTERS = "matters.own"
     VIEW_DASHBOARD = "dashboard.view"
+    #: Performance reports: the province, a district, or (prosecutors) one's own figures.
+    VIEW_REPORTS = "reports.view"
     CREATE_CASE = "cases.create"
     ASSIGN_CASE = "cases.assign"
     UPLOAD_DOCUMENT = "documents.upload"
@@ -79,6 +81,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
     ),
     Role.PROSECUTOR_GENERAL: frozenset(
         {
+            Capability.VIEW_REPORTS,
             Capability.VIEW_AUDIT,
             Capability.VIEW_CASES,
             Capability.VIEW_DEADLINES,
@@ -93,6 +96,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
     ),
     Role.DISTRICT_PUBLIC_PROSECUTOR: frozenset(
         {
+            Capability.VIEW_REPORTS,
             Capability.VIEW_CASES,
             Capability.VIEW_DEADLINES,
             Capability.VIEW_DASHBOARD,
@@ -108,6 +112,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
     ),
     Role.PROSECUTOR: frozenset(
         {
+            Capability.VIEW_REPORTS,
             Capability.VIEW_CASES,
             Capability.VIEW_DEADLINES,
             Capability.OWN_MATTERS,
@@ -131,6 +136,7 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
     ),
     Role.SUPERVISOR: frozenset(
         {
+            Capability.VIEW_REPORTS,
             Capability.VIEW_CASES,
             Capability.VIEW_DEADLINES,
             Capability.VIEW_DASHBOARD,

@@ -17,6 +17,7 @@ AUDIT, HEALTH = "/admin/audit", "/admin/health"
 PATHS = "/learning/paths"
 QUIZ_GRADING = "/learning/quiz/grading"
 LETTER_TEMPLATES = "/admin/letter-templates"
+REPORTS = "/reports/"
 
 MY_TRAINING, TRAINING = "/learning/record", "/learning/progress"
 
@@ -27,12 +28,18 @@ MENUS = {
         "admin",
         {LIBRARY, JOBS, USERS, INTEGRATIONS, HOLIDAYS, LETTER_TEMPLATES, AUDIT, HEALTH},
     ),
-    "prosecutor_general": ("pg.sindh", CASE_WORK | {DEADLINES, DASHBOARD, AUDIT, TRAINING}),
-    "district_public_prosecutor": ("dpp.south", CASE_WORK | {DEADLINES, DASHBOARD, TRAINING}),
-    "prosecutor": ("pp.rahim", CASE_WORK | {DEADLINES, MATTERS}),
+    "prosecutor_general": (
+        "pg.sindh",
+        CASE_WORK | {DEADLINES, DASHBOARD, REPORTS, AUDIT, TRAINING},
+    ),
+    "district_public_prosecutor": (
+        "dpp.south",
+        CASE_WORK | {DEADLINES, DASHBOARD, REPORTS, TRAINING},
+    ),
+    "prosecutor": ("pp.rahim", CASE_WORK | {DEADLINES, MATTERS, REPORTS}),
     "clerk": ("clerk.south", CASE_WORK),
     "trainer": ("trainer", {SEARCH, LIBRARY, PRECEDENTS, PATHS, QUIZ_GRADING, TRAINING}),
-    "supervisor": ("supervisor", CASE_WORK | {DEADLINES, DASHBOARD, TRAINING}),
+    "supervisor": ("supervisor", CASE_WORK | {DEADLINES, DASHBOARD, REPORTS, TRAINING}),
 }
 
 
