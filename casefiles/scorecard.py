@@ -12,15 +12,14 @@ the rate an average prosecutor of the district would have had with the same case
 The district's rates are aggregates of the whole district (no case is listed).
 
 Training completed comes from the learning platform, which sits above this
-package: it may hang a function on the kernel under ``TRAINING_KEY``
-(``kernel.extension(TRAINING_KEY, lambda k: fn)`` from a registered hook), called
-as ``fn(kernel, user_id, start, end) -> int``. Until it does, the scorecard says so.
+package: it registers ``Registry.training_completed`` (``fn(kernel, user_id, start,
+end) -> int``), reached here through ``kernel.registry``. Without it (a build without
+the learning package) the scorecard says so.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from casefiles.kpis import KPI_BY_ID, OFFENCE_CLASSES
@@ -41,9 +40,6 @@ from mizan.accounts.models import User
 from mizan.actor import SYSTEM, Actor
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
-
-TRAINING_KEY = "casefiles.training_completed"
-TrainingSource = Callable[[Kernel, str, dt.date, dt.date], int]
 
 
 @dataclass(frozen=True)
@@ -113,12 +109,10 @@ def scorecard(
         if decided and district_rate is not None:
             expected_sum += decided * district_rate
             weighted += decided
-    # Registered when the kernel is built (a hook of the learning package); asked here
-    # only afterwards, so the None default never hides a source registered later.
-    training = kernel.extension(TRAINING_KEY, lambda _k: None)
+    sources = kernel.registry.training_completed
     completed = (
-        training(kernel, user_id, outcomes.period.start, outcomes.period.end)
-        if callable(training)
+        sum(fn(kernel, user_id, outcomes.period.start, outcomes.period.end) for fn in sources)
+        if sources
         else None
     )
     return Scorecard(

@@ -448,3 +448,8 @@ def training_completed(
     ):
         counts[e.user_id] += 1
     return counts
+
+
+def courses_completed(kernel: Kernel, user_id: str, start: dt.date, end: dt.date) -> int:
+    """One user's count for ``training_completed`` (the scorecard's question)."""
+    return training_completed(kernel, [user_id], start, end)[user_id]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from learning.certificates import Certificate, VerifyWindow, subscribe_certificates
 from learning.completion import subscribe_completion
 from learning.models import Course, CourseRelease, Enrolment, LearningPath, Lesson, LessonProgress
+from learning.progress import courses_completed
 from learning.quiz_models import Attempt, Question, Quiz
 from learning.quiz_notices import subscribe_quiz_notices
 from learning.reminders import send_learning_reminders
@@ -21,3 +22,5 @@ def register(registry: Registry) -> None:
     registry.subscribers.append(subscribe_quiz_notices)
     # Assigned courses due soon or overdue are announced by the reminder loop (`mizan remind`).
     registry.reminders["courses"] = send_learning_reminders
+    # The prosecutor scorecard (case files) shows training completed in its period.
+    registry.training_completed.append(courses_completed)

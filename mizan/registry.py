@@ -8,6 +8,7 @@ package name the type without importing the root.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -74,3 +75,8 @@ class Registry:
     #: -> a function that sends them once and returns how many it sent. Lets a package above
     #: case files join the one reminder loop without case files importing it.
     reminders: dict[str, Callable[[Kernel], int]] = field(default_factory=dict)
+    #: Courses a user completed between two days (both included), for the prosecutor
+    #: scorecard in case files; filled by the learning platform, which sits above it.
+    training_completed: list[Callable[[Kernel, str, dt.date, dt.date], int]] = field(
+        default_factory=list
+    )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
 from casefiles.report_periods import ReportError
 from casefiles.report_queries import ReportRequest
-from casefiles.scorecard import TRAINING_KEY, scorecard
+from casefiles.scorecard import scorecard
 from mizan.accounts.service import PermissionDenied
 from mizan.kernel import Kernel
 from tests.casefiles.report_province import TODAY, World, make_world
@@ -39,7 +40,7 @@ def test_scorecard_of_p1(world: World) -> None:
     assert card.figure("attendance", "attended") == 2
     assert card.figure("adjournments", "adjourned") == 2
     assert card.assisting_open == 1  # C7
-    assert card.training_completed is None
+    assert card.training_completed == 0  # the learning platform counts; p1 completed none
 
 
 def test_outcomes_beside_the_district_rate_for_the_same_offence_mix(world: World) -> None:
@@ -65,14 +66,15 @@ def test_scorecard_scope(world: World) -> None:
         scorecard(world.kernel, world.actors["pg"], world.actors["dpp"].user_id, JUNE, TODAY)
 
 
-def test_training_comes_from_a_source_hung_on_the_kernel(world: World) -> None:
+def test_training_comes_from_the_registered_source(world: World) -> None:
     asked = []
 
     def completed(kernel, user_id: str, start: dt.date, end: dt.date) -> int:
         asked.append((user_id, start, end))
         return 4
 
-    world.kernel.extension(TRAINING_KEY, lambda _k: completed)
+    # This kernel's own registry, with the learning platform's source swapped for a probe.
+    world.kernel.registry = replace(world.kernel.registry, training_completed=[completed])
     card = _card(world, "pg", "p1")
     assert card.training_completed == 4
     assert asked == [(world.actors["p1"].user_id, dt.date(2025, 6, 1), dt.date(2025, 6, 30))]
