@@ -383,7 +383,7 @@ def _save(
     kernel: Kernel, actor: Actor, study: CaseStudy, version: int, action: str, data: dict
 ) -> CaseStudy:
     """One guarded write: StaleWriteError if someone saved the study since ``version``."""
-    study.version = version
+    study.version = max(version, 0)  # 0 is never a saved version: refused as stale
     study.updated_by, study.updated_at = actor.user_id, utc_naive_now()
     with kernel.store.transaction():
         kernel.store.replace(study)

@@ -28,7 +28,7 @@ def _version() -> int:
     try:
         return int(request.form.get("version", ""))
     except ValueError:
-        return -1  # a tampered form: the store refuses it as a stale write
+        return 0  # a tampered form: no saved study has version 0, so it is refused as stale
 
 
 def _act(study_id: str, action: Callable[[], object], success: str, anchor: str = "") -> Response:
