@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from casefiles.hearings import ADJOURNMENT_REASONS, PURPOSES, Hearing
@@ -45,6 +46,7 @@ from mizan.accounts.service import PermissionDenied
 from mizan.actor import Actor
 from mizan.clock import pakistan_today, utc_naive_now
 from mizan.events import DomainEvent
+from mizan.i18n import LazyString
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
 from mizan.storage import Filter, NotFoundError
@@ -189,6 +191,12 @@ def decided_cases(kernel: Kernel, actor: Actor, *, fir: str = "", limit: int = 3
 # -- drafting ---------------------------------------------------------------------------
 
 
+def _en(labels: Mapping[str, object], key: str | None) -> str:
+    """A label in English whatever the drafter's language: the study's text is stored once."""
+    value = labels.get(key or "", key or "")
+    return value.text if isinstance(value, LazyString) else str(value)
+
+
 def _day0(case: Case) -> dt.date:
     if case.fir.registered_on is not None:
         return case.fir.registered_on.date()  # Pakistan time as the FIR says
@@ -258,7 +266,7 @@ def draft_text(kernel: Kernel, case: Case) -> str:
     """The unredacted draft: what a trainer would write up about the case."""
     day0 = _day0(case)
     out = ["## The case", case.title, f"Registered as {case.reference}."]
-    labels = [str(CASE_LABELS[x]) for x in case.labels if x in CASE_LABELS]
+    labels = [_en(CASE_LABELS, x) for x in case.labels if x in CASE_LABELS]
     if labels:
         out.append("Handled as: " + ", ".join(labels) + ".")
     if case.offences:
@@ -273,9 +281,9 @@ def draft_text(kernel: Kernel, case: Case) -> str:
             out.append(case.fir.narrative.strip())
     out += ["", "## Stages (days counted from the FIR, day 0)", "- Day 0: FIR registered"]
     for change in case.history:
-        line = f"- {_day(day0, change.at)}: {CASE_STATES.get(change.to_state, change.to_state)}"
+        line = f"- {_day(day0, change.at)}: {_en(CASE_STATES, change.to_state)}"
         if change.outcome:
-            line += f" — {OUTCOMES.get(change.outcome, change.outcome)}"
+            line += f" — {_en(OUTCOMES, change.outcome)}"
         if change.reason:
             line += f" ({' '.join(change.reason.split())})"
         out.append(line)
@@ -283,16 +291,16 @@ def draft_text(kernel: Kernel, case: Case) -> str:
     if hearings:
         out += ["", "## Hearings"]
         for hearing in hearings[:MAX_HEARINGS]:
-            line = f"- {_day(day0, hearing.starts_at)}: {PURPOSES.get(hearing.purpose, '')}"
+            line = f"- {_day(day0, hearing.starts_at)}: {_en(PURPOSES, hearing.purpose)}"
             if hearing.outcome:
-                line += f" — {HEARING_OUTCOMES.get(hearing.outcome, hearing.outcome)}"
+                line += f" — {_en(HEARING_OUTCOMES, hearing.outcome)}"
             if hearing.adjournment_reason:
-                line += f" ({ADJOURNMENT_REASONS.get(hearing.adjournment_reason, '')})"
+                line += f" ({_en(ADJOURNMENT_REASONS, hearing.adjournment_reason)})"
             out.append(line)
         if len(hearings) > MAX_HEARINGS:
             out.append(f"- … and {len(hearings) - MAX_HEARINGS} more hearings")
     decided = next((h for h in reversed(case.history) if h.to_state == "DECIDED"), None)
-    out += ["", "## Outcome", f"{OUTCOMES.get(case.outcome or '', case.outcome or '')}"]
+    out += ["", "## Outcome", _en(OUTCOMES, case.outcome)]
     if decided is not None:
         out[-1] += f", {_day(day0, decided.at).lower()} after the FIR."
     passages = _judgment_passages(kernel, case)
@@ -303,8 +311,7 @@ def draft_text(kernel: Kernel, case: Case) -> str:
 
 def _default_title(case: Case) -> str:
     sections = ", ".join(o.canonical for o in case.offences[:3]) or "a decided case"
-    outcome = OUTCOMES.get(case.outcome or "", "")
-    return f"Case study: {sections} — {outcome}"[:MAX_TITLE]
+    return f"Case study: {sections} — {_en(OUTCOMES, case.outcome)}"[:MAX_TITLE]
 
 
 def draft_case_study(kernel: Kernel, actor: Actor, case_id: str) -> CaseStudy:

@@ -140,3 +140,15 @@ def test_urdu_page_is_right_to_left(app, demo) -> None:
     learner = _signed_in(app, "pp.rahim")
     html = learner.get(BASE + "?lang=ur").get_data(as_text=True)
     assert 'dir="rtl"' in html
+
+
+def test_a_draft_made_in_urdu_is_written_in_english(app, demo) -> None:
+    """The study's text is stored once: stage and outcome names are not the drafter's UI."""
+    case = decided_case(demo)
+    trainer = _signed_in(app, "trainer")
+    trainer.get(BASE + "?lang=ur")
+    trainer.post(BASE + "new", {"case_id": case.id}, form_url=BASE + "new")
+    study = demo.store.find_one(CaseStudy, {})
+    assert "- Day 0: FIR registered" in study.source_text
+    assert "Decided — Convicted" in study.source_text
+    assert "فیصلہ" not in study.source_text
