@@ -138,7 +138,7 @@ FIR_PATTERN = re.compile(
 #: "r/o House No. 4, Lyari": up to the end of the clause.
 ADDRESS_PATTERN = re.compile(
     r"\b(?i:r/o|resident of|residing at)\s+[^;\n()]{2,120}?"
-    r"(?=\.\s+[A-Z(]|\.?\s*$|[;\n()]|,\s*(?:[a-z]/o|who|and|was|is|were)\b)",
+    r"(?=\.\s+[A-Z(]|\.?\s*$|[;\n()]|,\s*(?:[a-z]/o|who|whose|which|where|when|and|was|is|were|had|has)\b)",
 )
 #: "Muhammad Arif s/o Ghulam Nabi": a name with its parentage, known to the case or not.
 _CAPITALISED = r"(?:[A-Z][a-z]+\.?\s+){0,3}[A-Z][a-z]+"
