@@ -275,12 +275,12 @@ def main() -> int:
     trainer = actor_for(kernel.store.find_one(User, {"username": "trainer"}))
     decided = kernel.store.find(Case, {"state": {"$in": list(DECIDED_STATES)}})
     decided = [c for c in decided if c.outcome]
-    rng = random.Random(args.seed)
     ours, base = Tally(), Tally()
     draft_ms: list[float] = []
     for case in decided:
         judged = kernel.store.count(CaseDocument, {"case_id": case.id, "doc_type": "judgment"})
-        text, written = judgment_text(case, rng)
+        # Seeded per case, so a reused data directory yields the same judgments and targets.
+        text, written = judgment_text(case, random.Random(f"{args.seed}:{case.id}"))
         if not judged:
             add_judgment(kernel, case, text)
         t0 = time.perf_counter()
@@ -288,7 +288,7 @@ def main() -> int:
         draft_ms.append((time.perf_counter() - t0) * 1000)
         source = study.source_text or ""
         spans = [Span(r.start, r.end, r.kind, r.label, r.locked) for r in study.redactions]
-        targets = record_targets(case) + (written if not judged else [])
+        targets = record_targets(case) + written
         score(ours, source, spans, targets, case_numbers(case))
         score(base, source, baseline_spans(source, list(case.parties)), targets, [])
     kernel.close()

@@ -161,8 +161,8 @@ def _has_digit(text: str) -> bool:
 
 def _squash(text: str) -> str:
     """Spelling skeleton for joined/split names: no doubled letters, no inner vowels."""
-    text = re.sub(r"(.)\1+", r"\1", text)
-    return text[:1] + re.sub(r"[aeiouy]", "", text[1:])
+    text = text[:1] + re.sub(r"[aeiouy]", "", text[1:])
+    return re.sub(r"(.)\1+", r"\1", text)
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -175,7 +175,11 @@ def _phrase_folds(phrase: str) -> tuple[str, ...]:
     return tuple(w for w in words if w not in _TITLE_FOLDS)
 
 
-def _match_at(tokens: list[_Token], i: int, name: _Name) -> int | None:
+#: What may stand between the parts of one name written split: a space or a hyphen.
+_GAP = re.compile(r"[ \t-]{1,2}")
+
+
+def _match_at(text: str, tokens: list[_Token], i: int, name: _Name) -> int | None:
     """Index of the last token of ``name`` starting at token ``i``, or None."""
     folds = name.folds
     # Word by word, honorifics in between skipped ("Muhammad Mr Aslam" is not a name, but
@@ -191,8 +195,10 @@ def _match_at(tokens: list[_Token], i: int, name: _Name) -> int | None:
     if len(name.squashed) < 4:
         return None
     joined = ""
-    for j in range(i, min(i + len(folds) + 3, len(tokens))):
-        if j > i and tokens[j].start - tokens[j - 1].end > 2:
+    for j in range(i, min(i + len(folds) + 2, len(tokens))):
+        if len(tokens[j].fold) < 2:
+            return None  # "s/o Imran" is not "Saima Mirani" run together
+        if j > i and not _GAP.fullmatch(text[tokens[j - 1].end : tokens[j].start]):
             return None
         joined += tokens[j].fold
         squashed = _squash(joined)
@@ -238,7 +244,7 @@ def _name_spans(text: str, targets: Sequence[Target]) -> list[Span]:
             i += 1
             continue
         for name in names:
-            last = _match_at(tokens, i, name)
+            last = _match_at(text, tokens, i, name)
             if last is not None:
                 t = name.target
                 start = _honorific_start(text, tokens, i)

@@ -174,6 +174,17 @@ def test_a_common_name_part_alone_is_not_taken_for_a_person() -> None:
     assert redacted == "Muhammad Ali Jinnah and Syed Ahmed are not in this case; [Accused 1] is."
 
 
+def test_parentage_words_are_not_read_as_a_name_run_together() -> None:
+    """Found by bench/bench_redaction.py: "s/o Imran" once matched "Saima Mirani"."""
+    case = _case(
+        _party("accused", "Nadeem Panhwar", parent="Imran Chandio"),
+        _party("complainant", "Saima Mirani"),
+    )
+    text = "Nadeem Panhwar s/o IMRAN CHANDIO; Saima Mirani, SaimaMirani."
+    _spans, redacted = _redact(text, case)
+    assert redacted == ("[Accused 1] s/o [Father of Accused 1]; [Complainant], [Complainant].")
+
+
 def test_protected_witness_is_locked_pseudonym_included() -> None:
     case = _case(_party("witness", "Abdul Ghaffar", protected=True, pseudonym="PW-7"))
     text = "The protected witness PW-7 (Abdul Ghaffar) deposed."
