@@ -259,3 +259,15 @@ def test_a_dpp_reviews_and_publishes_their_own_draft(demo) -> None:
     assert cs.list_case_studies(demo, actor(demo, "dpp.south")).drafts[0].id == study.id
     study = _publish(demo, study, "dpp.south")
     assert study.status == StudyStatus.PUBLISHED
+
+
+def test_the_demo_province_has_a_published_case_study(demo) -> None:
+    from app.demo import seed_demo_case_study, seed_province
+
+    seed_province(demo, cases=120)
+    study = demo.store.find_one(CaseStudy, {})
+    assert study is not None and study.status == StudyStatus.PUBLISHED
+    assert study.source_case_id is None and "[Accused 1]" in study.body
+    names = {p.name for c in demo.store.find(Case, {"district": "KHI-S"}) for p in c.parties}
+    assert not [n for n in names if n in study.body]
+    assert seed_demo_case_study(demo) is None  # one is enough
