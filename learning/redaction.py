@@ -143,6 +143,11 @@ ADDRESS_PATTERN = re.compile(
 #: "Muhammad Arif s/o Ghulam Nabi": a name with its parentage, known to the case or not.
 _CAPITALISED = r"(?:[A-Z][a-z]+\.?\s+){0,3}[A-Z][a-z]+"
 PARENTAGE_PATTERN = re.compile(rf"\b({_CAPITALISED})\s+(?:s/o|d/o|w/o)\s+({_CAPITALISED})")
+#: "his brother Muhammad Arif", "the deceased Nadia": a relative or victim named in passing.
+KIN_PATTERN = re.compile(
+    r"\b(?i:brother|sister|son|daughter|father|mother|wife|husband|cousin|nephew|niece|uncle|"
+    r"aunt|deceased|victim|injured)\s+(" + r"(?:[A-Z][a-z]+\.?\s+){0,2}[A-Z][a-z]+" + r")"
+)
 
 
 #: Abbreviations of name parts written in FIRs ("Gh. Nabi" is "Ghulam Nabi").
@@ -299,27 +304,29 @@ def _pattern_spans(text: str, *, current_year: int) -> list[Span]:
 
 
 def _parentage_spans(text: str, known: list[Span]) -> list[Span]:
-    """Names given with a parentage that the case record does not know ("[Person 1]")."""
+    """People the case record does not know, named with a parentage or as a relative or
+    victim ("[Person 1]")."""
     covered = [(s.start, s.end) for s in known]
     spans: list[Span] = []
     labels: dict[str, str] = {}
-    for m in PARENTAGE_PATTERN.finditer(text):
-        for group in (1, 2):
-            start, end = m.span(group)
-            # Drop leading words that are not names ("The complainant Muhammad Iqbal").
-            words = list(re.finditer(r"\S+", m.group(group)))
-            while words and words[0].group().lower().strip(".") in _NOT_NAMES:
-                words.pop(0)
-            if not words:
-                continue
-            start = m.start(group) + words[0].start()
-            if any(a < end and start < b for a, b in covered):
-                continue
-            key = name_key(text[start:end])
-            if not key:
-                continue
-            label = labels.setdefault(key, f"[Person {len(labels) + 1}]")
-            spans.append(Span(start, end, "person", label))
+    groups = [(m, g) for m in PARENTAGE_PATTERN.finditer(text) for g in (1, 2)]
+    groups += [(m, 1) for m in KIN_PATTERN.finditer(text)]
+    for m, group in sorted(groups, key=lambda mg: mg[0].start(mg[1])):
+        start, end = m.span(group)
+        # Drop leading words that are not names ("The complainant Muhammad Iqbal").
+        words = list(re.finditer(r"\S+", m.group(group)))
+        while words and words[0].group().lower().strip(".") in _NOT_NAMES:
+            words.pop(0)
+        if not words:
+            continue
+        start = m.start(group) + words[0].start()
+        if any(a < end and start < b for a, b in covered):
+            continue
+        key = name_key(text[start:end])
+        if not key:
+            continue
+        label = labels.setdefault(key, f"[Person {len(labels) + 1}]")
+        spans.append(Span(start, end, "person", label))
     return spans
 
 

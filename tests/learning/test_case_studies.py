@@ -30,6 +30,7 @@ NAMES = (
     "Lyari",
     "Empress Market",
     "PW-3",
+    "Arif",  # the victim: not a party, named as "his brother Muhammad Arif"
 )
 
 

@@ -197,9 +197,15 @@ def test_protected_witness_is_locked_pseudonym_included() -> None:
 
 def test_unknown_people_given_with_parentage_are_redacted_too() -> None:
     case = _case(_party("accused", "Muhammad Aslam"))
-    text = "The deceased Muhammad Arif s/o Ghulam Rasool was shot by Muhammad Aslam."
+    text = (
+        "The deceased Muhammad Arif s/o Ghulam Rasool was shot by Muhammad Aslam. His "
+        "brother Nadeem Akhtar and his son Bilal saw it; the Sessions Court heard the son."
+    )
     _spans, redacted = _redact(text, case)
-    assert redacted == "The deceased [Person 1] s/o [Person 2] was shot by [Accused 1]."
+    assert redacted == (
+        "The deceased [Person 1] s/o [Person 2] was shot by [Accused 1]. His "
+        "brother [Person 3] and his son [Person 4] saw it; the Sessions Court heard the son."
+    )
 
 
 def test_numbers_that_are_not_personal_are_left() -> None:
