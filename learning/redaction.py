@@ -442,11 +442,9 @@ def case_targets(case: Case) -> list[Target]:
         kind = "protected_witness" if party.protected else party.role
         counts[kind] = counts.get(kind, 0) + 1
         noun = KINDS.get(kind, "Person")
-        label = (
-            f"[{noun} {counts[kind]}]"
-            if totals[kind] > 1 or kind != "complainant"
-            else (f"[{noun}]")
-        )
+        # A case has usually one complainant: "[Complainant]"; the others are numbered.
+        alone = kind == "complainant" and totals[kind] == 1
+        label = f"[{noun}]" if alone else f"[{noun} {counts[kind]}]"
         names = [party.name, *party.aliases]
         phrases = [*names, *(f"{party.name} @ {a}" for a in party.aliases)]
         if party.protected and party.pseudonym:
