@@ -152,3 +152,29 @@ def test_a_draft_made_in_urdu_is_written_in_english(app, demo) -> None:
     assert "- Day 0: FIR registered" in study.source_text
     assert "Decided — Convicted" in study.source_text
     assert "فیصلہ" not in study.source_text
+
+
+def test_keep_one_redaction_withdraw_and_no_markup_from_the_case(app, demo) -> None:
+    from tests.learning.case_study_steps import add_judgment
+
+    case = decided_case(demo)
+    add_judgment(
+        demo, case, 'The evidence <script>alert(1)</script> [x](/cases/) was therefore "proved".'
+    )
+    trainer = _signed_in(app, "trainer")
+    response = trainer.post(BASE + "new", {"case_id": case.id}, form_url=BASE + "new")
+    study_id = response.headers["Location"].rstrip("/").rsplit("/", 1)[-1]
+    first = demo.store.get(CaseStudy, study_id).redactions[0]
+    _post(trainer, study_id, f"/redactions/{first.key}", {"decision": "accept"})
+    kept = next(r for r in demo.store.get(CaseStudy, study_id).redactions if r.key == first.key)
+    assert kept.state == "accepted"
+    _accept_everything(trainer, study_id)
+    _post(trainer, study_id, "/publish", {})
+    learner = _signed_in(app, "pp.rahim")
+    html = learner.get(BASE + study_id).get_data(as_text=True)
+    main = html.split('<main id="main">', 1)[1]
+    assert "&lt;script&gt;" in main and "<script>alert" not in main
+    assert 'href="/cases/' not in main  # text that looks like a link stays text
+    _post(trainer, study_id, "/withdraw", {})
+    assert demo.store.get(CaseStudy, study_id).status == StudyStatus.WITHDRAWN
+    assert learner.get(BASE + study_id).status_code == 404
