@@ -299,6 +299,7 @@ def seed_province(kernel: Kernel, cases: int = PROVINCE_CASES) -> ProvinceResult
                 add_holiday(kernel, SYSTEM, NewHoliday(day, name, "islamic"))
     seed_demo_details(kernel)
     seed_demo_matters(kernel)
+    seed_demo_case_study(kernel)
     return ProvinceResult(
         cases=scale.cases,
         hearings=scale.hearings,
@@ -306,3 +307,32 @@ def seed_province(kernel: Kernel, cases: int = PROVINCE_CASES) -> ProvinceResult
         postings=posted,
         seconds=time.perf_counter() - started,
     )
+
+
+def seed_demo_case_study(kernel: Kernel) -> str | None:
+    """One published case study, drafted by the demo trainer from a decided Karachi South
+    case (redactions accepted as found, for demo data only); None if there is one already
+    or no decided case."""
+    from learning.case_studies import (
+        DECIDED_STATES,
+        accept_label,
+        draft_case_study,
+        pending_labels,
+        publish_case_study,
+    )
+    from learning.case_study_models import CaseStudy
+    from mizan.accounts.service import actor_for
+
+    trainer = kernel.store.find_one(User, {"username": "trainer"})
+    if trainer is None or kernel.store.count(CaseStudy):
+        return None
+    flt = {"district": "KHI-S", "state": {"$in": list(DECIDED_STATES)}}
+    decided = kernel.store.find(Case, flt, sort=[("created_at", -1)], limit=50)
+    case = next((c for c in decided if c.outcome and len(c.parties) > 1), None)
+    if case is None:
+        return None
+    who = actor_for(trainer, channel="cli")
+    study = draft_case_study(kernel, who, case.id)
+    for label in pending_labels(study):
+        study = accept_label(kernel, who, study.id, version=study.version, label=label)
+    return publish_case_study(kernel, who, study.id, version=study.version).id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from learning.case_study_models import CaseStudy
 from learning.certificates import Certificate, VerifyWindow, subscribe_certificates
 from learning.completion import subscribe_completion
 from learning.models import Course, CourseRelease, Enrolment, LearningPath, Lesson, LessonProgress
@@ -15,7 +16,7 @@ from mizan.registry import Registry
 def register(registry: Registry) -> None:
     registry.models += [Course, Lesson, CourseRelease, LearningPath, Enrolment, LessonProgress]
     registry.models += [Certificate, VerifyWindow]
-    registry.models += [Question, Quiz, Attempt]
+    registry.models += [Question, Quiz, Attempt, CaseStudy]
     # Completion follows lesson reads and quiz passes; certificates follow completion.
     registry.subscribers.append(subscribe_completion)
     registry.subscribers.append(subscribe_certificates)

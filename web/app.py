@@ -108,6 +108,7 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel) -> Flask:
         holidays,
         home,
         jobs,
+        learning_case_studies,
         learning_certificates,
         learning_paths,
         learning_progress,
@@ -157,6 +158,7 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel) -> Flask:
         learning_progress,
         letters,
         reports,
+        learning_case_studies,
     ):
         app.register_blueprint(module.bp)
     errors.register(app)

@@ -18,10 +18,22 @@ PATHS = "/learning/paths"
 QUIZ_GRADING = "/learning/quiz/grading"
 LETTER_TEMPLATES = "/admin/letter-templates"
 REPORTS = "/reports/"
+CASE_STUDIES = "/learning/case-studies/"
 
 MY_TRAINING, TRAINING = "/learning/record", "/learning/progress"
 
-CASE_WORK = {CASES, HEARINGS, PEOPLE, SEARCH, LIBRARY, PRECEDENTS, JOBS, MY_TRAINING, PATHS}
+CASE_WORK = {
+    CASES,
+    HEARINGS,
+    PEOPLE,
+    SEARCH,
+    LIBRARY,
+    PRECEDENTS,
+    JOBS,
+    MY_TRAINING,
+    PATHS,
+    CASE_STUDIES,
+}
 MENUS = {
     # role → (demo username, the menu's links)
     "admin": (
@@ -38,7 +50,10 @@ MENUS = {
     ),
     "prosecutor": ("pp.rahim", CASE_WORK | {DEADLINES, MATTERS, REPORTS}),
     "clerk": ("clerk.south", CASE_WORK),
-    "trainer": ("trainer", {SEARCH, LIBRARY, PRECEDENTS, PATHS, QUIZ_GRADING, TRAINING}),
+    "trainer": (
+        "trainer",
+        {SEARCH, LIBRARY, PRECEDENTS, PATHS, QUIZ_GRADING, TRAINING, CASE_STUDIES},
+    ),
     "supervisor": ("supervisor", CASE_WORK | {DEADLINES, DASHBOARD, REPORTS, TRAINING}),
 }
 
