@@ -17,6 +17,7 @@ import click
 from mizan.storage import Model
 
 if TYPE_CHECKING:
+    from mizan.actor import Actor
     from mizan.kernel import Kernel
 
 #: Called with the new kernel, e.g. to subscribe to its events.
@@ -45,5 +46,8 @@ class Registry:
     #: returns how many documents it indexed. Search calls them, so it imports no package
     #: above it.
     reindexers: list[Callable[[Kernel], int]] = field(default_factory=list)
+    #: Extra search principals a package grants a searcher (learning: the audiences a
+    #: learner belongs to); search adds them to ``casefiles.policy.search_principals``.
+    principal_providers: list[Callable[[Kernel, Actor], set[str]]] = field(default_factory=list)
     #: Run in each worker pool process as it starts, with the process's kernel.
     worker_process_start: list[KernelHook] = field(default_factory=list)
