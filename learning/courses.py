@@ -485,3 +485,30 @@ def all_courses_for_choice(kernel: Kernel, actor: Actor) -> list[Course]:
     """Every course by title (for the prerequisites list of the course form)."""
     require_author(actor)
     return kernel.store.find(Course, sort=[("title_en", 1)])
+
+
+@dataclass(frozen=True)
+class FormChoices:
+    """What the course form offers: roles, districts and the other courses."""
+
+    roles: list[tuple[str, str]]
+    districts: list[tuple[str, str]]
+    courses: list[tuple[str, str]]
+
+
+def form_choices(kernel: Kernel, actor: Actor, course_id: str | None = None) -> FormChoices:
+    from mizan.accounts.roles import ROLE_LABELS
+
+    require_author(actor)
+    return FormChoices(
+        roles=[(r.value, str(ROLE_LABELS.get(r, r.value))) for r in Role],
+        districts=[
+            (d.code, f"{d.name} ({d.code})")
+            for d in kernel.store.find(District, sort=[("name", 1)])
+        ],
+        courses=[
+            (c.id, c.title_en)
+            for c in kernel.store.find(Course, sort=[("title_en", 1)])
+            if c.id != course_id
+        ],
+    )

@@ -47,8 +47,13 @@ def _course(kernel: Kernel, course_id: str) -> Course:
 
 def preview_release(kernel: Kernel, actor: Actor, course_id: str) -> CourseRelease:
     """The draft frozen in memory (never stored), for a trainer's preview."""
+    return preview_course(kernel, actor, course_id)[1]
+
+
+def preview_course(kernel: Kernel, actor: Actor, course_id: str) -> tuple[Course, CourseRelease]:
+    """The draft and its in-memory release: what learners would read if it were published."""
     course = get_draft(kernel, actor, course_id)
-    return freeze(kernel, course, actor, course.release + 1)
+    return course, freeze(kernel, course, actor, course.release + 1)
 
 
 def _release_for(kernel: Kernel, actor: Actor, course: Course, preview: bool) -> CourseRelease:
@@ -173,6 +178,7 @@ __all__ = [
     "heartbeat",
     "mark_read",
     "ordered_lessons",
+    "preview_course",
     "preview_release",
     "progress_of",
     "read_lesson",

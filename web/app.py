@@ -107,6 +107,7 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel) -> Flask:
         holidays,
         home,
         jobs,
+        learning,
         library,
         matters,
         notes,
@@ -144,6 +145,7 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel) -> Flask:
         assignment,
         persons,
         library,
+        learning,
     ):
         app.register_blueprint(module.bp)
     errors.register(app)

@@ -1,0 +1,191 @@
+"""Learning pages end to end over HTTP: a trainer writes and publishes, learners read."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+
+from learning.models import Course, CourseRelease, Lesson, LessonProgress
+from library.act_import import import_act_text
+from library.seed import SAMPLE_DIR
+from mizan.actor import SYSTEM
+from mizan.audit import AuditEntry
+
+
+def _trainer(browser):
+    b = browser()
+    b.login("trainer")
+    return b
+
+
+def _create_course(b, **extra) -> str:
+    data = {"title_en": "Murder trials", "summary_en": "Qatl-i-amd in practice", **extra}
+    r = b.post("/learning/courses/new", data, form_url="/learning/courses/new")
+    assert r.status_code == 302, r.data
+    return r.headers["Location"].rsplit("/", 1)[-1]
+
+
+def _add_lesson(b, demo, course_id: str, body: str = "Read section 302 PPC first.") -> str:
+    key = demo.store.get(Course, course_id).modules[0].key
+    url = f"/learning/courses/{course_id}/modules/{key}/lessons/new"
+    r = b.post(url, {"title_en": "Punishment", "body_en": body, "body_ur": "سزا"})
+    assert r.status_code == 302, r.data
+    return r.headers["Location"].split("/")[-2]
+
+
+def _published(browser, demo, **extra) -> tuple[object, str, str]:
+    import_act_text(
+        demo, SYSTEM, (SAMPLE_DIR / "ppc_sample.md").read_text(), code="ppc", title="PPC"
+    )
+    b = _trainer(browser)
+    course_id = _create_course(b, **extra)
+    lesson_id = _add_lesson(b, demo, course_id)
+    r = b.post(f"/learning/courses/{course_id}/publish", {}, form_url=f"/learning/courses/{course_id}")
+    assert r.status_code == 302
+    return b, course_id, lesson_id
+
+
+def test_trainer_publishes_and_a_learner_of_the_district_reads(browser, demo) -> None:
+    _b, course_id, lesson_id = _published(browser, demo, districts="KHI-S")
+    assert demo.store.count(CourseRelease, {"course_id": course_id}) == 1
+    learner = browser()
+    learner.login("pp.rahim")
+    catalogue = learner.get("/learning/").get_data(as_text=True)
+    assert "Murder trials" in catalogue
+    page = learner.get(f"/learning/courses/{course_id}/lessons/{lesson_id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Punishment of qatl-i-amd" in html  # the cited section's current text is shown
+    assert "/library/ppc/302" in html
+    assert 'dir="rtl"' in html and "سزا" in html
+    url = f"/learning/courses/{course_id}/lessons/{lesson_id}/read"
+    r = learner.post(url, {}, form_url=f"/learning/courses/{course_id}/lessons/{lesson_id}")
+    assert r.status_code == 302
+    progress = demo.store.find_one(LessonProgress, {"lesson_id": lesson_id})
+    assert progress is not None and progress.read_at is not None
+    assert demo.store.count(AuditEntry, {"action": "learning.lesson.read"}) == 1
+    assert "✓" in learner.get(f"/learning/courses/{course_id}").get_data(as_text=True)
+
+
+def test_learner_of_another_district_gets_404_everywhere(browser, demo) -> None:
+    _b, course_id, lesson_id = _published(browser, demo, districts="KHI-S")
+    other = browser()
+    other.login("pp.hyd")
+    assert "Murder trials" not in other.get("/learning/").get_data(as_text=True)
+    assert other.get(f"/learning/courses/{course_id}").status_code == 404
+    assert other.get(f"/learning/courses/{course_id}/lessons/{lesson_id}").status_code == 404
+    assert other.get(f"/learning/courses/{course_id}/preview").status_code == 404
+    assert other.get(f"/learning/lessons/{lesson_id}/edit").status_code == 404
+
+
+def test_drafts_are_404_for_learners_and_empty_catalogue_says_so(browser, demo) -> None:
+    b = _trainer(browser)
+    course_id = _create_course(b)
+    learner = browser()
+    learner.login("pp.rahim")
+    assert learner.get(f"/learning/courses/{course_id}").status_code == 404
+    assert "No courses are open to you yet." in learner.get("/learning/").get_data(as_text=True)
+    assert learner.get("/learning/courses/new").status_code == 403
+
+
+def test_stale_lesson_edit_is_refused_and_shows_both_texts(browser, demo) -> None:
+    b = _trainer(browser)
+    course_id = _create_course(b)
+    lesson_id = _add_lesson(b, demo, course_id, body="First text")
+    url = f"/learning/lessons/{lesson_id}/edit"
+    token = b.token(url)
+    old_version = demo.store.get(Lesson, lesson_id).version
+    first = b.post(url, {"title_en": "Punishment", "body_en": "Saved by a colleague", "version": old_version})
+    assert first.status_code == 302
+    stale = b.client.post(
+        url,
+        data={
+            "csrf_token": token,
+            "title_en": "Punishment",
+            "body_en": "My own words",
+            "version": old_version,
+        },
+    )
+    html = stale.get_data(as_text=True)
+    assert stale.status_code == 409
+    assert "Someone saved this lesson after you opened it" in html
+    assert "Saved by a colleague" in html and "My own words" in html
+    assert demo.store.get(Lesson, lesson_id).body_en == "Saved by a colleague"
+
+
+def test_markdown_cannot_inject_script(browser, demo) -> None:
+    b = _trainer(browser)
+    course_id = _create_course(b)
+    lesson_id = _add_lesson(
+        b, demo, course_id, body='<script>alert(1)</script> [x](javascript:alert(2)) **bold**'
+    )
+    html = b.get(f"/learning/courses/{course_id}/preview/{lesson_id}").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html and "<strong>bold</strong>" in html
+    assert 'href="javascript:' not in html
+
+
+def test_bad_course_input_is_refused_with_a_message(browser, demo) -> None:
+    b = _trainer(browser)
+    r = b.post("/learning/courses/new", {"title_en": "A", "estimated_minutes": "-3"})
+    assert r.status_code == 400
+    r = b.post("/learning/courses/new", {"title_en": "  "})
+    assert r.status_code == 400
+    assert demo.store.count(Course) == 0
+
+
+def test_publishing_an_empty_course_is_refused(browser, demo) -> None:
+    b = _trainer(browser)
+    course_id = _create_course(b)
+    r = b.post(f"/learning/courses/{course_id}/publish", {}, form_url=f"/learning/courses/{course_id}", follow_redirects=True)
+    assert "Add at least one lesson before publishing." in r.get_data(as_text=True)
+    assert demo.store.count(CourseRelease) == 0
+
+
+def _docx(text: str) -> bytes:
+    from docx import Document
+
+    doc = Document()
+    for line in text.split("\n"):
+        doc.add_paragraph(line)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def test_import_docx_as_lesson_text_and_refuse_a_broken_file(browser, demo) -> None:
+    b = _trainer(browser)
+    course_id = _create_course(b)
+    lesson_id = _add_lesson(b, demo, course_id, body="old")
+    url = f"/learning/lessons/{lesson_id}/import"
+    version = demo.store.get(Lesson, lesson_id).version
+    r = b.post(
+        url,
+        {"file": (io.BytesIO(_docx("Terrorism under s. 6 ATA\nSecond paragraph")), "notes.docx"),
+         "language": "en", "version": version},
+        form_url=f"/learning/lessons/{lesson_id}/edit",
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "now the lesson" in r.get_data(as_text=True)
+    lesson = demo.store.get(Lesson, lesson_id)
+    assert "Terrorism under s. 6 ATA" in lesson.body_en and "Second paragraph" in lesson.body_en
+    r = b.post(
+        url,
+        {"file": (io.BytesIO(b"not a real docx"), "broken.docx"), "language": "en",
+         "version": lesson.version},
+        form_url=f"/learning/lessons/{lesson_id}/edit",
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "could not be read" in r.get_data(as_text=True)
+    assert demo.store.get(Lesson, lesson_id).body_en == lesson.body_en
+
+
+def test_menu_shows_learning_to_learners_and_trainers(browser, demo) -> None:
+    for username in ("trainer", "pp.rahim"):
+        b = browser()
+        b.login(username)
+        assert re.search(r'href="/learning/"', b.get("/").get_data(as_text=True))
