@@ -145,7 +145,7 @@ def read_attachment(kernel: Kernel, job_id: str) -> str:
             kernel.blobs.path(file.blob),
             file.filename,
             lang="eng+urd",
-            on_page=lambda done, total: update_job(store, job_id, done=done, total=total),
+            on_page=lambda done, total: _progress(kernel, job_id, done, total),
         )
     except Exception as exc:  # damaged, encrypted, unsupported, OCR missing: say so
         message = str(exc)[:500] or _("This file could not be read.")
@@ -159,6 +159,10 @@ def read_attachment(kernel: Kernel, job_id: str) -> str:
         _reindex_if_published(kernel, file.course_id)
     update_job(store, job_id, state=JobState.SUCCEEDED, stage="done")
     return JobState.SUCCEEDED
+
+
+def _progress(kernel: Kernel, job_id: str, done: int, total: int) -> None:
+    update_job(kernel.store, job_id, done=done, total=total)
 
 
 def _reindex_if_published(kernel: Kernel, course_id: str) -> None:

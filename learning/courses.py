@@ -391,7 +391,9 @@ def copy_course(kernel: Kernel, actor: Actor, course_id: str) -> Course:
             new_lessons.append(twin)
             ids.append(twin.id)
         copy.modules.append(
-            Module(key=module.key, title_en=module.title_en, title_ur=module.title_ur, lesson_ids=ids)
+            Module(
+                key=module.key, title_en=module.title_en, title_ur=module.title_ur, lesson_ids=ids
+            )
         )
     with kernel.store.transaction():
         kernel.store.insert(copy)
@@ -402,7 +404,9 @@ def copy_course(kernel: Kernel, actor: Actor, course_id: str) -> Course:
 
 
 def newest_release(kernel: Kernel, course_id: str) -> CourseRelease | None:
-    found = kernel.store.find(CourseRelease, {"course_id": course_id}, sort=[("number", -1)], limit=1)
+    found = kernel.store.find(
+        CourseRelease, {"course_id": course_id}, sort=[("number", -1)], limit=1
+    )
     return found[0] if found else None
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import BinaryIO
 
 from ingestion.extract import open_pages
 from ingestion.ocr import OcrUnavailable
@@ -44,7 +43,10 @@ def extract_lesson_text(data: bytes, filename: str, *, lang: str = "eng") -> str
             with open_pages(path, name, lang=lang) as source:
                 if source.page_count > MAX_PAGES:
                     raise LearningError(
-                        _("The file has too many pages for one lesson (%(n)d at most).", n=MAX_PAGES)
+                        _(
+                            "The file has too many pages for one lesson (%(n)d at most).",
+                            n=MAX_PAGES,
+                        )
                     )
                 pages = [source.page(n).text for n in range(1, source.page_count + 1)]
         except OcrUnavailable:

@@ -112,7 +112,11 @@ def shown_references(kernel: Kernel, refs: list[Reference]) -> list[ShownReferen
             else:
                 shown.append(
                     ShownReference(
-                        "judgment", ref.cited_as or ref.target, True, title=j.title, judgment_id=j.id
+                        "judgment",
+                        ref.cited_as or ref.target,
+                        True,
+                        title=j.title,
+                        judgment_id=j.id,
                     )
                 )
     return shown

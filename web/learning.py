@@ -50,7 +50,9 @@ def _version(value: str | None) -> int:
 
 
 class CourseForm(FlaskForm):
-    title_en = StringField(_l("Title (English)"), validators=[InputRequired(), Length(max=MAX_TITLE)])
+    title_en = StringField(
+        _l("Title (English)"), validators=[InputRequired(), Length(max=MAX_TITLE)]
+    )
     title_ur = StringField(_l("Title (Urdu)"), validators=[Length(max=MAX_TITLE)])
     summary_en = TextAreaField(_l("Summary (English)"), validators=[Length(max=MAX_SUMMARY)])
     summary_ur = TextAreaField(_l("Summary (Urdu)"), validators=[Length(max=MAX_SUMMARY)])
@@ -90,7 +92,9 @@ class ModuleForm(FlaskForm):
 
 
 class LessonForm(FlaskForm):
-    title_en = StringField(_l("Title (English)"), validators=[InputRequired(), Length(max=MAX_TITLE)])
+    title_en = StringField(
+        _l("Title (English)"), validators=[InputRequired(), Length(max=MAX_TITLE)]
+    )
     title_ur = StringField(_l("Title (Urdu)"), validators=[Length(max=MAX_TITLE)])
     body_en = TextAreaField(_l("Text (English, Markdown)"), validators=[Length(max=MAX_BODY)])
     body_ur = TextAreaField(_l("Text (Urdu, Markdown)"), validators=[Length(max=MAX_BODY)])
@@ -524,7 +528,7 @@ def edit_lesson(lesson_id: str) -> ResponseReturnValue:
 @bp.route("/lessons/<lesson_id>/import", methods=["POST"])
 @login_required
 def import_text(lesson_id: str) -> ResponseReturnValue:
-    current, _draft = _load_lesson(lesson_id)
+    _load_lesson(lesson_id)  # 404 before reading an upload for a lesson one may not edit
     form = ImportForm()
     if not form.validate_on_submit():
         flash(_("Choose a Word (.docx) or PDF file."), "error")

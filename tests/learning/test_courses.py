@@ -210,5 +210,5 @@ def test_archive_and_copy(demo, people) -> None:
     copy = copy_course(demo, t, course.id)
     assert copy.title_en == "Copy of ATA basics" and copy.status == CourseStatus.DRAFT
     assert copy.copied_from == course.id and copy.release == 0
-    (_module, lessons), = draft_lessons(demo, copy)
+    ((_module, lessons),) = draft_lessons(demo, copy)
     assert [x.title_en for x in lessons] == ["Terrorism defined"] and lessons[0].id != lesson.id

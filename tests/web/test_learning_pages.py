@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 import re
 
-import pytest
-
 from learning.models import Course, CourseRelease, Lesson, LessonProgress
 from library.act_import import import_act_text
 from library.seed import SAMPLE_DIR
@@ -42,7 +40,9 @@ def _published(browser, demo, **extra) -> tuple[object, str, str]:
     b = _trainer(browser)
     course_id = _create_course(b, **extra)
     lesson_id = _add_lesson(b, demo, course_id)
-    r = b.post(f"/learning/courses/{course_id}/publish", {}, form_url=f"/learning/courses/{course_id}")
+    r = b.post(
+        f"/learning/courses/{course_id}/publish", {}, form_url=f"/learning/courses/{course_id}"
+    )
     assert r.status_code == 302
     return b, course_id, lesson_id
 
@@ -97,7 +97,9 @@ def test_stale_lesson_edit_is_refused_and_shows_both_texts(browser, demo) -> Non
     url = f"/learning/lessons/{lesson_id}/edit"
     token = b.token(url)
     old_version = demo.store.get(Lesson, lesson_id).version
-    first = b.post(url, {"title_en": "Punishment", "body_en": "Saved by a colleague", "version": old_version})
+    first = b.post(
+        url, {"title_en": "Punishment", "body_en": "Saved by a colleague", "version": old_version}
+    )
     assert first.status_code == 302
     stale = b.client.post(
         url,
@@ -119,7 +121,7 @@ def test_markdown_cannot_inject_script(browser, demo) -> None:
     b = _trainer(browser)
     course_id = _create_course(b)
     lesson_id = _add_lesson(
-        b, demo, course_id, body='<script>alert(1)</script> [x](javascript:alert(2)) **bold**'
+        b, demo, course_id, body="<script>alert(1)</script> [x](javascript:alert(2)) **bold**"
     )
     html = b.get(f"/learning/courses/{course_id}/preview/{lesson_id}").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html
@@ -139,7 +141,12 @@ def test_bad_course_input_is_refused_with_a_message(browser, demo) -> None:
 def test_publishing_an_empty_course_is_refused(browser, demo) -> None:
     b = _trainer(browser)
     course_id = _create_course(b)
-    r = b.post(f"/learning/courses/{course_id}/publish", {}, form_url=f"/learning/courses/{course_id}", follow_redirects=True)
+    r = b.post(
+        f"/learning/courses/{course_id}/publish",
+        {},
+        form_url=f"/learning/courses/{course_id}",
+        follow_redirects=True,
+    )
     assert "Add at least one lesson before publishing." in r.get_data(as_text=True)
     assert demo.store.count(CourseRelease) == 0
 
@@ -163,8 +170,11 @@ def test_import_docx_as_lesson_text_and_refuse_a_broken_file(browser, demo) -> N
     version = demo.store.get(Lesson, lesson_id).version
     r = b.post(
         url,
-        {"file": (io.BytesIO(_docx("Terrorism under s. 6 ATA\nSecond paragraph")), "notes.docx"),
-         "language": "en", "version": version},
+        {
+            "file": (io.BytesIO(_docx("Terrorism under s. 6 ATA\nSecond paragraph")), "notes.docx"),
+            "language": "en",
+            "version": version,
+        },
         form_url=f"/learning/lessons/{lesson_id}/edit",
         content_type="multipart/form-data",
         follow_redirects=True,
@@ -174,8 +184,11 @@ def test_import_docx_as_lesson_text_and_refuse_a_broken_file(browser, demo) -> N
     assert "Terrorism under s. 6 ATA" in lesson.body_en and "Second paragraph" in lesson.body_en
     r = b.post(
         url,
-        {"file": (io.BytesIO(b"not a real docx"), "broken.docx"), "language": "en",
-         "version": lesson.version},
+        {
+            "file": (io.BytesIO(b"not a real docx"), "broken.docx"),
+            "language": "en",
+            "version": lesson.version,
+        },
         form_url=f"/learning/lessons/{lesson_id}/edit",
         content_type="multipart/form-data",
         follow_redirects=True,
