@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from learning.access import can_author, can_learn, learner_of
+from learning.access import Learner, can_author, can_learn, learner_of
 from learning.models import Audience, Course, CourseRelease, CourseStatus
 from mizan import outbox
 from mizan.actor import Actor
@@ -74,14 +74,17 @@ def learning_principals(kernel: Kernel, actor: Actor) -> set[str]:
     principals: set[str] = set()
     if can_author(actor):
         principals.add(AUTHOR)
-    if not can_learn(actor):
-        return principals
-    learner = learner_of(kernel, actor)
+    if can_learn(actor):
+        principals |= learner_principals(learner_of(kernel, actor))
+    return principals
+
+
+def learner_principals(learner: Learner) -> set[str]:
+    """Every audience principal ``learner`` satisfies (their role, district, ATC, or any)."""
     roles = [*sorted(learner.roles), ANY]
     districts = [learner.district, ANY] if learner.district else [ANY]
     atcs = ["atc", ANY] if learner.atc else [ANY]
-    principals |= {_principal(r, d, a) for r in roles for d in districts for a in atcs}
-    return principals
+    return {_principal(r, d, a) for r in roles for d in districts for a in atcs}
 
 
 def enqueue_course(store: DocumentStore, course_id: str) -> None:
