@@ -54,7 +54,7 @@ def test_lesson_fields_are_checked_and_nothing_is_saved_on_bad_input(demo, peopl
 
 def test_stale_lesson_edit_is_refused_and_keeps_the_saved_text(demo, people) -> None:
     t = people["trainer"]
-    _course_, (one, _two, _three) = _course(demo, t)
+    _c, (one, _two, _three) = _course(demo, t)
     edit_lesson(demo, t, one.id, version=one.version, fields=LessonFields("One", body_en="A"))
     with pytest.raises(StaleWriteError):
         edit_lesson(demo, t, one.id, version=one.version, fields=LessonFields("One", body_en="B"))
