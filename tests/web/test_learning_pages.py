@@ -202,3 +202,19 @@ def test_menu_shows_learning_to_learners_and_trainers(browser, demo) -> None:
         b = browser()
         b.login(username)
         assert re.search(r'href="/learning/"', b.get("/").get_data(as_text=True))
+
+
+def test_reading_time_heartbeat_and_search_entry_links(browser, demo) -> None:
+    _b, course_id, lesson_id = _published(browser, demo)
+    learner = browser()
+    learner.login("pp.rahim")
+    reader = f"/learning/courses/{course_id}/lessons/{lesson_id}"
+    page = learner.get(reader).get_data(as_text=True)
+    assert "data-heartbeat" in page
+    url = f"{reader}/time"
+    assert learner.post(url, {"seconds": "45"}, form_url=reader).status_code == 204
+    assert learner.post(url, {"seconds": "lots"}, form_url=reader).status_code == 400
+    assert demo.store.find_one(LessonProgress, {"lesson_id": lesson_id}).seconds == 45
+    r = learner.get(f"/learning/entry/lesson:{course_id}:{lesson_id}")
+    assert r.status_code == 302 and r.headers["Location"].endswith(reader)
+    assert learner.get("/learning/entry/nonsense").status_code == 404
