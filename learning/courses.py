@@ -137,7 +137,8 @@ def create_course(kernel: Kernel, actor: Actor, fields: CourseFields) -> Course:
     course = Course(created_by=actor.user_id, created_at=at, updated_by=actor.user_id)
     course.updated_at = at
     _apply(kernel, course, fields)
-    course.modules = [Module(key=_new_key(), title_en=_("Lessons"), title_ur="", lesson_ids=[])]
+    # Both languages stored as such (not the creator's language); renamed like any module.
+    course.modules = [Module(key=_new_key(), title_en="Lessons", title_ur="اسباق", lesson_ids=[])]
     with kernel.store.transaction():
         kernel.store.insert(course)
         emit(kernel, actor, "course.created", "course", course.id)

@@ -38,9 +38,10 @@ def references_for(kernel: Kernel, *texts: str) -> list[Reference]:
                 if not ref.section_key:
                     continue
                 key = ("section", ref.section_key)
-                if key not in found:
-                    found[key] = Reference(kind="section", target=ref.section_key)
-                    found[key].cited_as = ref.raw[:200]
+                if key not in found:  # "302 PPC", not the bare "302" the span holds
+                    found[key] = Reference(
+                        kind="section", target=ref.section_key, cited_as=ref.canonical[:200]
+                    )
             else:
                 key = ("judgment", ref.canonical)
                 if key not in found:

@@ -54,8 +54,12 @@ class CourseForm(FlaskForm):
         _l("Title (English)"), validators=[InputRequired(), Length(max=MAX_TITLE)]
     )
     title_ur = StringField(_l("Title (Urdu)"), validators=[Length(max=MAX_TITLE)])
-    summary_en = TextAreaField(_l("Summary (English)"), validators=[Length(max=MAX_SUMMARY)])
-    summary_ur = TextAreaField(_l("Summary (Urdu)"), validators=[Length(max=MAX_SUMMARY)])
+    summary_en = TextAreaField(
+        _l("Summary (English)"), validators=[Length(max=MAX_SUMMARY)], render_kw={"rows": 4}
+    )
+    summary_ur = TextAreaField(
+        _l("Summary (Urdu)"), validators=[Length(max=MAX_SUMMARY)], render_kw={"rows": 4}
+    )
     roles = SelectMultipleField(_l("For these roles (none chosen: everyone)"), choices=[])
     districts = SelectMultipleField(_l("For these districts (none chosen: all)"), choices=[])
     atc_only = BooleanField(_l("Only prosecutors posted to an Anti-Terrorism Court"))
@@ -96,8 +100,12 @@ class LessonForm(FlaskForm):
         _l("Title (English)"), validators=[InputRequired(), Length(max=MAX_TITLE)]
     )
     title_ur = StringField(_l("Title (Urdu)"), validators=[Length(max=MAX_TITLE)])
-    body_en = TextAreaField(_l("Text (English, Markdown)"), validators=[Length(max=MAX_BODY)])
-    body_ur = TextAreaField(_l("Text (Urdu, Markdown)"), validators=[Length(max=MAX_BODY)])
+    body_en = TextAreaField(
+        _l("Text (English, Markdown)"), validators=[Length(max=MAX_BODY)], render_kw={"rows": 18}
+    )
+    body_ur = TextAreaField(
+        _l("Text (Urdu, Markdown)"), validators=[Length(max=MAX_BODY)], render_kw={"rows": 18}
+    )
     estimated_minutes = IntegerField(
         _l("Estimated time (minutes)"), validators=[Optional(), NumberRange(min=0, max=6000)]
     )
