@@ -419,6 +419,8 @@ class CourseView:
     course: Course
     release: CourseRelease | None
     authoring: bool
+    #: The courses to finish first (of the release a learner reads; of the draft for trainers).
+    prerequisites: list[Course]
 
 
 def view_course(kernel: Kernel, actor: Actor, course_id: str) -> CourseView:
@@ -428,9 +430,20 @@ def view_course(kernel: Kernel, actor: Actor, course_id: str) -> CourseView:
     except NotFoundError:
         raise CourseNotFound(course_id) from None
     if can_author(actor):
-        return CourseView(course, newest_release(kernel, course.id), True)
+        return CourseView(
+            course,
+            newest_release(kernel, course.id),
+            True,
+            _courses(kernel, list(course.prerequisites)),
+        )
     release = readable_release(kernel, actor, course)
-    return CourseView(course, release, False)
+    shown = [c for c in _courses(kernel, list(release.prerequisites)) if c.status != "draft"]
+    return CourseView(course, release, False, shown)  # a draft's title is not for learners
+
+
+def _courses(kernel: Kernel, ids: list[str]) -> list[Course]:
+    found = {c.id: c for c in kernel.store.find(Course, {"_id": {"$in": ids}})}
+    return [found[i] for i in ids if i in found]
 
 
 def readable_release(kernel: Kernel, actor: Actor, course: Course) -> CourseRelease:

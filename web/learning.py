@@ -162,11 +162,20 @@ def course(course_id: str) -> ResponseReturnValue:
             release=view.release,
             modules=courses.draft_lessons(kernel(), view.course),
             module_form=ModuleForm(),
+            prerequisites=view.prerequisites,
         )
-    return _reader_course(view.course, view.release, preview=False)
+    return _reader_course(
+        view.course, view.release, preview=False, prerequisites=view.prerequisites
+    )
 
 
-def _reader_course(course_obj: Course, release: CourseRelease | None, *, preview: bool) -> str:
+def _reader_course(
+    course_obj: Course,
+    release: CourseRelease | None,
+    *,
+    preview: bool,
+    prerequisites: list[Course] | None = None,
+) -> str:
     if release is None:
         abort(404)
     progress = {} if preview else reading.progress_of(kernel(), actor(), course_obj.id)
@@ -177,6 +186,7 @@ def _reader_course(course_obj: Course, release: CourseRelease | None, *, preview
         lessons_by_id={x.lesson_id: x for x in release.lessons},
         progress=progress,
         preview=preview,
+        prerequisites=prerequisites or [],
     )
 
 

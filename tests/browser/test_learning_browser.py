@@ -42,6 +42,7 @@ def test_trainer_publishes_and_prosecutor_reads(
     page.get_by_role("button", name="Publish").click()
     expect(page.locator(".flash-success")).to_contain_text("Published.")
     course_url = page.url
+    page.screenshot(path=str(tmp_path / "author.png"), full_page=True)
 
     page.context.clear_cookies()
     sign_in(page, "pp.rahim")

@@ -212,3 +212,16 @@ def test_archive_and_copy(demo, people) -> None:
     assert copy.copied_from == course.id and copy.release == 0
     ((_module, lessons),) = draft_lessons(demo, copy)
     assert [x.title_en for x in lessons] == ["Terrorism defined"] and lessons[0].id != lesson.id
+
+
+def test_learners_see_published_prerequisites_only(demo, people) -> None:
+    t = people["trainer"]
+    first, _ = _with_lesson(demo, t)
+    publish_course(demo, t, first.id)
+    draft = _course(demo, t)
+    course, _ = _with_lesson(demo, t, prerequisites=[first.id, draft.id])
+    publish_course(demo, t, course.id)
+    assert [c.id for c in view_course(demo, t, course.id).prerequisites] == [first.id, draft.id]
+    assert [c.id for c in view_course(demo, people["pp.hyd"], course.id).prerequisites] == [
+        first.id
+    ]
