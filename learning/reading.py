@@ -20,7 +20,7 @@ from mizan.actor import Actor
 from mizan.clock import utc_naive_now
 from mizan.events import DomainEvent
 from mizan.kernel import Kernel
-from mizan.storage import DuplicateKeyError, NotFoundError
+from mizan.storage import DuplicateKeyError, NotFoundError, StaleWriteError
 
 #: A heartbeat counts at most this many seconds (a tab left open all night is not study).
 MAX_HEARTBEAT = 300
@@ -168,8 +168,11 @@ def heartbeat(
     if not 0 < seconds <= MAX_HEARTBEAT:
         return progress
     progress.seconds = (progress.seconds or 0) + seconds
-    with kernel.store.transaction():
-        _save(kernel, progress)
+    try:
+        with kernel.store.transaction():
+            _save(kernel, progress)
+    except (DuplicateKeyError, StaleWriteError):  # another tab's beat won: lose this one
+        return _progress(kernel, actor, lesson_id) or progress
     return progress
 
 
