@@ -218,3 +218,16 @@ def test_reading_time_heartbeat_and_search_entry_links(browser, demo) -> None:
     r = learner.get(f"/learning/entry/lesson:{course_id}:{lesson_id}")
     assert r.status_code == 302 and r.headers["Location"].endswith(reader)
     assert learner.get("/learning/entry/nonsense").status_code == 404
+
+
+def test_reader_warns_when_a_cited_section_changed_after_reimport(browser, demo) -> None:
+    _b, course_id, lesson_id = _published(browser, demo)
+    learner = browser()
+    learner.login("pp.sana")
+    url = f"/learning/courses/{course_id}/lessons/{lesson_id}"
+    assert "has changed since" not in learner.get(url).get_data(as_text=True)
+    text = (SAMPLE_DIR / "ppc_sample.md").read_text().replace("qisas;", "qisas, as amended;")
+    import_act_text(demo, SYSTEM, text, code="ppc", title="PPC")
+    html = learner.get(url).get_data(as_text=True)
+    assert "This section has changed since the lesson was written." in html
+    assert "as amended" in html
