@@ -231,3 +231,29 @@ def test_reader_warns_when_a_cited_section_changed_after_reimport(browser, demo)
     html = learner.get(url).get_data(as_text=True)
     assert "This section has changed since the lesson was written." in html
     assert "as amended" in html
+
+
+def test_course_edit_modules_and_lesson_order_through_the_pages(browser, demo) -> None:
+    b = _trainer(browser)
+    course_id = _create_course(b)
+    edit = f"/learning/courses/{course_id}/edit"
+    assert 'value="Murder trials"' in b.get(edit).get_data(as_text=True)
+    version = demo.store.get(Course, course_id).version
+    r = b.post(edit, {"title_en": "Murder trials II", "districts": "KHI-S", "version": version})
+    assert r.status_code == 302
+    stale = b.post(edit, {"title_en": "Lost edit", "version": version})
+    assert stale.status_code == 409 and "Someone saved this course" in stale.get_data(as_text=True)
+    stored = demo.store.get(Course, course_id)
+    assert stored.title_en == "Murder trials II" and stored.audience.districts == ["KHI-S"]
+    page = f"/learning/courses/{course_id}"
+    b.post(f"{page}/modules", {"title_en": "Evidence"}, form_url=page)
+    assert [m.title_en for m in demo.store.get(Course, course_id).modules] == [
+        "Lessons",
+        "Evidence",
+    ]
+    r = b.post(f"{page}/modules", {"title_en": " "}, form_url=page, follow_redirects=True)
+    assert "Write the module title." in r.get_data(as_text=True)
+    first = _add_lesson(b, demo, course_id)
+    second = _add_lesson(b, demo, course_id)
+    b.post(f"/learning/lessons/{second}/move", {"direction": "up"}, form_url=page)
+    assert demo.store.get(Course, course_id).modules[0].lesson_ids == [second, first]
