@@ -257,3 +257,41 @@ def test_course_edit_modules_and_lesson_order_through_the_pages(browser, demo) -
     second = _add_lesson(b, demo, course_id)
     b.post(f"/learning/lessons/{second}/move", {"direction": "up"}, form_url=page)
     assert demo.store.get(Course, course_id).modules[0].lesson_ids == [second, first]
+
+
+def test_attach_a_file_and_learners_download_it_after_publishing(browser, demo) -> None:
+    from learning.attachments import LessonFile, read_attachment
+
+    b = _trainer(browser)
+    course_id = _create_course(b)
+    lesson_id = _add_lesson(b, demo, course_id)
+    editor = f"/learning/lessons/{lesson_id}/edit"
+    r = b.post(
+        f"/learning/lessons/{lesson_id}/attachments",
+        {"file": (io.BytesIO(_docx("Handout")), "handout.docx")},
+        form_url=editor,
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "being read" in r.get_data(as_text=True)
+    r = b.post(
+        f"/learning/lessons/{lesson_id}/attachments",
+        {"file": (io.BytesIO(b"MZ"), "tool.exe")},
+        form_url=editor,
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "Attach a PDF" in r.get_data(as_text=True)
+    file = demo.store.find_one(LessonFile, {"lesson_id": lesson_id})
+    read_attachment(demo, file.job_id)
+    assert "text read" in b.get(editor).get_data(as_text=True)
+    b.post(f"/learning/courses/{course_id}/publish", {}, form_url=f"/learning/courses/{course_id}")
+    learner = browser()
+    learner.login("pp.hyd")
+    reader = f"/learning/courses/{course_id}/lessons/{lesson_id}"
+    assert "handout.docx" in learner.get(reader).get_data(as_text=True)
+    download = learner.get(f"/learning/courses/{course_id}/lessons/{lesson_id}/files/{file.id}")
+    assert download.status_code == 200 and download.data[:2] == b"PK"
+    assert (
+        learner.get(f"/learning/courses/{course_id}/lessons/{lesson_id}/files/x").status_code == 404
+    )
