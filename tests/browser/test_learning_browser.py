@@ -63,4 +63,4 @@ def test_trainer_publishes_and_prosecutor_reads(
     sign_in(page, "pp.hyd")
     assert page.goto(course_url).status == 404
     assert errors == []
-    print("screenshots in", tmp_path)
+    print("screenshots in", tmp_path)  # docs/screenshots/learning-*.png come from here
