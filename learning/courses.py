@@ -499,12 +499,6 @@ def _newest_releases(kernel: Kernel, course_ids: list[str]) -> dict[str, CourseR
     return newest
 
 
-def all_courses_for_choice(kernel: Kernel, actor: Actor) -> list[Course]:
-    """Every course by title (for the prerequisites list of the course form)."""
-    require_author(actor)
-    return kernel.store.find(Course, sort=[("title_en", 1)])
-
-
 @dataclass(frozen=True)
 class FormChoices:
     """What the course form offers: roles, districts and the other courses."""
