@@ -18,6 +18,7 @@ import click
 from mizan.storage import Model
 
 if TYPE_CHECKING:
+    from mizan.actor import Actor
     from mizan.kernel import Kernel
 
 
@@ -69,6 +70,9 @@ class Registry:
     #: Headings and texts of sections of law (the library fills it), for packages below the
     #: library that quote the law, e.g. letters written from a case (``casefiles.letters``).
     section_texts: list[SectionLookup] = field(default_factory=list)
+    #: Extra search principals a package grants a searcher (learning: the audiences a
+    #: learner belongs to); search adds them to ``casefiles.policy.search_principals``.
+    principal_providers: list[Callable[[Kernel, Actor], set[str]]] = field(default_factory=list)
     #: Run in each worker pool process as it starts, with the process's kernel.
     worker_process_start: list[KernelHook] = field(default_factory=list)
     #: More reminders for the reminder run (``mizan remind``): what they are about ("courses")

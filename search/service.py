@@ -48,6 +48,9 @@ def search_documents(
     check_mode(mode)
     query = query.strip()
     principals = search_principals(kernel.store, actor)
+    if principals is not None:
+        for provider in kernel.registry.principal_providers:
+            principals |= provider(kernel, actor)
     offset = (max(page, 1) - 1) * per_page
     keyword_only = (mode == "keyword" or not query) and not hybrid.is_facts_query(query)
     if sort != "relevance" and not keyword_only:

@@ -108,6 +108,7 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel) -> Flask:
         holidays,
         home,
         jobs,
+        learning,
         learning_case_studies,
         learning_certificates,
         learning_paths,
@@ -159,6 +160,7 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel) -> Flask:
         letters,
         reports,
         learning_case_studies,
+        learning,
     ):
         app.register_blueprint(module.bp)
     errors.register(app)

@@ -43,6 +43,8 @@ HIT_KINDS = {
     "document": _l("Document"),
     "judgment": _l("Judgment"),
     "statute": _l("Statute"),
+    "course": _l("Course"),
+    "lesson": _l("Lesson"),
 }
 SORT_LABELS = {"relevance": _l("Best match"), "date": _l("Newest first (keywords)")}
 FACET_LABELS = {
@@ -60,6 +62,8 @@ VALUE_LABELS: dict[str, Mapping[str, object]] = {
         "document": _l("Case documents"),
         "judgment": _l("Judgments"),
         "statute": _l("Statutes"),
+        "course": _l("Courses"),
+        "lesson": _l("Lessons"),
     },
     "language": {"en": _l("English"), "ur": _l("Urdu")},
     "doc_type": {
@@ -143,6 +147,8 @@ def search_url(**changes: object) -> str:
 
 #: The library's page that forwards any library search hit to its entry (web.library).
 LIBRARY_ENTRY = "library.entry"
+#: The learning page that forwards a course or lesson hit (web.learning).
+LEARNING_ENTRY = "learning.entry"
 
 
 def hit_url(hit: Hit, query: str) -> str | None:
@@ -152,6 +158,8 @@ def hit_url(hit: Hit, query: str) -> str | None:
     if hit.kind == "document":
         anchor = f"#page-{hit.page}" if hit.page else ""
         return url_for("documents.show", document_id=hit.doc_id, q=query or None) + anchor
+    if hit.kind in ("course", "lesson") and LEARNING_ENTRY in current_app.view_functions:
+        return url_for(LEARNING_ENTRY, doc_id=hit.doc_id)
     if LIBRARY_ENTRY in current_app.view_functions:  # judgments, statutes, ...
         return url_for(LIBRARY_ENTRY, doc_id=hit.doc_id)
     return None

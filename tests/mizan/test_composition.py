@@ -46,8 +46,18 @@ def test_every_package_contributes_through_its_registration(kernel) -> None:
 
     registry = kernel.registry
     assert {User, Case, DocumentSuggestion, Judgment, SavedSearch} <= set(registry.models)
-    assert set(registry.task_modules) == {"mizan.tasks", "ingestion.tasks", "library.tasks"}
-    assert set(registry.job_tasks) == {"ingest.document", "searchable.pdf", "library.import"}
+    assert set(registry.task_modules) == {
+        "mizan.tasks",
+        "ingestion.tasks",
+        "library.tasks",
+        "learning.tasks",
+    }
+    assert set(registry.job_tasks) == {
+        "ingest.document",
+        "searchable.pdf",
+        "library.import",
+        "learning.attachment",
+    }
     assert {"reindex", "ingest", "import-judgments", "seed-scale", "seed-demo"} <= set(
         main.commands
     )

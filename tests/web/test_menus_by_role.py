@@ -14,47 +14,23 @@ DEADLINES, MATTERS, DASHBOARD = "/deadlines/", "/matters/mine", "/dashboard/"
 SEARCH, LIBRARY, PRECEDENTS, JOBS = "/search/", "/library/", "/precedents/", "/jobs/"
 USERS, INTEGRATIONS, HOLIDAYS = "/admin/users", "/admin/integrations", "/admin/holidays/"
 AUDIT, HEALTH = "/admin/audit", "/admin/health"
-PATHS = "/learning/paths"
-QUIZ_GRADING = "/learning/quiz/grading"
 LETTER_TEMPLATES = "/admin/letter-templates"
 REPORTS = "/reports/"
-CASE_STUDIES = "/learning/case-studies/"
+LEARNING = "/learning/"
 
-MY_TRAINING, TRAINING = "/learning/record", "/learning/progress"
-
-CASE_WORK = {
-    CASES,
-    HEARINGS,
-    PEOPLE,
-    SEARCH,
-    LIBRARY,
-    PRECEDENTS,
-    JOBS,
-    MY_TRAINING,
-    PATHS,
-    CASE_STUDIES,
-}
+CASE_WORK = {CASES, HEARINGS, PEOPLE, SEARCH, LIBRARY, PRECEDENTS, JOBS, LEARNING}
 MENUS = {
-    # role → (demo username, the menu's links)
+    # role → (demo username, the menu's links); the learning pages have their own menu
     "admin": (
         "admin",
         {LIBRARY, JOBS, USERS, INTEGRATIONS, HOLIDAYS, LETTER_TEMPLATES, AUDIT, HEALTH},
     ),
-    "prosecutor_general": (
-        "pg.sindh",
-        CASE_WORK | {DEADLINES, DASHBOARD, REPORTS, AUDIT, TRAINING},
-    ),
-    "district_public_prosecutor": (
-        "dpp.south",
-        CASE_WORK | {DEADLINES, DASHBOARD, REPORTS, TRAINING},
-    ),
+    "prosecutor_general": ("pg.sindh", CASE_WORK | {DEADLINES, DASHBOARD, REPORTS, AUDIT}),
+    "district_public_prosecutor": ("dpp.south", CASE_WORK | {DEADLINES, DASHBOARD, REPORTS}),
     "prosecutor": ("pp.rahim", CASE_WORK | {DEADLINES, MATTERS, REPORTS}),
     "clerk": ("clerk.south", CASE_WORK),
-    "trainer": (
-        "trainer",
-        {SEARCH, LIBRARY, PRECEDENTS, PATHS, QUIZ_GRADING, TRAINING, CASE_STUDIES},
-    ),
-    "supervisor": ("supervisor", CASE_WORK | {DEADLINES, DASHBOARD, REPORTS, TRAINING}),
+    "trainer": ("trainer", {SEARCH, LIBRARY, PRECEDENTS, LEARNING}),
+    "supervisor": ("supervisor", CASE_WORK | {DEADLINES, DASHBOARD, REPORTS}),
 }
 
 
@@ -95,3 +71,24 @@ def test_home_with_cases_still_lists_them(app) -> None:
     b = Browser(app)
     b.login("clerk.south")
     assert "Your cases" in b.get("/").get_data(as_text=True)
+
+
+def test_learning_pages_have_their_own_menu_by_role(app) -> None:
+    def learning_menu(username: str) -> set[str]:
+        b = Browser(app)
+        b.login(username)
+        html = b.get("/learning/").get_data(as_text=True)
+        nav = re.search(r'<nav class="subnav" aria-label="Learning">(.*?)</nav>', html, re.S)
+        assert nav, f"no learning menu for {username}"
+        return set(re.findall(r'href="([^"]+)"', nav.group(1)))
+
+    shared = {"/learning/", "/learning/paths", "/learning/case-studies/"}
+    mine = {"/learning/record", "/learning/certificates"}
+    assert learning_menu("pp.rahim") == shared | mine
+    assert learning_menu("trainer") == shared | {
+        "/learning/assign",
+        "/learning/progress",
+        "/learning/quiz/grading",
+    }
+    assert learning_menu("dpp.south") == shared | mine | {"/learning/assign", "/learning/progress"}
+    assert "subnav" not in Browser(app).get("/login").get_data(as_text=True)
