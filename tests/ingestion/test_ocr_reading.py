@@ -33,10 +33,10 @@ def _count_readings(monkeypatch: pytest.MonkeyPatch) -> list[int | None]:
     real = ocr._tesseract_data
 
     def observed(
-        image: Image.Image, lang: str, timeout: float, psm: int | None = None
+        image: Image.Image, lang: str, timeout: float, psm: int | None = None, **kw: int | None
     ) -> tuple[str, list[Word]]:
         calls.append(psm)
-        return real(image, lang, timeout, psm)
+        return real(image, lang, timeout, psm, **kw)
 
     monkeypatch.setattr(ocr, "_tesseract_data", observed)
     return calls
@@ -86,8 +86,13 @@ def test_a_clean_page_is_read_once_as_given(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     calls = _count_readings(monkeypatch)
-    turns: list[int] = []
-    monkeypatch.setattr(ocr, "detect_rotation", lambda *a, **k: turns.append(1) or 0)
+    turns: list[Image.Image] = []
+
+    def observed_osd(image: Image.Image, timeout: float = 30) -> int:
+        turns.append(image)
+        return 0
+
+    monkeypatch.setattr(ocr, "detect_rotation", observed_osd)
     result = ocr_image(Image.open(render_scan(TEXT, tmp_path / "scan.png")), "eng")
     assert calls == [None]  # one reading, Tesseract's own page segmentation
     assert turns == []  # orientation is not even asked
