@@ -148,3 +148,15 @@ def test_the_stored_page_says_which_reading_was_kept(tmp_path: Path) -> None:
     page = Image.open(render_scan(TEXT, tmp_path / "scan.png"))
     text = ocr_page(page, 1, "eng")
     assert text.reading is not None and text.reading.startswith("plain: read cleanly")
+
+
+def test_the_reading_is_kept_with_the_page_and_copied_to_an_identical_file() -> None:
+    from casefiles.models import DocumentPage
+    from ingestion.pages import PageText
+    from ingestion.wordboxes import copied_layout, layout_fields
+
+    page = PageText(1, "text", "ocr", 91.0, reading="psm 6: the plain reading had ...")
+    fields = layout_fields(page)
+    assert fields["ocr_reading"] == "psm 6: the plain reading had ..."
+    record = DocumentPage(document_id="d", number=1, **fields)
+    assert copied_layout(record)["ocr_reading"] == "psm 6: the plain reading had ..."
