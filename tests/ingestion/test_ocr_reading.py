@@ -160,3 +160,18 @@ def test_the_reading_is_kept_with_the_page_and_copied_to_an_identical_file() -> 
     assert fields["ocr_reading"] == "psm 6: the plain reading had ..."
     record = DocumentPage(document_id="d", number=1, **fields)
     assert copied_layout(record)["ocr_reading"] == "psm 6: the plain reading had ..."
+
+
+@pytest.mark.slow
+def test_mizan_extract_says_when_a_page_was_read_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ingestion.cli import extracted_text
+
+    sideways = tmp_path / "sideways.png"
+    Image.open(render_scan(TEXT, tmp_path / "scan.png")).rotate(
+        90, expand=True, fillcolor=255
+    ).save(sideways)
+    text = extracted_text(sideways, "eng")
+    assert "Ghulam Rasool" in text
+    assert "[page 1: OCR reading kept: turned 90°" in capsys.readouterr().err
