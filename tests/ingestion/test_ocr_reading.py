@@ -175,3 +175,12 @@ def test_mizan_extract_says_when_a_page_was_read_again(
     text = extracted_text(sideways, "eng")
     assert "Ghulam Rasool" in text
     assert "[page 1: OCR reading kept: turned 90°" in capsys.readouterr().err
+
+
+def test_a_grey_palette_scan_is_handed_over_grey_and_a_coloured_one_in_colour() -> None:
+    grey = Image.new("P", (20, 10))
+    grey.putpalette([0, 0, 0, 255, 255, 255])
+    coloured = Image.new("P", (20, 10))
+    coloured.putpalette([200, 0, 0, 255, 255, 255])
+    assert ocr._prepare(grey).mode == "L"
+    assert ocr._prepare(coloured).mode == "RGB"
