@@ -1,29 +1,41 @@
-"""Character error rate of Mizan's OCR on pages rendered from known English and Urdu text.
+"""OCR accuracy of Mizan against plain Tesseract, in the same run, on real and synthetic pages.
 
-Known text (an FIR-style page in English, and one in Urdu) is rendered as a scanner would
-produce it — black on white, A4 width, 12 pt — in DejaVu Serif (English) and Amiri, a Naskh
-face (Urdu; Debian package ``fonts-hosny-amiri``), at 300 and 200 dpi, and read back through
-``ingestion.ocr.ocr_image`` (the pipeline: orientation check, deskew, Tesseract with
-``OMP_THREAD_LIMIT=1``). CER = Levenshtein distance / reference length, after collapsing
-white space (and NFC for Urdu).
+**Real pages** (issue 17): the dev set in ``bench/ocr_devset`` (``pages.tsv``: scans of a book
+page, a printout, a two-column brochure straight, tilted and turned, a typewritten page,
+with hand-checked ground truth), fetched by ``scripts/fetch_ocr_devset.sh`` into
+``~/.cache/mizan/ocr-devset`` (or ``--devset DIR``).
 
-A tilted page (``--skew`` degrees, default 4, as phone photos of files often are) is read
-twice in the same run: through the pipeline, and as the baseline with ``normalise=False``
-(Tesseract on the page as scanned); the ratio is baseline CER / pipeline CER. The Urdu text is also
-rendered in Noto Nastaliq Urdu (the face the web interface ships), in which most FIRs are
-written, for comparison.
+**Synthetic pages**: known text (an FIR-style page in English, and one in Urdu) rendered as
+a scanner would produce it — black on white, A4 width, 12 pt — in DejaVu Serif (English),
+Amiri, a Naskh face (Urdu; Debian package ``fonts-hosny-amiri``), and Noto Nastaliq Urdu
+(the face the web interface ships; most FIRs are Nastaliq), at 300 and 200 dpi, and the
+English and Naskh pages tilted (``--skew`` degrees, default 4, as phone photos of files
+often are).
+
+Each page is read twice: by Mizan (``ingestion.extract.extract_file``, what ``mizan extract
+IMAGE`` runs: the plain reading first, and second readings only for pages that read badly)
+and by plain ``tesseract IMAGE - -l LANG``, both with ``OMP_THREAD_LIMIT=1``. English pages
+are scored by word F1 (order-insensitive: the multisets of words, split on white space,
+with punctuation at either end dropped, case kept), Urdu pages by CER (Levenshtein
+distance / reference length after collapsing white space, NFC). Seconds per page are
+wall-clock for each reader; pages per second are given over all pages and over the clean
+pages (those Mizan read once, as given).
 
     OMP_THREAD_LIMIT=1 python bench/bench_ocr_accuracy.py
-    OMP_THREAD_LIMIT=1 python bench/bench_ocr_accuracy.py --dpi 300 --skew 3
+    OMP_THREAD_LIMIT=1 python bench/bench_ocr_accuracy.py --pages linn.png --no-synthetic
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
+import tempfile
 import time
 import unicodedata
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -31,9 +43,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PIL import Image, ImageDraw, ImageFont
 
-from ingestion.ocr import ocr_image
+from ingestion.extract import extract_file
 
 ROOT = Path(__file__).resolve().parents[1]
+DEVSET_LIST = ROOT / "bench" / "ocr_devset" / "pages.tsv"
+DEVSET = Path(
+    os.environ.get("MIZAN_OCR_DEVSET")
+    or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mizan" / "ocr-devset"
+)
 #: page name -> (font file, Tesseract language, right to left)
 FACES = {
     "eng": ("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", "eng", False),
@@ -106,41 +123,170 @@ def cer(reference: str, hypothesis: str) -> float:
     return levenshtein(ref, normal(hypothesis)) / max(len(ref), 1)
 
 
-def read(image: Image.Image, lang: str, normalise: bool = True) -> tuple[float, float, str]:
+_EDGE = "\"'“”‘’«»()[]{}<>.,;:!?*•·-–—_/\\|"
+
+
+def words(text: str) -> Counter[str]:
+    tokens = (t.strip(_EDGE) for t in unicodedata.normalize("NFC", text).split())
+    return Counter(t for t in tokens if t)
+
+
+def word_f1(reference: str, hypothesis: str) -> float:
+    ref, hyp = words(reference), words(hypothesis)
+    common = sum((ref & hyp).values())
+    if not common:
+        return 0.0
+    precision, recall = common / sum(hyp.values()), common / sum(ref.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+@dataclass
+class Page:
+    name: str
+    lang: str
+    layout: str
+    reference: str
+    path: Path
+
+
+@dataclass
+class Row:
+    page: Page
+    plain: float
+    mizan: float
+    plain_s: float
+    mizan_s: float
+    reading: str
+
+    @property
+    def metric(self) -> str:
+        return "CER" if self.page.lang == "urd" else "F1"
+
+    @property
+    def gain(self) -> float:
+        """Mizan's advantage: higher F1, or lower CER, is better."""
+        return self.plain - self.mizan if self.metric == "CER" else self.mizan - self.plain
+
+
+def score(page: Page, text: str) -> float:
+    return cer(page.reference, text) if page.lang == "urd" else word_f1(page.reference, text)
+
+
+def plain_tesseract(path: Path, lang: str) -> tuple[float, str]:
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     start = time.perf_counter()
-    result = ocr_image(image, lang, normalise=normalise)
-    return time.perf_counter() - start, result.skew, result.text
+    out = subprocess.run(
+        ["tesseract", str(path), "-", "-l", lang], env=env, capture_output=True, check=True
+    )
+    return time.perf_counter() - start, out.stdout.decode("utf-8", "replace")
+
+
+def mizan(path: Path, lang: str) -> tuple[float, str, str]:
+    start = time.perf_counter()
+    (page,) = extract_file(path, path.name, lang=lang).pages
+    return time.perf_counter() - start, page.text, page.reading or ""
+
+
+def devset_pages(folder: Path, only: list[str]) -> list[Page]:
+    pages = []
+    for line in DEVSET_LIST.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, lang, layout, truth = line.split("\t")
+        if only and name not in only:
+            continue
+        reference = (DEVSET_LIST.parent / truth).read_text(encoding="utf-8")
+        pages.append(Page(name, lang, layout, reference, folder / name))
+    return pages
+
+
+def synthetic_pages(folder: Path, dpis: list[int], skew: float) -> list[Page]:
+    pages = []
+    for face, (_, lang, _) in FACES.items():
+        text = ENGLISH if lang == "eng" else URDU
+        images = [(f"{face} {dpi} dpi", render(text, face, dpi), dpi) for dpi in dpis]
+        if face != "urd-nastaliq":
+            tilted = render(text, face, dpis[0]).rotate(skew, expand=True, fillcolor=255)
+            images.append((f"{face} {dpis[0]} dpi tilted {skew:g}°", tilted, dpis[0]))
+        for label, image, dpi in images:
+            path = folder / (label.replace(" ", "-").replace("°", "") + ".png")
+            image.save(path, dpi=(dpi, dpi))
+            pages.append(Page(label, lang, "synthetic", text, path))
+    return pages
+
+
+def run(pages: list[Page]) -> list[Row]:
+    rows = []
+    for page in pages:
+        plain_s, plain_text = plain_tesseract(page.path, page.lang)
+        mizan_s, mizan_text, reading = mizan(page.path, page.lang)
+        row = Row(
+            page,
+            score(page, plain_text),
+            score(page, mizan_text),
+            plain_s,
+            mizan_s,
+            reading.split(":", 1)[0],
+        )
+        print(
+            f"{page.name[:34]:34} {row.metric:>3} {row.plain:7.3f} {row.mizan:7.3f} "
+            f"{row.gain:+7.3f} {plain_s:7.1f} {mizan_s:7.1f}  {row.reading}",
+            flush=True,
+        )
+        rows.append(row)
+    return rows
+
+
+def summary(title: str, rows: list[Row]) -> None:
+    if not rows:
+        return
+    for metric in ("F1", "CER"):
+        group = [r for r in rows if r.metric == metric]
+        if not group:
+            continue
+        plain = sum(r.plain for r in group) / len(group)
+        ours = sum(r.mizan for r in group) / len(group)
+        worst = min(group, key=lambda r: r.gain)
+        print(
+            f"{title}: mean {metric} over {len(group)} pages: plain {plain:.3f}, Mizan {ours:.3f}; "
+            f"worst page for Mizan: {worst.page.name} ({worst.gain:+.3f})"
+        )
+    clean = [r for r in rows if r.reading == "plain"]
+    for label, group in (("all pages", rows), ("clean pages (read once)", clean)):
+        if group:
+            plain_rate = len(group) / sum(r.plain_s for r in group)
+            our_rate = len(group) / sum(r.mizan_s for r in group)
+            print(
+                f"{title}: pages/second, {label} ({len(group)}): plain {plain_rate:.3f}, "
+                f"Mizan {our_rate:.3f} ({our_rate / plain_rate:.2f}x)"
+            )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--devset", type=Path, default=DEVSET, help="folder of the fetched scans")
+    parser.add_argument("--pages", nargs="*", default=[], help="only these dev-set pages")
     parser.add_argument("--dpi", type=int, nargs="+", default=[300, 200])
-    parser.add_argument("--skew", type=float, default=4.0, help="tilt of the skewed page")
+    parser.add_argument("--skew", type=float, default=4.0, help="tilt of the tilted pages")
+    parser.add_argument("--no-synthetic", action="store_true", help="real pages only")
+    parser.add_argument("--no-devset", action="store_true", help="synthetic pages only")
     args = parser.parse_args()
-    print(f"{'page':40} {'chars':>5} {'CER':>7} {'s/page':>7}")
-    for face, (_, lang, _) in FACES.items():
-        text = ENGLISH if lang == "eng" else URDU
-        chars = len(normal(text))
-        for dpi in args.dpi:
-            seconds, _, got = read(render(text, face, dpi), lang)
-            label = f"{face} {dpi} dpi straight"
-            print(f"{label:40} {chars:5d} {cer(text, got):7.2%} {seconds:7.1f}")
-        if face == "urd-nastaliq":
-            continue  # the deskew comparison is made on the Naskh and English pages
-        dpi = args.dpi[0]
-        tilted = render(text, face, dpi).rotate(args.skew, expand=True, fillcolor=255)
-        p_seconds, found_skew, p_text = read(tilted, lang)
-        b_seconds, _, b_text = read(tilted, lang, normalise=False)
-        p_cer, b_cer = cer(text, p_text), cer(text, b_text)
-        label = f"{face} {dpi} dpi tilted {args.skew:g}° pipeline"
-        print(f"{label:40} {chars:5d} {p_cer:7.2%} {p_seconds:7.1f}  (skew found {found_skew:g}°)")
-        label = f"{face} {dpi} dpi tilted {args.skew:g}° baseline"
-        print(f"{label:40} {chars:5d} {b_cer:7.2%} {b_seconds:7.1f}")
-        if p_cer:
-            ratio = f"{b_cer / p_cer:.1f}x"
-        else:
-            ratio = "both error-free" if not b_cer else "pipeline error-free, baseline not"
-        print(f"  baseline/pipeline CER on the tilted page: {ratio}")
+    print(
+        f"{'page':34} {'':>3} {'plain':>7} {'Mizan':>7} {'gain':>7} "
+        f"{'plain s':>7} {'Mizan s':>7}  reading kept"
+    )
+    if not args.no_devset:
+        pages = devset_pages(args.devset, args.pages)
+        missing = [p.name for p in pages if not p.path.exists()]
+        if missing:
+            sys.exit(
+                f"The dev set is not in {args.devset} ({', '.join(missing)} missing): "
+                "run scripts/fetch_ocr_devset.sh first, or pass --no-devset."
+            )
+        summary("real", run(pages))
+    if not args.no_synthetic:
+        with tempfile.TemporaryDirectory() as folder:
+            summary("synthetic", run(synthetic_pages(Path(folder), args.dpi, args.skew)))
 
 
 if __name__ == "__main__":

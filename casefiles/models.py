@@ -340,6 +340,9 @@ class DocumentPage(Model):
     image_height = me.IntField()
     rotation = me.IntField(default=0)
     skew = me.FloatField(default=0.0)
+    #: OCR pages: which reading was kept and why (ingestion.ocr.OcrResult.reading/reason),
+    #: so a clerk comparing with plain Tesseract can see what was done to the page.
+    ocr_reading = me.StringField()
 
     meta = {
         "collection": "document_pages",

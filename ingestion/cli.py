@@ -46,6 +46,10 @@ def extracted_text(file: Path, lang: str) -> str:
     for page in extraction.pages:
         if page.error:
             click.echo(f"[page {page.number}: {page.error}]", err=True)
+        elif page.reading and not page.reading.startswith("plain:"):
+            # A page read again: say which reading was kept, for a user comparing with
+            # plain Tesseract. Clean pages (read once, as given) need no note.
+            click.echo(f"[page {page.number}: OCR reading kept: {page.reading}]", err=True)
     return extraction.text
 
 

@@ -46,6 +46,7 @@ def ocr_page(image: Image.Image, number: int, lang: str, timeout: float = 180) -
         height=result.height,
         rotation=result.rotation,
         skew=result.skew,
+        reading=f"{result.reading}: {result.reason}",
     )
 
 

@@ -13,13 +13,15 @@ import os
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
 from typing import cast
 
 import pytesseract
 from PIL import Image
 
 from ingestion.layout import apply_layout, estimate_skew
+from ingestion.ocr_judge import Judgement, judge
 
 # Read by each Tesseract process when it starts, so setting it here (before
 # any OCR) is enough for pytesseract's subprocesses; an operator's value wins.
@@ -77,6 +79,14 @@ class OcrResult:
     #: (counter-clockwise, PIL's convention) before OCR; word boxes are in that image.
     rotation: int = 0
     skew: float = 0.0
+    #: Which reading of the page was kept (:data:`PLAIN`, or what was done differently:
+    #: "enlarged+deskewed", "turned 90°+deskewed", "psm 6" ...) and why, in a few words.
+    reading: str = "plain"
+    reason: str = ""
+
+
+#: The reading of a page as given, the way ``tesseract IMAGE -`` reads it.
+PLAIN = "plain"
 
 
 def _tesseract_env() -> dict[str, str]:
@@ -175,6 +185,12 @@ def validate_lang(lang: str, *, installed: bool = True) -> None:
         )
 
 
+def _grey_palette(image: Image.Image) -> bool:
+    palette = image.getpalette() or []
+    triples = zip(palette[0::3], palette[1::3], palette[2::3], strict=False)
+    return all(r == g == b for r, g, b in triples)
+
+
 def _prepare(image: Image.Image) -> Image.Image:
     """A mode Tesseract (via PNG) accepts; 16-bit and float scans are scaled to 8-bit."""
     if image.mode in ("1", "L", "RGB"):
@@ -184,6 +200,10 @@ def _prepare(image: Image.Image) -> Image.Image:
         lo, hi = cast("tuple[float, float]", image.getextrema())
         span = (hi - lo) or 1
         return image.convert("F").point(lambda v: (v - lo) * 255.0 / span).convert("L")
+    if image.mode == "P" and "transparency" not in image.info and _grey_palette(image):
+        # A bilevel or grey scan saved with a palette: the same grey levels Tesseract would
+        # take from it, at a third of the pixels RGB would hand it (0.6-0.9 s a page less).
+        return image.convert("L")
     if image.mode in ("LA", "RGBA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         background = Image.new("RGB", rgba.size, (255, 255, 255))
@@ -239,12 +259,32 @@ def _parse_tsv(tsv: str) -> tuple[str, list[Word]]:
     return text, words
 
 
-def _tesseract_data(image: Image.Image, lang: str, timeout: float) -> tuple[str, list[Word]]:
+def _tesseract_data(
+    image: Image.Image,
+    lang: str,
+    timeout: float,
+    psm: int | None = None,
+    *,
+    dpi: int | None = None,
+) -> tuple[str, list[Word]]:
+    """Words of ``image`` in page-segmentation mode ``psm`` (Tesseract's own when None).
+
+    ``dpi`` is the scan's resolution, which ``tesseract FILE`` reads from the file and
+    pytesseract's copy would lose. The copy is written as uncompressed TIFF: PNG
+    compression cost 0.3-0.8 s a page (a tenth of a reading), and unlike BMP (which
+    states 96 dpi) it states no resolution, so Tesseract estimates it as it does for a
+    scan that states none, and reads exactly what ``tesseract FILE`` reads.
+    """
     # pytesseract has no env parameter: it hands os.environ to Popen, so
     # make sure the limit is there (setdefault keeps an operator's choice).
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    config = " ".join(
+        ([f"--psm {psm}"] if psm is not None else []) + ([f"--dpi {dpi}"] if dpi else [])
+    )
+    uncompressed = image.copy()
+    uncompressed.format = "TIFF"
     try:
-        tsv = pytesseract.image_to_data(image, lang=lang, timeout=timeout)
+        tsv = pytesseract.image_to_data(uncompressed, lang=lang, timeout=timeout, config=config)
     except pytesseract.TesseractNotFoundError as exc:
         raise OcrUnavailable(f"Tesseract is not installed: {_INSTALL_HINT}.") from exc
     except pytesseract.TesseractError as exc:
@@ -305,12 +345,6 @@ def _sure(words: list[Word]) -> list[Word]:
     return [w for w in words if w.confidence >= 80 and len(w.text) >= 3]
 
 
-def _reads_well(words: list[Word]) -> bool:
-    """Enough confidently read words that the page must be the right way up."""
-    sure = _sure(words)
-    return len(sure) >= 8 and len(sure) >= 0.6 * len(words)
-
-
 #: Share of confidently read words that a reading of an upside-down page never reaches:
 #: upside down, the 24 FIR scans gave at most 3% and a clean 300-dpi page 6%, while the
 #: same FIR forms upright (too noisy for :func:`_reads_well`) gave 13-45%. OSD proposes
@@ -330,59 +364,202 @@ def _worth_turning(words: list[Word], turn: int) -> bool:
     return len(_sure(words)) < _UPSIDE_DOWN_MAX_SURE * len(words)
 
 
-def _read_turned(
-    image: Image.Image, turn: int, lang: str, timeout: float
-) -> tuple[float, int, Image.Image, str, list[Word], float]:
-    """(quality, -turn, page image, text, words, skew) of the page turned by ``turn``."""
-    turned = apply_layout(image, turn, 0.0)
-    angle = estimate_skew(turned)
-    page = apply_layout(turned, 0, angle)
-    text, words = _tesseract_data(page, lang, timeout)
-    return _quality(words), -turn, page, text, words, angle
+@dataclass
+class _Reading:
+    """One reading of a page: the image that was read and how it was made from the scan."""
+
+    label: str
+    judgement: Judgement
+    image: Image.Image
+    text: str
+    words: list[Word]
+    factor: float = 1.0
+    rotation: int = 0
+    skew: float = 0.0
+    dpi: int | None = None
 
 
-def _quality(words: list[Word]) -> float:
-    """How much confidently read text there is: garbage from a sideways page scores low."""
-    return sum(w.confidence * len(w.text) for w in words if w.confidence >= 50)
+def _resolution(image: Image.Image) -> int | None:
+    """The scan's dots per inch as its file states them, when plausible (70-2400)."""
+    dpi = image.info.get("dpi")
+    try:
+        value = round(float(dpi[0])) if dpi else None
+    except (TypeError, ValueError, IndexError):
+        return None
+    return value if value and 70 <= value <= 2400 else None
+
+
+def _read(
+    image: Image.Image,
+    lang: str,
+    timeout: float,
+    label: str,
+    *,
+    factor: float = 1.0,
+    rotation: int = 0,
+    skew: float = 0.0,
+    psm: int | None = None,
+    dpi: int | None = None,
+) -> _Reading:
+    text, words = _tesseract_data(image, lang, timeout, psm, dpi=dpi)
+    return _Reading(label, judge(words), image, text, words, factor, rotation, skew, dpi)
+
+
+def _geometry_label(factor: float, rotation: int, skew: float) -> str:
+    parts = ["enlarged"] if factor != 1.0 else []
+    if rotation:
+        parts.append(f"turned {rotation}°")
+    if skew:
+        parts.append("deskewed")
+    return "+".join(parts) or PLAIN
+
+
+#: Page-segmentation modes tried on a page that still reads badly: one uniform block of
+#: text (forms and columns read row by row), then sparse text (scattered form fields).
+_OTHER_MODES = (6, 11)
+#: A second reading replaces the first only when it scores this much better, so that
+#: noise between two near-equal readings never trades reading order for nothing.
+_MARGIN = 1.02
+
+
+class _Clock:
+    """Time left of the page's budget: second readings never take a page past it."""
+
+    def __init__(self, timeout: float) -> None:
+        self.deadline = time.monotonic() + timeout if timeout else None
+
+    def left(self) -> float | None:
+        """Seconds left (None without a limit); 0 when the budget is spent."""
+        if self.deadline is None:
+            return None
+        return max(0.0, self.deadline - time.monotonic())
+
+
+def _reread(image: Image.Image, lang: str, plain: _Reading, clock: _Clock) -> _Reading:
+    """The best of ``plain`` and the readings a badly read page is worth trying, cheapest
+    first, stopping as soon as one reads well or the page's time is spent: the scan
+    enlarged and deskewed, turned as Tesseract's orientation detection proposes, then
+    read as one block of text or as sparse text."""
+    best = plain
+    tried: list[str] = []
+
+    def consider(reading: _Reading) -> None:
+        nonlocal best
+        tried.append(reading.label)
+        if reading.judgement.score > best.judgement.score * _MARGIN:
+            best = reading
+
+    def budget() -> float | None:
+        left = clock.left()
+        if left is not None and left < 1:
+            raise TimeoutError
+        return left
+
+    try:
+        enlarged, factor = _enlarge_small(image)
+        dpi = round(plain.dpi * factor) if plain.dpi else None
+        angle = estimate_skew(enlarged)
+        if factor != 1.0 or angle:
+            page = apply_layout(enlarged, 0, angle)
+            label = _geometry_label(factor, 0, angle)
+            left = budget() or 0
+            consider(_read(page, lang, left, label, factor=factor, skew=angle, dpi=dpi))
+        if not best.judgement.good:
+            turn = detect_rotation(enlarged, budget() or 0)
+            if _worth_turning(best.words, turn):
+                turned = apply_layout(enlarged, turn, 0.0)
+                angle = estimate_skew(turned)
+                page = apply_layout(turned, 0, angle)
+                label = _geometry_label(factor, turn, angle)
+                left = budget() or 0
+                consider(
+                    _read(
+                        page,
+                        lang,
+                        left,
+                        label,
+                        factor=factor,
+                        rotation=turn,
+                        skew=angle,
+                        dpi=dpi,
+                    )
+                )
+        for psm in _OTHER_MODES:
+            if best.judgement.good:
+                break
+            base = best
+            label = f"{base.label}, psm {psm}" if base.label != PLAIN else f"psm {psm}"
+            consider(
+                _read(
+                    base.image,
+                    lang,
+                    budget() or 0,
+                    label,
+                    factor=base.factor,
+                    rotation=base.rotation,
+                    skew=base.skew,
+                    psm=psm,
+                    dpi=base.dpi,
+                )
+            )
+    except TimeoutError:
+        tried.append("(the page's time limit was reached)")
+    except RuntimeError as exc:  # a second reading that times out keeps the first
+        if "timeout" not in str(exc).lower():
+            raise
+        tried.append("(the page's time limit was reached)")
+    first = f"the plain reading had {plain.judgement.reason}"
+    if best is plain:
+        others = ", ".join(tried) or "nothing else applied"
+        reason = f"{first}; no other reading was better (tried {others})"
+        return replace(best, judgement=replace(best.judgement, reason=reason))
+    gain = f"{best.judgement.score:.0f} against {plain.judgement.score:.0f}"
+    reason = f"{first}; this reading scored {gain}"
+    return replace(best, judgement=replace(best.judgement, reason=reason))
 
 
 def ocr_image(
     image: Image.Image, lang: str = "eng", *, timeout: float = 180, normalise: bool = True
 ) -> OcrResult:
-    """OCR one image (TSV gives text, boxes and confidences), after turning it upright.
+    """OCR one image (TSV gives text, boxes and confidences), never worse than plain Tesseract.
 
     ``lang`` is a Tesseract code or codes joined by ``+`` (``eng+urd``); a
     malformed code raises ValueError, a missing pack :class:`OcrUnavailable`
-    naming the package to install. ``timeout`` (seconds, 0 for none) stops a
-    runaway page; Tesseract errors and timeouts raise :class:`RuntimeError`.
+    naming the package to install. ``timeout`` (seconds, 0 for none) bounds the whole
+    page; Tesseract errors and a first reading that times out raise :class:`RuntimeError`.
 
-    With ``normalise`` a small image is read enlarged (:data:`MIN_LONG_SIDE`; boxes are
-    given back in pixels of the image as passed, after any turn) and deskewed. A page that
-    then reads well (:func:`_reads_well`) is taken as upright; otherwise Tesseract's
-    orientation detection is asked, and a turn it proposes is kept only if the page then
-    reads better (OSD is unsure on short or noisy pages: it proposed 180 degrees for upright
-    FIR forms, so a half turn is only tried when the page may be upside down,
-    :func:`_worth_turning`). The result records the turn and the skew, so the viewer can show
-    the page exactly as it was read and the word boxes fit it.
+    The page is first read as given, exactly as ``tesseract IMAGE -`` reads it. A page
+    that reads well by Tesseract's own confidences and the plausibility of its words
+    (:func:`ingestion.ocr_judge.judge`) is done: clean pages are read once, since
+    enlarging, deskewing and binarising cost words on clean, dense pages. With
+    ``normalise``, a page that reads badly is read again in the ways that rescue bad
+    pages (:func:`_reread`: enlarged if small, :data:`MIN_LONG_SIDE`; deskewed; turned
+    as OSD proposes, a half turn only when the page may be upside down,
+    :func:`_worth_turning`; another page-segmentation mode, :data:`_OTHER_MODES`), and
+    the reading that scores best by the same measure is kept. The result says which
+    reading was kept and why, and records any turn and skew so the viewer shows the page
+    exactly as it was read; word boxes are in pixels of the image as passed, after any
+    turn.
     """
 
     validate_lang(lang)
+    clock = _Clock(timeout)
     prepared = _prepare(image)
-    rotation, skew = 0, 0.0
-    factor = 1.0
-    if normalise:
-        prepared, factor = _enlarge_small(prepared)
-        readings = [_read_turned(prepared, 0, lang, timeout)]
-        if not _reads_well(readings[0][4]):
-            turn = detect_rotation(prepared, timeout)
-            if _worth_turning(readings[0][4], turn):
-                readings.append(_read_turned(prepared, turn, lang, timeout))
-        _, neg_turn, prepared, text, words, skew = max(readings, key=lambda r: r[:2])
-        rotation = -neg_turn
-    else:
-        text, words = _tesseract_data(prepared, lang, timeout)
+    best = _read(prepared, lang, timeout, PLAIN, dpi=_resolution(image))
+    if normalise and not best.judgement.good:
+        best = _reread(prepared, lang, best, clock)
+    words = best.words
     confidence = sum(w.confidence for w in words) / len(words) if words else None
-    width, height = round(prepared.width / factor), round(prepared.height / factor)
+    shown = best.image
+    width, height = round(shown.width / best.factor), round(shown.height / best.factor)
     return OcrResult(
-        text, confidence, _shrink(words, factor), width, height, rotation, round(skew, 2)
+        best.text,
+        confidence,
+        _shrink(words, best.factor),
+        width,
+        height,
+        best.rotation,
+        round(best.skew, 2),
+        reading=best.label,
+        reason=best.judgement.reason,
     )

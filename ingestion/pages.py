@@ -41,6 +41,8 @@ class PageText:
     height: int = 0
     rotation: int = 0  # OCR pages: clockwise turn, then deskew, applied before OCR
     skew: float = 0.0
+    #: OCR pages: which reading was kept and why ("plain: read cleanly (94% confidence)").
+    reading: str | None = None
 
 
 @dataclass

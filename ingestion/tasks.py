@@ -323,6 +323,13 @@ def _save_pages(
             if page.number in stored:
                 continue  # another worker stored it first; keep theirs
             store.insert(_page_record(doc_id, page, utc_naive_now()))
+            if page.reading:
+                log.info(
+                    "Job %s, page %d read by OCR, reading kept: %s",
+                    job_id,
+                    page.number,
+                    page.reading,
+                )
             added += 1
             failed += 1 if page.error else 0
         job = store.get(Job, job_id)

@@ -69,6 +69,7 @@ def layout_fields(page: PageText) -> dict[str, object]:
         "image_height": page.height or None,
         "rotation": page.rotation,
         "skew": page.skew,
+        "ocr_reading": page.reading,
     }
 
 
@@ -80,4 +81,5 @@ def copied_layout(record: DocumentPage) -> dict[str, object]:
         "image_height": record.image_height,
         "rotation": record.rotation or 0,
         "skew": record.skew or 0.0,
+        "ocr_reading": record.ocr_reading,
     }

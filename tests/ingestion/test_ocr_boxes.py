@@ -107,8 +107,10 @@ FIR_SCANS = Path(__file__).resolve().parents[3] / "shared" / "data" / "fir_india
 def test_an_upright_noisy_form_is_not_read_again_upside_down(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # OSD calls this upright FIR form upside down; its first reading has far too many
-    # confident words for an upside-down page, so no second reading is spent on it.
+    # OSD calls this upright FIR form upside down; its readings have far too many
+    # confident words for an upside-down page, so no reading is spent on it turned over.
+    # (The form reads badly as given, so it is read enlarged and in the other
+    # segmentation modes: at most 1 + 1 + 2 readings, none of them turned.)
     scan = FIR_SCANS / "Airport PSAIRPORT-0010-2017-3678__1.jpg"
     if not scan.exists():
         pytest.skip("the FIR samples are not in ../shared/data")
@@ -126,5 +128,6 @@ def test_an_upright_noisy_form_is_not_read_again_upside_down(
     )
     result = ocr_image(Image.open(scan), "eng")
     assert turns == [180]  # OSD's (wrong) proposal
-    assert len(readings) == 1 and result.rotation == 0
+    assert len(readings) <= 2 + len(ocr._OTHER_MODES)
+    assert result.rotation == 0 and "turned" not in result.reading
     assert "FIRST INFORMATION REPORT" in result.text.upper()

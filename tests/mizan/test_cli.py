@@ -38,6 +38,7 @@ def test_extract_prints_the_text_of_a_300_dpi_scan(settings, tmp_path) -> None:
     out = " ".join(result.stdout.split())
     assert "Court of Sessions Judge Karachi South" in out
     assert "bail application is dismissed" in out
+    assert "reading kept" not in result.stderr  # a clean page is read once, as given
 
 
 def test_extract_reports_a_bad_file_clearly(settings, tmp_path) -> None:

@@ -325,3 +325,27 @@ def test_a_value_already_in_the_case_is_confirmed_without_a_change(browser, demo
     _decide(clerk, offences, decision="confirm", value="324/34 PPC r/w 302 PPC")
     canon = [o.canonical for o in demo.store.get(Case, case.id).offences]
     assert sorted(canon) == ["302 PPC", "324 PPC", "34 PPC"]
+
+
+@pytest.mark.slow
+def test_the_viewer_says_which_reading_of_a_scan_was_kept_and_why(browser, demo, tmp_path) -> None:
+    from PIL import Image
+
+    clerk = browser()
+    clerk.login("clerk.south")
+    upright = render_scan(FIR, tmp_path / "upright.png")
+    sideways = tmp_path / "sideways.png"
+    Image.open(upright).rotate(90, expand=True, fillcolor=255).save(sideways)
+    clean = _add(clerk, demo, _case(demo), "upright.png", upright.read_bytes())
+    turned = _add(clerk, demo, _case(demo), "sideways.png", sideways.read_bytes())
+
+    page = demo.store.find_one(DocumentPage, {"document_id": clean.id})
+    assert page.ocr_reading.startswith("plain: read cleanly")
+    html = clerk.get(f"/documents/{clean.id}").data.decode()
+    assert "reading kept: plain" in html and "Why this reading of the page was kept" in html
+
+    page = demo.store.find_one(DocumentPage, {"document_id": turned.id})
+    assert page.ocr_reading.startswith("turned 90°") and page.rotation == 90
+    html = clerk.get(f"/documents/{turned.id}").data.decode()
+    assert "reading kept: turned 90°" in html
+    assert "the plain reading had" in html and "this reading scored" in html
