@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from werkzeug.routing import BuildError
 from wtforms import HiddenField, StringField, TextAreaField
 
 from learning.errors import LearningError
@@ -40,15 +39,6 @@ class PathForm(FlaskForm):
     summary_en = TextAreaField(_l("Summary (English)"))
     summary_ur = TextAreaField(_l("Summary (Urdu)"), render_kw={"dir": "rtl", "lang": "ur"})
     version = HiddenField()
-
-
-@bp.app_template_global()
-def learning_course_url(course_id: str) -> str:
-    """The course page (the courses feature's blueprint), or its catalogue address."""
-    try:
-        return url_for("learning.course", course_id=course_id)
-    except BuildError:
-        return f"/learning/courses/{course_id}"
 
 
 def _fields(form: PathForm) -> PathFields:

@@ -15,7 +15,6 @@ from flask_babel import format_number, get_locale, lazy_gettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from werkzeug.routing import BuildError
 from wtforms import DateField, HiddenField, RadioField, SelectField, SelectMultipleField
 from wtforms.validators import Optional
 
@@ -43,10 +42,6 @@ from web.dashboard import ACCENT, LIGHT, BarChart, bar_chart
 from web.support import Pagination, actor, kernel, page_arg
 
 bp = Blueprint("learning_progress", __name__, url_prefix="/learning")
-
-#: Endpoints the courses feature may give its course page; the first that exists is linked.
-_COURSE_PAGES = ("learning.course", "learning.show", "learning.course_page")
-
 
 class AssignForm(FlaskForm):
     course = SelectField(lazy_gettext("Course"), validate_choice=False)
@@ -92,17 +87,6 @@ def course_enrolment(course: Course) -> EnrolPanel | None:
     if not getattr(current_user, "is_authenticated", False) or course is None:
         return None
     return enrol_panel(kernel(), actor(), course.id)
-
-
-@bp.app_template_global()
-def course_page_url(course_id: str) -> str | None:
-    """The courses feature's page of a course, if it is installed."""
-    for endpoint in _COURSE_PAGES:
-        try:
-            return url_for(endpoint, course_id=course_id)
-        except BuildError:
-            continue
-    return None
 
 
 # -- a learner's own ------------------------------------------------------------------------
