@@ -116,9 +116,12 @@ def seed_demo(province: bool) -> None:
                 f"in {result.seconds:.1f} s.",
                 err=True,
             )
+    from app.demo_learning import seed_demo_course
     from learning.demo_training import seed_demo_training
 
-    # After every course is seeded: the demo course is assigned in Karachi South.
+    if seed_demo_course(kernel):
+        click.echo("Learning: the trainer's ATA course with three lessons and a quiz.")
+    # After the course is published: it is assigned in Karachi South.
     enrolled = seed_demo_training(kernel)
     if enrolled:
         click.echo(f"Training: the demo course assigned to {enrolled} prosecutors.")

@@ -43,6 +43,7 @@ from web.support import Pagination, actor, kernel, page_arg
 
 bp = Blueprint("learning_progress", __name__, url_prefix="/learning")
 
+
 class AssignForm(FlaskForm):
     course = SelectField(lazy_gettext("Course"), validate_choice=False)
     kind = RadioField(
