@@ -7,7 +7,6 @@ not in the reader's number format, so spreadsheets can add them up.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 
@@ -22,6 +21,7 @@ from mizan.clock import pakistan_now
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
 from mizan.pdf import Bar, PdfDocument
+from mizan.spreadsheets import csv_text, inert
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -64,11 +64,7 @@ def lines(table: Table) -> list[list[str]]:
 
 
 def to_csv(report: Report, name: str = "current") -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header(report))
-    writer.writerows(lines(report.tables[name]))
-    return out.getvalue()
+    return csv_text([header(report), *lines(report.tables[name])])
 
 
 def _sheet_value(column: Column, value: float | None) -> float | int | None:
@@ -92,7 +88,8 @@ def to_xlsx(report: Report) -> bytes:
         sheet.append(header(report))
         for row in [*table.rows, table.total]:
             sheet.append(
-                [row.label] + [_sheet_value(c, row.cells[c.key].value) for c in table.columns]
+                [inert(row.label)]
+                + [_sheet_value(c, row.cells[c.key].value) for c in table.columns]
             )
             for n, column in enumerate(table.columns, start=2):
                 if column.kind == "rate":

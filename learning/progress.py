@@ -9,7 +9,6 @@ is not completed and its due date, a Pakistan day, has passed.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections import defaultdict
@@ -28,6 +27,7 @@ from mizan.clock import pakistan_day_bounds, pakistan_today
 from mizan.i18n import gettext as _
 from mizan.i18n import lazy_gettext as _l
 from mizan.kernel import Kernel
+from mizan.spreadsheets import csv_text, inert_row
 
 __all__ = [
     "SORTS",
@@ -359,9 +359,9 @@ def _table(rows: Sequence[ProgressRow]) -> list[list[object]]:
         e = r.enrolment
         table.append(
             [
-                _safe(r.learner_name),
+                r.learner_name,
                 e.district or "",
-                _safe(r.course_title_en),
+                r.course_title_en,
                 r.status_label,
                 r.lessons_read,
                 r.lessons_total,
@@ -383,13 +383,11 @@ def progress_csv(
     atc_only: bool = False,
 ) -> str:
     """The learner table as CSV (one row per enrolment) for a spreadsheet."""
-    out = io.StringIO()
-    csv.writer(out).writerows(
+    return csv_text(
         _table(
             progress_rows(kernel, actor, course_id=course_id, district=district, atc_only=atc_only)
         )
     )
-    return out.getvalue()
 
 
 def progress_xlsx(
@@ -410,15 +408,10 @@ def progress_xlsx(
     for line in _table(
         progress_rows(kernel, actor, course_id=course_id, district=district, atc_only=atc_only)
     ):
-        sheet.append(line)
+        sheet.append(inert_row(line))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def _safe(text: str) -> str:
-    """A cell a spreadsheet will not run as a formula (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 # -- for the performance reports ------------------------------------------------------------

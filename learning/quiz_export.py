@@ -22,15 +22,13 @@ from mizan.clock import pakistan_wall_time
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
+from mizan.spreadsheets import inert
 from mizan.storage import NotFoundError
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _text(value: str | None) -> str:
-    """``value`` as inert text: a leading formula character is escaped with a quote."""
-    text = value or ""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    """``value`` as inert text (``mizan.spreadsheets.inert``)."""
+    return str(inert(value or ""))
 
 
 def results_workbook(kernel: Kernel, actor: Actor, course_id: str) -> bytes:
