@@ -1,9 +1,12 @@
-"""Published courses and lessons in the one search page, seen only by their audience.
+"""Published courses, lessons and case studies in the one search page, seen only by
+their audience.
 
 Only the newest **release** is indexed (drafts never): ``course:<id>`` for the
 course's title and summary, ``lesson:<course id>:<lesson id>`` for each lesson
 (English and Urdu passages). Publishing queues an outbox entry that re-indexes
-the course and drops lessons the new release no longer has.
+the course and drops lessons the new release no longer has. A case study is
+indexed as ``case_study:<id>`` (its redacted text only) while it is published, and
+dropped when it is withdrawn.
 
 Permission, and why it is built this way: an audience is an AND of conditions
 (one of these roles AND one of these districts AND, maybe, an ATC posting), and
@@ -25,9 +28,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from learning.access import Learner, can_author, can_learn, learner_of
+from learning.case_study_models import CaseStudy, StudyStatus
 from learning.models import Audience, Course, CourseRelease, CourseStatus
 from mizan import outbox
 from mizan.actor import Actor
+from mizan.events import DomainEvent
 from mizan.kernel import Kernel
 from mizan.storage import DocumentStore
 from search.passages import windows
@@ -44,6 +49,10 @@ def course_doc_id(course_id: str) -> str:
 
 def lesson_doc_id(course_id: str, lesson_id: str) -> str:
     return f"lesson:{course_id}:{lesson_id}"
+
+
+def case_study_doc_id(study_id: str) -> str:
+    return f"case_study:{study_id}"
 
 
 def entry_of(doc_id: str) -> tuple[str, str | None] | None:
@@ -167,8 +176,48 @@ def _attachment_text(kernel: Kernel, release: CourseRelease) -> dict[str, str]:
     return {x.lesson_id: attachment_text(kernel, list(x.attachments)) for x in release.lessons}
 
 
+def index_learning(kernel: Kernel, payload: dict[str, Any]) -> None:
+    """Outbox handler: a course (its newest release) or a case study, indexed again."""
+    if "case_study" in payload:
+        index_case_study(kernel, payload["case_study"])
+    else:
+        index_course(kernel, payload)
+
+
+def case_study_passages(study: CaseStudy) -> list[Passage]:
+    """The published study's redacted text (never the source: publishing cleared it)."""
+    return _windows(
+        case_study_doc_id(study.id),
+        "case_study",
+        study.title,
+        [("en", f"{study.title}\n{study.discussion or ''}\n{study.body or ''}")],
+        audience_acl(study.audience),
+    )
+
+
+def index_case_study(kernel: Kernel, study_id: str) -> None:
+    """Index a published study; drop one that is withdrawn or gone (idempotent)."""
+    from search.indexing import delete_indexed, upsert_indexed
+
+    study = kernel.store.find_one(CaseStudy, {"_id": study_id})
+    if study is not None and study.status == StudyStatus.PUBLISHED:
+        upsert_indexed(kernel, case_study_passages(study))
+    else:
+        delete_indexed(kernel, [case_study_doc_id(study_id)])
+
+
+def subscribe_case_study_indexing(kernel: Kernel) -> None:
+    """Publishing or withdrawing a study queues its index update in the same transaction."""
+
+    def queue(event: DomainEvent) -> None:
+        if event.action in ("learning.case_study.published", "learning.case_study.withdrawn"):
+            outbox.enqueue(kernel.store, TOPIC, {"case_study": event.subject_id})
+
+    kernel.events.subscribe(queue, "learning.case_study.")
+
+
 def index_course(kernel: Kernel, payload: dict[str, Any]) -> None:
-    """Outbox handler: index the newest release of the course (idempotent)."""
+    """Index the newest release of the course (idempotent)."""
     from search.indexing import delete_indexed, upsert_indexed
 
     course_id = payload["course"]
@@ -196,4 +245,7 @@ def reindex_learning(kernel: Kernel) -> int:
         if release is not None:
             upsert_indexed(kernel, release_passages(release, _attachment_text(kernel, release)))
             count += 1 + len(release.lessons)
+    for study in kernel.store.iter_all(CaseStudy, {"status": StudyStatus.PUBLISHED.value}):
+        upsert_indexed(kernel, case_study_passages(study))
+        count += 1
     return count

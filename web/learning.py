@@ -262,7 +262,10 @@ def heartbeat(course_id: str, lesson_id: str) -> ResponseReturnValue:
 @bp.route("/entry/<path:doc_id>")
 @login_required
 def entry(doc_id: str) -> ResponseReturnValue:
-    """Where a learning search hit opens (the course or the lesson page checks access)."""
+    """Where a learning search hit opens (the page it opens checks access)."""
+    kind, _, study_id = doc_id.partition(":")
+    if kind == "case_study" and study_id:
+        return redirect(url_for("learning_case_studies.show", study_id=study_id))
     found = entry_of(doc_id)
     if found is None:
         abort(404)

@@ -45,6 +45,7 @@ HIT_KINDS = {
     "statute": _l("Statute"),
     "course": _l("Course"),
     "lesson": _l("Lesson"),
+    "case_study": _l("Case study"),
 }
 SORT_LABELS = {"relevance": _l("Best match"), "date": _l("Newest first (keywords)")}
 FACET_LABELS = {
@@ -64,6 +65,7 @@ VALUE_LABELS: dict[str, Mapping[str, object]] = {
         "statute": _l("Statutes"),
         "course": _l("Courses"),
         "lesson": _l("Lessons"),
+        "case_study": _l("Case studies"),
     },
     "language": {"en": _l("English"), "ur": _l("Urdu")},
     "doc_type": {
@@ -147,7 +149,7 @@ def search_url(**changes: object) -> str:
 
 #: The library's page that forwards any library search hit to its entry (web.library).
 LIBRARY_ENTRY = "library.entry"
-#: The learning page that forwards a course or lesson hit (web.learning).
+#: The learning page that forwards a course, lesson or case-study hit (web.learning).
 LEARNING_ENTRY = "learning.entry"
 
 
@@ -158,7 +160,10 @@ def hit_url(hit: Hit, query: str) -> str | None:
     if hit.kind == "document":
         anchor = f"#page-{hit.page}" if hit.page else ""
         return url_for("documents.show", document_id=hit.doc_id, q=query or None) + anchor
-    if hit.kind in ("course", "lesson") and LEARNING_ENTRY in current_app.view_functions:
+    if (
+        hit.kind in ("course", "lesson", "case_study")
+        and LEARNING_ENTRY in current_app.view_functions
+    ):
         return url_for(LEARNING_ENTRY, doc_id=hit.doc_id)
     if LIBRARY_ENTRY in current_app.view_functions:  # judgments, statutes, ...
         return url_for(LIBRARY_ENTRY, doc_id=hit.doc_id)

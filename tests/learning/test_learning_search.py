@@ -85,3 +85,27 @@ def test_acl_product_agrees_with_audience_admits() -> None:
     for audience, learner in itertools.product(audiences, learners):
         visible = bool(set(audience_acl(audience)) & learner_principals(learner))
         assert visible == audience_admits(audience, learner), (audience.to_mongo(), learner)
+
+
+def test_a_published_case_study_is_found_by_its_audience_until_withdrawn(demo, people) -> None:
+    import learning.case_studies as cs
+    from tests.learning.case_study_steps import drafted
+    from tests.learning.test_case_studies import _publish
+
+    study, case = drafted(demo)
+    t = people["trainer"]
+    study = cs.edit_case_study(
+        demo, t, study.id, version=study.version, title="Zarbulstudy murder", districts=["KHI-S"]
+    )
+    outbox.drain(demo)
+    assert _found(demo, t, "zarbulstudy") == set()  # a draft is never indexed
+    study = _publish(demo, study)
+    outbox.drain(demo)
+    doc = f"case_study:{study.id}"
+    assert _found(demo, people["pp.rahim"], "zarbulstudy") == {doc}
+    assert _found(demo, people["pp.hyd"], "zarbulstudy") == set()  # not its audience
+    hits = search_documents(demo, people["pp.rahim"], "zarbulstudy").hits
+    assert case.reference not in " ".join(s for h in hits for s in h.snippets)
+    cs.withdraw_case_study(demo, t, study.id, version=study.version)
+    outbox.drain(demo)
+    assert _found(demo, people["pp.rahim"], "zarbulstudy") == set()
