@@ -32,25 +32,25 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_cases import build, open_kernel  # noqa: E402
-from casefiles.hearings import Hearing  # noqa: E402
-from casefiles.holidays import working_calendar  # noqa: E402
-from casefiles.kpis import KPIS, Kpi, Records  # noqa: E402
-from casefiles.models import Case  # noqa: E402
-from casefiles.report_exports import export_report  # noqa: E402
-from casefiles.report_queries import (  # noqa: E402
+from bench.bench_cases import build, open_kernel
+from casefiles.hearings import Hearing
+from casefiles.holidays import working_calendar
+from casefiles.kpis import KPIS, Kpi, Records
+from casefiles.models import Case
+from casefiles.report_exports import export_report
+from casefiles.report_queries import (
     ReportRequest,
     Scope,
     Slicer,
     build_report,
     build_table,
 )
-from casefiles.schedule import default_rules  # noqa: E402
-from mizan.accounts.models import User  # noqa: E402
-from mizan.accounts.service import actor_for  # noqa: E402
-from mizan.actor import Actor  # noqa: E402
-from mizan.clock import pakistan_today  # noqa: E402
-from mizan.kernel import Kernel  # noqa: E402
+from casefiles.schedule import default_rules
+from mizan.accounts.models import User
+from mizan.accounts.service import actor_for
+from mizan.actor import Actor
+from mizan.clock import pakistan_today
+from mizan.kernel import Kernel
 
 TODAY = pakistan_today()
 TARGETS = {"report": 500.0, "export": 5000.0}  # ms, from the issue
@@ -115,9 +115,11 @@ def run(kernel: Kernel, runs: int) -> None:
                 f"{kpi.id + ' ' + who:<28}{p50:>9.0f}{p95:>9.0f}{plain_ms:>10.0f}"
                 f"{plain_ms / p50:>8.1f}  {'yes' if ok else 'NO: figures differ'}"
             )
+    req = ReportRequest(kpi="outcomes", slice="district", period="year")
     for fmt in ("xlsx", "pdf"):
-        req = ReportRequest(kpi="outcomes", slice="district", period="year")
-        p50, p95 = measure(lambda f=fmt: export_report(kernel, pg, req, TODAY, f), max(runs // 2, 1))
+        p50, p95 = measure(
+            lambda f=fmt: export_report(kernel, pg, req, TODAY, f), max(runs // 2, 1)
+        )
         print(f"{'export ' + fmt + ' PG outcomes':<28}{p50:>9.0f}{p95:>9.0f}")
     print(f"\nslowest report p95: {worst:.0f} ms (target {TARGETS['report']:.0f} ms)")
 

@@ -49,7 +49,9 @@ def _items(store: DocumentStore) -> list[StoreItem]:
 
 def test_reads_only_the_named_fields_with_their_values(any_store: DocumentStore) -> None:
     first, second, _third = _items(any_store)
-    found = any_store.find_fields(StoreItem, ["name", "when", "parts", "info"], {"rank": {"$lt": 3}})
+    found = any_store.find_fields(
+        StoreItem, ["name", "when", "parts", "info"], {"rank": {"$lt": 3}}
+    )
     assert [d.id for d in found] == sorted([first.id, second.id])
     got = {d.id: d for d in found}[first.id]
     # Text that looks like JSON stays text; dates, lists and sub-documents come back whole.
