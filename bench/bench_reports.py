@@ -71,9 +71,10 @@ def measure(fn: Callable[[], Any], runs: int, warmup: int = 1) -> tuple[float, f
 def plain_totals(kernel: Kernel, kpi: Kpi, request: ReportRequest, district: str | None) -> dict:
     """The report's current total row, recomputed from every case and hearing in the store."""
     store = kernel.store
-    cases = [c for c in store.find(Case) if district is None or c.district == district]
+    every = store.find(Case)
+    cases = [c for c in every if district is None or c.district == district]
     hearings = [h for h in store.find(Hearing) if district is None or h.district == district]
-    by_id = {c.id: c for c in store.find(Case)}
+    by_id = {c.id: c for c in every}
     records = Records(
         cases=cases,
         hearings=hearings,
