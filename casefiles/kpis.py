@@ -198,6 +198,23 @@ class Records:
 
 
 Compute = Callable[[Records, Period, str | None], Iterable[Fact]]
+#: Every Case field a KPI, the report slicer or ``can_view_case`` reads. Reports load only
+#: these (decoding whole cases was most of a report's time); a KPI that reads another field
+#: must add it here (``test_report_recount`` compares with whole cases on a seeded province).
+CASE_FIELDS = (
+    "district",
+    "fir",
+    "state",
+    "outcome",
+    "history",
+    "labels",
+    "offences",
+    "challans",
+    "court_cases",
+    "lead_prosecutor",
+    "assisting",
+    "created_at",
+)
 #: A store filter selecting (a superset of) the cases that can count from ``start`` on:
 #: loading every case of a province is the slow part of a report, so each KPI names the
 #: indexed fields that rule most cases out. None: every case in scope.

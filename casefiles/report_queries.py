@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from casefiles.hearings import Hearing, court_key
 from casefiles.holidays import working_calendar
 from casefiles.kpis import (
+    CASE_FIELDS,
     KPI_BY_ID,
     KPIS,
     OFFENCE_CLASSES,
@@ -150,6 +151,11 @@ def _fetch_cases(kernel: Kernel, ids: list[str]) -> list[Case]:
     return found
 
 
+def _report_cases(kernel: Kernel, flt: Filter) -> list[Case]:
+    """The cases of ``flt`` with only the fields reports read (``CASE_FIELDS``)."""
+    return kernel.store.find_fields(Case, CASE_FIELDS, flt)
+
+
 def load_records(
     kernel: Kernel,
     actor: Actor,
@@ -174,7 +180,7 @@ def load_records(
         flt: Filter = case_f
         if kpi and kpi.prefilter and since:
             flt = {"$and": [case_f, kpi.prefilter(since)]} if case_f else kpi.prefilter(since)
-        cases = [c for c in store.find(Case, flt) if can_view_case(actor, c)]
+        cases = [c for c in _report_cases(kernel, flt) if can_view_case(actor, c)]
     by_id = {c.id: c for c in cases}
     hearings: list[Hearing] = []
     if reads != "cases":
@@ -182,7 +188,10 @@ def load_records(
             hearing_f["starts_at"] = {"$gte": dt.datetime.combine(since, dt.time()) - _DAY}
         hearings = store.find(Hearing, hearing_f)
         missing = sorted({h.case_id for h in hearings} - set(by_id))
-        by_id.update({c.id: c for c in _fetch_cases(kernel, missing) if can_view_case(actor, c)})
+        fetched: list[Case] = []
+        for n in range(0, len(missing), _BATCH):
+            fetched += _report_cases(kernel, {"_id": {"$in": missing[n : n + _BATCH]}})
+        by_id.update({c.id: c for c in fetched if can_view_case(actor, c)})
         hearings = [h for h in hearings if h.case_id in by_id]
     return Records(
         cases=cases,

@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -40,7 +40,7 @@ from pymongo.collection import Collection
 
 from mizan.storage.errors import DuplicateKeyError, NotFoundError, StaleWriteError
 from mizan.storage.model import Model
-from mizan.storage.port import Filter, Sort, iter_by_id
+from mizan.storage.port import Filter, Sort, iter_by_id, projected_names
 from mizan.storage.sqlite_filters import FilterCompiler, resolve_path, sort_sql, tie_direction
 
 M = TypeVar("M", bound=Model)
@@ -334,6 +334,16 @@ class MongoStore:
         cursor = coll.find(query, sort=terms, skip=max(int(skip), 0), session=self._session())
         if limit is not None and int(limit) > 0:
             cursor = cursor.limit(int(limit))
+        return [cls._from_son(son) for son in cursor]
+
+    def find_fields(
+        self, cls: type[M], fields: Sequence[str], flt: Filter | None = None
+    ) -> list[M]:
+        coll = self.ensure(cls)
+        projection = dict.fromkeys([*projected_names(cls, fields), "version"], 1)
+        cursor = coll.find(
+            self._checked(cls, flt), projection, sort=[("_id", 1)], session=self._session()
+        )
         return [cls._from_son(son) for son in cursor]
 
     def iter_all(self, cls: type[M], flt: Filter | None = None, batch: int = 500) -> Iterator[M]:

@@ -13,7 +13,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from mizan.storage import codec
 from mizan.storage.errors import DuplicateKeyError, NotFoundError, StaleWriteError
 from mizan.storage.model import Model
-from mizan.storage.port import Filter, Sort, iter_by_id
+from mizan.storage.port import Filter, Sort, iter_by_id, projected_names
 from mizan.storage.sqlite_filters import (
     FilterCompiler,
     compile_filter,
@@ -275,6 +275,23 @@ class SQLiteStore:
             sql += f" LIMIT {int(limit) if limit is not None else -1} OFFSET {max(int(skip), 0)}"
         rows = self.connection().execute(sql, params).fetchall()
         return [self._load(cls, *row) for row in rows]
+
+    def find_fields(
+        self, cls: type[M], fields: Sequence[str], flt: Filter | None = None
+    ) -> list[M]:
+        table = self.ensure(cls)
+        names = projected_names(cls, fields)[1:]
+        where, params = compile_filter(cls, flt)
+        # json_extract keeps sub-documents as JSON inside json_object, so one decode of a
+        # small object replaces decoding the whole document.
+        parts = ", ".join(f"'{name}', json_extract(doc, '$.\"{name}\"')" for name in names)
+        sql = f"SELECT id, version, json_object({parts}) FROM {table} WHERE {where} ORDER BY id"
+        found = []
+        for doc_id, version, text in self.connection().execute(sql, params):
+            son = {k: v for k, v in codec.loads(text).items() if v is not None}
+            son["_id"], son["version"] = doc_id, version
+            found.append(cls._from_son(son))
+        return found
 
     def iter_all(self, cls: type[M], flt: Filter | None = None, batch: int = 500) -> Iterator[M]:
         return iter_by_id(self, cls, flt, batch)
