@@ -128,14 +128,20 @@ def render_scan(text: str, path: Path, dpi: int = 300) -> Path:
 
 @pytest.fixture
 def celery_worker(kernel: Kernel):
-    """A real Celery worker (solo pool, in a thread) consuming the real SQLite broker."""
+    """A real Celery worker (solo pool, in a thread) consuming the real SQLite broker, both
+    queues (interactive and bulk) as `mizan run-worker -Q all` does."""
     from celery.contrib.testing.worker import start_worker
 
     from mizan import worker
 
     worker.configure(kernel.settings)
     with start_worker(
-        worker.app, pool="solo", perform_ping_check=False, shutdown_timeout=30, loglevel="WARNING"
+        worker.app,
+        pool="solo",
+        perform_ping_check=False,
+        shutdown_timeout=30,
+        loglevel="WARNING",
+        queues=list(worker.QUEUES),
     ) as w:
         yield w
 

@@ -47,8 +47,9 @@ def _accept_everything(b: Browser, study_id: str) -> None:
 
 
 def test_menu_offers_case_studies_to_learners_and_authors(app) -> None:
+    """In the learning pages' own menu (the main menu has one "Learning" entry)."""
     for username in ("trainer", "pp.rahim", "dpp.south"):
-        html = _signed_in(app, username).get("/").get_data(as_text=True)
+        html = _signed_in(app, username).get("/learning/").get_data(as_text=True)
         assert f'href="{BASE}"' in html, username
     assert f'href="{BASE}"' not in _signed_in(app, "admin").get("/").get_data(as_text=True)
     assert _signed_in(app, "admin").get(BASE).status_code == 403
