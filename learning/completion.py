@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 
 from learning.models import Enrolment, Lesson, LessonProgress
+from learning.releases import newest_release
 from mizan.actor import Actor
 from mizan.clock import utc_naive_now
 from mizan.events import DomainEvent
@@ -37,8 +38,6 @@ def course_has_quiz(kernel: Kernel, course_id: str) -> bool:
 
 
 def lesson_ids_of_newest(kernel: Kernel, course_id: str) -> list[str]:
-    from learning.enrolment import newest_release
-
     release = newest_release(kernel, course_id)
     return [lesson.lesson_id for lesson in release.lessons] if release else []
 

@@ -29,6 +29,7 @@ from learning.models import (
     Module,
     ReleasedLesson,
 )
+from learning.releases import newest_release, newest_releases
 from mizan.accounts.models import District
 from mizan.accounts.roles import Role
 from mizan.accounts.service import PermissionDenied
@@ -404,13 +405,6 @@ def copy_course(kernel: Kernel, actor: Actor, course_id: str) -> Course:
     return copy
 
 
-def newest_release(kernel: Kernel, course_id: str) -> CourseRelease | None:
-    found = kernel.store.find(
-        CourseRelease, {"course_id": course_id}, sort=[("number", -1)], limit=1
-    )
-    return found[0] if found else None
-
-
 @dataclass(frozen=True)
 class CourseView:
     """A course as the person asking may see it: the draft for trainers, the newest release
@@ -473,14 +467,14 @@ def catalogue(
         courses = kernel.store.find(
             Course, sort=[("title_en", 1)], skip=(page - 1) * per_page, limit=per_page
         )
-        releases = _newest_releases(kernel, [c.id for c in courses if c.release])
+        releases = newest_releases(kernel, [c.id for c in courses if c.release])
         return [CatalogueEntry(c, releases.get(c.id)) for c in courses], total
     if not can_learn(actor):
         return [], 0
     courses = kernel.store.find(
         Course, {"status": CourseStatus.PUBLISHED.value}, sort=[("title_en", 1)]
     )
-    releases = _newest_releases(kernel, [c.id for c in courses])
+    releases = newest_releases(kernel, [c.id for c in courses])
     learner = learner_of(kernel, actor)
     visible = [
         CatalogueEntry(c, releases[c.id])
@@ -489,14 +483,6 @@ def catalogue(
     ]
     start = (page - 1) * per_page
     return visible[start : start + per_page], len(visible)
-
-
-def _newest_releases(kernel: Kernel, course_ids: list[str]) -> dict[str, CourseRelease]:
-    newest: dict[str, CourseRelease] = {}
-    for release in kernel.store.find(CourseRelease, {"course_id": {"$in": course_ids}}):
-        if release.course_id not in newest or release.number > newest[release.course_id].number:
-            newest[release.course_id] = release
-    return newest
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from learning.enrolment import Group, assign_course, newest_release
+from learning.enrolment import Group, assign_course
 from learning.models import Course, CourseStatus, Enrolment, LessonProgress
+from learning.releases import newest_release
 from mizan.accounts.models import User
 from mizan.accounts.service import actor_for
 from mizan.actor import SYSTEM

@@ -31,6 +31,7 @@ from learning.access import (
 )
 from learning.errors import CourseNotFound, LearningError
 from learning.models import Course, CourseRelease, CourseStatus, Enrolment, LessonProgress
+from learning.releases import newest_release
 from mizan.accounts.models import District, User
 from mizan.accounts.roles import Capability, Role, capabilities_of
 from mizan.accounts.service import PermissionDenied
@@ -77,14 +78,6 @@ def course_title(course: Course | CourseRelease, language: str = "en") -> str:
     if language == "ur" and course.title_ur:
         return course.title_ur
     return course.title_en
-
-
-def newest_release(kernel: Kernel, course_id: str) -> CourseRelease | None:
-    """The release learners read now (None for a course never published)."""
-    found = kernel.store.find(
-        CourseRelease, {"course_id": course_id}, sort=[("number", -1)], limit=1
-    )
-    return found[0] if found else None
 
 
 def _course(kernel: Kernel, course_id: str) -> Course:

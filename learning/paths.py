@@ -21,6 +21,7 @@ from learning.models import (
     Enrolment,
     LearningPath,
 )
+from learning.releases import newest_releases
 from mizan.accounts.service import PermissionDenied
 from mizan.actor import Actor
 from mizan.clock import utc_naive_now
@@ -189,14 +190,6 @@ def course_choices(kernel: Kernel, actor: Actor) -> list[Course]:
 # -- what learners see -------------------------------------------------------------------------
 
 
-def _newest_releases(kernel: Kernel, course_ids: list[str]) -> dict[str, CourseRelease]:
-    newest: dict[str, CourseRelease] = {}
-    for release in kernel.store.find(CourseRelease, {"course_id": {"$in": course_ids}}):
-        if release.course_id not in newest or release.number > newest[release.course_id].number:
-            newest[release.course_id] = release
-    return newest
-
-
 def _view(
     kernel: Kernel,
     actor: Actor,
@@ -244,7 +237,7 @@ def _view(
 def _views(kernel: Kernel, actor: Actor, paths: list[LearningPath]) -> list[PathView]:
     ids = sorted({c for p in paths for c in p.course_ids})
     courses = {c.id: c for c in kernel.store.find(Course, {"_id": {"$in": ids}})}
-    releases = _newest_releases(kernel, ids)
+    releases = newest_releases(kernel, ids)
     enrolments = {
         e.course_id: e
         for e in kernel.store.find(Enrolment, {"user_id": actor.user_id, "course_id": {"$in": ids}})

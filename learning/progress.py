@@ -20,6 +20,7 @@ from casefiles.assignment import Posting
 from learning.access import can_follow_progress, group_scope
 from learning.errors import CourseNotFound, LearningError
 from learning.models import Course, CourseRelease, Enrolment, LessonProgress
+from learning.releases import newest_releases
 from mizan.accounts.models import District, User
 from mizan.accounts.service import PermissionDenied
 from mizan.actor import Actor
@@ -92,18 +93,6 @@ def _status(enrolment: Enrolment, opened: bool, today: dt.date) -> str:
     return "not_started"
 
 
-def _newest_releases(kernel: Kernel, course_ids: Iterable[str]) -> dict[str, CourseRelease]:
-    wanted = sorted(set(course_ids))
-    newest: dict[str, CourseRelease] = {}
-    if not wanted:
-        return newest
-    for release in kernel.store.find(CourseRelease, {"course_id": {"$in": wanted}}):
-        held = newest.get(release.course_id)
-        if held is None or release.number > held.number:
-            newest[release.course_id] = release
-    return newest
-
-
 def _rows(kernel: Kernel, enrolments: Sequence[Enrolment], today: dt.date) -> list[ProgressRow]:
     """Rows for ``enrolments`` with a handful of queries, whatever their number."""
     if not enrolments:
@@ -111,7 +100,7 @@ def _rows(kernel: Kernel, enrolments: Sequence[Enrolment], today: dt.date) -> li
     store = kernel.store
     course_ids = sorted({e.course_id for e in enrolments})
     user_ids = sorted({e.user_id for e in enrolments})
-    releases = _newest_releases(kernel, course_ids)
+    releases = newest_releases(kernel, course_ids)
     courses = {c.id: c for c in store.find(Course, {"_id": {"$in": course_ids}})}
     users = {u.id: u for u in store.find(User, {"_id": {"$in": user_ids}})}
     read: dict[tuple[str, str], set[str]] = defaultdict(set)

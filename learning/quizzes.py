@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from learning import grading
 from learning.access import audience_admits, can_author, can_learn, learner_of
 from learning.errors import CourseNotFound, LearningError
-from learning.models import Course, CourseRelease, CourseStatus, Enrolment
+from learning.models import Course, CourseStatus, Enrolment
 from learning.quiz_models import (
     MAX_ANSWER,
     MAX_FEEDBACK,
@@ -42,6 +42,7 @@ from learning.quiz_models import (
     QuestionOption,
     Quiz,
 )
+from learning.releases import newest_release
 from mizan.accounts.models import User
 from mizan.accounts.service import PermissionDenied
 from mizan.actor import Actor
@@ -501,13 +502,6 @@ def _apply(quiz: Quiz, data: SettingsInput, actor: Actor, now: dt.datetime) -> N
 # -- taking --------------------------------------------------------------------------
 
 
-def _newest_release(kernel: Kernel, course_id: str) -> CourseRelease | None:
-    found = kernel.store.find(
-        CourseRelease, {"course_id": course_id}, sort=[("number", -1)], limit=1
-    )
-    return found[0] if found else None
-
-
 def _enrolment(kernel: Kernel, course_id: str, user_id: str) -> Enrolment | None:
     return kernel.store.find_one(
         Enrolment, {"course_id": course_id, "user_id": user_id, "withdrawn": {"$ne": True}}
@@ -527,7 +521,7 @@ def _learning(kernel: Kernel, actor: Actor, course_id: str) -> tuple[Course, Enr
         raise CourseNotFound(course_id)
     enrolment = _enrolment(kernel, course.id, actor.user_id)
     if enrolment is None:
-        release = _newest_release(kernel, course.id)
+        release = newest_release(kernel, course.id)
         audience = release.audience if release else course.audience
         if not audience_admits(audience, learner_of(kernel, actor)):
             raise CourseNotFound(course_id)

@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from learning.access import can_author
-from learning.courses import freeze, get_draft, newest_release, readable_release
+from learning.courses import freeze, get_draft, readable_release
 from learning.errors import CourseNotFound
 from learning.models import Course, CourseRelease, LessonProgress, ReleasedLesson
 from learning.references import ShownReference, shown_references
+from learning.releases import newest_release
 from mizan.actor import Actor
 from mizan.clock import utc_naive_now
 from mizan.events import DomainEvent
