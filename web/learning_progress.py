@@ -9,6 +9,8 @@ Each view parses the request, calls one service of ``learning.enrolment`` or
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_number, get_locale, lazy_gettext
@@ -278,34 +280,13 @@ def progress() -> ResponseReturnValue:
     )
 
 
-@bp.route("/progress.csv")
-@login_required
-def progress_download() -> ResponseReturnValue:
+def _progress_file(
+    make: Callable[..., str | bytes], mimetype: str, filename: str
+) -> ResponseReturnValue:
+    """The progress table as a download (the filters of the page, the same scope)."""
     course_id, district, atc_only = _filters()
     try:
-        text = progress_csv(
-            kernel(), actor(), course_id=course_id, district=district, atc_only=atc_only
-        )
-    except CourseNotFound:
-        abort(404)
-    except LearningError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("learning_progress.progress"))
-    return Response(
-        "\ufeff" + text,  # a byte-order mark, so spreadsheets read Urdu names as UTF-8
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="training-progress.csv"'},
-    )
-
-
-@bp.route("/progress.xlsx")
-@login_required
-def progress_workbook() -> ResponseReturnValue:
-    course_id, district, atc_only = _filters()
-    try:
-        data = progress_xlsx(
-            kernel(), actor(), course_id=course_id, district=district, atc_only=atc_only
-        )
+        data = make(kernel(), actor(), course_id=course_id, district=district, atc_only=atc_only)
     except CourseNotFound:
         abort(404)
     except LearningError as exc:
@@ -313,6 +294,25 @@ def progress_workbook() -> ResponseReturnValue:
         return redirect(url_for("learning_progress.progress"))
     return Response(
         data,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": 'attachment; filename="training-progress.xlsx"'},
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/progress.csv")
+@login_required
+def progress_download() -> ResponseReturnValue:
+    # A byte-order mark first, so spreadsheets read Urdu names as UTF-8.
+    return _progress_file(
+        lambda *a, **kw: "\ufeff" + progress_csv(*a, **kw), "text/csv", "training-progress.csv"
+    )
+
+
+@bp.route("/progress.xlsx")
+@login_required
+def progress_workbook() -> ResponseReturnValue:
+    return _progress_file(
+        progress_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "training-progress.xlsx",
     )
