@@ -26,7 +26,8 @@ ITEM_PAGES = {
 
 def item_url(ref: tuple[str, str]) -> str:
     endpoint, argument = ITEM_PAGES[ref[0]]
-    return url_for(endpoint, **{argument: ref[1]})
+    values: dict[str, object] = {argument: ref[1]}
+    return url_for(endpoint, **values)
 
 
 @bp.route("/")
