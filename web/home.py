@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
@@ -26,7 +28,7 @@ ITEM_PAGES = {
 
 def item_url(ref: tuple[str, str]) -> str:
     endpoint, argument = ITEM_PAGES[ref[0]]
-    values: dict[str, object] = {argument: ref[1]}
+    values: dict[str, Any] = {argument: ref[1]}
     return url_for(endpoint, **values)
 
 
