@@ -181,15 +181,22 @@ def audit_verify() -> None:
 
 @main.command()
 def reseal() -> None:
-    """Seal stored secrets with the newest key of MIZAN_ENCRYPTION_KEYS (key rotation)."""
+    """Seal stored secrets with the newest key of MIZAN_ENCRYPTION_KEYS (key rotation):
+    authenticator secrets and protected witnesses' identities."""
+    from casefiles.protected_identities import reseal_protected
     from mizan.accounts.two_factor import reseal as reseal_secrets
     from mizan.sealing import SealError
 
+    kernel = command_kernel()
     try:
-        changed = reseal_secrets(command_kernel())
+        accounts = reseal_secrets(kernel)
+        cases = reseal_protected(kernel)
     except SealError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Re-sealed the authenticator secrets of {changed} accounts with the newest key.")
+    click.echo(
+        f"Re-sealed with the newest key: the authenticator secrets of {accounts} accounts "
+        f"and the protected witnesses of {cases} cases."
+    )
 
 
 @main.command()

@@ -16,7 +16,7 @@ General and are audited like any other change.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import mongoengine as me
@@ -24,6 +24,7 @@ import mongoengine as me
 from casefiles.hearing_clashes import find_clashes
 from casefiles.hearings import Hearing, court_key
 from casefiles.models import PARTY_ROLES, Case
+from casefiles.protected_identities import Identity, protected_identities
 from casefiles.reports import PENDING_STATES
 from casefiles.service import CaseError, check_prosecutors
 from legaltext.person_names import name_key
@@ -234,14 +235,16 @@ def _experience(kernel: Kernel, case: Case, ids: list[str]) -> tuple[dict[str, i
     return kernel.store.group_count(Case, "lead_prosecutor", flt), f"{main.section} {main.act}"
 
 
-def _party_links(user: User, case: Case) -> list[Reason]:
+def _party_links(user: User, case: Case, identities: Mapping[str, Identity]) -> list[Reason]:
     """A prosecutor whose name is a party's, or a party's parent's: maybe family. Names are
-    all Mizan knows of a prosecutor, so this is a prompt to ask, not a finding."""
+    all Mizan knows of a prosecutor, so this is a prompt to ask, not a finding. A protected
+    witness is matched on its (opened) identity and named by its pseudonym."""
     key = name_key(user.full_name)
     found = []
     for party in case.parties:
-        shown = party.pseudonym if party.protected else party.name
-        if key and (key in party.name_keys or key == party.parent_key):
+        shown = party.shown_name
+        who = identities.get(party.id, party)
+        if key and (key in who.name_keys or key == who.parent_key):
             found.append(
                 Reason(
                     "party",
@@ -319,6 +322,7 @@ def suggest(
     )
     posted = postings_of(kernel, ids)
     clashes = _clashes(kernel, actor, case, ids, now or utc_naive_now())
+    identities = protected_identities(kernel, case)
     loads = {i: leads.get(i, 0) + ASSISTING_SHARE * helping.get(i, 0) for i in ids}
     # Relative to the lightest load, over at least 20 cases: 2 cases more out of 3 is not
     # a reason to pass over an expert, 1,000 more out of 3,000 is.
@@ -390,7 +394,7 @@ def suggest(
                         0.0,
                     )
                 )
-        reasons += _party_links(user, case)
+        reasons += _party_links(user, case, identities)
         reasons += clashes.get(user.id, [])
         score = 50.0 + sum(r.points for r in reasons)
         result.append(Suggestion(user, round(score, 1), lead_n, help_n, reasons, eligible))

@@ -119,11 +119,19 @@ class Party(me.EmbeddedDocument):
     #: assigned prosecutors see who it is; everyone else sees the pseudonym.
     protected = me.BooleanField(default=False)
     pseudonym = me.StringField(max_length=60)
+    #: A protected witness's identity fields, sealed (casefiles.protected_identities);
+    #: the plain fields then hold only the pseudonym.
+    sealed_identity = me.StringField()
     #: Transliteration-tolerant keys for the person index (see legaltext.person_names).
     name_keys = me.ListField(me.StringField())
     parent_key = me.StringField()
     added_by = me.StringField()
     added_at = me.DateTimeField()
+
+    @property
+    def shown_name(self) -> str:
+        """The name anyone may see: a protected witness's pseudonym."""
+        return (self.pseudonym or "") if self.protected else self.name
 
 
 class StageChange(me.EmbeddedDocument):

@@ -2,7 +2,8 @@
 
 Protected witnesses are shown by pseudonym to everyone but the assigned
 prosecutors; a supervisor who must see an identity records a written reason
-first (break-glass), and that view is audited.
+first (break-glass), and that view is audited. Their identities are stored
+sealed (``casefiles.protected_identities``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 from casefiles.models import CUSTODY, PARTY_ROLES, Case, Offence, Party
 from casefiles.policy import visible_cases_filter
+from casefiles.protected_identities import seal_party, sealer_for
 from casefiles.service import CaseError, ensure_can_edit, get_case
 from legaltext.person_names import name_key, normalise_cnic, parse_parentage, split_aliases
 from legaltext.section_refs import SectionRefError, parse_section_refs
@@ -115,8 +117,9 @@ def add_party(
     case = get_case(kernel, actor, case_id)
     ensure_can_edit(actor, case)
     party = build_party(data, actor)
+    seal_party(sealer_for(kernel), party)
     case.parties.append(party)
-    shown = party.pseudonym if party.protected else party.name
+    shown = party.shown_name
     return _save(
         kernel,
         actor,

@@ -6,6 +6,7 @@ from casefiles import cli
 from casefiles.approvals import AppealApproval
 from casefiles.assignment import Posting
 from casefiles.calendar_tokens import CalendarToken
+from casefiles.day_work import approvals_awaiting, deadlines_due, hearings_today
 from casefiles.hearings import Hearing
 from casefiles.holidays import Holiday
 from casefiles.letter_templates import LetterTemplate
@@ -34,3 +35,5 @@ def register(registry: Registry) -> None:
     ]
     registry.subscribers.append(subscribe_notices)
     registry.commands += [cli.seed_scale_cmd, cli.remind]
+    # The start page's "your day" (mizan.my_day).
+    registry.day_sections += [hearings_today, deadlines_due, approvals_awaiting]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ingestion import cli
+from ingestion.day_work import documents_to_review
 from ingestion.review import DocumentSuggestion
 from ingestion.understanding import TOPIC, subscribe_understanding, understand_document
 from mizan.registry import Registry
@@ -21,3 +22,5 @@ def register(registry: Registry) -> None:
     )
     registry.bulk_tasks.add("ingestion.make_searchable_pdf")  # every page through Tesseract
     registry.commands += [cli.extract, cli.classifier_report, cli.ingest, cli.watch_drop]
+    # The start page's "your day" (mizan.my_day).
+    registry.day_sections += [documents_to_review]

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from casefiles.hearings import ADJOURNMENT_REASONS, PURPOSES, Hearing
 from casefiles.hearings import OUTCOMES as HEARING_OUTCOMES
 from casefiles.models import CASE_LABELS, CASE_STATES, Case, CaseDocument, DocumentPage
+from casefiles.protected_identities import protected_identities
 from casefiles.workflow import OUTCOMES
 from learning.access import audience_admits, can_author, can_learn, learner_of
 from learning.case_study_models import (
@@ -329,7 +330,8 @@ def draft_case_study(kernel: Kernel, actor: Actor, case_id: str) -> CaseStudy:
             _("This case is not decided yet: only decided cases can become case studies.")
         )
     text = draft_text(kernel, case)
-    spans = find_redactions(text, case_targets(case), current_year=pakistan_today().year)
+    targets = case_targets(case, protected_identities(kernel, case))
+    spans = find_redactions(text, targets, current_year=pakistan_today().year)
     chars = list(text)
     for span in spans:
         if span.locked:  # a protected witness: the reviewer never sees who it is

@@ -19,10 +19,11 @@ Everything here is pure (text in, spans out) and must never raise on arbitrary t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from casefiles.models import Case
+from casefiles.protected_identities import Identity
 from legaltext.case_numbers import find_case_numbers
 from legaltext.person_names import HONORIFICS, VARIANTS, name_key
 
@@ -425,13 +426,16 @@ def _distinct_words(names: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(words))
 
 
-def case_targets(case: Case) -> list[Target]:
+def case_targets(case: Case, identities: Mapping[str, Identity] | None = None) -> list[Target]:
     """What the case record knows about its people, places and numbers, labelled.
 
     Accused, complainants and witnesses are numbered in the order the case lists them;
     a parent named in a parentage becomes "[Father of Accused 1]". Protected witnesses
-    are locked (always redacted), their pseudonym included.
+    are locked (always redacted), their pseudonym included; their true names come from
+    ``identities`` (opened from the sealed record), as the stored party holds only the
+    pseudonym.
     """
+    identities = identities or {}
     counts: dict[str, int] = {}
     totals: dict[str, int] = {}
     for party in case.parties:
@@ -445,28 +449,29 @@ def case_targets(case: Case) -> list[Target]:
         # A case has usually one complainant: "[Complainant]"; the others are numbered.
         alone = kind == "complainant" and totals[kind] == 1
         label = f"[{noun}]" if alone else f"[{noun} {counts[kind]}]"
-        names = [party.name, *party.aliases]
-        phrases = [*names, *(f"{party.name} @ {a}" for a in party.aliases)]
+        who = identities.get(party.id, party)
+        names = [who.name, *who.aliases]
+        phrases = [*names, *(f"{who.name} @ {a}" for a in who.aliases)]
         if party.protected and party.pseudonym:
             phrases.append(party.pseudonym)
         targets.append(
             Target(kind, label, tuple(dict.fromkeys(phrases)), party.protected,
                    _distinct_words(names))
         )  # fmt: skip
-        if party.parent_name:
-            relation = "Husband" if party.relation == "w/o" else "Father"
+        if who.parent_name:
+            relation = "Husband" if who.relation == "w/o" else "Father"
             targets.append(
                 Target(
                     "relative",
                     f"[{relation} of {label.strip('[]')}]",
-                    (party.parent_name,),
+                    (who.parent_name,),
                     party.protected,
-                    _distinct_words([party.parent_name]),
+                    _distinct_words([who.parent_name]),
                 )
             )
-        if party.cnic:
-            digits = re.sub(r"\D", "", party.cnic)
-            targets.append(Target("cnic", "[CNIC]", (party.cnic, digits), party.protected))
+        if who.cnic:
+            digits = re.sub(r"\D", "", who.cnic)
+            targets.append(Target("cnic", "[CNIC]", (who.cnic, digits), party.protected))
     fir = case.fir
     if fir is not None:
         station = fir.police_station or ""

@@ -6,6 +6,7 @@ from learning.attachments import JOB_KIND, TASK, LessonFile
 from learning.case_study_models import CaseStudy
 from learning.certificates import Certificate, VerifyWindow, subscribe_certificates
 from learning.completion import subscribe_completion
+from learning.day_work import training_due
 from learning.indexing import (
     TOPIC,
     index_learning,
@@ -41,3 +42,5 @@ def register(registry: Registry) -> None:
     registry.principal_providers.append(learning_principals)
     registry.task_modules.append("learning.tasks")
     registry.job_tasks[JOB_KIND] = TASK
+    # The start page's "your day" (mizan.my_day).
+    registry.day_sections += [training_due]

@@ -20,6 +20,7 @@ from mizan.storage import Model
 if TYPE_CHECKING:
     from mizan.actor import Actor
     from mizan.kernel import Kernel
+    from mizan.my_day import DaySection
 
 
 @dataclass(frozen=True)
@@ -82,5 +83,10 @@ class Registry:
     #: Courses a user completed between two days (both included), for the prosecutor
     #: scorecard in case files; filled by the learning platform, which sits above it.
     training_completed: list[Callable[[Kernel, str, dt.date, dt.date], int]] = field(
+        default_factory=list
+    )
+    #: Sections of the start page's "your day" (``mizan.my_day``): fn(kernel, actor, today)
+    #: -> the section, or None when that kind of work is not the actor's.
+    day_sections: list[Callable[[Kernel, Actor, dt.date], DaySection | None]] = field(
         default_factory=list
     )

@@ -153,7 +153,7 @@ def case_text(case: Case) -> str:
                   for o in case.offences),
     ]  # fmt: skip
     for party in case.parties:
-        name = party.pseudonym if party.protected else party.name
+        name = party.shown_name
         aliases = [] if party.protected else list(party.aliases)
         parent = "" if party.protected or not party.parent_name else party.parent_name
         lines.append(" ".join(x for x in [party.role, name, *aliases, parent] if x))

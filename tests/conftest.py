@@ -15,9 +15,18 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 # (tests that need the real data set read ../shared/data directly).
 os.environ["MIZAN_SHARED_DATA"] = os.devnull
 
+from argon2 import PasswordHasher
+
 from app.bootstrap import build_kernel
+from mizan.accounts import passwords
 from mizan.kernel import Kernel, set_process_kernel
 from mizan.settings import Settings, load_settings
+
+# Argon2id at its lowest cost in this process (as Django advises for test suites): at the
+# production cost (64 MiB, 3 passes) the nine demo accounts of every `demo` fixture and each
+# sign-in spent more time hashing than most tests spend testing. Hashes stay argon2id, and
+# processes the tests start (workers, the CLI) use the production cost.
+passwords._hasher = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
 
 DEMO_PASSWORD = "mizan-demo-2026"
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"

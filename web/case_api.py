@@ -19,6 +19,7 @@ from casefiles.matters import Matter, MatterNotFound, get_matter, matters_for_ca
 from casefiles.models import Case
 from casefiles.notes import CaseNote, notes_for_case
 from casefiles.parties import sees_protected_identities
+from casefiles.protected_identities import reveal_identities
 from casefiles.service import CaseNotFound, get_case
 from web.support import actor, kernel
 
@@ -70,6 +71,7 @@ def _note(n: CaseNote) -> dict:
 def _case(case: Case) -> dict:
     who = actor()
     reveal = sees_protected_identities(who, case)
+    identities = reveal_identities(kernel(), who, case, channel="api") if reveal else {}
     return {
         "id": case.id,
         "reference": case.reference,
@@ -80,7 +82,7 @@ def _case(case: Case) -> dict:
         "parties": [
             {
                 "role": p.role,
-                "name": p.pseudonym if p.protected and not reveal else p.name,
+                "name": identities[p.id].name if p.id in identities else p.shown_name,
                 "protected": p.protected,
             }
             for p in case.parties

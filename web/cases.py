@@ -22,6 +22,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from casefiles.models import CASE_LABELS, CASE_STATES, Case
 from casefiles.pages import case_page, new_case_districts
 from casefiles.policy import may_assign_cases, may_create_cases
+from casefiles.protected_identities import reveal_identities
 from casefiles.scrutiny import checklist
 from casefiles.service import (
     CaseError,
@@ -206,6 +207,8 @@ def render_case(case_id: str, *, reveal: bool = False) -> ResponseReturnValue:
     if page.can_edit and allowed_from(case.state):
         stage_form = _stage_form(case)
         stage_form.version.data = str(case.version)
+    show_identities = reveal or page.shows_identities
+    identities = reveal_identities(kernel(), who, case, channel="page") if show_identities else {}
     upload_form = UploadForm()
     if request.method == "GET" and kernel().settings.default_ocr_lang in dict(LANG_CHOICES):
         upload_form.lang.data = kernel().settings.default_ocr_lang
@@ -229,7 +232,8 @@ def render_case(case_id: str, *, reveal: bool = False) -> ResponseReturnValue:
             text="; ".join(o.canonical for o in case.offences), version=str(case.version)
         ),
         party_form=prepare_party_form(PartyForm(version=str(case.version))),
-        show_identities=reveal or page.shows_identities,
+        show_identities=show_identities,
+        identities=identities,
         can_break_glass=page.may_break_glass,
         repeat=page.repeat,
         checklist=checklist(),

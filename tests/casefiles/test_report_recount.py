@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from argon2 import PasswordHasher
 
 from casefiles.hearings import Hearing
 from casefiles.holidays import working_calendar
@@ -26,12 +25,7 @@ TODAY = dt.date(2025, 6, 30)
 
 
 @pytest.fixture
-def province(demo: Kernel, monkeypatch: pytest.MonkeyPatch) -> Kernel:
-    # Forty accounts at full Argon2 cost would dominate the test; the cost is not under test.
-    monkeypatch.setattr(
-        "mizan.accounts.passwords._hasher",
-        PasswordHasher(time_cost=1, memory_cost=64, parallelism=1),
-    )
+def province(demo: Kernel) -> Kernel:
     seed_scale(demo, 300, seed=20261207, today=TODAY, batch=100)
     # The generator records no challans; give every other recent open case one, so the
     # challan deadline figures depend on them (and on reading them).

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 
 from app.bootstrap import build_kernel
 from app.demo import seed as seed_demo
@@ -24,15 +23,6 @@ from mizan.kernel import Kernel
 from tests.conftest import make_settings
 
 TODAY = dt.date(2025, 6, 30)
-
-
-@pytest.fixture(autouse=True)
-def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Forty accounts at full Argon2 cost would dominate the test; the cost is not under test."""
-    monkeypatch.setattr(
-        "mizan.accounts.passwords._hasher",
-        PasswordHasher(time_cost=1, memory_cost=64, parallelism=1),
-    )
 
 
 def _synthetic(kernel: Kernel) -> list[Case]:
