@@ -90,6 +90,10 @@ ROWS: dict[str, tuple[str, str]] = {
     "report.export": ("Report and export", "export: the disposal report by district (CSV)"),
     "intake.fir": ("Police intake", "API: send an FIR for the case's district"),
     "intake.fir-x": ("Police intake", "API: send an FIR for another district"),
+    "persons.index": ("Person index", "page: find the case's accused by name"),
+    "library.section": ("Library item", "page: a section of the Penal Code"),
+    "course.page": ("Course", "page: a course published for prosecutors and DPPs"),
+    "case_study.draft": ("Case study", "page: draft a redacted study from the case"),
     "audit.page": ("Audit trail", "page: the audit trail"),
 }
 
@@ -130,6 +134,10 @@ letters.case         ok    ok    404   ok    404   403   404   403   404   404  
 report.export        ok    ok    hid   ok    hid   403   403   ok    403   403   login
 intake.fir           401   401   401   401   401   401   401   401   401   401   ok
 intake.fir-x         401   401   401   401   401   401   401   401   401   401   422
+persons.index        ok    ok    hid   ok    hid   ok    hid   ok    hid   hid   login
+library.section      ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    login
+course.page          404   ok    ok    ok    ok    404   404   404   ok    404   login
+case_study.draft     403   ok    403   403   403   403   403   403   ok    403   400
 audit.page           ok    403   403   403   403   403   403   403   403   ok    login
 """
 

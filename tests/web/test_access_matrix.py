@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from app.bootstrap import build_kernel
+from app.demo_learning import seed_demo_course
 from casefiles.approvals import OPEN_STATES, AppealApproval, decide, propose_appeal
 from casefiles.hearing_service import schedule_hearing
 from casefiles.hearings import NewHearing
@@ -30,6 +31,9 @@ from casefiles.parties import PartyInput, add_party
 from casefiles.service import assign
 from ingestion.service import upload_document
 from ingestion.tasks import process_document
+from learning.case_study_models import CaseStudy
+from library.act_import import import_act_text
+from library.seed import SAMPLE_DIR
 from mizan import outbox
 from mizan.accounts.integrations import create_integration
 from mizan.accounts.models import User
@@ -47,6 +51,7 @@ from tests.web.access_matrix import ACTORS, MATRIX, ROWS, Row, splice
 
 SECRET = "Privileged opinion: PW-2 will not support the prosecution."
 WITNESS, PSEUDONYM = "Zubair Ahmed Khoso", "PW-7"
+ACCUSED = "Qurban Ali Lashari"
 GROUNDS = "The ocular account was discarded without any reasons being given."
 #: A word found only in the case's document, so any hit, count or snippet of it is a leak.
 MARKER = "quindecagon"
@@ -60,8 +65,11 @@ DENIALS = (
     "notification.access_denied",
     "saved_search.access_denied",
 )
-#: Rows whose refusals have nothing to audit: the id names nothing that exists.
-NOTHING_TO_AUDIT = {"case.forged-id"}
+#: Rows whose refusals are not audited, and why.
+UNAUDITED = {
+    "case.forged-id": "the id names nothing that exists",
+    "course.page": "a course outside one's audience is not a case file (learning's own 404)",
+}
 FIR = {
     "police_station": "Preedy",
     "fir_number": 77,
@@ -71,6 +79,7 @@ FIR = {
     "accused": [{"name": "Akbar @ Kaka", "parentage": "s/o Noor Muhammad"}],
 }
 ROOT = Path(__file__).resolve().parents[2]
+PPC_SAMPLE = SAMPLE_DIR / "ppc_sample.md"
 
 
 @dataclass
@@ -87,6 +96,7 @@ class World:
     deadline_reference: str
     notification_id: str
     token: str
+    course_id: str
     feeds: dict[str, str]
     browsers: dict[str, Browser] = field(default_factory=dict)
 
@@ -141,6 +151,8 @@ def world(tmp_path_factory) -> Iterator[World]:
         version=case.version,
         data=PartyInput(role="witness", name=WITNESS, protected=True, pseudonym=PSEUDONYM),
     )
+    case = demo_case(kernel)
+    add_party(kernel, rahim, case.id, version=case.version, data=PartyInput("accused", ACCUSED))
     doc = upload_document(
         kernel,
         rahim,
@@ -181,6 +193,10 @@ def world(tmp_path_factory) -> Iterator[World]:
     )
     from casefiles.calendar_tokens import issue_calendar_token
 
+    import_act_text(kernel, SYSTEM, PPC_SAMPLE.read_text(), code="ppc", title="Pakistan Penal Code")
+    course_id = seed_demo_course(kernel)
+    outbox.drain(kernel)
+
     feeds = {code: issue_calendar_token(kernel, who) for code, who in actors.items()}
     app = create_app(kernel.settings, kernel=kernel)
     app.config["TESTING"] = True
@@ -197,6 +213,7 @@ def world(tmp_path_factory) -> Iterator[World]:
         later.reference,
         alert.id,
         token,
+        course_id,
         feeds,
     )
     set_process_kernel(None)
@@ -434,6 +451,23 @@ def _intake(district: str) -> Probe:
     return run
 
 
+def _persons(w: World, b: Browser, code: str) -> str:
+    response = b.get("/persons/", query_string={"q": ACCUSED})
+    return _shown(response, lambda page: w.reference in page)
+
+
+def _case_study_draft(w: World, b: Browser, code: str) -> str:
+    before = w.kernel.store.count(CaseStudy, {})
+    response = b.client.post(
+        "/learning/case-studies/new", data={"case_id": w.case_id, "csrf_token": _csrf(b)}
+    )
+    seen = _outcome(response)
+    made = w.kernel.store.count(CaseStudy, {}) - before
+    if seen == "ok" and not made:
+        return "no"
+    return seen
+
+
 PROBES: dict[str, Probe] = {
     "case.page": _get("/cases/{w.case_id}"),
     "case.list": _case_list,
@@ -469,6 +503,10 @@ PROBES: dict[str, Probe] = {
     "report.export": _report_export,
     "intake.fir": _intake("KHI-S"),
     "intake.fir-x": _intake("HYD"),
+    "persons.index": _persons,
+    "library.section": _get("/library/ppc/302"),
+    "course.page": _get("/learning/courses/{w.course_id}"),
+    "case_study.draft": _case_study_draft,
     "audit.page": _get("/admin/audit"),
 }
 
@@ -493,7 +531,7 @@ def test_row(world: World, row: Row) -> None:
         elif (
             seen in ("403", "404", "no")
             and code != "api"
-            and row.key not in NOTHING_TO_AUDIT
+            and row.key not in UNAUDITED
             and _denials(world, username) == before
         ):
             wrong.append(f"{code}: refused ({seen}) but the refusal is not in the audit trail")
