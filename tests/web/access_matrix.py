@@ -90,6 +90,7 @@ ROWS: dict[str, tuple[str, str]] = {
     "report.export": ("Report and export", "export: the disposal report by district (CSV)"),
     "intake.fir": ("Police intake", "API: send an FIR for the case's district"),
     "intake.fir-x": ("Police intake", "API: send an FIR for another district"),
+    "posting.list": ("Court posting (ATC)", "page: the lead prosecutor's ATC posting"),
     "persons.index": ("Person index", "page: find the case's accused by name"),
     "library.section": ("Library item", "page: a section of the Penal Code"),
     "course.page": ("Course", "page: a course published for prosecutors and DPPs"),
@@ -134,6 +135,7 @@ letters.case         ok    ok    404   ok    404   403   404   403   404   404  
 report.export        ok    ok    hid   ok    hid   403   403   ok    403   403   login
 intake.fir           401   401   401   401   401   401   401   401   401   401   ok
 intake.fir-x         401   401   401   401   401   401   401   401   401   401   422
+posting.list         ok    ok    hid   403   403   403   403   403   403   403   login
 persons.index        ok    ok    hid   ok    hid   ok    hid   ok    hid   hid   login
 library.section      ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    login
 course.page          404   ok    ok    ok    ok    404   404   404   ok    404   login

@@ -22,6 +22,7 @@ import pytest
 from app.bootstrap import build_kernel
 from app.demo_learning import seed_demo_course
 from casefiles.approvals import OPEN_STATES, AppealApproval, decide, propose_appeal
+from casefiles.assignment import add_posting
 from casefiles.hearing_service import schedule_hearing
 from casefiles.hearings import NewHearing
 from casefiles.matters import MatterInput, create_matter
@@ -51,6 +52,7 @@ from tests.web.access_matrix import ACTORS, MATRIX, ROWS, Row, splice
 
 SECRET = "Privileged opinion: PW-2 will not support the prosecution."
 WITNESS, PSEUDONYM = "Zubair Ahmed Khoso", "PW-7"
+ATC = "ATC-XII Karachi"
 ACCUSED = "Qurban Ali Lashari"
 GROUNDS = "The ocular account was discarded without any reasons being given."
 #: A word found only in the case's document, so any hit, count or snippet of it is a leak.
@@ -195,6 +197,7 @@ def world(tmp_path_factory) -> Iterator[World]:
 
     import_act_text(kernel, SYSTEM, PPC_SAMPLE.read_text(), code="ppc", title="Pakistan Penal Code")
     course_id = seed_demo_course(kernel)
+    add_posting(kernel, SYSTEM, rahim.user_id, ATC, atc=True)
     outbox.drain(kernel)
 
     feeds = {code: issue_calendar_token(kernel, who) for code, who in actors.items()}
@@ -451,6 +454,10 @@ def _intake(district: str) -> Probe:
     return run
 
 
+def _posting(w: World, b: Browser, code: str) -> str:
+    return _shown(b.get("/postings/"), lambda page: ATC in page)
+
+
 def _persons(w: World, b: Browser, code: str) -> str:
     response = b.get("/persons/", query_string={"q": ACCUSED})
     return _shown(response, lambda page: w.reference in page)
@@ -503,6 +510,7 @@ PROBES: dict[str, Probe] = {
     "report.export": _report_export,
     "intake.fir": _intake("KHI-S"),
     "intake.fir-x": _intake("HYD"),
+    "posting.list": _posting,
     "persons.index": _persons,
     "library.section": _get("/library/ppc/302"),
     "course.page": _get("/learning/courses/{w.course_id}"),
