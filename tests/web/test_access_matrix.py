@@ -23,6 +23,7 @@ from app.bootstrap import build_kernel
 from app.demo_learning import seed_demo_course
 from casefiles.approvals import OPEN_STATES, AppealApproval, decide, propose_appeal
 from casefiles.assignment import add_posting
+from casefiles.calendar_tokens import issue_calendar_token
 from casefiles.hearing_service import schedule_hearing
 from casefiles.hearings import NewHearing
 from casefiles.matters import MatterInput, create_matter
@@ -193,8 +194,6 @@ def world(tmp_path_factory) -> Iterator[World]:
     _integration, token = create_integration(
         kernel, SYSTEM, name="Sindh Police PSRMS", kind="police", districts=["KHI-S"]
     )
-    from casefiles.calendar_tokens import issue_calendar_token
-
     import_act_text(kernel, SYSTEM, PPC_SAMPLE.read_text(), code="ppc", title="Pakistan Penal Code")
     course_id = seed_demo_course(kernel)
     add_posting(kernel, SYSTEM, rahim.user_id, ATC, atc=True)
