@@ -65,6 +65,7 @@ ROWS: dict[str, tuple[str, str]] = {
     "witness.break-glass": ("Protected witness", "page: reveal with a stated reason"),
     "document.page": ("Document", "page: the document viewer"),
     "document.download": ("Document", "download: the original file"),
+    "document.job": ("Document", "page: the upload's reading progress (its job)"),
     "note.page": ("Privileged note", "page: open the note"),
     "note.case-page": ("Privileged note", "page: its text on the case file"),
     "note.api": ("Privileged note", "API: `GET /api/v1/cases/<id>/notes`"),
@@ -110,6 +111,7 @@ witness.identity     hid   hid   404   ok    404   hid   404   hid   404   404  
 witness.break-glass  ok    ok    404   403   404   403   404   403   404   404   400
 document.page        ok    ok    404   ok    404   ok    404   ok    404   404   login
 document.download    ok    ok    404   ok    404   ok    404   ok    404   404   login
+document.job         ok    ok    404   ok    404   ok    404   ok    404   404   login
 note.page            ok    ok    404   ok    404   404   404   404   404   404   login
 note.case-page       ok    ok    404   ok    404   hid   404   hid   404   404   login
 note.api             ok    ok    404   ok    404   hid   404   hid   404   404   401

@@ -92,6 +92,7 @@ class World:
     case_id: str
     reference: str
     document_id: str
+    job_id: str
     note_id: str
     matter_id: str
     hearing_id: str
@@ -208,6 +209,7 @@ def world(tmp_path_factory) -> Iterator[World]:
         case.id,
         case.reference,
         doc.id,
+        doc.job_id,
         note.id,
         matter.id,
         hearing.id,
@@ -484,6 +486,7 @@ PROBES: dict[str, Probe] = {
     "witness.break-glass": _break_glass,
     "document.page": _get("/documents/{w.document_id}"),
     "document.download": _get("/documents/{w.document_id}/download"),
+    "document.job": _get("/jobs/{w.job_id}.json"),
     "note.page": _get("/notes/{w.note_id}"),
     "note.case-page": _note_on_case_page,
     "note.api": _note_api,
