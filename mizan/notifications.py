@@ -30,6 +30,7 @@ import mongoengine as me
 
 from mizan.actor import Actor
 from mizan.clock import utc_naive_now
+from mizan.events import DomainEvent
 from mizan.i18n import LazyString
 from mizan.i18n import gettext as _
 from mizan.i18n import lazy_gettext as _l
@@ -273,8 +274,22 @@ def inbox(
 
 
 def open_notification(kernel: Kernel, actor: Actor, note_id: str) -> Notification:
-    """``actor``'s notification, now marked read (someone else's: NotificationError)."""
-    note = get_own(kernel.store, actor.user_id, note_id)
+    """``actor``'s notification, now marked read (someone else's: NotificationError, and the
+    attempt is audited like any refused id)."""
+    try:
+        note = get_own(kernel.store, actor.user_id, note_id)
+    except NotificationError:
+        if kernel.store.find_one(Notification, {"_id": note_id}) is not None:
+            kernel.emit(
+                DomainEvent(
+                    "notification.access_denied",
+                    actor,
+                    "notification",
+                    note_id,
+                    changes_state=False,
+                )
+            )
+        raise
     mark_read(kernel.store, actor.user_id, [note.id])
     return note
 

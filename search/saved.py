@@ -163,7 +163,18 @@ def delete_saved(kernel: Kernel, actor: Actor, saved_id: str) -> None:
         saved = kernel.store.get(SavedSearch, saved_id)
     except NotFoundError:
         saved = None
-    if saved is None or saved.owner_id != actor.user_id:
+    if saved is not None and saved.owner_id != actor.user_id:
+        kernel.emit(
+            DomainEvent(
+                "saved_search.access_denied",
+                actor,
+                "saved_search",
+                saved.id,
+                changes_state=False,
+            )
+        )
+        saved = None
+    if saved is None:
         raise SavedSearchError(_("That saved search does not exist (it may be deleted already)."))
     with kernel.store.transaction():
         kernel.store.delete(saved)

@@ -7,6 +7,8 @@ import datetime as dt
 import pytest
 
 from mizan import i18n
+from mizan.actor import Actor
+from mizan.audit import AuditEntry
 from mizan.i18n import lazy_gettext as _l
 from mizan.notifications import (
     Notification,
@@ -15,6 +17,7 @@ from mizan.notifications import (
     mark_all_read,
     mark_read,
     notify,
+    open_notification,
     render,
     translated,
     unread_count,
@@ -74,6 +77,18 @@ def test_unread_count_mark_read_and_pages(kernel) -> None:
     assert mark_all_read(kernel.store, "u1") == 25
     assert unread_count(kernel.store, "u1") == 0
     assert unread_count(kernel.store, "u2") == 1
+
+
+def test_opening_someone_elses_notification_is_refused_and_audited(kernel) -> None:
+    theirs = notify(kernel.store, "u1", text="Hearing tomorrow in ATC-XII")
+    other = Actor(user_id="u2", username="pp.other")
+    for note_id in (theirs.id, "0123456789abcdef01234567"):
+        with pytest.raises(NotificationError, match="does not exist"):
+            open_notification(kernel, other, note_id)
+    refused = kernel.store.find(AuditEntry, {"action": "notification.access_denied"})
+    assert [(e.actor_name, e.subject_id) for e in refused] == [("pp.other", theirs.id)]
+    assert kernel.store.get(Notification, theirs.id).read_at is None
+    assert open_notification(kernel, Actor(user_id="u1", username="u1"), theirs.id).id == theirs.id
 
 
 @pytest.mark.parametrize(

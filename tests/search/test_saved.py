@@ -61,7 +61,7 @@ def test_save_list_and_delete_own_searches(demo: Kernel) -> None:
     delete_saved(demo, me, first.id)
     assert [s.id for s in list_saved(demo, me)] == [second.id]
     actions = [e.action for e in demo.store.find(AuditEntry, {"subject_id": first.id})]
-    assert sorted(actions) == ["search.saved", "search.saved_deleted"]
+    assert sorted(actions) == ["saved_search.access_denied", "search.saved", "search.saved_deleted"]
 
 
 @pytest.mark.parametrize(
