@@ -19,17 +19,22 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import http.client
 import logging
 import urllib.error
 import urllib.request
 from contextlib import suppress
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import mongoengine as me
 
 from mizan import outbox, worker
-from mizan.accounts.integrations import webhook_endpoint
+from mizan.accounts.integrations import Integration, webhook_endpoint
+from mizan.accounts.service import require_user_admin
+from mizan.actor import Actor
 from mizan.clock import utc_naive_now
+from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
 from mizan.storage import DocumentStore, Model, NotFoundError, StaleWriteError
 
@@ -147,6 +152,8 @@ def _post(url: str, secret: str, delivery: WebhookDelivery) -> None:
         raise OSError(f"the endpoint could not be reached: {exc.reason}") from None
     except TimeoutError:
         raise OSError(f"the endpoint did not answer within {TIMEOUT:g} seconds") from None
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        raise OSError(f"the endpoint's answer could not be read: {exc}") from None
     if not 200 <= status < 300:
         raise OSError(f"the endpoint answered {status}")
 
@@ -211,15 +218,39 @@ def retry_due(kernel: Kernel) -> int:
 def deliveries(
     store: DocumentStore, status: str, integration_id: str | None = None, limit: int = 200
 ) -> list[WebhookDelivery]:
-    """Deliveries of one status, newest first (the administrator's lists)."""
+    """Deliveries of one status, newest first."""
     flt: dict[str, Any] = {"status": status}
     if integration_id:
         flt["integration_id"] = integration_id
     return store.find(WebhookDelivery, flt, sort=[("_id", -1)], limit=limit)
 
 
-def replay(store: DocumentStore, delivery_id: str) -> WebhookDelivery:
-    """Send a dead letter again from the start (attempts reset); the caller checks who may."""
+@dataclass(frozen=True)
+class Overview:
+    """What the administrator's page shows: what waits, what was given up, per system."""
+
+    pending: list[WebhookDelivery]
+    dead: list[WebhookDelivery]
+    delivered: int
+    names: dict[str, str]
+
+
+def overview(kernel: Kernel, actor: Actor) -> Overview:
+    require_user_admin(actor)
+    store = kernel.store
+    names = {i.id: i.name for i in store.find(Integration, {})}
+    return Overview(
+        pending=deliveries(store, PENDING),
+        dead=deliveries(store, DEAD),
+        delivered=store.count(WebhookDelivery, {"status": DELIVERED}),
+        names=names,
+    )
+
+
+def replay(kernel: Kernel, actor: Actor, delivery_id: str) -> WebhookDelivery:
+    """Send a dead letter again from the start (attempts reset); administrators only."""
+    require_user_admin(actor)
+    store = kernel.store
     try:
         delivery = store.get(WebhookDelivery, delivery_id)
     except NotFoundError:
@@ -231,4 +262,13 @@ def replay(store: DocumentStore, delivery_id: str) -> WebhookDelivery:
     with store.transaction():
         store.replace(delivery)
         outbox.enqueue(store, TOPIC, {"delivery_id": delivery.id})
+        kernel.emit(
+            DomainEvent(
+                "webhook.replayed",
+                actor,
+                "integration",
+                delivery.integration_id,
+                {"delivery_id": delivery.id, "event_id": delivery.event_id},
+            )
+        )
     return delivery
