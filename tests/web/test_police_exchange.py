@@ -208,3 +208,42 @@ def test_feed_is_for_police_systems_and_checks_its_cursor(app, demo) -> None:
     assert not_json.status_code == 422
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert {"/api/v1/police/messages", "/api/v1/police/replies"} <= set(paths)
+
+
+def test_pages_ask_the_police_and_set_the_address(app, demo, browser) -> None:
+    case = demo.store.find_one(Case, {"fir.police_station": "Artillery Maidan"})
+    clerk = browser()
+    clerk.login("clerk.south")
+    assert "Ask the police" not in clerk.get(f"/cases/{case.id}").data.decode()
+    prosecutor = browser()
+    prosecutor.login("pp.rahim")
+    url = f"/cases/{case.id}"
+    form = {"police-kind": "produce_property", "police-text": "Produce the 30-bore pistol."}
+    prosecutor.post(f"/cases/{case.id}/police", form, form_url=url)
+    blank = prosecutor.post(f"/cases/{case.id}/police", {**form, "police-text": ""}, form_url=url)
+    assert blank.status_code == 302
+    page = prosecutor.get(url).data.decode()
+    assert "Produce the 30-bore pistol." in page and "Waiting for the police for" in page
+    assert demo.store.count(PoliceMessage, {"case_id": case.id}) == 1
+
+    integration, _token = create_integration(
+        demo, SYSTEM, name="PSRMS", kind="police", districts=["KHI-S"]
+    )
+    admin = browser()
+    admin.login("admin")
+    fields = {
+        f"{integration.id}-url": "http://10.0.0.5:8080/hook",
+        f"{integration.id}-version": "1",
+    }
+    done = admin.post(
+        f"/admin/webhooks/{integration.id}/address", fields, form_url="/admin/webhooks"
+    )
+    assert done.status_code == 302
+    page = admin.get("/admin/webhooks").data.decode()
+    assert "whsec_" in page and "http://10.0.0.5:8080/hook" in page
+    stale = admin.post(
+        f"/admin/webhooks/{integration.id}/address", fields, form_url="/admin/webhooks"
+    )
+    assert stale.status_code == 302
+    assert "changed by someone else" in admin.get("/admin/webhooks").data.decode()
+    assert prosecutor.get("/admin/webhooks").status_code == 403
