@@ -148,3 +148,25 @@ def test_replies_apply_once_and_refuse_what_does_not_exist(demo, police, frozen_
     assert entry.closed_after == dt.timedelta(days=2, hours=6)
     assert entry.open_for is None
     assert [r.reply_id for r in entry.message.replies] == ["r-2", "r-1", "r-5", "r-6"]
+
+
+def test_an_investigation_deadline_due_soon_is_sent_once(kernel, frozen_clock) -> None:
+    from casefiles.intake import upsert_fir
+    from casefiles.police_messages import warn_of_lapsing_deadlines
+    from mizan.accounts.models import District
+
+    kernel.store.insert(District(code="KHI-S", name="Karachi South"))
+    record = {"district": "KHI-S", "police_station": "Preedy", "fir_year": 2025}
+    # Registered 16 days ago: the interim challan (14 + 3 days) is due tomorrow.
+    late = upsert_fir(
+        kernel, SYSTEM, ["KHI-S"], {**record, "fir_number": 1, "registered_at": "2025-02-15"}
+    ).case
+    upsert_fir(
+        kernel, SYSTEM, ["KHI-S"], {**record, "fir_number": 2, "registered_at": "2025-03-01"}
+    )
+    assert warn_of_lapsing_deadlines(kernel) == 1
+    assert warn_of_lapsing_deadlines(kernel) == 0  # the next reminder run sends nothing again
+    [message] = kernel.store.find(PoliceMessage, {})
+    assert (message.kind, message.case_id) == ("deadline", late.id)
+    assert message.due_on == dt.datetime(2025, 3, 4)
+    assert "Interim challan" in message.text
