@@ -199,7 +199,7 @@ def record_message(
                 raise
             return found, False
         body = json.dumps(message_json(message, case), ensure_ascii=False, sort_keys=True)
-        for integration in police_integrations(kernel, case.district):
+        for integration in police_integrations(kernel, case.district, case.fir.police_station):
             if integration.webhook_url:
                 queue_delivery(store, integration.id, message.id, WEBHOOK_EVENT, body)
         kernel.emit(
@@ -308,11 +308,25 @@ class FeedPage:
     more: bool
 
 
-def feed(kernel: Kernel, districts: list[str], after: int, limit: int = 100) -> FeedPage:
-    """Messages of ``districts`` numbered after ``after``, oldest first."""
+def _scope(districts: list[str], stations: list[str] | None) -> dict[str, Any]:
+    """Messages a police system may read: its districts, and its stations if it names any."""
+    flt: dict[str, Any] = {"district": {"$in": districts}}
+    if stations:
+        flt["police_station"] = {"$in": stations}
+    return flt
+
+
+def feed(
+    kernel: Kernel,
+    districts: list[str],
+    after: int,
+    limit: int = 100,
+    stations: list[str] | None = None,
+) -> FeedPage:
+    """Messages of ``districts`` (and ``stations``) numbered after ``after``, oldest first."""
     found = kernel.store.find(
         PoliceMessage,
-        {"district": {"$in": districts}, "seq": {"$gt": after}},
+        {**_scope(districts, stations), "seq": {"$gt": after}},
         sort=[("seq", 1)],
         limit=limit + 1,
     )
@@ -365,7 +379,11 @@ def _reply_fields(record: Mapping[str, Any]) -> tuple[str, str, str, str | None,
 
 
 def receive_reply(
-    kernel: Kernel, actor: Actor, districts: list[str], record: Mapping[str, Any]
+    kernel: Kernel,
+    actor: Actor,
+    districts: list[str],
+    record: Mapping[str, Any],
+    stations: list[str] | None = None,
 ) -> ReplyResult:
     """Apply one reply from a police system: an acknowledgement, an answer to an objection,
     or the challan sent again. Replays change nothing; a reply to an objection that does
@@ -378,10 +396,10 @@ def receive_reply(
         )
     reply_id, message_id, kind, objection_id, answer = _reply_fields(record)
     store = kernel.store
-    message = store.find_one(PoliceMessage, {"_id": message_id, "district": {"$in": districts}})
+    message = store.find_one(PoliceMessage, {"_id": message_id, **_scope(districts, stations)})
     if message is None:
         raise PoliceMessageError(
-            f"There is no message {message_id} for this system's districts.", 404
+            f"There is no message {message_id} for this system's districts and stations.", 404
         )
     seen = store.find_one(PoliceMessage, {"replies.reply_id": reply_id})
     if seen is not None:

@@ -20,7 +20,12 @@ from casefiles.police_messages import (
     police_thread,
     request_from_police,
 )
-from mizan.accounts.integrations import IntegrationError, list_integrations, set_webhook
+from mizan.accounts.integrations import (
+    IntegrationError,
+    list_integrations,
+    set_stations,
+    set_webhook,
+)
 from mizan.storage import StaleWriteError
 from mizan.webhooks import WebhookError, overview, replay
 from web.support import actor, case_action, flash_form_errors, kernel
@@ -38,6 +43,14 @@ class WebhookForm(FlaskForm):
     url = StringField(
         _l("Webhook address"),
         validators=[Optional(), URL(require_tld=False), Length(max=500)],
+    )
+    version = HiddenField()
+
+
+class StationsForm(FlaskForm):
+    stations = TextAreaField(
+        _l("Police stations (one a line; empty: every station of its districts)"),
+        validators=[Length(max=4000)],
     )
     version = HiddenField()
 
@@ -89,7 +102,44 @@ def webhooks() -> ResponseReturnValue:
         i.id: WebhookForm(prefix=i.id, formdata=None, url=i.webhook_url, version=str(i.version))
         for i in systems
     }
-    return render_template("admin/webhooks.html", view=view, systems=systems, forms=forms)
+    station_forms = {
+        i.id: StationsForm(
+            prefix=f"{i.id}-st",
+            formdata=None,
+            stations="\n".join(i.stations),
+            version=str(i.version),
+        )
+        for i in systems
+    }
+    return render_template(
+        "admin/webhooks.html",
+        view=view,
+        systems=systems,
+        forms=forms,
+        station_forms=station_forms,
+    )
+
+
+@bp.route("/admin/webhooks/<integration_id>/stations", methods=["POST"])
+@login_required
+def set_scope(integration_id: str) -> ResponseReturnValue:
+    form = StationsForm(prefix=f"{integration_id}-st")
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(url_for("police.webhooks"))
+    try:
+        integration = set_stations(
+            kernel(),
+            actor(),
+            integration_id,
+            stations=(form.stations.data or "").splitlines(),
+            version=int(form.version.data or 0),
+        )
+    except (IntegrationError, StaleWriteError) as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("The police stations of %(name)s were saved.", name=integration.name), "success")
+    return redirect(url_for("police.webhooks"))
 
 
 @bp.route("/admin/webhooks/<integration_id>/address", methods=["POST"])

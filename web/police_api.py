@@ -43,7 +43,13 @@ def messages() -> ResponseReturnValue:
         errors["limit"] = f"must be a whole number from 1 to {MAX_PAGE}"
     if errors:
         return _error(400, "The request was not understood.", errors)
-    page = feed(kernel(), list(g.integration.districts), int(after), int(limit))
+    page = feed(
+        kernel(),
+        list(g.integration.districts),
+        int(after),
+        int(limit),
+        stations=list(g.integration.stations),
+    )
     return jsonify({"messages": page.messages, "cursor": str(page.cursor), "more": page.more})
 
 
@@ -54,7 +60,13 @@ def replies() -> ResponseReturnValue:
     if refused:
         return refused
     try:
-        result = receive_reply(kernel(), g.api_actor, list(g.integration.districts), _json_body())
+        result = receive_reply(
+            kernel(),
+            g.api_actor,
+            list(g.integration.districts),
+            _json_body(),
+            stations=list(g.integration.stations),
+        )
     except IntakeError as exc:  # the body is not JSON
         return _error(422, "The reply was not accepted.", exc.errors)
     except PoliceMessageError as exc:

@@ -37,6 +37,9 @@ class Integration(Model):
     created_at = me.DateTimeField()
     #: Optional signed webhooks (``mizan.webhooks``): where to POST, and the secret,
     #: sealed at rest (``mizan.sealing``) since Mizan needs it back to sign.
+    #: Police stations it serves (a police system of one or a few stations); empty: every
+    #: station of its districts. Limits the messages it reads, answers and is sent.
+    stations = me.ListField(me.StringField(max_length=80))
     webhook_url = me.StringField(max_length=500)
     webhook_secret_sealed = me.StringField()
     meta = {"collection": "integrations", "indexes": [{"fields": ["token_hash"], "unique": True}]}
@@ -191,8 +194,42 @@ def webhook_endpoint(kernel: Kernel, integration_id: str) -> tuple[str, str] | N
     return integration.webhook_url, secret
 
 
-def police_integrations(kernel: Kernel, district: str) -> list[Integration]:
-    """The active police systems serving a district (who hears of its messages)."""
-    return kernel.store.find(
+def set_stations(
+    kernel: Kernel, actor: Actor, integration_id: str, *, stations: list[str], version: int
+) -> Integration:
+    """Limit a police system to some police stations (none: all of its districts')."""
+    from mizan.accounts.service import require_user_admin
+    from mizan.storage import StaleWriteError
+
+    require_user_admin(actor)
+    try:
+        integration = kernel.store.get(Integration, integration_id)
+    except NotFoundError:
+        raise IntegrationError(_("There is no such system.")) from None
+    if integration.version != version:
+        raise StaleWriteError(integration.label, integration.id, version, integration.version)
+    names = sorted({" ".join(s.split()) for s in stations if s.strip()})
+    if any(len(name) > 80 for name in names):
+        raise IntegrationError(_("A police station name is too long (80 letters at most)."))
+    integration.stations = names
+    with kernel.store.transaction():
+        kernel.store.replace(integration)
+        kernel.emit(
+            DomainEvent(
+                "integration.stations_set",
+                actor,
+                "integration",
+                integration.id,
+                {"stations": names},
+            )
+        )
+    return integration
+
+
+def police_integrations(kernel: Kernel, district: str, station: str) -> list[Integration]:
+    """The active police systems serving a district's police station (who hears of its
+    messages)."""
+    found = kernel.store.find(
         Integration, {"kind": "police", "active": True, "districts": district}, sort=[("_id", 1)]
     )
+    return [i for i in found if not i.stations or station in i.stations]

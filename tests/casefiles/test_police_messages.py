@@ -18,7 +18,12 @@ from casefiles.police_messages import (
 )
 from casefiles.scrutiny import record_scrutiny
 from casefiles.service import CaseError, change_stage
-from mizan.accounts.integrations import actor_for_integration, create_integration, set_webhook
+from mizan.accounts.integrations import (
+    actor_for_integration,
+    create_integration,
+    set_stations,
+    set_webhook,
+)
 from mizan.accounts.models import User
 from mizan.accounts.service import PermissionDenied, actor_for
 from mizan.actor import SYSTEM
@@ -60,6 +65,10 @@ def test_a_returned_challan_sends_its_objections_once(demo, frozen_clock) -> Non
         demo, SYSTEM, name="PSRMS", kind="police", districts=["KHI-S"]
     )
     set_webhook(demo, SYSTEM, integration.id, url="http://127.0.0.1:9/hook", version=1)
+    preedy, _ = create_integration(demo, SYSTEM, name="Preedy", kind="police", districts=["KHI-S"])
+    preedy = set_stations(demo, SYSTEM, preedy.id, stations=[" Preedy "], version=1)
+    assert preedy.stations == ["Preedy"]
+    set_webhook(demo, SYSTEM, preedy.id, url="http://127.0.0.1:9/preedy", version=2)
     case = _returned(demo, ["Site plan missing", "Recovery memo unsigned"])
     [message] = demo.store.find(PoliceMessage, {"case_id": case.id})
     assert message.kind == "objections" and message.seq == 1
@@ -74,6 +83,8 @@ def test_a_returned_challan_sends_its_objections_once(demo, frozen_clock) -> Non
     assert [m["id"] for m in page.messages] == [message.id] and page.cursor == 1
     assert page.messages[0]["objections"][1] == {"id": "2", "text": "Recovery memo unsigned"}
     assert feed(demo, ["HYD"], after=0).messages == []
+    assert feed(demo, ["KHI-S"], after=0, stations=["Preedy"]).messages == []
+    assert len(feed(demo, ["KHI-S"], after=0, stations=["Artillery Maidan"]).messages) == 1
     assert feed(demo, ["KHI-S"], after=1).messages == []
 
 
@@ -127,6 +138,15 @@ def test_replies_apply_once_and_refuse_what_does_not_exist(demo, police, frozen_
             demo, police, districts, {"id": "x", "message_id": "nope", "type": "acknowledgement"}
         )
     assert unknown.value.status == 404
+    with pytest.raises(PoliceMessageError) as other_station:
+        receive_reply(
+            demo,
+            police,
+            districts,
+            {"id": "x", "message_id": message.id, "type": "acknowledgement"},
+            stations=["Preedy"],
+        )
+    assert other_station.value.status == 404
     with pytest.raises(PoliceMessageError) as foreign:
         receive_reply(
             demo, police, ["HYD"], {"id": "x", "message_id": message.id, "type": "acknowledgement"}

@@ -11,7 +11,7 @@ from casefiles.police_messages import PoliceMessage, request_from_police
 from casefiles.scrutiny import record_scrutiny
 from casefiles.service import change_stage
 from mizan import webhooks
-from mizan.accounts.integrations import create_integration, set_webhook
+from mizan.accounts.integrations import Integration, create_integration, set_webhook
 from mizan.accounts.models import User
 from mizan.accounts.service import actor_for
 from mizan.actor import SYSTEM
@@ -246,4 +246,8 @@ def test_pages_ask_the_police_and_set_the_address(app, demo, browser) -> None:
     )
     assert stale.status_code == 302
     assert "changed by someone else" in admin.get("/admin/webhooks").data.decode()
+    stations = {f"{integration.id}-st-stations": "Preedy\nArtillery Maidan"}
+    stations[f"{integration.id}-st-version"] = "2"
+    admin.post(f"/admin/webhooks/{integration.id}/stations", stations, form_url="/admin/webhooks")
+    assert demo.store.get(Integration, integration.id).stations == ["Artillery Maidan", "Preedy"]
     assert prosecutor.get("/admin/webhooks").status_code == 403
