@@ -15,6 +15,11 @@ from casefiles.matters import Matter
 from casefiles.models import Case, CaseDocument, DocumentPage
 from casefiles.notes import CaseNote
 from casefiles.notices import subscribe_notices
+from casefiles.police_messages import (
+    PoliceMessage,
+    subscribe_police_messages,
+    warn_of_lapsing_deadlines,
+)
 from mizan.registry import Registry
 
 
@@ -32,8 +37,10 @@ def register(registry: Registry) -> None:
         Posting,
         LetterTemplate,
         LetterDraft,
+        PoliceMessage,
     ]
-    registry.subscribers.append(subscribe_notices)
+    registry.subscribers += [subscribe_notices, subscribe_police_messages]
+    registry.reminders["police deadlines"] = warn_of_lapsing_deadlines
     registry.commands += [cli.seed_scale_cmd, cli.remind]
     # The start page's "your day" (mizan.my_day).
     registry.day_sections += [hearings_today, deadlines_due, approvals_awaiting]

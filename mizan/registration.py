@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mizan import audit
+from mizan import audit, webhooks
 from mizan.accounts.integrations import Integration
 from mizan.accounts.models import District, SignInAddress, User
 from mizan.audit import AuditEntry, AuditHead
@@ -11,6 +11,7 @@ from mizan.kernel import Kernel
 from mizan.notifications import Notification
 from mizan.outbox import OutboxEntry
 from mizan.registry import Registry
+from mizan.webhooks import WebhookDelivery
 
 
 def _subscribe_audit(kernel: Kernel) -> None:
@@ -29,6 +30,10 @@ def register(registry: Registry) -> None:
         Job,
         OutboxEntry,
         Notification,
+        WebhookDelivery,
     ]
     registry.subscribers.append(_subscribe_audit)
     registry.task_modules.append("mizan.tasks")
+    registry.outbox_handlers[webhooks.TOPIC] = webhooks.deliver_from_outbox
+    # The reminder loop also sends deliveries whose back-off is over (if a retry task was lost).
+    registry.reminders["webhook retries"] = webhooks.retry_due

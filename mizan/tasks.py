@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from mizan import outbox
+from mizan import outbox, webhooks
 from mizan.jobs import Job, JobState
 from mizan.kernel import process_kernel
 from mizan.worker import app, enqueue
@@ -24,6 +24,12 @@ def drain_outbox(lane: str = outbox.INTERACTIVE) -> int:
     if outbox.pending(kernel.store, lane) and applied:
         outbox.schedule(lane)  # more to do; failing-only entries wait for a new event
     return applied
+
+
+@app.task(name=webhooks.RETRY_TASK)
+def retry_webhook(delivery_id: str) -> str:
+    """Attempt one webhook delivery again after its back-off (a no-op if not due)."""
+    return webhooks.attempt(process_kernel(), delivery_id)
 
 
 @app.task(name="mizan.resume_unfinished")

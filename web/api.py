@@ -22,6 +22,7 @@ from casefiles.cause_lists import (
 from casefiles.intake import IntakeError, IntakeResult, receive_challan, upsert_fir
 from mizan.accounts.integrations import actor_for_integration, authenticate_api
 from web.app import csrf
+from web.police_openapi import POLICE_PATHS
 from web.support import client_address, kernel
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -252,7 +253,9 @@ OPENAPI = {
         "version": "1",
         "description": "Police and court systems send FIR records and challans. "
         "Records are idempotent on district + police station + FIR "
-        "number + year: sending the same record twice changes nothing.",
+        "number + year: sending the same record twice changes nothing. "
+        "Police systems read the prosecution's messages (`/api/v1/police/messages`, "
+        "also sent as signed webhooks) and answer them (`/api/v1/police/replies`).",
     },
     "components": {"securitySchemes": {"token": {"type": "http", "scheme": "bearer"}}},
     "security": [{"token": []}],
@@ -382,5 +385,6 @@ OPENAPI = {
                 "responses": _responses(created=False),
             }
         },
+        **POLICE_PATHS,
     },
 }

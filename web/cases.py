@@ -40,6 +40,7 @@ from mizan.clock import pakistan_today
 from mizan.i18n import lazy_gettext as _l
 from web.admin import MultiCheckboxField
 from web.documents import LANG_CHOICES, UploadForm
+from web.police import police_context
 from web.support import (
     Pagination,
     actor,
@@ -239,6 +240,7 @@ def render_case(case_id: str, *, reveal: bool = False) -> ResponseReturnValue:
         checklist=checklist(),
         **case_panel_context(case),
         **case_record_context(case, pakistan_today()),
+        **police_context(case),
         can_scrutinise=page.may_scrutinise,
         library_collections=collections_for_case(kernel(), who, case),
     )

@@ -15,10 +15,11 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Flask
+from flask_babel import ngettext
 
 from mizan.clock import pakistan_wall_time
 
-__all__ = ["DATE", "DATE_TIME", "local_time", "register"]
+__all__ = ["DATE", "DATE_TIME", "duration", "local_time", "register"]
 
 #: The formats pages use: day and time, or the day alone.
 DATE_TIME = "%d.%m.%Y %H:%M"
@@ -45,6 +46,25 @@ def local_time(
     return f"{text} PKT" if label else text
 
 
+def duration(value: dt.timedelta | None) -> str:
+    """How long something took, in the two largest whole units ("2 days 6 hours")."""
+    if value is None:
+        return ""
+    minutes = max(int(value.total_seconds() // 60), 0)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = [
+        ngettext("%(num)d day", "%(num)d days", days),
+        ngettext("%(num)d hour", "%(num)d hours", hours),
+        ngettext("%(num)d minute", "%(num)d minutes", minutes),
+    ]
+    counts = [days, hours, minutes]
+    first = next((n for n, c in enumerate(counts) if c), 2)
+    chosen = list(zip(counts, parts, strict=True))[first : first + 2]
+    return " ".join(part for count, part in chosen if count) or parts[2]
+
+
 def register(app: Flask) -> None:
-    """Install the filter on ``app``'s templates."""
+    """Install the filters on ``app``'s templates."""
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["duration"] = duration

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import urllib.parse
 
 import mongoengine as me
 
@@ -17,7 +18,8 @@ from mizan.clock import utc_naive_now
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
-from mizan.storage import Model
+from mizan.sealing import Sealer
+from mizan.storage import Model, NotFoundError
 
 KINDS = ("police", "court")
 #: The role an integration acts with; it grants intake, nothing else.
@@ -33,6 +35,13 @@ class Integration(Model):
     active = me.BooleanField(default=True)
     created_by = me.StringField()
     created_at = me.DateTimeField()
+    #: Optional signed webhooks (``mizan.webhooks``): where to POST, and the secret,
+    #: sealed at rest (``mizan.sealing``) since Mizan needs it back to sign.
+    #: Police stations it serves (a police system of one or a few stations); empty: every
+    #: station of its districts. Limits the messages it reads, answers and is sent.
+    stations = me.ListField(me.StringField(max_length=80))
+    webhook_url = me.StringField(max_length=500)
+    webhook_secret_sealed = me.StringField()
     meta = {"collection": "integrations", "indexes": [{"fields": ["token_hash"], "unique": True}]}
 
 
@@ -129,3 +138,98 @@ def actor_for_integration(integration: Integration, address: str | None) -> Acto
         address=address,
         channel="api",
     )
+
+
+def set_webhook(
+    kernel: Kernel, actor: Actor, integration_id: str, *, url: str, version: int
+) -> tuple[Integration, str | None]:
+    """Set (or with an empty ``url`` remove) where an integration's webhooks go.
+
+    A new address gets a new secret, returned once (like the token) for the other
+    system's operators; only its sealed form is stored. A stale ``version`` is refused.
+    """
+    from mizan.accounts.service import require_user_admin
+    from mizan.storage import StaleWriteError
+
+    require_user_admin(actor)
+    try:
+        integration = kernel.store.get(Integration, integration_id)
+    except NotFoundError:
+        raise IntegrationError(_("There is no such system.")) from None
+    if integration.version != version:
+        raise StaleWriteError(integration.label, integration.id, version, integration.version)
+    url = url.strip()
+    secret: str | None = None
+    if url:
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 500:
+            raise IntegrationError(
+                _("Give the full web address, starting with https:// (or http:// on a LAN).")
+            )
+        secret = "whsec_" + secrets.token_urlsafe(32)
+        integration.webhook_secret_sealed = Sealer.from_settings(kernel.settings).seal(secret)
+    else:
+        integration.webhook_secret_sealed = None
+    integration.webhook_url = url or None
+    with kernel.store.transaction():
+        kernel.store.replace(integration)
+        kernel.emit(
+            DomainEvent(
+                "integration.webhook_set",
+                actor,
+                "integration",
+                integration.id,
+                {"url": integration.webhook_url},
+            )
+        )
+    return integration, secret
+
+
+def webhook_endpoint(kernel: Kernel, integration_id: str) -> tuple[str, str] | None:
+    """The address and secret webhooks go to, or None if the system has none (any more)."""
+    integration = kernel.store.find_one(Integration, {"_id": integration_id, "active": True})
+    if integration is None or not integration.webhook_url or not integration.webhook_secret_sealed:
+        return None
+    secret = Sealer.from_settings(kernel.settings).open(integration.webhook_secret_sealed)
+    return integration.webhook_url, secret
+
+
+def set_stations(
+    kernel: Kernel, actor: Actor, integration_id: str, *, stations: list[str], version: int
+) -> Integration:
+    """Limit a police system to some police stations (none: all of its districts')."""
+    from mizan.accounts.service import require_user_admin
+    from mizan.storage import StaleWriteError
+
+    require_user_admin(actor)
+    try:
+        integration = kernel.store.get(Integration, integration_id)
+    except NotFoundError:
+        raise IntegrationError(_("There is no such system.")) from None
+    if integration.version != version:
+        raise StaleWriteError(integration.label, integration.id, version, integration.version)
+    names = sorted({" ".join(s.split()) for s in stations if s.strip()})
+    if any(len(name) > 80 for name in names):
+        raise IntegrationError(_("A police station name is too long (80 letters at most)."))
+    integration.stations = names
+    with kernel.store.transaction():
+        kernel.store.replace(integration)
+        kernel.emit(
+            DomainEvent(
+                "integration.stations_set",
+                actor,
+                "integration",
+                integration.id,
+                {"stations": names},
+            )
+        )
+    return integration
+
+
+def police_integrations(kernel: Kernel, district: str, station: str) -> list[Integration]:
+    """The active police systems serving a district's police station (who hears of its
+    messages)."""
+    found = kernel.store.find(
+        Integration, {"kind": "police", "active": True, "districts": district}, sort=[("_id", 1)]
+    )
+    return [i for i in found if not i.stations or station in i.stations]

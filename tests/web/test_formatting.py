@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from web.formatting import local_time
+from web.formatting import duration, local_time
 
 
 def test_naive_utc_is_shown_as_pakistan_time() -> None:
@@ -31,3 +31,12 @@ def test_dates_and_values_written_in_pakistan_time_do_not_move() -> None:
     midnight = dt.datetime(2025, 3, 3)  # an FIR's registration day as written
     assert local_time(midnight, as_written=True) == "03.03.2025 00:00"
     assert local_time(midnight, "%d.%m.%Y", as_written=True) == "03.03.2025"
+
+
+def test_durations_show_their_two_largest_units(app) -> None:
+    with app.test_request_context():
+        assert duration(dt.timedelta(days=3, hours=5, minutes=12)) == "3 days 5 hours"
+        assert duration(dt.timedelta(days=1, minutes=7)) == "1 day"
+        assert duration(dt.timedelta(hours=1, minutes=1)) == "1 hour 1 minute"
+        assert duration(dt.timedelta(seconds=20)) == "0 minutes"
+        assert duration(None) == ""
