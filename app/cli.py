@@ -182,8 +182,9 @@ def audit_verify() -> None:
 @main.command()
 def reseal() -> None:
     """Seal stored secrets with the newest key of MIZAN_ENCRYPTION_KEYS (key rotation):
-    authenticator secrets and protected witnesses' identities."""
+    authenticator secrets, protected witnesses' identities and webhook secrets."""
     from casefiles.protected_identities import reseal_protected
+    from mizan.accounts.integrations import reseal_webhook_secrets
     from mizan.accounts.two_factor import reseal as reseal_secrets
     from mizan.sealing import SealError
 
@@ -191,11 +192,12 @@ def reseal() -> None:
     try:
         accounts = reseal_secrets(kernel)
         cases = reseal_protected(kernel)
+        webhooks = reseal_webhook_secrets(kernel)
     except SealError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(
-        f"Re-sealed with the newest key: the authenticator secrets of {accounts} accounts "
-        f"and the protected witnesses of {cases} cases."
+        f"Re-sealed with the newest key: the authenticator secrets of {accounts} accounts, "
+        f"the protected witnesses of {cases} cases and {webhooks} webhook secrets."
     )
 
 

@@ -233,3 +233,24 @@ def police_integrations(kernel: Kernel, district: str, station: str) -> list[Int
         Integration, {"kind": "police", "active": True, "districts": district}, sort=[("_id", 1)]
     )
     return [i for i in found if not i.stations or station in i.stations]
+
+
+def reseal_webhook_secrets(kernel: Kernel) -> int:
+    """Seal every webhook secret with the newest key (``mizan reseal``); returns how many."""
+    from mizan.storage import StaleWriteError
+
+    sealer = Sealer.from_settings(kernel.settings)
+    changed = 0
+    for integration in kernel.store.find(Integration, {"webhook_secret_sealed": {"$ne": None}}):
+        for _attempt in range(3):
+            fresh = kernel.store.get(Integration, integration.id)
+            if not fresh.webhook_secret_sealed:
+                break
+            fresh.webhook_secret_sealed = sealer.reseal(fresh.webhook_secret_sealed)
+            try:
+                kernel.store.replace(fresh)
+            except StaleWriteError:
+                continue
+            changed += 1
+            break
+    return changed

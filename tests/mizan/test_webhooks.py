@@ -7,18 +7,21 @@ import hashlib
 import hmac
 
 import pytest
+from cryptography.fernet import Fernet
 
 from mizan import webhooks
 from mizan.accounts.integrations import (
     Integration,
     IntegrationError,
     create_integration,
+    reseal_webhook_secrets,
     set_webhook,
     webhook_endpoint,
 )
 from mizan.accounts.models import District
 from mizan.actor import SYSTEM
 from mizan.outbox import OutboxEntry
+from mizan.sealing import derived_key
 from mizan.storage import StaleWriteError
 
 
@@ -54,7 +57,7 @@ def test_the_address_is_checked_and_the_secret_sealed(kernel, police) -> None:
         set_webhook(kernel, SYSTEM, police.id, url="ftp://station.example", version=1)
     with pytest.raises(StaleWriteError):
         set_webhook(kernel, SYSTEM, police.id, url="https://psrms.example/hook", version=0)
-    integration, secret = set_webhook(
+    _integration, secret = set_webhook(
         kernel, SYSTEM, police.id, url="https://psrms.example/hook", version=1
     )
     assert secret and secret.startswith("whsec_")
@@ -62,6 +65,18 @@ def test_the_address_is_checked_and_the_secret_sealed(kernel, police) -> None:
     assert webhook_endpoint(kernel, police.id) == ("https://psrms.example/hook", secret)
     _off, none = set_webhook(kernel, SYSTEM, police.id, url="", version=integration.version)
     assert none is None and webhook_endpoint(kernel, police.id) is None
+
+
+def test_reseal_moves_webhook_secrets_to_the_new_key(kernel, police) -> None:
+    _integration, secret = set_webhook(
+        kernel, SYSTEM, police.id, url="https://psrms.example/hook", version=1
+    )
+    old, new = derived_key(kernel.settings.secret_key), Fernet.generate_key().decode()
+    # Settings are frozen; the operator's change of MIZAN_ENCRYPTION_KEYS, in place:
+    object.__setattr__(kernel.settings, "encryption_keys", (new, old))
+    assert reseal_webhook_secrets(kernel) == 1
+    object.__setattr__(kernel.settings, "encryption_keys", (new,))
+    assert webhook_endpoint(kernel, police.id) == ("https://psrms.example/hook", secret)
 
 
 def test_a_delivery_without_an_address_waits_and_says_why(kernel, police, frozen_clock) -> None:
