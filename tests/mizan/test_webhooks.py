@@ -57,7 +57,7 @@ def test_the_address_is_checked_and_the_secret_sealed(kernel, police) -> None:
         set_webhook(kernel, SYSTEM, police.id, url="ftp://station.example", version=1)
     with pytest.raises(StaleWriteError):
         set_webhook(kernel, SYSTEM, police.id, url="https://psrms.example/hook", version=0)
-    _integration, secret = set_webhook(
+    integration, secret = set_webhook(
         kernel, SYSTEM, police.id, url="https://psrms.example/hook", version=1
     )
     assert secret and secret.startswith("whsec_")
