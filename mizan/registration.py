@@ -35,5 +35,8 @@ def register(registry: Registry) -> None:
     registry.subscribers.append(_subscribe_audit)
     registry.task_modules.append("mizan.tasks")
     registry.outbox_handlers[webhooks.TOPIC] = webhooks.deliver_from_outbox
+    # A police endpoint that times out (10 s an attempt) must not hold up a clerk's upload:
+    # deliveries drain in the bulk lane.
+    registry.bulk_topics.add(webhooks.TOPIC)
     # The reminder loop also sends deliveries whose back-off is over (if a retry task was lost).
     registry.reminders["webhook retries"] = webhooks.retry_due

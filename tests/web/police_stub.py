@@ -37,9 +37,10 @@ class PoliceStub:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                if stub.mode == "slow":
+                mode = stub.mode  # as it was when the request came, whatever happens meanwhile
+                if mode == "slow":
                     time.sleep(stub.slow_seconds)
-                if stub.mode == "error":
+                if mode == "error":
                     self.send_response(500)
                     self.end_headers()
                     return
@@ -64,6 +65,13 @@ class PoliceStub:
         self.port = self._server.server_address[1]
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
+
+    def wait_received(self, count: int, seconds: float = 10.0) -> int:
+        """``received`` once it reaches ``count`` (a slow answer lands late), or on time-out."""
+        end = time.monotonic() + seconds
+        while self.received < count and time.monotonic() < end:
+            time.sleep(0.05)
+        return self.received
 
     def stop(self) -> None:
         if self._server is not None:

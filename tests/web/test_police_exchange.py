@@ -133,7 +133,7 @@ def test_police_exchange_end_to_end(app, demo, browser, frozen_clock, monkeypatc
         assert _delivery(demo, witness.id).status == "delivered"
         # The slow attempt did arrive after Mizan stopped waiting: delivery is at least once,
         # and the receiver keeps messages by id, so it holds each message once.
-        assert stub.received == 3 and stub.refused_signatures == 0
+        assert stub.wait_received(3) == 3 and stub.refused_signatures == 0
         assert sorted(stub.messages) == sorted([objections.id, witness.id])
 
         # Catching up from the cursor finds exactly the message it missed.
