@@ -74,6 +74,7 @@ def test_a_backup_under_write_load_restores_whole_verified_and_searchable(demo, 
     target = make_settings(tmp_path / "restored")
     restored = run(target, "restore", str(tmp_path / "under-load"))
     assert restored.returncode == 0, restored.stderr
+    assert "copy secret_key from the old data directory" in restored.stdout
     verified = run(target, "audit-verify")
     assert verified.returncode == 0, verified.stdout + verified.stderr
     copy = build_kernel(target)
