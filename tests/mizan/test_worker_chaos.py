@@ -103,25 +103,32 @@ def test_two_workers_share_a_batch_through_a_kill_and_a_broker_restart(
     logs = [tmp_path / "worker-a.log", tmp_path / "worker-b.log"]
     first, second = start_worker(demo.settings, logs[0]), start_worker(demo.settings, logs[1])
     try:
-        # Worker A is killed (SIGKILL, with its pool process) in the middle of a file.
-        held = wait_for(
-            lambda: next(
-                (j for j in jobs()
+        # Once worker A has read a file of its own, it is killed (SIGKILL, with its pool
+        # process) in the middle of its next one.
+        taken_by_a: set[str] = set()
+
+        def a_mid_page_after_a_file() -> Job | None:
+            now = jobs()
+            taken_by_a.update(j.id for j in now if in_group(j.owner, first.pid))
+            if not any(j.finished and j.id in taken_by_a for j in now):
+                return None
+            return next(
+                (j for j in now
                  if j.state == "running" and j.done >= 1 and j.current_page
                  and in_group(j.owner, first.pid)),
                 None,
-            ),
-            "worker A reading a page", 120, logs,
-        )  # fmt: skip
+            )  # fmt: skip
+
+        held = wait_for(a_mid_page_after_a_file, "worker A reading its second file", 180, logs)
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(timeout=30)
-        killed = demo.store.get(Job, held.id)
-        assert killed.state == "running" and 1 <= killed.done < PAGES_EACH
         kept = {
             p.number: (p.id, p.extracted_at, p.version)
-            for p in demo.store.find(DocumentPage, {"document_id": killed.subject_id})
+            for p in demo.store.find(DocumentPage, {"document_id": held.subject_id})
         }
-        assert len(kept) == killed.done
+        killed = demo.store.get(Job, held.id)  # running, or already queued again by B
+        assert not killed.finished and 1 <= len(kept) < PAGES_EACH
+        assert sorted(kept) == list(range(1, len(kept) + 1))
 
         if demo.settings.broker_kind == "redis":
             # Half-way through, the broker goes down and comes back (as `systemctl restart`).
