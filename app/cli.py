@@ -227,6 +227,10 @@ def restore(src: Path, force: bool) -> None:
     except (SettingsError, ValueError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Restored backup of {manifest['created_at']} into {settings.data_dir}.")
+    click.echo(
+        "A backup holds no secret key: unless MIZAN_SECRET_KEY is set as before, copy "
+        "secret_key from the old data directory before starting Mizan."
+    )
 
 
 for _command in registry().commands:

@@ -44,6 +44,20 @@ def make_backup(kernel: Kernel, dest: Path) -> dict[str, Any]:
     return manifest
 
 
+def existing_data(settings: Settings) -> list[str]:
+    """What of an installation the data directory already holds (a restore would mix them)."""
+    held = []
+    if settings.sqlite_path.exists():
+        held.append("a database")
+    for folder, what in (
+        (settings.blob_dir, "uploaded files"),
+        (settings.index_dir, "a search index"),
+    ):
+        if folder.is_dir() and any(folder.iterdir()):
+            held.append(what)
+    return held
+
+
 def restore_backup(settings: Settings, src: Path, *, force: bool = False) -> dict[str, Any]:
     src = Path(src)
     manifest_path = src / MANIFEST
@@ -51,9 +65,11 @@ def restore_backup(settings: Settings, src: Path, *, force: bool = False) -> dic
         raise ValueError(f"{src} is not a Mizan backup (no {MANIFEST}).")
     manifest = json.loads(manifest_path.read_text())
     db = settings.sqlite_path
-    if db.exists() and not force:
+    held = existing_data(settings)
+    if held and not force:
         raise ValueError(
-            f"{settings.data_dir} already holds data; stop Mizan and use --force to replace it."
+            f"{settings.data_dir} is not empty: it holds {' and '.join(held)}. Restore into an "
+            "empty data directory, or stop Mizan and use --force to replace what it holds."
         )
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)

@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import socket
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import mongoengine as me
@@ -131,7 +132,50 @@ def _owner_alive(owner: str) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    return not _zombie(int(pid))
+
+
+def _zombie(pid: int) -> bool:
+    """Whether ``pid`` has exited but was never reaped.
+
+    A killed worker's pool process is handed to PID 1; in a container whose PID 1
+    does not reap (no init), it stays a zombie, which ``kill(pid, 0)`` reports as alive,
+    and its job would wait for the lease to run out (over ten minutes).
+    """
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False  # no /proc (not Linux) or already gone: kill() had the last word
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]
+
+
+def orphaned(job: Job) -> bool:
+    """Whether a running job's worker is gone: its process died here, or its lease ran out."""
+    if job.state != JobState.RUNNING or not job.owner:
+        return False  # only leased work (ingestion) names its worker
+    expired = job.lease_until is None or job.lease_until <= utc_naive_now()
+    return expired or not _owner_alive(job.owner)
+
+
+def release_orphan(store: DocumentStore, job_id: str) -> bool:
+    """Put a job whose worker died back in the queue; False when it is not orphaned (any more).
+
+    The pages it stored are kept and the page in progress stays noted, so the next
+    worker reads only what is missing and counts the interrupted page's start.
+    """
+    for _ in range(10):
+        job = store.get(Job, job_id)
+        if not orphaned(job):
+            return False
+        job.state, job.stage = JobState.QUEUED, "queued again: its worker stopped"
+        job.owner, job.lease_until = None, None
+        job.updated_at = utc_naive_now()
+        try:
+            store.replace(job)
+        except StaleWriteError:
+            continue
+        return True
+    raise RuntimeError(f"Job {job_id} is being updated by another process.")
 
 
 def claim_job(store: DocumentStore, job_id: str, owner: str, seconds: float) -> Job | None:

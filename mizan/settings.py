@@ -47,6 +47,8 @@ class Settings:
     trusted_proxies: int = 0
     #: Seconds one page may take to read (OCR); a slower page fails alone, the file goes on.
     page_time_limit: int = 300
+    #: Seconds between a worker's looks for jobs whose worker died (they are queued again).
+    sweep_seconds: int = 60
     #: A folder a scanner saves into; ``mizan watch-drop`` adds what appears there.
     drop_dir: Path | None = None
     #: The account files from the drop folder are added as (its rights and audit trail).
@@ -273,6 +275,7 @@ def load_settings(
         page_time_limit=_int(
             "MIZAN_PAGE_TIME_LIMIT", get("PAGE_TIME_LIMIT", "300"), 5, 24 * 60 * 60
         ),
+        sweep_seconds=_int("MIZAN_SWEEP_SECONDS", get("SWEEP_SECONDS", "60"), 1, 3600),
         drop_dir=Path(get("DROP_DIR")).expanduser().resolve() if get("DROP_DIR") else None,
         search_prefix=_check_search_prefix(get("SEARCH_PREFIX", "mizan")),
         drop_user=get("DROP_USER"),

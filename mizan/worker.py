@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import logging
 
-from celery import Celery, signals
+from celery import Celery, bootsteps, signals
 
-from mizan.kernel import process_kernel
+from mizan.jobs import Job, JobState, orphaned, release_orphan
+from mizan.kernel import Kernel, process_kernel
 from mizan.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,10 @@ def configure(settings: Settings) -> Celery:
         worker_send_task_events=False,
         task_serializer="json",
         accept_content=["json"],
+        # A task runs on through a broker outage (its job is leased in the store, and the
+        # unacknowledged message only comes back to a worker that finds the job done).
+        worker_cancel_long_running_tasks_on_connection_loss=False,
+        mizan_sweep_seconds=settings.sweep_seconds,
     )
     _configured_for = settings.broker_url
     return app
@@ -109,3 +114,54 @@ def _start_pool_process(**_: object) -> None:
     kernel = process_kernel()
     for hook in kernel.registry.worker_process_start:
         hook(kernel)
+
+
+def reclaim_orphans(kernel: Kernel) -> int:
+    """Queue again the running jobs whose worker died (killed, out of memory, power cut).
+
+    A killed worker never acknowledges its message: the SQLite broker has lost it
+    and Redis hands it back only after its visibility timeout (an hour). So every
+    worker looks every ``MIZAN_SWEEP_SECONDS``; the next worker to take the job
+    goes on from its last stored page. A job whose message cannot be sent now
+    stays as it is and is tried at the next look.
+    """
+    released = 0
+    for job in kernel.store.find(Job, {"state": JobState.RUNNING}):
+        task = kernel.registry.job_tasks.get(job.kind)
+        if not task or not orphaned(job):
+            continue
+        app.send_task(task, args=[job.id])  # first: a failure leaves it for the next look
+        if release_orphan(kernel.store, job.id):
+            log.warning("Job %s lost its worker (%s); queued again", job.id, job.owner)
+            released += 1
+    return released
+
+
+def _sweep() -> None:
+    try:
+        reclaim_orphans(process_kernel())
+    except Exception:  # the broker or the store is away for a moment: look again later
+        log.exception("Could not look for jobs of stopped workers; trying again later")
+
+
+class _OrphanSweep(bootsteps.StartStopStep):
+    """Runs :func:`reclaim_orphans` in the worker's main process every few seconds."""
+
+    requires = ("celery.worker.components:Timer",)
+
+    def __init__(self, parent: object, **kwargs: object) -> None:
+        super().__init__(parent, **kwargs)
+        self.timer_ref: object | None = None
+
+    def start(self, parent: object) -> None:
+        seconds = float(app.conf.get("mizan_sweep_seconds") or 60)
+        timer = parent.timer  # type: ignore[attr-defined]
+        self.timer_ref = timer.call_repeatedly(seconds, _sweep)
+
+    def stop(self, parent: object) -> None:
+        if self.timer_ref is not None:
+            self.timer_ref.cancel()  # type: ignore[attr-defined]
+            self.timer_ref = None
+
+
+app.steps["worker"].add(_OrphanSweep)

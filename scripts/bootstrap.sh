@@ -71,7 +71,9 @@ APT_PACKAGES+=(fonts-hosny-amiri)
 # Latin faces for the PDFs Mizan writes (mizan/pdf.py; Amiri sets their Urdu).
 APT_PACKAGES+=(fonts-dejavu-core)
 if [ "$WITH_BROWSER" -eq 1 ]; then
-  APT_PACKAGES+=(chromium)
+  # `make test`: the browser tests drive chromium; the worker chaos tests run on a
+  # private redis-server (tests/conftest.py starts it on a free port).
+  APT_PACKAGES+=(chromium redis-server)
 fi
 
 missing=()
@@ -91,7 +93,7 @@ elif ! apt_install "${missing[@]}"; then
     exit 1
   fi
   warn "Carrying on without: ${missing[*]}. Without Tesseract Mizan reports OCR as"
-  warn "unavailable; without chromium the browser tests are skipped."
+  warn "unavailable; without chromium or redis-server the browser or Redis tests are skipped."
 fi
 
 # --- Python 3.11+ --------------------------------------------------------------

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -168,3 +170,64 @@ def frozen_clock():
 
     with clock.freeze(dt.datetime(2025, 3, 3, 5, 0, tzinfo=dt.UTC)) as frozen:
         yield frozen
+
+
+class RedisServer:
+    """A private ``redis-server`` on a free port, its files in a temporary folder."""
+
+    def __init__(self, directory: Path) -> None:
+        import socket
+
+        self.directory = directory
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        """Start it (with a snapshot on shutdown, so a restart keeps the queued messages)."""
+        args = ["--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.directory)]
+        args += ["--save", "60 1", "--appendonly", "no", "--logfile", "redis.log"]
+        self.process = subprocess.Popen(["redis-server", *args], start_new_session=True)
+        for _ in range(100):
+            if self.ping():
+                return
+            time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not start; see {self.directory / 'redis.log'}")
+
+    def stop(self) -> None:
+        """Shut it down as a service manager would (SIGTERM: it saves, then exits)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+        self.process = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def ping(self) -> bool:
+        import socket
+
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as conn:
+                conn.sendall(b"PING\r\n")
+                return conn.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A running private Redis; the test is skipped, saying why, when redis-server is missing."""
+    import shutil
+
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server; make test does)")
+    folder = tmp_path / "redis"
+    folder.mkdir()
+    server = RedisServer(folder)
+    server.start()
+    yield server
+    server.stop()

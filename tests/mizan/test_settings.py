@@ -57,6 +57,7 @@ def test_secret_key_is_generated_once_and_kept(tmp_path) -> None:
         ("MIZAN_VECTOR_ANN_MIN", "0"),
         ("MIZAN_LOGIN_ADDRESS_MAX_FAILURES", "0"),
         ("MIZAN_LOGIN_ADDRESS_WINDOW_MINUTES", "soon"),
+        ("MIZAN_SWEEP_SECONDS", "0"),
     ],
 )
 def test_wrong_values_stop_start_up_naming_the_variable(tmp_path, variable, value) -> None:
