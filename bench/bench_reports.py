@@ -33,6 +33,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_cases import build, open_kernel
+from casefiles.assignment import posted_user_ids
 from casefiles.hearings import Hearing
 from casefiles.holidays import working_calendar
 from casefiles.kpis import KPIS, Kpi, Records
@@ -82,6 +83,7 @@ def plain_totals(kernel: Kernel, kpi: Kpi, request: ReportRequest, district: str
         today=TODAY,
         rules=default_rules(),
         calendar=working_calendar(store, TODAY),
+        posted=posted_user_ids(kernel),
     )
     scope = Scope(district, None, "")
     period = build_report(kernel, _pg(kernel), request, TODAY, trend=False).period

@@ -12,6 +12,7 @@ from casefiles.letter_templates import LetterTemplate
 from casefiles.letters import LetterDraft
 from casefiles.matters import Matter
 from casefiles.models import Case, CaseDocument, DocumentPage
+from casefiles.monthly_reports import JOB_KIND, TASK, MonthlyReport, queue_monthly_reports
 from casefiles.notes import CaseNote
 from casefiles.notices import subscribe_notices
 from mizan.registry import Registry
@@ -31,6 +32,11 @@ def register(registry: Registry) -> None:
         Posting,
         LetterTemplate,
         LetterDraft,
+        MonthlyReport,
     ]
     registry.subscribers.append(subscribe_notices)
     registry.commands += [cli.seed_scale_cmd, cli.remind]
+    registry.task_modules.append("casefiles.tasks")
+    registry.job_tasks[JOB_KIND] = TASK
+    # The reminder loop is Mizan's one periodic run: it queues last month's returns.
+    registry.reminders["monthly reports"] = queue_monthly_reports

@@ -11,6 +11,7 @@ import datetime as dt
 import pytest
 from argon2 import PasswordHasher
 
+from casefiles.assignment import posted_user_ids
 from casefiles.hearings import Hearing
 from casefiles.holidays import working_calendar
 from casefiles.kpis import KPIS, Records
@@ -56,6 +57,7 @@ def _plain(kernel: Kernel, district: str | None) -> Records:
         today=TODAY,
         rules=default_rules(),
         calendar=working_calendar(kernel.store, TODAY),
+        posted=posted_user_ids(kernel),
     )
 
 
