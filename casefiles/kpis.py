@@ -16,6 +16,7 @@ reason, instead of figures made up from something else.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -82,8 +83,11 @@ def offence_class(case: Case) -> str:
 # -- dates of a case ---------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def pk_day(at: dt.datetime) -> dt.date:
-    """The Pakistan day of a stored (naive UTC) time."""
+    """The Pakistan day of a stored (naive UTC) time. Remembered: a report asks for the
+    same stage change's day once per period (up to 15 of them) and the time-zone
+    conversion was the largest share of working out the facts."""
     return pakistan_wall_time(at).date()
 
 
