@@ -112,6 +112,11 @@ def _may_manage(actor: Actor, user: User) -> None:
         raise PermissionDenied(_("You can only post prosecutors of your own district."))
 
 
+def posted_user_ids(kernel: Kernel) -> frozenset[str]:
+    """Everyone posted to at least one court (the data quality panel flags the others)."""
+    return frozenset(p.user_id for p in kernel.store.find(Posting, {}))
+
+
 def add_posting(kernel: Kernel, actor: Actor, user_id: str, court: str, *, atc: bool) -> Posting:
     check_prosecutors(kernel, [user_id])
     user = kernel.store.get(User, user_id)

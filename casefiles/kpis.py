@@ -16,6 +16,7 @@ reason, instead of figures made up from something else.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -82,8 +83,11 @@ def offence_class(case: Case) -> str:
 # -- dates of a case ---------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def pk_day(at: dt.datetime) -> dt.date:
-    """The Pakistan day of a stored (naive UTC) time."""
+    """The Pakistan day of a stored (naive UTC) time. Remembered: a report asks for the
+    same stage change's day once per period (up to 15 of them) and the time-zone
+    conversion was the largest share of working out the facts."""
     return pakistan_wall_time(at).date()
 
 
@@ -195,6 +199,9 @@ class Records:
     rules: RuleSet
     calendar: WorkingCalendar
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Prosecutors posted to at least one court (``casefiles.assignment.Posting``); the data
+    #: quality panel flags pending cases led by anyone else.
+    posted: frozenset[str] = frozenset()
 
 
 Compute = Callable[[Records, Period, str | None], Iterable[Fact]]
@@ -426,6 +433,8 @@ def _data_quality(records: Records, period: Period, _variant: str | None) -> Ite
             since = pk_day(case.history[-1].at) if case.history else fir
             if since is not None and today - since > STUCK_AFTER:
                 columns.append("stuck")
+            if case.lead_prosecutor and case.lead_prosecutor not in records.posted:
+                columns.append("lead_not_posted")
         if columns:
             yield Fact(case, tuple(columns))
     for hearing in records.hearings:
@@ -629,14 +638,16 @@ KPIS: tuple[Kpi, ...] = (
         _l(
             "Records that skew the figures, as they stand today: decided cases with no "
             "outcome, decisions dated before the FIR, cases with no FIR date, pending cases "
-            "that have not changed stage for over two years, and hearings in the past with "
-            "no outcome recorded."
+            "that have not changed stage for over two years, pending cases led by a "
+            "prosecutor who is not posted to any court, and hearings in the past with no "
+            "outcome recorded."
         ),
         (
             Column("no_outcome", _l("Decided, no outcome")),
             Column("decided_before_fir", _l("Decision before FIR")),
             Column("no_fir_date", _l("No FIR date")),
             Column("stuck", _l("Same stage over 2 years")),
+            Column("lead_not_posted", _l("Led by a prosecutor with no posting")),
             Column("hearing_no_outcome", _l("Past hearings, no outcome"), item="hearing"),
         ),
         _data_quality,

@@ -13,6 +13,7 @@ from casefiles.letter_templates import LetterTemplate
 from casefiles.letters import LetterDraft
 from casefiles.matters import Matter
 from casefiles.models import Case, CaseDocument, DocumentPage
+from casefiles.monthly_reports import JOB_KIND, TASK, MonthlyReport, queue_monthly_reports
 from casefiles.notes import CaseNote
 from casefiles.notices import subscribe_notices
 from casefiles.police_messages import (
@@ -38,9 +39,15 @@ def register(registry: Registry) -> None:
         LetterTemplate,
         LetterDraft,
         PoliceMessage,
+        MonthlyReport,
     ]
     registry.subscribers += [subscribe_notices, subscribe_police_messages]
     registry.reminders["police deadlines"] = warn_of_lapsing_deadlines
     registry.commands += [cli.seed_scale_cmd, cli.remind]
     # The start page's "your day" (mizan.my_day).
     registry.day_sections += [hearings_today, deadlines_due, approvals_awaiting]
+    registry.task_modules.append("casefiles.tasks")
+    registry.job_tasks[JOB_KIND] = TASK
+    registry.bulk_tasks.add(TASK)  # every report of every district: never ahead of an upload
+    # The reminder loop is Mizan's one periodic run: it queues last month's returns.
+    registry.reminders["monthly reports"] = queue_monthly_reports

@@ -18,6 +18,7 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from casefiles.assignment import posted_user_ids
 from casefiles.hearings import Hearing, court_key
 from casefiles.holidays import working_calendar
 from casefiles.kpis import (
@@ -200,6 +201,7 @@ def load_records(
         today=today,
         rules=default_rules(),
         calendar=working_calendar(store, today),
+        posted=posted_user_ids(kernel),
     )
 
 

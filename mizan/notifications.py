@@ -63,6 +63,7 @@ KINDS = {
     "deadline": _l("Deadline"),
     "hearing": _l("Hearing"),
     "search": _l("Saved search"),
+    "report": _l("Report"),
 }
 _MAX_TEXT = 500
 _MAX_LINK = 500

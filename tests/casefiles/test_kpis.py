@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from casefiles.assignment import Posting
 from casefiles.kpis import KPI_BY_ID, KPIS, UNAVAILABLE, offence_class, percentile
 from casefiles.models import Case, Offence
 from casefiles.report_periods import ReportError
@@ -279,6 +280,17 @@ def test_data_quality_panel(world: World) -> None:
     assert refs(r, "no_fir_date") == {"C8"}
     assert refs(r, "stuck") == {"C8"}
     assert figures(r)["hearing_no_outcome"] == 1
+    # Nobody is posted to a court: every pending case with a lead is flagged (C1, C2, C7,
+    # C9, C11 in appeal, C13); C8 and C12 have no lead, the others are decided or closed.
+    assert refs(r, "lead_not_posted") == {"C1", "C2", "C7", "C9", "C11", "C13"}
+
+
+def test_data_quality_flags_only_prosecutors_with_no_posting(world: World) -> None:
+    p1 = world.actors["p1"].user_id
+    world.kernel.store.insert(Posting(user_id=p1, court="ATC-I Karachi", court_key="atc-i"))
+    r = world.report(kpi="data_quality")
+    # p1 now has a posting: C1 and C13 (p1's pending cases) leave the list.
+    assert refs(r, "lead_not_posted") == {"C2", "C7", "C9", "C11"}
 
 
 # -- scope -------------------------------------------------------------------------------

@@ -7,18 +7,25 @@ table of every KPI must be equal, for the province and for one district."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import pytest
 
+from bench.bench_cases import Scan, check_agrees
+from casefiles.assignment import posted_user_ids
 from casefiles.hearings import Hearing
 from casefiles.holidays import working_calendar
 from casefiles.kpis import KPIS, Records
 from casefiles.models import Case, Challan
 from casefiles.report_queries import ReportRequest, Scope, Slicer, build_report, build_table
+from casefiles.reports import dashboard
 from casefiles.scale import seed_scale
 from casefiles.schedule import default_rules
+from casefiles.service import assign, change_stage
+from casefiles.workflow import CANCELLATION_CLASSES, OUTCOMES, allowed_from
 from mizan.accounts.models import User
 from mizan.accounts.service import actor_for
+from mizan.actor import Actor
 from mizan.kernel import Kernel
 
 TODAY = dt.date(2025, 6, 30)
@@ -50,6 +57,7 @@ def _plain(kernel: Kernel, district: str | None) -> Records:
         today=TODAY,
         rules=default_rules(),
         calendar=working_calendar(kernel.store, TODAY),
+        posted=posted_user_ids(kernel),
     )
 
 
@@ -84,3 +92,69 @@ def test_reports_decode_only_the_fields_they_read(province: Kernel) -> None:
     records = load_records(province, pg, Scope(None, None, ""), TODAY)
     assert any(c.parties for c in province.store.find(Case))
     assert records.cases and not any(c.parties for c in records.cases)
+
+
+def _random_changes(kernel: Kernel, actor: Actor, rng: random.Random, steps: int) -> int:
+    """Moves along the workflow (decisions with random outcomes, cancellations, appeals,
+    retrials) and reassignments, through the services as a DPP's office would make them."""
+    ids = [c.id for c in kernel.store.find(Case, {}, sort=[("_id", 1)])]
+    staff = sorted(u.id for u in kernel.store.find(User, {"roles": "prosecutor", "active": True}))
+    done = 0
+    for _step in range(steps):
+        case = kernel.store.get(Case, rng.choice(ids))
+        if rng.random() < 0.25:
+            lead = rng.choice(staff)
+            helpers = rng.sample([s for s in staff if s != lead], rng.randint(0, 2))
+            assign(
+                kernel,
+                actor,
+                case.id,
+                version=case.version,
+                lead=lead,
+                assisting=helpers,
+                reason="rotation",
+            )
+        else:
+            options = allowed_from(case.state)
+            if not options:
+                continue
+            move = rng.choice(options)
+            change_stage(
+                kernel,
+                actor,
+                case.id,
+                version=case.version,
+                target=move.target,
+                reason="review",
+                outcome=rng.choice(sorted(OUTCOMES)) if move.needs_outcome else None,
+                cancellation_class=(
+                    rng.choice(sorted(CANCELLATION_CLASSES))
+                    if move.needs_cancellation_class
+                    else None
+                ),
+            )
+        done += 1
+    return done
+
+
+def test_figures_stay_equal_to_a_recount_after_random_changes(
+    province: Kernel, frozen_clock
+) -> None:
+    """The reports' prefilters lean on ``updated_at`` and the dashboard on kept flags
+    (``investigation_only``, ``open_assisting``): after a random series of changes every
+    figure must still be the recount's."""
+    frozen_clock.set(dt.datetime(2025, 6, 30, 5, 0, tzinfo=dt.UTC))
+    pg = actor_for(province.store.find_one(User, {"username": "pg.sindh"}))
+    assert _random_changes(province, pg, random.Random(14), 80) > 50
+    plain = _plain(province, None)
+    for kpi in KPIS:
+        variant = next(iter(kpi.variants)) if kpi.variants else None
+        request = ReportRequest(kpi=kpi.id, slice="district", period="month")
+        report = build_report(province, pg, request, TODAY, trend=False)
+        slicer = Slicer(province, "district", Scope(None, None, ""))
+        for name, table in report.tables.items():
+            expected = build_table(kpi, plain, table.period, variant, slicer, name)
+            assert (table.rows, table.total) == (expected.rows, expected.total), (kpi.id, name)
+    board = dashboard(province, pg, TODAY)
+    assert check_agrees(board, Scan(province).dashboard(None, TODAY, default_rules())) == []
+    assert board.decided > 0 and board.overdue_total > 0

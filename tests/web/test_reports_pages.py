@@ -222,3 +222,23 @@ def test_scorecard_figures_drill_down_and_colleagues_are_refused(reports, browse
     dpp = _signed_in(browser, "dpp.south")
     assert dpp.get(f"/reports/prosecutors/{user_id(demo, 'pp.hyd')}").status_code == 403
     assert pg.get("/reports/prosecutors/nobody").status_code == 400
+
+
+def test_monthly_reports_page_serves_the_filed_files(reports, browser, demo) -> None:
+    from casefiles.monthly_reports import MonthlyReport, file_monthly_reports
+
+    file_monthly_reports(demo, dt.date(2025, 5, 1))
+    province = demo.store.find_one(MonthlyReport, {"scope": "province"})
+    south = demo.store.find_one(MonthlyReport, {"scope": "KHI-S"})
+    pg = _signed_in(browser, "pg.sindh")
+    page = pg.get("/reports/monthly").get_data(as_text=True)
+    assert province.id in page and south.id in page
+    got = pg.get(f"/reports/monthly/{province.id}.pdf")
+    assert got.status_code == 200 and got.data.startswith(b"%PDF")
+    book = load_workbook(io.BytesIO(pg.get(f"/reports/monthly/{province.id}.xlsx").data))
+    assert "outcomes Period" in book.sheetnames
+    dpp = _signed_in(browser, "dpp.south")
+    assert province.id not in dpp.get("/reports/monthly").get_data(as_text=True)
+    assert dpp.get(f"/reports/monthly/{province.id}.pdf").status_code == 404
+    assert dpp.get(f"/reports/monthly/{south.id}.xlsx").status_code == 200
+    assert _signed_in(browser, "pp.rahim").get("/reports/monthly").status_code == 403
