@@ -64,12 +64,15 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from search import hybrid, vector_ann
+from search import hybrid, stages, vector_ann
 from search.embeddings import DIM, Embedder
 from search.passages import windows
 from search.port import Passage
+from search.query_syntax import parse_query
 from search.statute_keys import passage_sections
 from search.tantivy_index import TantivyIndex
+from search.tantivy_query import restricted, restrictions
+from search.vector_graph import ANN_MIN_EF
 from search.vector_index import DEFAULT_ANN_MIN, SqliteVectorIndex
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -111,6 +114,31 @@ def measure(
         times.append(time.perf_counter() - t)
     cpu_ms = (time.process_time() - cpu) * 1000 / len(inputs)
     return (*pct(times), cpu_ms)
+
+
+def breakdown(label: str, fn: Callable[[Any], Any], inputs: list[Any]) -> None:
+    """Print where the mean query's time goes, by `search.stages` stage (after a warm-up).
+
+    "other" is what no stage covers: query parsing outside the engine, result
+    assembly, fusion, Python overhead.
+    """
+    for x in inputs[:5]:
+        fn(x)
+    spent: dict[str, float] = {}
+    total = 0.0
+    for x in inputs:
+        with stages.recording() as seconds:
+            t = time.perf_counter()
+            fn(x)
+            total += time.perf_counter() - t
+        for name, sec in seconds.items():
+            spent[name] = spent.get(name, 0.0) + sec
+    n = len(inputs)
+    spent["other"] = total - sum(spent.values())
+    parts = ", ".join(
+        f"{name} {sec * 1000 / n:.2f}" for name, sec in sorted(spent.items(), key=lambda kv: -kv[1])
+    )
+    print(f"    {label:<40} mean {total * 1000 / n:6.2f} ms = {parts}", flush=True)
 
 
 # -- corpus ---------------------------------------------------------------------------------
@@ -355,6 +383,22 @@ def main() -> None:
             subset = [q for k, q in labelled if k == kind]
             if subset:
                 run(f"  {kind} ({len(subset)})", kw_search, subset)
+        searcher = index._searcher()
+        compiled = [restricted(parse_query(q), restrictions(district, None)) for q in queries]
+        bare = [restricted(parse_query(q), restrictions(None, None)) for q in queries]
+
+        def raw_tantivy(q: Any) -> Any:  # top 10 passages, the engine's count, stored fields
+            res = searcher.search(q, limit=10, count=True)
+            return [searcher.doc(addr) for _, addr in res.hits]
+
+        print("  raw Tantivy, the same compiled query (top 10 passages, count, stored fields):")
+        raw = run("  raw Tantivy (district filter)", raw_tantivy, compiled)
+        run("  raw Tantivy (no filter)", raw_tantivy, bare)
+        print(f"  keyword p95 ours/raw {kw[1] / raw[1]:.1f}x (p50 {kw[0] / raw[0]:.1f}x)")
+        print("  where the time goes (mean ms per query, by stage):")
+        breakdown("keyword (district user)", kw_search, queries)
+        breakdown("keyword + facets (search page)", lambda q: kw_search(q, facets=True),
+                  queries[:100])  # fmt: skip
         print(f"  peak RSS {rss_mb():,.0f} MB")
 
         import bm25s  # dev dependency: the baseline only
@@ -413,7 +457,9 @@ def main() -> None:
                   f"peak RSS {rss_mb():,.0f} MB")  # fmt: skip
             embedder = Embedder()
             qvecs = [embedder.embed_query(q) for q in queries[:5]]  # loads the model
-            emb = run("query embedding (MiniLM, real model)", embedder.embed_query, queries[:100])
+            emb = run("query embedding (MiniLM, real model)",
+                      lambda q: embedder._encode([q]), queries[:100])  # fmt: skip
+            run("query embedding, repeated (in-memory cache)", embedder.embed_query, queries[:100])
             # Queries are new points of the same clusters (not stored vectors: too easy for HNSW).
             qmat = [v[None, :] for v in clustered_vectors(len(queries), vrng, centres)]
             one_case = {"case:17"}
@@ -428,12 +474,27 @@ def main() -> None:
             truth_all = [[d.doc_id for d in sem(v, principals=None).documents] for v in qmat]
             vindex.ann_min = ann_min
             ours = run("semantic (HNSW above threshold, district user)", sem, qmat)
-            run("semantic, unrestricted (system)", lambda v: sem(v, principals=None), qmat)
+            unrestricted = run("semantic, unrestricted (system)",
+                               lambda v: sem(v, principals=None), qmat)  # fmt: skip
             run("semantic + filters (kind, years, court)",
                 lambda vf: sem(vf[0], filters=vf[1]),
                 [(v, f) for v, (_, f) in zip(qmat, filtered, strict=True)])  # fmt: skip
             run("semantic, one case's user (exact: few visible)",
                 lambda v: sem(v, principals=one_case), qmat)  # fmt: skip
+            graph = vindex._ann.ensure()
+            visible_mask = vindex._rows.visible(district, None)[0]
+            assert vindex._ann.labels_are_slots, "raw faiss below reads slots as labels"
+
+            def raw_faiss(v: np.ndarray, allowed: np.ndarray) -> Any:
+                return graph.search(v, 10, allowed, ef=ANN_MIN_EF)
+
+            print(f"  raw faiss HNSW (top 10 passages, efSearch {ANN_MIN_EF}, bitmap selector):")
+            raw_sem = run("  raw faiss (district filter)",
+                          lambda v: raw_faiss(v, visible_mask[: graph.size]), qmat)  # fmt: skip
+            run("  raw faiss (no filter)",
+                lambda v: raw_faiss(v, np.ones(graph.size, dtype=bool)), qmat)  # fmt: skip
+            print(f"  semantic p95 ours/raw {ours[1] / raw_sem[1]:.1f}x; district/unrestricted "
+                  f"{ours[1] / unrestricted[1]:.1f}x")  # fmt: skip
             got = [[d.doc_id for d in sem(v).documents] for v in qmat]
             got_all = [[d.doc_id for d in sem(v, principals=None).documents] for v in qmat]
 
@@ -453,14 +514,29 @@ def main() -> None:
             nb = run("baseline exact numpy (no permissions)", numpy_exact, qmat)
             print(f"  semantic p50 ratio numpy/ours {nb[0] / ours[0]:.2f} "
                   f"(numpy/our exact {nb[0] / exact[0]:.2f})")  # fmt: skip
-            run("hybrid (keyword + vectors + RRF, with embedding)",
-                lambda q: hybrid.search(index, vindex, embedder, hybrid.HybridQuery(
-                    q, mode="hybrid", principals=district, limit=10)),
-                queries[:100])  # fmt: skip
+
+            def hyb(q: str, **kw: Any) -> Any:
+                return hybrid.search(index, vindex, embedder, hybrid.HybridQuery(
+                    q, mode="hybrid", principals=district, limit=10, **kw))  # fmt: skip
+
+            # Each measurement embeds its queries afresh (repeats within it hit the cache,
+            # as the same search paged or narrowed by a facet does).
+            embedder._recent.clear()
+            run("hybrid (keyword + vectors + RRF, with embedding)", hyb, queries[:100])
+            embedder._recent.clear()
             run("hybrid + filters (kind, years, court)",
-                lambda qf: hybrid.search(index, vindex, embedder, hybrid.HybridQuery(
-                    qf[0], mode="hybrid", principals=district, filters=qf[1], limit=10)),
-                filtered[:100])  # fmt: skip
+                lambda qf: hyb(qf[0], filters=qf[1]), filtered[:100])  # fmt: skip
+            embedder._recent.clear()
+            run("hybrid + facets (search page, default mode)",
+                lambda q: hyb(q, facets=True), queries[-100:])  # fmt: skip
+            print("  where the time goes (mean ms per query, by stage):")
+            breakdown("semantic (district user)", sem, qmat)
+            breakdown("semantic, unrestricted", lambda v: sem(v, principals=None), qmat)
+            embedder._recent.clear()
+            breakdown("hybrid (district user)", hyb, queries[:100])
+            embedder._recent.clear()
+            breakdown("hybrid + facets (search page)", lambda q: hyb(q, facets=True),
+                      queries[-100:])  # fmt: skip
             del qvecs, emb
             print(f"  peak RSS {rss_mb():,.0f} MB")
 

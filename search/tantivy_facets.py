@@ -13,9 +13,10 @@ import tantivy
 
 from search.port import FACET_FIELDS, FACET_VALUES, FacetValue
 from search.statute_keys import is_act_key
+from search.tantivy_results import Sample
 from search.tantivy_schema import HASHED_FACETS, SCHEMA, fast_ints
 
-__all__ = ["SECTION_FACET_CANDIDATES", "facet_counts", "no_facets"]
+__all__ = ["SECTION_FACET_CANDIDATES", "facet_counts", "no_facets", "sampled_facet_counts"]
 
 #: Section facet: candidates by passage count, then counted exactly in documents.
 SECTION_FACET_CANDIDATES = 12
@@ -66,6 +67,32 @@ def facet_counts(
     out["year"] = tuple(FacetValue(str(y), n) for y, n in newest)
     out["section"] = _section_facet(searcher, q)
     return out
+
+
+def sampled_facet_counts(
+    searcher: tantivy.Searcher, q: tantivy.Query, sample: Sample
+) -> dict[str, tuple[FacetValue, ...]]:
+    """Facet counts estimated from a uniform sample of the matching documents.
+
+    The sampled documents are those with the smallest doc_keys (see
+    `search.tantivy_results.Sample`): counted exactly among them, by the same
+    code as every match, then scaled to the estimated total. A value too rare
+    to appear in the sample is left out: the page calls these counts "about".
+    """
+    if sample.cutoff is None:
+        return facet_counts(searcher, q, sample.addrs)
+    within = tantivy.Query.range_query(
+        SCHEMA, "doc_key", tantivy.FieldType.Unsigned, 0, sample.cutoff
+    )
+    q_sample = tantivy.Query.boolean_query(
+        [(tantivy.Occur.Must, q), (tantivy.Occur.Must, tantivy.Query.const_score_query(within, 0))]
+    )
+    counted = facet_counts(searcher, q_sample, sample.addrs)
+    scale = sample.documents / max(1, sample.sampled)
+    return {
+        name: tuple(FacetValue(v.value, max(1, round(v.count * scale))) for v in values)
+        for name, values in counted.items()
+    }
 
 
 def _section_facet(searcher: tantivy.Searcher, q: tantivy.Query) -> tuple[FacetValue, ...]:
