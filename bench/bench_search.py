@@ -322,6 +322,8 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=300, help="queries per measurement")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--no-vectors", action="store_true", help="skip semantic and hybrid")
+    ap.add_argument("--no-bm25s", action="store_true",
+                    help="skip the bm25s baseline (slow to index)")  # fmt: skip
     ap.add_argument("--ann-min", type=int, default=DEFAULT_ANN_MIN,
                     help=f"MIZAN_VECTOR_ANN_MIN (default {DEFAULT_ANN_MIN:,})")  # fmt: skip
     ap.add_argument("--workdir", type=Path, help="keep the indexes here and reuse them next run "
@@ -409,26 +411,27 @@ def main() -> None:
                   queries[:100])  # fmt: skip
         print(f"  peak RSS {rss_mb():,.0f} MB")
 
-        import bm25s  # dev dependency: the baseline only
+        if not opts.no_bm25s:
+            import bm25s  # dev dependency: the baseline only
 
-        t = time.perf_counter()
-        corpus_tokens = bm25s.tokenize([p.text for p in passages], stopwords="en",
-                                       show_progress=False)  # fmt: skip
-        bm = bm25s.BM25()
-        bm.index(corpus_tokens, show_progress=False)
-        bm_rate = len(passages) / (time.perf_counter() - t)
-        del corpus_tokens
-        words = [" ".join(re.findall(r"[A-Za-z0-9]+", q.replace("NOT", "").replace("AND", "")))
-                 for q in queries]  # fmt: skip
+            t = time.perf_counter()
+            corpus_tokens = bm25s.tokenize([p.text for p in passages], stopwords="en",
+                                           show_progress=False)  # fmt: skip
+            bm = bm25s.BM25()
+            bm.index(corpus_tokens, show_progress=False)
+            bm_rate = len(passages) / (time.perf_counter() - t)
+            del corpus_tokens
+            words = [" ".join(re.findall(r"[A-Za-z0-9]+", q.replace("NOT", "").replace("AND", "")))
+                     for q in queries]  # fmt: skip
 
-        def bm_query(q: str) -> Any:
-            tokens = bm25s.tokenize([q or "x"], stopwords="en", show_progress=False)
-            return bm.retrieve(tokens, k=10, show_progress=False)
+            def bm_query(q: str) -> Any:
+                tokens = bm25s.tokenize([q or "x"], stopwords="en", show_progress=False)
+                return bm.retrieve(tokens, k=10, show_progress=False)
 
-        base = run("baseline bm25s (bag of words, no filters)", bm_query, words)
-        print(f"  bm25s indexing {bm_rate:,.0f} passages/s; keyword p50 ratio bm25s/ours "
-              f"{base[0] / kw[0]:.2f}; peak RSS {rss_mb():,.0f} MB")  # fmt: skip
-        bm.__dict__.clear()  # free the baseline's memory before the vectors
+            base = run("baseline bm25s (bag of words, no filters)", bm_query, words)
+            print(f"  bm25s indexing {bm_rate:,.0f} passages/s; keyword p50 ratio bm25s/ours "
+                  f"{base[0] / kw[0]:.2f}; peak RSS {rss_mb():,.0f} MB")  # fmt: skip
+            bm.__dict__.clear()  # free the baseline's memory before the vectors
         live = index.count()
         if live != len(passages):
             raise SystemExit(f"the index holds {live:,} passages, not {len(passages):,}")
