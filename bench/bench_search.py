@@ -470,6 +470,8 @@ def main() -> None:
             qvecs = [embedder.embed_query(q) for q in queries[:5]]  # loads the model
             emb = run("query embedding (MiniLM, real model)",
                       lambda q: embedder._encode([q]), queries[:100])  # fmt: skip
+            for q in queries[:100]:
+                embedder.embed_query(q)  # the same searches again: paged, sorted, narrowed
             run("query embedding, repeated (in-memory cache)", embedder.embed_query, queries[:100])
             # Queries are new points of the same clusters (not stored vectors: too easy for HNSW).
             qmat = [v[None, :] for v in clustered_vectors(len(queries), vrng, centres)]
