@@ -28,6 +28,12 @@ Measured (p50/p95 over ``--queries`` queries each, after a warm-up):
   real query embedding;
 * peak RSS after each phase.
 
+Beside each engine: the raw engine on the same query (Tantivy with the same
+compiled query and permission filter, top 10 passages with stored fields;
+faiss HNSW with the same bitmap of visible passages), and where the time of a
+keyword, faceted, semantic and hybrid search goes, stage by stage
+(`search.stages`: CPU ms, wall ms in brackets).
+
 Baselines, same data, same run: bm25s (``bm25s.BM25``, top-10 bag-of-words,
 no filters, phrases or permissions) for keyword; exact numpy (one matrix
 product + argpartition, no permission mask) for vectors. Ratios are
