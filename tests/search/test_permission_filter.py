@@ -63,7 +63,9 @@ def text_index(tmp_path_factory: pytest.TempPathFactory) -> TantivyIndex:
 
 
 @pytest.fixture(scope="module", params=["exact", "hnsw"])
-def vectors(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+def vectors(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> SqliteVectorIndex:
     store = SqliteVectorIndex(
         tmp_path_factory.mktemp("vec") / "v.sqlite3", ann_min=1 if request.param == "hnsw" else None
     )
@@ -82,7 +84,11 @@ def _visible(doc_id: str, principals: frozenset[str]) -> bool:
 )
 @given(query=queries, principals=principal_sets, where=filters, facets=st.booleans())
 def test_keyword_filter_equals_filtering_afterwards(
-    text_index: TantivyIndex, query: str, principals: frozenset[str], where, facets: bool
+    text_index: TantivyIndex,
+    query: str,
+    principals: frozenset[str],
+    where: dict[str, str] | None,
+    facets: bool,
 ) -> None:
     everything = text_index.search(query, principals=None, filters=where, limit=200)
     expected = [h.doc_id for h in everything.hits if _visible(h.doc_id, principals)]
@@ -103,7 +109,7 @@ def test_keyword_filter_equals_filtering_afterwards(
 )
 @given(seed=st.integers(0, 2**32 - 1), principals=principal_sets, where=filters)
 def test_vector_filter_equals_filtering_afterwards(
-    vectors: SqliteVectorIndex, seed: int, principals: frozenset[str], where
+    vectors: SqliteVectorIndex, seed: int, principals: frozenset[str], where: dict[str, str] | None
 ) -> None:
     q = np.random.default_rng(seed).standard_normal(DIM).astype(np.float32)
     q /= np.linalg.norm(q)
