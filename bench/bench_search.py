@@ -28,6 +28,12 @@ Measured (p50/p95 over ``--queries`` queries each, after a warm-up):
   real query embedding;
 * peak RSS after each phase.
 
+Beside each engine: the raw engine on the same query (Tantivy with the same
+compiled query and permission filter, top 10 passages with stored fields;
+faiss HNSW with the same bitmap of visible passages), and where the time of a
+keyword, faceted, semantic and hybrid search goes, stage by stage
+(`search.stages`: CPU ms, wall ms in brackets).
+
 Baselines, same data, same run: bm25s (``bm25s.BM25``, top-10 bag-of-words,
 no filters, phrases or permissions) for keyword; exact numpy (one matrix
 product + argpartition, no permission mask) for vectors. Ratios are
@@ -64,12 +70,15 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from search import hybrid, vector_ann
+from search import hybrid, stages, vector_ann
 from search.embeddings import DIM, Embedder
 from search.passages import windows
 from search.port import Passage
+from search.query_syntax import parse_query
 from search.statute_keys import passage_sections
 from search.tantivy_index import TantivyIndex
+from search.tantivy_query import restricted, restrictions
+from search.vector_graph import ANN_MIN_EF
 from search.vector_index import DEFAULT_ANN_MIN, SqliteVectorIndex
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -111,6 +120,39 @@ def measure(
         times.append(time.perf_counter() - t)
     cpu_ms = (time.process_time() - cpu) * 1000 / len(inputs)
     return (*pct(times), cpu_ms)
+
+
+def breakdown(label: str, fn: Callable[[Any], Any], inputs: list[Any]) -> None:
+    """Print where the mean query's time goes, by `search.stages` stage (after a warm-up):
+    this thread's CPU ms per stage (wall ms in brackets; on a loaded machine wall time
+    is mostly waiting for a core).
+
+    "other" is what no stage covers: query parsing outside the engine, result
+    assembly, fusion, Python overhead.
+    """
+    for x in inputs[:5]:
+        fn(x)
+    spent: dict[str, list[float]] = {}
+    wall = cpu = 0.0
+    for x in inputs:
+        with stages.recording() as seconds:
+            t, c = time.perf_counter(), time.thread_time()
+            fn(x)
+            wall += time.perf_counter() - t
+            cpu += time.thread_time() - c
+        for name, (w, c) in seconds.items():
+            both = spent.setdefault(name, [0.0, 0.0])
+            both[0] += w
+            both[1] += c
+    n = len(inputs)
+    spent["other"] = [wall - sum(w for w, _ in spent.values()),
+                      cpu - sum(c for _, c in spent.values())]  # fmt: skip
+    parts = ", ".join(
+        f"{name} {c * 1000 / n:.2f} ({w * 1000 / n:.1f})"
+        for name, (w, c) in sorted(spent.items(), key=lambda kv: -kv[1][1])
+    )
+    print(f"    {label:<32} cpu {cpu * 1000 / n:6.2f} (wall {wall * 1000 / n:6.1f}) ms = {parts}",
+          flush=True)  # fmt: skip
 
 
 # -- corpus ---------------------------------------------------------------------------------
@@ -286,6 +328,8 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=300, help="queries per measurement")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--no-vectors", action="store_true", help="skip semantic and hybrid")
+    ap.add_argument("--no-bm25s", action="store_true",
+                    help="skip the bm25s baseline (slow to index)")  # fmt: skip
     ap.add_argument("--ann-min", type=int, default=DEFAULT_ANN_MIN,
                     help=f"MIZAN_VECTOR_ANN_MIN (default {DEFAULT_ANN_MIN:,})")  # fmt: skip
     ap.add_argument("--workdir", type=Path, help="keep the indexes here and reuse them next run "
@@ -355,28 +399,45 @@ def main() -> None:
             subset = [q for k, q in labelled if k == kind]
             if subset:
                 run(f"  {kind} ({len(subset)})", kw_search, subset)
+        searcher = index._searcher()
+        compiled = [restricted(parse_query(q), restrictions(district, None)) for q in queries]
+        bare = [restricted(parse_query(q), restrictions(None, None)) for q in queries]
+
+        def raw_tantivy(q: Any) -> Any:  # top 10 passages, the engine's count, stored fields
+            res = searcher.search(q, limit=10, count=True)
+            return [searcher.doc(addr) for _, addr in res.hits]
+
+        print("  raw Tantivy, the same compiled query (top 10 passages, count, stored fields):")
+        raw = run("  raw Tantivy (district filter)", raw_tantivy, compiled)
+        run("  raw Tantivy (no filter)", raw_tantivy, bare)
+        print(f"  keyword p95 ours/raw {kw[1] / raw[1]:.1f}x (p50 {kw[0] / raw[0]:.1f}x)")
+        print("  where the time goes (mean ms per query, by stage):")
+        breakdown("keyword (district user)", kw_search, queries)
+        breakdown("keyword + facets (search page)", lambda q: kw_search(q, facets=True),
+                  queries[:100])  # fmt: skip
         print(f"  peak RSS {rss_mb():,.0f} MB")
 
-        import bm25s  # dev dependency: the baseline only
+        if not opts.no_bm25s:
+            import bm25s  # dev dependency: the baseline only
 
-        t = time.perf_counter()
-        corpus_tokens = bm25s.tokenize([p.text for p in passages], stopwords="en",
-                                       show_progress=False)  # fmt: skip
-        bm = bm25s.BM25()
-        bm.index(corpus_tokens, show_progress=False)
-        bm_rate = len(passages) / (time.perf_counter() - t)
-        del corpus_tokens
-        words = [" ".join(re.findall(r"[A-Za-z0-9]+", q.replace("NOT", "").replace("AND", "")))
-                 for q in queries]  # fmt: skip
+            t = time.perf_counter()
+            corpus_tokens = bm25s.tokenize([p.text for p in passages], stopwords="en",
+                                           show_progress=False)  # fmt: skip
+            bm = bm25s.BM25()
+            bm.index(corpus_tokens, show_progress=False)
+            bm_rate = len(passages) / (time.perf_counter() - t)
+            del corpus_tokens
+            words = [" ".join(re.findall(r"[A-Za-z0-9]+", q.replace("NOT", "").replace("AND", "")))
+                     for q in queries]  # fmt: skip
 
-        def bm_query(q: str) -> Any:
-            tokens = bm25s.tokenize([q or "x"], stopwords="en", show_progress=False)
-            return bm.retrieve(tokens, k=10, show_progress=False)
+            def bm_query(q: str) -> Any:
+                tokens = bm25s.tokenize([q or "x"], stopwords="en", show_progress=False)
+                return bm.retrieve(tokens, k=10, show_progress=False)
 
-        base = run("baseline bm25s (bag of words, no filters)", bm_query, words)
-        print(f"  bm25s indexing {bm_rate:,.0f} passages/s; keyword p50 ratio bm25s/ours "
-              f"{base[0] / kw[0]:.2f}; peak RSS {rss_mb():,.0f} MB")  # fmt: skip
-        bm.__dict__.clear()  # free the baseline's memory before the vectors
+            base = run("baseline bm25s (bag of words, no filters)", bm_query, words)
+            print(f"  bm25s indexing {bm_rate:,.0f} passages/s; keyword p50 ratio bm25s/ours "
+                  f"{base[0] / kw[0]:.2f}; peak RSS {rss_mb():,.0f} MB")  # fmt: skip
+            bm.__dict__.clear()  # free the baseline's memory before the vectors
         live = index.count()
         if live != len(passages):
             raise SystemExit(f"the index holds {live:,} passages, not {len(passages):,}")
@@ -413,7 +474,11 @@ def main() -> None:
                   f"peak RSS {rss_mb():,.0f} MB")  # fmt: skip
             embedder = Embedder()
             qvecs = [embedder.embed_query(q) for q in queries[:5]]  # loads the model
-            emb = run("query embedding (MiniLM, real model)", embedder.embed_query, queries[:100])
+            emb = run("query embedding (MiniLM, real model)",
+                      lambda q: embedder._encode([q]), queries[:100])  # fmt: skip
+            for q in queries[:100]:
+                embedder.embed_query(q)  # the same searches again: paged, sorted, narrowed
+            run("query embedding, repeated (in-memory cache)", embedder.embed_query, queries[:100])
             # Queries are new points of the same clusters (not stored vectors: too easy for HNSW).
             qmat = [v[None, :] for v in clustered_vectors(len(queries), vrng, centres)]
             one_case = {"case:17"}
@@ -428,12 +493,27 @@ def main() -> None:
             truth_all = [[d.doc_id for d in sem(v, principals=None).documents] for v in qmat]
             vindex.ann_min = ann_min
             ours = run("semantic (HNSW above threshold, district user)", sem, qmat)
-            run("semantic, unrestricted (system)", lambda v: sem(v, principals=None), qmat)
+            unrestricted = run("semantic, unrestricted (system)",
+                               lambda v: sem(v, principals=None), qmat)  # fmt: skip
             run("semantic + filters (kind, years, court)",
                 lambda vf: sem(vf[0], filters=vf[1]),
                 [(v, f) for v, (_, f) in zip(qmat, filtered, strict=True)])  # fmt: skip
             run("semantic, one case's user (exact: few visible)",
                 lambda v: sem(v, principals=one_case), qmat)  # fmt: skip
+            graph = vindex._ann.ensure()
+            visible_mask = vindex._rows.visible(district, None)[0]
+            assert vindex._ann.labels_are_slots, "raw faiss below reads slots as labels"
+
+            def raw_faiss(v: np.ndarray, allowed: np.ndarray) -> Any:
+                return graph.search(v, 10, allowed, ef=ANN_MIN_EF)
+
+            print(f"  raw faiss HNSW (top 10 passages, efSearch {ANN_MIN_EF}, bitmap selector):")
+            raw_sem = run("  raw faiss (district filter)",
+                          lambda v: raw_faiss(v, visible_mask[: graph.size]), qmat)  # fmt: skip
+            run("  raw faiss (no filter)",
+                lambda v: raw_faiss(v, np.ones(graph.size, dtype=bool)), qmat)  # fmt: skip
+            print(f"  semantic p95 ours/raw {ours[1] / raw_sem[1]:.1f}x; district/unrestricted "
+                  f"{ours[1] / unrestricted[1]:.1f}x")  # fmt: skip
             got = [[d.doc_id for d in sem(v).documents] for v in qmat]
             got_all = [[d.doc_id for d in sem(v, principals=None).documents] for v in qmat]
 
@@ -453,14 +533,29 @@ def main() -> None:
             nb = run("baseline exact numpy (no permissions)", numpy_exact, qmat)
             print(f"  semantic p50 ratio numpy/ours {nb[0] / ours[0]:.2f} "
                   f"(numpy/our exact {nb[0] / exact[0]:.2f})")  # fmt: skip
-            run("hybrid (keyword + vectors + RRF, with embedding)",
-                lambda q: hybrid.search(index, vindex, embedder, hybrid.HybridQuery(
-                    q, mode="hybrid", principals=district, limit=10)),
-                queries[:100])  # fmt: skip
+
+            def hyb(q: str, **kw: Any) -> Any:
+                return hybrid.search(index, vindex, embedder, hybrid.HybridQuery(
+                    q, mode="hybrid", principals=district, limit=10, **kw))  # fmt: skip
+
+            # Each measurement embeds its queries afresh (repeats within it hit the cache,
+            # as the same search paged or narrowed by a facet does).
+            embedder._recent.clear()
+            run("hybrid (keyword + vectors + RRF, with embedding)", hyb, queries[:100])
+            embedder._recent.clear()
             run("hybrid + filters (kind, years, court)",
-                lambda qf: hybrid.search(index, vindex, embedder, hybrid.HybridQuery(
-                    qf[0], mode="hybrid", principals=district, filters=qf[1], limit=10)),
-                filtered[:100])  # fmt: skip
+                lambda qf: hyb(qf[0], filters=qf[1]), filtered[:100])  # fmt: skip
+            embedder._recent.clear()
+            run("hybrid + facets (search page, default mode)",
+                lambda q: hyb(q, facets=True), queries[-100:])  # fmt: skip
+            print("  where the time goes (mean ms per query, by stage):")
+            breakdown("semantic (district user)", sem, qmat)
+            breakdown("semantic, unrestricted", lambda v: sem(v, principals=None), qmat)
+            embedder._recent.clear()
+            breakdown("hybrid (district user)", hyb, queries[:100])
+            embedder._recent.clear()
+            breakdown("hybrid + facets (search page)", lambda q: hyb(q, facets=True),
+                      queries[-100:])  # fmt: skip
             del qvecs, emb
             print(f"  peak RSS {rss_mb():,.0f} MB")
 

@@ -20,11 +20,14 @@ import hashlib
 import os
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from search.stages import stage
 
 __all__ = ["DIM", "MODEL_NAME", "Embedder", "EmbeddingCache", "shared_embedder"]
 
@@ -32,6 +35,9 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 DIM = 384
 #: Passages per model call: large enough to amortise overhead, small enough for memory.
 BATCH_SIZE = 32
+#: Recent query texts whose vectors are kept in memory (1.5 KB each): the same search
+#: paged, re-sorted or narrowed by a facet embeds its query once.
+QUERY_CACHE = 1024
 
 
 def _load_model() -> Any:
@@ -41,6 +47,12 @@ def _load_model() -> Any:
     from sentence_transformers import SentenceTransformer
 
     return SentenceTransformer(str(get_model_path()), device="cpu", local_files_only=True)
+
+
+def query_key(text: str) -> str:
+    """Query text as the model reads it: the shipped model is uncased (its tokenizer
+    lowercases) and splits on whitespace, so case and spacing never change the vector."""
+    return " ".join(text.lower().split())
 
 
 def text_key(text: str) -> bytes:
@@ -104,6 +116,7 @@ class Embedder:
         self._lock = threading.Lock()
         self.encoded = 0  # texts actually run through the model (cache misses)
         self.warmed = False  # warm() ran (search.warmup)
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()  # query_key -> vector
 
     @property
     def model(self) -> Any:
@@ -146,6 +159,16 @@ class Embedder:
         """
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
+        with stage("embedding"):
+            return self._embed(texts, remember)
+
+    def _embed(self, texts: Sequence[str], remember: bool) -> np.ndarray:
+        if not remember:
+            return self._embed_queries(texts)
+        return self._embed_stored(texts, remember=True)
+
+    def _embed_stored(self, texts: Sequence[str], *, remember: bool) -> np.ndarray:
+        """Texts through the persistent cache (filled only if `remember`), else the model."""
         if self.cache is None:
             return self._encode(texts)
         keys = [text_key(t) for t in texts]
@@ -158,6 +181,25 @@ class Embedder:
                 self.cache.put_many(list(zip(missing, fresh, strict=True)))
             known.update(zip(missing, fresh, strict=True))
         return np.stack([known[k] for k in keys]).astype(np.float32, copy=False)
+
+    def _embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Query texts through the in-memory LRU of recent queries, then `_embed_stored`."""
+        keys = [query_key(t) for t in texts]
+        with self._lock:
+            known = {k: v for k in keys if (v := self._recent.get(k)) is not None}
+            for k in known:
+                self._recent.move_to_end(k)
+        missing = list(dict.fromkeys(k for k in keys if k not in known))
+        if missing:
+            by_key = {k: t for k, t in zip(keys, texts, strict=True)}
+            fresh = self._embed_stored([by_key[k] for k in missing], remember=False)
+            known.update(zip(missing, fresh, strict=True))
+            with self._lock:
+                for k, v in zip(missing, fresh, strict=True):
+                    self._recent[k] = v
+                while len(self._recent) > QUERY_CACHE:
+                    self._recent.popitem(last=False)
+        return np.stack([known[k] for k in keys])
 
     def embed_query(self, text: str) -> np.ndarray:
         """One query vector, as `search.hybrid.query_vectors` embeds each query window:

@@ -452,7 +452,7 @@ def search(
     found = matching_documents(index, vectors, embedder, q)
     page = tuple(c.hit() for c in found.candidates[offset : offset + limit])
     counted: dict[str, tuple[FacetValue, ...]] = {}
-    total = found.total
+    total, exact = found.total, True
     if facets and (mode == "semantic" or not facts):
         keyword_facets: Mapping[str, tuple[FacetValue, ...]] = {}
         if mode == "hybrid":
@@ -460,8 +460,9 @@ def search(
                 query, principals=principals, filters=filters, limit=0, facets=True
             )
             keyword_facets = keyword.facets
-            # Facets count every keyword match, so this total is exact where the
-            # ranking's may be an estimate (above `exact_total_max` matching passages).
-            total = keyword.total + len(found.semantic_only)
+            # Facets count every keyword match up to `exact_facets_max` matching passages,
+            # so this total is exact where the ranking's may be an estimate; above it both
+            # are estimates ("about").
+            total, exact = keyword.total + len(found.semantic_only), keyword.total_exact
         counted = merge_facets(keyword_facets, document_facets(index, q, found.semantic_only))
-    return SearchResult(total, page, counted)
+    return SearchResult(total, page, counted, total_exact=exact)

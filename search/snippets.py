@@ -140,7 +140,7 @@ def _word_spans(text: str, leaves: Sequence[Words | Section], rx: re.Pattern[str
     singles = [(li, w.terms[0], w.prefix) for li, w in enumerate(leaves) if isinstance(w, Words)]
     out: list[_Span] = []
     for m in rx.finditer(text):
-        folded = terms(m.group())
+        folded = _fold(m.group())
         if len(folded) != 1:
             continue
         term = folded[0]
@@ -148,6 +148,12 @@ def _word_spans(text: str, leaves: Sequence[Words | Section], rx: re.Pattern[str
         if hit:
             out.append((m.start(), m.end(), hit))
     return out
+
+
+@lru_cache(maxsize=4096)
+def _fold(word: str) -> tuple[str, ...]:
+    """`terms` of one candidate word, cached: a common word recurs hundreds of times a page."""
+    return tuple(terms(word))
 
 
 #: Characters around a section number scanned for the reference it belongs to: more than a
@@ -243,10 +249,13 @@ def _clean(s: str) -> str:
     return html.escape(_SPACES.sub(" ", s), quote=True)
 
 
+#: Characters before and after a fragment's matches read for its two words either side.
+_CORE_REACH = 120
+
+
 @dataclass(frozen=True)
 class _Fragment:
     score: tuple[int, int]  # (distinct leaves matched, matches)
-    core: str  # matched region in context, to drop duplicates from overlapping passages
     text: str
     start: int
     end: int
@@ -254,6 +263,16 @@ class _Fragment:
 
     def html(self) -> str:  # rendered only for the fragments actually shown
         return _window(self.text, self.start, self.end, self.spans)
+
+    def core(self) -> str:
+        """The matched region with two words either side: the same place seen through two
+        overlapping passages is one snippet; the same word elsewhere is another. Made only
+        for the fragments considered (splitting the text before every match of a common
+        word was most of its snippet time)."""
+        lo, hi = self.spans[0][0], self.spans[-1][1]
+        before = self.text[max(0, lo - _CORE_REACH) : lo].split()[-2:]
+        after = self.text[hi : hi + _CORE_REACH].split()[:2]
+        return " ".join([*before, self.text[lo:hi], *after])
 
 
 def _window(text: str, start: int, end: int, spans: Sequence[_Span]) -> str:
@@ -288,12 +307,7 @@ def _fragments(text: str, leaves: Sequence[Words | Section], max_chars: int) -> 
             end = _last_space(text, spans[j - 1][1], end, default=end)
         chosen = spans[i:j]
         score = (len(frozenset().union(*(li for _, _, li in chosen))), len(chosen))
-        # The matched region with two words either side: the same place seen through two
-        # overlapping passages is one snippet; the same word elsewhere is another.
-        before = text[: chosen[0][0]].split()[-2:]
-        after = text[chosen[-1][1] :].split()[:2]
-        core = " ".join([*before, text[chosen[0][0] : chosen[-1][1]], *after])
-        frags.append(_Fragment(score, core, text, start, end, chosen))
+        frags.append(_Fragment(score, text, start, end, chosen))
         i = j
     frags.sort(key=lambda f: f.score, reverse=True)
     return frags
@@ -318,7 +332,7 @@ def make_snippets(
         for frags in per_passage:
             if rank < len(frags) and len(out) < max_snippets:
                 frag = frags[rank]
-                key = _SPACES.sub(" ", frag.core)
+                key = _SPACES.sub(" ", frag.core())
                 if key not in seen:
                     seen.add(key)
                     out.append(frag.html())

@@ -56,9 +56,16 @@ from search.port import (
     check_passages,
 )
 from search.query_syntax import parse_query, positive_leaves
-from search.tantivy_facets import facet_counts, no_facets
+from search.stages import stage
+from search.tantivy_facets import facet_counts, no_facets, sampled_facet_counts
 from search.tantivy_query import restricted, restrictions
-from search.tantivy_results import EXACT_TOTAL_MAX, more_passages, rank_documents, to_hit
+from search.tantivy_results import (
+    EXACT_FACETS_MAX,
+    EXACT_TOTAL_MAX,
+    more_passages,
+    rank_documents,
+    to_hit,
+)
 from search.tantivy_schema import SCHEMA, TERMS_TOKENIZER, stored, stored_text, to_document
 
 __all__ = ["TantivyIndex", "discard_stale_layout"]
@@ -96,10 +103,12 @@ class TantivyIndex(SearchIndex):
         snippet_chars: int = 200,
         passages_per_doc: int = 3,
         exact_total_max: int | None = EXACT_TOTAL_MAX,
+        exact_facets_max: int | None = EXACT_FACETS_MAX,
     ) -> None:
         """`exact_total_max`: matching passages up to which a search without facets counts
         its documents exactly; above it the total is estimated (None: always exact). See
-        `search.tantivy_results.rank_documents`."""
+        `search.tantivy_results.rank_documents`. `exact_facets_max`: the same for a search
+        with facets, whose facet counts are then estimated from the same sample."""
         self.path = Path(path)
         self.lock_timeout = lock_timeout
         self.writer_heap_bytes = max(writer_heap_bytes, 15_000_000)  # Tantivy's minimum
@@ -107,6 +116,7 @@ class TantivyIndex(SearchIndex):
         self.snippet_chars = snippet_chars
         self.passages_per_doc = passages_per_doc
         self.exact_total_max = exact_total_max
+        self.exact_facets_max = exact_facets_max
         self._write_lock = threading.Lock()  # one writer per process; others wait here
         self.path.mkdir(parents=True, exist_ok=True)
         self._index = self._open()
@@ -255,39 +265,50 @@ class TantivyIndex(SearchIndex):
         facets: bool = False,
     ) -> SearchResult:
         check_page(limit, offset, sort)
-        node = parse_query(query)
-        where = restrictions(principals, filters)
-        if principals is not None and not principals:
-            return SearchResult(total=0, hits=(), facets=no_facets() if facets else {})
-        q = restricted(node, where)
-        searcher = self._searcher()
+        with stage("query and permission filter"):
+            node = parse_query(query)
+            where = restrictions(principals, filters)
+            if principals is not None and not principals:
+                return SearchResult(total=0, hits=(), facets=no_facets() if facets else {})
+            q = restricted(node, where)
+            searcher = self._searcher()
         # A window wide enough that the page's documents and their next-best passages (for
         # snippets) are nearly always inside it: a second pass over a common word's matches
         # cost as much as the first.
-        ranking = rank_documents(
-            searcher, q, offset + limit, window=max((offset + limit) * 10, 100),
-            by_date=sort == "date", exact_max=None if facets else self.exact_total_max,
-        )  # fmt: skip
+        with stage("engine"):
+            ranking = rank_documents(
+                searcher, q, offset + limit, window=max((offset + limit) * 10, 100),
+                by_date=sort == "date",
+                exact_max=self.exact_facets_max if facets else self.exact_total_max,
+            )  # fmt: skip
         page = ranking.ranked[offset:]
-        best = [searcher.doc(addr) for _, addr, _ in page]
-        more = more_passages(searcher, page, ranking.matches, self.passages_per_doc - 1)
-        leaves = list(positive_leaves(node))
-        hits = tuple(
-            to_hit(
-                doc,
-                0.0 if sort == "date" else score,
-                [stored_text(doc, "text"), *more.get(key, [])],
-                leaves,
-                snippets_per_doc=self.snippets_per_doc,
-                snippet_chars=self.snippet_chars,
+        with stage("stored fields"):
+            best = [searcher.doc(addr) for _, addr, _ in page]
+        with stage("snippets"):
+            more = more_passages(searcher, page, ranking.matches, self.passages_per_doc - 1)
+            leaves = list(positive_leaves(node))
+            hits = tuple(
+                to_hit(
+                    doc,
+                    0.0 if sort == "date" else score,
+                    [stored_text(doc, "text"), *more.get(key, [])],
+                    leaves,
+                    snippets_per_doc=self.snippets_per_doc,
+                    snippet_chars=self.snippet_chars,
+                )
+                for (score, _, key), doc in zip(page, best, strict=True)
             )
-            for (score, _, key), doc in zip(page, best, strict=True)
-        )
-        # With facets the count is exact, so every match is at hand.
-        counted = facet_counts(searcher, q, ranking.matches[0]) if facets else {}
-        return SearchResult(
-            total=int(ranking.total), hits=hits, facets=counted, total_exact=ranking.complete
-        )
+        with stage("facets"):  # every match is at hand when the count is exact
+            counted = (
+                {}
+                if not facets
+                else facet_counts(searcher, q, ranking.matches[0])
+                if ranking.complete
+                else sampled_facet_counts(searcher, q, ranking.sample())
+            )
+        with stage("totals"):
+            total = int(ranking.total)
+        return SearchResult(total=total, hits=hits, facets=counted, total_exact=ranking.complete)
 
     def rank(
         self,
@@ -297,29 +318,34 @@ class TantivyIndex(SearchIndex):
         filters: Mapping[str, str] | None,
         depth: int,
     ) -> tuple[int, list[Ranked]]:
-        node = parse_query(query)
-        where = restrictions(principals, filters)
-        if principals is not None and not principals:
-            return 0, []
-        q = restricted(node, where)
-        searcher = self._searcher()
-        ranking = rank_documents(
-            searcher, q, depth, window=max(depth * 3, 30), exact_max=self.exact_total_max
-        )
-        out = []
-        for score, addr, _key in ranking.ranked:
-            doc = searcher.doc(addr)
-            out.append(
-                Ranked(
-                    doc_id=stored(doc, "doc_id"),
-                    score=float(score),
-                    passage_id=stored(doc, "passage_id"),
-                    title=stored_text(doc, "title"),
-                    kind=stored(doc, "kind"),
-                    case_id=doc.get_first("case_id"),
-                    page=doc.get_first("page"),
-                    text=stored_text(doc, "text"),
-                    query=query,
-                )
+        with stage("query and permission filter"):
+            node = parse_query(query)
+            where = restrictions(principals, filters)
+            if principals is not None and not principals:
+                return 0, []
+            q = restricted(node, where)
+            searcher = self._searcher()
+        with stage("engine"):
+            ranking = rank_documents(
+                searcher, q, depth, window=max(depth * 3, 30), exact_max=self.exact_total_max
             )
-        return int(ranking.total), out
+        with stage("stored fields"):
+            out = [self._ranked(searcher.doc(addr), float(score), query)
+                   for score, addr, _key in ranking.ranked]  # fmt: skip
+        with stage("totals"):
+            total = int(ranking.total)
+        return total, out
+
+    @staticmethod
+    def _ranked(doc: tantivy.Document, score: float, query: str) -> Ranked:
+        return Ranked(
+            doc_id=stored(doc, "doc_id"),
+            score=score,
+            passage_id=stored(doc, "passage_id"),
+            title=stored_text(doc, "title"),
+            kind=stored(doc, "kind"),
+            case_id=doc.get_first("case_id"),
+            page=doc.get_first("page"),
+            text=stored_text(doc, "text"),
+            query=query,
+        )

@@ -17,7 +17,14 @@ from search.embeddings import DIM
 from search.vector_ann import TRAIN_SAMPLE, Graph, load_graph, new_graph, save_graph
 from search.vector_rows import Rows
 
-__all__ = ["ANN_MAX_K", "ANN_MIN_EF", "ANN_OVERFETCH", "ANN_SAVE_MIN", "GraphCache"]
+__all__ = [
+    "ANN_MAX_K",
+    "ANN_MIN_EF",
+    "ANN_MIN_SHARE",
+    "ANN_OVERFETCH",
+    "ANN_SAVE_MIN",
+    "GraphCache",
+]
 
 #: Passages fetched from the graph per document wanted (a document has several near ones).
 ANN_OVERFETCH = 4
@@ -25,6 +32,9 @@ ANN_OVERFETCH = 4
 ANN_MIN_EF = 128
 #: Largest graph window (efSearch = k) before falling back to the exact search.
 ANN_MAX_K = 8192
+#: Share of the store a user must be able to see for the graph walk (or `ann_min` passages):
+#: the walk passes over forbidden passages, so its beam widens as the share falls.
+ANN_MIN_SHARE = 0.1
 #: Save the graph once this many passages (or 5% of it) were added since the last save.
 ANN_SAVE_MIN = 10_000
 
@@ -107,7 +117,7 @@ class GraphCache:
             allowed[known] = mask[self.label_slot[known]]
         visible = int(np.count_nonzero(allowed))
         # The walk visits forbidden passages too: widen the beam as fewer are allowed.
-        widen = 1 / max(visible / graph.size, 0.25)
+        widen = 1 / max(visible / graph.size, ANN_MIN_SHARE)
         k = max(ANN_OVERFETCH * want, 40)
         for _ in range(2):
             k = min(k, visible, ANN_MAX_K)

@@ -70,3 +70,18 @@ def test_query_windows_read_the_cache_but_never_fill_it(tmp_path: Path) -> None:
     assert vecs.shape == (2, DIM) and embedder.encoded == 3 and len(cache) == 1
     one_by_one = [embedder.embed_query(w) for w in windows(facts)]
     assert np.allclose(vecs, np.stack(one_by_one), atol=1e-5)
+
+
+@pytest.mark.slow
+def test_a_repeated_query_skips_the_model_and_gets_the_same_vector() -> None:
+    embedder = Embedder()
+    first = embedder.embed_query("Bail after arrest u/s 497")
+    encoded = embedder.encoded
+    # The model is uncased and splits on spaces: case and spacing never change the vector.
+    again = embedder.embed_query("  bail AFTER arrest   u/s 497 ")
+    assert embedder.encoded == encoded
+    assert np.array_equal(again, first)
+    fresh = embedder._encode(["bail after arrest u/s 497"])[0]  # the model, for comparison
+    assert np.allclose(fresh, first, atol=1e-5)
+    embedder.embed_query("another query")
+    assert embedder.encoded == encoded + 2  # a new text goes through the model

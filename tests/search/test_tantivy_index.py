@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import tantivy
 
-from search.port import Passage, QueryError, SearchIndex, SearchUnavailableError
+from search.port import FacetValue, Passage, QueryError, SearchIndex, SearchUnavailableError
 from search.tantivy_index import TantivyIndex
 
 
@@ -390,3 +390,31 @@ def test_estimates_run_on_a_pool_of_this_process(monkeypatch: pytest.MonkeyPatch
     assert tantivy_results._count_pool() is pool
     monkeypatch.setattr(tantivy_results.os, "getpid", lambda: -1)  # as in a forked worker
     assert tantivy_results._count_pool() is not pool
+
+
+def test_facets_of_a_very_common_word_are_estimated_from_visible_documents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from search import tantivy_results
+
+    index = TantivyIndex(tmp_path / "idx", exact_facets_max=10)
+    index.upsert(
+        [
+            Passage(id=f"r{d}:{n}", doc_id=f"r{d}", kind="judgment" if d % 2 else "document",
+                    title=f"R{d}", text=f"robbery case {d} part {n}",
+                    acl=("public",) if d % 2 else ("case:1",))
+            for d in range(200)
+            for n in range(3)
+        ]
+    )  # fmt: skip
+    monkeypatch.setattr(tantivy_results, "TOTAL_SAMPLE", 150)  # about 50 of 200 documents
+    res = index.search("robbery", principals=None, limit=5, facets=True)
+    assert res.total_exact is False and res.total == 200
+    kinds = {fv.value: fv.count for fv in res.facets["kind"]}
+    assert set(kinds) == {"judgment", "document"}
+    assert 140 <= sum(kinds.values()) <= 260  # scaled from the sample: about the total
+    public = index.search("robbery", principals={"public"}, limit=5, facets=True)
+    assert public.total_exact is False and public.total == 100
+    assert [fv.value for fv in public.facets["kind"]] == ["judgment"]  # never a case's
+    exact = index.search("robbery AND 7", principals=None, facets=True)  # few: exact
+    assert exact.total_exact is True and exact.facets["kind"] == (FacetValue("judgment", 1),)
