@@ -6,6 +6,7 @@ from casefiles import cli
 from casefiles.approvals import AppealApproval
 from casefiles.assignment import Posting
 from casefiles.calendar_tokens import CalendarToken
+from casefiles.cause_list_reviews import CauseListEntry, CauseListImport
 from casefiles.hearings import Hearing
 from casefiles.holidays import Holiday
 from casefiles.letter_templates import LetterTemplate
@@ -31,6 +32,8 @@ def register(registry: Registry) -> None:
         Posting,
         LetterTemplate,
         LetterDraft,
+        CauseListImport,
+        CauseListEntry,
     ]
     registry.subscribers.append(subscribe_notices)
     registry.commands += [cli.seed_scale_cmd, cli.remind]
