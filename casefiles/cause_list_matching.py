@@ -33,7 +33,9 @@ LEVELS = ("sure", "likely", "unmatched", "outside", "error")
 MAX_NAME_CASES = 50
 _STATE = re.compile(r"\b(?:the\s+)?state\b", re.IGNORECASE)
 _VERSUS = re.compile(r"\s+(?:v/?s?\.?|versus|vs\.?)\s+", re.IGNORECASE)
-_OTHERS = re.compile(r"\b(?:and|&)\s+(?:others?|another|\d+\s+others?)\b.*$", re.IGNORECASE)
+_OTHERS = re.compile(r"(?:\band|&)\s+(?:others?|another|\d+\s+others?)\b.*$", re.IGNORECASE)
+#: Words standing for people the list does not name.
+_NOBODY = {"others", "other", "another", "unknown", "unknown persons"}
 
 
 @dataclass
@@ -57,6 +59,8 @@ def accused_names(parties: str) -> list[str]:
         side = _OTHERS.sub("", side)
         for name in re.split(r"\s*(?:,|;|\band\b|&)\s*", side):
             name = _STATE.sub("", name).strip(" .,;:'\"‘’“”")
+            if name.casefold() in _NOBODY:
+                continue
             if len(name_key(name).split()) >= 2 or (name_key(name) and len(name) > 3):
                 names.append(name)
     return names
