@@ -29,7 +29,6 @@ from pathlib import Path
 import numpy as np
 import pdfplumber
 import pypdfium2 as pdfium
-from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 from PIL import Image, UnidentifiedImageError
 
@@ -331,7 +330,7 @@ def _read_pdf(path: Path, timeout: float) -> tuple[list[str], list[dict[str, str
     fields: list[str | None] | None = None
     try:
         pdf = pdfplumber.open(path)
-    except (PdfminerException, PDFSyntaxError, ValueError, TypeError, KeyError) as exc:
+    except (PdfminerException, ValueError, TypeError, KeyError) as exc:
         raise ExtractionError("This PDF cannot be opened; it may be damaged.") from exc
     with pdf:
         count = len(pdf.pages)
