@@ -4,7 +4,8 @@
   court), or the FIR number, year and police station, exactly;
 * **likely**: the accused named in the row, found through the person index
   (``Case.accused_keys``, transliteration-tolerant: "Mohd. Husain" finds "Muhammad
-  Hussain"), when exactly one case fits — or exactly one of them is already before this court;
+  Hussain"), when exactly one case fits — or exactly one of them is before this court, or
+  exactly one of those has a hearing there whose outcome is still open;
 * **unmatched**: nothing fits, or several cases fit equally; the row waits for a clerk;
 * **outside**: a sure match that is a case the clerk may not change (another district):
   reported, never applied.
@@ -20,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from casefiles.cause_lists import ListedRow
-from casefiles.hearings import court_key
+from casefiles.hearings import Hearing, court_key
 from casefiles.models import Case
 from casefiles.policy import can_edit_case
 from legaltext.person_names import name_key
@@ -103,6 +104,17 @@ def _by_names(kernel: Kernel, actor: Actor, row: ListedRow) -> tuple[list[Case],
     return list(found.values()), shown
 
 
+def _awaiting_date(kernel: Kernel, cases: list[Case], court: str) -> list[Case]:
+    """Those of ``cases`` with a hearing in this court whose outcome is not recorded: a case
+    the court lists again is one whose last date there is still open."""
+    ids = [c.id for c in cases]
+    open_ = kernel.store.find(
+        Hearing, {"case_id": {"$in": ids}, "court_key": court_key(court), "outcome": None}
+    )
+    waiting = {h.case_id for h in open_}
+    return [c for c in cases if c.id in waiting]
+
+
 def match_row(kernel: Kernel, actor: Actor, row: ListedRow) -> Match:
     """The case ``row`` names and the level of the match (see the module's docstring)."""
     store = kernel.store
@@ -119,6 +131,8 @@ def match_row(kernel: Kernel, actor: Actor, row: ListedRow) -> Match:
         if len(cases) > 1:
             prefix = f"{court_key(row.court)}|"
             here = [c for c in cases if any(k.startswith(prefix) for k in c.court_case_keys)]
+            if len(here) > 1:
+                here = _awaiting_date(kernel, here, row.court)
             if len(here) == 1:
                 cases = here
         if len(cases) == 1:

@@ -165,3 +165,20 @@ def test_names_and_stations_as_lists_write_them() -> None:
     ]
     assert accused_names("The State vs. Unknown") == []
     assert station_key("P.S. Boat Basin") == station_key("boat  basin") == "boat basin"
+
+
+def test_same_name_twice_is_decided_by_the_open_date_in_this_court(demo, cases) -> None:
+    clerk = who(demo, "clerk.south")
+    twins = demo.store.find(Case, {"accused_keys": "t:ghulam"}, sort=[("_id", 1)])
+    for n, case in enumerate(twins):
+        case.court_case_keys = [f"{COURT.casefold()}|Special Case No. {50 + n} of 2024"]
+        demo.store.replace(case)
+    row = {"parties": "The State v. Gulam Nabi"}
+    record = stage_cause_list(demo, clerk, [row], court=COURT, day=DAY.isoformat())
+    assert entries_of(demo, clerk, record.id)[0].level == "unmatched"
+    open_date = pakistan_moment(DAY - dt.timedelta(days=9), dt.time(10))
+    past = NewHearing(open_date, COURT, "charge", history=True)
+    schedule_hearing(demo, SYSTEM, twins[1].id, past)
+    record = stage_cause_list(demo, clerk, [row], court=COURT, day=DAY.isoformat())
+    entry = entries_of(demo, clerk, record.id)[0]
+    assert (entry.level, entry.case_id) == ("likely", twins[1].id)
