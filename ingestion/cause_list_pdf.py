@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -219,6 +220,22 @@ def _find_heading(lines: list[list[Box]]) -> tuple[int, list[tuple[float, str | 
     return None
 
 
+def _row_starts(
+    table: list[dict[int, list[str]]], tops: list[float], serial_column: int | None
+) -> list[bool]:
+    """Which lines start a row: the ones with a serial number (OCR may garble it, but it is
+    there); when OCR lost every serial, the lines after a wider gap than the lines of one
+    row have between them; when the gaps are all alike, lines across three columns."""
+    if serial_column is not None and any(serial_column in c for c in table):
+        return [serial_column in c for c in table]
+    pitches = [b - a for a, b in itertools.pairwise(tops)]
+    if pitches:
+        usual = sorted(pitches)[len(pitches) // 5]
+        if usual > 0 and max(pitches) > 1.35 * usual:
+            return [True] + [p > 1.35 * usual for p in pitches]
+    return [serial_column is None or len(c) >= 3 for c in table]
+
+
 def rows_from_words(words: Sequence[Box]) -> tuple[list[str], list[dict[str, str]]]:
     """Lines above the table (for court and date) and the table's records, from word boxes."""
     lines = _lines(w for w in words if w.text.strip())
@@ -232,6 +249,7 @@ def rows_from_words(words: Sequence[Box]) -> tuple[list[str], list[dict[str, str
     rows: list[dict[str, str]] = []
     serial_column = next((i for i, (_x, f) in enumerate(columns) if f == "serial"), None)
     table: list[dict[int, list[str]]] = []
+    tops: list[float] = []
     for line in lines[at + 1 :]:
         if _heading_fields([_text(p) for p in _phrases(line)]):
             continue  # the heading repeated at the top of a page
@@ -240,11 +258,9 @@ def rows_from_words(words: Sequence[Box]) -> tuple[list[str], list[dict[str, str
             index = max((i for i, x in enumerate(starts) if x <= word.x0 + slack), default=0)
             cells.setdefault(index, []).append(word.text)
         table.append(cells)
-    # A row starts at its serial number (OCR may garble it, but it is there); when OCR lost
-    # every serial number, a line across three columns or more starts a row.
-    serials = serial_column is not None and any(serial_column in c for c in table)
-    for cells in table:
-        begins = serial_column in cells if serials else serial_column is None or len(cells) >= 3
+        tops.append(line[0].top)  # the leftmost word: a scan's leftover slant moves the rest
+    starts_row = _row_starts(table, tops, serial_column)
+    for cells, begins in zip(table, starts_row, strict=True):
         joined = {i: " ".join(t) for i, t in cells.items()}
         if begins or not rows:
             rows.append({str(i): t for i, t in joined.items()})
