@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import difflib
 import random
 import sys
 import tempfile
@@ -94,6 +95,24 @@ def _listings(
     return by_court
 
 
+def _text(fields: dict) -> str:
+    keys = ("case_number", "parties", "fir_number", "fir_year", "police_station")
+    return " ".join(str(fields.get(k) or "") for k in keys).casefold()
+
+
+def _truth(fields: dict, items: list[tuple[Listing, str | None]]) -> str | None:
+    """The case the listing behind a read row names: the listing whose text the row's is
+    closest to (OCR may drop or split rows, so position alone would misalign the rest)."""
+    read = _text(fields)
+    best = max(
+        items,
+        key=lambda it: difflib.SequenceMatcher(
+            None, read, _text({**vars(it[0]), "fir_number": it[0].fir_number or ""})
+        ).ratio(),
+    )
+    return best[1]
+
+
 def _run(kernel: Kernel, layout: str, lists: dict, scan: bool, folder: Path) -> dict:
     pg = actor_for(kernel.store.find_one(User, {"username": "pg.sindh"}))
     day = pakistan_today() + dt.timedelta(days=3)
@@ -118,8 +137,9 @@ def _run(kernel: Kernel, layout: str, lists: dict, scan: bool, folder: Path) -> 
         entries = entries_of(kernel, pg, record.id)
         rows += len(items)
         lost += max(len(items) - len(entries), 0)
-        for entry, (_item, truth) in zip(entries, items, strict=False):
-            known += truth is not None
+        known += sum(truth is not None for _item, truth in items)
+        for entry in entries:
+            truth = _truth(entry.fields, items)
             if entry.level == "sure":
                 sure += 1
                 sure_right += entry.case_id == truth

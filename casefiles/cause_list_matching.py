@@ -17,14 +17,13 @@ field's message.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from casefiles.cause_lists import ListedRow
 from casefiles.hearings import Hearing, court_key
 from casefiles.models import Case
 from casefiles.policy import can_edit_case
-from legaltext.person_names import name_key
+from legaltext.person_names import name_key, split_aliases
 from mizan.actor import Actor
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
@@ -59,7 +58,7 @@ def accused_names(parties: str) -> list[str]:
     for side in _VERSUS.split(parties):
         side = _OTHERS.sub("", side)
         for name in re.split(r"\s*(?:,|;|\band\b|&)\s*", side):
-            name = _STATE.sub("", name).strip(" .,;:'\"‘’“”")
+            name = split_aliases(_STATE.sub("", name).strip(" .,;:'\"‘’“”"))[0]
             if name.casefold() in _NOBODY:
                 continue
             if len(name_key(name).split()) >= 2 or (name_key(name) and len(name) > 3):
@@ -115,8 +114,31 @@ def _awaiting_date(kernel: Kernel, cases: list[Case], court: str) -> list[Case]:
     return [c for c in cases if c.id in waiting]
 
 
-def match_row(kernel: Kernel, actor: Actor, row: ListedRow) -> Match:
-    """The case ``row`` names and the level of the match (see the module's docstring)."""
+def names_fit(case: Case, parties: str) -> bool:
+    """Does an accused the row names appear among the case's accused (in any spelling)?"""
+    words = {k[2:] for k in case.accused_keys if k.startswith("t:")}
+    return any(
+        set(name_key(name).split()) <= words and name_key(name) for name in accused_names(parties)
+    )
+
+
+def match_row(kernel: Kernel, actor: Actor, row: ListedRow, *, scanned: bool = False) -> Match:
+    """The case ``row`` names and the level of the match (see the module's docstring).
+
+    A number read by OCR may be off by a digit and then name another case exactly, so from
+    a scan a sure match also needs the row's accused to be the case's; otherwise it is
+    only likely, for the clerk to check.
+    """
+    found = _match(kernel, actor, row)
+    if scanned and found.level == "sure" and found.case and not names_fit(found.case, row.parties):
+        found.level = "likely"
+        found.reason = _("%(reason)s, read from a scan; the names do not confirm it") % {
+            "reason": found.reason
+        }
+    return found
+
+
+def _match(kernel: Kernel, actor: Actor, row: ListedRow) -> Match:
     store = kernel.store
     if row.number:
         case = store.find_one(Case, {"court_case_keys": f"{court_key(row.court)}|{row.number}"})
@@ -145,7 +167,3 @@ def match_row(kernel: Kernel, actor: Actor, row: ListedRow) -> Match:
                 % {"count": len(cases), "name": name},
             )
     return Match("unmatched", None, _("No case in Mizan fits this row."))
-
-
-def match_rows(kernel: Kernel, actor: Actor, rows: Sequence[ListedRow]) -> list[Match]:
-    return [match_row(kernel, actor, row) for row in rows]

@@ -99,7 +99,9 @@ def _row_fields(raw: Mapping[str, str], court: str, day: str) -> dict[str, str]:
     return {**{k: v for k, v in raw.items() if v}, "court": court, "date": day}
 
 
-def _entry(import_id: str, n: int, fields: dict[str, str], actor: Actor, kernel: Kernel) -> Any:
+def _entry(
+    import_id: str, n: int, fields: dict[str, str], actor: Actor, kernel: Kernel, scanned: bool
+) -> Any:
     row, errors = read_row(fields, [], fir_needs_district=False)
     if row is None:
         return CauseListEntry(
@@ -110,7 +112,7 @@ def _entry(import_id: str, n: int, fields: dict[str, str], actor: Actor, kernel:
             errors=errors,
             reason="; ".join(f"{k}: {v}" for k, v in errors.items()),
         )
-    found: Match = match_row(kernel, actor, row)
+    found: Match = match_row(kernel, actor, row, scanned=scanned)
     return CauseListEntry(
         import_id=import_id,
         n=n,
@@ -176,7 +178,7 @@ def stage_cause_list(
         created_at=utc_naive_now(),
     )
     entries = [
-        _entry(record.id, n, _row_fields(raw, court, day), actor, kernel)
+        _entry(record.id, n, _row_fields(raw, court, day), actor, kernel, method == "ocr")
         for n, raw in enumerate(rows, 1)
     ]
     record.counts = {level: sum(1 for e in entries if e.level == level) for level in LEVELS}

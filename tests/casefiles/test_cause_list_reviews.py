@@ -182,3 +182,19 @@ def test_same_name_twice_is_decided_by_the_open_date_in_this_court(demo, cases) 
     record = stage_cause_list(demo, clerk, [row], court=COURT, day=DAY.isoformat())
     entry = entries_of(demo, clerk, record.id)[0]
     assert (entry.level, entry.case_id) == ("likely", twins[1].id)
+
+
+def test_from_a_scan_a_sure_number_needs_the_names_to_agree(demo, cases) -> None:
+    clerk = who(demo, "clerk.south")
+    fir = {"fir_number": "77", "fir_year": "2025", "police_station": "Boat Basin"}
+    rows = [
+        {**fir, "parties": "The State v. Shahid alias Shoda"},
+        {**fir, "parties": "The State v. Zarak Khan"},  # a digit misread: someone else's FIR
+    ]
+    record = stage_cause_list(demo, clerk, rows, court=COURT, day=DAY.isoformat(), method="ocr")
+    sure, doubted = entries_of(demo, clerk, record.id)
+    assert sure.level == "sure" and doubted.level == "likely"
+    assert "read from a scan" in doubted.reason
+    # Born-digital text is taken at its word.
+    record = stage_cause_list(demo, clerk, rows[1:], court=COURT, day=DAY.isoformat())
+    assert entries_of(demo, clerk, record.id)[0].level == "sure"
