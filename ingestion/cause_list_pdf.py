@@ -229,10 +229,15 @@ def _row_starts(
     if serial_column is not None and any(serial_column in c for c in table):
         return [serial_column in c for c in table]
     pitches = [b - a for a, b in itertools.pairwise(tops)]
-    if pitches:
-        usual = sorted(pitches)[len(pitches) // 5]
-        if usual > 0 and max(pitches) > 1.35 * usual:
-            return [True] + [p > 1.35 * usual for p in pitches]
+    ordered = sorted(p for p in pitches if p > 0)
+    if len(ordered) >= 3:
+        # Two kinds of gap, each common: lines of one row, and rows. A lone wide gap (a
+        # speck of dust read as a line, a page's end) is not a second kind.
+        jump, at = max((b / a, n) for n, (a, b) in enumerate(itertools.pairwise(ordered), 1))
+        wide = len(ordered) - at
+        if jump > 1.25 and wide >= 0.3 * len(ordered) and at >= 0.1 * len(ordered):
+            cut = (ordered[at - 1] + ordered[at]) / 2
+            return [True] + [p > cut for p in pitches]
     return [serial_column is None or len(c) >= 3 for c in table]
 
 
