@@ -103,6 +103,17 @@ def _entry(
     import_id: str, n: int, fields: dict[str, str], actor: Actor, kernel: Kernel, scanned: bool
 ) -> Any:
     row, errors = read_row(fields, [], fir_needs_district=False)
+    unreadable = ""
+    if (
+        row is None
+        and set(errors) == {"case_number"}
+        and (fields.get("parties") or fields.get("fir_number"))
+    ):
+        # A garbled court number (a scan) does not lose the row: the FIR or names may still
+        # find the case, and the number is kept in the notes for the clerk to see.
+        unreadable = fields.pop("case_number")
+        fields["notes"] = "; ".join(n for n in (fields.get("notes", ""), unreadable) if n)
+        row, errors = read_row(fields, [], fir_needs_district=False)
     if row is None:
         return CauseListEntry(
             import_id=import_id,
@@ -120,7 +131,12 @@ def _entry(
         level=found.level,
         case_id=found.case.id if found.case else None,
         case_reference=found.case.reference if found.case else None,
-        reason=found.reason,
+        reason=found.reason
+        + (
+            _(" (the case number %(number)s could not be read)") % {"number": unreadable}
+            if unreadable
+            else ""
+        ),
     )
 
 

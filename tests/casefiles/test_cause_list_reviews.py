@@ -198,3 +198,13 @@ def test_from_a_scan_a_sure_number_needs_the_names_to_agree(demo, cases) -> None
     # Born-digital text is taken at its word.
     record = stage_cause_list(demo, clerk, rows[1:], court=COURT, day=DAY.isoformat())
     assert entries_of(demo, clerk, record.id)[0].level == "sure"
+
+
+def test_a_garbled_court_number_does_not_lose_the_row(demo, cases) -> None:
+    clerk = who(demo, "clerk.south")
+    row = {"case_number": "Special Case No. 12-of", "parties": "The State v. Shahid @ Shoda",
+           "fir_number": "77", "fir_year": "2025", "police_station": "Boat Basin"}  # fmt: skip
+    record = stage_cause_list(demo, clerk, [row], court=COURT, day=DAY.isoformat(), method="ocr")
+    entry = entries_of(demo, clerk, record.id)[0]
+    assert (entry.level, entry.case_id) == ("sure", cases["shahid"].id)
+    assert "could not be read" in entry.reason and "12-of" in entry.fields["notes"]
