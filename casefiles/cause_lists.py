@@ -30,7 +30,9 @@ from legaltext.case_numbers import CaseNumberError, parse_case_number
 from mizan.actor import Actor
 from mizan.clock import pakistan_day_bounds, pakistan_moment, pakistan_today, utc_naive_now
 from mizan.events import DomainEvent
+from mizan.i18n import lazy_gettext as _l
 from mizan.kernel import Kernel
+from mizan.notifications import notify
 from mizan.storage import StaleWriteError
 
 MAX_ROWS = 2000
@@ -47,6 +49,9 @@ FIELDS = (
     "fir_number",
     "fir_year",
     "notes",
+    #: Who the list names ("The State v. Muhammad Aslam"): matched through the person index
+    #: when neither the court's number nor the FIR identifies the case.
+    "parties",
 )
 
 
@@ -180,11 +185,20 @@ class _Row:
     number: str | None
     raw_number: str
     purpose: str | None
+    #: (district, police station, FIR number, year); the district is "" when a court's
+    #: list does not say it (a PDF), and the station and number then find the case.
     fir: tuple[str, str, int, int] | None
     notes: str
+    parties: str = ""
 
 
-def _read_row(row: Any, districts: Sequence[str]) -> tuple[_Row | None, dict[str, str]]:
+ListedRow = _Row
+
+
+def read_row(
+    row: Any, districts: Sequence[str], *, fir_needs_district: bool = True
+) -> tuple[_Row | None, dict[str, str]]:
+    """One row checked field by field: the row, or None and a message per bad field."""
     errors: dict[str, str] = {}
     if not isinstance(row, Mapping):
         return None, {"row": "must be an object with court, date, case_number …"}
@@ -212,20 +226,23 @@ def _read_row(row: Any, districts: Sequence[str]) -> tuple[_Row | None, dict[str
     fir_number = _int(row.get("fir_number"), "fir_number", 1, 99999, errors)
     fir_year = _int(row.get("fir_year"), "fir_year", 1947, pakistan_today().year, errors)
     given = [bool(district), bool(station), fir_number is not None, fir_year is not None]
+    if not fir_needs_district and not district:
+        given = given[1:]
     if any(given) and not all(given):
         errors["fir"] = "give all of district, police_station, fir_number and fir_year, or none"
     elif all(given):
-        if district not in districts:
+        if district and district not in districts:
             errors["district"] = f"{district} is not one of this integration's districts"
         fir = (district, station, fir_number or 0, fir_year or 0)
-    if not raw_number and fir is None and "fir" not in errors:
+    parties = _text(row, "parties", errors, 500)
+    if not raw_number and fir is None and not parties and "fir" not in errors:
         errors["case_number"] = (
             "is required (or the FIR: district, police_station, fir_number, fir_year)"
         )
     notes = _text(row, "notes", errors, 2000)
     if errors or day is None:
         return None, errors
-    return _Row(court, day, time, number, raw_number, purpose, fir, notes), errors
+    return _Row(court, day, time, number, raw_number, purpose, fir, notes, parties), errors
 
 
 # -- matching and writing ------------------------------------------------------------------
@@ -280,12 +297,21 @@ def _link_number(case: Case, row: _Row) -> bool:
 def _import_row(
     kernel: Kernel, actor: Actor, n: int, raw: Any, districts: Sequence[str]
 ) -> RowResult:
-    row, errors = _read_row(raw, districts)
+    row, errors = read_row(raw, districts)
     if row is None:
         return RowResult(n, "error", errors)
+    if not row.number and row.fir is None:  # names alone are matched only under review
+        return RowResult(n, "error", {"case_number": "is required (or the FIR)"})
     case, problem = _case_for(kernel, row, districts)
     if case is None:
         return RowResult(n, "error", {"case_number" if row.number else "fir": problem})
+    return apply_row(kernel, actor, n, row, case)
+
+
+def apply_row(kernel: Kernel, actor: Actor, n: int, row: _Row, case: Case) -> RowResult:
+    """Write one listing of ``case``: its hearing on the list's day, created, corrected or
+    moved there; the court's number recorded; a clash warned about and told to the
+    prosecutors."""
     now = utc_naive_now()
     key = court_key(row.court)
     starts_at = to_utc(pakistan_moment(row.day, row.time or DEFAULT_TIME))
@@ -299,6 +325,19 @@ def _import_row(
         sort=[("starts_at", 1)],
         limit=1,
     )
+    if not existing:
+        # The court moved the next date: the case's coming hearing in this court goes there.
+        existing = store.find(
+            Hearing,
+            {
+                "case_id": case.id,
+                "court_key": key,
+                "starts_at": {"$gte": now},
+                "outcome": None,
+            },
+            sort=[("starts_at", 1)],
+            limit=1,
+        )
     result = RowResult(n, "unchanged", case_id=case.id)
     with store.transaction():
         if _link_number(case, row):
@@ -316,7 +355,10 @@ def _import_row(
             result.changed.append("court_number")
         if existing:
             hearing = existing[0]
-            if row.time and hearing.starts_at != starts_at:
+            if hearing.local_starts_at.date() != row.day:
+                hearing.starts_at = starts_at
+                result.changed.append("date")
+            elif row.time and hearing.starts_at != starts_at:
                 hearing.starts_at = starts_at
                 result.changed.append("time")
             if row.purpose and hearing.purpose != row.purpose:
@@ -385,7 +427,30 @@ def _import_row(
             exclude=[hearing.id],
         )
         result.warnings = [c.describe() for c in clashes]
+        if clashes:
+            tell_clash(kernel, case, hearing)
     return result
+
+
+CLASH_NOTICE = _l(
+    "The court listed %(case)s on %(when)s in %(court)s, at the same time as another of "
+    "your hearings. Ask the court for another time or arrange cover."
+)
+
+
+def tell_clash(kernel: Kernel, case: Case, hearing: Hearing) -> None:
+    """Each prosecutor of the case hears of a clash the court's list made, once per time."""
+    when = hearing.local_starts_at.strftime("%d.%m.%Y %H:%M")
+    for user_id in hearing.prosecutor_ids:
+        notify(
+            kernel.store,
+            user_id,
+            CLASH_NOTICE,
+            {"case": case.reference, "when": when, "court": hearing.court},
+            link=f"/cases/{case.id}",
+            kind="hearing",
+            dedupe=f"cause-list-clash|{hearing.id}|{hearing.starts_at.isoformat()}",
+        )
 
 
 def import_cause_list(

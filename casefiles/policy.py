@@ -118,6 +118,14 @@ def may_create_cases(actor: Actor) -> bool:
     return Capability.CREATE_CASE in capabilities_of(actor.roles)
 
 
+def may_import_cause_lists(actor: Actor) -> bool:
+    """Reading a court's cause list into the district's hearings is clerical, district-wide
+    work; each row is still applied only to a case the person may change."""
+    return actor.has_role(
+        "system", Role.CLERK, Role.DISTRICT_PUBLIC_PROSECUTOR, Role.PROSECUTOR_GENERAL
+    )
+
+
 def may_assign_cases(actor: Actor) -> bool:
     """Assigning prosecutors and keeping their court postings."""
     return Capability.ASSIGN_CASE in capabilities_of(actor.roles)

@@ -6,6 +6,7 @@ from casefiles import cli
 from casefiles.approvals import AppealApproval
 from casefiles.assignment import Posting
 from casefiles.calendar_tokens import CalendarToken
+from casefiles.cause_list_reviews import CauseListEntry, CauseListImport
 from casefiles.day_work import approvals_awaiting, deadlines_due, hearings_today
 from casefiles.hearings import Hearing
 from casefiles.holidays import Holiday
@@ -40,6 +41,8 @@ def register(registry: Registry) -> None:
         LetterDraft,
         PoliceMessage,
         MonthlyReport,
+        CauseListImport,
+        CauseListEntry,
     ]
     registry.subscribers += [subscribe_notices, subscribe_police_messages]
     registry.reminders["police deadlines"] = warn_of_lapsing_deadlines

@@ -190,6 +190,11 @@ _CAUSE_ROW = {
         },
         **_KEY,
         "notes": {"type": "string"},
+        "parties": {
+            "type": "string",
+            "example": "The State v. Muhammad Aslam",
+            "description": "Kept with the row; the API matches by case number or FIR only",
+        },
     },
 }
 _CAUSE_RESULT = {

@@ -53,7 +53,7 @@ from casefiles.pages import (
     names_of,
     prosecutors_for,
 )
-from casefiles.policy import can_edit_case, own_prosecutor_id
+from casefiles.policy import can_edit_case, may_import_cause_lists, own_prosecutor_id
 from casefiles.service import CaseNotFound, get_case
 from mizan.accounts.service import PermissionDenied, actor_for
 from mizan.actor import Actor
@@ -269,6 +269,7 @@ def court_list() -> ResponseReturnValue:
         courts=known_courts(kernel(), who),
         prev_day=(day - dt.timedelta(days=1)).isoformat(),
         next_day=(day + dt.timedelta(days=1)).isoformat(),
+        may_import=may_import_cause_lists(who),
         **_context(hearings),
     )
 
