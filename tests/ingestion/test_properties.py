@@ -117,6 +117,9 @@ def test_sniffing_a_file_agrees_with_sniffing_its_bytes(named: tuple[str, bytes]
             from_file = sniff_file(path, name)
         except UnsupportedFile as exc:
             from_file = str(exc)
+    assert from_file in MEDIA_TYPES.values() or from_file.endswith(".")
+    if len(data) >= HEAD_SIZE:
+        return  # sniff() saw only the head; sniff_file() read the whole archive
     try:
         from_bytes = sniff(data, name)
     except UnsupportedFile as exc:
@@ -125,11 +128,8 @@ def test_sniffing_a_file_agrees_with_sniffing_its_bytes(named: tuple[str, bytes]
     assert from_file == from_bytes
 
 
-_WITHOUT_OCR = [
-    "fir.pdf",
-    "fir.docx",
-    "note.txt",
-]  # read from their text (a blank PDF page is OCR'd)
+#: Read from their text (only a PDF page left blank by the damage is OCR'd).
+_WITHOUT_OCR = ["fir.pdf", "fir.docx", "note.txt"]
 _IMAGES = ["scan.png", "scan.jpg", "scan.tif"]  # every readable one goes through Tesseract
 
 
