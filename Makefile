@@ -17,7 +17,8 @@ help:
 	@echo "make run     install what is missing, seed demo data, run web server + worker"
 	@echo "make test    install what is missing (with chromium), ruff check, pytest"
 	@echo "             (pass pytest options with PYTEST_ARGS='-m \"not slow\"')"
-	@echo "make lint    ruff (check, format), mypy, import-linter (layers), deptry (dependencies)"
+	@echo "make lint    ruff (check, format), mypy, import-linter (layers), deptry (dependencies),"
+	@echo "             pip-audit (known vulnerabilities; accepted ones in .pip-audit-ignore)"
 	@echo "make web     the web server only;  make worker   a worker only"
 	@echo "make bench   run the benchmarks in bench/"
 	@echo "make clean   remove .venv and caches (never the data directory)"
@@ -46,6 +47,8 @@ lint: bootstrap
 	@$(MAKE) --no-print-directory checks
 	@echo "==> ruff format --check ."
 	@$(VENV)/bin/ruff format --check .
+	@echo "==> pip-audit (installed dependencies; accepted findings in .pip-audit-ignore)"
+	@$(VENV)/bin/python scripts/audit_dependencies.py
 
 # The structure a machine keeps (docs/architecture.md): style, types, layers, dependencies.
 checks:

@@ -95,7 +95,19 @@ class ImportResult:
 
 def parse_csv(text: str) -> list[dict[str, str]]:
     """Rows of a CSV file with a header line naming the fields (see ``FIELDS``)."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    # newline="": the csv module reads line breaks itself, as its documentation asks.
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        return _read_csv(reader)
+    except csv.Error as exc:  # a misplaced quote or line break, a field over 128 KB
+        raise CauseListError(
+            f"The CSV file cannot be read at line {reader.line_num} ({exc}); "
+            "check its quotes and line breaks."
+        ) from exc
+
+
+def _read_csv(reader: csv.DictReader[str]) -> list[dict[str, str]]:
+    """The rows, checked against FIELDS and MAX_ROWS (csv.Error is left to the caller)."""
     if not reader.fieldnames:
         raise CauseListError("The CSV file is empty: it needs a header line and rows.")
     names = [(n or "").strip().lower() for n in reader.fieldnames]

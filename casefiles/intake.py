@@ -82,22 +82,25 @@ def _datetime(
 ) -> dt.datetime | None:
     """An ISO 8601 value as naive UTC, or with `wall_clock` as naive Pakistan time."""
     value = record.get(key)
-    if value in (None, ""):
+    if value is None or value == "":
         if required:
             errors[key] = "is required"
         return None
     try:
-        parsed = dt.datetime.fromisoformat(str(value))
-    except ValueError:
+        if not isinstance(value, str):
+            raise ValueError(value)
+        parsed = dt.datetime.fromisoformat(value)
+        if parsed.tzinfo is None:  # Pakistan time unless stated
+            parsed = parsed.replace(tzinfo=PKT)
+        # Both conversions overflow for the first or last day of the calendar.
+        utc = parsed.astimezone(dt.UTC).replace(tzinfo=None)
+        local = parsed.astimezone(PKT).replace(tzinfo=None)
+    except (ValueError, OverflowError):
         errors[key] = "must be an ISO 8601 date or date-time, e.g. 2024-03-14T10:30:00+05:00"
         return None
-    if parsed.tzinfo is None:  # Pakistan time unless stated
-        parsed = parsed.replace(tzinfo=PKT)
-    if parsed.astimezone(dt.UTC).replace(tzinfo=None) > utc_naive_now() + dt.timedelta(hours=1):
+    if utc > utc_naive_now() + dt.timedelta(hours=1):
         errors[key] = "is in the future"
-    if wall_clock:  # as written in the FIR (see casefiles.models.FirRef)
-        return parsed.astimezone(PKT).replace(tzinfo=None)
-    return parsed.astimezone(dt.UTC).replace(tzinfo=None)
+    return local if wall_clock else utc  # wall clock: as written in the FIR (models.FirRef)
 
 
 def _natural_key(
@@ -137,18 +140,21 @@ def _parties(record: Mapping[str, Any], actor: Actor, errors: dict[str, str]) ->
     parties = []
     for n, (role, person) in enumerate(people):
         where = "complainant" if role == "complainant" else f"accused[{n}]"
-        if not isinstance(person, Mapping):
-            errors[where] = "must be an object with name, parentage, cnic"
+        fields = ("name", "parentage", "cnic", "custody")
+        if not isinstance(person, Mapping) or any(
+            not isinstance(person.get(f) or "", str) for f in fields
+        ):
+            errors[where] = "must be an object with name, parentage, cnic (each text)"
             continue
         try:
             parties.append(
                 build_party(
                     PartyInput(
                         role=role,
-                        name=str(person.get("name", "")),
-                        parentage=str(person.get("parentage", "") or ""),
-                        cnic=str(person.get("cnic", "") or ""),
-                        custody=str(person.get("custody", "") or "") if role == "accused" else "",
+                        name=person.get("name") or "",
+                        parentage=person.get("parentage") or "",
+                        cnic=person.get("cnic") or "",
+                        custody=(person.get("custody") or "") if role == "accused" else "",
                     ),
                     actor,
                 )
@@ -175,8 +181,13 @@ def upsert_fir(
     title = _text(record, "title", errors, required=False)
     offences: list[Offence] = []
     sections = record.get("sections")
-    if sections is not None:
-        text = "; ".join(sections) if isinstance(sections, list) else str(sections)
+    if sections is not None and not (
+        isinstance(sections, str)
+        or (isinstance(sections, list) and all(isinstance(x, str) for x in sections))
+    ):
+        errors["sections"] = "must be text such as '302/34 PPC', or a list of such texts"
+    elif sections is not None:
+        text = "; ".join(sections) if isinstance(sections, list) else sections
         try:
             offences = [
                 Offence(
@@ -187,7 +198,9 @@ def upsert_fir(
         except SectionRefError as exc:
             errors["sections"] = str(exc)
     labels = record.get("labels", [])
-    if not isinstance(labels, list) or any(label not in CASE_LABELS for label in labels):
+    if not isinstance(labels, list) or any(
+        not isinstance(label, str) or label not in CASE_LABELS for label in labels
+    ):
         errors["labels"] = f"must be a list of: {', '.join(CASE_LABELS)}"
         labels = []
     parties = _parties(record, actor, errors)

@@ -19,6 +19,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -410,7 +411,14 @@ def _add_member(
                 doc_type=(row.doc_type.lower() if row and row.doc_type else "other"),
                 title=(row.title if row else ""),
             )
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        RuntimeError,
+        NotImplementedError,
+    ) as exc:
         message = _("“%(name)s” could not be read from the ZIP: %(error)s", name=name, error=exc)
         record_refusal(kernel, actor, name, message, case_id)
         return Outcome(name, "refused", message)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -133,6 +134,10 @@ def read_docx(path: Path) -> PageText:
     except (
         PackageNotFoundError,
         zipfile.BadZipFile,
+        zlib.error,  # a damaged compressed part
+        EOFError,
+        NotImplementedError,  # a part packed with a method zipfile does not know
+        RuntimeError,  # an encrypted part
         KeyError,
         ValueError,
         OSError,

@@ -53,12 +53,14 @@ _LABELS: dict[str, str] = {
     "text/plain": "a plain text file",
 }
 
+_OLD_OFFICE = "an old-style Office document (.doc/.xls)"
+
 # Formats we recognise only to name them in a refusal.
 _FOREIGN_MAGIC: list[tuple[bytes, str]] = [
     (b"GIF87a", "a GIF image"),
     (b"GIF89a", "a GIF image"),
     (b"BM", "a BMP image"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old-style Office document (.doc/.xls)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", _OLD_OFFICE),
     (b"{\\rtf", "an RTF document"),
     (b"Rar!\x1a\x07", "a RAR archive"),
     (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
@@ -187,6 +189,12 @@ def _decide(detected: str | None, label: str, filename: str) -> str:
                     "recognisable; it may be damaged."
                 )
             raise UnsupportedFile(f"The content of this file is not recognisable; {_ALLOWED}.")
+        if ext == ".docx" and label == _OLD_OFFICE:
+            # Word saves a password-protected .docx inside an old-style Office container.
+            raise UnsupportedFile(
+                "This Word document is password-protected or saved in the old .doc format; "
+                "remove the password (or save it as .docx) in Word and add it again."
+            )
         if ext:
             raise UnsupportedFile(
                 f"This file says it is {_label(MEDIA_TYPES[ext])} but its content is {label}."

@@ -14,6 +14,7 @@ from flask import Blueprint, g, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from casefiles.cause_lists import (
+    MAX_ROWS,
     CauseListError,
     import_cause_list,
     parse_csv,
@@ -144,7 +145,7 @@ _PERSON = {
 }
 _KEY = {
     "district": {"type": "string", "example": "KHI-S"},
-    "police_station": {"type": "string", "example": "Artillery Maidan"},
+    "police_station": {"type": "string", "maxLength": 80, "example": "Artillery Maidan"},
     "fir_number": {"type": "integer", "minimum": 1, "maximum": 99999, "example": 189},
     "fir_year": {"type": "integer", "minimum": 1947, "example": 2024},
 }
@@ -197,6 +198,8 @@ _CAUSE_ROW = {
         },
     },
 }
+#: An empty list is refused (422), and so is one over the limit (casefiles.cause_lists).
+_CAUSE_ROWS = {"type": "array", "items": _CAUSE_ROW, "minItems": 1, "maxItems": MAX_ROWS}
 _CAUSE_RESULT = {
     "type": "object",
     "properties": {
@@ -278,10 +281,10 @@ OPENAPI = {
                                 "properties": {
                                     **_KEY,
                                     "registered_at": {"type": "string", "format": "date-time"},
-                                    "title": {"type": "string"},
+                                    "title": {"type": "string", "maxLength": 200},
                                     "incident_at": {"type": "string", "format": "date-time"},
                                     "place": {"type": "string", "maxLength": 200},
-                                    "narrative": {"type": "string"},
+                                    "narrative": {"type": "string", "maxLength": 20000},
                                     "sections": {
                                         "oneOf": [
                                             {"type": "string", "example": "302/34 PPC"},
@@ -327,13 +330,11 @@ OPENAPI = {
                         "application/json": {
                             "schema": {
                                 "oneOf": [
-                                    {"type": "array", "items": _CAUSE_ROW},
+                                    _CAUSE_ROWS,
                                     {
                                         "type": "object",
                                         "required": ["rows"],
-                                        "properties": {
-                                            "rows": {"type": "array", "items": _CAUSE_ROW}
-                                        },
+                                        "properties": {"rows": _CAUSE_ROWS},
                                     },
                                 ]
                             }
@@ -381,7 +382,7 @@ OPENAPI = {
                                     **_KEY,
                                     "kind": {"type": "string", "enum": ["interim", "final"]},
                                     "submitted_on": {"type": "string", "format": "date"},
-                                    "io_name": {"type": "string"},
+                                    "io_name": {"type": "string", "maxLength": 120},
                                 },
                             }
                         }

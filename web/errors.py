@@ -51,10 +51,20 @@ def register(app: Flask) -> None:
             404, _("Not found"), _("There is nothing here, or you do not have access to it.")
         ),
     )
-    app.register_error_handler(
-        413,
-        lambda e: page(413, _("File too large"), _("The file is larger than the upload limit.")),
-    )
+
+    def too_large(exc: Exception) -> ResponseReturnValue:
+        """The whole request (one file or a batch of them) is over the limit, so Werkzeug
+        refused it before any file was read; say what the limit is and what to do."""
+        from web.support import kernel
+
+        message = _(
+            "What was sent at once is larger than the upload limit of %(mb)d MB; "
+            "send fewer files at a time, or smaller ones.",
+            mb=kernel().settings.max_upload_mb,
+        )
+        return page(413, _("File too large"), message)
+
+    app.register_error_handler(413, too_large)
     app.register_error_handler(
         CSRFError,
         lambda e: page(

@@ -170,6 +170,21 @@ def test_nested_zips_and_escaping_paths_are_refused_one_by_one(demo, clerk) -> N
     assert demo.store.count(CaseDocument, {"case_id": case.id}) == 1
 
 
+def test_a_damaged_member_is_refused_alone(demo, clerk) -> None:
+    case = case_at(demo, "Artillery Maidan")
+    data = bytearray(
+        make_zip({"torn.txt": b"A statement. " * 500, "fine.txt": b"Another statement."})
+    )
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("torn.txt")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + 2 : start + 10] = b"\xff" * 8  # its deflate stream no longer decodes
+    result = add_zip(demo, clerk, io.BytesIO(bytes(data)), case.id)
+    status = {o.name: (o.status, o.message) for o in result.outcomes}
+    assert status["fine.txt"][0] == "added"
+    assert status["torn.txt"][0] == "refused"
+    assert "could not be read from the ZIP" in status["torn.txt"][1]
+
+
 # -- the drop folder --------------------------------------------------------------------------
 
 

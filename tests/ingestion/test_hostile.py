@@ -11,6 +11,7 @@ import pytest
 from app.bootstrap import build_kernel
 from app.demo import seed
 from casefiles.models import Case, CaseDocument, DocumentPage
+from ingestion import docx_text
 from ingestion.batch import add_files
 from ingestion.tasks import process_document
 from mizan.accounts.models import User
@@ -28,6 +29,46 @@ def _zip_bomb() -> bytes:
     return buf.getvalue()
 
 
+def _docx(replace: dict[str, bytes] | None = None, add: dict[str, bytes] | None = None) -> bytes:
+    """A real DOCX from python-docx, with parts replaced or added."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Statement of the complainant.")
+    plain = io.BytesIO()
+    document.save(plain)
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(plain) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf,
+    ):
+        for name in src.namelist():
+            zf.writestr(name, (replace or {}).get(name, src.read(name)))
+        for name, data in (add or {}).items():
+            zf.writestr(name, data)
+    return out.getvalue()
+
+
+def _damaged_docx() -> bytes:
+    """The compressed document part overwritten near its start (the ZIP directory intact)."""
+    data = bytearray(_docx())
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + 8 : start + 16] = b"\xff" * 8  # zlib: "invalid code lengths set"
+    return bytes(data)
+
+
+_LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "lol">'
+    + b"".join(
+        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'.encode() for i in range(8)
+    )
+    + b']><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    b"<w:body><w:p><w:r><w:t>&i;</w:t></w:r></w:p></w:body></w:document>"
+)
+#: What tests unpack at most from a DOCX (lowered from 256 MB so a bomb is quick to make).
+DOCX_LIMIT = 8 * 1024 * 1024
+
 HOSTILE = {
     "corrupt PDF": ("broken.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ntruncated", "damaged"),
     "encrypted PDF": (
@@ -37,6 +78,28 @@ HOSTILE = {
     ),
     "ZIP bomb": ("bundle.zip", _zip_bomb(), "ZIP bomb"),
     "decompression-bomb image": ("scan.png", bomb_png(16_000, 16_000), "too large to process"),
+    "DOCX ZIP bomb": (
+        "bomb.docx",
+        _docx(add={"word/media/image1.png": bytes(DOCX_LIMIT + 1)}),
+        "too large to read",
+    ),
+    "DOCX entity bomb (billion laughs)": (
+        "laughs.docx",
+        _docx(add={}, replace={"word/document.xml": _LAUGHS}),
+        "damaged",
+    ),
+    "damaged DOCX": ("torn.docx", _damaged_docx(), "damaged"),
+    "password-protected DOCX": (
+        "locked.docx",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600,
+        "password-protected",
+    ),
+    "PDF and ZIP polyglot named DOCX": (
+        "fir.docx",
+        make_pdf([{"lines": ["Polyglot"]}]) + _docx(),
+        "its content is a PDF",
+    ),
+    "program named PDF": ("scan.pdf", b"MZ\x90\x00" + b"\x00" * 100, "a Windows program"),
     "extension mismatch": ("scan.pdf", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "PNG"),
     "empty file": ("empty.txt", b"", "empty"),
     "unsupported type": (
@@ -53,7 +116,8 @@ HOSTILE = {
 
 
 @pytest.fixture
-def small_limit(tmp_path):
+def small_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr(docx_text, "MAX_DOCX_UNCOMPRESSED", DOCX_LIMIT)
     kernel = build_kernel(make_settings(tmp_path / "data", MIZAN_MAX_UPLOAD_MB="1"))
     set_process_kernel(kernel)
     seed(kernel)

@@ -114,8 +114,31 @@ def test_unsupported_extension_lists_what_is_allowed() -> None:
         (
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100),
             "old.docx",
-            "This file says it is a Word document (DOCX) but its content is an old-style "
-            "Office document (.doc/.xls).",
+            # What Word makes of a .docx protected by a password, too.
+            "This Word document is password-protected or saved in the old .doc format; "
+            "remove the password (or save it as .docx) in Word and add it again.",
+        ),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100),
+            "old.pdf",
+            "This file says it is a PDF but its content is an old-style Office document "
+            "(.doc/.xls).",
+        ),
+        # Polyglots: a PDF that is also a ZIP, an HTML page and a program dressed as a scan.
+        (
+            PDF_HEAD + _zip_bytes(["[Content_Types].xml", "word/document.xml"]),
+            "fir.docx",
+            "This file says it is a Word document (DOCX) but its content is a PDF.",
+        ),
+        (
+            b"<html><script>alert(1)</script></html>",
+            "scan.pdf",
+            "This file says it is a PDF but its content is a plain text file.",
+        ),
+        (
+            b"\x7fELF\x02\x01\x01" + bytes(100),
+            "scan.png",
+            "This file says it is a PNG image but its content is a Linux program.",
         ),
         (
             b"MZ\x90\x00\x03",

@@ -28,6 +28,7 @@ from legaltext.person_names import (
     parse_parentage,
     split_aliases,
 )
+from legaltext.search_terms import folded_from, terms, tokenize
 from legaltext.section_refs import (
     SectionRefError,
     find_cross_references,
@@ -343,3 +344,19 @@ def test_canonical_citations_read_back(canonical: str) -> None:
     assert found.canonical == canonical
     assert found.kind in (REPORT, NEUTRAL)
     assert text[found.start : found.end] == canonical
+
+
+# --- search terms -----------------------------------------------------------------------------
+
+
+@MODEST
+@given(ARBITRARY)
+def test_search_terms_never_raise_and_offsets_point_into_the_text(text: str) -> None:
+    tokens = tokenize(text)
+    for token in tokens:
+        assert 0 <= token.start < token.end <= len(text)
+        assert token.term
+        assert terms(token.term) == [token.term]  # a folded term folds to itself
+    assert terms(text) == [t.term for t in tokens]
+    for token in tokens[:5]:
+        folded_from(token.term, prefix=True)

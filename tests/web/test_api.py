@@ -95,6 +95,14 @@ def test_corrected_record_updates_the_case(app, demo, police) -> None:
         ({"incident_at": "2025-03-04T09:00:00+05:00"}, "incident_at"),  # after registration
         ({"place": "x" * 201}, "place"),
         ({"accused": [{"name": "X", "cnic": "123"}]}, "accused[0]"),
+        # Found by the contract test (test_api_contract.py): each was a 500 or was accepted.
+        ({"accused": [{"name": 5}]}, "accused[0]"),
+        ({"complainant": {"name": ["Parveen"]}}, "complainant"),
+        ({"sections": [302, 34]}, "sections"),
+        ({"sections": 302}, "sections"),
+        ({"labels": [["ATA"]]}, "labels"),
+        ({"registered_at": "0001-01-01T00:00:00+05:00"}, "registered_at"),
+        ({"registered_at": 20250303}, "registered_at"),
     ],
 )
 def test_bad_records_get_an_error_per_field(app, police, changes, field) -> None:

@@ -101,6 +101,8 @@ def test_csv_with_row_level_errors(app, demo, court) -> None:
         ("time\n10:00\n", "text/csv", "needs the column"),
         ('{"rows": []}', "application/json", "no rows"),
         ('{"rows": 5}', "application/json", "list of rows"),
+        # Found by the contract test: csv.Error was a 500.
+        ("court,date\n" + "x" * 140_000 + ",2025-01-01\n", "text/csv", "cannot be read at line"),
     ],
 )
 def test_unreadable_lists_are_refused_whole(app, court, body, content_type, message) -> None:

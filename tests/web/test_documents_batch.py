@@ -156,3 +156,29 @@ def test_a_single_refused_upload_also_ends_its_own_job(browser, demo) -> None:
     jobs = clerk.get("/jobs/").data.decode()
     assert "empty.pdf" in jobs and "This file is empty." in jobs
     assert demo.store.count(CaseDocument, {"case_id": case.id}) == 0
+
+
+def test_a_batch_over_the_upload_limit_is_refused_whole_with_the_limit_named(tmp_path) -> None:
+    from app.bootstrap import build_kernel
+    from app.demo import seed
+    from mizan.kernel import set_process_kernel
+    from tests.conftest import Browser, make_settings
+    from web import create_app
+
+    kernel = build_kernel(make_settings(tmp_path / "data", MIZAN_MAX_UPLOAD_MB="1"))
+    try:
+        seed(kernel)
+        app = create_app(kernel.settings, kernel=kernel)
+        clerk = Browser(app)
+        clerk.login("clerk.south")
+        case = _case(kernel)
+        # Each file is under the limit; together they are over it (and over its 1 MB margin).
+        files = [(f"part{n}.txt", b"a" * 700_000) for n in range(3)]
+        response = _post_files(clerk, case.id, files)
+        assert response.status_code == 413
+        assert "larger than the upload limit of 1 MB" in response.data.decode()
+        assert "send fewer files at a time" in response.data.decode()
+        assert kernel.store.count(CaseDocument, {"case_id": case.id}) == 0
+    finally:
+        set_process_kernel(None)
+        kernel.close()
