@@ -14,6 +14,7 @@ from casefiles.matters import Matter
 from casefiles.models import Case, CaseDocument, DocumentPage
 from casefiles.notes import CaseNote
 from casefiles.notices import subscribe_notices
+from casefiles.saved_filters import SavedFilter
 from mizan.registry import Registry
 
 
@@ -31,6 +32,7 @@ def register(registry: Registry) -> None:
         Posting,
         LetterTemplate,
         LetterDraft,
+        SavedFilter,
     ]
     registry.subscribers.append(subscribe_notices)
     registry.commands += [cli.seed_scale_cmd, cli.remind]
