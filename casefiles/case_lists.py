@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from typing import Any
 from urllib.parse import urlencode
 
 from casefiles.hearings import Hearing, court_key
@@ -168,7 +169,8 @@ def parse_query(args: Mapping[str, str]) -> CaseQuery:
         page=page,
     )
     if errors:
-        cleared = {k: CaseQuery.__dataclass_fields__[k].default for k in errors}
+        defaults = CaseQuery()
+        cleared: dict[str, Any] = {k: getattr(defaults, k) for k in errors}
         raise CaseQueryError(errors, replace(query, **cleared))
     return query
 

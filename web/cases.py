@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -19,9 +21,12 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from casefiles.case_lists import SORT_LABELS, CaseQueryError, case_list, parse_query
+from casefiles.intake import CHALLAN_KINDS
 from casefiles.models import CASE_LABELS, CASE_STATES, Case
 from casefiles.pages import case_page, new_case_districts
 from casefiles.policy import may_assign_cases, may_create_cases
+from casefiles.saved_filters import SavedFilterError, delete_filter, save_filter, saved_filters
 from casefiles.scrutiny import checklist
 from casefiles.service import (
     CaseError,
@@ -31,13 +36,13 @@ from casefiles.service import (
     change_stage,
     create_case,
     get_case,
-    list_cases,
 )
 from casefiles.workflow import CANCELLATION_CLASSES, OUTCOMES, allowed_from
 from mizan.accounts.service import PermissionDenied
-from mizan.clock import pakistan_today
+from mizan.clock import pakistan_today, utc_naive_now
 from mizan.i18n import lazy_gettext as _l
 from web.admin import MultiCheckboxField
+from web.case_challans import ChallanForm
 from web.documents import LANG_CHOICES, UploadForm
 from web.support import (
     Pagination,
@@ -45,7 +50,6 @@ from web.support import (
     case_action,
     flash_form_errors,
     kernel,
-    page_arg,
 )
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -123,14 +127,76 @@ def _stage_form(case: Case) -> StageForm:
     return form
 
 
+class SaveFilterForm(FlaskForm):
+    name = StringField(
+        _l("Name of this filter"),
+        validators=[
+            InputRequired(lazy_gettext("Give the filter a name.")),
+            Length(max=60, message=lazy_gettext("The name is too long (60 letters at most).")),
+        ],
+    )
+    query = HiddenField()
+
+
+class DeleteFilterForm(FlaskForm):
+    version = HiddenField()
+
+
 @bp.route("/")
 @login_required
 def index() -> ResponseReturnValue:
-    page = page_arg()
-    cases, total = list_cases(kernel(), actor(), page=page, per_page=PER_PAGE)
+    who = actor()
+    try:
+        query, errors = parse_query(request.args), {}
+    except CaseQueryError as exc:
+        query, errors = exc.query, exc.errors
+    result = case_list(kernel(), who, query, per_page=PER_PAGE, now=utc_naive_now())
     return render_template(
-        "cases/index.html", cases=cases, pagination=Pagination(page, PER_PAGE, total)
-    )
+        "cases/index.html",
+        result=result,
+        query=query,
+        errors=errors,
+        sorts=SORT_LABELS,
+        cases=result.cases,
+        pagination=Pagination(query.page, PER_PAGE, result.total),
+        saved=saved_filters(kernel(), who, "cases"),
+        save_form=SaveFilterForm(query=query.query_string(), formdata=None),
+        delete_form=DeleteFilterForm(formdata=None),
+    ), (400 if errors else 200)
+
+
+@bp.route("/filters", methods=["POST"])
+@login_required
+def save_filter_view() -> ResponseReturnValue:
+    form = SaveFilterForm()
+    query = form.query.data or ""
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(url_for("cases.index") + (f"?{query}" if query else ""))
+    try:
+        canonical = parse_query(dict(parse_qsl(query))).query_string()
+        save_filter(kernel(), actor(), "cases", form.name.data or "", canonical)
+    except (CaseQueryError, SavedFilterError) as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("Filter “%(name)s” saved.", name=" ".join(form.name.data.split())), "success")
+    return redirect(url_for("cases.index") + (f"?{query}" if query else ""))
+
+
+@bp.route("/filters/<filter_id>/delete", methods=["POST"])
+@login_required
+def delete_filter_view(filter_id: str) -> ResponseReturnValue:
+    form = DeleteFilterForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+    else:
+        try:
+            gone = delete_filter(kernel(), actor(), filter_id, int(form.version.data or 0))
+        except (SavedFilterError, ValueError) as exc:
+            flash(str(exc), "error")
+        else:
+            flash(_("Filter “%(name)s” deleted.", name=gone.name), "success")
+    return redirect(url_for("cases.index"))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -206,6 +272,9 @@ def render_case(case_id: str, *, reveal: bool = False) -> ResponseReturnValue:
     if page.can_edit and allowed_from(case.state):
         stage_form = _stage_form(case)
         stage_form.version.data = str(case.version)
+    challan_form = None
+    if page.can_edit:
+        challan_form = ChallanForm(version=str(case.version), formdata=None)
     upload_form = UploadForm()
     if request.method == "GET" and kernel().settings.default_ocr_lang in dict(LANG_CHOICES):
         upload_form.lang.data = kernel().settings.default_ocr_lang
@@ -217,6 +286,8 @@ def render_case(case_id: str, *, reveal: bool = False) -> ResponseReturnValue:
         names=page.names,
         upload_form=upload_form,
         stage_form=stage_form,
+        challan_form=challan_form,
+        challan_kinds=CHALLAN_KINDS,
         deadlines=page.deadlines,
         outcomes=OUTCOMES,
         ocr=current_app.extensions["ocr_status"],
@@ -266,6 +337,37 @@ def assign_view(case_id: str) -> ResponseReturnValue:
             reason=form.reason.data or "",
         ),
         _("Assignment saved."),
+    )
+
+
+class AssignSuggestedForm(FlaskForm):
+    user_id = HiddenField(validators=[InputRequired()])
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=300)])
+    version = HiddenField()
+
+
+@bp.route("/<case_id>/assign-suggested", methods=["POST"])
+@login_required
+def assign_suggested_view(case_id: str) -> ResponseReturnValue:
+    """The "Assign" button of a suggestion row: that prosecutor becomes the lead."""
+    from casefiles.assignment import assign_suggested
+
+    form = AssignSuggestedForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(url_for("cases.show", case_id=case_id) + "#assign")
+    return case_action(
+        case_id,
+        lambda: assign_suggested(
+            kernel(),
+            actor(),
+            case_id,
+            form.user_id.data or "",
+            version=int(form.version.data or 0),
+            reason=form.reason.data or "",
+        ),
+        _("Assignment saved."),
+        "#assign",
     )
 
 
