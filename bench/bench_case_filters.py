@@ -36,7 +36,8 @@ def main() -> None:
     build(data_dir, args.cases, args.seed)
     kernel = open_kernel(data_dir)
     who = actors(kernel)
-    station = next(iter(kernel.store.group_count(Case, "fir.police_station", {"district": "KHI-S"})))
+    stations = kernel.store.group_count(Case, "fir.police_station", {"district": "KHI-S"})
+    station = max(stations, key=lambda s: stations[s])
     today = pakistan_today()
     queries = {
         "no filter": CaseQuery(),
@@ -53,9 +54,12 @@ def main() -> None:
     print(f"{kernel.store.count(Case):,} cases; ms per page with all counts (runs {args.runs})")
     print(f"{'viewer':6} {'query':32} {'matches':>8} {'p50':>8} {'p95':>8}")
     for name in ("pg", "dpp"):
+        viewer = who[name]
         for label, query in queries.items():
-            result = case_list(kernel, who[name], query, now=now)
-            p50, p95 = measure(lambda q=query: case_list(kernel, who[name], q, now=now), args.runs)
+            result = case_list(kernel, viewer, query, now=now)
+            p50, p95 = measure(
+                lambda v=viewer, q=query: case_list(kernel, v, q, now=now), args.runs
+            )
             print(f"{name:6} {label:32} {result.total:8,} {p50:8.1f} {p95:8.1f}")
     kernel.close()
 
