@@ -7,6 +7,8 @@ under the viewer's permissions of the day, never those of the day it was saved.
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode
+
 import mongoengine as me
 
 from mizan.actor import Actor
@@ -40,6 +42,29 @@ class SavedFilter(Model):
 
 class SavedFilterError(ValueError):
     """A filter that cannot be saved or deleted; the message says why."""
+
+
+def canonical_query(list_name: str, query: str) -> str:
+    """The list's own reading of ``query`` (URL arguments), page left out; SavedFilterError
+    if the list would refuse it, so a saved filter always opens."""
+    from casefiles.case_lists import CaseQueryError, parse_query
+    from casefiles.deadline_lists import SORTS, STATUSES
+
+    args = dict(parse_qsl(query))
+    if list_name == "cases":
+        try:
+            return parse_query(args).query_string()
+        except CaseQueryError as exc:
+            raise SavedFilterError(str(exc)) from None
+    if list_name == "deadlines":
+        kept = {
+            "status": args.get("status") if args.get("status") in STATUSES else None,
+            "sort": args.get("sort") if args.get("sort") in SORTS else None,
+            "district": (args.get("district") or "").strip().upper()[:20] or None,
+            "prosecutor": (args.get("prosecutor") or "").strip()[:40] or None,
+        }
+        return urlencode({k: v for k, v in kept.items() if v})
+    raise SavedFilterError(_("This list cannot keep saved filters."))
 
 
 def saved_filters(kernel: Kernel, actor: Actor, list_name: str) -> list[SavedFilter]:

@@ -123,6 +123,7 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel) -> Flask:
         persons,
         precedents,
         reports,
+        saved_filters,
         search,
     )
 
@@ -151,6 +152,7 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel) -> Flask:
         case_api,
         notifications,
         deadlines,
+        saved_filters,
         holidays,
         assignment,
         persons,

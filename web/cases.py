@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -26,7 +24,6 @@ from casefiles.intake import CHALLAN_KINDS
 from casefiles.models import CASE_LABELS, CASE_STATES, Case
 from casefiles.pages import case_page, new_case_districts
 from casefiles.policy import may_assign_cases, may_create_cases
-from casefiles.saved_filters import SavedFilterError, delete_filter, save_filter, saved_filters
 from casefiles.scrutiny import checklist
 from casefiles.service import (
     CaseError,
@@ -44,6 +41,7 @@ from mizan.i18n import lazy_gettext as _l
 from web.admin import MultiCheckboxField
 from web.case_challans import ChallanForm
 from web.documents import LANG_CHOICES, UploadForm
+from web.saved_filters import saved_filter_context
 from web.support import (
     Pagination,
     actor,
@@ -127,21 +125,6 @@ def _stage_form(case: Case) -> StageForm:
     return form
 
 
-class SaveFilterForm(FlaskForm):
-    name = StringField(
-        _l("Name of this filter"),
-        validators=[
-            InputRequired(lazy_gettext("Give the filter a name.")),
-            Length(max=60, message=lazy_gettext("The name is too long (60 letters at most).")),
-        ],
-    )
-    query = HiddenField()
-
-
-class DeleteFilterForm(FlaskForm):
-    version = HiddenField()
-
-
 @bp.route("/")
 @login_required
 def index() -> ResponseReturnValue:
@@ -159,44 +142,8 @@ def index() -> ResponseReturnValue:
         sorts=SORT_LABELS,
         cases=result.cases,
         pagination=Pagination(query.page, PER_PAGE, result.total),
-        saved=saved_filters(kernel(), who, "cases"),
-        save_form=SaveFilterForm(query=query.query_string(), formdata=None),
-        delete_form=DeleteFilterForm(formdata=None),
+        **saved_filter_context("cases", query.query_string()),
     ), (400 if errors else 200)
-
-
-@bp.route("/filters", methods=["POST"])
-@login_required
-def save_filter_view() -> ResponseReturnValue:
-    form = SaveFilterForm()
-    query = form.query.data or ""
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return redirect(url_for("cases.index") + (f"?{query}" if query else ""))
-    try:
-        canonical = parse_query(dict(parse_qsl(query))).query_string()
-        save_filter(kernel(), actor(), "cases", form.name.data or "", canonical)
-    except (CaseQueryError, SavedFilterError) as exc:
-        flash(str(exc), "error")
-    else:
-        flash(_("Filter “%(name)s” saved.", name=" ".join(form.name.data.split())), "success")
-    return redirect(url_for("cases.index") + (f"?{query}" if query else ""))
-
-
-@bp.route("/filters/<filter_id>/delete", methods=["POST"])
-@login_required
-def delete_filter_view(filter_id: str) -> ResponseReturnValue:
-    form = DeleteFilterForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-    else:
-        try:
-            gone = delete_filter(kernel(), actor(), filter_id, int(form.version.data or 0))
-        except (SavedFilterError, ValueError) as exc:
-            flash(str(exc), "error")
-        else:
-            flash(_("Filter “%(name)s” deleted.", name=gone.name), "success")
-    return redirect(url_for("cases.index"))
 
 
 @bp.route("/new", methods=["GET", "POST"])

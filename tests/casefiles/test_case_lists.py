@@ -239,3 +239,17 @@ def test_saved_filters_are_personal(world: World) -> None:
         delete_filter(kernel, p1, saved.id, saved.version + 1)
     delete_filter(kernel, p1, saved.id, saved.version)
     assert saved_filters(kernel, p1, "cases") == []
+
+
+def test_saved_queries_are_read_as_the_list_reads_them() -> None:
+    from casefiles.saved_filters import canonical_query
+
+    assert canonical_query("cases", "ata=on&page=3&sort=opened") == "ata=1"
+    with pytest.raises(SavedFilterError, match="stage"):
+        canonical_query("cases", "stage=NOPE")
+    assert (
+        canonical_query("deadlines", "status=overdue&sort=bogus&district=khi-s&page=2")
+        == "status=overdue&district=KHI-S"
+    )
+    with pytest.raises(SavedFilterError):
+        canonical_query("nothing", "a=1")

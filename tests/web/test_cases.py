@@ -56,8 +56,8 @@ def test_save_apply_and_delete_a_filter(browser, demo) -> None:
     dpp.login("dpp.south")
     url = "/cases/?police_station=Boat+Basin&sort=reference"
     response = dpp.post(
-        "/cases/filters",
-        {"name": "Boat Basin", "query": "police_station=Boat+Basin&sort=reference"},
+        "/filters/cases/save",
+        {"name": "Boat Basin", "query": "police_station=Boat+Basin&sort=reference", "back": url},
         form_url=url,
         follow_redirects=True,
     )
@@ -71,19 +71,20 @@ def test_save_apply_and_delete_a_filter(browser, demo) -> None:
     assert "My saved filters" not in other.get("/cases/").data.decode()
     # A bad saved query is refused, not stored.
     response = dpp.post(
-        "/cases/filters",
+        "/filters/cases/save",
         {"name": "Broken", "query": "stage=NOPE"},
         form_url=url,
         follow_redirects=True,
     )
     assert "Choose a stage from the list." in response.data.decode()
     response = dpp.post(
-        f"/cases/filters/{saved.id}/delete",
-        {"version": str(saved.version)},
+        f"/filters/{saved.id}/delete",
+        {"version": str(saved.version), "back": "https://evil.example/"},
         form_url="/cases/",
         follow_redirects=True,
     )
     assert "Filter “Boat Basin” deleted." in response.data.decode()
+    assert response.request.path == "/cases/"  # never sent off-site
     assert demo.store.count(SavedFilter, {}) == 0
 
 
