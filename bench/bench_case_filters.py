@@ -30,6 +30,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--data", type=Path, help="seeded data directory to (re)use")
+    parser.add_argument("--viewers", default="pg,dpp", help="of pg, dpp (comma-separated)")
     args = parser.parse_args()
     tmp = tempfile.TemporaryDirectory(prefix="mizan-bench-")
     data_dir = args.data or Path(tmp.name) / "data"
@@ -53,7 +54,7 @@ def main() -> None:
     now = utc_naive_now()
     print(f"{kernel.store.count(Case):,} cases; ms per page with all counts (runs {args.runs})")
     print(f"{'viewer':6} {'query':32} {'matches':>8} {'p50':>8} {'p95':>8}")
-    for name in ("pg", "dpp"):
+    for name in args.viewers.split(","):
         viewer = who[name]
         for label, query in queries.items():
             result = case_list(kernel, viewer, query, now=now)

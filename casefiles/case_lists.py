@@ -274,7 +274,7 @@ class CaseList:
     names: dict[str, str] = field(default_factory=dict)
 
 
-def _top(counts: Mapping[object, int], chosen: str, labels: Mapping[str, str]) -> list[FacetValue]:
+def _top(counts: Mapping[Any, int], chosen: str, labels: Mapping[str, str]) -> list[FacetValue]:
     items = [
         FacetValue(str(v), labels.get(str(v), str(v)), n) for v, n in counts.items() if v and n
     ]
@@ -298,7 +298,7 @@ def case_list(
     def without(*names: str) -> Filter:
         return _and(scope, *(c for k, c in clauses.items() if k not in names))
 
-    flt = without()
+    flt = _and(scope, *clauses.values())
     total = store.count(Case, flt)
     field_name, direction = SORTS[query.sort]
     cases = store.find(
@@ -309,32 +309,30 @@ def case_list(
         limit=per_page,
     )
     stage_labels = {k: str(v) for k, v in CASE_STATES.items()}
+
+    def count(facet: str, prefix: str, *other: str) -> dict[str, int]:
+        """Cases per value of one plain field, from ``Case.facet_keys``' side table."""
+        keys = store.group_count(Case, "facet_keys", without(facet, *other))
+        return {k[2:]: n for k, n in keys.items() if k.startswith(prefix)}
+
     facets = {
-        "stage": _top(
-            store.group_count(Case, "state", without("stage")), query.stage, stage_labels
-        ),
+        "stage": _top(count("stage", "s:"), query.stage, stage_labels),
         "offence": _top(
             store.group_count(Case, "offence_keys", without("offence")), query.offence, {}
         ),
-        "police_station": _top(
-            store.group_count(Case, "fir.police_station", without("police_station")),
-            query.police_station,
-            {},
-        ),
+        "police_station": _top(count("police_station", "p:"), query.police_station, {}),
         "court": _court_facet(kernel, without("court"), query.court),
     }
     if sees_province(actor):
-        facets["district"] = _top(
-            store.group_count(Case, "district", without("district")), query.district, {}
-        )
-    leads = store.group_count(Case, "lead_prosecutor", without("prosecutor", "unassigned"))
+        facets["district"] = _top(count("district", "d:"), query.district, {})
+    leads = count("prosecutor", "l:", "unassigned")
     helping = store.group_count(Case, "assisting", without("prosecutor", "unassigned"))
     people = {k: leads.get(k, 0) + helping.get(k, 0) for k in {*leads, *helping} if k}
     wanted = sorted((set(people) | {query.prosecutor}) - {""})
     names = {u.id: u.full_name for u in store.find(User, {"_id": {"$in": wanted}})}
     facets["prosecutor"] = _top(people, query.prosecutor, names)
     toggles = {
-        "unassigned": leads.get(None, 0),
+        "unassigned": leads.get("", 0),
         "ata": store.group_count(Case, "labels", without("ata")).get("ATA", 0),
     }
     listed = [c.id for c in cases]

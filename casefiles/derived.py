@@ -15,7 +15,7 @@ from mizan.kernel import Kernel
 from mizan.storage import StaleWriteError
 
 #: A derived field every current save writes; its absence marks an older record.
-_MARKER = "stage_since"
+_MARKER = "facet_keys"
 
 
 def refresh_derived_fields(kernel: Kernel, batch: int = 500) -> int:
