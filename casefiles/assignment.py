@@ -26,7 +26,7 @@ from casefiles.hearings import Hearing, court_key
 from casefiles.models import PARTY_ROLES, Case
 from casefiles.protected_identities import Identity, protected_identities
 from casefiles.reports import PENDING_STATES
-from casefiles.service import CaseError, check_prosecutors
+from casefiles.service import CaseError, assign, check_prosecutors, get_case
 from legaltext.person_names import name_key
 from mizan.accounts.models import User
 from mizan.accounts.roles import Capability, Role
@@ -406,4 +406,49 @@ def suggest(
     return sorted(
         result,
         key=lambda s: (not s.eligible, any(r.kind == "party" for r in s.reasons), -s.score),
+    )
+
+
+def assign_suggested(
+    kernel: Kernel,
+    actor: Actor,
+    case_id: str,
+    user_id: str,
+    *,
+    version: int,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> Case:
+    """Make a suggested prosecutor the lead, from their row in the ranked list.
+
+    The row's own checks decide: someone not among the suggestions, not eligible (an ATA
+    case needs an ATC prosecutor) or with a conflict (a link to a party, a hearing clash)
+    is refused with the reason, so such a choice is made deliberately in the full form.
+    An assisting prosecutor who becomes lead stops assisting; the former lead is taken off
+    the case, which needs a reason (``casefiles.service.assign`` asks for it).
+    """
+    case = get_case(kernel, actor, case_id)
+    chosen = next((s for s in suggest(kernel, actor, case, now=now) if s.user.id == user_id), None)
+    if chosen is None:
+        raise CaseError(_("This prosecutor is not among the suggestions for the case."))
+    if not chosen.eligible or chosen.conflicts:
+        problem = next((r.text for r in chosen.reasons if r.conflict), "")
+        raise CaseError(
+            _(
+                "%(name)s cannot be assigned from the suggestions: %(problem)s Use the "
+                "assignment form if you still want this prosecutor.",
+                name=chosen.user.full_name,
+                problem=problem,
+            )
+        )
+    if case.lead_prosecutor == user_id:
+        raise CaseError(_("%(name)s already leads this case.", name=chosen.user.full_name))
+    return assign(
+        kernel,
+        actor,
+        case.id,
+        version=version,
+        lead=user_id,
+        assisting=[a for a in case.assisting if a != user_id],
+        reason=reason,
     )

@@ -1,11 +1,11 @@
 """Bring stored cases up to date with their derived index fields.
 
-``Case.clean`` derives lookup fields on every save (the person index's accused
-keys, the stages visited, the open assisting prosecutors) so that lists and the
-dashboard are answered from indexes. Cases stored before a field existed lack
-it until saved again; ``mizan init`` calls :func:`refresh_derived_fields`, which
-re-saves exactly those. Nothing a person entered changes, so no event is
-emitted and the audit trail is untouched; the version moves on, as after any save.
+``Case.clean`` derives lookup fields on every save (the person index's accused keys, the
+stages visited, the open assisting prosecutors, the case list's filter keys) so that
+lists and the dashboard are answered from indexes. Cases stored before a field existed
+lack it until saved again; ``mizan init`` calls :func:`refresh_derived_fields`, which
+re-saves exactly those. Nothing a person entered changes, so no event is emitted and the
+audit trail is untouched; the version moves on, as after any save.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from mizan.kernel import Kernel
 from mizan.storage import StaleWriteError
 
 #: A derived field every current save writes; its absence marks an older record.
-_MARKER = "investigation_only"
+_MARKER = "facet_keys"
 
 
 def refresh_derived_fields(kernel: Kernel, batch: int = 500) -> int:

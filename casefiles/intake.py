@@ -15,11 +15,13 @@ from typing import Any
 
 from casefiles.models import CASE_LABELS, Case, Challan, FirRef, Offence, StageChange
 from casefiles.parties import PartyInput, build_party
-from casefiles.service import CaseError, insert_case
+from casefiles.service import CaseError, ensure_can_edit, get_case, insert_case
 from legaltext.section_refs import SectionRefError, parse_section_refs
 from mizan.actor import Actor
-from mizan.clock import PKT, utc_naive_now
+from mizan.clock import PKT, pakistan_today, utc_naive_now
 from mizan.events import DomainEvent
+from mizan.i18n import gettext as _
+from mizan.i18n import lazy_gettext as _l
 from mizan.kernel import Kernel
 
 #: Stages at which a challan is expected; receiving one moves the case to scrutiny.
@@ -293,6 +295,33 @@ def receive_challan(
                 f"{district}; send the FIR first"
             }
         )
+    return add_challan(
+        kernel,
+        actor,
+        case,
+        kind,
+        submitted,
+        io_name,
+        reason=f"{kind.capitalize()} challan received from the police",
+    )
+
+
+def add_challan(
+    kernel: Kernel,
+    actor: Actor,
+    case: Case,
+    kind: str,
+    submitted: dt.datetime,
+    io_name: str,
+    *,
+    reason: str,
+) -> IntakeResult:
+    """Record a challan on a loaded case: the one path for the API and the paper form.
+
+    The same challan twice (kind and submission time) changes nothing; a case awaiting a
+    report moves to scrutiny. The write is refused (StaleWriteError) if the case changed
+    since it was read.
+    """
     if any(c.kind == kind and c.submitted_on == submitted for c in case.challans):
         return IntakeResult(case)
     case.challans.append(
@@ -313,7 +342,7 @@ def receive_challan(
                 at=utc_naive_now(),
                 by=actor.user_id,
                 by_name=actor.username,
-                reason=f"{kind.capitalize()} challan received from the police",
+                reason=reason,
             )
         )
         case.state = "REPORT_UNDER_SCRUTINY"
@@ -331,3 +360,43 @@ def receive_challan(
             )
         )
     return IntakeResult(case, changed=changed)
+
+
+#: The challans a prosecution office records from paper, with their labels.
+CHALLAN_KINDS = {"interim": _l("Interim challan"), "final": _l("Final challan")}
+
+
+def enter_paper_challan(
+    kernel: Kernel,
+    actor: Actor,
+    case_id: str,
+    *,
+    version: int,
+    kind: str,
+    submitted_on: dt.date,
+    io_name: str = "",
+) -> IntakeResult:
+    """A challan that arrived on paper, entered by someone who may edit the case; recorded
+    exactly as the police API records one (``add_challan``)."""
+    case = get_case(kernel, actor, case_id)
+    ensure_can_edit(actor, case)
+    if kind not in CHALLAN_KINDS:
+        raise CaseError(_("Choose whether the challan is interim or final."))
+    if submitted_on > pakistan_today():
+        raise CaseError(_("The date the challan was submitted cannot be in the future."))
+    if case.fir.registered_on and submitted_on < case.fir.registered_on.date():
+        raise CaseError(_("The challan cannot be submitted before the FIR was registered."))
+    io_name = " ".join(io_name.split())
+    if len(io_name) > 120:
+        raise CaseError(_("The investigating officer's name is too long (120 letters at most)."))
+    case.version = version
+    submitted = dt.datetime.combine(submitted_on, dt.time(), PKT)
+    return add_challan(
+        kernel,
+        actor,
+        case,
+        kind,
+        submitted.astimezone(dt.UTC).replace(tzinfo=None),
+        io_name,
+        reason=f"{kind.capitalize()} challan entered from paper",
+    )

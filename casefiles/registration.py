@@ -22,6 +22,7 @@ from casefiles.police_messages import (
     subscribe_police_messages,
     warn_of_lapsing_deadlines,
 )
+from casefiles.saved_filters import SavedFilter
 from mizan.registry import Registry
 
 
@@ -43,6 +44,7 @@ def register(registry: Registry) -> None:
         MonthlyReport,
         CauseListImport,
         CauseListEntry,
+        SavedFilter,
     ]
     registry.subscribers += [subscribe_notices, subscribe_police_messages]
     registry.reminders["police deadlines"] = warn_of_lapsing_deadlines

@@ -94,6 +94,7 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel) -> Flask:
         assignment,
         auth,
         case_api,
+        case_challans,
         case_fir,
         case_parties,
         case_scrutiny,
@@ -125,6 +126,7 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel) -> Flask:
         police_api,
         precedents,
         reports,
+        saved_filters,
         search,
     )
 
@@ -135,6 +137,7 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel) -> Flask:
         admin,
         api,
         cases,
+        case_challans,
         case_fir,
         case_parties,
         case_scrutiny,
@@ -155,6 +158,7 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel) -> Flask:
         police,
         notifications,
         deadlines,
+        saved_filters,
         holidays,
         assignment,
         persons,

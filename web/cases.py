@@ -19,6 +19,8 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from casefiles.case_lists import SORT_LABELS, CaseQueryError, case_list, parse_query
+from casefiles.intake import CHALLAN_KINDS
 from casefiles.models import CASE_LABELS, CASE_STATES, Case
 from casefiles.pages import case_page, new_case_districts
 from casefiles.policy import may_assign_cases, may_create_cases
@@ -32,22 +34,22 @@ from casefiles.service import (
     change_stage,
     create_case,
     get_case,
-    list_cases,
 )
 from casefiles.workflow import CANCELLATION_CLASSES, OUTCOMES, allowed_from
 from mizan.accounts.service import PermissionDenied
-from mizan.clock import pakistan_today
+from mizan.clock import pakistan_today, utc_naive_now
 from mizan.i18n import lazy_gettext as _l
 from web.admin import MultiCheckboxField
+from web.case_challans import ChallanForm
 from web.documents import LANG_CHOICES, UploadForm
 from web.police import police_context
+from web.saved_filters import saved_filter_context
 from web.support import (
     Pagination,
     actor,
     case_action,
     flash_form_errors,
     kernel,
-    page_arg,
 )
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -128,11 +130,22 @@ def _stage_form(case: Case) -> StageForm:
 @bp.route("/")
 @login_required
 def index() -> ResponseReturnValue:
-    page = page_arg()
-    cases, total = list_cases(kernel(), actor(), page=page, per_page=PER_PAGE)
+    who = actor()
+    try:
+        query, errors = parse_query(request.args), {}
+    except CaseQueryError as exc:
+        query, errors = exc.query, exc.errors
+    result = case_list(kernel(), who, query, per_page=PER_PAGE, now=utc_naive_now())
     return render_template(
-        "cases/index.html", cases=cases, pagination=Pagination(page, PER_PAGE, total)
-    )
+        "cases/index.html",
+        result=result,
+        query=query,
+        errors=errors,
+        sorts=SORT_LABELS,
+        cases=result.cases,
+        pagination=Pagination(query.page, PER_PAGE, result.total),
+        **saved_filter_context("cases", query.query_string()),
+    ), (400 if errors else 200)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -210,6 +223,9 @@ def render_case(case_id: str, *, reveal: bool = False) -> ResponseReturnValue:
         stage_form.version.data = str(case.version)
     show_identities = reveal or page.shows_identities
     identities = reveal_identities(kernel(), who, case, channel="page") if show_identities else {}
+    challan_form = None
+    if page.can_edit:
+        challan_form = ChallanForm(version=str(case.version), formdata=None)
     upload_form = UploadForm()
     if request.method == "GET" and kernel().settings.default_ocr_lang in dict(LANG_CHOICES):
         upload_form.lang.data = kernel().settings.default_ocr_lang
@@ -221,6 +237,8 @@ def render_case(case_id: str, *, reveal: bool = False) -> ResponseReturnValue:
         names=page.names,
         upload_form=upload_form,
         stage_form=stage_form,
+        challan_form=challan_form,
+        challan_kinds=CHALLAN_KINDS,
         deadlines=page.deadlines,
         outcomes=OUTCOMES,
         ocr=current_app.extensions["ocr_status"],
@@ -272,6 +290,37 @@ def assign_view(case_id: str) -> ResponseReturnValue:
             reason=form.reason.data or "",
         ),
         _("Assignment saved."),
+    )
+
+
+class AssignSuggestedForm(FlaskForm):
+    user_id = HiddenField(validators=[InputRequired()])
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=300)])
+    version = HiddenField()
+
+
+@bp.route("/<case_id>/assign-suggested", methods=["POST"])
+@login_required
+def assign_suggested_view(case_id: str) -> ResponseReturnValue:
+    """The "Assign" button of a suggestion row: that prosecutor becomes the lead."""
+    from casefiles.assignment import assign_suggested
+
+    form = AssignSuggestedForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(url_for("cases.show", case_id=case_id) + "#assign")
+    return case_action(
+        case_id,
+        lambda: assign_suggested(
+            kernel(),
+            actor(),
+            case_id,
+            form.user_id.data or "",
+            version=int(form.version.data or 0),
+            reason=form.reason.data or "",
+        ),
+        _("Assignment saved."),
+        "#assign",
     )
 
 

@@ -3,6 +3,8 @@ district public prosecutor, supervisors and the Prosecutor General."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
@@ -13,6 +15,7 @@ from casefiles.pages import prosecutors as staff
 from casefiles.policy import deadline_scope
 from mizan.accounts.service import PermissionDenied
 from mizan.clock import pakistan_today
+from web.saved_filters import saved_filter_context
 from web.support import Pagination, actor, kernel, page_arg
 
 bp = Blueprint("deadlines", __name__, url_prefix="/deadlines")
@@ -27,6 +30,13 @@ def _args() -> dict:
         "sort": sort if sort in SORTS else "due",
         "page": page_arg(),
     }
+
+
+def _filters(args: dict) -> str:
+    """The chosen filters as URL arguments, defaults and the page left out (to save them)."""
+    defaults = {"status": "all", "sort": "due"}
+    kept = {k: v for k, v in args.items() if v and k != "page" and v != defaults.get(k)}
+    return urlencode(kept)
 
 
 @bp.route("/")
@@ -58,6 +68,7 @@ def mine() -> ResponseReturnValue:
         pagination=Pagination(args["page"], PER_PAGE, result.total),
         districts=[],
         prosecutors=[],
+        **saved_filter_context("deadlines", _filters({**args, "district": None})),
     )
 
 
@@ -93,4 +104,7 @@ def district() -> ResponseReturnValue:
         pagination=Pagination(args["page"], PER_PAGE, result.total),
         districts=districts,
         prosecutors=prosecutors,
+        **saved_filter_context(
+            "deadlines", _filters({**args, "district": chosen, "prosecutor": prosecutor})
+        ),
     )

@@ -168,3 +168,34 @@ def test_postings_are_district_bound_and_refuse_duplicates(demo) -> None:
     with pytest.raises(CaseError):
         add_posting(demo, dpp, uid(demo, "clerk.south"), ATC, atc=False)
     remove_posting(demo, dpp, posting.id, posting.version)
+
+
+def test_assign_from_a_suggestion_row_reuses_its_checks(demo) -> None:
+    from casefiles.assignment import assign_suggested
+    from mizan.storage import StaleWriteError
+
+    dpp = who(demo, "dpp.south")
+    case = new_case(demo, 900, "365-A PPC, 7(1)(e) ATA", labels=["ATA"])
+    add_posting(demo, dpp, uid(demo, "pp.rahim"), ATC, atc=True)
+    add_posting(demo, who(demo, "pg.sindh"), uid(demo, "pp.hyd"), "ATC-I Hyderabad", atc=True)
+    with pytest.raises(CaseError, match="Not an ATC prosecutor"):
+        assign_suggested(demo, dpp, case.id, uid(demo, "pp.sana"), version=case.version)
+    with pytest.raises(CaseError, match="not among the suggestions"):
+        assign_suggested(demo, dpp, case.id, uid(demo, "admin"), version=case.version)
+    done = assign_suggested(demo, dpp, case.id, uid(demo, "pp.rahim"), version=case.version)
+    assert done.lead_prosecutor == uid(demo, "pp.rahim")
+    with pytest.raises(StaleWriteError):  # someone else's change since the page was read
+        assign_suggested(
+            demo, dpp, case.id, uid(demo, "pp.hyd"), version=case.version, reason="Transfer"
+        )
+    # Replacing the lead needs the reason the full form asks for.
+    with pytest.raises(CaseError, match="reason"):
+        assign_suggested(demo, dpp, case.id, uid(demo, "pp.hyd"), version=done.version)
+    moved = assign_suggested(
+        demo, dpp, case.id, uid(demo, "pp.hyd"), version=done.version, reason="Transfer"
+    )
+    assert moved.lead_prosecutor == uid(demo, "pp.hyd") and moved.assignments[-1].reason
+    with pytest.raises(PermissionDenied):
+        assign_suggested(
+            demo, who(demo, "clerk.south"), case.id, uid(demo, "pp.rahim"), version=moved.version
+        )

@@ -20,7 +20,7 @@ def test_older_records_are_refreshed_once(demo) -> None:
     # As a case written before the fields existed would be stored:
     conn.execute(
         "UPDATE c_cases SET doc = json_remove(doc, '$.stages', '$.open_assisting', "
-        "'$.accused_keys', '$.investigation_only') "
+        "'$.accused_keys', '$.investigation_only', '$.stage_since', '$.facet_keys') "
         "WHERE json_extract(doc, '$.fir.police_station') = 'Boat Basin'"
     )
     assert demo.store.count(Case, {"investigation_only": {"$exists": False}}) == 1
@@ -28,4 +28,5 @@ def test_older_records_are_refreshed_once(demo) -> None:
     case = demo.store.find_one(Case, {"fir.police_station": "Boat Basin"})
     assert case.stages == ["FIR_REGISTERED"] and case.open_assisting == []
     assert case.investigation_only is True
+    assert "p:Boat Basin" in case.facet_keys and case.stage_since is not None
     assert refresh_derived_fields(demo) == 0

@@ -24,6 +24,18 @@ def test_district_list_for_the_dpp(browser, demo) -> None:
     assert "FIR 189/2024" in page and "FIR 77/2025" in page
     assert "FIR 301/2024" not in page  # Hyderabad
     assert b.get("/deadlines/district?district=HYD").status_code == 403
+    # The chosen filters can be saved and opened again from the same page.
+    url = "/deadlines/district?status=overdue"
+    saved = b.post(
+        "/filters/deadlines/save",
+        {"name": "Overdue", "query": "status=overdue&page=2", "back": url},
+        form_url=url,
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Filter “Overdue” saved." in saved
+    assert 'href="/deadlines/district?status=overdue"' in b.get("/deadlines/district").get_data(
+        as_text=True
+    )
 
 
 def test_admin_keeps_the_holiday_calendar(browser, demo) -> None:
