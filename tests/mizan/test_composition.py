@@ -48,6 +48,7 @@ def test_every_package_contributes_through_its_registration(kernel) -> None:
     assert {User, Case, DocumentSuggestion, Judgment, SavedSearch} <= set(registry.models)
     assert set(registry.task_modules) == {
         "mizan.tasks",
+        "casefiles.tasks",
         "ingestion.tasks",
         "library.tasks",
         "learning.tasks",
@@ -57,6 +58,7 @@ def test_every_package_contributes_through_its_registration(kernel) -> None:
         "searchable.pdf",
         "library.import",
         "learning.attachment",
+        "monthly_reports",
     }
     assert {"reindex", "ingest", "import-judgments", "seed-scale", "seed-demo"} <= set(
         main.commands

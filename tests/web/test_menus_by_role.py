@@ -14,6 +14,7 @@ DEADLINES, MATTERS, DASHBOARD = "/deadlines/", "/matters/mine", "/dashboard/"
 SEARCH, LIBRARY, PRECEDENTS, JOBS = "/search/", "/library/", "/precedents/", "/jobs/"
 USERS, INTEGRATIONS, HOLIDAYS = "/admin/users", "/admin/integrations", "/admin/holidays/"
 AUDIT, HEALTH = "/admin/audit", "/admin/health"
+WEBHOOKS = "/admin/webhooks"
 LETTER_TEMPLATES = "/admin/letter-templates"
 REPORTS = "/reports/"
 LEARNING = "/learning/"
@@ -23,7 +24,7 @@ MENUS = {
     # role → (demo username, the menu's links); the learning pages have their own menu
     "admin": (
         "admin",
-        {LIBRARY, JOBS, USERS, INTEGRATIONS, HOLIDAYS, LETTER_TEMPLATES, AUDIT, HEALTH},
+        {LIBRARY, JOBS, USERS, INTEGRATIONS, WEBHOOKS, HOLIDAYS, LETTER_TEMPLATES, AUDIT, HEALTH},
     ),
     "prosecutor_general": ("pg.sindh", CASE_WORK | {DEADLINES, DASHBOARD, REPORTS, AUDIT}),
     "district_public_prosecutor": ("dpp.south", CASE_WORK | {DEADLINES, DASHBOARD, REPORTS}),
