@@ -343,3 +343,21 @@ def test_canonical_citations_read_back(canonical: str) -> None:
     assert found.canonical == canonical
     assert found.kind in (REPORT, NEUTRAL)
     assert text[found.start : found.end] == canonical
+
+
+_FIR_TOKENS = st.sampled_from(
+    ["Place of occurrence:", "Brief facts:", "جائے وقوعہ", "مختصر حالات", "Signature", "10:30",
+     "1030", " hours", " pm", "بجے", "42101-1234567-1", "4210112345671", "Date", "\n", " "]
+)  # fmt: skip
+
+
+@MODEST
+@given(st.one_of(ARBITRARY, st.lists(st.one_of(_FIR_TOKENS, st.text(max_size=4))).map("".join)))
+def test_fir_field_readers_never_raise_and_spans_point_into_the_text(text: str) -> None:
+    from legaltext.fir_fields import find_cnics, find_narrative, find_places, find_times
+
+    for span in [*find_cnics(text), *find_times(text), *find_places(text)]:
+        assert 0 <= span.start < span.end <= len(text)
+    narrative = find_narrative(text)
+    if narrative is not None:
+        assert 0 <= narrative.start <= narrative.end <= len(text) and narrative.value
