@@ -119,7 +119,7 @@ _YEAR_LABEL = re.compile(r"\bYear[\s:.\-…]*(?P<year>(?:19|20)\d{2})\b", re.IGN
 _NAME_WORD = r"[A-Z][A-Za-z'\-]*\.?"
 _STOP_WORDS = (
     r"(?:District|Dist|Distt|Taluka|Tehsil|Year|Date|Dated|FIR|Under|U/s|Sections?|Police|PS"
-    r"|Crime|No|Case|Complainant|Accused|Time|Act|Brief|Place|Facts)\b"
+    r"|Crime|No|Case|Complainant|Accused|Time|Act|Brief|Place|Facts|Offen[cs]e)\b"
 )
 _PLACE = rf"(?P<name>(?!{_STOP_WORDS}){_NAME_WORD}(?:[ \t]+(?!{_STOP_WORDS}){_NAME_WORD}){{0,3}})"
 # Labels are matched in any case, names only when capitalised ("Police Station with" is
