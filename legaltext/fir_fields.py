@@ -109,6 +109,13 @@ _PLACE_END = re.compile(
 )
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+_FORM_WORDS = re.compile(
+    r"\(?(?:[a-z]|[ivx]{2,4}|\d{1,2})[.)](?:\s|$)|direction|distance|address|beat\b|date\b|time\b",
+    re.IGNORECASE,
+)
+
+
 def find_places(text: str) -> list[Span]:
     """The place of occurrence after each "Place of occurrence:" / "جائے وقوعہ" label."""
     out = []
@@ -118,7 +125,9 @@ def find_places(text: str) -> list[Span]:
         stop = _PLACE_END.search(line)
         raw = line[: stop.start()] if stop else line
         value = " ".join(raw.split()).strip(" ,.;:-")[:MAX_PLACE].strip()
-        if len(value) >= 3:
+        # A blank printed form: its sub-item marks and labels ("(a) Direction and distance
+        # from P.S.") are not a place.
+        if len(_LETTER.findall(value)) >= 3 and not _FORM_WORDS.match(value):
             start = m.end() + (len(raw) - len(raw.lstrip()))
             out.append(Span(value, start, start + len(raw.strip())))
     return out

@@ -36,6 +36,9 @@ def test_place_is_the_rest_of_its_line_up_to_the_next_form_field() -> None:
     (urdu,) = find_places("جائے وقوعہ: مکلی قبرستان کے قریب\nمدعی")
     assert urdu.value == "مکلی قبرستان کے قریب"
     assert find_places("Place of occurrence:\n") == []
+    # A blank printed form's sub-items are not a place.
+    assert find_places("4. Place of occurrence: (a)\n(b) Address") == []
+    assert find_places("Place of occurrence: Direction and distance from P.S.") == []
 
 
 def test_narrative_runs_from_its_label_to_the_closing_part_of_the_form() -> None:
