@@ -8,9 +8,10 @@ before it can be used (domain notes, section 6: "have staff key and verify FIR n
 sections, names and dates").
 
 The readers reuse the legal-text parsers (``legaltext.section_refs`` for act-aware sections,
-``legaltext.case_numbers`` for court numbers, ``legaltext.person_names`` for parentage, and
-``legaltext.law_reports`` for law reports); the FIR number, police station, district, dates and
-names are read from the labels FIR forms and police reports use, in English and Urdu.
+``legaltext.case_numbers`` for court numbers, ``legaltext.person_names`` for parentage,
+``legaltext.law_reports`` for law reports and ``legaltext.fir_fields`` for CNICs, times, the
+place and the narrative); the FIR number, police station, district, dates and names are read
+from the labels FIR forms and police reports use, in English and Urdu.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from ingestion.ocr import Word
 from ingestion.wordboxes import word_spans
 from legaltext.case_numbers import find_case_numbers
+from legaltext.fir_fields import find_cnics, find_narrative, find_places, find_times
 from legaltext.law_reports import find_citations
 from legaltext.section_refs import find_section_refs
 from mizan.clock import pakistan_today
@@ -46,10 +48,14 @@ FIELDS = (
     "police_station",
     "district",
     "registered_on",
+    "registered_at",
     "occurred_on",
+    "occurred_at",
+    "place",
     "offences",
     "complainant",
     "accused",
+    "narrative",
     "court_case_number",
     "citation",
 )
@@ -113,7 +119,7 @@ _YEAR_LABEL = re.compile(r"\bYear[\s:.\-…]*(?P<year>(?:19|20)\d{2})\b", re.IGN
 _NAME_WORD = r"[A-Z][A-Za-z'\-]*\.?"
 _STOP_WORDS = (
     r"(?:District|Dist|Distt|Taluka|Tehsil|Year|Date|Dated|FIR|Under|U/s|Sections?|Police|PS"
-    r"|Crime|No|Case|Complainant|Accused|Time|Act)\b"
+    r"|Crime|No|Case|Complainant|Accused|Time|Act|Brief|Place|Facts|Offen[cs]e)\b"
 )
 _PLACE = rf"(?P<name>(?!{_STOP_WORDS}){_NAME_WORD}(?:[ \t]+(?!{_STOP_WORDS}){_NAME_WORD}){{0,3}})"
 # Labels are matched in any case, names only when capitalised ("Police Station with" is
@@ -125,7 +131,7 @@ _DISTRICT = re.compile(rf"\b(?:District|Distt?\.?)\s*(?:Name)?[ \t:.\-…]*{_PLA
 _URDU_WORD = r"(?<![\u0600-\u06FF\u0750-\u077F])[\u0600-\u06FF\u0750-\u077F]+"
 _URDU_STOP = (
     r"(?:ضلع|تحصیل|تعلقہ|سال|نمبر|تاریخ|بجرم|زیر|دفعہ|مدعی|مدعي|ملزمان|ملزمہ|ملزم|گواہ|ولد"
-    r"|بنت|زوجہ|ساکن|قوم|تھانہ|ٿاڻو)(?![\u0600-\u06FF])"
+    r"|بنت|زوجہ|ساکن|سکنہ|قوم|تھانہ|ٿاڻو|شناختی|بوقت)(?![\u0600-\u06FF])"
 )
 _URDU_PLACE = (
     rf"(?P<name>(?!{_URDU_STOP}){_URDU_WORD}(?:[ \t]+(?!{_URDU_STOP}){_URDU_WORD}){{0,2}})"
@@ -160,14 +166,18 @@ _DATE = re.compile(
     r"(?<![\d/.\-])(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*[./\-\s]\s*"
     r"(?P<m>\d{1,2}|[A-Za-z]{3,9})\.?\s*[./\-\s,]\s*(?P<y>(?:19|20)\d{2}|\d{2})(?![\d/.])"
 )
-_REGISTERED_LABEL = re.compile(
-    r"(?:date\s+(?:and\s+time\s+)?of\s+(?:report|registration|FIR|information)|registered\s+on"
-    r"|information\s+received|reported\s+on|date\s+of\s+lodging|تاریخ\s*(?:اندراج|رپورٹ))"
-    r"[^\n\d]{0,40}$",
-    re.IGNORECASE,
+_REGISTERED_WORDS = (
+    r"(?:(?:date|time)\s+(?:and\s+(?:date|time)\s+)?of\s+(?:report|registration|FIR|information)"
+    r"|registered\s+on|information\s+received|reported\s+on|(?:date|time)\s+of\s+lodging"
+    r"|(?:تاریخ|وقت)\s*(?:اندراج|رپورٹ))"
 )
-_OCCURRED_LABEL = re.compile(
-    r"(?:occurrence|incident|offen[cs]e\s+committed|وقوعہ|واردات)[^\n\d]{0,40}$", re.IGNORECASE
+_OCCURRED_WORDS = r"(?:occurrence|incident|offen[cs]e\s+committed|وقوعہ|واردات)"
+_REGISTERED_LABEL = re.compile(rf"{_REGISTERED_WORDS}[^\n\d]{{0,40}}$", re.IGNORECASE)
+_OCCURRED_LABEL = re.compile(rf"{_OCCURRED_WORDS}[^\n\d]{{0,40}}$", re.IGNORECASE)
+# A time belongs to the nearest label before it on its line ("Date and time of report:
+# 14.03.2024 at 1030 hours"), dates in between allowed.
+_TIME_LABEL = re.compile(
+    rf"(?P<registered>{_REGISTERED_WORDS})|(?P<occurred>{_OCCURRED_WORDS})", re.IGNORECASE
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -356,6 +366,56 @@ def _dates(page: PageInput, text: str, rate: _Rater, today: dt.date) -> list[Fou
     return out
 
 
+def _times(page: PageInput, text: str, rate: _Rater) -> list[Found]:
+    out: list[Found] = []
+    for t in find_times(text):
+        line_start = text.rfind("\n", 0, t.start) + 1
+        labels = list(_TIME_LABEL.finditer(text, max(line_start, t.start - 120), t.start))
+        if not labels:
+            continue  # an unlabelled time could be anything
+        field_name = "registered_at" if labels[-1]["registered"] else "occurred_at"
+        out.append(
+            Found(
+                field_name,
+                t.value,
+                text[t.start : t.end],
+                page.number,
+                t.start,
+                t.end,
+                0.7,
+                rate(t.start, t.end),
+            )
+        )
+    return out
+
+
+def _place_and_narrative(page: PageInput, text: str, rate: _Rater) -> list[Found]:
+    spans = [("place", p, 0.7) for p in find_places(text)]
+    narrative = find_narrative(text)
+    if narrative:
+        spans.append(("narrative", narrative, 0.7))
+    return [
+        Found(
+            name,
+            s.value,
+            text[s.start : s.end],
+            page.number,
+            s.start,
+            s.end,
+            conf,
+            rate(s.start, s.end),
+        )
+        for name, s, conf in spans
+    ]
+
+
+def _cnic_after(text: str, start: int, stop: int) -> str | None:
+    """The first CNIC written between a person's name and ``stop`` (the next person)."""
+    for c in find_cnics(text[start:stop]):
+        return c.value
+    return None
+
+
 def _role_before(text: str, start: int) -> str | None:
     """The role word nearest before ``start`` in the same passage (200 characters)."""
     role = None
@@ -370,6 +430,15 @@ def _role_before(text: str, start: int) -> str | None:
 def _people(page: PageInput, text: str, rate: _Rater) -> list[Found]:
     out: list[Found] = []
     taken: list[tuple[int, int]] = []
+    # A CNIC after a person, before the next person or role word, is that person's.
+    marks = sorted(
+        [m.start() for p in (_PARTY, _PARTY_URDU) for m in p.finditer(text)]
+        + [m.start() for m in _ROLE_WORD.finditer(text)]
+    )
+
+    def next_mark(pos: int) -> int:
+        return min([s for s in marks if s >= pos] + [pos + 200, len(text)])
+
     for pattern, urdu in ((_PARTY, False), (_PARTY_URDU, True)):
         for m in pattern.finditer(text):
             role = _role_before(text, m.start())
@@ -381,18 +450,13 @@ def _people(page: PageInput, text: str, rate: _Rater) -> list[Found]:
                 re.sub(r"\s+", " ", rel), rel
             )
             value = f"{name} {rel} {parent}"
+            extra = {"name": name, "parentage": f"{rel} {parent}"}
+            cnic = _cnic_after(text, m.end(), next_mark(m.end()))
+            if cnic:
+                value, extra["cnic"] = f"{value}, CNIC {cnic}", cnic
             taken.append(m.span())
             out.append(
-                Found(
-                    role,
-                    value,
-                    m.group(),
-                    page.number,
-                    *m.span(),
-                    0.8,
-                    rate(*m.span()),
-                    {"name": name, "parentage": f"{rel} {parent}"},
-                )
+                Found(role, value, m.group(), page.number, *m.span(), 0.8, rate(*m.span()), extra)
             )
     for m in _COMPLAINANT_FORM.finditer(text):
         if any(s <= m.start("name") < e for s, e in taken):
@@ -406,6 +470,9 @@ def _people(page: PageInput, text: str, rate: _Rater) -> list[Found]:
         if parent_m:
             extra["parent"] = _clean(parent_m["parent"])
             end = parent_m.end("parent")
+        cnic = _cnic_after(text, end, next_mark(end))
+        if cnic:
+            value, extra["cnic"] = f"{value}, CNIC {cnic}", cnic
         out.append(
             Found(
                 "complainant",
@@ -503,6 +570,8 @@ def find_metadata(pages: list[PageInput], *, today: dt.date | None = None) -> li
         found += _fir_values(page, text, rate, today)
         found += _places(page, text, rate)
         found += _dates(page, text, rate, today)
+        found += _times(page, text, rate)
+        found += _place_and_narrative(page, text, rate)
         found += _people(page, text, rate)
         found += _offences(page, text, rate)
         found += _court_numbers(page, text, rate, today)

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 
 import mongoengine as me
 
-from casefiles.fir_details import update_fir
+from casefiles.fir_details import MAX_NARRATIVE, update_fir
 from casefiles.models import Case, CaseDocument
 from casefiles.parties import PartyInput, add_party, set_offences
 from casefiles.policy import can_edit_case
 from casefiles.service import CaseError, ensure_can_edit, get_case
 from ingestion.classify import DOCUMENT_TYPES, Agreement, agreement
 from ingestion.metadata import parse_date
+from legaltext.fir_fields import find_cnics, find_times
 from legaltext.person_names import name_key, parse_parentage
 from legaltext.section_refs import SectionRefError, parse_section_refs
 from mizan.actor import Actor
@@ -49,10 +50,14 @@ FIELD_LABELS = {
     "police_station": _l("Police station"),
     "district": _l("District"),
     "registered_on": _l("FIR registered on"),
+    "registered_at": _l("Time of report"),
     "occurred_on": _l("Date of occurrence"),
+    "occurred_at": _l("Time of occurrence"),
+    "place": _l("Place of occurrence"),
     "offences": _l("Sections of law"),
     "complainant": _l("Complainant"),
     "accused": _l("Accused"),
+    "narrative": _l("What happened (brief facts)"),
     "court_case_number": _l("Court case number"),
     "citation": _l("Law-report citation"),
 }
@@ -62,10 +67,16 @@ FILLS_CASE = {
     "fir_year",
     "police_station",
     "registered_on",
+    "occurred_on",
+    "occurred_at",
+    "place",
     "offences",
     "complainant",
     "accused",
+    "narrative",
 }
+#: Longest value a suggestion holds: a narrative may be pages long, other values are short.
+MAX_VALUE = {"narrative": MAX_NARRATIVE}
 
 
 class ReviewError(ValueError):
@@ -79,7 +90,7 @@ class DocumentSuggestion(Model):
     document_id = me.StringField(required=True)
     case_id = me.StringField(required=True)
     field = me.StringField(required=True, choices=list(FIELD_LABELS))
-    value = me.StringField(required=True, max_length=1000)
+    value = me.StringField(required=True, max_length=MAX_NARRATIVE)
     raw = me.StringField(max_length=2000)
     page = me.IntField(min_value=1)
     start = me.IntField(min_value=0)
@@ -89,7 +100,7 @@ class DocumentSuggestion(Model):
     flagged = me.BooleanField(default=False)
     extra = me.DictField()
     status = me.StringField(default="pending", choices=("pending", "confirmed", "rejected"))
-    final_value = me.StringField(max_length=1000)
+    final_value = me.StringField(max_length=MAX_NARRATIVE)
     decided_by = me.StringField()
     decided_at = me.DateTimeField()
     created_at = me.DateTimeField()
@@ -165,14 +176,34 @@ def _date(value: str) -> dt.date:
     return parsed
 
 
-def _person(value: str) -> tuple[str, str]:
-    """("Akbar @ Kaka", "s/o Noor Muhammad") from "Akbar @ Kaka s/o Noor Muhammad"."""
+_CNIC_PART = re.compile(r",?\s*\bCNIC\b[\s:.]*(?:No\.?)?[\s:.]*(?P<cnic>[\d۰-۹][\d۰-۹ \-]*)", re.I)
+
+
+def _person(value: str) -> tuple[str, str, str]:
+    """("Akbar @ Kaka", "s/o Noor Muhammad", "42101-1234567-1") from
+    "Akbar @ Kaka s/o Noor Muhammad, CNIC 42101-1234567-1" (the CNIC may be absent)."""
+    cnic = ""
+    m_cnic = _CNIC_PART.search(value)
+    if m_cnic:
+        found = find_cnics(m_cnic["cnic"])
+        if not found:
+            raise ReviewError(_("Write the CNIC with its 13 digits, e.g. 42101-1234567-1."))
+        cnic = found[0].value
+        value = value[: m_cnic.start()] + value[m_cnic.end() :]
     relation, parent = parse_parentage(value)
     if relation is None:
-        return value.strip(" ,"), ""
+        return value.strip(" ,"), "", cnic
     m = re.search(r"\b(?:s/o|d/o|w/o|son of|daughter of|wife of)\b", value, re.IGNORECASE)
     name = value[: m.start()].strip(" ,") if m else value
-    return name, f"{relation} {parent}" if parent else ""
+    return name, f"{relation} {parent}" if parent else "", cnic
+
+
+def _time(value: str) -> dt.time:
+    found = find_times(value.strip())
+    if len(found) != 1 or found[0].end - found[0].start != len(value.strip()):
+        raise ReviewError(_("Write the time as hours:minutes, e.g. 22:30 or 10:30 pm."))
+    hour, minute = found[0].value.split(":")
+    return dt.time(int(hour), int(minute))
 
 
 def _apply(kernel: Kernel, actor: Actor, s: DocumentSuggestion, value: str, version: int) -> str:
@@ -207,16 +238,34 @@ def _apply(kernel: Kernel, actor: Actor, s: DocumentSuggestion, value: str, vers
         merged = list(dict.fromkeys([*current, *found]))
         set_offences(kernel, actor, s.case_id, version=version, text="; ".join(merged))
     elif field in ("accused", "complainant"):
-        name, parentage = _person(value)
+        name, parentage, cnic = _person(value)
         add_party(
             kernel,
             actor,
             s.case_id,
             version=version,
-            data=PartyInput(role=field, name=name, parentage=parentage),
+            data=PartyInput(role=field, name=name, parentage=parentage, cnic=cnic),
         )
-    elif field == "occurred_on":
-        value = _date(value).isoformat()
+    elif field == "occurred_on":  # the day; a time of day already in the case is kept
+        day = _date(value)
+        known = get_case(kernel, actor, s.case_id).fir.incident_at
+        at = dt.datetime.combine(day, known.time() if known else dt.time())
+        update_fir(kernel, actor, s.case_id, version=version, incident_at=at)
+        value = day.isoformat()
+    elif field == "occurred_at":
+        clock = _time(value)
+        known = get_case(kernel, actor, s.case_id).fir.incident_at
+        if known is None:
+            raise ReviewError(_("Confirm the date of occurrence first, then its time."))
+        at = dt.datetime.combine(known.date(), clock)
+        update_fir(kernel, actor, s.case_id, version=version, incident_at=at)
+        value = clock.strftime("%H:%M")
+    elif field == "registered_at":
+        value = _time(value).strftime("%H:%M")
+    elif field == "place":
+        update_fir(kernel, actor, s.case_id, version=version, place=value)
+    elif field == "narrative":
+        update_fir(kernel, actor, s.case_id, version=version, narrative=value)
     return value
 
 
@@ -244,12 +293,15 @@ def decide_suggestion(
         raise ReviewError(_("Choose to confirm or to reject the suggestion."))
     if s.status != "pending":
         raise ReviewError(_("This suggestion has already been decided."))
-    value = " ".join((value or s.value).split())
+    # A narrative keeps its lines; every other value is one line.
+    lines = (value or s.value).splitlines() if s.field == "narrative" else [value or s.value]
+    value = "\n".join(" ".join(line.split()) for line in lines if line.strip())
     if decision == "confirm":
         if not value:
             raise ReviewError(_("Write the value, or reject the suggestion."))
-        if len(value) > 1000:
-            raise ReviewError(_("The value is too long (1000 letters at most)."))
+        limit = MAX_VALUE.get(s.field, 1000)
+        if len(value) > limit:
+            raise ReviewError(_("The value is too long (%(n)d letters at most).", n=limit))
         if s.flagged and not checked_image:
             raise ReviewError(
                 _(
@@ -343,8 +395,19 @@ def already_in_case(s: DocumentSuggestion, case: Case) -> bool:
     if s.field == "offences":
         have = {o.canonical for o in case.offences}
         return bool(have) and set(s.value.split("; ")) <= have
+    if s.field == "occurred_on":
+        return bool(fir.incident_at) and s.value == fir.incident_at.date().isoformat()
+    if s.field == "occurred_at":
+        return bool(fir.incident_at) and s.value == fir.incident_at.strftime("%H:%M")
+    if s.field == "place":
+        return bool(fir.place) and s.value.casefold() == fir.place.casefold()
+    if s.field == "narrative":
+        return bool(fir.narrative) and " ".join(s.value.split()) == " ".join(fir.narrative.split())
     if s.field in ("accused", "complainant"):
-        name, parentage = _person(s.value)
+        try:
+            name, parentage, _cnic = _person(s.value)
+        except ReviewError:
+            return False
         parent = parse_parentage(parentage)[1] if parentage else None
         key, parent_key = name_key(name), name_key(parent) if parent else None
         return any(

@@ -15,7 +15,7 @@ from casefiles.models import CaseDocument, DocumentPage, DocumentState
 from ingestion.classify import classify_text
 from ingestion.metadata import PageInput, find_metadata
 from ingestion.pages import PAGE_SEPARATOR
-from ingestion.review import DocumentSuggestion
+from ingestion.review import MAX_VALUE, DocumentSuggestion
 from ingestion.wordboxes import unpack_words
 from mizan import outbox
 from mizan.actor import Actor
@@ -66,7 +66,7 @@ def understand_document(kernel: Kernel, payload: dict[str, Any]) -> None:
                     document_id=doc.id,
                     case_id=doc.case_id,
                     field=f.field,
-                    value=f.value[:1000],
+                    value=f.value[: MAX_VALUE.get(f.field, 1000)],
                     raw=f.raw[:2000],
                     page=f.page,
                     start=f.start,

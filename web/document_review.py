@@ -20,6 +20,7 @@ from ingestion.classify import DOCUMENT_TYPES
 from ingestion.review import (
     FIELD_LABELS,
     FILLS_CASE,
+    MAX_VALUE,
     ReviewError,
     decide_suggestion,
     review_state,
@@ -50,7 +51,10 @@ class DocTypeForm(FlaskForm):
 
 
 class SuggestionForm(FlaskForm):
-    value = StringField(lazy_gettext("Value"), validators=[Optional(), Length(max=1000)])
+    # The service holds each field to its own limit (a narrative is long, a name short).
+    value = StringField(
+        lazy_gettext("Value"), validators=[Optional(), Length(max=max(MAX_VALUE.values()))]
+    )
     checked_image = BooleanField(lazy_gettext("I checked it against the page"))
     decision = SelectField(
         choices=[("confirm", "confirm"), ("reject", "reject")],

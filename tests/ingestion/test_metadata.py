@@ -124,3 +124,51 @@ def test_law_report_citations_are_suggested_in_canonical_form() -> None:
     found = [f for f in find_metadata([PageInput(1, text)], today=TODAY) if f.field == "citation"]
     assert [f.value for f in found] == ["2020 SCMR 1422", "2021 PCrLJ 612"]
     assert found[1].raw == "2021 P.Cr.L.J. 612"
+
+
+FULL_FIR = FIR_TEXT.replace("s/o Ali Muhammad,", "s/o Ali Muhammad, CNIC 41304-1234567-3,") + (
+    "Place of occurrence: Near Makli graveyard, 2 km east of PS\n"
+    "Brief facts: The complainant states that on 13.03.2024 he was going home when the\n"
+    "accused fired at his brother, who died on the spot.\n"
+    "Action taken: registered.\n"
+)
+
+
+def test_times_place_narrative_and_cnics_are_suggested() -> None:
+    found = _by_field(find_metadata([PageInput(1, FULL_FIR)], today=TODAY))
+    values = {k: [f.value for f in v] for k, v in found.items()}
+    assert values["registered_at"] == ["10:30"]
+    assert values["occurred_at"] == ["22:00"]
+    assert values["place"] == ["Near Makli graveyard, 2 km east of PS"]
+    assert values["narrative"] == [
+        "The complainant states that on 13.03.2024 he was going home when the\n"
+        "accused fired at his brother, who died on the spot."
+    ]
+    (complainant,) = found["complainant"]
+    assert complainant.value == "Ghulam Rasool s/o Ali Muhammad, CNIC 41304-1234567-3"
+    assert complainant.extra["cnic"] == "41304-1234567-3"
+    # The CNIC written after the complainant is not given to the accused.
+    assert all("CNIC" not in v for v in values["accused"])
+    # "PS" at the end of the place line is not a police station named "Brief".
+    assert values["police_station"] == ["Makli"]
+
+
+def test_urdu_time_place_narrative_and_cnic_are_suggested() -> None:
+    text = (
+        "مقدمہ نمبر ۱۸۹/۲۰۲۴ تھانہ مکلی\n"
+        "تاریخ وقوعہ ۱۳.۰۳.۲۰۲۴ بوقت ۲۲:۰۰ بجے\n"
+        "جائے وقوعہ: مکلی قبرستان کے قریب\n"
+        "مدعی غلام رسول ولد علی محمد شناختی کارڈ نمبر ۴۱۳۰۴۱۲۳۴۵۶۷۳\n"
+        "مختصر حالات: مدعی نے بیان کیا کہ ملزم نے اس کے بھائی پر فائرنگ کی\n"
+        "اور وہ موقع پر جاں بحق ہو گیا\n"
+    )
+    values = {(f.field, f.value) for f in find_metadata([PageInput(1, text)], today=TODAY)}
+    assert ("occurred_on", "2024-03-13") in values and ("occurred_at", "22:00") in values
+    assert ("place", "مکلی قبرستان کے قریب") in values
+    assert ("complainant", "غلام رسول s/o علی محمد, CNIC 41304-1234567-3") in values
+    assert any(f == "narrative" and v.endswith("جاں بحق ہو گیا") for f, v in values)
+
+
+def test_an_unlabelled_time_is_not_suggested() -> None:
+    found = find_metadata([PageInput(1, "The meeting was at 10:30 am.")], today=TODAY)
+    assert not any(f.field.endswith("_at") for f in found)

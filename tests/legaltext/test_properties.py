@@ -360,3 +360,21 @@ def test_search_terms_never_raise_and_offsets_point_into_the_text(text: str) -> 
     assert terms(text) == [t.term for t in tokens]
     for token in tokens[:5]:
         folded_from(token.term, prefix=True)
+
+
+_FIR_TOKENS = st.sampled_from(
+    ["Place of occurrence:", "Brief facts:", "جائے وقوعہ", "مختصر حالات", "Signature", "10:30",
+     "1030", " hours", " pm", "بجے", "42101-1234567-1", "4210112345671", "Date", "\n", " "]
+)  # fmt: skip
+
+
+@MODEST
+@given(st.one_of(ARBITRARY, st.lists(st.one_of(_FIR_TOKENS, st.text(max_size=4))).map("".join)))
+def test_fir_field_readers_never_raise_and_spans_point_into_the_text(text: str) -> None:
+    from legaltext.fir_fields import find_cnics, find_narrative, find_places, find_times
+
+    for span in [*find_cnics(text), *find_times(text), *find_places(text)]:
+        assert 0 <= span.start < span.end <= len(text)
+    narrative = find_narrative(text)
+    if narrative is not None:
+        assert 0 <= narrative.start <= narrative.end <= len(text) and narrative.value
