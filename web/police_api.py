@@ -29,13 +29,22 @@ def _police_only() -> ResponseReturnValue | None:
     return None
 
 
+#: A misspelt parameter ("afer=12") is refused, not ignored: ignoring it would restart the
+#: feed from the beginning without a word.
+FEED_PARAMETERS = ("after", "limit")
+
+
 @bp.route("/messages")
 @token_required
 def messages() -> ResponseReturnValue:
     refused = _police_only()
     if refused:
         return refused
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = {
+        name: "is not a parameter of this list (it takes after and limit)"
+        for name in request.args
+        if name not in FEED_PARAMETERS
+    }
     after, limit = request.args.get("after", "0"), request.args.get("limit", "100")
     if not after.isdigit():
         errors["after"] = "must be the cursor of the last page (a whole number, 0 at first)"

@@ -202,6 +202,8 @@ def test_feed_is_for_police_systems_and_checks_its_cursor(app, demo) -> None:
     police = {"Authorization": f"Bearer {token}"}
     bad = client.get("/api/v1/police/messages?after=-1&limit=9999", headers=police)
     assert bad.status_code == 400 and set(bad.get_json()["errors"]) == {"after", "limit"}
+    misspelt = client.get("/api/v1/police/messages?afer=12", headers=police)  # not from 0
+    assert misspelt.status_code == 400 and set(misspelt.get_json()["errors"]) == {"afer"}
     empty = client.get("/api/v1/police/messages", headers=police).get_json()
     assert empty == {"messages": [], "cursor": "0", "more": False}
     not_json = client.post("/api/v1/police/replies", data="x", headers=police)
