@@ -43,14 +43,17 @@ class IntakeResult:
     changed: list[str] = field(default_factory=list)
 
 
-def _text(
+def text_field(
     record: Mapping[str, Any],
     key: str,
     errors: dict[str, str],
     *,
     required: bool = True,
     max_len: int = 200,
+    keep_lines: bool = False,
 ) -> str:
+    """``record[key]`` as text, or "" with the problem written into ``errors``. Runs of
+    spaces are folded (line breaks too, unless ``keep_lines``: a written answer)."""
     value = record.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
@@ -61,6 +64,8 @@ def _text(
         return ""
     if len(value) > max_len:
         errors[key] = f"is longer than {max_len} characters"
+    if keep_lines:
+        return value.strip()
     return " ".join(value.split())
 
 
@@ -108,10 +113,10 @@ def _datetime(
 def _natural_key(
     record: Mapping[str, Any], actor_districts: list[str], errors: dict[str, str]
 ) -> tuple[str, str, int, int]:
-    district = _text(record, "district", errors).upper()
+    district = text_field(record, "district", errors).upper()
     if district and district not in actor_districts:
         errors["district"] = f"{district} is not one of this integration's districts"
-    station = _text(record, "police_station", errors, max_len=80)
+    station = text_field(record, "police_station", errors, max_len=80)
     number = _int(record, "fir_number", 1, 99999, errors)
     year = _int(record, "fir_year", 1947, utc_naive_now().year, errors)
     return district, station, number, year
@@ -178,9 +183,9 @@ def upsert_fir(
     incident = _datetime(record, "incident_at", errors, wall_clock=True)
     if incident and registered and incident > registered:
         errors["incident_at"] = "is after registered_at: the offence happens before the FIR"
-    place = _text(record, "place", errors, required=False, max_len=200)
-    narrative = _text(record, "narrative", errors, required=False, max_len=20000)
-    title = _text(record, "title", errors, required=False)
+    place = text_field(record, "place", errors, required=False, max_len=200)
+    narrative = text_field(record, "narrative", errors, required=False, max_len=20000)
+    title = text_field(record, "title", errors, required=False)
     offences: list[Offence] = []
     sections = record.get("sections")
     if sections is not None and not (
@@ -283,7 +288,7 @@ def receive_challan(
     if kind not in ("interim", "final"):
         errors["kind"] = "must be 'interim' or 'final'"
     submitted = _datetime(record, "submitted_on", errors, required=True)
-    io_name = _text(record, "io_name", errors, required=False, max_len=120)
+    io_name = text_field(record, "io_name", errors, required=False, max_len=120)
     # Either test implies an error above; both narrow the types for what follows.
     if errors or submitted is None or kind not in ("interim", "final"):
         raise IntakeError(errors)

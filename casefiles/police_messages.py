@@ -25,6 +25,7 @@ from typing import Any
 
 import mongoengine as me
 
+from casefiles.intake import text_field
 from casefiles.models import Case
 from casefiles.policy import can_edit_case
 from casefiles.service import CaseError, get_case
@@ -354,17 +355,7 @@ def _reply_fields(record: Mapping[str, Any]) -> tuple[str, str, str, str | None,
     errors: dict[str, str] = {}
 
     def text(key: str, max_len: int, required: bool = True) -> str:
-        value = record.get(key)
-        if value is None or value == "":
-            if required:
-                errors[key] = "is required"
-            return ""
-        if not isinstance(value, str):
-            errors[key] = "must be text"
-            return ""
-        if len(value) > max_len:
-            errors[key] = f"is longer than {max_len} characters"
-        return value.strip()
+        return text_field(record, key, errors, required=required, max_len=max_len, keep_lines=True)
 
     reply_id = text("id", 100)
     message_id = text("message_id", 40)

@@ -15,13 +15,14 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 
 from casefiles.models import Case, Party
 from mizan.actor import Actor
+from mizan.compare_and_set import compare_and_set
 from mizan.events import DomainEvent
 from mizan.kernel import Kernel
 from mizan.sealing import Sealer
-from mizan.storage import StaleWriteError
 
 #: The Party fields that say who a person is, sealed together for a protected witness.
 IDENTITY_FIELDS = ("name", "aliases", "relation", "parent_name", "cnic", "name_keys", "parent_key")
@@ -116,23 +117,16 @@ def reseal_protected(kernel: Kernel) -> int:
     """Seal every protected identity with the newest key (``mizan reseal``), sealing any
     still stored in the clear (records from before sealing); returns cases changed."""
     sealer = sealer_for(kernel)
-    changed = 0
-    for case in kernel.store.find(Case, {"parties.protected": True}):
-        for _attempt in range(3):
-            fresh = kernel.store.find_one(Case, {"_id": case.id})
-            if fresh is None:
-                break
-            for party in fresh.parties:
-                if not party.protected:
-                    continue
-                if party.sealed_identity:
-                    party.sealed_identity = sealer.reseal(party.sealed_identity)
-                else:
-                    seal_party(sealer, party)
-            try:
-                kernel.store.replace(fresh)
-            except StaleWriteError:
-                continue
-            changed += 1
-            break
-    return changed
+
+    def reseal(case: Case) -> bool:
+        for party in case.parties:
+            if party.protected and party.sealed_identity:
+                party.sealed_identity = sealer.reseal(party.sealed_identity)
+            elif party.protected:
+                seal_party(sealer, party)
+        return True
+
+    cases = kernel.store.find(Case, {"parties.protected": True})
+    for case in cases:
+        compare_and_set(kernel, partial(kernel.store.get, Case, case.id), reseal)
+    return len(cases)

@@ -9,12 +9,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 import urllib.parse
+from functools import partial
 
 import mongoengine as me
 
 from mizan.accounts.models import District
 from mizan.actor import Actor
 from mizan.clock import utc_naive_now
+from mizan.compare_and_set import compare_and_set
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
@@ -237,20 +239,15 @@ def police_integrations(kernel: Kernel, district: str, station: str) -> list[Int
 
 def reseal_webhook_secrets(kernel: Kernel) -> int:
     """Seal every webhook secret with the newest key (``mizan reseal``); returns how many."""
-    from mizan.storage import StaleWriteError
-
     sealer = Sealer.from_settings(kernel.settings)
-    changed = 0
-    for integration in kernel.store.find(Integration, {"webhook_secret_sealed": {"$ne": None}}):
-        for _attempt in range(3):
-            fresh = kernel.store.get(Integration, integration.id)
-            if not fresh.webhook_secret_sealed:
-                break
-            fresh.webhook_secret_sealed = sealer.reseal(fresh.webhook_secret_sealed)
-            try:
-                kernel.store.replace(fresh)
-            except StaleWriteError:
-                continue
-            changed += 1
-            break
-    return changed
+
+    def reseal(integration: Integration) -> bool:
+        if not integration.webhook_secret_sealed:
+            return False
+        integration.webhook_secret_sealed = sealer.reseal(integration.webhook_secret_sealed)
+        return True
+
+    found = kernel.store.find(Integration, {"webhook_secret_sealed": {"$ne": None}})
+    for integration in found:
+        compare_and_set(kernel, partial(kernel.store.get, Integration, integration.id), reseal)
+    return len(found)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import time
 from collections.abc import Callable
-from typing import NoReturn, TypeVar
+from typing import NoReturn
 
 from mizan.accounts import factor_policy
 from mizan.accounts.models import District, SignInAddress, User
@@ -15,12 +14,11 @@ from mizan.accounts.passwords import hash_password, needs_rehash, password_probl
 from mizan.accounts.roles import DISTRICT_ROLES, Capability, Role, capabilities_of
 from mizan.actor import Actor
 from mizan.clock import utc_naive_now
+from mizan.compare_and_set import compare_and_set
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
-from mizan.storage import DuplicateKeyError, Model, NotFoundError, StaleWriteError
-
-M = TypeVar("M", bound=Model)
+from mizan.storage import DuplicateKeyError, NotFoundError, StaleWriteError
 
 
 class AccountError(ValueError):
@@ -271,51 +269,14 @@ def _refuse(kernel: Kernel, events: list[DomainEvent]) -> NoReturn:
     raise LoginRefused(_("The username or password is not correct."))
 
 
-#: Compare-and-set rounds before giving up on a record many sign-ins write at once.
-_CAS_ROUNDS = 50
-
-
-def _compare_and_set(
-    kernel: Kernel,
-    load: Callable[[], M],
-    change: Callable[[M], bool],
-    event: DomainEvent | None = None,
-) -> M:
-    """Apply ``change`` to a fresh ``load()`` and save it (insert if new), re-reading and
-    retrying when another request saved first: no lost update, no StaleWriteError while
-    rounds remain.
-
-    ``change`` returns False when there is nothing to save.
-    """
-    for attempt in range(_CAS_ROUNDS):
-        doc = load()
-        if not change(doc):
-            return doc
-        try:
-            with kernel.store.transaction():
-                if doc.version:
-                    kernel.store.replace(doc)
-                else:
-                    kernel.store.insert(doc)
-                if event is not None:
-                    kernel.emit(event)
-        except (StaleWriteError, DuplicateKeyError):
-            if attempt == _CAS_ROUNDS - 1:
-                raise
-            time.sleep(0.001 * attempt)  # let the writer that won finish
-            continue
-        return doc
-    raise AssertionError("unreachable")
-
-
 def _save_user(
     kernel: Kernel,
     user_id: str,
     change: Callable[[User], bool],
     event: DomainEvent | None = None,
 ) -> User:
-    """``_compare_and_set`` on one user (sign-in counters, session epoch)."""
-    return _compare_and_set(kernel, lambda: kernel.store.get(User, user_id), change, event)
+    """``compare_and_set`` on one user (sign-in counters, session epoch)."""
+    return compare_and_set(kernel, lambda: kernel.store.get(User, user_id), change, event)
 
 
 def _reserve_try(kernel: Kernel, user_id: str) -> tuple[User, int, dt.datetime | None] | None:
@@ -388,7 +349,7 @@ def _reserve_address_try(kernel: Kernel, actor: Actor) -> tuple[dt.datetime | No
         outcome.append(blocks)
         return True
 
-    record = _compare_and_set(kernel, lambda: _address_record(kernel, address), reserve)
+    record = compare_and_set(kernel, lambda: _address_record(kernel, address), reserve)
     if not outcome:
         assert record.blocked_until is not None
         wait = record.blocked_until - utc_naive_now()
@@ -422,7 +383,7 @@ def _release_address_try(kernel: Kernel, address: str | None, window: dt.datetim
             record.blocked_until = None
         return True
 
-    _compare_and_set(kernel, lambda: _address_record(kernel, address), release)
+    compare_and_set(kernel, lambda: _address_record(kernel, address), release)
 
 
 _DUMMY_HASH = hash_password("not-a-real-password-0")
