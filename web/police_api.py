@@ -11,7 +11,8 @@ from flask import Blueprint, g, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from casefiles.intake import IntakeError
-from casefiles.police_messages import PoliceMessageError, feed, receive_reply
+from casefiles.police_messages import PoliceMessageError, feed
+from casefiles.police_replies import receive_reply
 from mizan.storage import StaleWriteError
 from web.api import _error, _json_body, token_required
 from web.app import csrf

@@ -13,9 +13,9 @@ from casefiles.police_messages import (
     PoliceMessageError,
     feed,
     police_thread,
-    receive_reply,
     request_from_police,
 )
+from casefiles.police_replies import receive_reply
 from casefiles.scrutiny import record_scrutiny
 from casefiles.service import CaseError, change_stage
 from mizan.accounts.integrations import (
