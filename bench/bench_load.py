@@ -102,6 +102,9 @@ def step(url: str, env: dict, users: int, duration: int, out: Path) -> dict[str,
         env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     rows: dict[str, dict] = {}
+    with open(f"{prefix}_failures.csv", newline="") as fh:
+        for row in csv.DictReader(fh):
+            print(f"  {users} users: {row['Occurrences']}× {row['Name']}: {row['Error'][:120]}")
     with open(f"{prefix}_stats.csv", newline="") as fh:
         for row in csv.DictReader(fh):
             rows[row["Name"]] = {
