@@ -184,6 +184,11 @@ def main() -> int:
                 shot(rahim, "my-matters.png")
                 rahim.goto(f"/precedents/case/{case.id}")
                 shot(rahim, "precedents.png")
+                rahim.goto("/")
+                expect(rahim.locator(".day-hearings")).to_be_visible()
+                shot(rahim, "my-day.png")
+                rahim.goto("/cases/?stage=PROSECUTION_EVIDENCE")
+                shot(rahim, "case-list-filters.png")
 
                 dpp = session("dpp.south")
                 dpp.goto("/search/?q=302+PPC&mode=keyword")
