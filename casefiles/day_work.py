@@ -1,7 +1,8 @@
 """Case files' sections of the start page's "your day" (``mizan.my_day``).
 
 A prosecutor sees today's hearings and the deadlines of their cases that are overdue
-or due soon (the deadlines page's rule, ``deadline_lists.DUE_SOON_DAYS``); a District
+or due soon (the deadlines page's rule, ``deadline_lists.DUE_SOON_DAYS``), those still to
+be met first; a District
 Public Prosecutor sees appeal proposals awaiting their recommendation, the Prosecutor
 General those awaiting approval.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from casefiles.approvals import AppealApproval
-from casefiles.deadline_lists import deadline_list
+from casefiles.deadline_lists import DeadlineItem, deadline_list
 from casefiles.hearing_access import case_map
 from casefiles.hearing_calendars import calendar
 from casefiles.hearings import PURPOSES
@@ -22,6 +23,9 @@ from mizan.i18n import gettext as _
 from mizan.i18n import lazy_gettext as _l
 from mizan.kernel import Kernel
 from mizan.my_day import SECTION_ITEMS, DayItem, DaySection
+
+#: A prosecutor's live deadlines are a few dozen; all are read to pick the most urgent.
+ALL_DEADLINES = 10_000
 
 
 def hearings_today(kernel: Kernel, actor: Actor, today: dt.date) -> DaySection | None:
@@ -49,10 +53,23 @@ def hearings_today(kernel: Kernel, actor: Actor, today: dt.date) -> DaySection |
     )
 
 
+def most_urgent(items: list[DeadlineItem]) -> list[DeadlineItem]:
+    """What can still be met first (soonest first), then what lapsed most recently: an
+    appeal limitation that ran out years ago is not today's work."""
+    return sorted(
+        items,
+        key=lambda i: (
+            i.state == "overdue",
+            -i.due.toordinal() if i.state == "overdue" else i.due.toordinal(),
+        ),
+    )
+
+
 def deadlines_due(kernel: Kernel, actor: Actor, today: dt.date) -> DaySection | None:
     if not actor.has_role(Role.PROSECUTOR):
         return None
-    found = deadline_list(kernel, actor, today, scope="mine", per_page=SECTION_ITEMS)
+    found = deadline_list(kernel, actor, today, scope="mine", per_page=ALL_DEADLINES)
+    urgent = most_urgent(found.items)[:SECTION_ITEMS]
     items = [
         DayItem(
             title=item.case.reference,
@@ -61,7 +78,7 @@ def deadlines_due(kernel: Kernel, actor: Actor, today: dt.date) -> DaySection | 
             when=item.due,
             urgent=item.state == "overdue",
         )
-        for item in found.items
+        for item in urgent
     ]
     return DaySection(
         key="deadlines",

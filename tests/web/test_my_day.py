@@ -96,3 +96,21 @@ def test_the_start_page_opens_for_every_demo_role(demo, browser) -> None:
         person.login(name)
         page = person.get("/")
         assert page.status_code == 200, name
+
+
+def test_deadlines_still_to_meet_come_before_long_lapsed_ones() -> None:
+    from casefiles.day_work import most_urgent
+    from casefiles.deadline_lists import DeadlineItem
+    from casefiles.deadlines import Deadline
+    from casefiles.schedule import CaseDeadline
+
+    def item(due: dt.date, state: str) -> DeadlineItem:
+        rule = Deadline("r", "label", due, "hard", "t", due, False, "")
+        return DeadlineItem(case=Case(), deadline=CaseDeadline(rule, state))
+
+    lapsed_2021 = item(dt.date(2021, 4, 22), "overdue")
+    lapsed_last_week = item(dt.date(2025, 2, 24), "overdue")
+    tomorrow = item(dt.date(2025, 3, 4), "due_soon")
+    today = item(dt.date(2025, 3, 3), "due_soon")
+    ordered = most_urgent([lapsed_2021, tomorrow, lapsed_last_week, today])
+    assert ordered == [today, tomorrow, lapsed_last_week, lapsed_2021]
