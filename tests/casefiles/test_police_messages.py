@@ -16,40 +16,17 @@ from casefiles.police_messages import (
     request_from_police,
 )
 from casefiles.police_replies import receive_reply
-from casefiles.scrutiny import record_scrutiny
-from casefiles.service import CaseError, change_stage
+from casefiles.service import CaseError
 from mizan.accounts.integrations import (
     actor_for_integration,
     create_integration,
     set_stations,
     set_webhook,
 )
-from mizan.accounts.models import User
-from mizan.accounts.service import PermissionDenied, actor_for
+from mizan.accounts.service import PermissionDenied
 from mizan.actor import SYSTEM
 from mizan.webhooks import WebhookDelivery
-
-
-def _actor(kernel, username: str):
-    return actor_for(kernel.store.find_one(User, {"username": username}))
-
-
-def _returned(kernel, objections: list[str]) -> Case:
-    rahim = _actor(kernel, "pp.rahim")
-    case = kernel.store.find_one(Case, {"fir.police_station": "Artillery Maidan"})
-    case = change_stage(
-        kernel, rahim, case.id, version=case.version, target="REPORT_UNDER_SCRUTINY"
-    )
-    return record_scrutiny(
-        kernel,
-        rahim,
-        case.id,
-        version=case.version,
-        checked=["fir_copy"],
-        objections=objections,
-        decision="returned",
-        opinion="",
-    )
+from tests.casefiles.police_steps import demo_actor, return_challan
 
 
 @pytest.fixture
@@ -69,7 +46,7 @@ def test_a_returned_challan_sends_its_objections_once(demo, frozen_clock) -> Non
     preedy = set_stations(demo, SYSTEM, preedy.id, stations=[" Preedy "], version=1)
     assert preedy.stations == ["Preedy"]
     set_webhook(demo, SYSTEM, preedy.id, url="http://127.0.0.1:9/preedy", version=2)
-    case = _returned(demo, ["Site plan missing", "Recovery memo unsigned"])
+    case = return_challan(demo, ["Site plan missing", "Recovery memo unsigned"])
     [message] = demo.store.find(PoliceMessage, {"case_id": case.id})
     assert message.kind == "objections" and message.seq == 1
     assert [(o.oid, o.text) for o in message.objections] == [
@@ -90,7 +67,7 @@ def test_a_returned_challan_sends_its_objections_once(demo, frozen_clock) -> Non
 
 def test_requests_are_a_prosecutors_and_idempotent(demo) -> None:
     case = demo.store.find_one(Case, {"fir.police_station": "Artillery Maidan"})
-    rahim = _actor(demo, "pp.rahim")
+    rahim = demo_actor(demo, "pp.rahim")
     first = request_from_police(
         demo, rahim, case.id, kind="produce_witness", text="Produce  PW-2 on the next date."
     )
@@ -106,12 +83,12 @@ def test_requests_are_a_prosecutors_and_idempotent(demo) -> None:
         request_from_police(demo, rahim, case.id, kind="objections", text="x")
     with pytest.raises(PermissionDenied):
         request_from_police(
-            demo, _actor(demo, "clerk.south"), case.id, kind="produce_witness", text="x"
+            demo, demo_actor(demo, "clerk.south"), case.id, kind="produce_witness", text="x"
         )
 
 
 def test_replies_apply_once_and_refuse_what_does_not_exist(demo, police, frozen_clock) -> None:
-    case = _returned(demo, ["Site plan missing", "Recovery memo unsigned"])
+    case = return_challan(demo, ["Site plan missing", "Recovery memo unsigned"])
     message = demo.store.find_one(PoliceMessage, {"case_id": case.id})
     districts = ["KHI-S"]
 

@@ -8,40 +8,15 @@ import datetime as dt
 
 from casefiles.models import Case
 from casefiles.police_messages import PoliceMessage, request_from_police
-from casefiles.scrutiny import record_scrutiny
-from casefiles.service import change_stage
 from mizan import webhooks
 from mizan.accounts.integrations import Integration, create_integration, set_webhook
-from mizan.accounts.models import User
-from mizan.accounts.service import actor_for
 from mizan.actor import SYSTEM
 from mizan.outbox import OutboxEntry
 from mizan.webhooks import WebhookDelivery
+from tests.casefiles.police_steps import demo_actor, return_challan
 from tests.web.police_stub import PoliceStub
 
 T0 = dt.datetime(2025, 3, 3, 5, 0)  # the frozen clock's start
-
-
-def _actor(kernel, username: str):
-    return actor_for(kernel.store.find_one(User, {"username": username}))
-
-
-def _return_challan(kernel, objections: list[str]) -> Case:
-    rahim = _actor(kernel, "pp.rahim")
-    case = kernel.store.find_one(Case, {"fir.police_station": "Artillery Maidan"})
-    case = change_stage(
-        kernel, rahim, case.id, version=case.version, target="REPORT_UNDER_SCRUTINY"
-    )
-    return record_scrutiny(
-        kernel,
-        rahim,
-        case.id,
-        version=case.version,
-        checked=["fir_copy"],
-        objections=objections,
-        decision="returned",
-        opinion="",
-    )
 
 
 def _delivery(kernel, message_id: str) -> WebhookDelivery:
@@ -81,7 +56,7 @@ def test_police_exchange_end_to_end(app, demo, browser, frozen_clock, monkeypatc
 
     try:
         # The challan is returned: the worker's outbox handler signs and delivers at once.
-        case = _return_challan(demo, ["Site plan missing", "Recovery memo unsigned"])
+        case = return_challan(demo, ["Site plan missing", "Recovery memo unsigned"])
         objections = demo.store.find_one(PoliceMessage, {"case_id": case.id})
         [entry] = demo.store.find(OutboxEntry, {"topic": webhooks.TOPIC})
         webhooks.deliver_from_outbox(demo, entry.payload)
@@ -93,7 +68,7 @@ def test_police_exchange_end_to_end(app, demo, browser, frozen_clock, monkeypatc
         stub.stop()
         witness = request_from_police(
             demo,
-            _actor(demo, "pp.rahim"),
+            demo_actor(demo, "pp.rahim"),
             case.id,
             kind="produce_witness",
             text="Produce PW-2 Ghulam Nabi on the next date.",
