@@ -52,6 +52,8 @@ JOB_KIND = "ingest.intake"
 #: The proposal is read from the first pages only: an FIR says what it is on page one, and
 #: the whole file is read again once it is filed into a case.
 MAX_PAGES = 10
+#: The longest name (or parentage) a party holds (``casefiles.models.Party``).
+MAX_NAME = 120
 #: Extra empty rows offered for accused and witnesses the reader missed.
 EXTRA_ROWS = 2
 
@@ -311,6 +313,9 @@ def _people(p: Proposal, actor: Actor, errors: dict[str, str]) -> list[PartyInpu
     out = []
     for role, key, row in rows:
         if not (row.name.strip() or row.parentage.strip() or row.cnic.strip()):
+            continue
+        if len(row.name) > MAX_NAME or len(row.parentage) > MAX_NAME:
+            errors[key] = _("Shorten the name to %(n)d letters.", n=MAX_NAME)
             continue
         data = PartyInput(role=role, name=row.name, parentage=row.parentage, cnic=row.cnic)
         try:
