@@ -291,7 +291,7 @@ def _time(value: str, key: str, errors: dict[str, str]) -> dt.time | None:
         return None
     found = find_times(text)
     if len(found) != 1 or found[0].end - found[0].start != len(text):
-        errors[key] = _("Write the time as hours:minutes, e.g. 22:30.")
+        errors[key] = _("Write the time as hours:minutes, e.g. 22:30 or 10:30 pm.")
         return None
     hour, minute = found[0].value.split(":")
     return dt.time(int(hour), int(minute))
@@ -380,7 +380,9 @@ def _check(kernel: Kernel, actor: Actor, intake: ScanIntake, p: Proposal) -> _Ch
     narrative = p.narrative.strip().replace("\r\n", "\n")
     if len(narrative) > MAX_NARRATIVE:
         errors["narrative"] = _(
-            "The narrative is too long (%(n)d letters at most).", n=MAX_NARRATIVE
+            "The narrative is %(n)d letters long; at most %(max)d fit.",
+            n=len(narrative),
+            max=MAX_NARRATIVE,
         )
     offences = p.offences.strip()
     if offences:
