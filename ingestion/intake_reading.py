@@ -2,7 +2,8 @@
 proposal, in the interactive lane (a clerk is waiting at the page).
 
 The job record is the durable state, as for a document's reading; the pages are kept on
-the intake only when all are read (a proposal needs them all, and a scan is a few pages).
+the intake only when all are read (a proposal needs them all, and a scan is a few pages),
+as the document pages they become when the scan is filed into a case.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from celery import Task
 
 from ingestion.extract import open_pages
 from ingestion.ocr import OcrUnavailable
-from ingestion.pages import ExtractionError
+from ingestion.pages import ExtractionError, PageText
 from ingestion.scan_intake import MAX_PAGES, IntakeState, ScanIntake
 from ingestion.sniff import UnsupportedFile
 from ingestion.tasks import TRANSIENT, WORKER, _lease_seconds, _read_one
+from ingestion.wordboxes import layout_fields
 from mizan.events import DomainEvent
 from mizan.jobs import Job, JobState, claim_job, update_job, worker_identity
 from mizan.kernel import Kernel, process_kernel
@@ -53,23 +55,38 @@ def read_intake(kernel: Kernel, job_id: str) -> str:
             store, job.id, state=JobState.RUNNING, stage="reading pages", attempts=job.attempts + 1
         )
         _set_state(kernel, intake.id, IntakeState.READING)
-    texts: list[str] = []
+    pages: list[dict[str, object]] = []
+    page_count = 0
     try:
         path = kernel.blobs.path(intake.sha256)
         with open_pages(path, intake.filename, lang=intake.language) as source:
-            count = min(source.page_count, MAX_PAGES)
+            page_count = source.page_count
+            count = min(page_count, MAX_PAGES)
             update_job(store, job.id, total=count)
             for number in range(1, count + 1):
-                texts.append(_read_one(source, number, limit).text)
+                pages.append(_page_fields(_read_one(source, number, limit)))
                 update_job(store, job.id, done=number)
     except (ExtractionError, UnsupportedFile, OcrUnavailable) as exc:
-        return _end(kernel, job.id, intake.id, [], str(exc))
+        return _end(kernel, job.id, intake.id, [], 0, str(exc))
     except TRANSIENT:
         raise
     except Exception as exc:  # a parser crash: the same bytes would fail the same way
         log.exception("Scan job %s failed unexpectedly", job.id)
-        return _end(kernel, job.id, intake.id, [], f"The file could not be processed: {exc}")
-    return _end(kernel, job.id, intake.id, texts, None)
+        message = f"The file could not be processed: {exc}"
+        return _end(kernel, job.id, intake.id, [], 0, message)
+    return _end(kernel, job.id, intake.id, pages, page_count, None)
+
+
+def _page_fields(page: PageText) -> dict[str, object]:
+    """A page read, as the DocumentPage fields it becomes when the scan is filed."""
+    return {
+        "number": page.number,
+        "text": page.text,
+        "method": page.method,
+        "confidence": page.confidence,
+        "error": page.error,
+        **layout_fields(page),
+    }
 
 
 def _set_state(kernel: Kernel, intake_id: str, state: str) -> ScanIntake:
@@ -78,13 +95,20 @@ def _set_state(kernel: Kernel, intake_id: str, state: str) -> ScanIntake:
     return kernel.store.replace(intake)
 
 
-def _end(kernel: Kernel, job_id: str, intake_id: str, texts: list[str], error: str | None) -> str:
+def _end(
+    kernel: Kernel,
+    job_id: str,
+    intake_id: str,
+    pages: list[dict[str, object]],
+    page_count: int,
+    error: str | None,
+) -> str:
     store = kernel.store
     state = JobState.FAILED if error else JobState.SUCCEEDED
     with store.transaction():
         intake = store.get(ScanIntake, intake_id)
         intake.state = IntakeState.FAILED if error else IntakeState.READY
-        intake.page_texts, intake.error = texts, error
+        intake.pages, intake.page_count, intake.error = pages, page_count, error
         store.replace(intake)
         update_job(
             store,
@@ -101,7 +125,7 @@ def _end(kernel: Kernel, job_id: str, intake_id: str, texts: list[str], error: s
                 WORKER,
                 "intake",
                 intake_id,
-                {"pages": len(texts), "error": error},
+                {"pages": len(pages), "error": error},
             )
         )
     return state

@@ -22,7 +22,7 @@ from typing import BinaryIO
 import mongoengine as me
 
 from casefiles.fir_details import MAX_NARRATIVE, MAX_PLACE, update_fir
-from casefiles.models import Case
+from casefiles.models import Case, DocumentPage
 from casefiles.parties import PartyInput, add_party, build_party, set_offences
 from casefiles.policy import can_view_case
 from casefiles.service import CaseError, NewCase, create_case
@@ -34,6 +34,7 @@ from ingestion.service import (
     _receive,
     upload_document,
 )
+from ingestion.wordboxes import unpack_words
 from legaltext.fir_fields import find_times
 from legaltext.section_refs import SectionRefError, parse_section_refs
 from mizan.accounts.roles import Capability
@@ -88,7 +89,11 @@ class ScanIntake(Model):
     )
     error = me.StringField()
     job_id = me.StringField()
-    page_texts = me.ListField(me.StringField())
+    #: The pages read, as DocumentPage fields (text, method, confidence, words and
+    #: geometry): filed into a case, they become the document's pages, so the scan is not
+    #: read twice. ``page_count`` is the file's; more pages than MAX_PAGES are read then.
+    pages = me.ListField(me.DictField())
+    page_count = me.IntField(default=0)
     uploaded_by = me.StringField(required=True)
     uploaded_at = me.DateTimeField()
     #: Once filed: the case and the document the scan became.
@@ -226,7 +231,12 @@ def _person(found: Found) -> PersonRow:
 
 def propose(intake: ScanIntake) -> Proposal:
     """The case the scan's text describes: for each field the first (surest) reading."""
-    found = find_metadata([PageInput(n, text) for n, text in enumerate(intake.page_texts, start=1)])
+    found = find_metadata(
+        [
+            PageInput(p["number"], p.get("text") or "", tuple(unpack_words(p.get("words"))))
+            for p in intake.pages
+        ]
+    )
     first: dict[str, str] = {}
     for f in found:
         first.setdefault(f.field, f.value)
@@ -431,6 +441,7 @@ def _file(
                 lang=intake.language,
             )
             document_id = doc.id
+            _reuse_pages(kernel, intake, document_id)
         except AlreadyUploaded as exc:  # already in that case: nothing to add
             document_id = exc.existing.id
     intake.state, intake.case_id, intake.document_id = IntakeState.FILED, case.id, document_id
@@ -446,6 +457,16 @@ def _file(
         )
     )
     return case, document_id
+
+
+def _reuse_pages(kernel: Kernel, intake: ScanIntake, document_id: str) -> None:
+    """Give the new document the pages already read (all of them, or none: its own job
+    reads what is missing), so filing costs no second OCR."""
+    if not intake.pages or len(intake.pages) < intake.page_count:
+        return
+    now = utc_naive_now()
+    for page in intake.pages:
+        kernel.store.insert(DocumentPage(document_id=document_id, extracted_at=now, **page))
 
 
 def confirm_intake(

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from bench.typed_firs import typed_firs
-from casefiles.models import Case, CaseDocument
+from casefiles.models import Case, CaseDocument, DocumentPage
 from tests.browser.test_browser_flows import sign_in
 from tests.conftest import render_scan
 
@@ -67,4 +67,7 @@ def test_clerk_starts_a_case_from_a_scan_and_confirms_all_fields(
     assert ("complainant", gold["cnic"][0]) in people
     assert ("accused", gold["cnic"][1]) in people
     assert sum(p.role == "accused" for p in case.parties) == 2
-    assert demo.store.find_one(CaseDocument, {"case_id": case.id, "filename": "fir.png"})
+    doc = demo.store.find_one(CaseDocument, {"case_id": case.id, "filename": "fir.png"})
+    # Filed with the page already read (OCR words and all), not queued for a second OCR.
+    pages = demo.store.find(DocumentPage, {"document_id": doc.id})
+    assert [(p.number, p.method, bool(p.words)) for p in pages] == [(1, "ocr", True)]

@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from casefiles.models import Case, CaseDocument
+from casefiles.models import Case, CaseDocument, DocumentPage
 from casefiles.service import CaseError
 from ingestion.intake_reading import read_intake
 from ingestion.scan_intake import (
@@ -23,6 +23,7 @@ from ingestion.scan_intake import (
     propose,
     start_intake,
 )
+from ingestion.tasks import process_document
 from mizan.accounts.models import User
 from mizan.accounts.service import PermissionDenied, actor_for
 from mizan.jobs import Job
@@ -92,6 +93,11 @@ def test_confirm_all_creates_the_case_and_files_the_scan(read_scan) -> None:
     doc = kernel.store.get(CaseDocument, document_id)
     assert (doc.case_id, doc.sha256) == (case.id, intake.sha256)
     assert kernel.store.get(ScanIntake, intake.id).state == IntakeState.FILED
+    # The pages read for the proposal are the document's: its reading has nothing left to do.
+    assert [p.text for p in kernel.store.find(DocumentPage, {"document_id": doc.id})] == [FIR]
+    assert process_document(kernel, doc.job_id) == "succeeded"
+    assert kernel.store.get(Job, doc.job_id).stage == "done"
+    assert [p.text for p in kernel.store.find(DocumentPage, {"document_id": doc.id})] == [FIR]
 
 
 def test_a_stale_or_second_confirmation_is_refused(read_scan) -> None:
