@@ -465,8 +465,11 @@ def _reuse_pages(kernel: Kernel, intake: ScanIntake, document_id: str) -> None:
     if not intake.pages or len(intake.pages) < intake.page_count:
         return
     now = utc_naive_now()
+    # A document whose reading had failed is read again (upload_document): keep its pages.
+    have = {p.number for p in kernel.store.find(DocumentPage, {"document_id": document_id})}
     for page in intake.pages:
-        kernel.store.insert(DocumentPage(document_id=document_id, extracted_at=now, **page))
+        if page["number"] not in have:
+            kernel.store.insert(DocumentPage(document_id=document_id, extracted_at=now, **page))
 
 
 def confirm_intake(
