@@ -191,7 +191,8 @@ _LABEL = (
 _PWORD = rf"(?!{_LABEL})[A-Z][a-zA-Z']+\.?"
 _HONORIFIC = r"(?:(?:Mst|Mr|Mrs|Dr|Haji|Syed)\.?\s+)?"
 _PERSON = rf"{_HONORIFIC}{_PWORD}(?:[ \t]+(?:(?:@|alias)[ \t]*)?{_PWORD}){{0,4}}"
-_RELATION = r"(?P<rel>s/o|d/o|w/o|son\s+of|daughter\s+of|wife\s+of)"
+# Case-blind: typists and OCR write "S/o" as often as "s/o".
+_RELATION = r"(?P<rel>(?i:s/o|d/o|w/o|son\s+of|daughter\s+of|wife\s+of))"
 _PARTY = re.compile(
     rf"(?P<name>{_PERSON})\s*,?\s*{_RELATION}\s*[:.]?\s*(?P<parent>{_PERSON})",
 )

@@ -5,19 +5,21 @@ from __future__ import annotations
 from ingestion import cli
 from ingestion.day_work import documents_to_review
 from ingestion.review import DocumentSuggestion
+from ingestion.scan_intake import JOB_KIND, READ_TASK, ScanIntake
 from ingestion.understanding import TOPIC, subscribe_understanding, understand_document
 from mizan.registry import Registry
 
 
 def register(registry: Registry) -> None:
-    registry.models.append(DocumentSuggestion)
+    registry.models += [DocumentSuggestion, ScanIntake]
     registry.subscribers.append(subscribe_understanding)
     registry.outbox_handlers[TOPIC] = understand_document
-    registry.task_modules.append("ingestion.tasks")
+    registry.task_modules += ["ingestion.tasks", "ingestion.intake_reading"]
     registry.job_tasks.update(
         {
             "ingest.document": "ingestion.process_document",
             "searchable.pdf": "ingestion.make_searchable_pdf",
+            JOB_KIND: READ_TASK,  # a scan read to start a case (interactive: a clerk waits)
         }
     )
     registry.bulk_tasks.add("ingestion.make_searchable_pdf")  # every page through Tesseract

@@ -127,6 +127,7 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel) -> Flask:
         precedents,
         reports,
         saved_filters,
+        scan_intake,
         search,
     )
 
@@ -137,6 +138,7 @@ def create_app(settings: Settings | None = None, *, kernel: Kernel) -> Flask:
         admin,
         api,
         cases,
+        scan_intake,
         case_challans,
         case_fir,
         case_parties,

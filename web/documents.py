@@ -14,6 +14,7 @@ from wtforms.validators import Length, Optional
 
 from casefiles.service import CaseNotFound
 from ingestion.batch import add_files, add_one
+from ingestion.document_steps import document_steps, steps_for
 from ingestion.searchable import request_searchable_pdf, searchable_status
 from ingestion.service import (
     UploadError,
@@ -191,8 +192,20 @@ def show(document_id: str) -> ResponseReturnValue:
         versions=document_versions(kernel(), doc),
         version_form=version_form,
         searchable=searchable_status(kernel(), doc, pages),
+        steps=document_steps(kernel(), doc),
         **review_context(doc, pages, query),
     )
+
+
+@bp.route("/documents/<document_id>/steps")
+@login_required
+def steps_panel(document_id: str) -> ResponseReturnValue:
+    """The document's step states alone; the page polls it while a step is unfinished."""
+    try:
+        steps = steps_for(kernel(), actor(), document_id)
+    except LookupError:
+        abort(404)
+    return render_template("documents/_steps.html", steps=steps)
 
 
 @bp.route("/documents/<document_id>/download")

@@ -15,6 +15,8 @@ from playwright.sync_api import Page
 
 from casefiles.models import Case, CaseDocument
 from casefiles.parties import PartyInput, add_party, set_offences
+from ingestion.intake_reading import read_intake
+from ingestion.scan_intake import start_intake
 from ingestion.service import upload_document
 from ingestion.tasks import process_document
 from library.act_import import import_act_text
@@ -41,7 +43,7 @@ SCAN = (
 )
 
 PAGES = ["home", "case list", "case FIR 189/2024", "hearings", "search", "library", "section"]
-PAGES += ["judgment", "document"]
+PAGES += ["judgment", "document", "scan proposal"]
 
 
 def _clerk(demo) -> Actor:
@@ -81,6 +83,13 @@ def _document(demo, case: Case, tmp_path: Path) -> str:
     return doc.id
 
 
+def _scan_proposal(demo) -> str:
+    """A scan read for a new case: the one form of FIR fields and people rows."""
+    intake = start_intake(demo, _clerk(demo), filename="fir.txt", stream=io.BytesIO(SCAN.encode()))
+    read_intake(demo, intake.job_id)
+    return f"/scans/{intake.id}"
+
+
 def _judgment(demo) -> str:
     return demo.store.find_one(Judgment, {"key": "pcrlj-2012-288"}).id
 
@@ -103,6 +112,7 @@ def _url(name: str, demo, tmp_path: Path) -> str:
         "section": "/library/ppc/302",
         "judgment": f"/library/judgments/{_judgment(demo)}" if name == "judgment" else "",
         "document": f"/documents/{_document(demo, case, tmp_path)}" if name == "document" else "",
+        "scan proposal": _scan_proposal(demo) if name == "scan proposal" else "",
     }[name]
 
 

@@ -172,3 +172,13 @@ def test_urdu_time_place_narrative_and_cnic_are_suggested() -> None:
 def test_an_unlabelled_time_is_not_suggested() -> None:
     found = find_metadata([PageInput(1, "The meeting was at 10:30 am.")], today=TODAY)
     assert not any(f.field.endswith("_at") for f in found)
+
+
+def test_a_capital_relation_word_still_names_the_person() -> None:
+    # OCR of a typed FIR reads "s/o" as "S/o" now and then; typists write it so too.
+    text = "Accused: (1) Rashid Mehmood s/o Muhammad Akram (2) Sikandar Ali S/o Asif Raza\n"
+    found = _by_field(find_metadata([PageInput(1, text)], today=TODAY))
+    assert [f.value for f in found["accused"]] == [
+        "Rashid Mehmood s/o Muhammad Akram",
+        "Sikandar Ali s/o Asif Raza",
+    ]

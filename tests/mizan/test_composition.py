@@ -50,11 +50,13 @@ def test_every_package_contributes_through_its_registration(kernel) -> None:
         "mizan.tasks",
         "casefiles.tasks",
         "ingestion.tasks",
+        "ingestion.intake_reading",
         "library.tasks",
         "learning.tasks",
     }
     assert set(registry.job_tasks) == {
         "ingest.document",
+        "ingest.intake",
         "searchable.pdf",
         "library.import",
         "learning.attachment",

@@ -1,5 +1,6 @@
 // Live progress bars: any element with data-poll is refreshed from that URL
-// until the job has finished (the partial then contains [data-done]).
+// until the job has finished (the partial then contains [data-done]; [data-reload]
+// reloads the whole page, whose other parts depended on the unfinished work).
 (function () {
   "use strict";
   function poll(el) {
@@ -8,6 +9,8 @@
       .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
       .then(function (html) {
         el.innerHTML = html;
+        // A panel whose finished state changes the rest of the page asks for a reload.
+        if (el.querySelector("[data-reload]")) { window.location.reload(); return; }
         if (el.querySelector("[data-done]")) { el.removeAttribute("data-poll"); return; }
         setTimeout(function () { poll(el); }, 1500);
       })
