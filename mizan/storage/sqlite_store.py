@@ -279,6 +279,11 @@ class SQLiteStore:
     def find_fields(
         self, cls: type[M], fields: Sequence[str], flt: Filter | None = None
     ) -> list[M]:
+        return [cls._from_son(son) for son in self.find_values(cls, fields, flt)]
+
+    def find_values(
+        self, cls: type[M], fields: Sequence[str], flt: Filter | None = None
+    ) -> list[dict[str, Any]]:
         table = self.ensure(cls)
         names = projected_names(cls, fields)[1:]
         where, params = compile_filter(cls, flt)
@@ -290,7 +295,7 @@ class SQLiteStore:
         for doc_id, version, text in self.connection().execute(sql, params):
             son = {k: v for k, v in codec.loads(text).items() if v is not None}
             son["_id"], son["version"] = doc_id, version
-            found.append(cls._from_son(son))
+            found.append(son)
         return found
 
     def iter_all(self, cls: type[M], flt: Filter | None = None, batch: int = 500) -> Iterator[M]:
