@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from casefiles.deadlines import Rule, RuleSet, add_months
-from casefiles.hearings import ADJOURNMENT_REASONS, Hearing
-from casefiles.models import CASE_STATES, Case
+from casefiles.hearings import ADJOURNMENT_REASONS
+from casefiles.models import CASE_STATES
 from casefiles.report_periods import Period
+from casefiles.report_rows import ReportCase, ReportHearing
 from casefiles.reports import AGE_BUCKETS, CONVICTED_OUTCOMES, DECIDED_STATES, DISPOSED_STATES
 from casefiles.schedule import _MET_AT
 from mizan.clock import WorkingCalendar, pakistan_wall_time
@@ -60,7 +61,7 @@ _PPC_RANGES: tuple[tuple[str, Callable[[int], bool]], ...] = (
 _CLASS_ORDER = list(OFFENCE_CLASSES)
 
 
-def offence_class(case: Case) -> str:
+def offence_class(case: ReportCase) -> str:
     """The most serious offence class of ``case`` (see ``OFFENCE_CLASSES``)."""
     found = {"terrorism"} if "ATA" in case.labels else set()
     if "SEXUAL_OFFENCE" in case.labels:
@@ -91,14 +92,14 @@ def pk_day(at: dt.datetime) -> dt.date:
     return pakistan_wall_time(at).date()
 
 
-def instituted_on(case: Case) -> dt.date | None:
+def instituted_on(case: ReportCase) -> dt.date | None:
     """The FIR's date, or the day the file was opened where no FIR date was entered."""
     if case.fir and case.fir.registered_on:
         return case.fir.registered_on.date()
     return pk_day(case.created_at) if case.created_at else None
 
 
-def disposal_days(case: Case) -> list[dt.date]:
+def disposal_days(case: ReportCase) -> list[dt.date]:
     """Days the case left the trial court: decided, or closed without a decision
     (a closing after a decision or an appeal is not a second disposal)."""
     return [
@@ -109,13 +110,13 @@ def disposal_days(case: Case) -> list[dt.date]:
     ]
 
 
-def decided_on(case: Case) -> dt.date | None:
+def decided_on(case: ReportCase) -> dt.date | None:
     """The day of the decision whose outcome the case carries (the latest one)."""
     days = [pk_day(h.at) for h in case.history if h.to_state == "DECIDED"]
     return days[-1] if days else None
 
 
-def state_on(case: Case, day: dt.date) -> str | None:
+def state_on(case: ReportCase, day: dt.date) -> str | None:
     """The stage the case was in at the end of ``day``; None before it was instituted."""
     start = instituted_on(case)
     if start is None or start > day:
@@ -128,7 +129,7 @@ def state_on(case: Case, day: dt.date) -> str | None:
     return state
 
 
-def stays(case: Case) -> list[tuple[str, dt.date, dt.date]]:
+def stays(case: ReportCase) -> list[tuple[str, dt.date, dt.date]]:
     """(stage, entered, left) for every stage the case has left, oldest first."""
     start = instituted_on(case)
     if start is None:
@@ -168,9 +169,9 @@ class Column:
 class Fact:
     """One case (or hearing) and the columns it counts in."""
 
-    case: Case
+    case: ReportCase
     columns: tuple[str, ...]
-    hearing: Hearing | None = None
+    hearing: ReportHearing | None = None
     days: float | None = None
     #: The prosecutors it is counted for (default: the hearing's listed prosecutors,
     #: or the case's lead prosecutor).
@@ -192,9 +193,9 @@ class Fact:
 class Records:
     """What a KPI reads: the cases and hearings in the viewer's scope, and the rules."""
 
-    cases: list[Case]
-    hearings: list[Hearing]
-    cases_by_id: dict[str, Case]
+    cases: list[ReportCase]
+    hearings: list[ReportHearing]
+    cases_by_id: dict[str, ReportCase]
     today: dt.date
     rules: RuleSet
     calendar: WorkingCalendar
@@ -205,23 +206,6 @@ class Records:
 
 
 Compute = Callable[[Records, Period, str | None], Iterable[Fact]]
-#: Every Case field a KPI, the report slicer or ``can_view_case`` reads. Reports load only
-#: these (decoding whole cases was most of a report's time); a KPI that reads another field
-#: must add it here (``test_report_recount`` compares with whole cases on a seeded province).
-CASE_FIELDS = (
-    "district",
-    "fir",
-    "state",
-    "outcome",
-    "history",
-    "labels",
-    "offences",
-    "challans",
-    "court_cases",
-    "lead_prosecutor",
-    "assisting",
-    "created_at",
-)
 #: A store filter selecting (a superset of) the cases that can count from ``start`` on:
 #: loading every case of a province is the slow part of a report, so each KPI names the
 #: indexed fields that rule most cases out. None: every case in scope.
@@ -278,10 +262,22 @@ def _caseflow(records: Records, period: Period, _variant: str | None) -> Iterato
             yield Fact(case, tuple(columns))
 
 
+@functools.lru_cache(maxsize=256)
+def _band_bounds(on: dt.date) -> tuple[tuple[str, dt.date | None, dt.date | None], ...]:
+    """The age bands' date bounds as seen from ``on``: worked out once per day, not once
+    per case (month arithmetic was a third of a pendency report's time)."""
+    return tuple(
+        (
+            key,
+            add_months(on, -older) if older is not None else None,
+            add_months(on, -newer) if newer else None,
+        )
+        for key, _label, newer, older in AGE_BUCKETS
+    )
+
+
 def _band(instituted: dt.date, on: dt.date) -> str:
-    for key, _label, newer, older in AGE_BUCKETS:
-        start = add_months(on, -older) if older is not None else None
-        end = add_months(on, -newer) if newer else None
+    for key, start, end in _band_bounds(on):
         if (start is None or instituted >= start) and (end is None or instituted < end):
             return key
     return AGE_BUCKETS[-1][0]
@@ -327,7 +323,7 @@ def _outcomes(records: Records, period: Period, _variant: str | None) -> Iterato
         yield Fact(case, tuple(columns))
 
 
-def _rule_facts(case: Case) -> dict[str, object]:
+def _rule_facts(case: ReportCase) -> dict[str, object]:
     return {"labels": list(case.labels), "outcome": case.outcome}
 
 
@@ -363,7 +359,7 @@ def _challan_rules(records: Records) -> list[Rule]:
     return [r for r in records.rules.rules if r.trigger == "fir_registered"]
 
 
-def challan_met_on(case: Case) -> dt.date | None:
+def challan_met_on(case: ReportCase) -> dt.date | None:
     """The first day the police report reached the prosecution: a challan received, or the
     case moved to a stage that follows one (as the case page counts the deadline met)."""
     days = [pk_day(c.received_at) for c in case.challans if c.received_at]

@@ -8,6 +8,8 @@ the principals the search engine filters on, so pages, API and search agree.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from casefiles.models import Case
 from mizan.accounts.roles import Capability, Role, capabilities_of
 from mizan.accounts.service import PermissionDenied
@@ -20,7 +22,17 @@ _ALL_CASES = (Role.PROSECUTOR_GENERAL,)
 _DISTRICT_WIDE = (Role.DISTRICT_PUBLIC_PROSECUTOR, Role.CLERK, Role.SUPERVISOR)
 
 
-def can_view_case(actor: Actor, case: Case) -> bool:
+class CaseOwners(Protocol):
+    """What deciding visibility reads: a ``Case``, or the reports' ``ReportCase``."""
+
+    @property
+    def district(self) -> str: ...
+
+    @property
+    def prosecutors(self) -> list[str]: ...
+
+
+def can_view_case(actor: Actor, case: CaseOwners) -> bool:
     if actor.has_role("system", *_ALL_CASES):
         return True
     if actor.has_role(*_DISTRICT_WIDE) and actor.district == case.district:

@@ -22,7 +22,6 @@ from casefiles.assignment import posted_user_ids
 from casefiles.hearings import Hearing, court_key
 from casefiles.holidays import working_calendar
 from casefiles.kpis import (
-    CASE_FIELDS,
     KPI_BY_ID,
     KPIS,
     OFFENCE_CLASSES,
@@ -36,6 +35,7 @@ from casefiles.kpis import (
 from casefiles.models import Case
 from casefiles.policy import can_view_case
 from casefiles.report_periods import Period, ReportError, make_period
+from casefiles.report_rows import ReportCase, ReportHearing, report_cases, report_hearings
 from casefiles.schedule import default_rules
 from mizan.accounts.models import District, User
 from mizan.accounts.roles import Role
@@ -152,11 +152,6 @@ def _fetch_cases(kernel: Kernel, ids: list[str]) -> list[Case]:
     return found
 
 
-def _report_cases(kernel: Kernel, flt: Filter) -> list[Case]:
-    """The cases of ``flt`` with only the fields reports read (``CASE_FIELDS``)."""
-    return kernel.store.find_fields(Case, CASE_FIELDS, flt)
-
-
 def load_records(
     kernel: Kernel,
     actor: Actor,
@@ -176,22 +171,22 @@ def load_records(
         case_f["lead_prosecutor"] = scope.prosecutor
         hearing_f["prosecutor_ids"] = scope.prosecutor
     reads = kpi.reads if kpi else "both"
-    cases: list[Case] = []
+    cases: list[ReportCase] = []
     if reads != "hearings":
         flt: Filter = case_f
         if kpi and kpi.prefilter and since:
             flt = {"$and": [case_f, kpi.prefilter(since)]} if case_f else kpi.prefilter(since)
-        cases = [c for c in _report_cases(kernel, flt) if can_view_case(actor, c)]
+        cases = [c for c in report_cases(store, flt) if can_view_case(actor, c)]
     by_id = {c.id: c for c in cases}
-    hearings: list[Hearing] = []
+    hearings: list[ReportHearing] = []
     if reads != "cases":
         if since and not (kpi and kpi.timeless):
             hearing_f["starts_at"] = {"$gte": dt.datetime.combine(since, dt.time()) - _DAY}
-        hearings = store.find(Hearing, hearing_f)
+        hearings = report_hearings(store, hearing_f)
         missing = sorted({h.case_id for h in hearings} - set(by_id))
-        fetched: list[Case] = []
+        fetched: list[ReportCase] = []
         for n in range(0, len(missing), _BATCH):
-            fetched += _report_cases(kernel, {"_id": {"$in": missing[n : n + _BATCH]}})
+            fetched += report_cases(store, {"_id": {"$in": missing[n : n + _BATCH]}})
         by_id.update({c.id: c for c in fetched if can_view_case(actor, c)})
         hearings = [h for h in hearings if h.case_id in by_id]
     return Records(

@@ -24,6 +24,7 @@ from casefiles.deadlines import Condition, Rule, RuleSet, add_months
 from casefiles.holidays import working_calendar
 from casefiles.models import CASE_STATES, Case
 from casefiles.models import DISPOSED_STATES as MODEL_DISPOSED_STATES
+from casefiles.report_periods import ReportError
 from casefiles.schedule import default_rules
 from casefiles.workflow import OUTCOMES, TRANSITIONS
 from mizan.accounts.models import District, User
@@ -373,6 +374,10 @@ def dashboard(
     """All dashboard figures for ``actor``'s scope as of ``today`` (a Pakistan date)."""
     district = dashboard_scope(actor, district)
     q = _Counter(kernel)
+    names = {d.code: d.name for d in q.find(District, {})}
+    if district and district not in names:
+        # Counting a code no district has would show a dashboard of zeros as if it were real.
+        raise ReportError(_("There is no district with the code “%(code)s”.", code=district))
     scope: Filter = {"district": district} if district else {}
     pending_f = _all(scope, {"state": {"$in": list(PENDING_STATES)}})
 
@@ -412,7 +417,6 @@ def dashboard(
     decided = sum(b.value for b in outcomes)
     convicted = sum(b.value for b in outcomes if b.key in CONVICTED_OUTCOMES)
 
-    names = {d.code: d.name for d in q.find(District, {})}
     districts = _districts(q, names, overdue_by_district) if district is None else []
     hearings_week = _hearings_week(q, district, today)
     return Dashboard(

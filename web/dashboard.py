@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from casefiles.pages import filter_districts
+from casefiles.report_periods import ReportError
 from casefiles.reports import Dashboard, can_view_dashboard, dashboard
 from mizan.accounts.service import PermissionDenied
 from mizan.clock import pakistan_today
@@ -253,6 +254,9 @@ def index() -> ResponseReturnValue:
         board = dashboard(kernel(), who, pakistan_today(), district=district)
     except PermissionDenied:
         abort(403)
+    except ReportError as exc:
+        title = _("The dashboard cannot be shown")
+        return render_template("error.html", title=title, message=str(exc)), 400
     locale = get_locale()
     rtl = bool(locale and locale.character_order == "right-to-left")
     districts = filter_districts(kernel(), who)

@@ -339,12 +339,17 @@ class MongoStore:
     def find_fields(
         self, cls: type[M], fields: Sequence[str], flt: Filter | None = None
     ) -> list[M]:
+        return [cls._from_son(son) for son in self.find_values(cls, fields, flt)]
+
+    def find_values(
+        self, cls: type[M], fields: Sequence[str], flt: Filter | None = None
+    ) -> list[dict[str, Any]]:
         coll = self.ensure(cls)
         projection = dict.fromkeys([*projected_names(cls, fields), "version"], 1)
         cursor = coll.find(
             self._checked(cls, flt), projection, sort=[("_id", 1)], session=self._session()
         )
-        return [cls._from_son(son) for son in cursor]
+        return [dict(son) for son in cursor]
 
     def iter_all(self, cls: type[M], flt: Filter | None = None, batch: int = 500) -> Iterator[M]:
         return iter_by_id(self, cls, flt, batch)

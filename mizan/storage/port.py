@@ -66,6 +66,15 @@ class DocumentStore(Protocol):
         never be written back. Unknown names raise FilterError. Order is by id.
         """
 
+    def find_values(
+        self, cls: type[M], fields: Sequence[str], flt: Filter | None = None
+    ) -> list[dict[str, Any]]:
+        """Like ``find_fields``, but plain values instead of model objects: one dict per
+        document with ``_id`` and the named fields that are set (sub-documents as dicts,
+        dates as naive UTC datetimes). Building model objects cost more than reading the
+        rows at a province's size; a scan that only reads (reports) skips it. Order is by id.
+        """
+
     def iter_all(self, cls: type[M], flt: Filter | None = None, batch: int = 500) -> Iterator[M]:
         """Every matching document in id order, fetched in batches (for reindex and export)."""
 

@@ -279,18 +279,28 @@ class SQLiteStore:
     def find_fields(
         self, cls: type[M], fields: Sequence[str], flt: Filter | None = None
     ) -> list[M]:
+        return [cls._from_son(son) for son in self.find_values(cls, fields, flt)]
+
+    def find_values(
+        self, cls: type[M], fields: Sequence[str], flt: Filter | None = None
+    ) -> list[dict[str, Any]]:
         table = self.ensure(cls)
         names = projected_names(cls, fields)[1:]
         where, params = compile_filter(cls, flt)
-        # json_extract keeps sub-documents as JSON inside json_object, so one decode of a
-        # small object replaces decoding the whole document.
-        parts = ", ".join(f"'{name}', json_extract(doc, '$.\"{name}\"')" for name in names)
-        sql = f"SELECT id, version, json_object({parts}) FROM {table} WHERE {where} ORDER BY id"
+        # One json_extract of several paths parses the document once and gives a JSON
+        # array of the values (sub-documents stay JSON); one call per field parsed the
+        # whole document (parties and all) once per field.
+        paths = [f"'$.\"{name}\"'" for name in names]
+        if len(paths) >= 2:
+            values = f"json_extract(doc, {', '.join(paths)})"
+        else:  # a single path would give the bare value, not an array
+            values = f"json_array({', '.join(f'json_extract(doc, {p})' for p in paths)})"
+        sql = f"SELECT id, version, {values} FROM {table} WHERE {where} ORDER BY id"
         found = []
         for doc_id, version, text in self.connection().execute(sql, params):
-            son = {k: v for k, v in codec.loads(text).items() if v is not None}
+            son = {k: v for k, v in zip(names, codec.loads(text), strict=True) if v is not None}
             son["_id"], son["version"] = doc_id, version
-            found.append(cls._from_son(son))
+            found.append(son)
         return found
 
     def iter_all(self, cls: type[M], flt: Filter | None = None, batch: int = 500) -> Iterator[M]:

@@ -16,6 +16,7 @@ import pytest
 
 from casefiles import reports
 from casefiles.models import Case, FirRef, StageChange
+from casefiles.report_periods import ReportError
 from casefiles.schedule import case_deadlines, default_calendar
 from mizan.accounts.models import User
 from mizan.accounts.service import PermissionDenied, actor_for, create_district
@@ -274,6 +275,11 @@ def test_district_roles_see_only_their_district(province: Province) -> None:
         reports.dashboard(province.kernel, province.users["dpp"], TODAY, district="HYD")
     own = reports.dashboard(province.kernel, province.users["sup"], TODAY, district="KHI-S")
     assert own.pending == 10
+
+
+def test_an_unknown_district_is_refused_not_shown_as_zeros(province: Province) -> None:
+    with pytest.raises(ReportError, match="no district with the code “XYZ”"):
+        reports.dashboard(province.kernel, province.users["pg"], TODAY, district="XYZ")
 
 
 def test_the_dashboard_is_a_fixed_handful_of_queries(province: Province) -> None:

@@ -76,3 +76,17 @@ def test_unknown_field_is_refused(any_store: DocumentStore) -> None:
     _items(any_store)
     with pytest.raises(FilterError):
         any_store.find_fields(StoreItem, ["name", "nope"])
+
+
+def test_find_values_gives_plain_values_of_the_named_fields(any_store: DocumentStore) -> None:
+    first, second, _third = _items(any_store)
+    found = any_store.find_values(StoreItem, ["name", "when", "parts"], {"rank": {"$lt": 3}})
+    assert [d["_id"] for d in found] == sorted([first.id, second.id])
+    got = {d["_id"]: d for d in found}
+    # Plain dicts and datetimes, no model objects; unset fields are absent.
+    assert got[first.id]["name"] == "[not json]" and got[first.id]["when"] == WHEN
+    assert got[first.id]["parts"] == [{"name": "p", "qty": 2, "tags": ["x"]}]
+    assert "rank" not in got[first.id] and "tags" not in got[first.id]
+    assert "when" not in got[second.id] and got[second.id]["name"] == "{b}"
+    with pytest.raises(FilterError):
+        any_store.find_values(StoreItem, ["nope"])

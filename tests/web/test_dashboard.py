@@ -101,6 +101,15 @@ def test_dpp_cannot_open_another_district(browser, demo) -> None:
     assert b.get("/dashboard/?district=HYD").status_code == 403
 
 
+def test_an_unknown_district_gets_a_message(browser, demo) -> None:
+    b = browser()
+    b.login("pg.sindh")
+    response = b.get("/dashboard/?district=nowhere")
+    assert response.status_code == 400
+    assert "no district with the code" in _html(response)
+    assert "NOWHERE" in _html(response)
+
+
 def test_signed_out_visitors_are_sent_to_sign_in(browser, demo) -> None:
     response = browser().get("/dashboard/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
