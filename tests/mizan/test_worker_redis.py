@@ -30,3 +30,15 @@ def test_a_queued_task_survives_a_redis_crash(redis_server: RedisServer, tmp_pat
         assert after == 1, "Redis lost a message it had acknowledged"
     finally:
         kernel.close()
+
+
+def test_the_health_check_warns_when_redis_would_lose_queued_jobs(
+    redis_server: RedisServer, tmp_path: Path
+) -> None:
+    settings = make_settings(tmp_path / "data", MIZAN_BROKER=redis_server.url)
+    up, detail = worker.broker_status(settings)
+    assert up and "append-only" not in detail
+
+    redis.Redis.from_url(redis_server.url).config_set("appendonly", "no")  # Debian's default
+    up, detail = worker.broker_status(settings)
+    assert up and "a Redis crash loses queued jobs (appendonly yes)" in detail
