@@ -8,8 +8,12 @@ to consult this table, the test would prove nothing.
 
 Every row is tried on one case: FIR 189/2024 PS Artillery Maidan, Karachi South, led by
 ``pp.rahim``, acquitted, with a protected witness, a privileged note, a document, a bail
-application, a hearing, an appeal deadline and an appeal proposal. The columns say where
-each actor stands relative to that case.
+application, a hearing, an appeal deadline and an appeal proposal; the later rows add
+what hangs off it or its district: ``pp.rahim``'s library collections (one shared with
+every account and attached to the case), his quiz attempt, a case study drafted from
+the case and one published for Karachi South, the district's monthly return and a cause
+list its clerk imported, a scanned page, a letter and a request to the police. The
+columns say where each actor stands relative to that case.
 """
 
 from __future__ import annotations

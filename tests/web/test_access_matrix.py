@@ -807,6 +807,17 @@ def test_someone_elses_record_and_a_missing_one_answer_alike(world: World) -> No
         assert hidden.status_code == absent.status_code == 404, path
         shown = hidden.get_data().replace(hidden_id.encode(), b"")
         assert shown == absent.get_data().replace(missing.encode(), b""), path
+    # A colleague's scorecard is refused (403, audited) as a made-up prosecutor id is, so
+    # the refusal does not tell whether the id is someone's.
+    rahim = world.actor("pp.rahim").user_id
+    for code in ("dpp-x", "pp-x", "clerk", "trainer"):
+        b = world.browser(code)
+        colleague, made_up = (
+            b.get(f"/reports/prosecutors/{rahim}"),
+            b.get(f"/reports/prosecutors/{missing}"),
+        )
+        assert colleague.status_code == made_up.status_code == 403, code
+        assert colleague.get_data() == made_up.get_data(), code
 
 
 def test_every_row_has_a_probe() -> None:
