@@ -223,7 +223,20 @@ def get_import(kernel: Kernel, actor: Actor, import_id: str) -> CauseListImport:
         record = kernel.store.get(CauseListImport, import_id)
     except NotFoundError:
         record = None
-    if record is None or not (sees_province(actor) or record.district == actor.district):
+    if record is None:
+        raise ReviewError(_("There is no such cause list."))
+    if not (sees_province(actor) or record.district == actor.district):
+        # Another district's list, answered as missing but recorded.
+        kernel.emit(
+            DomainEvent(
+                "cause_list.access_denied",
+                actor,
+                "cause_list",
+                record.id,
+                {"district": record.district},
+                changes_state=False,
+            )
+        )
         raise ReviewError(_("There is no such cause list."))
     return record
 

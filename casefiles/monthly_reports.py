@@ -27,6 +27,7 @@ from mizan.accounts.roles import Role
 from mizan.accounts.service import PermissionDenied
 from mizan.actor import SYSTEM, Actor
 from mizan.clock import WorkingCalendar, pakistan_now, pakistan_today, utc_naive_now
+from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
 from mizan.i18n import lazy_gettext as _l
 from mizan.jobs import FINISHED, Job, JobState, update_job
@@ -243,7 +244,17 @@ def monthly_report_file(
         record = kernel.store.get(MonthlyReport, report_id)
     except NotFoundError:
         raise ReportError(_("That monthly report does not exist.")) from None
-    if flt and record.scope != flt["scope"]:
+    if flt and record.scope != flt["scope"]:  # another district's: as if missing, recorded
+        kernel.emit(
+            DomainEvent(
+                "monthly_report.access_denied",
+                actor,
+                "monthly_report",
+                record.id,
+                {"scope": record.scope},
+                changes_state=False,
+            )
+        )
         raise ReportError(_("That monthly report does not exist."))
     blob = record.pdf if fmt == "pdf" else record.xlsx
     with kernel.blobs.open(blob) as fh:

@@ -98,8 +98,14 @@ def report_scope(kernel: Kernel, actor: Actor, district: str = "", prosecutor: s
     """The figures ``actor`` may see for the district/prosecutor asked for.
 
     Unknown ids are a ReportError; a slice outside the actor's scope is
-    PermissionDenied, so nothing of it is ever computed.
+    PermissionDenied, so nothing of it is ever computed. To anyone who may not see every
+    prosecutor, a made-up prosecutor id is refused exactly as a colleague's is, so the
+    answer never confirms that an id is someone's.
     """
+    if not can_view_reports(actor):
+        raise PermissionDenied(
+            _("Reports are for prosecutors, supervisors and the Prosecutor General.")
+        )
     store = kernel.store
     district = district.strip().upper()
     prosecutor = prosecutor.strip()
@@ -114,7 +120,13 @@ def report_scope(kernel: Kernel, actor: Actor, district: str = "", prosecutor: s
         if own_only and prosecutor != actor.user_id:
             raise PermissionDenied(_("You can only see your own figures."))
         person = store.find_one(User, {"_id": prosecutor})
-        if person is None or Role.PROSECUTOR.value not in person.roles:
+        if person is not None and Role.PROSECUTOR.value not in person.roles:
+            person = None
+        if person is None and not actor.has_role(*_PROVINCE_ROLES):
+            raise PermissionDenied(
+                _("You can only see the figures of prosecutors of your own district.")
+            )
+        if person is None:
             raise ReportError(_("There is no prosecutor with the id “%(id)s”.", id=prosecutor))
     if actor.has_role(*_PROVINCE_ROLES):
         chosen = district or None

@@ -125,7 +125,16 @@ def get_case_study(kernel: Kernel, actor: Actor, study_id: str) -> CaseStudy:
         study = kernel.store.get(CaseStudy, study_id)
     except NotFoundError:
         raise CaseStudyNotFound(study_id) from None
-    if not _may_read(kernel, actor, study):
+    if not _may_read(kernel, actor, study):  # a draft holds the case's real names: recorded
+        kernel.emit(
+            DomainEvent(
+                "learning.case_study.access_denied",
+                actor,
+                "case_study",
+                study.id,
+                changes_state=False,
+            )
+        )
         raise CaseStudyNotFound(study_id)
     return study
 

@@ -678,7 +678,19 @@ def _own_attempt(kernel: Kernel, actor: Actor, course_id: str, attempt_id: str) 
         attempt = kernel.store.get(Attempt, attempt_id)
     except NotFoundError:
         raise AttemptNotFound(attempt_id) from None
-    if attempt.course_id != course_id or attempt.user_id != actor.user_id:
+    if attempt.user_id != actor.user_id:  # someone else's results: hidden, and recorded
+        kernel.emit(
+            DomainEvent(
+                "learning.attempt.access_denied",
+                actor,
+                "attempt",
+                attempt.id,
+                {"course_id": attempt.course_id},
+                changes_state=False,
+            )
+        )
+        raise AttemptNotFound(attempt_id)
+    if attempt.course_id != course_id:
         raise AttemptNotFound(attempt_id)
     return attempt
 

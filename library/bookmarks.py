@@ -53,6 +53,12 @@ def get_collection(kernel: Kernel, actor: Actor, collection_id: str) -> Collecti
     except NotFoundError:
         raise CollectionNotFound(collection_id) from None
     if not can_read(kernel, actor, coll):
+        # Someone else's collection asked for by id: answered as missing, but recorded.
+        kernel.emit(
+            DomainEvent(
+                "collection.access_denied", actor, "collection", coll.id, changes_state=False
+            )
+        )
         raise CollectionNotFound(collection_id)
     return coll
 

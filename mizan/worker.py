@@ -99,7 +99,24 @@ def broker_status(settings: Settings) -> tuple[bool, str]:
             conn.ensure_connection(max_retries=1, timeout=3)
     except Exception as exc:
         return False, f"{settings.broker_kind} broker unreachable: {exc}"
-    return True, f"{settings.broker_kind} broker at {settings.broker_url.split('@')[-1]}"
+    where = f"{settings.broker_kind} broker at {settings.broker_url.split('@')[-1]}"
+    if settings.broker_kind == "redis":
+        where += _redis_persistence_warning(settings.broker_url)
+    return True, where
+
+
+def _redis_persistence_warning(url: str) -> str:
+    """Redis keeps a queued job's message through a crash only with its append-only file
+    (docs/security.md, "Queued work and Redis"); say so when it is off."""
+    import redis
+
+    try:
+        setting = redis.Redis.from_url(url, socket_timeout=3).config_get("appendonly")
+    except redis.RedisError:  # CONFIG renamed or refused by the operator: nothing to tell
+        return ""
+    if setting.get("appendonly") == "yes":
+        return ""
+    return "; its append-only file is off, so a Redis crash loses queued jobs (appendonly yes)"
 
 
 @signals.worker_ready.connect

@@ -186,9 +186,10 @@ class RedisServer:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        """Start it (with a snapshot on shutdown, so a restart keeps the queued messages)."""
+        """Start it with the append-only file a deployment needs (docs/security.md): every
+        acknowledged write is in the file before the reply, so a crash loses no queued job."""
         args = ["--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.directory)]
-        args += ["--save", "60 1", "--appendonly", "no", "--logfile", "redis.log"]
+        args += ["--appendonly", "yes", "--appendfsync", "everysec", "--logfile", "redis.log"]
         self.process = subprocess.Popen(["redis-server", *args], start_new_session=True)
         for _ in range(100):
             if self.ping():
@@ -205,6 +206,13 @@ class RedisServer:
 
     def restart(self) -> None:
         self.stop()
+        self.start()
+
+    def crash(self) -> None:
+        """Kill it without warning (SIGKILL: nothing saved at exit), then start it again."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=30)
         self.start()
 
     def ping(self) -> bool:

@@ -8,8 +8,12 @@ to consult this table, the test would prove nothing.
 
 Every row is tried on one case: FIR 189/2024 PS Artillery Maidan, Karachi South, led by
 ``pp.rahim``, acquitted, with a protected witness, a privileged note, a document, a bail
-application, a hearing, an appeal deadline and an appeal proposal. The columns say where
-each actor stands relative to that case.
+application, a hearing, an appeal deadline and an appeal proposal; the later rows add
+what hangs off it or its district: ``pp.rahim``'s library collections (one shared with
+every account and attached to the case), his quiz attempt, a case study drafted from
+the case and one published for Karachi South, the district's monthly return and a cause
+list its clerk imported, a scanned page, a letter and a request to the police. The
+columns say where each actor stands relative to that case.
 """
 
 from __future__ import annotations
@@ -97,6 +101,23 @@ ROWS: dict[str, tuple[str, str]] = {
     "course.page": ("Course", "page: a course published for prosecutors and DPPs"),
     "case_study.draft": ("Case study", "page: draft a redacted study from the case"),
     "audit.page": ("Audit trail", "page: the audit trail"),
+    "collection.private": ("Library collection", "page: a prosecutor's private collection"),
+    "collection.shared": (
+        "Library collection",
+        "page: a collection shared with every account, attached to the case (the case listed)",
+    ),
+    "lesson.page": ("Lesson", "page: a lesson of that course"),
+    "quiz.page": ("Quiz", "page: that course's quiz"),
+    "quiz.attempt": ("Quiz attempt", "page: the assigned prosecutor's attempt, by its id"),
+    "case_study.published": ("Case study", "page: a study published for Karachi South"),
+    "case_study.draft-page": ("Case study", "page: a DPP's unpublished draft (real names)"),
+    "dashboard.district": ("Dashboard", "page: the dashboard of the case's district"),
+    "scorecard.page": ("Scorecard", "page: the assigned prosecutor's scorecard"),
+    "monthly.file": ("Monthly report", "download: the district's filed monthly return (PDF)"),
+    "page.image": ("Document", "page image: a scanned page of the case"),
+    "letter.download": ("Letters", "download: a letter drafted from the case (DOCX)"),
+    "cause_list.review": ("Cause-list import", "page: a list the district's clerk imported"),
+    "police.feed": ("Police message", "API: the police feed, with a request on the case"),
 }
 
 #: The expected outcome of every row for every actor (see OUTCOMES).
@@ -143,6 +164,20 @@ library.section      ok    ok    ok    ok    ok    ok    ok    ok    ok    ok   
 course.page          404   ok    ok    ok    ok    404   404   404   ok    404   login
 case_study.draft     403   ok    403   403   403   403   403   403   ok    403   400
 audit.page           ok    403   403   403   403   403   403   403   403   ok    login
+collection.private   404   404   404   ok    404   404   404   404   404   404   login
+collection.shared    ok    ok    hid   ok    hid   ok    hid   ok    hid   hid   login
+lesson.page          404   ok    ok    ok    ok    404   404   404   ok    404   login
+quiz.page            404   ok    ok    ok    ok    404   404   404   ok    403   login
+quiz.attempt         404   404   404   ok    404   404   404   404   ok    404   login
+case_study.published 404   ok    404   ok    ok    ok    404   ok    ok    404   login
+case_study.draft-page 404  ok    404   404   404   404   404   404   ok    404   login
+dashboard.district   ok    ok    403   403   403   403   403   ok    403   403   login
+scorecard.page       ok    ok    403   ok    403   403   403   ok    403   403   login
+monthly.file         ok    ok    404   403   403   403   403   ok    403   403   login
+page.image           ok    ok    404   ok    404   ok    404   ok    404   404   login
+letter.download      ok    ok    404   ok    404   403   404   403   404   404   400
+cause_list.review    ok    ok    404   403   403   ok    404   403   403   403   login
+police.feed          401   401   401   401   401   401   401   401   401   401   ok
 """
 
 

@@ -18,22 +18,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from PIL import Image, ImageDraw, ImageFont
 
 from app.bootstrap import build_kernel
 from app.demo_learning import seed_demo_course
 from casefiles.approvals import OPEN_STATES, AppealApproval, decide, propose_appeal
 from casefiles.assignment import add_posting
 from casefiles.calendar_tokens import issue_calendar_token
+from casefiles.cause_list_reviews import stage_cause_list
 from casefiles.hearing_service import schedule_hearing
 from casefiles.hearings import NewHearing
+from casefiles.letters import list_templates
 from casefiles.matters import MatterInput, create_matter
 from casefiles.models import Case, CaseDocument
+from casefiles.monthly_reports import MonthlyReport, previous_month
 from casefiles.notes import add_note
 from casefiles.parties import PartyInput, add_party
+from casefiles.police_messages import request_from_police
 from casefiles.service import assign
 from ingestion.service import upload_document
 from ingestion.tasks import process_document
+from learning import case_studies
 from learning.case_study_models import CaseStudy
+from learning.enrolment import self_enrol
+from learning.quizzes import start_attempt
+from learning.reading import ordered_lessons
+from learning.releases import newest_release
+from library import bookmarks
 from library.act_import import import_act_text
 from library.seed import SAMPLE_DIR
 from mizan import outbox
@@ -42,7 +53,7 @@ from mizan.accounts.models import User
 from mizan.accounts.service import PermissionDenied, actor_for, create_user, update_user
 from mizan.actor import SYSTEM
 from mizan.audit import AuditEntry
-from mizan.clock import pakistan_today
+from mizan.clock import pakistan_today, utc_naive_now
 from mizan.kernel import Kernel, set_process_kernel
 from mizan.notifications import Notification
 from search.saved import SavedSearch, save_search
@@ -59,10 +70,17 @@ GROUNDS = "The ocular account was discarded without any reasons being given."
 #: A word found only in the case's document, so any hit, count or snippet of it is a leak.
 MARKER = "quindecagon"
 ALERT_NAME = "Quindecagon watch"
+STUDY = "Acquittal on a discarded ocular account"
+POLICE_TEXT = "Produce the recovered Honda CD70 before the court."
 DENIALS = (
     "access.denied",
     "case.access_denied",
+    "collection.access_denied",
+    "cause_list.access_denied",
     "document.access_denied",
+    "learning.attempt.access_denied",
+    "learning.case_study.access_denied",
+    "monthly_report.access_denied",
     "matter.access_denied",
     "note.access_denied",
     "notification.access_denied",
@@ -72,6 +90,8 @@ DENIALS = (
 UNAUDITED = {
     "case.forged-id": "the id names nothing that exists",
     "course.page": "a course outside one's audience is not a case file (learning's own 404)",
+    "lesson.page": "as the course: the catalogue hides what is not for one's audience",
+    "quiz.page": "as the course: the catalogue hides what is not for one's audience",
 }
 FIR = {
     "police_station": "Preedy",
@@ -102,6 +122,7 @@ class World:
     token: str
     course_id: str
     feeds: dict[str, str]
+    res: Resources
     browsers: dict[str, Browser] = field(default_factory=dict)
 
     def browser(self, code: str) -> Browser:
@@ -128,6 +149,108 @@ def _new_user(kernel: Kernel, username: str, role: str, district: str | None) ->
         password=DEMO_PASSWORD,
         roles=[role],
         district=district,
+    )
+
+
+@dataclass
+class Resources:
+    """The records of the later rows: learning, library, reports, files and the police."""
+
+    private_collection_id: str
+    shared_collection_id: str
+    lesson_id: str
+    attempt_id: str
+    published_study_id: str
+    draft_study_id: str
+    monthly_report_id: str
+    cause_list_id: str
+    letter_template_id: str
+    scan_id: str
+    police_text: str
+    other_police_token: str
+
+
+def _scan() -> bytes:
+    """A small scanned page (PNG) with a few words, so its page image can be asked for."""
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", size=36)
+    image = Image.new("L", (1200, 110), 255)
+    ImageDraw.Draw(image).text((36, 36), "Site plan of the place of occurrence", font=font)
+    out = io.BytesIO()
+    image.save(out, "PNG", dpi=(300, 300))
+    return out.getvalue()
+
+
+def _published_study(kernel: Kernel, trainer, case_id: str) -> str:
+    """A study of the case, every redaction accepted, published for Karachi South only."""
+    study = case_studies.draft_case_study(kernel, trainer, case_id)
+    study = case_studies.edit_case_study(
+        kernel, trainer, study.id, version=study.version, title=STUDY, districts=["KHI-S"]
+    )
+    for label in case_studies.pending_labels(study):
+        study = case_studies.accept_label(
+            kernel, trainer, study.id, version=study.version, label=label
+        )
+    return case_studies.publish_case_study(kernel, trainer, study.id, version=study.version).id
+
+
+def _filed_return(kernel: Kernel, scope: str, name: str) -> MonthlyReport:
+    """A district's filed monthly return. Stored directly: the worker's filing builds every
+    district's reports (~10 s of CPU here), and the row is about who may download one."""
+    record = MonthlyReport(
+        month=previous_month(pakistan_today()),
+        scope=scope,
+        scope_name=name,
+        figures=[],
+        pdf=kernel.blobs.put_bytes(b"%PDF-1.4 monthly return"),
+        xlsx=kernel.blobs.put_bytes(b"PK monthly return"),
+        created_at=utc_naive_now(),
+    )
+    kernel.store.insert(record)
+    return record
+
+
+def _seed_resources(kernel: Kernel, actors: dict, case: Case, course_id: str) -> Resources:
+    rahim, trainer = actors["pp"], actors["trainer"]
+    private = bookmarks.create_collection(kernel, rahim, "Rahim's own reading")
+    shared = bookmarks.create_collection(kernel, rahim, "Artillery Maidan research")
+    bookmarks.attach_case(kernel, rahim, shared.id, case.id)
+    for code, (username, _who) in ACTORS.items():
+        if code not in ("pp", "api"):
+            bookmarks.share(kernel, rahim, shared.id, username)
+    release = newest_release(kernel, course_id)
+    assert release is not None
+    self_enrol(kernel, rahim, course_id)
+    attempt = start_attempt(kernel, rahim, course_id)
+    draft = case_studies.draft_case_study(kernel, actors["dpp"], case.id)
+    monthly = _filed_return(kernel, "KHI-S", "Karachi South")
+    cause_list = stage_cause_list(
+        kernel,
+        actors["clerk"],
+        [{"case_number": "338/2024", "parties": f"State v. {ACCUSED}", "purpose": "arguments"}],
+        court="Sessions Court Karachi South",
+        day=(pakistan_today() + dt.timedelta(days=7)).isoformat(),
+    )
+    scan = upload_document(
+        kernel, rahim, case.id, filename="site-plan.png", stream=io.BytesIO(_scan())
+    )
+    process_document(kernel, scan.job_id)
+    request_from_police(kernel, rahim, case.id, kind="produce_property", text=POLICE_TEXT)
+    _other, other_token = create_integration(
+        kernel, SYSTEM, name="Hyderabad police", kind="police", districts=["HYD"]
+    )
+    return Resources(
+        private.id,
+        shared.id,
+        ordered_lessons(release)[0].lesson_id,
+        attempt.id,
+        _published_study(kernel, trainer, case.id),
+        draft.id,
+        monthly.id,
+        cause_list.id,
+        list_templates(kernel)[0].id,
+        scan.id,
+        POLICE_TEXT,
+        other_token,
     )
 
 
@@ -198,6 +321,7 @@ def world(tmp_path_factory) -> Iterator[World]:
     import_act_text(kernel, SYSTEM, PPC_SAMPLE.read_text(), code="ppc", title="Pakistan Penal Code")
     course_id = seed_demo_course(kernel)
     add_posting(kernel, SYSTEM, rahim.user_id, ATC, atc=True)
+    resources = _seed_resources(kernel, actors, case, course_id)
     outbox.drain(kernel)
 
     feeds = {code: issue_calendar_token(kernel, who) for code, who in actors.items()}
@@ -219,6 +343,7 @@ def world(tmp_path_factory) -> Iterator[World]:
         token,
         course_id,
         feeds,
+        resources,
     )
     set_process_kernel(None)
     kernel.close()
@@ -476,6 +601,43 @@ def _case_study_draft(w: World, b: Browser, code: str) -> str:
     return seen
 
 
+def _shared_collection(w: World, b: Browser, code: str) -> str:
+    """The collection opens for everyone it is shared with; the case only for its readers."""
+    response = b.get(f"/library/collections/{w.res.shared_collection_id}")
+    seen = _shown(response, lambda page: w.reference in page)
+    if seen == "hid":
+        page = _text(response)
+        assert ACCUSED not in page and w.case_id not in page, f"{code}: the case leaks"
+    return seen
+
+
+def _scorecard(w: World, b: Browser, code: str) -> str:
+    return _outcome(b.get(f"/reports/prosecutors/{w.actor('pp.rahim').user_id}"))
+
+
+def _letter_download(w: World, b: Browser, code: str) -> str:
+    response = b.client.post(
+        f"/cases/{w.case_id}/letters/{w.res.letter_template_id}/download",
+        data={"format": "docx", "csrf_token": _csrf(b)},
+    )
+    seen = _outcome(response)
+    if seen == "ok":
+        assert response.headers["Content-Disposition"].startswith("attachment"), code
+    return seen
+
+
+def _police_feed(w: World, b: Browser, code: str) -> str:
+    """The case's district's police system reads the request; another district's never."""
+    response = b.get("/api/v1/police/messages")
+    seen = _shown(response, lambda body: w.res.police_text in body)
+    if code == "api":
+        other = Browser(w.app)
+        other.client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {w.res.other_police_token}"
+        elsewhere = other.get("/api/v1/police/messages")
+        assert elsewhere.status_code == 200 and w.res.police_text not in _text(elsewhere)
+    return seen
+
+
 PROBES: dict[str, Probe] = {
     "case.page": _get("/cases/{w.case_id}"),
     "case.list": _case_list,
@@ -518,6 +680,20 @@ PROBES: dict[str, Probe] = {
     "course.page": _get("/learning/courses/{w.course_id}"),
     "case_study.draft": _case_study_draft,
     "audit.page": _get("/admin/audit"),
+    "collection.private": _get("/library/collections/{w.res.private_collection_id}"),
+    "collection.shared": _shared_collection,
+    "lesson.page": _get("/learning/courses/{w.course_id}/lessons/{w.res.lesson_id}"),
+    "quiz.page": _get("/learning/courses/{w.course_id}/quiz"),
+    "quiz.attempt": _get("/learning/courses/{w.course_id}/quiz/attempts/{w.res.attempt_id}"),
+    "case_study.published": _get("/learning/case-studies/{w.res.published_study_id}"),
+    "case_study.draft-page": _get("/learning/case-studies/{w.res.draft_study_id}"),
+    "dashboard.district": _get("/dashboard/?district=KHI-S"),
+    "scorecard.page": _scorecard,
+    "monthly.file": _get("/reports/monthly/{w.res.monthly_report_id}.pdf"),
+    "page.image": _get("/documents/{w.res.scan_id}/pages/1/image"),
+    "letter.download": _letter_download,
+    "cause_list.review": _get("/cause-lists/{w.res.cause_list_id}"),
+    "police.feed": _police_feed,
 }
 
 
@@ -624,6 +800,39 @@ def test_a_hidden_case_and_a_missing_one_answer_alike(world: World) -> None:
         assert hidden.get_data().replace(world.case_id.encode(), b"") == absent.get_data().replace(
             missing.encode(), b""
         )
+
+
+def test_someone_elses_record_and_a_missing_one_answer_alike(world: World) -> None:
+    """The later rows' records, asked for by id by someone who may not see them, answer
+    exactly as an id that names nothing: a collection, a quiz attempt, a draft study, a
+    monthly return, a cause list and a page image."""
+    missing = "0123456789abcdef01234567"
+    r = world.res
+    tries = [
+        ("pp-x", "/library/collections/{}", r.private_collection_id),
+        ("pp-x", f"/learning/courses/{world.course_id}/quiz/attempts/{{}}", r.attempt_id),
+        ("pp-x", "/learning/case-studies/{}", r.draft_study_id),
+        ("dpp-x", "/reports/monthly/{}.pdf", r.monthly_report_id),
+        ("clerk-x", "/cause-lists/{}", r.cause_list_id),
+        ("pp-x", "/documents/{}/pages/1/image", r.scan_id),
+    ]
+    for code, path, hidden_id in tries:
+        b = world.browser(code)
+        hidden, absent = b.get(path.format(hidden_id)), b.get(path.format(missing))
+        assert hidden.status_code == absent.status_code == 404, path
+        shown = hidden.get_data().replace(hidden_id.encode(), b"")
+        assert shown == absent.get_data().replace(missing.encode(), b""), path
+    # A colleague's scorecard is refused (403, audited) as a made-up prosecutor id is, so
+    # the refusal does not tell whether the id is someone's.
+    rahim = world.actor("pp.rahim").user_id
+    for code in ("dpp-x", "pp-x", "clerk", "trainer"):
+        b = world.browser(code)
+        colleague, made_up = (
+            b.get(f"/reports/prosecutors/{rahim}"),
+            b.get(f"/reports/prosecutors/{missing}"),
+        )
+        assert colleague.status_code == made_up.status_code == 403, code
+        assert colleague.get_data() == made_up.get_data(), code
 
 
 def test_every_row_has_a_probe() -> None:
