@@ -45,6 +45,38 @@ DEADLINE_LABELS = {
     "revision_reminder": _l("Consider revision (no statutory limit)"),
 }
 
+#: The notes of the rules still to be confirmed (shown with their "to be confirmed" badge).
+DEADLINE_NOTES = {
+    "interim_challan_ata": _l(
+        "ATA s.19: investigation within 30 working days, otherwise an interim report within 3"
+        " days. To confirm: whether those 3 days are calendar or working days (calendar used "
+        "here, the earlier date), and that the 30 working days run from the FIR."
+    ),
+    "ata_remand_limit": _l(
+        "ATA s.21-E: up to 30 days at a time and 90 in total, to be confirmed. Assumes "
+        "unbroken custody from the first remand order; each 30-day order still needs renewal."
+    ),
+    "ata_trial_decision": _l(
+        "ATA s.19(7): day-to-day trial, decision within 7 working days, otherwise the Chief "
+        "Justice or administrative judge is informed. Tracked as a KPI. To confirm: the "
+        "statute speaks of cognizance; the clock starts here at charge."
+    ),
+    "state_appeal_acquittal": _l(
+        "Limitation Act Art.157: 6 months, to be confirmed against the current text. The "
+        "three sign-offs (trial prosecutor, Prosecutor General via the Law Secretary, Law "
+        "Minister) must all be done before this date."
+    ),
+    "ata_appeal_conviction": _l(
+        "ATA s.25(3): the period has been amended (7 days in the original Act); 30 days to be"
+        " confirmed against the current text."
+    ),
+    "ata_state_appeal_acquittal": _l(
+        "ATA s.25: period for the Government's appeal against an ATC acquittal to be "
+        "confirmed; 30 days used as the safe (earlier) date instead of the 6 months of "
+        "s.417(1)."
+    ),
+}
+
 #: casefiles/scrutiny.toml, by item key.
 SCRUTINY_LABELS = {
     "fir_copy": _l("Copy of the FIR attached"),

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from casefiles.deadlines import RuleSet
-from casefiles.models import CASE_LABELS, CASE_STATES, CUSTODY, PARTY_ROLES
+from casefiles.models import CASE_LABELS, CASE_STATES, CUSTODY, PARTY_ROLES, Case
 from casefiles.scrutiny import checklist
 from casefiles.workflow import OUTCOMES
 from library.importers import import_judgments_jsonl
@@ -19,6 +19,7 @@ from mizan.actor import SYSTEM
 from web.domain_labels import (
     COURT_LABELS,
     DEADLINE_LABELS,
+    DEADLINE_NOTES,
     SCRUTINY_LABELS,
     TOPIC_LABELS,
     court_label,
@@ -29,6 +30,7 @@ from web.domain_labels import (
 URDU_LETTER = re.compile(r"[\u0600-\u06FF]")
 TABLES = {
     "deadline rules": DEADLINE_LABELS,
+    "deadline notes": DEADLINE_NOTES,
     "scrutiny checklist": SCRUTINY_LABELS,
     "topics": TOPIC_LABELS,
     "courts": COURT_LABELS,
@@ -45,6 +47,12 @@ def test_every_deadline_rule_is_listed_with_its_label() -> None:
     shipped = {rule.id: rule.label for rule in RuleSet.load().rules}
     assert len(shipped) > 10
     assert {key: label.text for key, label in DEADLINE_LABELS.items()} == shipped
+
+
+def test_every_note_of_a_rule_to_be_confirmed_is_listed() -> None:
+    shipped = {rule.id: rule.note for rule in RuleSet.load().rules if rule.uncertain}
+    assert len(shipped) > 3
+    assert {key: note.text for key, note in DEADLINE_NOTES.items()} == shipped
 
 
 def test_every_scrutiny_item_is_listed_with_its_label() -> None:
@@ -80,14 +88,15 @@ def test_names_outside_the_tables_are_shown_as_written(app) -> None:
 
 
 def _visible(response) -> str:
-    """The page's text as a reader sees it (no tags, scripts or styles)."""
-    assert response.status_code == 200, response.status_code
+    """The page's text as a reader sees it (no tags, scripts or styles), with its tooltips."""
     text = re.sub(r"<(script|style)\b.*?</\1>", " ", response.get_data(as_text=True), flags=re.S)
-    return html.unescape(re.sub(r"<[^>]+>", " ", text))
+    tooltips = " ".join(re.findall(r'title="([^"]*)"', text))
+    return html.unescape(re.sub(r"<[^>]+>", " ", text) + " " + tooltips)
 
 
 ENGLISH_NAMES = [
     *(label.text for label in DEADLINE_LABELS.values()),
+    *(note.text for note in DEADLINE_NOTES.values()),
     *(topic for topic in TOPIC_LABELS if topic != "General"),  # "Prosecutor General Sindh"
     "Balochistan High Court",
     "Karachi South",
@@ -96,31 +105,37 @@ ENGLISH_NAMES = [
 
 
 @pytest.mark.parametrize(
-    ("username", "pages", "urdu"),
+    ("username", "station", "pages", "urdu"),
     [
         (
             "pp.rahim",
+            "Artillery Maidan",
             ["/", "/deadlines/mine", "/cases/", "/library/", "/library/judgments/"],
             ["کراچی جنوبی", "عبوری چالان (دفعہ 173 رپورٹ) کی آخری تاریخ", "فوجداری قانون"],
         ),
         (
             "pg.sindh",
+            "Market",
             ["/dashboard/", "/cases/", "/deadlines/district", "/reports/?slice=district"],
-            ["کراچی جنوبی", "حیدرآباد", "عبوری چالان (دفعہ 173 رپورٹ) کی آخری تاریخ"],
+            [
+                "کراچی جنوبی",
+                "حیدرآباد",
+                "عبوری چالان (دفعہ 173 رپورٹ) کی آخری تاریخ",
+            ],
         ),
     ],
     ids=["prosecutor", "prosecutor general"],
 )
 def test_urdu_pages_show_no_english_domain_name(
-    browser, demo, username: str, pages: list[str], urdu: list[str]
+    browser, demo, username: str, station: str, pages: list[str], urdu: list[str]
 ) -> None:
     import_judgments_jsonl(demo, SYSTEM, SAMPLE_DIR / "judgments_sample.jsonl")
     reader = browser()
     reader.login(username)
     reader.get("/?lang=ur")
-    case_links = re.findall(r'href="(/cases/[0-9a-f]{24})"', reader.get("/cases/").get_data(True))
+    case = demo.store.find_one(Case, {"fir.police_station": station})
     seen = ""
-    for url in [*pages, case_links[0]]:
+    for url in [*pages, f"/cases/{case.id}"]:
         response = reader.get(url)
         assert response.status_code == 200, (url, response.status_code, response.location)
         text = _visible(response)
