@@ -117,6 +117,25 @@ COURT_LABELS = {
     "Federal Shariat Court": _l("Federal Shariat Court"),
 }
 
+#: Acts by their library code (a statute's "document type" in search facets is its code).
+ACT_LABELS = {
+    "ppc": _l("Pakistan Penal Code"),
+    "crpc": _l("Code of Criminal Procedure"),
+    "qso": _l("Qanun-e-Shahadat Order"),
+    "ata": _l("Anti-Terrorism Act"),
+    "cnsa": _l("Control of Narcotic Substances Act"),
+    "constitution": _l("Constitution of Pakistan"),
+}
+
+
+def act_label(code: str, title: str = "") -> str:
+    """An act's name: in Urdu from the table, in English as imported (its title), else the
+    code as it is."""
+    known = ACT_LABELS.get(code.lower())
+    if known is not None and (str(get_locale() or "en") == "ur" or not title):
+        return str(known)
+    return title or code
+
 
 def topic_label(topic: str | None) -> str:
     return str(TOPIC_LABELS.get(topic or "", topic or ""))

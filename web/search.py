@@ -22,7 +22,7 @@ from search.hybrid import DEFAULT_MODE, MODES
 from search.port import FACET_FIELDS, SORTS, Hit, QueryError, SearchResult
 from search.saved import SavedSearch, SavedSearchError, delete_saved, list_saved, save_search
 from search.service import PER_PAGE, require_searcher, search_documents
-from web.domain_labels import court_label, district_name, topic_label
+from web.domain_labels import ACT_LABELS, act_label, court_label, district_name, topic_label
 from web.support import Pagination, actor, kernel, page_arg
 
 bp = Blueprint("search", __name__, url_prefix="/search")
@@ -177,8 +177,8 @@ def _labeller() -> Callable[[str, str], str]:
         if field == "court":
             return court_label(value)
         known = VALUE_LABELS.get(field, {})
-        if field == "doc_type" and value not in known:  # a judgment's type is its topic
-            return topic_label(value)
+        if field == "doc_type" and value not in known:  # a statute's is its act, a judgment's
+            return act_label(value) if value in ACT_LABELS else topic_label(value)  # its topic
         return str(known.get(value, value))
 
     return label

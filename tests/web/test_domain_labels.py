@@ -12,16 +12,19 @@ from casefiles.deadlines import RuleSet
 from casefiles.models import CASE_LABELS, CASE_STATES, CUSTODY, PARTY_ROLES, Case
 from casefiles.scrutiny import checklist
 from casefiles.workflow import OUTCOMES
+from library.act_import import import_act_text
 from library.importers import import_judgments_jsonl
 from library.seed import SAMPLE_DIR
 from mizan.accounts.roles import ROLE_LABELS
 from mizan.actor import SYSTEM
 from web.domain_labels import (
+    ACT_LABELS,
     COURT_LABELS,
     DEADLINE_LABELS,
     DEADLINE_NOTES,
     SCRUTINY_LABELS,
     TOPIC_LABELS,
+    act_label,
     court_label,
     district_name,
     topic_label,
@@ -34,6 +37,7 @@ TABLES = {
     "scrutiny checklist": SCRUTINY_LABELS,
     "topics": TOPIC_LABELS,
     "courts": COURT_LABELS,
+    "acts": ACT_LABELS,
     "stages": CASE_STATES,
     "case labels": CASE_LABELS,
     "custody": CUSTODY,
@@ -80,8 +84,12 @@ def test_names_outside_the_tables_are_shown_as_written(app) -> None:
         assert topic_label("Maritime Law") == "Maritime Law"
         assert court_label("Balochistan High Court") == "بلوچستان ہائی کورٹ"
         assert court_label("ATC-XII Karachi") == "ATC-XII Karachi"
+        assert act_label("ppc", "Pakistan Penal Code, 1860") == "مجموعہ تعزیراتِ پاکستان"
+        assert act_label("mvo", "Motor Vehicles Ordinance") == "Motor Vehicles Ordinance"
     with app.test_request_context("/?lang=en"):
         assert district_name("KHI-S") == "Karachi South"
+        assert act_label("ppc", "Pakistan Penal Code, 1860") == "Pakistan Penal Code, 1860"
+        assert act_label("ppc") == "Pakistan Penal Code"  # a facet value: the code alone
 
 
 # --- the pages ----------------------------------------------------------------------
@@ -99,6 +107,7 @@ ENGLISH_NAMES = [
     *(note.text for note in DEADLINE_NOTES.values()),
     *(topic for topic in TOPIC_LABELS if topic != "General"),  # "Prosecutor General Sindh"
     "Balochistan High Court",
+    "Pakistan Penal Code",
     "Karachi South",
     "Hyderabad",
 ]
@@ -111,7 +120,12 @@ ENGLISH_NAMES = [
             "pp.rahim",
             "Artillery Maidan",
             ["/", "/deadlines/mine", "/cases/", "/library/", "/library/judgments/"],
-            ["کراچی جنوبی", "عبوری چالان (دفعہ 173 رپورٹ) کی آخری تاریخ", "فوجداری قانون"],
+            [
+                "کراچی جنوبی",
+                "عبوری چالان (دفعہ 173 رپورٹ) کی آخری تاریخ",
+                "فوجداری قانون",
+                "مجموعہ تعزیراتِ پاکستان",
+            ],
         ),
         (
             "pg.sindh",
@@ -130,6 +144,8 @@ def test_urdu_pages_show_no_english_domain_name(
     browser, demo, username: str, station: str, pages: list[str], urdu: list[str]
 ) -> None:
     import_judgments_jsonl(demo, SYSTEM, SAMPLE_DIR / "judgments_sample.jsonl")
+    text = (SAMPLE_DIR / "ppc_sample.md").read_text()
+    import_act_text(demo, SYSTEM, text, code="ppc", title="Pakistan Penal Code")
     reader = browser()
     reader.login(username)
     reader.get("/?lang=ur")
