@@ -1,15 +1,18 @@
 """Take the README screenshots: the real app on a throw-away data dir with the demo seeded.
 
-    .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--only 'phone-*']
 
 A clerk uploads one scanned page to the demo case FIR 189/2024 PS Artillery Maidan
 (assigned to pp.rahim); it is read here in-process (no worker needed), and then each
-page is shot at 1280x800 by the Debian Chromium (``/usr/lib/chromium/chromium``).
+page is shot at 1280x800 by the Debian Chromium (``/usr/lib/chromium/chromium``), and
+the start, case and document pages once more at a phone's 390x844, in English and Urdu.
+``--only`` takes file-name patterns and writes just those shots.
 """
 
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import logging
 import os
 import sys
@@ -34,6 +37,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 VIEWPORT = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
 PASSWORD = "mizan-demo-2026"
 SEARCH_WORD = "pistol"
 SCAN_TEXT = (
@@ -62,6 +66,7 @@ def render_scan(text: str, path: Path, dpi: int = 300) -> Path:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--only", nargs="*", default=["*"], help="file-name patterns to write")
     args = parser.parse_args()
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
@@ -89,6 +94,7 @@ def main() -> int:
             {
                 "MIZAN_DATA_DIR": str(data),
                 "MIZAN_BROKER": f"sqla+sqlite:///{data / 'broker.sqlite3'}",
+                "MIZAN_TWO_FACTOR_ROLES": "none",  # demo accounts without an authenticator
             },
             env_file=None,
         )
@@ -112,10 +118,10 @@ def main() -> int:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
-                def session(username: str | None, lang: str = "en"):
+                def session(username: str | None, lang: str = "en", viewport=VIEWPORT):
                     context = browser.new_context(
                         base_url=base,
-                        viewport=VIEWPORT,
+                        viewport=viewport,
                         locale="en-GB" if lang == "en" else "ur-PK",
                     )
                     page = context.new_page()
@@ -128,6 +134,8 @@ def main() -> int:
                     return page
 
                 def shot(page, name: str) -> None:
+                    if not any(fnmatch.fnmatch(name, pattern) for pattern in args.only):
+                        return
                     page.wait_for_load_state("networkidle")
                     page.evaluate("document.activeElement && document.activeElement.blur()")
                     page.screenshot(path=str(out / name))
@@ -161,6 +169,17 @@ def main() -> int:
                 rahim.locator(".hit h2 a").first.click()
                 expect(rahim.locator(".page-text mark").first).to_be_visible()
                 shot(rahim, "document.png")
+                document_url = rahim.url
+
+                # A prosecutor in court with a phone: the day, the case and a scan's text.
+                for lang, suffix in (("ur", "-urdu"), ("en", "")):
+                    phone = session("pp.rahim", lang=lang, viewport=PHONE)
+                    phone.goto(f"/?lang={lang}")
+                    shot(phone, f"phone-home{suffix}.png")
+                    phone.goto(f"/cases/{case.id}")
+                    shot(phone, f"phone-case{suffix}.png")
+                    phone.goto(document_url)
+                    shot(phone, f"phone-document{suffix}.png")
 
                 urdu = session("pp.rahim", lang="ur")
                 urdu.goto("/?lang=ur")

@@ -23,6 +23,7 @@ from mizan.kernel import Kernel, set_process_kernel
 from mizan.settings import Settings
 from mizan.storage import StaleWriteError
 from web import formatting
+from web.domain_labels import act_label, court_label, district_name, topic_label
 from web.translations import compile_translations
 
 LANGUAGES = {"en": "English", "ur": "اردو"}
@@ -268,6 +269,10 @@ def _template_globals() -> dict:
         "party_roles": PARTY_ROLES,
         "custody_labels": CUSTODY,
         "document_state_label": lambda state: DOCUMENT_STATES.get(state, state),
+        "district_name": district_name,
+        "topic_label": topic_label,
+        "court_label": court_label,
+        "act_label": act_label,
     }
 
 

@@ -23,6 +23,7 @@ from casefiles.report_periods import ReportError
 from casefiles.reports import Dashboard, can_view_dashboard, dashboard
 from mizan.accounts.service import PermissionDenied
 from mizan.clock import pakistan_today
+from web.domain_labels import district_name
 from web.support import actor, kernel
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -216,8 +217,8 @@ def _charts(board: Dashboard, rtl: bool) -> dict[str, object]:
         districts = bar_chart(
             [
                 (
-                    d.name,
-                    [(d.pending, ACCENT, f"{d.name}: {d.pending}")],
+                    district_name(d.code),
+                    [(d.pending, ACCENT, f"{district_name(d.code)}: {d.pending}")],
                     format_number(d.pending),
                 )
                 for d in board.districts

@@ -18,11 +18,11 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
-from mizan.accounts.service import list_districts
 from search.hybrid import DEFAULT_MODE, MODES
 from search.port import FACET_FIELDS, SORTS, Hit, QueryError, SearchResult
 from search.saved import SavedSearch, SavedSearchError, delete_saved, list_saved, save_search
 from search.service import PER_PAGE, require_searcher, search_documents
+from web.domain_labels import ACT_LABELS, act_label, court_label, district_name, topic_label
 from web.support import Pagination, actor, kernel, page_arg
 
 bp = Blueprint("search", __name__, url_prefix="/search")
@@ -171,23 +171,17 @@ def hit_url(hit: Hit, query: str) -> str | None:
 
 
 def _labeller() -> Callable[[str, str], str]:
-    districts = {d.code: d for d in list_districts(kernel())}
-    urdu = _is_urdu()
-
     def label(field: str, value: str) -> str:
-        if field == "district" and value in districts:
-            d = districts[value]
-            return d.name_ur if urdu and d.name_ur else d.name
+        if field == "district":
+            return district_name(value)
+        if field == "court":
+            return court_label(value)
         known = VALUE_LABELS.get(field, {})
+        if field == "doc_type" and value not in known:  # a statute's is its act, a judgment's
+            return act_label(value) if value in ACT_LABELS else topic_label(value)  # its topic
         return str(known.get(value, value))
 
     return label
-
-
-def _is_urdu() -> bool:
-    from flask_babel import get_locale
-
-    return str(get_locale() or "en") == "ur"
 
 
 @bp.route("/")
