@@ -23,9 +23,10 @@ Measured (p50/p95 over ``--queries`` queries each, after a warm-up):
   filters, and as a one-case user (few visible: exact); recall@10 of the
   HNSW document ranking against the exact one; the time to read the store
   into memory and to build the graph; the query embedding with the real
-  model separately;
+  model separately, through torch and through the ONNX Runtime export that
+  Mizan uses for queries (`search.query_encoder`, exported into the workdir);
 * hybrid: ``search.hybrid.search`` (keyword + vectors + RRF), including the
-  real query embedding;
+  real query embedding (ONNX Runtime when installed);
 * peak RSS after each phase.
 
 Beside each engine: the raw engine on the same query (Tantivy with the same

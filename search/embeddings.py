@@ -152,17 +152,16 @@ class Embedder:
         ask without loading it)."""
         return self._model is not None or self._onnx is not None
 
-    def warm(self, *, queries_only: bool = False) -> np.ndarray:
+    def warm(self, *, for_search: bool = False) -> np.ndarray:
         """Load the model and run it once, so the first user's search does not wait for it.
 
-        `queries_only` (a web process, which embeds only queries): torch is left unloaded
-        when the ONNX query encoder is ready. Returns the vector of a sample query (to
-        warm what reads vectors, too).
+        `for_search` (a web process, which embeds only queries): the query encoder
+        (exported on first use), and torch only if there is none; else (a worker, which
+        embeds passages) torch. Returns the vector of a sample query (to warm what reads
+        vectors, too).
         """
-        vector = self._encode_queries(["warm-up"])[0]
-        if not queries_only:
-            self._encode(["warm-up"])
-            self.encoded -= 1
+        encode = self._encode_queries if for_search else self._encode
+        vector = encode(["warm-up"])[0]
         self.encoded -= 1  # not a passage
         self.warmed = True
         return vector
