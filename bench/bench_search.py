@@ -23,9 +23,10 @@ Measured (p50/p95 over ``--queries`` queries each, after a warm-up):
   filters, and as a one-case user (few visible: exact); recall@10 of the
   HNSW document ranking against the exact one; the time to read the store
   into memory and to build the graph; the query embedding with the real
-  model separately;
+  model separately, through torch and through the ONNX Runtime export that
+  Mizan uses for queries (`search.query_encoder`, exported into the workdir);
 * hybrid: ``search.hybrid.search`` (keyword + vectors + RRF), including the
-  real query embedding;
+  real query embedding (ONNX Runtime when installed);
 * peak RSS after each phase.
 
 Beside each engine: the raw engine on the same query (Tantivy with the same
@@ -82,7 +83,12 @@ from search.vector_graph import ANN_MIN_EF
 from search.vector_index import DEFAULT_ANN_MIN, SqliteVectorIndex
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-TARGET_P95_MS = {"keyword": 10.0, "hybrid": 50.0}
+#: Issue 19's aims at a million passages on 2 cores: p95 ms of these rows.
+TARGET_P95_MS = {
+    "keyword (district user)": 5.0,
+    "hybrid (keyword + vectors + RRF, with embedding)": 30.0,
+    "keyword + facets (search page)": 50.0,
+}
 DISTRICTS = [f"D{i:02d}" for i in range(30)]
 COURTS = ["Sessions Court", "ATC", "High Court", "Judicial Magistrate", "Supreme Court"]
 CASES = 5000
@@ -410,7 +416,7 @@ def main() -> None:
         print("  raw Tantivy, the same compiled query (top 10 passages, count, stored fields):")
         raw = run("  raw Tantivy (district filter)", raw_tantivy, compiled)
         run("  raw Tantivy (no filter)", raw_tantivy, bare)
-        print(f"  keyword p95 ours/raw {kw[1] / raw[1]:.1f}x (p50 {kw[0] / raw[0]:.1f}x)")
+        print(f"  keyword p95 ours/raw {kw[1] / raw[1]:.1f}x (p50 {kw[0] / raw[0]:.1f}x; aim 3x)")
         print("  where the time goes (mean ms per query, by stage):")
         breakdown("keyword (district user)", kw_search, queries)
         breakdown("keyword + facets (search page)", lambda q: kw_search(q, facets=True),
@@ -472,10 +478,15 @@ def main() -> None:
                   f"efConstruction={vector_ann.EF_CONSTRUCTION}, 8-bit) ready in {built:.0f} s "
                   f"({len(passages) / max(built, 1e-9):,.0f} passages/s); "
                   f"peak RSS {rss_mb():,.0f} MB")  # fmt: skip
-            embedder = Embedder()
+            embedder = Embedder(onnx_dir=tmp)  # queries through ONNX Runtime, exported here
             qvecs = [embedder.embed_query(q) for q in queries[:5]]  # loads the model
-            emb = run("query embedding (MiniLM, real model)",
+            emb = run("query embedding (MiniLM, torch)",
                       lambda q: embedder._encode([q]), queries[:100])  # fmt: skip
+            if embedder.query_encoder() is not None:
+                run("query embedding (MiniLM, ONNX Runtime fp32)",
+                    lambda q: embedder._encode_queries([q]), queries[:100])  # fmt: skip
+            else:
+                print("  (no ONNX query encoder: queries use torch)")
             for q in queries[:100]:
                 embedder.embed_query(q)  # the same searches again: paged, sorted, narrowed
             run("query embedding, repeated (in-memory cache)", embedder.embed_query, queries[:100])
@@ -559,12 +570,12 @@ def main() -> None:
             del qvecs, emb
             print(f"  peak RSS {rss_mb():,.0f} MB")
 
-        print("\ntargets (2 cores): keyword p95 < 10 ms, hybrid p95 < 50 ms")
+        print("\naims (2 cores, p95):")
         for label, _p50, p95 in rows:
-            for key, target in TARGET_P95_MS.items():
-                if label.startswith(key + " ") or label.startswith(key + ","):
-                    verdict = "met" if p95 < target else "MISSED"
-                    print(f"  {label:<44} p95 {p95:7.2f} ms  target {target:.0f} ms: {verdict}")
+            target = TARGET_P95_MS.get(label)
+            if target is not None:
+                verdict = "met" if p95 <= target else "MISSED"
+                print(f"  {label:<48} p95 {p95:7.2f} ms  aim {target:.0f} ms: {verdict}")
 
 
 if __name__ == "__main__":

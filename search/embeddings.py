@@ -11,12 +11,18 @@ Why it looks the way it does:
 * **A cache keyed by SHA-256 of the passage text** (a small SQLite file next
   to the index): re-indexing a document whose passages did not change, a
   full `reindex`, or a second evaluation run costs no model time.
+* **Queries through ONNX Runtime** when it is installed (`search.query_encoder`):
+  the same model exported once into the data directory, giving the torch
+  vectors at a fraction of the cost; passages, embedded in batches by the
+  worker, stay on torch. Without onnxruntime, or if the export fails, queries
+  use torch too.
 * Vectors are L2-normalised float32, so a dot product is the cosine.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import sqlite3
 import threading
@@ -27,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from search.query_encoder import PROBES, OnnxQueryEncoder, export_model, onnx_model_path
 from search.stages import stage
 
 __all__ = ["DIM", "MODEL_NAME", "Embedder", "EmbeddingCache", "shared_embedder"]
@@ -38,6 +45,8 @@ BATCH_SIZE = 32
 #: Recent query texts whose vectors are kept in memory (1.5 KB each): the same search
 #: paged, re-sorted or narrowed by a facet embeds its query once.
 QUERY_CACHE = 1024
+
+log = logging.getLogger(__name__)
 
 
 def _load_model() -> Any:
@@ -109,11 +118,23 @@ class EmbeddingCache:
 class Embedder:
     """Encodes texts to normalised vectors; the model loads on first use."""
 
-    def __init__(self, cache: EmbeddingCache | None = None, batch_size: int = BATCH_SIZE) -> None:
+    def __init__(
+        self,
+        cache: EmbeddingCache | None = None,
+        batch_size: int = BATCH_SIZE,
+        *,
+        onnx_dir: Path | None = None,
+    ) -> None:
+        """`onnx_dir`: where the ONNX export of the model is kept (made on first use) for
+        encoding queries; None: queries use torch, as passages do."""
         self.cache = cache
         self.batch_size = batch_size
+        self.onnx_dir = onnx_dir
         self._model: Any = None
         self._lock = threading.Lock()
+        self._onnx_lock = threading.Lock()
+        self._onnx: OnnxQueryEncoder | None = None
+        self._onnx_tried = False
         self.encoded = 0  # texts actually run through the model (cache misses)
         self.warmed = False  # warm() ran (search.warmup)
         self._recent: OrderedDict[str, np.ndarray] = OrderedDict()  # query_key -> vector
@@ -127,20 +148,25 @@ class Embedder:
 
     @property
     def loaded(self) -> bool:
-        """True once the model is in memory (health checks ask without loading it)."""
-        return self._model is not None
+        """True once a model (torch, or the ONNX query encoder) is in memory (health checks
+        ask without loading it)."""
+        return self._model is not None or self._onnx is not None
 
-    def warm(self) -> np.ndarray:
+    def warm(self, *, for_search: bool = False) -> np.ndarray:
         """Load the model and run it once, so the first user's search does not wait for it.
 
-        Returns the vector of a sample query (to warm what reads vectors, too).
+        `for_search` (a web process, which embeds only queries): the query encoder
+        (exported on first use), and torch only if there is none; else (a worker, which
+        embeds passages) torch. Returns the vector of a sample query (to warm what reads
+        vectors, too).
         """
-        vector = self._encode(["warm-up"])[0]
+        encode = self._encode_queries if for_search else self._encode
+        vector = encode(["warm-up"])[0]
         self.encoded -= 1  # not a passage
         self.warmed = True
         return vector
 
-    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+    def _run_torch(self, texts: Sequence[str]) -> np.ndarray:
         vecs = self.model.encode(
             list(texts),
             batch_size=self.batch_size,
@@ -148,8 +174,47 @@ class Embedder:
             convert_to_numpy=True,
             show_progress_bar=False,
         )
-        self.encoded += len(texts)
         return np.asarray(vecs, dtype=np.float32)
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Texts through the torch model (passages), counted in `encoded`."""
+        vecs = self._run_torch(texts)
+        self.encoded += len(texts)
+        return vecs
+
+    def _encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Query texts through the ONNX encoder if there is one, else torch; counted."""
+        encoder = self.query_encoder()
+        if encoder is None:
+            return self._encode(texts)
+        self.encoded += len(texts)
+        return encoder.encode(texts)
+
+    def query_encoder(self) -> OnnxQueryEncoder | None:
+        """The ONNX query encoder, exported on first use; None if unavailable (torch then)."""
+        if self.onnx_dir is None:
+            return None
+        with self._onnx_lock:
+            if not self._onnx_tried:
+                self._onnx_tried = True
+                self._onnx = self._open_onnx(self.onnx_dir)
+            return self._onnx
+
+    def _open_onnx(self, directory: Path) -> OnnxQueryEncoder | None:
+        try:
+            import onnxruntime  # noqa: F401  (optional: absent, queries use torch)
+        except ImportError:
+            log.info("onnxruntime is not installed: queries are embedded with torch")
+            return None
+        path = onnx_model_path(directory)
+        try:
+            if not path.exists():
+                log.info("Exporting the embedding model to %s for fast queries", path)
+                export_model(path, self._run_torch(PROBES))
+            return OnnxQueryEncoder(path)
+        except Exception:
+            log.exception("The ONNX query encoder is unavailable: queries use torch")
+            return None
 
     def embed(self, texts: Sequence[str], *, remember: bool = True) -> np.ndarray:
         """One row per text, shape (len(texts), DIM); cached texts skip the model.
@@ -168,15 +233,17 @@ class Embedder:
         return self._embed_stored(texts, remember=True)
 
     def _embed_stored(self, texts: Sequence[str], *, remember: bool) -> np.ndarray:
-        """Texts through the persistent cache (filled only if `remember`), else the model."""
+        """Texts through the persistent cache (filled only if `remember`), else the model
+        (queries, not remembered, through the query encoder)."""
+        encode = self._encode if remember else self._encode_queries
         if self.cache is None:
-            return self._encode(texts)
+            return encode(texts)
         keys = [text_key(t) for t in texts]
         known = self.cache.get_many(list(dict.fromkeys(keys)))
         missing = list(dict.fromkeys(k for k in keys if k not in known))
         if missing:
             by_key = {k: t for k, t in zip(keys, texts, strict=True)}
-            fresh = self._encode([by_key[k] for k in missing])
+            fresh = encode([by_key[k] for k in missing])
             if remember:
                 self.cache.put_many(list(zip(missing, fresh, strict=True)))
             known.update(zip(missing, fresh, strict=True))
@@ -216,9 +283,12 @@ def shared_embedder(cache_path: Path | None = None) -> Embedder:
     with _shared_lock:
         if cache_path not in _shared:
             cache = EmbeddingCache(cache_path) if cache_path is not None else None
-            embedder = Embedder(cache)
+            embedder = Embedder(cache, onnx_dir=cache.path.parent if cache else None)
             others = [e for e in _shared.values() if e._model is not None]
             if others:  # share the loaded model between caches
                 embedder._model = others[0]._model
+            ready = [e for e in _shared.values() if e._onnx is not None]
+            if ready:  # and the query encoder (one export per process, not per data directory)
+                embedder._onnx, embedder._onnx_tried = ready[0]._onnx, True
             _shared[cache_path] = embedder
         return _shared[cache_path]

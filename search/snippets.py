@@ -139,12 +139,18 @@ def _word_spans(text: str, leaves: Sequence[Words | Section], rx: re.Pattern[str
     """
     singles = [(li, w.terms[0], w.prefix) for li, w in enumerate(leaves) if isinstance(w, Words)]
     out: list[_Span] = []
+    known: dict[str, frozenset[int]] = {}  # a word as written -> the leaves it matches
     for m in rx.finditer(text):
-        folded = _fold(m.group())
-        if len(folded) != 1:
-            continue
-        term = folded[0]
-        hit = frozenset(li for li, t, pre in singles if (term.startswith(t) if pre else term == t))
+        word = m.group()
+        hit = known.get(word)
+        if hit is None:
+            folded = _fold(word)
+            term = folded[0] if len(folded) == 1 else None
+            hit = known[word] = frozenset(
+                li
+                for li, t, pre in singles
+                if term is not None and (term.startswith(t) if pre else term == t)
+            )
         if hit:
             out.append((m.start(), m.end(), hit))
     return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping, Sequence
+from functools import lru_cache
 
 import tantivy
 
@@ -86,7 +87,7 @@ def restrictions(
     """Permission and filter queries (validated: a bad filter raises before any search)."""
     out: list[tantivy.Query] = []
     if principals is not None:
-        out.append(tantivy.Query.term_set_query(SCHEMA, "acl", sorted(set(principals))))
+        out.append(_permission_query(frozenset(principals)))
     exact, years = split_filters(filters)
     for key, value in exact:
         field = "sections" if key == "section" else key
@@ -99,6 +100,14 @@ def restrictions(
             else tantivy.Query.empty_query()
         )
     return out
+
+
+@lru_cache(maxsize=512)
+def _permission_query(principals: frozenset[str]) -> tantivy.Query:
+    """Passages whose ACL names any of `principals`. Cached per principal set: a user's
+    searches reuse it (a term set of a district user's cases took ~0.1 ms to build); it
+    names terms, not postings, so new or changed passages are still filtered correctly."""
+    return tantivy.Query.term_set_query(SCHEMA, "acl", sorted(principals))
 
 
 def restricted(node: Node, where: Sequence[tantivy.Query]) -> tantivy.Query:

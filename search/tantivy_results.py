@@ -160,18 +160,18 @@ def rank_documents(
     `matches` is only the window).
     """
     order_by = "sort_day" if by_date else None  # newest first; None ranks by score
-    # Started at once on another thread (Tantivy releases the GIL): for a common word the
-    # sample is a second pass over as many matches as the ranking; for a rare one it is
-    # cheap and unused.
-    estimate = (
-        _count_pool().submit(_sample_documents, searcher, q) if exact_max is not None else None
-    )
+    estimate: Future[Sample] | None = None
     k = window
     while True:
         res = searcher.search(
             q, limit=k, count=True, order_by_field=order_by, order=tantivy.Order.Desc
         )
         passages = _passages(res)
+        if estimate is None and exact_max is not None and passages > max(exact_max, k):
+            # Only now, when it will be used: handing every search to a thread cost
+            # ~0.5 ms of CPU and a second engine pass. It runs on another thread (Tantivy
+            # releases the GIL) while this one groups the window and makes snippets.
+            estimate = _count_pool().submit(_sample_documents, searcher, q)
         addrs = [addr for _, addr in res.hits]
         keys = fast_ints(searcher, "doc_key", addrs) if addrs else []
         best: dict[int, tuple[float, tantivy.DocAddress, int]] = {}
@@ -183,7 +183,7 @@ def rank_documents(
     ranked = list(best.values())[:want]
     if k >= passages:
         return Ranking(ranked, len(best), (addrs, keys), complete=True)
-    if estimate is not None and exact_max is not None and passages > exact_max:
+    if estimate is not None:
         return Ranking(ranked, _Total(estimate, len(best), passages), (addrs, keys), False)
     everything = [
         a

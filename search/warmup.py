@@ -29,7 +29,7 @@ def warm_up(kernel: Kernel, *, read_vectors: bool = True) -> None:
     A web process searches the vectors (the embedded index keeps them in memory);
     a worker only writes them, so it reads none.
     """
-    embedder(kernel).warm()
+    embedder(kernel).warm(for_search=read_vectors)  # a process that searches embeds queries
     if read_vectors:
         vector_index(kernel).prepare()  # at a million passages: ~30 s of reading, plus the graph
 
