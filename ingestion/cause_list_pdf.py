@@ -23,7 +23,7 @@ import contextlib
 import datetime as dt
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,7 +40,7 @@ from ingestion.pages import ExtractionError
 
 __all__ = ["MAX_PAGES", "CauseListReading", "read_cause_list", "rows_from_words"]
 
-#: Read in the request: a day's list of one court is a few pages; more is refused.
+#: A day's list of one court is a few pages; more is refused (a scanned page takes 10-25 s).
 MAX_PAGES = 40
 OCR_DPI = 300
 
@@ -344,7 +344,13 @@ def _plumber_boxes(page: pdfplumber.page.Page) -> list[Box]:
     ]
 
 
-def _read_pdf(path: Path, timeout: float) -> tuple[list[str], list[dict[str, str]], str, int]:
+#: Told (pages read, pages in all) after each page, for a job's progress bar.
+OnPage = Callable[[int, int], None]
+
+
+def _read_pdf(
+    path: Path, timeout: float, on_page: OnPage | None
+) -> tuple[list[str], list[dict[str, str]], str, int]:
     header: list[str] = []
     rows: list[dict[str, str]] = []
     method = ""
@@ -386,13 +392,19 @@ def _read_pdf(path: Path, timeout: float) -> tuple[list[str], list[dict[str, str
                 rows += found
                 if len(rows) > MAX_ROWS:
                     raise ExtractionError(f"A cause list may have at most {MAX_ROWS} rows.")
+                if on_page:
+                    on_page(index + 1, count)
         finally:
             rendered.close()
     return header, rows, method, count
 
 
 def read_cause_list(
-    path: str | Path, media_type: str = "application/pdf", *, timeout: float = 120
+    path: str | Path,
+    media_type: str = "application/pdf",
+    *,
+    timeout: float = 120,
+    on_page: OnPage | None = None,
 ) -> CauseListReading:
     """Read a cause list (a PDF, or a photographed/scanned page image) into records.
 
@@ -401,7 +413,7 @@ def read_cause_list(
     """
     path = Path(path)
     if media_type == "application/pdf":
-        header, rows, method, pages = _read_pdf(path, timeout)
+        header, rows, method, pages = _read_pdf(path, timeout, on_page)
     elif media_type.startswith("image/"):
         try:
             with Image.open(path) as image:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from ingestion import cli
+from ingestion.cause_list_jobs import KIND as CAUSE_LIST_KIND
+from ingestion.cause_list_jobs import TASK as CAUSE_LIST_TASK
+from ingestion.cause_list_jobs import CauseListRequest
 from ingestion.day_work import documents_to_review
 from ingestion.review import DocumentSuggestion
 from ingestion.understanding import TOPIC, subscribe_understanding, understand_document
@@ -10,7 +13,7 @@ from mizan.registry import Registry
 
 
 def register(registry: Registry) -> None:
-    registry.models.append(DocumentSuggestion)
+    registry.models += [DocumentSuggestion, CauseListRequest]
     registry.subscribers.append(subscribe_understanding)
     registry.outbox_handlers[TOPIC] = understand_document
     registry.task_modules.append("ingestion.tasks")
@@ -18,6 +21,7 @@ def register(registry: Registry) -> None:
         {
             "ingest.document": "ingestion.process_document",
             "searchable.pdf": "ingestion.make_searchable_pdf",
+            CAUSE_LIST_KIND: CAUSE_LIST_TASK,  # interactive: a clerk waits for the review
         }
     )
     registry.bulk_tasks.add("ingestion.make_searchable_pdf")  # every page through Tesseract

@@ -56,6 +56,7 @@ def test_every_package_contributes_through_its_registration(kernel) -> None:
     assert set(registry.job_tasks) == {
         "ingest.document",
         "searchable.pdf",
+        "cause_list.read",
         "library.import",
         "learning.attachment",
         "monthly_reports",
