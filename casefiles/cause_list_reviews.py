@@ -328,11 +328,11 @@ def candidate_cases(kernel: Kernel, actor: Actor, query: str) -> list[Case]:
             limit=MAX_CANDIDATES,
         ):
             found[case.id] = case
-    listed = case_list(
-        kernel, actor, CaseQuery(q=query), per_page=MAX_CANDIDATES, now=utc_naive_now()
-    )
-    for case in listed.cases:
-        found.setdefault(case.id, case)
+    if not fir:  # a FIR number is looked up as one, never as loose words
+        listed = case_list(
+            kernel, actor, CaseQuery(q=query), per_page=MAX_CANDIDATES, now=utc_naive_now()
+        )
+        found.update((case.id, case) for case in listed.cases)
     return [c for c in found.values() if can_edit_case(actor, c)][:MAX_CANDIDATES]
 
 
