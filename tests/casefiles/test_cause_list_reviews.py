@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from app.demo import seed_demo_details
-from casefiles.cause_list_matching import accused_names, station_key
+from casefiles.cause_list_matching import accused_names, name_words, station_key
 from casefiles.cause_list_reviews import (
     CauseListEntry,
     ReviewError,
@@ -167,6 +167,10 @@ def test_names_and_stations_as_lists_write_them() -> None:
     ]
     assert accused_names("The State vs. Unknown") == []
     assert station_key("P.S. Boat Basin") == station_key("boat  basin") == "boat basin"
+    # OCR's specks beside a name are not words of it; a name of short words stays whole.
+    assert name_words("Muhammad Khan Baloch ee") == name_words("Muhammad Khan Baloch")
+    assert name_words("Imran Ahmed j Memon") == name_words("Imran Ahmed Memon")
+    assert name_words("Bo Li") == name_words("Bo  Li.") != []
 
 
 def test_same_name_twice_is_decided_by_the_open_date_in_this_court(demo, cases) -> None:
