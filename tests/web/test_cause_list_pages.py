@@ -147,8 +147,10 @@ def test_bad_files_get_a_clear_message(app, demo, browser) -> None:
     assert "could not be read" in page and "cannot be opened" in page
     job = demo.store.find_one(Job, {"kind": "cause_list.read"})
     assert job.state == "failed" and "cannot be opened" in job.error
-    # The failed list is shown on the import page, with its reason.
+    # The failed list is shown on the import page and among the jobs, with its reason.
     assert "cannot be opened" in clerk.get("/cause-lists/").get_data(as_text=True)
+    jobs = clerk.get("/jobs/").get_data(as_text=True)
+    assert "Cause list letter.pdf" in jobs and f"/cause-lists/reading/{job.subject_id}" in jobs
     text = _upload(clerk.client, b"S.No,Case No.\n1,Special Case No. 5 of 2024\n", "list.txt")
     assert text.status_code == 422
     assert "PDF file or a scanned page" in text.get_data(as_text=True)
