@@ -12,6 +12,7 @@ nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import BinaryIO
 
@@ -235,13 +236,25 @@ def read_queued(kernel: Kernel, job_id: str) -> str:
         return "missing"
     if job.finished:
         return job.state
+    # The lease outlasts one slow page and is renewed after each, so a long scan is never
+    # taken for an orphan and read (and staged) a second time.
     lease = kernel.settings.page_time_limit * 2 + FETCH_SECONDS
-    if claim_job(store, job.id, worker_identity(), lease) is None:
+    owner = worker_identity()
+    if claim_job(store, job.id, owner, lease) is None:
         return "busy"
     update_job(store, job.id, state=JobState.RUNNING, stage="starting", attempts=job.attempts + 1)
 
     def progress(done: int, total: int) -> None:
-        update_job(store, job.id, stage="reading pages", done=done, total=total)
+        renewed = utc_naive_now() + dt.timedelta(seconds=lease)
+        update_job(
+            store,
+            job.id,
+            stage="reading pages",
+            done=done,
+            total=total,
+            owner=owner,
+            lease_until=renewed,
+        )
 
     try:
         actor = _requester(kernel, request)
