@@ -19,7 +19,7 @@ from mizan.clock import pakistan_moment, pakistan_today
 from tests.browser.test_browser_flows import sign_in
 from tests.data.make_cause_lists import Listing, atc_list
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # a real worker reads the list
 
 COURT = "ATC-XII Karachi"
 DAY = pakistan_today() + dt.timedelta(days=6)

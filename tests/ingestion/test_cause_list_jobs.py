@@ -96,6 +96,7 @@ def _finished(kernel, job_id: str, timeout: float = 120) -> Job:
     raise AssertionError(f"job {job_id} still {job.state} ({job.stage})")
 
 
+@pytest.mark.slow  # OCR
 def test_an_uploaded_scan_is_read_page_by_page(demo) -> None:
     data = scanned(atc_list(COURT, DAY, LISTINGS))
     queued = queue_file(demo, _clerk(demo), io.BytesIO(data), "atc-scan.pdf")
@@ -131,6 +132,7 @@ def test_the_court_the_clerk_typed_wins_over_the_heading(demo) -> None:
     assert record.court == "ATC-I Karachi"  # what the clerk typed wins over the heading
 
 
+@pytest.mark.slow
 def test_a_real_worker_fetches_an_address_and_reads_it(demo, celery_worker, court_site) -> None:
     clerk = _clerk(demo)
     fetched = queue_url(demo, clerk, f"{court_site}/lists/atc.pdf")
