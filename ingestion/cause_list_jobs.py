@@ -166,16 +166,18 @@ def _queue(kernel: Kernel, actor: Actor, **fields: str) -> CauseListRequest:
     return request
 
 
-def get_request(kernel: Kernel, actor: Actor, request_id: str) -> CauseListRequest:
-    """A request ``actor`` may follow (their district's, or any for the province)."""
+def get_request(kernel: Kernel, actor: Actor, request_id: str) -> tuple[CauseListRequest, Job]:
+    """A request ``actor`` may follow (their district's, or any for the province), and its
+    job; LookupError otherwise."""
     _require_importer(actor)
     try:
         request = kernel.store.get(CauseListRequest, request_id)
+        job = kernel.store.get(Job, request.job_id or "")
     except NotFoundError:
-        request = None
-    if request is None or not (sees_province(actor) or request.district == actor.district):
+        raise LookupError(request_id) from None
+    if not (sees_province(actor) or request.district == actor.district):
         raise LookupError(request_id)
-    return request
+    return request, job
 
 
 def unfinished_requests(

@@ -38,7 +38,6 @@ from ingestion.cause_list_jobs import (
     unfinished_requests,
 )
 from mizan.accounts.service import PermissionDenied
-from mizan.jobs import Job
 from web.support import actor, kernel
 
 bp = Blueprint("cause_lists", __name__, url_prefix="/cause-lists")
@@ -121,12 +120,11 @@ def _queue(form: UploadForm) -> CauseListRequest:
 def reading(request_id: str) -> ResponseReturnValue:
     """The list being read (progress, then the review), or why it could not be read."""
     try:
-        queued = get_request(kernel(), actor(), request_id)
+        queued, job = get_request(kernel(), actor(), request_id)
     except LookupError:
         abort(404)
     if queued.import_id:
         return redirect(url_for("cause_lists.review", import_id=queued.import_id))
-    job = kernel().store.get(Job, queued.job_id)
     return render_template("cause_lists/reading.html", queued=queued, job=job)
 
 
