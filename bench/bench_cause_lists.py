@@ -18,6 +18,7 @@ lists go through OCR, so they are shorter (``--scanned-rows``).
 
     python bench/bench_cause_lists.py                        # 20,000 cases, 2,000 rows
     python bench/bench_cause_lists.py --cases 100000 --rows 2000 --scanned-rows 200
+    python bench/bench_cause_lists.py --data /tmp/clbench --only scanned   # OCR only
 """
 
 from __future__ import annotations
@@ -167,6 +168,9 @@ def main() -> None:
     parser.add_argument("--scanned-rows", type=int, default=120)
     parser.add_argument("--data", help="a data directory to reuse (seeded on first use)")
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument(
+        "--only", choices=("digital", "scanned"), help="measure one kind of list only"
+    )
     args = parser.parse_args()
     folder = Path(args.data or tempfile.mkdtemp(prefix="mizan-causelists-"))
     env = {"MIZAN_DATA_DIR": str(folder), "MIZAN_WARM_MODEL": "false"}
@@ -182,7 +186,10 @@ def main() -> None:
         rng = random.Random(args.seed)
         print(f"{'list':<22}{'rows':>6}{'read/s':>9}{'staged/s':>10}{'sure':>6}{'P(sure)':>9}"
               f"{'likely':>8}{'P(likely)':>10}{'recall':>8}{'lost':>6}")  # fmt: skip
-        for scan, count in ((False, args.rows), (True, args.scanned_rows)):
+        kinds = [(False, args.rows), (True, args.scanned_rows)]
+        if args.only:
+            kinds = [kinds[args.only == "scanned"]]
+        for scan, count in kinds:
             for layout in LAYOUTS:
                 lists = _listings(kernel, rng, count)
                 r = _run(kernel, layout, lists, scan, folder)

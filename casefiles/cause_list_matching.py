@@ -87,11 +87,18 @@ def _by_fir(kernel: Kernel, row: ListedRow) -> list[Case]:
     return [c for c in kernel.store.find(Case, flt) if station_key(c.fir.police_station) == wanted]
 
 
+def name_words(name: str) -> list[str]:
+    """The folded words of a name a row gives, without one- and two-letter bits when there
+    are longer words: OCR reads specks and rules as "ee", "j" beside a name."""
+    longer = " ".join(t for t in name.split() if len(re.sub(r"\W", "", t)) > 2 or "/" in t)
+    return list(dict.fromkeys((name_key(longer) or name_key(name)).split()))
+
+
 def _by_names(kernel: Kernel, actor: Actor, row: ListedRow) -> tuple[list[Case], str]:
     found: dict[str, Case] = {}
     shown = ""
     for name in accused_names(row.parties):
-        words = list(dict.fromkeys(name_key(name).split()))
+        words = name_words(name)
         if not words:
             continue
         clauses = [{"accused_keys": f"t:{w}"} for w in words]
@@ -117,9 +124,7 @@ def _awaiting_date(kernel: Kernel, cases: list[Case], court: str) -> list[Case]:
 def names_fit(case: Case, parties: str) -> bool:
     """Does an accused the row names appear among the case's accused (in any spelling)?"""
     words = {k[2:] for k in case.accused_keys if k.startswith("t:")}
-    return any(
-        set(name_key(name).split()) <= words and name_key(name) for name in accused_names(parties)
-    )
+    return any(set(name_words(name)) <= words and name_key(name) for name in accused_names(parties))
 
 
 def match_row(kernel: Kernel, actor: Actor, row: ListedRow, *, scanned: bool = False) -> Match:

@@ -14,17 +14,24 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import mongoengine as me
 
+from casefiles.case_lists import CaseQuery, case_list
 from casefiles.cause_list_matching import LEVELS, Match, match_row
 from casefiles.cause_lists import MAX_ROWS, CauseListError, apply_row, read_row
 from casefiles.hearing_calendars import known_courts
 from casefiles.models import Case
-from casefiles.policy import may_import_cause_lists, sees_province
+from casefiles.policy import (
+    can_edit_case,
+    may_import_cause_lists,
+    sees_province,
+    visible_cases_filter,
+)
 from casefiles.service import ensure_can_edit
 from mizan.accounts.service import PermissionDenied
 from mizan.actor import Actor
@@ -78,6 +85,8 @@ class CauseListEntry(Model):
     warnings = me.ListField(me.StringField())
     decided_by = me.StringField()
     decided_at = me.DateTimeField()
+    #: The clerk who matched the row to its case by hand (``choose_case``), if one did.
+    chosen_by = me.StringField()
 
     meta = {
         "collection": "cause_list_entries",
@@ -259,12 +268,7 @@ def accept_entry(
     """Apply one matched row: its case's hearing created or moved to the list's date."""
     get_import(kernel, actor, import_id)
     store = kernel.store
-    try:
-        entry = store.get(CauseListEntry, entry_id)
-    except NotFoundError:
-        entry = None
-    if entry is None or entry.import_id != import_id:
-        raise ReviewError(_("There is no such row in this cause list."))
+    entry = _entry_of(kernel, import_id, entry_id)
     if entry.state == "accepted" or entry.version != version:
         raise ReviewError(
             _("Row %(n)d was accepted meanwhile; nothing was applied twice.") % {"n": entry.n}
@@ -307,3 +311,94 @@ def accept_sure(kernel: Kernel, actor: Actor, import_id: str) -> list[Accepted]:
         except ReviewError:
             continue  # accepted meanwhile by someone else
     return done
+
+
+# -- matching by hand ----------------------------------------------------------------------
+
+#: Cases offered for one search; a clerk narrows a longer list by typing more.
+MAX_CANDIDATES = 10
+_FIR_QUERY = re.compile(r"^\s*(?:fir\s*(?:no\.?)?\s*)?(\d{1,5})(?:\s*/\s*(\d{4}|\d{2}))?\s*$", re.I)
+
+
+def candidate_cases(kernel: Kernel, actor: Actor, query: str) -> list[Case]:
+    """Cases ``actor`` may change that a typed FIR number ("189/2024", "189"), court
+    number, reference or accused's name finds: what a clerk picks a row's case from."""
+    query = " ".join(query.split())[:100]
+    if not query:
+        return []
+    found: dict[str, Case] = {}
+    fir = _FIR_QUERY.match(query)
+    scope = visible_cases_filter(actor)
+    if fir and scope is not None:
+        flt: dict[str, Any] = {"fir.number": int(fir.group(1))}
+        if fir.group(2):
+            year = int(fir.group(2))
+            flt["fir.year"] = year + 2000 if year < 100 else year
+        for case in kernel.store.find(
+            Case,
+            {"$and": [scope, flt]} if scope else flt,
+            sort=[("fir.year", -1)],
+            limit=MAX_CANDIDATES,
+        ):
+            found[case.id] = case
+    if not fir:  # a FIR number is looked up as one, never as loose words
+        listed = case_list(
+            kernel, actor, CaseQuery(q=query), per_page=MAX_CANDIDATES, now=utc_naive_now()
+        )
+        found.update((case.id, case) for case in listed.cases)
+    return [c for c in found.values() if can_edit_case(actor, c)][:MAX_CANDIDATES]
+
+
+def choose_case(
+    kernel: Kernel, actor: Actor, import_id: str, entry_id: str, case_id: str, *, version: int
+) -> CauseListEntry:
+    """Match a row Mizan could not place (or placed only as likely) to the case the clerk
+    picked; it then waits to be accepted like any likely row."""
+    get_import(kernel, actor, import_id)
+    store = kernel.store
+    entry = _entry_of(kernel, import_id, entry_id)
+    if entry.state == "accepted":
+        raise ReviewError(_("Row %(n)d is already accepted.") % {"n": entry.n})
+    if entry.version != version:
+        raise ReviewError(_("Row %(n)d changed meanwhile; look at it again.") % {"n": entry.n})
+    if entry.level not in ("unmatched", "likely"):
+        raise ReviewError(
+            _("Only a row not matched, or a likely match, is matched by hand (row %(n)d).")
+            % {"n": entry.n}
+        )
+    try:
+        case = store.get(Case, case_id)
+    except NotFoundError:
+        raise ReviewError(_("There is no such case.")) from None
+    if not can_edit_case(actor, case):
+        raise ReviewError(_("You cannot change this case."))
+    entry.level, entry.case_id, entry.case_reference = "likely", case.id, case.reference
+    entry.reason = _("chosen by hand by %(user)s") % {"user": actor.username}
+    entry.chosen_by = actor.user_id
+    try:
+        with store.transaction():
+            store.replace(entry)
+            kernel.emit(
+                DomainEvent(
+                    "cause_list.row_matched",
+                    actor,
+                    "cause_list",
+                    import_id,
+                    {"row": entry.n, "case_id": case.id},
+                )
+            )
+    except StaleWriteError as exc:
+        raise ReviewError(
+            _("Row %(n)d changed meanwhile; look at it again.") % {"n": entry.n}
+        ) from exc
+    return entry
+
+
+def _entry_of(kernel: Kernel, import_id: str, entry_id: str) -> CauseListEntry:
+    try:
+        entry = kernel.store.get(CauseListEntry, entry_id)
+    except NotFoundError:
+        entry = None
+    if entry is None or entry.import_id != import_id:
+        raise ReviewError(_("There is no such row in this cause list."))
+    return entry

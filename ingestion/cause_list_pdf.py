@@ -23,7 +23,7 @@ import contextlib
 import datetime as dt
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,7 +40,7 @@ from ingestion.pages import ExtractionError
 
 __all__ = ["MAX_PAGES", "CauseListReading", "read_cause_list", "rows_from_words"]
 
-#: Read in the request: a day's list of one court is a few pages; more is refused.
+#: A day's list of one court is a few pages; more is refused (a scanned page takes 10-25 s).
 MAX_PAGES = 40
 OCR_DPI = 300
 
@@ -220,13 +220,29 @@ def _find_heading(lines: list[list[Box]]) -> tuple[int, list[tuple[float, str | 
     return None
 
 
+def _serials_complete(table: list[dict[int, list[str]]], serial_column: int) -> bool:
+    """Whether every row kept its serial: the first line has one and they count up by one."""
+    numbers = [" ".join(c[serial_column]) for c in table if serial_column in c]
+    if not table or serial_column not in table[0] or not all(n.isdigit() for n in numbers):
+        return False
+    return all(int(b) == int(a) + 1 for a, b in itertools.pairwise(numbers))
+
+
 def _row_starts(
-    table: list[dict[int, list[str]]], tops: list[float], serial_column: int | None
+    table: list[dict[int, list[str]]],
+    tops: list[float],
+    serial_column: int | None,
+    anchors: Sequence[int] = (),
 ) -> list[bool]:
-    """Which lines start a row: the ones with a serial number (OCR may garble it, but it is
-    there); when OCR lost every serial, the lines after a wider gap than the lines of one
-    row have between them; when the gaps are all alike, lines across three columns."""
+    """Which lines start a row: the ones with a serial number. On a scan (``anchors``: the
+    parties and purpose columns) where OCR kept some serials but not all (it drops some,
+    sometimes most of a page's: a narrow column of short numbers), also the lines naming
+    both parties and a purpose: a row's first line has both, a wrapped line rarely. When
+    OCR lost every serial: the lines after a wider gap than the lines of one row have
+    between them; when the gaps are all alike, lines across three columns."""
     if serial_column is not None and any(serial_column in c for c in table):
+        if anchors and not _serials_complete(table, serial_column):
+            return [serial_column in c or all(a in c for a in anchors) for c in table]
         return [serial_column in c for c in table]
     pitches = [b - a for a, b in itertools.pairwise(tops)]
     ordered = sorted(p for p in pitches if p > 0)
@@ -241,8 +257,23 @@ def _row_starts(
     return [serial_column is None or len(c) >= 3 for c in table]
 
 
-def rows_from_words(words: Sequence[Box]) -> tuple[list[str], list[dict[str, str]]]:
-    """Lines above the table (for court and date) and the table's records, from word boxes."""
+def _unslant_serials(
+    table: list[dict[int, list[str]]], serial_column: int, anchors: Sequence[int]
+) -> None:
+    """On a scan, the second line of a wrapped case number ("of 2023") may start left of its
+    column (a slant left over) and land in the serial column; a line that has nothing in
+    the parties or purpose columns holds no serial, so its words go to the next column."""
+    for cells in table:
+        if serial_column in cells and not any(a in cells for a in anchors):
+            words = cells.pop(serial_column)
+            cells.setdefault(serial_column + 1, [])[:0] = words
+
+
+def rows_from_words(
+    words: Sequence[Box], *, scanned: bool = False
+) -> tuple[list[str], list[dict[str, str]]]:
+    """Lines above the table (for court and date) and the table's records, from word boxes
+    (``scanned``: read by OCR, see ``_row_starts``)."""
     lines = _lines(w for w in words if w.text.strip())
     found = _find_heading(lines)
     if found is None:
@@ -264,7 +295,13 @@ def rows_from_words(words: Sequence[Box]) -> tuple[list[str], list[dict[str, str
             cells.setdefault(index, []).append(word.text)
         table.append(cells)
         tops.append(line[0].top)  # the leftmost word: a scan's leftover slant moves the rest
-    starts_row = _row_starts(table, tops, serial_column)
+    fields = [f for _x, f in columns]
+    anchors: list[int] = []
+    if scanned and "parties" in fields and "purpose" in fields:
+        anchors = [fields.index("parties"), fields.index("purpose")]
+        if serial_column is not None and serial_column + 1 < len(columns):
+            _unslant_serials(table, serial_column, anchors)
+    starts_row = _row_starts(table, tops, serial_column, anchors)
     for cells, begins in zip(table, starts_row, strict=True):
         joined = {i: " ".join(t) for i, t in cells.items()}
         if begins or not rows:
@@ -344,7 +381,13 @@ def _plumber_boxes(page: pdfplumber.page.Page) -> list[Box]:
     ]
 
 
-def _read_pdf(path: Path, timeout: float) -> tuple[list[str], list[dict[str, str]], str, int]:
+#: Told (pages read, pages in all) after each page, for a job's progress bar.
+OnPage = Callable[[int, int], None]
+
+
+def _read_pdf(
+    path: Path, timeout: float, on_page: OnPage | None
+) -> tuple[list[str], list[dict[str, str]], str, int]:
     header: list[str] = []
     rows: list[dict[str, str]] = []
     method = ""
@@ -368,7 +411,9 @@ def _read_pdf(path: Path, timeout: float) -> tuple[list[str], list[dict[str, str
                 text = page.extract_text() or ""
                 if not text.strip():
                     bitmap = rendered[index].render(scale=OCR_DPI / 72, grayscale=True)
-                    lines, found = rows_from_words(_ocr_boxes(bitmap.to_pil(), timeout))
+                    lines, found = rows_from_words(
+                        _ocr_boxes(bitmap.to_pil(), timeout), scanned=True
+                    )
                     page_method = "ocr"
                 else:
                     found = []
@@ -386,13 +431,19 @@ def _read_pdf(path: Path, timeout: float) -> tuple[list[str], list[dict[str, str
                 rows += found
                 if len(rows) > MAX_ROWS:
                     raise ExtractionError(f"A cause list may have at most {MAX_ROWS} rows.")
+                if on_page:
+                    on_page(index + 1, count)
         finally:
             rendered.close()
     return header, rows, method, count
 
 
 def read_cause_list(
-    path: str | Path, media_type: str = "application/pdf", *, timeout: float = 120
+    path: str | Path,
+    media_type: str = "application/pdf",
+    *,
+    timeout: float = 120,
+    on_page: OnPage | None = None,
 ) -> CauseListReading:
     """Read a cause list (a PDF, or a photographed/scanned page image) into records.
 
@@ -401,11 +452,11 @@ def read_cause_list(
     """
     path = Path(path)
     if media_type == "application/pdf":
-        header, rows, method, pages = _read_pdf(path, timeout)
+        header, rows, method, pages = _read_pdf(path, timeout, on_page)
     elif media_type.startswith("image/"):
         try:
             with Image.open(path) as image:
-                header, rows = rows_from_words(_ocr_boxes(image, timeout))
+                header, rows = rows_from_words(_ocr_boxes(image, timeout), scanned=True)
         except (UnidentifiedImageError, OSError) as exc:
             raise ExtractionError("This image cannot be read; it may be damaged.") from exc
         method, pages = "ocr", 1

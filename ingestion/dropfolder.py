@@ -7,7 +7,9 @@ Which case a file belongs to comes from where it is and what it is called:
   stand for spaces, so ``12-2025-Artillery_Maidan``);
 * ``<drop>/189-2024-Makli.pdf`` or ``<drop>/189-2024-Makli__statement.pdf``:
   the file name starts with the case (what follows ``__`` is the title);
-* ``<drop>/batch.zip`` with a ``manifest.csv`` naming a case per file.
+* ``<drop>/batch.zip`` with a ``manifest.csv`` naming a case per file;
+* ``<drop>/cause-lists/<file>``: a court's cause list (PDF or scan), queued for the worker
+  to read and stage for review (``ingestion.cause_list_jobs``), as the drop account.
 
 A file is taken once it has not changed for a few seconds (the scanner has
 finished writing it): it is moved into ``processing/`` (so two watchers never
@@ -27,10 +29,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from casefiles.cause_lists import CauseListError
 from ingestion.batch import BatchError, Outcome, add_one, add_zip, resolve_case
+from ingestion.cause_list_jobs import queue_file
 from ingestion.service import UploadError, record_refusal
 from mizan.accounts.models import User
-from mizan.accounts.service import actor_for
+from mizan.accounts.service import PermissionDenied, actor_for
 from mizan.actor import Actor
 from mizan.clock import pakistan_now
 from mizan.kernel import Kernel
@@ -38,6 +42,8 @@ from mizan.kernel import Kernel
 log = logging.getLogger(__name__)
 
 SUBFOLDERS = ("processing", "processed", "failed")
+#: Cause lists are dropped here (not case documents: no case in the name).
+CAUSE_LISTS = "cause-lists"
 #: Seconds a file must stay unchanged before it is taken.
 SETTLE_SECONDS = 5.0
 _CASE_KEY = re.compile(r"^(\d{1,5})-(\d{4})-(.+)$")
@@ -77,7 +83,7 @@ def drop_dir(kernel: Kernel) -> Path:
     if folder is None:
         raise DropFolderError("Set MIZAN_DROP_DIR to the folder the scanner saves into.")
     folder.mkdir(parents=True, exist_ok=True)
-    for name in SUBFOLDERS:
+    for name in (*SUBFOLDERS, CAUSE_LISTS):
         (folder / name).mkdir(exist_ok=True)
     return folder
 
@@ -104,7 +110,9 @@ def _pending(folder: Path, settle: float) -> list[Path]:
     cutoff = time.time() - settle
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder)
-        if relative.parts[0] in SUBFOLDERS or any(p.startswith(".") for p in relative.parts):
+        if relative.parts[0] in (*SUBFOLDERS, CAUSE_LISTS) or any(
+            p.startswith(".") for p in relative.parts
+        ):
             continue
         if not path.is_file() or path.suffix.lower() in (".tmp", ".part", ".crdownload"):
             continue
@@ -130,6 +138,8 @@ def _move(path: Path, target_dir: Path, relative: Path) -> Path:
 
 def _add(kernel: Kernel, actor: Actor, path: Path, relative: Path) -> list[Outcome]:
     name = relative.name
+    if relative.parts[0] == CAUSE_LISTS:
+        return [_queue_cause_list(kernel, actor, path, name)]
     ref = case_key(relative)
     case_id = None
     if ref is not None:
@@ -169,6 +179,17 @@ def _add(kernel: Kernel, actor: Actor, path: Path, relative: Path) -> list[Outco
         ]
 
 
+def _queue_cause_list(kernel: Kernel, actor: Actor, path: Path, name: str) -> Outcome:
+    """The list is kept and queued; the worker reads it (its job says how that went)."""
+    try:
+        with path.open("rb") as fh:
+            queue_file(kernel, actor, fh, name, source="drop")
+    except (CauseListError, PermissionDenied) as exc:
+        record_refusal(kernel, actor, name, str(exc))
+        return Outcome(name, "refused", str(exc))
+    return Outcome(name, "added", "cause list queued for reading")
+
+
 def scan_once(kernel: Kernel, *, settle: float = SETTLE_SECONDS) -> list[Dropped]:
     """Take every finished file in the drop folder once; returns what happened to each."""
     folder = drop_dir(kernel)
@@ -176,12 +197,13 @@ def scan_once(kernel: Kernel, *, settle: float = SETTLE_SECONDS) -> list[Dropped
     results = []
     # Files a crashed watcher left half-way are taken again (adding is idempotent).
     leftovers = sorted(p for p in (folder / "processing").iterdir() if p.is_file())
-    for path in leftovers + _pending(folder, settle):
+    pending = _pending(folder, settle) + _pending(folder / CAUSE_LISTS, settle)
+    for path in leftovers + pending:
         in_processing = path.parent == folder / "processing"
         relative = Path(path.name) if in_processing else path.relative_to(folder)
         if in_processing and "__" in path.name:
             first, rest = path.name.split("__", 1)
-            if _CASE_KEY.match(first):
+            if _CASE_KEY.match(first) or first == CAUSE_LISTS:
                 relative = Path(first) / rest
         try:
             claimed = path if in_processing else _move(path, folder / "processing", relative)
@@ -198,7 +220,7 @@ def scan_once(kernel: Kernel, *, settle: float = SETTLE_SECONDS) -> list[Dropped
             note = "\n".join(f"{o.name}: {o.message}" for o in outcomes if o.status == "refused")
             final.with_name(final.name + ".txt").write_text(note + "\n", encoding="utf-8")
         # Drop emptied case folders so the scanner's tree stays tidy.
-        if not in_processing and len(relative.parts) > 1:
+        if not in_processing and len(relative.parts) > 1 and relative.parts[0] != CAUSE_LISTS:
             with contextlib.suppress(OSError):
                 (folder / relative.parts[0]).rmdir()
         results.append(Dropped(final, ok, outcomes))

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from ingestion import cli
+from ingestion.cause_list_jobs import KIND as CAUSE_LIST_KIND
+from ingestion.cause_list_jobs import TASK as CAUSE_LIST_TASK
+from ingestion.cause_list_jobs import CauseListRequest
 from ingestion.day_work import documents_to_review
 from ingestion.review import DocumentSuggestion
 from ingestion.scan_intake import JOB_KIND, READ_TASK, ScanIntake
@@ -11,7 +14,7 @@ from mizan.registry import Registry
 
 
 def register(registry: Registry) -> None:
-    registry.models += [DocumentSuggestion, ScanIntake]
+    registry.models += [DocumentSuggestion, ScanIntake, CauseListRequest]
     registry.subscribers.append(subscribe_understanding)
     registry.outbox_handlers[TOPIC] = understand_document
     registry.task_modules += ["ingestion.tasks", "ingestion.intake_reading"]
@@ -20,6 +23,7 @@ def register(registry: Registry) -> None:
             "ingest.document": "ingestion.process_document",
             "searchable.pdf": "ingestion.make_searchable_pdf",
             JOB_KIND: READ_TASK,  # a scan read to start a case (interactive: a clerk waits)
+            CAUSE_LIST_KIND: CAUSE_LIST_TASK,  # interactive: a clerk waits for the review
         }
     )
     registry.bulk_tasks.add("ingestion.make_searchable_pdf")  # every page through Tesseract

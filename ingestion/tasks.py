@@ -77,6 +77,13 @@ def make_searchable_pdf_task(job_id: str) -> str:
     return make_searchable_pdf(process_kernel(), job_id)
 
 
+@app.task(name="ingestion.read_cause_list")
+def read_cause_list_task(job_id: str) -> str:
+    from ingestion.cause_list_jobs import read_queued
+
+    return read_queued(process_kernel(), job_id)
+
+
 class _Retry(Exception):
     def __init__(self, countdown: float) -> None:
         self.countdown = countdown

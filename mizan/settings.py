@@ -53,6 +53,9 @@ class Settings:
     drop_dir: Path | None = None
     #: The account files from the drop folder are added as (its rights and audit trail).
     drop_user: str = ""
+    #: Let the worker fetch cause lists from loopback and private addresses (tests, or a
+    #: court server inside the network); off, only public web sites are fetched.
+    fetch_private_addresses: bool = False
     #: Elasticsearch index names start with this (``<prefix>-passages``, ``<prefix>-vectors``).
     search_prefix: str = "mizan"
     #: Embedded vectors: from this many passages visible to a user, semantic search walks an
@@ -279,6 +282,9 @@ def load_settings(
         drop_dir=Path(get("DROP_DIR")).expanduser().resolve() if get("DROP_DIR") else None,
         search_prefix=_check_search_prefix(get("SEARCH_PREFIX", "mizan")),
         drop_user=get("DROP_USER"),
+        fetch_private_addresses=_bool(
+            "MIZAN_FETCH_PRIVATE_ADDRESSES", get("FETCH_PRIVATE_ADDRESSES", "false")
+        ),
         vector_ann_min=_int(
             "MIZAN_VECTOR_ANN_MIN", get("VECTOR_ANN_MIN", "100000"), 1, 1_000_000_000
         ),

@@ -3,10 +3,11 @@
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--only 'phone-*']
 
 A clerk uploads one scanned page to the demo case FIR 189/2024 PS Artillery Maidan
-(assigned to pp.rahim); it is read here in-process (no worker needed), and then each
-page is shot at 1280x800 by the Debian Chromium (``/usr/lib/chromium/chromium``), and
-the start, case and document pages once more at a phone's 390x844, in English and Urdu.
-``--only`` takes file-name patterns and writes just those shots.
+(assigned to pp.rahim) and imports an Anti-Terrorism Court's cause list; both are read
+here in-process (no worker needed), and then each page is shot at 1280x800 by the Debian
+Chromium (``/usr/lib/chromium/chromium``), and the start, case and document pages once
+more at a phone's 390x844, in English and Urdu. ``--only`` takes file-name patterns and
+writes just those shots.
 """
 
 from __future__ import annotations
@@ -49,6 +50,18 @@ SCAN_TEXT = (
 )
 
 
+#: The cause list the clerk imports: rows the review shows as sure, likely, outside the
+#: district and not matched (the demo cases' FIRs and accused).
+CAUSE_LIST = [
+    ("Special Case No. 5 of 2024", "The State v. Muhammad Aslam", 189, 2024, "Artillery Maidan",
+     "Evidence"),
+    ("Special Case No. 6 of 2025", "The State v. Shahid alias Shoda", 77, 2025, "Boat Basin",
+     "Bail"),
+    ("Special Case No. 8 of 2024", "The State v. Ali Raza", 301, 2024, "Market", "Charge"),
+    ("Special Case No. 9 of 2025", "The State v. Nobody Known", None, None, "", "Bail"),
+]  # fmt: skip
+
+
 def render_scan(text: str, path: Path, dpi: int = 300) -> Path:
     """A page image of ``text`` as a 300-dpi scanner would produce it (black on white)."""
     from PIL import Image, ImageDraw, ImageFont
@@ -81,11 +94,14 @@ def main() -> int:
     from app.bootstrap import build_kernel
     from app.demo import seed, seed_province
     from casefiles.models import Case, CaseDocument
+    from ingestion.cause_list_jobs import CauseListRequest, read_queued
     from ingestion.tasks import process_document
     from library.models import Judgment
     from library.seed import seed_library
     from mizan import outbox
+    from mizan.clock import pakistan_today
     from mizan.settings import load_settings
+    from tests.data.make_cause_lists import Listing, atc_list
     from web import create_app
 
     with tempfile.TemporaryDirectory(prefix="mizan-shots-") as tmp:
@@ -161,6 +177,26 @@ def main() -> int:
                 clerk.goto(f"/cases/{case.id}")
                 expect(clerk.locator(".stage").first).to_contain_text("Done")
                 shot(clerk, "case.png")
+
+                # The clerk imports a court's cause list; the worker's reading runs here.
+                listing = Path(tmp) / "atc-12.pdf"
+                listing.write_bytes(
+                    atc_list("ATC-XII Karachi", pakistan_today(), [Listing(*r) for r in CAUSE_LIST])
+                )
+                clerk.goto("/cause-lists/")
+                clerk.locator("input[name='file']").set_input_files(str(listing))
+                clerk.locator("form[enctype] button[type='submit']").click()
+                clerk.wait_for_url("**/cause-lists/reading/*")
+                queued = kernel.store.find_one(CauseListRequest, {})
+                read_queued(kernel, queued.job_id)
+                clerk.reload()
+                expect(clerk.locator("#sure")).to_be_visible()
+                shot(clerk, "cause-list-review.png")
+                clerk.locator("#unmatched a", has_text="Find the case").first.click()
+                clerk.locator("input[name='q']").fill("12/2025")
+                clerk.locator("input[name='q']").press("Enter")
+                expect(clerk.locator("tr[data-case]").first).to_be_visible()
+                shot(clerk, "cause-list-match.png")
 
                 rahim = session("pp.rahim")
                 rahim.goto(f"/search/?q={SEARCH_WORD}&kind=document")

@@ -8,12 +8,14 @@ import datetime as dt
 import pytest
 
 from app.demo import seed_demo_details
-from casefiles.cause_list_matching import accused_names, station_key
+from casefiles.cause_list_matching import accused_names, name_words, station_key
 from casefiles.cause_list_reviews import (
     CauseListEntry,
     ReviewError,
     accept_entry,
     accept_sure,
+    candidate_cases,
+    choose_case,
     entries_of,
     stage_cause_list,
 )
@@ -165,6 +167,10 @@ def test_names_and_stations_as_lists_write_them() -> None:
     ]
     assert accused_names("The State vs. Unknown") == []
     assert station_key("P.S. Boat Basin") == station_key("boat  basin") == "boat basin"
+    # OCR's specks beside a name are not words of it; a name of short words stays whole.
+    assert name_words("Muhammad Khan Baloch ee") == name_words("Muhammad Khan Baloch")
+    assert name_words("Imran Ahmed j Memon") == name_words("Imran Ahmed Memon")
+    assert name_words("Bo Li") == name_words("Bo  Li.") != []
 
 
 def test_same_name_twice_is_decided_by_the_open_date_in_this_court(demo, cases) -> None:
@@ -208,3 +214,33 @@ def test_a_garbled_court_number_does_not_lose_the_row(demo, cases) -> None:
     entry = entries_of(demo, clerk, record.id)[0]
     assert (entry.level, entry.case_id) == ("sure", cases["shahid"].id)
     assert "could not be read" in entry.reason and "12-of" in entry.fields["notes"]
+
+
+def test_a_row_is_matched_by_hand_within_the_clerks_cases(demo, cases) -> None:
+    clerk = who(demo, "clerk.south")
+    record = stage_cause_list(demo, clerk, _rows(), court=COURT, day=DAY.isoformat())
+    entries = entries_of(demo, clerk, record.id)
+    ghulam, outside, sure = entries[5], entries[4], entries[0]
+    # Found by FIR number with or without the year, by court number, by accused's name.
+    twin = demo.store.find_one(Case, {"fir.police_station": "Clifton", "fir.number": 40})
+    assert [c.id for c in candidate_cases(demo, clerk, "40/2025")] == [twin.id]
+    assert twin.id in {c.id for c in candidate_cases(demo, clerk, "FIR 40")}
+    assert {c.id for c in candidate_cases(demo, clerk, "Ghulam")} >= {twin.id}
+    # Another district's case is not offered, nor chosen when sent anyway.
+    assert candidate_cases(demo, clerk, "301/2024") == []
+    with pytest.raises(ReviewError, match="cannot change this case"):
+        choose_case(demo, clerk, record.id, ghulam.id, cases["hyd"].id, version=ghulam.version)
+    # Only rows not matched or likely; a sure or outside row stays as read.
+    for row in (sure, outside):
+        with pytest.raises(ReviewError, match="matched by hand"):
+            choose_case(demo, clerk, record.id, row.id, twin.id, version=row.version)
+    chosen = choose_case(demo, clerk, record.id, ghulam.id, twin.id, version=ghulam.version)
+    assert (chosen.level, chosen.case_id, chosen.chosen_by) == ("likely", twin.id, clerk.user_id)
+    # A second clerk's choice from the same page is refused, not written over the first.
+    with pytest.raises(ReviewError, match="changed meanwhile"):
+        choose_case(demo, clerk, record.id, ghulam.id, cases["aslam"].id, version=ghulam.version)
+    done = accept_entry(demo, clerk, record.id, chosen.id, version=chosen.version)
+    assert done.entry.outcome == "created"
+    assert demo.store.get(Hearing, done.entry.hearing_id).case_id == twin.id
+    with pytest.raises(ReviewError, match="already accepted"):
+        choose_case(demo, clerk, record.id, ghulam.id, twin.id, version=done.entry.version)

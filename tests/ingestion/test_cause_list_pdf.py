@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 
-from ingestion.cause_list_pdf import read_cause_list
+from ingestion.cause_list_pdf import Box, read_cause_list, rows_from_words
 from ingestion.pages import ExtractionError
 from tests.data.make_cause_lists import Listing, atc_list, scanned, shc_bench_list
 
@@ -84,6 +84,30 @@ def test_scanned_list_at_a_slant_goes_through_ocr(tmp_path, make) -> None:
     wanted = [(str(m.fir_number), str(m.fir_year)) for m in LISTINGS]
     right = sum(f == w for f, w in zip(firs, wanted, strict=True))
     assert right >= len(LISTINGS) - 1, firs
+
+
+def test_a_scan_that_lost_most_serials_keeps_its_rows_apart() -> None:
+    """OCR dropped the serials of the first rows (the scanned ATC lists' misses in the bench:
+    a page's rows merged into one) and a wrapped year slid left into the serial column."""
+
+    def line(top: float, *cells: tuple[float, str]) -> list[Box]:
+        return [Box(text, x, x + 8 * len(text), top, top + 10) for x, text in cells]
+
+    words = [
+        *line(0, (10, "S.No"), (60, "Case No."), (200, "Parties"), (400, "Purpose")),
+        *line(20, (60, "Special Case No. 5 of"), (200, "The State v. Ali Raza"), (400, "Evidence")),
+        *line(32, (45, "2024")),
+        *line(50, (60, "Special Case No. 6 of 2025"), (200, "The State v. Shahid"), (400, "Bail")),
+        *line(62, (200, "Hussain")),
+        *line(80, (10, "3"), (60, "Special Case No. 7 of 2025"), (200, "The State v. Imran"),
+              (400, "Charge")),
+    ]  # fmt: skip
+    _above, rows = rows_from_words(words, scanned=True)
+    assert [(r["case_number"], r["parties"]) for r in rows] == [
+        ("Special Case No. 5 of 2024", "The State v. Ali Raza"),
+        ("Special Case No. 6 of 2025", "The State v. Shahid Hussain"),
+        ("Special Case No. 7 of 2025", "The State v. Imran"),
+    ]
 
 
 def test_a_pdf_that_is_not_a_table_is_refused_in_words(tmp_path) -> None:

@@ -58,6 +58,7 @@ def test_every_package_contributes_through_its_registration(kernel) -> None:
         "ingest.document",
         "ingest.intake",
         "searchable.pdf",
+        "cause_list.read",
         "library.import",
         "learning.attachment",
         "monthly_reports",

@@ -34,7 +34,7 @@ def test_pending_steps_say_still_and_never_nothing_found(demo, browser) -> None:
     assert "Type found automatically" not in pending
     assert "No case details were found" not in pending
     assert f'data-poll="/documents/{doc.id}/steps"' in pending
-    assert "data-reload" not in b.get(f"/documents/{doc.id}/steps").get_data(as_text=True)
+    assert "data-done" not in b.get(f"/documents/{doc.id}/steps").get_data(as_text=True)
 
     while outbox.drain(demo):
         pass
@@ -42,7 +42,7 @@ def test_pending_steps_say_still_and_never_nothing_found(demo, browser) -> None:
     assert "Type found automatically: Other" in done
     assert "No case details were found in this document." in done
     assert "data-poll" not in done.split('id="steps"')[1].split("</section>")[0]
-    assert "data-reload" in b.get(f"/documents/{doc.id}/steps").get_data(as_text=True)
+    assert "data-done" in b.get(f"/documents/{doc.id}/steps").get_data(as_text=True)
 
 
 def test_the_steps_of_a_case_one_may_not_see_are_not_found(demo, browser) -> None:

@@ -72,7 +72,7 @@ def test_a_clerk_confirms_the_case_read_from_a_scan_in_one_step(demo, browser) -
     assert "Still reading the scan" in waiting
     assert "The case as read from the scan" not in waiting
     assert read_intake(demo, intake.job_id) == "succeeded"
-    assert "data-reload" in b.get(f"{url}/progress").get_data(as_text=True)
+    assert "data-done" in b.get(f"{url}/progress").get_data(as_text=True)
 
     page = b.get(url).get_data(as_text=True)
     values = form_values(page, url)

@@ -1,6 +1,6 @@
 // Live progress bars: any element with data-poll is refreshed from that URL
-// until the job has finished (the partial then contains [data-done]; [data-reload]
-// reloads the whole page, whose other parts depended on the unfinished work).
+// until the job has finished (the partial then contains [data-done]); with
+// data-reload the page is then loaded again (a cause list's page becomes its review).
 (function () {
   "use strict";
   function poll(el) {
@@ -9,9 +9,11 @@
       .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
       .then(function (html) {
         el.innerHTML = html;
-        // A panel whose finished state changes the rest of the page asks for a reload.
-        if (el.querySelector("[data-reload]")) { window.location.reload(); return; }
-        if (el.querySelector("[data-done]")) { el.removeAttribute("data-poll"); return; }
+        if (el.querySelector("[data-done]")) {
+          el.removeAttribute("data-poll");
+          if (el.closest("[data-reload]")) { window.location.reload(); }
+          return;
+        }
         setTimeout(function () { poll(el); }, 1500);
       })
       .catch(function () { setTimeout(function () { poll(el); }, 5000); });
