@@ -24,7 +24,7 @@ from casefiles.policy import may_import_cause_lists, sees_province
 from ingestion.cause_list_pdf import read_cause_list
 from ingestion.ocr import OcrUnavailable
 from ingestion.pages import ExtractionError
-from ingestion.service import UploadError, _receive
+from ingestion.service import UploadError, receive_upload
 from ingestion.sniff import UnsupportedFile, sniff_file
 from ingestion.url_fetch import FetchError, check_url, fetch
 from mizan.accounts.models import User
@@ -99,7 +99,7 @@ def queue_file(
     is not a PDF or an image."""
     _require_importer(actor)
     try:
-        sha, _size, media_type = _receive(kernel, stream, filename)
+        sha, _size, media_type = receive_upload(kernel, stream, filename)
     except UploadError as exc:
         raise CauseListError(str(exc)) from None
     _check_media_type(media_type)

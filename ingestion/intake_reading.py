@@ -17,7 +17,7 @@ from ingestion.ocr import OcrUnavailable
 from ingestion.pages import ExtractionError, PageText
 from ingestion.scan_intake import MAX_PAGES, IntakeState, ScanIntake
 from ingestion.sniff import UnsupportedFile
-from ingestion.tasks import TRANSIENT, WORKER, _lease_seconds, _read_one
+from ingestion.tasks import TRANSIENT, WORKER, lease_seconds, read_page
 from ingestion.wordboxes import layout_fields
 from mizan.events import DomainEvent
 from mizan.jobs import Job, JobState, claim_job, update_job, worker_identity
@@ -47,7 +47,7 @@ def read_intake(kernel: Kernel, job_id: str) -> str:
         return "missing"
     if job.finished:
         return job.state
-    if claim_job(store, job.id, worker_identity(), _lease_seconds(kernel)) is None:
+    if claim_job(store, job.id, worker_identity(), lease_seconds(kernel)) is None:
         return "busy"
     limit = kernel.settings.page_time_limit
     with store.transaction():
@@ -64,7 +64,7 @@ def read_intake(kernel: Kernel, job_id: str) -> str:
             count = min(page_count, MAX_PAGES)
             update_job(store, job.id, total=count)
             for number in range(1, count + 1):
-                pages.append(_page_fields(_read_one(source, number, limit)))
+                pages.append(_page_fields(read_page(source, number, limit)))
                 update_job(store, job.id, done=number)
     except (ExtractionError, UnsupportedFile, OcrUnavailable) as exc:
         return _end(kernel, job.id, intake.id, [], 0, str(exc))

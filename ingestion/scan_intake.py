@@ -30,8 +30,8 @@ from ingestion.metadata import Found, PageInput, find_metadata
 from ingestion.service import (
     AlreadyUploaded,
     UploadError,
-    _check_lang,
-    _receive,
+    check_lang,
+    receive_upload,
     upload_document,
 )
 from ingestion.wordboxes import unpack_words
@@ -130,8 +130,8 @@ def start_intake(
     name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
     if not name:
         raise UploadError(_("Choose a file to upload."))
-    lang = _check_lang(lang)
-    sha, size, media_type = _receive(kernel, stream, name)
+    lang = check_lang(lang)
+    sha, size, media_type = receive_upload(kernel, stream, name)
     intake = ScanIntake(
         district=actor.district or "",
         filename=name,

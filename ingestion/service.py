@@ -37,14 +37,15 @@ class AlreadyUploaded(UploadError):
         )
 
 
-def _check_lang(lang: str) -> str:
+def check_lang(lang: str) -> str:
+    """The OCR language as Tesseract names it (``eng``, ``urd+eng``…), or a clear refusal."""
     parts = [p for p in lang.split("+") if p]
     if not parts or any(p not in ("eng", "urd", "snd", "ara") for p in parts):
         raise UploadError(_("Choose the document's language: English, Urdu or Sindhi."))
     return "+".join(parts)
 
 
-def _receive(kernel: Kernel, stream: BinaryIO, filename: str) -> tuple[str, int, str]:
+def receive_upload(kernel: Kernel, stream: BinaryIO, filename: str) -> tuple[str, int, str]:
     """Keep the bytes (once per content) and say what they are: (sha256, size, media type)."""
     try:
         sha, size = kernel.blobs.put_stream(stream, kernel.settings.max_upload_mb * 1024 * 1024)
@@ -139,10 +140,10 @@ def upload_document(
     filename = Path(filename or "").name.strip()
     if not filename:
         raise UploadError(_("Choose a file to upload."))
-    lang = _check_lang(lang)
+    lang = check_lang(lang)
     doc_type = _check_doc_type(doc_type)
     previous, version_no = _version_of(kernel, case.id, replaces) if replaces else (None, 1)
-    sha, size, media_type = _receive(kernel, stream, filename)
+    sha, size, media_type = receive_upload(kernel, stream, filename)
     existing = kernel.store.find_one(CaseDocument, {"case_id": case.id, "sha256": sha})
     if existing is not None:
         if previous is not None and (existing.series_id or existing.id) == (

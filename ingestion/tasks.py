@@ -98,7 +98,7 @@ def backoff(attempt: int) -> int:
     return min(5 * 2 ** (attempt - 1), 300)
 
 
-def _lease_seconds(kernel: Kernel) -> float:
+def lease_seconds(kernel: Kernel) -> float:
     # Renewed after every page, so it only has to outlast one slow page.
     return kernel.settings.page_time_limit * 2 + 60
 
@@ -120,7 +120,7 @@ def process_document(kernel: Kernel, job_id: str) -> str:
     if job.finished:
         return job.state
     owner = worker_identity()
-    claimed = claim_job(store, job.id, owner, _lease_seconds(kernel))
+    claimed = claim_job(store, job.id, owner, lease_seconds(kernel))
     if claimed is None:
         log.info("Job %s is held by %s; leaving it to that worker", job.id, job.owner)
         return "busy"
@@ -239,7 +239,7 @@ def _read_pages(kernel: Kernel, job: Job, doc: CaseDocument, owner: str) -> None
                         ),
                     )
             if page is None:
-                page = _read_one(source, number, limit)
+                page = read_page(source, number, limit)
             pending.append(page)
             if careful or page.method == "ocr" or time.monotonic() - batch_started >= FLUSH_SECONDS:
                 _save_pages(kernel, job.id, doc.id, pending, owner)
@@ -263,10 +263,10 @@ def _start_page(kernel: Kernel, job_id: str, number: int, owner: str) -> Job:
 
 
 def _lease_end(kernel: Kernel) -> dt.datetime:
-    return utc_naive_now() + dt.timedelta(seconds=_lease_seconds(kernel))
+    return utc_naive_now() + dt.timedelta(seconds=lease_seconds(kernel))
 
 
-def _read_one(source: PageSource, number: int, limit: int) -> PageText:
+def read_page(source: PageSource, number: int, limit: int) -> PageText:
     """One page within its time limit; any failure confined to the page lands on the page."""
     try:
         # Tesseract's own timeout (which also kills its process) fires first; the

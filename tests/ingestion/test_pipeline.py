@@ -14,7 +14,7 @@ import pytest
 from casefiles.models import Case, CaseDocument, DocumentPage
 from ingestion.pages import PageSource, PageText
 from ingestion.service import UploadError, document_versions, retry_job, upload_document
-from ingestion.tasks import _read_one, _Retry, backoff, process_document, time_limit
+from ingestion.tasks import _Retry, backoff, process_document, read_page, time_limit
 from mizan.accounts.models import User
 from mizan.accounts.service import actor_for
 from mizan.jobs import Job, claim_job, update_job
@@ -126,10 +126,10 @@ def test_a_page_over_its_time_limit_fails_alone(monkeypatch) -> None:
 
     monkeypatch.setattr(tasks, "ALARM_GRACE", 0)  # no grace: keep the test short
     started = time.monotonic()
-    slow = _read_one(SlowPage(), 1, 1)
+    slow = read_page(SlowPage(), 1, 1)
     assert time.monotonic() - started < 20
     assert slow.error and "longer than the limit of 1 seconds" in slow.error
-    assert _read_one(SlowPage(), 2, 1).text == "quick page"
+    assert read_page(SlowPage(), 2, 1).text == "quick page"
     with time_limit(5):
         pass  # the alarm is cleared afterwards
     time.sleep(0.01)
