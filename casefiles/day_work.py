@@ -4,7 +4,8 @@ A prosecutor sees today's hearings and the deadlines of their cases that are ove
 or due soon (the deadlines page's rule, ``deadline_lists.DUE_SOON_DAYS``), those still to
 be met first; a District
 Public Prosecutor sees appeal proposals awaiting their recommendation, the Prosecutor
-General those awaiting approval.
+General those awaiting approval. A prosecutor also sees what the police have not yet
+done of what was asked of them (``police_messages``), oldest first.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from casefiles.hearing_access import case_map
 from casefiles.hearing_calendars import calendar
 from casefiles.hearings import PURPOSES
 from casefiles.models import Case
+from casefiles.police_messages import KINDS, PoliceMessage
 from mizan.accounts.roles import Role
 from mizan.actor import Actor
 from mizan.i18n import gettext as _
@@ -121,4 +123,42 @@ def approvals_awaiting(kernel: Kernel, actor: Actor, today: dt.date) -> DaySecti
         items=items,
         total=len(waiting),
         order=40,
+    )
+
+
+def police_answers_awaited(kernel: Kernel, actor: Actor, today: dt.date) -> DaySection | None:
+    """Messages to the police about this prosecutor's cases that the police have not yet
+    closed (answered every objection, resubmitted, or answered), the longest waiting first."""
+    if not actor.has_role(Role.PROSECUTOR):
+        return None
+    store = kernel.store
+    mine = {"$or": [{"lead_prosecutor": actor.user_id}, {"assisting": actor.user_id}]}
+    cases = {c.id: c for c in store.find_fields(Case, ["reference"], mine)}
+    sent = (
+        store.find(PoliceMessage, {"case_id": {"$in": sorted(cases)}}, sort=[("seq", 1)])
+        if cases
+        else []
+    )
+    waiting = [m for m in sent if m.closed_at is None]
+    items = [
+        DayItem(
+            title=cases[m.case_id].reference,
+            ref=("case", m.case_id),
+            detail=_(
+                "%(kind)s · sent to PS %(station)s",
+                kind=KINDS[m.kind],
+                station=m.police_station,
+            ),
+            when=m.created_at,
+            urgent=m.due_on is not None and m.due_on.date() < today,
+        )
+        for m in waiting[:SECTION_ITEMS]
+    ]
+    return DaySection(
+        key="police",
+        title=_l("Police answers awaited"),
+        empty=_l("The police have answered everything asked about your cases."),
+        items=items,
+        total=len(waiting),
+        order=35,
     )

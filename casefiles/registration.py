@@ -7,7 +7,12 @@ from casefiles.approvals import AppealApproval
 from casefiles.assignment import Posting
 from casefiles.calendar_tokens import CalendarToken
 from casefiles.cause_list_reviews import CauseListEntry, CauseListImport
-from casefiles.day_work import approvals_awaiting, deadlines_due, hearings_today
+from casefiles.day_work import (
+    approvals_awaiting,
+    deadlines_due,
+    hearings_today,
+    police_answers_awaited,
+)
 from casefiles.hearings import Hearing
 from casefiles.holidays import Holiday
 from casefiles.letter_templates import LetterTemplate
@@ -50,7 +55,12 @@ def register(registry: Registry) -> None:
     registry.reminders["police deadlines"] = warn_of_lapsing_deadlines
     registry.commands += [cli.seed_scale_cmd, cli.remind]
     # The start page's "your day" (mizan.my_day).
-    registry.day_sections += [hearings_today, deadlines_due, approvals_awaiting]
+    registry.day_sections += [
+        hearings_today,
+        deadlines_due,
+        police_answers_awaited,
+        approvals_awaiting,
+    ]
     registry.task_modules.append("casefiles.tasks")
     registry.job_tasks[JOB_KIND] = TASK
     registry.bulk_tasks.add(TASK)  # every report of every district: never ahead of an upload

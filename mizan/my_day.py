@@ -2,9 +2,10 @@
 
 Each package that owns a kind of work contributes one section through
 ``Registry.day_sections`` (case files: today's hearings, deadlines of the next seven
-days, appeal approvals awaiting a decision; ingestion: documents with readings to
-confirm; learning: training due), so the kernel lists the day without knowing any of
-them, and a package above case files joins without case files importing it.
+days, police answers awaited, appeal approvals awaiting a decision; ingestion:
+documents with readings to confirm; learning: training due), so the kernel lists the
+day without knowing any of them, and a package above case files joins without case
+files importing it.
 """
 
 from __future__ import annotations

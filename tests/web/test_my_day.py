@@ -7,11 +7,16 @@ import datetime as dt
 from casefiles.hearing_service import schedule_hearing
 from casefiles.hearings import NewHearing
 from casefiles.models import Case, CaseDocument
+from casefiles.police_messages import PoliceMessage
+from casefiles.police_replies import receive_reply
 from ingestion.review import DocumentSuggestion
+from mizan.accounts.integrations import actor_for_integration, create_integration
 from mizan.accounts.models import User
 from mizan.accounts.service import actor_for
+from mizan.actor import SYSTEM
 from mizan.clock import PKT, pakistan_today
 from mizan.my_day import day_sections
+from tests.casefiles.police_steps import return_challan
 
 
 def _actor(kernel, username: str):
@@ -114,3 +119,31 @@ def test_deadlines_still_to_meet_come_before_long_lapsed_ones() -> None:
     today = item(dt.date(2025, 3, 3), "due_soon")
     ordered = most_urgent([lapsed_2021, tomorrow, lapsed_last_week, today])
     assert ordered == [today, tomorrow, lapsed_last_week, lapsed_2021]
+
+
+def test_police_answers_awaited_until_the_challan_comes_back(demo, frozen_clock) -> None:
+    case = return_challan(demo, ["Site plan missing", "Recovery memo unsigned"])
+    rahim = _actor(demo, "pp.rahim")
+
+    def awaited(who=rahim):
+        return {s.key: s for s in day_sections(demo, who, pakistan_today())}.get("police")
+
+    section = awaited()
+    assert [i.ref for i in section.items] == [("case", case.id)]
+    assert "Challan returned with objections" in section.items[0].detail
+    assert awaited(_actor(demo, "clerk.south")) is None
+
+    integration, _token = create_integration(
+        demo, SYSTEM, name="PSRMS", kind="police", districts=["KHI-S"]
+    )
+    police = actor_for_integration(integration, "127.0.0.1")
+    message_id = demo.store.find_one(PoliceMessage, {"case_id": case.id}).id
+    replies = [
+        {"id": "r-1", "type": "answer", "objection_id": "1", "text": "Site plan attached."},
+        {"id": "r-2", "type": "answer", "objection_id": "2", "text": "Memo signed."},
+        # Objections are closed by the challan sent again, not by the answers alone.
+        {"id": "r-3", "type": "resubmission", "challan": {"submitted_on": "2025-03-03"}},
+    ]
+    for n, record in enumerate(replies, 1):
+        receive_reply(demo, police, ["KHI-S"], {"message_id": message_id, **record})
+        assert awaited().total == (0 if n == len(replies) else 1)
