@@ -81,20 +81,25 @@ def _leaf(field: str, w: Words) -> tantivy.Query:
 
 
 def restrictions(
-    principals: Collection[str] | None, filters: Mapping[str, str] | None
+    principals: Collection[str] | None,
+    filters: Mapping[str, str] | None,
+    schema: tantivy.Schema = SCHEMA,
 ) -> list[tantivy.Query]:
-    """Permission and filter queries (validated: a bad filter raises before any search)."""
+    """Permission and filter queries (validated: a bad filter raises before any search).
+
+    `schema`: the passage index's, or another with the same filter fields
+    (`search.tantivy_whole`)."""
     out: list[tantivy.Query] = []
     if principals is not None:
-        out.append(tantivy.Query.term_set_query(SCHEMA, "acl", sorted(set(principals))))
+        out.append(tantivy.Query.term_set_query(schema, "acl", sorted(set(principals))))
     exact, years = split_filters(filters)
     for key, value in exact:
         field = "sections" if key == "section" else key
-        out.append(tantivy.Query.term_query(SCHEMA, field, value, index_option="basic"))
+        out.append(tantivy.Query.term_query(schema, field, value, index_option="basic"))
     if years is not None:
         lo, hi = years
         out.append(
-            tantivy.Query.range_query(SCHEMA, "year", tantivy.FieldType.Integer, lo, hi)
+            tantivy.Query.range_query(schema, "year", tantivy.FieldType.Integer, lo, hi)
             if lo is None or hi is None or lo <= hi
             else tantivy.Query.empty_query()
         )
