@@ -7,7 +7,8 @@ evaluation harness):
   (the text index does that). A query longer than the query language
   allows (a pasted description of facts) is read as plain words: English
   function words are dropped and the rest is searched in parts of at most
-  `FACTS_PART_WORDS` words.
+  `FACTS_PART_WORDS` words, and fused with whole documents ranked by all of
+  its words (`facts_ranking`, `search.whole_documents`).
 * **Semantic**: the query is split into the same overlapping windows as
   documents, each window is embedded, and the vector index scores each
   document by its passages' cosine similarity to the windows.
