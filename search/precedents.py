@@ -178,15 +178,13 @@ def _find(
 ) -> PrecedentResult:
     principals = search_principals(kernel.store, actor)
     depth = max(per_kind, DEPTH)
-    statutes, judgments = precedent_rankings(
-        search_index(kernel), vector_index(kernel), embedder(kernel),
-        HybridQuery(query, mode="hybrid", principals=principals, limit=depth),
-    )  # fmt: skip
-    statutes = _own_sections_first(kernel, principals, query, sections, statutes)
     q = HybridQuery(query, mode="hybrid", principals=principals, limit=depth)
-    found = {
-        "judgment": with_passages(search_index(kernel), q, judgments[:per_kind]),
-        "statute": with_passages(search_index(kernel), q, statutes[:per_kind]),
+    index = search_index(kernel)
+    statutes, judgments = precedent_rankings(index, vector_index(kernel), embedder(kernel), q)
+    statutes = _own_sections_first(kernel, principals, query, sections, statutes)
+    found = {  # a judgment or statute found only whole gets its best passage to show
+        "judgment": with_passages(index, q, judgments[:per_kind]),
+        "statute": with_passages(index, q, statutes[:per_kind]),
     }
     texts = vector_index(kernel).texts(c.doc_id for cands in found.values() for c in cands)
     by_kind = {
