@@ -61,7 +61,7 @@ from search.vector_port import (
     query_matrix,
     rank_documents,
 )
-from search.whole_documents import whole_ranked, whole_records
+from search.whole_documents import searched_title, whole_ranked, whole_records
 
 __all__ = ["ElasticIndex", "ElasticVectorIndex"]
 
@@ -117,7 +117,7 @@ class ElasticIndex(_OnOneIndex, SearchIndex):
         for r in records:
             src = to_source(r)
             src["body"] = " ".join(terms(r.text))
-            src["title_terms"] = " ".join(terms(r.title))
+            src["title_terms"] = " ".join(terms(searched_title(r)))
             src["text"] = ""  # ranked only: snippets come from the passages
             wholes.append(src)
         self._whole.replace(records, wholes)

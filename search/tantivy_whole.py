@@ -16,7 +16,7 @@ from legaltext.search_terms import terms
 from search.port import TITLE_BOOST, Passage, Ranked, passage_year
 from search.tantivy_query import restrictions
 from search.tantivy_schema import stored, stored_text
-from search.whole_documents import whole_ranked
+from search.whole_documents import searched_title, whole_ranked
 
 __all__ = ["WHOLE_SCHEMA", "rank_whole", "to_whole_document"]
 
@@ -57,7 +57,7 @@ def to_whole_document(p: Passage) -> tantivy.Document:
     if year is not None:
         doc.add_integer("year", year)
     doc.add_text("body", " ".join(terms(p.text)))
-    doc.add_text("title_terms", " ".join(terms(p.title)))
+    doc.add_text("title_terms", " ".join(terms(searched_title(p))))
     doc.add_bytes("title", p.title.encode())
     return doc
 

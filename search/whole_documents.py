@@ -26,7 +26,12 @@ from dataclasses import replace
 from search.passages import whole_text
 from search.port import Passage, Ranked
 
-__all__ = ["description_terms", "whole_ranked", "whole_records"]
+__all__ = ["TITLED_KINDS", "description_terms", "searched_title", "whole_ranked", "whole_records"]
+
+#: Kinds whose title says what the document is about ("Criminal breach of trust by public
+#: servant"). A judgment's title names its parties, which the facts of another case never
+#: share: ranked whole, its title is not searched (measured: docs/guide/search.md).
+TITLED_KINDS = frozenset({"statute"})
 
 
 def whole_records(passages: Sequence[Passage]) -> list[Passage]:
@@ -66,3 +71,8 @@ def whole_ranked(
         doc_id=doc_id, score=score, passage_id="", title=title, kind=kind, case_id=case_id,
         page=None, text="", query="",
     )  # fmt: skip
+
+
+def searched_title(record: Passage) -> str:
+    """The title words a whole-document record is searched by ("" for a judgment's)."""
+    return record.title if record.kind in TITLED_KINDS else ""
