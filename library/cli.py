@@ -98,3 +98,33 @@ def citations(file: Path, lang: str, no_statutes: bool) -> None:
     for found in find_citations(text, statutes=not no_statutes):
         row = {k: v for k, v in asdict(found).items() if v not in (None, (), False)}
         click.echo(json.dumps(row, ensure_ascii=False))
+
+
+@click.command("build-citation-devset")
+@click.option(
+    "--judgments",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    required=True,
+    help="JSON-lines judgments (id, title, citation, text), e.g. bhc_judgments.jsonl.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write corpus/, queries.txt and qrels.txt into (outside the repository).",
+)
+def build_citation_devset_cmd(judgments: Path, out: Path) -> None:
+    """Build a test collection: each judgment's facts, searched for the judgments it cites."""
+    from library.citation_devset import build_citation_devset
+
+    try:
+        stats = build_citation_devset(judgments, out)
+    except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError is a ValueError
+        raise click.ClickException(f"{judgments}: {exc}") from None
+    click.echo(
+        f"{stats.documents} judgments, {stats.queries} queries, {stats.relevant} cited "
+        f"judgments judged relevant ({stats.no_body} citing judgments had no JUDGMENT/ORDER "
+        f"heading to read facts from). Measure with: mizan eval-retrieval --corpus "
+        f"{out / 'corpus'} --queries {out / 'queries.txt'} --qrels {out / 'qrels.txt'} "
+        "--exclude-own"
+    )

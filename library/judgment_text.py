@@ -139,6 +139,16 @@ def parse_judgment(text: str) -> JudgmentParts:
     return parts
 
 
+def judgment_body(text: str) -> str:
+    """The text after the JUDGMENT/ORDER heading (where the judge's own words begin),
+    or "" when the heading cannot be found."""
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if _JUDGMENT_HEADING.match(line):
+            return "\n".join(lines[i + 1 :])
+    return ""
+
+
 def _headnotes(lines: list[str]) -> list[tuple[str, str]]:
     """Lettered headnotes ``(a) …`` up to the JUDGMENT/ORDER heading, in order."""
     notes: list[tuple[str, list[str]]] = []

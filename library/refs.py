@@ -71,3 +71,15 @@ def canonical_report(raw: str) -> str:
     canonical = canonical_citation(raw) or ""
     # canonical_citation also accepts "302 PPC"; a judgment is cited by a law report.
     return canonical if canonical and find_citations(raw, statutes=False) else ""
+
+
+def own_citation(citation: str, text: str) -> str:
+    """What other judgments cite this one by: the given citation, else the report's own
+    citation line at the top of the text (sources get this field wrong); "" if neither."""
+    own = canonical_report(citation)
+    if not own:
+        first = next(
+            (r for r in refs_in(text[:200]) if r.kind == "judgment" and r.start < 80), None
+        )
+        own = first.canonical if first else ""
+    return own

@@ -19,4 +19,9 @@ def register(registry: Registry) -> None:
     registry.section_texts.append(section_texts)
     registry.task_modules.append("library.tasks")
     registry.job_tasks["library.import"] = "library.import_judgments"
-    registry.commands += [cli.import_statute_cmd, cli.import_judgments_cmd, cli.citations]
+    registry.commands += [
+        cli.import_statute_cmd,
+        cli.import_judgments_cmd,
+        cli.citations,
+        cli.build_citation_devset_cmd,
+    ]

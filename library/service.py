@@ -26,7 +26,7 @@ from library.models import (
 )
 from library.models import Amendment as AmendmentDoc
 from library.models import Subsection as SubsectionDoc
-from library.refs import canonical_report, citation_keys, refs_in, section_id
+from library.refs import citation_keys, own_citation, refs_in, section_id
 from mizan.accounts.roles import Role
 from mizan.accounts.service import PermissionDenied
 from mizan.actor import Actor
@@ -191,13 +191,7 @@ class ImportResult:
 
 
 def _own_citations(new: NewJudgment) -> list[str]:
-    """What other judgments cite this one by: the given citation, else the report's own
-    citation line at the top of the text (sources get this field wrong)."""
-    own = canonical_report(new.citation)
-    if not own:
-        head = new.text[:200]
-        first = next((r for r in refs_in(head) if r.kind == "judgment" and r.start < 80), None)
-        own = first.canonical if first else ""
+    own = own_citation(new.citation, new.text)
     return [own] if own else []
 
 

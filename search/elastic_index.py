@@ -31,8 +31,15 @@ import numpy as np
 from legaltext.search_terms import terms
 from search.elastic_client import ElasticClient
 from search.elastic_facets import count_facets, facet_sub
-from search.elastic_query import exact_body, knn_body, restrictions, search_body
-from search.elastic_schema import TEXT_MAPPING, VECTOR_MAPPING, Json, from_source, to_source
+from search.elastic_query import exact_body, knn_body, restrictions, search_body, whole_body
+from search.elastic_schema import (
+    TEXT_MAPPING,
+    VECTOR_MAPPING,
+    WHOLE_MAPPING,
+    Json,
+    from_source,
+    to_source,
+)
 from search.port import (
     FACET_FIELDS,
     Hit,
@@ -54,6 +61,7 @@ from search.vector_port import (
     query_matrix,
     rank_documents,
 )
+from search.whole_documents import searched_title, whole_ranked, whole_records
 
 __all__ = ["ElasticIndex", "ElasticVectorIndex"]
 
@@ -74,7 +82,8 @@ class _OnOneIndex:
 
 
 class ElasticIndex(_OnOneIndex, SearchIndex):
-    """Passages in the Elasticsearch index `<prefix>-passages`."""
+    """Passages in the Elasticsearch index `<prefix>-passages`, and each document whole in
+    `<prefix>-documents` (`search.whole_documents`)."""
 
     def __init__(
         self,
@@ -87,6 +96,7 @@ class ElasticIndex(_OnOneIndex, SearchIndex):
         passages_per_doc: int = 3,
     ) -> None:
         self._ix = ElasticClient(url, f"{prefix}-passages", TEXT_MAPPING, client=client)
+        self._whole = ElasticClient(url, f"{prefix}-documents", WHOLE_MAPPING, client=client)
         self.snippets_per_doc = snippets_per_doc
         self.snippet_chars = snippet_chars
         self.passages_per_doc = passages_per_doc
@@ -102,6 +112,46 @@ class ElasticIndex(_OnOneIndex, SearchIndex):
             src["title_terms"] = " ".join(terms(p.title))
             sources.append(src)
         self._ix.replace(passages, sources)
+        records = whole_records(passages)
+        wholes = []
+        for r in records:
+            src = to_source(r)
+            src["body"] = " ".join(terms(r.text))
+            src["title_terms"] = " ".join(terms(searched_title(r)))
+            src["text"] = ""  # ranked only: snippets come from the passages
+            wholes.append(src)
+        self._whole.replace(records, wholes)
+
+    def delete_documents(self, doc_ids: Iterable[str]) -> None:
+        ids = list(doc_ids)
+        self._ix.delete_documents(ids)
+        self._whole.delete_documents(ids)
+
+    def clear(self) -> None:
+        self._ix.delete_where({"match_all": {}})
+        self._whole.delete_where({"match_all": {}})
+
+    def rank_whole(
+        self,
+        weighted_terms: Mapping[str, float],
+        *,
+        principals: Collection[str] | None,
+        filters: Mapping[str, str] | None,
+        depth: int,
+    ) -> list[Ranked]:
+        body = whole_body(weighted_terms, principals, filters, depth=depth)
+        if (principals is not None and not principals) or not weighted_terms or depth <= 0:
+            return []
+        es = self._whole.ensure()
+        res = self._whole.call("a search", lambda: es.search(index=self._whole.name, **body))
+        out = []
+        for h in res["hits"]["hits"]:
+            src = h["_source"]
+            out.append(whole_ranked(
+                doc_id=src["doc_id"], score=float(h["_score"]), title=src["title"],
+                kind=src["kind"], case_id=src.get("case_id"),
+            ))  # fmt: skip
+        return out
 
     def ping(self) -> tuple[bool, str]:
         return self._ix.ping("index")

@@ -23,6 +23,7 @@ __all__ = [
     "knn_body",
     "restrictions",
     "search_body",
+    "whole_body",
 ]
 
 _SEARCH_FIELDS = (("body", 1.0), ("title_terms", TITLE_BOOST))
@@ -149,4 +150,32 @@ def exact_body(vector: np.ndarray, where: list[Json], doc_ids: list[str]) -> Jso
         },
         "size": 10_000,
         "_source": SOURCE,
+    }
+
+
+def whole_body(
+    weighted_terms: Mapping[str, float],
+    principals: Collection[str] | None,
+    filters: Mapping[str, str] | None,
+    *,
+    depth: int,
+) -> Json:
+    """The request body ranking whole documents by weighted terms (`SearchIndex.rank_whole`):
+    each term in the text, and in the title boosted as passage search boosts it."""
+    should = [
+        {"term": {field: {"value": term, "boost": weight * boost}}}
+        for term, weight in sorted(weighted_terms.items())
+        for field, boost in (("body", 1.0), ("title_terms", TITLE_BOOST))
+    ]
+    return {
+        "query": {
+            "bool": {
+                "should": should,
+                "minimum_should_match": 1,
+                "filter": restrictions(principals, filters),
+            }
+        },
+        "size": depth,
+        "track_total_hits": False,
+        "_source": ["doc_id", "title", "kind", "case_id"],
     }

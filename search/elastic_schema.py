@@ -14,7 +14,15 @@ from typing import Any
 from search.embeddings import DIM
 from search.port import Passage, passage_year, sort_day
 
-__all__ = ["SOURCE", "TEXT_MAPPING", "VECTOR_MAPPING", "Json", "from_source", "to_source"]
+__all__ = [
+    "SOURCE",
+    "TEXT_MAPPING",
+    "VECTOR_MAPPING",
+    "WHOLE_MAPPING",
+    "Json",
+    "from_source",
+    "to_source",
+]
 
 Json = dict[str, Any]
 
@@ -59,6 +67,14 @@ TEXT_MAPPING = _document_mapping(
     {
         "body": {"type": "text", "analyzer": _TERMS_ANALYZER, "index_prefixes": _PREFIXES},
         "title_terms": {"type": "text", "analyzer": _TERMS_ANALYZER, "index_prefixes": _PREFIXES},
+    }
+)
+#: The whole-document index (`search.whole_documents`): one record per document, its
+#: words ranked as a whole (frequencies only, no prefixes: a description is plain words).
+WHOLE_MAPPING = _document_mapping(
+    {
+        "body": {"type": "text", "analyzer": _TERMS_ANALYZER, "index_options": "freqs"},
+        "title_terms": {"type": "text", "analyzer": _TERMS_ANALYZER, "index_options": "freqs"},
     }
 )
 #: The vector index: one normalised embedding per passage.

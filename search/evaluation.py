@@ -26,11 +26,12 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from search.passages import windows
+from search.passages import whole_text, windows
+from search.plain_bm25 import plain_bm25_run
 from search.port import PUBLIC, Passage
 
 if TYPE_CHECKING:  # imported where used: they load Tantivy, SQLite and the model
@@ -164,12 +165,15 @@ class EvalReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     #: Documents judged relevant in the qrels that are not in the collection.
     missing_judged: list[str] = field(default_factory=list)
+    #: The same measures for plain whole-document BM25 (`search.plain_bm25`), same run.
+    baseline: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         return {
             "mode": self.mode,
             "queries": self.queries,
             **{k: round(v, 4) for k, v in self.measures.items()},
+            "baseline": {k: round(v, 4) for k, v in self.baseline.items()},
             "documents": self.documents,
             "passages": self.passages,
             "embedded_now": self.embedded,
@@ -270,15 +274,17 @@ def run_corpus(
     queries: Sequence[tuple[str, str]],
     qrels: Qrels,
     *,
-    mode: str,
+    modes: Sequence[str],
     depth: int = 1000,
     embed_per_document: int | None = None,
     cache: Path | None = None,
     run_out: Path | None = None,
     progress: Callable[[str], None] | None = None,
     statutes: Path | None = None,
-) -> EvalReport:
-    """Index every `<docid>.txt` of `corpus` into a fresh index, run the queries, score them.
+    exclude_own: bool = False,
+) -> list[EvalReport]:
+    """Index every `<docid>.txt` of `corpus` into a fresh index once, run the queries in
+    each of `modes`, score them: one report per mode.
 
     Indexing goes through `search.indexing.write_passages` and ranking
     through `search.hybrid.ranked_documents`, the functions the product uses.
@@ -288,6 +294,11 @@ def run_corpus(
     concerns as well (`search.statute_bridge`); only the corpus is scored.
     Embeddings are cached by content hash in `cache` (default
     ~/.cache/mizan/embeddings.sqlite3), so a second run embeds nothing.
+    `exclude_own`: a query whose id is a document id (a judgment's facts
+    searched for the judgments it cites) never ranks that document.
+    Each report's `baseline` scores plain whole-document BM25 on the same
+    corpus documents and queries (`search.plain_bm25`). `run_out` (one mode
+    only) receives the ranking in TREC run format.
     """
     from ingestion.pages import ExtractionError
     from ingestion.sniff import UnsupportedFile
@@ -295,7 +306,10 @@ def run_corpus(
     from search.indexing import EMBED_PASSAGES_PER_DOCUMENT, write_passages
     from search.statute_bridge import precedent_rankings
 
-    hybrid.check_mode(mode)
+    if not modes:
+        raise EvalInputError("no search mode to measure")
+    for mode in modes:
+        hybrid.check_mode(mode)
     files = sorted(Path(corpus).glob("*.txt"))
     if not files:
         raise EvalInputError(f"{corpus}: no <docid>.txt files")
@@ -306,12 +320,17 @@ def run_corpus(
         raise EvalInputError(f"{statutes}: document ids also used in {corpus}")
     kinds = [(path, "judgment") for path in files] + [(path, "statute") for path in statute_files]
     per_doc = EMBED_PASSAGES_PER_DOCUMENT if embed_per_document is None else embed_per_document
-    report = EvalReport(mode=mode, queries=0, measures={})
+    # A keyword-only run embeds nothing: the text index is all it reads.
+    per_doc = 0 if set(modes) == {"keyword"} else per_doc
+    common = EvalReport(mode="", queries=0, measures={})
     say = progress or (lambda _msg: None)
+    ids = [qid for qid, _ in queries]
+    runs: dict[str, Run] = {}
     with _fresh_indexes(cache or default_cache_path()) as (index, vectors, embedder):
         started = time.perf_counter()
         before = embedder.encoded
         batch: list[Passage] = []
+        texts: dict[str, str] = {}  # the corpus's documents, whole, for the baseline
         for i, (path, kind) in enumerate(kinds, start=1):
             try:
                 passages = corpus_passages(path, kind)
@@ -320,37 +339,54 @@ def run_corpus(
             else:
                 reason = "No text in this file." if not passages else ""
             if reason:  # a real collection has a few empty files: skip them, say so
-                report.skipped.append((path.name, reason))
+                common.skipped.append((path.name, reason))
             else:
                 batch.extend(passages)
-                report.documents += 1
+                common.documents += 1
+                if kind == "judgment":
+                    texts[path.stem] = whole_text((p.page, p.text) for p in passages)
             if len(batch) >= 512 or i == len(kinds):
-                # A keyword-only run embeds nothing: the text index is all it reads.
-                write_passages(index, vectors, embedder, batch, 0 if mode == "keyword" else per_doc)
-                report.passages += len(batch)
+                write_passages(index, vectors, embedder, batch, per_doc)
+                common.passages += len(batch)
                 batch = []
                 say(f"indexed {i}/{len(kinds)} documents")
-        report.embedded = embedder.encoded - before
-        report.seconds["index"] = time.perf_counter() - started
-        started = time.perf_counter()
-        run: Run = {}
-        for qid, text in queries:
-            # The search page's ranking (`hybrid.search` pages this list), without
-            # rendering snippets for a thousand documents nobody reads.
-            q = hybrid.HybridQuery(text, mode=mode, principals=None, limit=depth)
-            if statute_files:  # the precedent finder's ranking of judgments
-                _, ranked = precedent_rankings(index, vectors, embedder, q)
-            else:
-                _, ranked = hybrid.ranked_documents(index, vectors, embedder, q)
-            run[qid] = [(c.doc_id, c.score) for c in ranked]
-        report.seconds["search"] = time.perf_counter() - started
-    ids = [qid for qid, _ in queries]
-    present = {path.stem for path in files} - {name.rsplit(".", 1)[0] for name, _ in report.skipped}
-    report.missing_judged = sorted(
+        common.embedded = embedder.encoded - before
+        common.seconds["index"] = time.perf_counter() - started
+        for mode in modes:
+            started = time.perf_counter()
+            run: Run = {}
+            for qid, text in queries:
+                # The search page's ranking (`hybrid.search` pages this list), without
+                # rendering snippets for a thousand documents nobody reads.
+                q = hybrid.HybridQuery(text, mode=mode, principals=None, limit=depth)
+                if statute_files:  # the precedent finder's ranking of judgments
+                    _, ranked = precedent_rankings(index, vectors, embedder, q)
+                else:
+                    _, ranked = hybrid.ranked_documents(index, vectors, embedder, q)
+                run[qid] = [
+                    (c.doc_id, c.score) for c in ranked if not (exclude_own and c.doc_id == qid)
+                ]
+            runs[mode] = run
+            common.seconds[f"search {mode}"] = time.perf_counter() - started
+            say(f"searched in mode {mode}")
+    started = time.perf_counter()
+    baseline = plain_bm25_run(texts, queries, depth + 1)
+    baseline = {
+        qid: [(d, s) for d, s in ranked if not (exclude_own and d == qid)][:depth]
+        for qid, ranked in baseline.items()
+    }
+    common.seconds["baseline"] = time.perf_counter() - started
+    present = {path.stem for path in files} - {name.rsplit(".", 1)[0] for name, _ in common.skipped}
+    common.missing_judged = sorted(
         {doc for qid in ids for doc, grade in qrels.get(qid, {}).items() if grade > 0} - present
     )
-    report.measures, report.per_query = evaluate(run, qrels, ids)
-    report.queries = len(report.per_query)
-    if run_out is not None:
-        write_run(run, ids, run_out, f"mizan-{mode}")
-    return report
+    common.baseline, _ = evaluate(baseline, qrels, ids)
+    reports = []
+    for mode in modes:
+        report = replace(common, mode=mode, seconds=dict(common.seconds))
+        report.measures, report.per_query = evaluate(runs[mode], qrels, ids)
+        report.queries = len(report.per_query)
+        reports.append(report)
+    if run_out is not None and len(modes) == 1:
+        write_run(runs[modes[0]], ids, run_out, f"mizan-{modes[0]}")
+    return reports

@@ -203,6 +203,23 @@ class SearchIndex(Protocol):
         """
         ...
 
+    def rank_whole(
+        self,
+        weighted_terms: Mapping[str, float],
+        *,
+        principals: Collection[str] | None,
+        filters: Mapping[str, str] | None,
+        depth: int,
+    ) -> list[Ranked]:
+        """The top `depth` documents by BM25 over whole documents, not passages (no
+        passage in the result: `passage_id` and `text` are empty).
+
+        `weighted_terms` are folded terms (`legaltext.search_terms.terms`), each
+        term's score multiplied by its weight; any term may match. Permissions
+        and filters as in `search` (see `search.whole_documents`).
+        """
+        ...
+
     def clear(self) -> None:
         """Remove everything (before a full reindex from the store)."""
         ...

@@ -29,7 +29,13 @@ from mizan.actor import Actor
 from mizan.i18n import gettext as _
 from mizan.kernel import Kernel
 from search.backends import embedder, search_index, vector_index
-from search.hybrid import Candidate, HybridQuery, passage_snippet, ranked_documents
+from search.hybrid import (
+    Candidate,
+    HybridQuery,
+    passage_snippet,
+    ranked_documents,
+    with_passages,
+)
 from search.port import QueryError
 from search.service import require_searcher
 from search.statute_bridge import precedent_rankings
@@ -172,12 +178,14 @@ def _find(
 ) -> PrecedentResult:
     principals = search_principals(kernel.store, actor)
     depth = max(per_kind, DEPTH)
-    statutes, judgments = precedent_rankings(
-        search_index(kernel), vector_index(kernel), embedder(kernel),
-        HybridQuery(query, mode="hybrid", principals=principals, limit=depth),
-    )  # fmt: skip
+    q = HybridQuery(query, mode="hybrid", principals=principals, limit=depth)
+    index = search_index(kernel)
+    statutes, judgments = precedent_rankings(index, vector_index(kernel), embedder(kernel), q)
     statutes = _own_sections_first(kernel, principals, query, sections, statutes)
-    found = {"judgment": judgments[:per_kind], "statute": statutes[:per_kind]}
+    found = {  # a judgment or statute found only whole gets its best passage to show
+        "judgment": with_passages(index, q, judgments[:per_kind]),
+        "statute": with_passages(index, q, statutes[:per_kind]),
+    }
     texts = vector_index(kernel).texts(c.doc_id for cands in found.values() for c in cands)
     by_kind = {
         kind: tuple(_precedent(c, sections, texts.get(c.doc_id, "")) for c in cands)

@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from search.embeddings import Embedder
-from search.hybrid import RRF_K, Candidate, HybridQuery, fuse, ranked_documents
+from search.hybrid import RRF_K, Candidate, HybridQuery, fuse, ranked_documents, with_passages
 from search.port import QueryError, SearchIndex
 from search.vector_port import VectorIndex
 
@@ -68,7 +68,8 @@ def bridged_ranking(
     """
     depth = q.depth
     total, direct = ranked_documents(index, vectors, embedder, q)
-    followed = [(rank, matched_passage(s)) for rank, s in enumerate(statutes[:BRIDGE_STATUTES], 1)]
+    top = with_passages(index, q, statutes[:BRIDGE_STATUTES])
+    followed = [(rank, matched_passage(s)) for rank, s in enumerate(top, 1)]
     found: dict[str, Candidate] = {}
     via: list[list[str]] = []
     weights: list[float] = []

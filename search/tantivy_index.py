@@ -67,8 +67,13 @@ from search.tantivy_results import (
     to_hit,
 )
 from search.tantivy_schema import SCHEMA, TERMS_TOKENIZER, stored, stored_text, to_document
+from search.tantivy_whole import WHOLE_SCHEMA, rank_whole, to_whole_document
+from search.whole_documents import whole_records
 
-__all__ = ["TantivyIndex", "discard_stale_layout"]
+__all__ = ["WHOLE_DIR", "TantivyIndex", "discard_stale_layout"]
+
+#: The whole-document index's directory inside the passage index's.
+WHOLE_DIR = "documents"
 
 
 def discard_stale_layout(path: Path) -> bool:
@@ -76,18 +81,23 @@ def discard_stale_layout(path: Path) -> bool:
 
     For a full rebuild (`mizan reindex`): the store is the source of truth, so an index
     from an older version of Mizan is thrown away rather than refused. Only Tantivy's own
-    files go; subdirectories (the vector index lives in `vectors/`) stay.
+    files go; subdirectories (the vector index lives in `vectors/`) stay. The
+    whole-document index (`WHOLE_DIR`) is checked the same way.
     """
-    try:
-        tantivy.Index(SCHEMA, str(path), reuse=True)
-    except ValueError as exc:
-        if "schema does not match" not in str(exc):
-            raise
-        for entry in Path(path).iterdir():
-            if entry.is_file():
-                entry.unlink()
-        return True
-    return False
+    discarded = False
+    for schema, where in ((SCHEMA, Path(path)), (WHOLE_SCHEMA, Path(path) / WHOLE_DIR)):
+        if not where.is_dir():
+            continue
+        try:
+            tantivy.Index(schema, str(where), reuse=True)
+        except ValueError as exc:
+            if "schema does not match" not in str(exc):
+                raise
+            for entry in where.iterdir():
+                if entry.is_file():
+                    entry.unlink()
+            discarded = True
+    return discarded
 
 
 class TantivyIndex(SearchIndex):
@@ -119,22 +129,28 @@ class TantivyIndex(SearchIndex):
         self.exact_facets_max = exact_facets_max
         self._write_lock = threading.Lock()  # one writer per process; others wait here
         self.path.mkdir(parents=True, exist_ok=True)
-        self._index = self._open()
-        self._index.register_tokenizer(
-            TERMS_TOKENIZER, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
-        )
-        # We reload before a search ourselves when the index changed; no watcher thread.
-        self._index.config_reader(reload_policy="manual")
-        self._cached_searcher: tuple[tuple[int, int, int], tantivy.Searcher] | None = None
+        self._index = self._open(SCHEMA, self.path)
+        # Whole documents, for ranking a long description (search.whole_documents).
+        (self.path / WHOLE_DIR).mkdir(exist_ok=True)
+        self._whole = self._open(WHOLE_SCHEMA, self.path / WHOLE_DIR)
+        for index in (self._index, self._whole):
+            index.register_tokenizer(
+                TERMS_TOKENIZER,
+                tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build(),
+            )
+            # We reload before a search ourselves when the index changed; no watcher thread.
+            index.config_reader(reload_policy="manual")
+        self._cached: dict[Path, tuple[tuple[int, int, int], tantivy.Searcher]] = {}
 
-    def _open(self) -> tantivy.Index:
+    @staticmethod
+    def _open(schema: tantivy.Schema, path: Path) -> tantivy.Index:
         for attempt in range(3):
             try:
-                return tantivy.Index(SCHEMA, str(self.path), reuse=True)
+                return tantivy.Index(schema, str(path), reuse=True)
             except ValueError as exc:
                 if "schema does not match" in str(exc):
                     raise SearchUnavailableError(
-                        f"The search index at {self.path} was built by another version of "
+                        f"The search index at {path} was built by another version of "
                         "Mizan. Rebuild it with the reindex command (mizan reindex)."
                     ) from exc
                 if attempt == 2:  # another process may be creating it right now
@@ -144,12 +160,12 @@ class TantivyIndex(SearchIndex):
 
     # -- writing -----------------------------------------------------------
 
-    def _acquire_writer(self) -> tantivy.IndexWriter:
+    def _acquire_writer(self, index: tantivy.Index) -> tantivy.IndexWriter:
         deadline = time.monotonic() + self.lock_timeout
         delay = 0.02
         while True:
             try:
-                return self._index.writer(heap_size=self.writer_heap_bytes, num_threads=1)
+                return index.writer(heap_size=self.writer_heap_bytes, num_threads=1)
             except ValueError as exc:
                 if "LockBusy" not in str(exc):
                     raise
@@ -161,26 +177,45 @@ class TantivyIndex(SearchIndex):
                 time.sleep(delay * (0.5 + random.random()))
                 delay = min(delay * 2, 0.5)
 
-    def _write(self, change: Callable[[tantivy.IndexWriter], None]) -> None:
-        """Apply `change` in one commit while holding the (cross-process) writer lock."""
+    def _write(
+        self,
+        change: Callable[[tantivy.IndexWriter], None],
+        whole: Callable[[tantivy.IndexWriter], None],
+    ) -> None:
+        """Apply `change` to the passages and then `whole` to the whole documents, one
+        commit each, while holding the passage index's (cross-process) writer lock.
+
+        The two commits are not one transaction: if the second fails, the error
+        goes up like any failed write and the retried write repairs both."""
         with self._write_lock:
-            writer = self._acquire_writer()
+            writer = self._acquire_writer(self._index)
             try:
-                change(writer)
-                writer.commit()
-            except BaseException:
-                with contextlib.suppress(Exception):  # keep the original error
-                    writer.rollback()
-                raise
+                self._commit(writer, change)
+                whole_writer = self._acquire_writer(self._whole)
+                try:
+                    self._commit(whole_writer, whole)
+                finally:
+                    whole_writer.wait_merging_threads()
             finally:
                 # Finishes merges and releases the lock for the next process.
                 writer.wait_merging_threads()
+
+    @staticmethod
+    def _commit(writer: tantivy.IndexWriter, change: Callable[[tantivy.IndexWriter], None]) -> None:
+        try:
+            change(writer)
+            writer.commit()
+        except BaseException:
+            with contextlib.suppress(Exception):  # keep the original error
+                writer.rollback()
+            raise
 
     def upsert(self, passages: Sequence[Passage]) -> None:
         if not passages:
             return
         check_passages(passages)
         docs = [to_document(p) for p in passages]  # tokenise before taking the lock
+        wholes = [to_whole_document(p) for p in whole_records(passages)]
         doc_ids = dict.fromkeys(p.doc_id for p in passages)
 
         def change(writer: tantivy.IndexWriter) -> None:
@@ -193,7 +228,13 @@ class TantivyIndex(SearchIndex):
             for doc in docs:
                 writer.add_document(doc)
 
-        self._write(change)
+        def change_whole(writer: tantivy.IndexWriter) -> None:
+            for doc_id in doc_ids:
+                writer.delete_documents_by_term("doc_id", doc_id)
+            for doc in wholes:
+                writer.add_document(doc)
+
+        self._write(change, change_whole)
 
     def delete_documents(self, doc_ids: Iterable[str]) -> None:
         ids = list(dict.fromkeys(doc_ids))
@@ -204,36 +245,43 @@ class TantivyIndex(SearchIndex):
             for doc_id in ids:
                 writer.delete_documents_by_term("doc_id", doc_id)
 
-        self._write(change)
+        self._write(change, change)
 
     def clear(self) -> None:
-        self._write(lambda writer: writer.delete_all_documents())
+        def everything(writer: tantivy.IndexWriter) -> None:
+            writer.delete_all_documents()
+
+        self._write(everything, everything)
 
     # -- reading -----------------------------------------------------------
 
-    def _commit_stamp(self) -> tuple[int, int, int] | None:
+    @staticmethod
+    def _commit_stamp(path: Path) -> tuple[int, int, int] | None:
         """Changes whenever any process commits: Tantivy replaces meta.json atomically."""
         try:
-            st = os.stat(self.path / "meta.json")
+            st = os.stat(path / "meta.json")
         except OSError:
             return None
         return st.st_ino, st.st_mtime_ns, st.st_size
 
-    def _searcher(self) -> tantivy.Searcher:
-        """A searcher on the latest commit, whichever process made it.
+    def _searcher(self, whole: bool = False) -> tantivy.Searcher:
+        """A searcher on the latest commit, whichever process made it (`whole`: of the
+        whole-document index).
 
         Reloads only when meta.json changed (a stat, ~2 µs): reloading took
         ~0.3 ms per search at a million passages.
         """
-        stamp = self._commit_stamp()
-        cached = self._cached_searcher
+        index, path = (self._whole, self.path / WHOLE_DIR) if whole else (self._index, self.path)
+        stamp = self._commit_stamp(path)
+        cached = self._cached.get(path)
         if stamp is not None and cached is not None and cached[0] == stamp:
             return cached[1]
         for attempt in range(3):
             try:
-                self._index.reload()
-                searcher = self._index.searcher()
-                self._cached_searcher = (stamp, searcher) if stamp is not None else None
+                index.reload()
+                searcher = index.searcher()
+                if stamp is not None:
+                    self._cached[path] = (stamp, searcher)
                 return searcher
             except ValueError as exc:  # a concurrent commit may remove files mid-reload
                 if attempt == 2:
@@ -335,6 +383,20 @@ class TantivyIndex(SearchIndex):
         with stage("totals"):
             total = int(ranking.total)
         return total, out
+
+    def rank_whole(
+        self,
+        weighted_terms: Mapping[str, float],
+        *,
+        principals: Collection[str] | None,
+        filters: Mapping[str, str] | None,
+        depth: int,
+    ) -> list[Ranked]:
+        with stage("whole documents"):
+            return rank_whole(
+                self._searcher(whole=True), weighted_terms, principals=principals,
+                filters=filters, depth=depth,
+            )  # fmt: skip
 
     @staticmethod
     def _ranked(doc: tantivy.Document, score: float, query: str) -> Ranked:

@@ -82,32 +82,44 @@ def _leaf(field: str, w: Words) -> tantivy.Query:
 
 
 def restrictions(
-    principals: Collection[str] | None, filters: Mapping[str, str] | None
+    principals: Collection[str] | None,
+    filters: Mapping[str, str] | None,
+    schema: tantivy.Schema = SCHEMA,
 ) -> list[tantivy.Query]:
-    """Permission and filter queries (validated: a bad filter raises before any search)."""
+    """Permission and filter queries (validated: a bad filter raises before any search).
+
+    `schema`: the passage index's, or another with the same filter fields
+    (`search.tantivy_whole`)."""
     out: list[tantivy.Query] = []
     if principals is not None:
-        out.append(_permission_query(frozenset(principals)))
+        _SCHEMAS.setdefault(id(schema), schema)  # held, so its id is never reused
+        out.append(_permission_query(frozenset(principals), id(schema)))
     exact, years = split_filters(filters)
     for key, value in exact:
         field = "sections" if key == "section" else key
-        out.append(tantivy.Query.term_query(SCHEMA, field, value, index_option="basic"))
+        out.append(tantivy.Query.term_query(schema, field, value, index_option="basic"))
     if years is not None:
         lo, hi = years
         out.append(
-            tantivy.Query.range_query(SCHEMA, "year", tantivy.FieldType.Integer, lo, hi)
+            tantivy.Query.range_query(schema, "year", tantivy.FieldType.Integer, lo, hi)
             if lo is None or hi is None or lo <= hi
             else tantivy.Query.empty_query()
         )
     return out
 
 
+#: Schemas filters were built for, by id (the passage index's and the whole documents').
+_SCHEMAS: dict[int, tantivy.Schema] = {}
+
+
 @lru_cache(maxsize=512)
-def _permission_query(principals: frozenset[str]) -> tantivy.Query:
-    """Passages whose ACL names any of `principals`. Cached per principal set: a user's
-    searches reuse it (a term set of a district user's cases took ~0.1 ms to build); it
-    names terms, not postings, so new or changed passages are still filtered correctly."""
-    return tantivy.Query.term_set_query(SCHEMA, "acl", sorted(principals))
+def _permission_query(principals: frozenset[str], schema_id: int) -> tantivy.Query:
+    """Passages (or whole documents) whose ACL names any of `principals`. Cached per
+    principal set and schema: a user's searches reuse it (a term set of a district user's
+    cases took ~0.1 ms to build); it names terms, not postings, so new or changed
+    passages are still filtered correctly. Schemas are not hashable: the key is the id of
+    a schema held in `_SCHEMAS`."""
+    return tantivy.Query.term_set_query(_SCHEMAS[schema_id], "acl", sorted(principals))
 
 
 def restricted(node: Node, where: Sequence[tantivy.Query]) -> tantivy.Query:

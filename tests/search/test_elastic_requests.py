@@ -64,7 +64,8 @@ def test_upsert_writes_by_passage_id_then_drops_the_documents_other_passages() -
     index.upsert([passage("j1", 0, "Qatl-e-Amd, Karachi"), passage("j1", 1, "Bail")])
     index.upsert([passage("j2", 0, "x")])
     kinds = [name for name, _ in client.calls]
-    assert kinds == ["create", "bulk", "delete_by_query", "bulk", "delete_by_query"]
+    # each upsert: the passages, then the document whole (search.whole_documents)
+    assert kinds == ["create", *["bulk", "delete_by_query"] * 4]
     create = client.calls[0][1]
     assert create["index"] == "t-passages" and "mappings" in create
     bulk = client.calls[1][1]
@@ -81,6 +82,23 @@ def test_upsert_writes_by_passage_id_then_drops_the_documents_other_passages() -
             "must_not": [{"ids": {"values": ["j1:0", "j1:1"]}}],
         }
     }
+    whole = client.calls[3][1]["operations"]
+    assert whole[0] == {"index": {"_index": "t-documents", "_id": "j1"}}
+    assert whole[1]["body"] == "qatl e amd karachi bail" and whole[1]["text"] == ""
+
+
+def test_rank_whole_sends_weighted_terms_under_the_permission_filter() -> None:
+    hit = {"_score": 2.5, "_source": {"doc_id": "j1", "title": "Appeal", "kind": "judgment"}}
+    client = RecordingClient([{"hits": {"hits": [hit]}}])
+    index = ElasticIndex("http://es.test:9200", prefix="t", client=client)
+    ranked = index.rank_whole({"cheque": 2.0}, principals={"public"}, filters=None, depth=5)
+    assert [(r.doc_id, r.score, r.passage_id) for r in ranked] == [("j1", 2.5, "")]
+    name, request = client.calls[-1]
+    assert name == "search" and request["size"] == 5
+    should = request["query"]["bool"]["should"]
+    assert {"term": {"body": {"value": "cheque", "boost": 2.0}}} in should
+    assert request["query"]["bool"]["filter"] == [{"terms": {"acl": ["public"]}}]
+    assert index.rank_whole({"cheque": 1.0}, principals=set(), filters=None, depth=5) == []
 
 
 def test_a_refused_passage_is_a_readable_error() -> None:

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from app.cli import main
 from search.evaluation import (
+    MEASURES,
     EvalInputError,
     average_precision,
     bpref,
@@ -20,6 +21,7 @@ from search.evaluation import (
     reciprocal_rank,
     trec_order,
 )
+from search.plain_bm25 import plain_bm25_run
 
 # R = 3 relevant (r1 r2 r3), N = 2 judged non-relevant (n1 n2); u1 is unjudged.
 JUDGED = {"r1": 1, "r2": 2, "r3": 1, "n1": 0, "n2": 0}
@@ -169,7 +171,7 @@ def test_eval_retrieval_command_semantic_and_hybrid(
                 "--mode", mode, "--json"]  # fmt: skip
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 0, result.output
-        report = json.loads(result.output)
+        report = json.loads(result.stdout)  # stderr may show the model's loading bar
         assert report["map"] == 1.0, report  # "killed with a knife" ~ "stabbed ... knife"
     assert (tmp_path / "cache" / "mizan" / "embeddings.sqlite3").exists()
 
@@ -224,3 +226,58 @@ def test_eval_retrieval_refuses_statutes_that_reuse_judgment_ids(
             "--mode", "keyword", "--statutes", str(with_statutes["statutes"])]  # fmt: skip
     result = CliRunner().invoke(main, args)
     assert result.exit_code != 0 and "document ids also used" in result.output
+
+
+def test_eval_retrieval_prints_plain_bm25_beside_mizan(collection: dict[str, Path]) -> None:
+    """The baseline a user could run by hand, same documents and queries, same run."""
+    args = ["eval-retrieval", "--corpus", str(collection["corpus"]), "--queries",
+            str(collection["queries"]), "--qrels", str(collection["qrels"]),
+            "--mode", "keyword"]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "plain BM25" in result.output
+    # Q1 "a man killed with a knife": plain BM25 finds C1 by "knife"; Q2 finds C2
+    assert "map         all\t1.0000    1.0000" in result.output
+    report = json.loads(CliRunner().invoke(main, [*args, "--json"]).output)
+    assert report["baseline"]["map"] == 1.0 and set(report["baseline"]) == set(MEASURES)
+
+
+def test_plain_bm25_ranks_whole_documents_without_stop_words() -> None:
+    docs = {"a": "the the the the knife", "b": "knife " + "word " * 50, "c": "the bank"}
+    run = plain_bm25_run(docs, [("q", "the knife"), ("r", "the of and")], depth=10)
+    assert [d for d, _ in run["q"]] == ["a", "b"]  # "the" is a stop word: c never matches
+    assert run["r"] == []
+
+
+def test_exclude_own_leaves_a_querys_own_document_out(tmp_path: Path) -> None:
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "J1.txt").write_text("State v A\nLast seen evidence near the canal at night.")
+    (corpus / "J2.txt").write_text("State v B\nLast seen evidence is weak on its own.")
+    queries = tmp_path / "queries.txt"
+    queries.write_text("J1||last seen evidence near the canal\n")
+    qrels = tmp_path / "qrels.txt"
+    qrels.write_text("J1 0 J2 1\n")
+    args = ["eval-retrieval", "--corpus", str(corpus), "--queries", str(queries),
+            "--qrels", str(qrels), "--mode", "keyword", "--json"]  # fmt: skip
+    with_own = json.loads(CliRunner().invoke(main, args).output)
+    assert with_own["map"] == 0.5 and with_own["baseline"]["map"] == 0.5  # J1 ranks first
+    without = json.loads(CliRunner().invoke(main, [*args, "--exclude-own"]).output)
+    assert without["map"] == 1.0 and without["baseline"]["map"] == 1.0
+
+
+def test_eval_retrieval_all_modes_from_one_index(
+    collection: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    args = ["eval-retrieval", "--corpus", str(collection["corpus"]), "--queries",
+            str(collection["queries"]), "--qrels", str(collection["qrels"]),
+            "--mode", "all"]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "keyword   semantic  hybrid    plain BM25" in result.output
+    reports = json.loads(CliRunner().invoke(main, [*args, "--json"]).stdout)
+    assert [r["mode"] for r in reports] == ["keyword", "semantic", "hybrid"]
+    assert all(r["baseline"]["map"] == 1.0 for r in reports)
+    refused = CliRunner().invoke(main, [*args, "--run", str(tmp_path / "x.run")])
+    assert refused.exit_code != 0 and "one --mode" in refused.output

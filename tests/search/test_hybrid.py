@@ -12,6 +12,7 @@ from search.hybrid import HybridQuery, ModeError, facts_parts, fuse, is_facts_qu
 from search.indexing import upsert_indexed
 from search.port import FACET_FIELDS, Passage
 from search.service import search_documents
+from search.whole_documents import description_terms
 
 
 def test_reciprocal_rank_fusion_hand_computed() -> None:
@@ -37,7 +38,8 @@ def test_a_long_description_becomes_keyword_parts() -> None:
     assert all(len(p.split()) <= 8 for p in parts)
 
 
-def test_a_long_description_scores_each_document_by_its_best_part(kernel: Kernel) -> None:
+def test_a_long_description_fuses_best_parts_with_whole_documents(kernel: Kernel) -> None:
+    """Passages by the description's best part, documents by all its words, fused (RRF)."""
     trap = "vigilance trap marked currency notes bribe recovered briefcase " * 5
     remarks = "appellate judge disparaging remarks expunction resignation minister " * 5
     facts = f"{trap} {remarks}"  # 80 words: a description, searched in two parts
@@ -51,19 +53,26 @@ def test_a_long_description_scores_each_document_by_its_best_part(kernel: Kernel
     )
     parts = facts_parts(facts)
     assert len(parts) == 2 and is_facts_query(facts)
+    index = search_index(kernel)
     per_part = [
-        dict((r.doc_id, r.score) for r in search_index(kernel).rank(part, principals=None,
-                                                      filters=None, depth=10)[1])
+        dict((r.doc_id, r.score) for r in index.rank(part, principals=None, filters=None,
+                                                     depth=10)[1])
         for part in parts
     ]  # fmt: skip
+    by_part = sorted({d for p in per_part for d in p}, key=lambda d: -max(
+        p.get(d, 0.0) for p in per_part))  # fmt: skip
+    words = hybrid.facts_words(facts)
+    whole = [r.doc_id for r in index.rank_whole(
+        description_terms(words), principals=None, filters=None, depth=10)]  # fmt: skip
     total, ranked = hybrid.keyword_ranking(
-        search_index(kernel), HybridQuery(facts, principals=None, filters=None, limit=10)
+        index, HybridQuery(facts, principals=None, filters=None, limit=10)
     )
-    scores = {r.doc_id: r.score for r in ranked}
-    assert total == 2 and set(scores) == {"both", "remarks"}
-    for doc_id, score in scores.items():  # the best part, not the sum over the parts
-        assert score == pytest.approx(max(p.get(doc_id, 0.0) for p in per_part))
-    assert scores["both"] < sum(p["both"] for p in per_part)
+    assert total == 2 and {r.doc_id for r in ranked} == {"both", "remarks"}
+    expected = fuse([by_part, whole])
+    assert [(r.doc_id, r.score) for r in ranked] == [
+        (d, pytest.approx(s)) for d, s in expected
+    ]  # fmt: skip
+    assert all(r.passage_id for r in ranked)  # each with the passage that matched
 
 
 def test_unknown_mode_is_refused(kernel: Kernel) -> None:
