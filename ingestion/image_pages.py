@@ -75,7 +75,8 @@ class ImagePages(PageSource):
             raise ExtractionError("This image cannot be read; it may be damaged.") from exc
         try:
             frames = getattr(self.image, "n_frames", 1) if media_type == "image/tiff" else 1
-        except (OSError, EOFError, ValueError, SyntaxError) as exc:
+        # Pillow says "Missing dimensions" with a TypeError for a later frame without a size.
+        except (OSError, EOFError, ValueError, SyntaxError, TypeError) as exc:
             self.close()
             message = "This image is damaged or incomplete and cannot be read."
             raise ExtractionError(message) from exc
@@ -97,7 +98,7 @@ class ImagePages(PageSource):
             if self.page_count == 1:
                 raise
             return PageText(number, "", "ocr", error=f"Page {number}: {exc}")
-        except (OSError, EOFError, ValueError, SyntaxError) as exc:
+        except (OSError, EOFError, ValueError, SyntaxError, TypeError) as exc:
             if self.page_count == 1:
                 raise ExtractionError(
                     "This image is damaged or incomplete and cannot be read."

@@ -472,6 +472,22 @@ def test_truncated_jpeg_is_refused(tmp_path: Path) -> None:
         extract_file(path)
 
 
+def test_tiff_whose_second_page_has_no_size_is_refused(tmp_path: Path) -> None:
+    """Pillow answers a frame without width with a TypeError (found by hypothesis)."""
+    buf = io.BytesIO()
+    Image.new("L", (24, 16), 255).save(buf, "TIFF")
+    data = bytearray(buf.getvalue())
+    (first,) = struct.unpack("<I", data[4:8])
+    (entries,) = struct.unpack("<H", data[first : first + 2])
+    next_at = first + 2 + 12 * entries
+    data[next_at : next_at + 4] = struct.pack("<I", len(data))  # a second page ...
+    data += struct.pack("<H", 1) + struct.pack("<HHII", 257, 3, 1, 16) + struct.pack("<I", 0)
+    path = tmp_path / "two-pages.tif"  # ... with its height and no width
+    path.write_bytes(bytes(data))
+    with pytest.raises(ExtractionError, match="image is damaged or incomplete"):
+        extract_file(path)
+
+
 @pytest.mark.slow
 @_needs_tesseract
 @pytest.mark.skipif(not SHARED_SCANS.is_dir(), reason="shared data not present (../shared/data)")
