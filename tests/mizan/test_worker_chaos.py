@@ -27,7 +27,10 @@ from mizan.accounts.service import actor_for
 from mizan.jobs import Job
 from tests.conftest import make_settings
 
-pytestmark = pytest.mark.slow
+# The suite's 300 s per test is too short here on a loaded machine: after the kill, a
+# re-sent job has been seen to wait ~45 s in the SQLite broker behind newer messages
+# (under investigation); the test still fails if any page is lost or read twice.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 FILES, PAGES_EACH = 40, 5
 #: Seconds between the workers' looks for jobs of dead workers (60 in production).
@@ -146,7 +149,7 @@ def test_two_workers_share_a_batch_through_a_kill_and_a_broker_restart(
         assert not killed.finished and 1 <= len(kept) < PAGES_EACH
         assert sorted(kept) == list(range(1, len(kept) + 1))
 
-        wait_for(lambda: all(j.finished for j in jobs()), "the whole batch", 300, logs)
+        wait_for(lambda: all(j.finished for j in jobs()), "the whole batch", 540, logs)
         assert second.poll() is None, "worker B stopped"
     finally:
         for worker in (first, second):
