@@ -33,7 +33,7 @@ from mizan.actor import Actor
 from mizan.clock import utc_naive_now
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
-from mizan.jobs import Job, JobState, claim_job, update_job, worker_identity
+from mizan.jobs import Job, JobState, start_job, update_job, worker_identity
 from mizan.kernel import Kernel
 from mizan.storage import Model, NotFoundError
 from mizan.worker import enqueue
@@ -230,20 +230,15 @@ def _fetch_into_store(kernel: Kernel, request: CauseListRequest) -> None:
 def read_queued(kernel: Kernel, job_id: str) -> str:
     """Run one cause-list job to its end; returns the job's state. Safe to call twice."""
     store = kernel.store
-    try:
-        job = store.get(Job, job_id)
-        request = store.get(CauseListRequest, job.subject_id)
-    except NotFoundError:
-        log.warning("Cause-list job %s or its request no longer exists", job_id)
-        return "missing"
-    if job.finished:
-        return job.state
     # The lease outlasts one slow page and is renewed after each, so a long scan is never
     # taken for an orphan and read (and staged) a second time.
     lease = kernel.settings.page_time_limit * 2 + FETCH_SECONDS
     owner = worker_identity()
-    if claim_job(store, job.id, owner, lease) is None:
-        return "busy"
+    started = start_job(store, job_id, CauseListRequest, owner, lease)
+    if isinstance(started, str):
+        log.info("Cause-list job %s not run: %s", job_id, started)
+        return started
+    job, request = started
     update_job(store, job.id, state=JobState.RUNNING, stage="starting", attempts=job.attempts + 1)
 
     def progress(done: int, total: int) -> None:

@@ -20,9 +20,8 @@ from ingestion.sniff import UnsupportedFile
 from ingestion.tasks import TRANSIENT, WORKER, lease_seconds, read_page
 from ingestion.wordboxes import layout_fields
 from mizan.events import DomainEvent
-from mizan.jobs import Job, JobState, claim_job, update_job, worker_identity
+from mizan.jobs import JobState, start_job, update_job, worker_identity
 from mizan.kernel import Kernel, process_kernel
-from mizan.storage import NotFoundError
 from mizan.worker import app
 
 log = logging.getLogger(__name__)
@@ -40,15 +39,10 @@ def read_intake_task(self: Task, job_id: str) -> str:
 def read_intake(kernel: Kernel, job_id: str) -> str:
     """Read the scan of one intake job; returns the job's state. Safe to run again."""
     store = kernel.store
-    try:
-        job = store.get(Job, job_id)
-        intake = store.get(ScanIntake, job.subject_id)
-    except NotFoundError:
-        return "missing"
-    if job.finished:
-        return job.state
-    if claim_job(store, job.id, worker_identity(), lease_seconds(kernel)) is None:
-        return "busy"
+    started = start_job(store, job_id, ScanIntake, worker_identity(), lease_seconds(kernel))
+    if isinstance(started, str):
+        return started
+    job, intake = started
     limit = kernel.settings.page_time_limit
     with store.transaction():
         update_job(

@@ -31,9 +31,8 @@ from ingestion.wordboxes import copied_layout, layout_fields
 from mizan.actor import Actor
 from mizan.clock import utc_naive_now
 from mizan.events import DomainEvent
-from mizan.jobs import Job, JobState, claim_job, update_job, worker_identity
+from mizan.jobs import Job, JobState, start_job, update_job, worker_identity
 from mizan.kernel import Kernel, process_kernel
-from mizan.storage import NotFoundError
 from mizan.worker import app, enqueue
 
 log = logging.getLogger(__name__)
@@ -111,19 +110,12 @@ def process_document(kernel: Kernel, job_id: str) -> str:
     reads only the pages it does not have yet.
     """
     store = kernel.store
-    try:
-        job = store.get(Job, job_id)
-        doc = store.get(CaseDocument, job.subject_id)
-    except NotFoundError:
-        log.warning("Job %s or its document no longer exists; dropping the message", job_id)
-        return "missing"
-    if job.finished:
-        return job.state
     owner = worker_identity()
-    claimed = claim_job(store, job.id, owner, lease_seconds(kernel))
-    if claimed is None:
-        log.info("Job %s is held by %s; leaving it to that worker", job.id, job.owner)
-        return "busy"
+    started = start_job(store, job_id, CaseDocument, owner, lease_seconds(kernel))
+    if isinstance(started, str):
+        log.info("Ingestion job %s not run: %s", job_id, started)
+        return started
+    job, doc = started
     try:
         job = update_job(
             store, job.id, state=JobState.RUNNING, stage="starting", attempts=job.attempts + 1

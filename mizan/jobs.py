@@ -11,13 +11,13 @@ import os
 import socket
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import mongoengine as me
 
 from mizan.actor import Actor
 from mizan.clock import utc_naive_now
-from mizan.storage import DocumentStore, Model, StaleWriteError
+from mizan.storage import DocumentStore, Model, NotFoundError, StaleWriteError
 
 if TYPE_CHECKING:
     from mizan.kernel import Kernel
@@ -176,6 +176,29 @@ def release_orphan(store: DocumentStore, job_id: str) -> bool:
             continue
         return True
     raise RuntimeError(f"Job {job_id} is being updated by another process.")
+
+
+Subject = TypeVar("Subject", bound=Model)
+
+
+def start_job(
+    store: DocumentStore, job_id: str, subject_model: type[Subject], owner: str, seconds: float
+) -> tuple[Job, Subject] | str:
+    """The job and what it works on, leased to ``owner`` for ``seconds``; or why it is not
+    to be run now: ``"missing"`` (the job or its subject is gone), a finished job's state,
+    or ``"busy"`` (another live worker holds it). Every job runner starts here, so each is
+    safe to call twice for the same job (a redelivered message, a sweep)."""
+    try:
+        job = store.get(Job, job_id)
+        subject = store.get(subject_model, job.subject_id)
+    except NotFoundError:
+        return "missing"
+    if job.finished:
+        return job.state
+    claimed = claim_job(store, job.id, owner, seconds)
+    if claimed is None:
+        return "busy"
+    return claimed, subject
 
 
 def claim_job(store: DocumentStore, job_id: str, owner: str, seconds: float) -> Job | None:
