@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from mizan.accounts.models import User
 from mizan.audit import AuditEntry
 from tests.conftest import csrf_token
@@ -12,6 +14,16 @@ def test_pages_need_sign_in(app) -> None:
     for url in ("/", "/cases/", "/search/?q=x", "/jobs/", "/admin/users"):
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_every_page_names_an_icon_that_is_served(app) -> None:
+    """Without one, each browser's first visit asks for /favicon.ico and logs a 404."""
+    client = app.test_client()
+    html = client.get("/login").get_data(as_text=True)
+    icon = re.search(r'<link rel="icon" type="image/svg\+xml" href="([^"]+)"', html)
+    assert icon, "the sign-in page names no icon"
+    served = client.get(icon.group(1))
+    assert served.status_code == 200 and served.mimetype == "image/svg+xml"
 
 
 def test_login_form_requires_csrf_token(app) -> None:
