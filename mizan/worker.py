@@ -47,6 +47,8 @@ def configure(settings: Settings) -> Celery:
     # kombu's SQLAlchemy transport hands every transport option to create_engine,
     # so only Redis gets them (it re-delivers unacknowledged tasks after an hour).
     options: dict = {"visibility_timeout": 3600} if settings.broker_kind == "redis" else {}
+    if settings.broker_kind != "redis":
+        _poll_sqlite_broker_often()
     app.conf.update(
         broker_url=settings.broker_url,
         broker_transport_options=options,
@@ -67,6 +69,22 @@ def configure(settings: Settings) -> Celery:
     )
     _configured_for = settings.broker_url
     return app
+
+
+#: Seconds between a worker's looks at the SQLite broker when it has nothing to take.
+SQLITE_POLLING_SECONDS = 0.1
+
+
+def _poll_sqlite_broker_often() -> None:
+    """A worker takes one message at a time (``acks_late``, prefetch 1), and kombu's
+    polling transports sleep their ``polling_interval`` (1 s) whenever they may not take
+    one: so each message cost at least a second, and a burst of small tasks (an outbox
+    drain per transaction) held a clerk's upload behind it at one task a second (~45 s
+    seen in the chaos test). The interval can only be set on the transport class: its
+    transport options all go to ``create_engine``. A look is one indexed SELECT."""
+    from kombu.transport import sqlalchemy as sqlite_transport
+
+    sqlite_transport.Transport.polling_interval = SQLITE_POLLING_SECONDS
 
 
 def route_bulk(task_names: set[str]) -> None:

@@ -189,7 +189,7 @@ class RedisServer:
         """Start it with the append-only file a deployment needs (docs/security.md): every
         acknowledged write is in the file before the reply, so a crash loses no queued job."""
         args = ["--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.directory)]
-        args += ["--appendonly", "yes", "--appendfsync", "everysec", "--logfile", "redis.log"]
+        args += ["--appendonly", "yes", "--appendfsync", "always", "--logfile", "redis.log"]
         self.process = subprocess.Popen(["redis-server", *args], start_new_session=True)
         for _ in range(100):
             if self.ping():
