@@ -84,8 +84,16 @@ def discard_stale_layout(path: Path) -> bool:
     files go; subdirectories (the vector index lives in `vectors/`) stay. The
     whole-document index (`WHOLE_DIR`) is checked the same way.
     """
+    root = Path(path)
+    if (root / "meta.json").exists() and not (root / WHOLE_DIR).is_dir():
+        # Built before whole documents were indexed: rebuilt, so that both hold every
+        # document (otherwise long descriptions would rank by passages alone).
+        for entry in root.iterdir():
+            if entry.is_file():
+                entry.unlink()
+        return True
     discarded = False
-    for schema, where in ((SCHEMA, Path(path)), (WHOLE_SCHEMA, Path(path) / WHOLE_DIR)):
+    for schema, where in ((SCHEMA, root), (WHOLE_SCHEMA, root / WHOLE_DIR)):
         if not where.is_dir():
             continue
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,10 @@ def test_an_older_index_without_the_whole_documents_is_discarded_for_a_rebuild(
     index.upsert(passages("j1", "cheque"))
     assert not discard_stale_layout(tmp_path / "idx")  # current layout: kept
     assert (tmp_path / "idx" / "documents" / "meta.json").exists()
+
+    shutil.rmtree(tmp_path / "idx" / "documents")  # as an index made before this version
+    assert discard_stale_layout(tmp_path / "idx")  # so `mizan init` rebuilds it
+    rebuilt = TantivyIndex(tmp_path / "idx")
+    assert rebuilt.count() == 0
+    rebuilt.upsert(passages("j1", "cheque"))
+    assert rebuilt.rank_whole({"cheque": 1.0}, principals=None, filters=None, depth=5)
