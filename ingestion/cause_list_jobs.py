@@ -33,7 +33,7 @@ from mizan.actor import Actor
 from mizan.clock import utc_naive_now
 from mizan.events import DomainEvent
 from mizan.i18n import gettext as _
-from mizan.jobs import Job, JobState, start_job, update_job, worker_identity
+from mizan.jobs import Job, JobState, fail_job, start_job, update_job, worker_identity
 from mizan.kernel import Kernel
 from mizan.storage import Model, NotFoundError
 from mizan.worker import enqueue
@@ -305,13 +305,4 @@ def read_queued(kernel: Kernel, job_id: str) -> str:
 
 
 def _fail(kernel: Kernel, job_id: str, message: str) -> str:
-    update_job(
-        kernel.store,
-        job_id,
-        state=JobState.FAILED,
-        stage="failed",
-        error=message,
-        owner=None,
-        lease_until=None,
-    )
-    return JobState.FAILED
+    return fail_job(kernel.store, job_id, message)

@@ -31,7 +31,7 @@ from ingestion.wordboxes import copied_layout, layout_fields
 from mizan.actor import Actor
 from mizan.clock import utc_naive_now
 from mizan.events import DomainEvent
-from mizan.jobs import Job, JobState, start_job, update_job, worker_identity
+from mizan.jobs import Job, JobState, fail_job, start_job, update_job, worker_identity
 from mizan.kernel import Kernel, process_kernel
 from mizan.worker import app, enqueue
 
@@ -408,15 +408,7 @@ def _finish(kernel: Kernel, job_id: str, doc_id: str) -> str:
 
 def _fail(kernel: Kernel, job_id: str, doc_id: str, message: str) -> str:
     with kernel.store.transaction():
-        update_job(
-            kernel.store,
-            job_id,
-            state=JobState.FAILED,
-            stage="failed",
-            error=message,
-            owner=None,
-            lease_until=None,
-        )
+        fail_job(kernel.store, job_id, message)
         _set_doc_state(kernel, doc_id, DocumentState.FAILED, message)
         kernel.emit(DomainEvent("document.failed", WORKER, "document", doc_id, {"error": message}))
     return JobState.FAILED

@@ -201,6 +201,21 @@ def start_job(
     return claimed, subject
 
 
+def fail_job(store: DocumentStore, job_id: str, message: str) -> str:
+    """Mark a leased job failed with ``message`` (a sentence for the clerk) and release
+    its lease, the end of what `start_job` began; returns the failed state."""
+    update_job(
+        store,
+        job_id,
+        state=JobState.FAILED,
+        stage="failed",
+        error=message,
+        owner=None,
+        lease_until=None,
+    )
+    return JobState.FAILED
+
+
 def claim_job(store: DocumentStore, job_id: str, owner: str, seconds: float) -> Job | None:
     """Take (or renew) the lease on a job; None while another live worker holds it.
 
